@@ -1,0 +1,150 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    BusinessUnit,
+    Contact,
+    IncentiveProgram,
+    Offering,
+    Opportunity,
+    OpportunityMove,
+    OrgChange,
+    OrgUnit,
+    PricingTier,
+    Relationship,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Our organisation"), {"fields": ("business_unit", "job_title")}))
+    list_display = ("username", "first_name", "last_name", "business_unit", "job_title", "is_active")
+    list_filter = ("groups", "business_unit", "is_active")
+    list_select_related = ("business_unit",)
+
+
+@admin.register(BusinessUnit)
+class BusinessUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+
+@admin.register(PricingTier)
+class PricingTierAdmin(admin.ModelAdmin):
+    list_display = ("name", "rank", "discount_percent", "min_annual_amount")
+
+
+class TeamInline(admin.TabularInline):
+    model = AccountTeamMember
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class OrgUnitInline(admin.TabularInline):
+    model = OrgUnit
+    extra = 0
+    fk_name = "account"
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ("name", "title", "org_unit", "reports_to", "level", "is_decision_maker", "is_fox", "is_kingpin", "status")
+    fk_name = "account"
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._account = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only this account's units and people are offered.
+        account = getattr(self, "_account", None)
+        if db_field.name == "org_unit":
+            kwargs["queryset"] = OrgUnit.objects.filter(account=account)
+        if db_field.name == "reports_to":
+            kwargs["queryset"] = Contact.objects.filter(account=account)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "english_name", "industry", "vertical_unit", "grade", "is_key_account", "revenue_ttm")
+    list_filter = ("industry", "vertical_unit", "grade", "is_key_account", "team_type")
+    search_fields = ("name", "english_name")
+    list_select_related = ("vertical_unit", "grade")
+    readonly_fields = ("revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at")
+    inlines = [TeamInline, OrgUnitInline, ContactInline]
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "parent", "is_purchasing")
+    list_filter = ("is_purchasing",)
+    search_fields = ("name", "account__name")
+    list_select_related = ("account", "parent")
+    autocomplete_fields = ("account",)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "title", "account", "org_unit", "level", "attitude", "influence", "status")
+    list_filter = ("level", "attitude", "status", "is_decision_maker", "is_fox", "is_kingpin")
+    search_fields = ("name", "title", "account__name")
+    list_select_related = ("account", "org_unit")
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("reports_to", "org_unit")
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ("user", "contact", "strength", "last_interaction_on")
+    search_fields = ("user__username", "contact__name")
+    list_select_related = ("user", "contact")
+    raw_id_fields = ("contact",)
+
+
+@admin.register(OrgChange)
+class OrgChangeAdmin(admin.ModelAdmin):
+    list_display = ("happened_on", "account", "kind", "description", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("description", "account__name")
+    list_select_related = ("account", "recorded_by")
+
+
+@admin.register(Offering)
+class OfferingAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "owner_unit", "is_key_account_special", "has_24x7_support", "is_active")
+    list_filter = ("kind", "owner_unit", "is_key_account_special", "has_24x7_support", "is_active")
+    search_fields = ("name",)
+
+
+@admin.register(IncentiveProgram)
+class IncentiveProgramAdmin(admin.ModelAdmin):
+    list_display = ("name", "target_amount", "discount_percent", "valid_from", "valid_to")
+    filter_horizontal = ("accounts",)
+
+
+class OpportunityMoveInline(admin.TabularInline):
+    model = OpportunityMove
+    extra = 0
+    readonly_fields = ("from_tier", "to_tier", "from_stage", "to_stage", "moved_by", "moved_at", "note")
+    can_delete = False
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "tier", "stage", "amount", "probability", "expected_close_date")
+    list_filter = ("tier", "stage")
+    search_fields = ("name", "account__name")
+    list_select_related = ("account",)
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("sponsor_unit", "owner")
+    filter_horizontal = ("offerings",)
+    inlines = [OpportunityMoveInline]

@@ -1,0 +1,13 @@
+from django.http import HttpRequest
+
+from accounts.roles import is_admin, is_executive, primary_role_label
+
+
+def role(request: HttpRequest) -> dict:
+    """What the layout needs to know about the signed-in user's role (lazy: no query for anonymous pages)."""
+    user = request.user
+    return {
+        "user_is_admin": lambda: is_admin(user),
+        "user_is_executive": lambda: is_executive(user),
+        "user_role_label": lambda: primary_role_label(user),
+    }

@@ -1,0 +1,528 @@
+"""Customers and our own matrix organisation.
+
+Accounts, their org charts (units and contacts), the relationships our people keep
+with contacts, opportunities by tier, the offering catalogue and pricing tiers.
+Invariants live in database constraints so no code path can store bad data.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class BusinessUnit(models.Model):
+    """A unit of our own matrix organisation."""
+
+    class Kind(models.TextChoices):
+        VERTICAL = "vertical", _("Vertical (industry / sales)")
+        HORIZONTAL = "horizontal", _("Horizontal (product / service / solution)")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("business unit")
+        verbose_name_plural = _("business units")
+        constraints = [models.CheckConstraint(condition=Q(kind__in=["vertical", "horizontal"]), name="bu_kind_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """One of our people: account managers, sales reps, engineers, executives, admins."""
+
+    business_unit = models.ForeignKey(
+        BusinessUnit,
+        verbose_name=_("business unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Industry(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    FINANCE = "finance", _("Finance")
+    PUBLIC = "public", _("Public sector")
+    TELECOM = "telecom", _("Telecommunications")
+    RETAIL = "retail", _("Retail and distribution")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    ENERGY = "energy", _("Energy")
+
+
+class PricingTier(models.Model):
+    """A customer grade by purchase record, with its discount and privileges."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest grade."), unique=True)
+    discount_percent = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2, default=0)
+    min_annual_amount = models.DecimalField(
+        _("minimum annual purchases"), max_digits=16, decimal_places=0, default=0
+    )
+    privileges = models.TextField(_("privileges"), blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("pricing tier")
+        verbose_name_plural = _("pricing tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="tier_discount_0_100"
+            ),
+            models.CheckConstraint(condition=Q(min_annual_amount__gte=0), name="tier_min_amount_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """A customer company, or a business area of one (a territory), served by a vertical unit."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        BUSINESS_AREA = "business_area", _("Business area (territory)")
+
+    class TeamType(models.TextChoices):
+        SALES = "sales", _("Sales-type")
+        OPERATIONS = "operations", _("Operations-type")
+        MIXED = "mixed", _("Mixed / self-supporting")
+
+    class ParetoClass(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+
+    name = models.CharField(_("name"), max_length=160)
+    english_name = models.CharField(_("English name"), max_length=160, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="business_areas",
+    )
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices)
+    vertical_unit = models.ForeignKey(
+        BusinessUnit,
+        verbose_name=_("vertical unit"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        limit_choices_to={"kind": BusinessUnit.Kind.VERTICAL},
+    )
+    is_key_account = models.BooleanField(_("key account"), default=False)
+    grade = models.ForeignKey(
+        PricingTier, verbose_name=_("grade"), null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts"
+    )
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="KRW")
+    team_type = models.CharField(_("team type"), max_length=12, choices=TeamType.choices, default=TeamType.SALES)
+    description = models.TextField(_("description"), blank=True)
+    # Kept current by accounts.services.account_revenue_refresh (scheduled daily), so that
+    # lists sort and filter by revenue without aggregating every order on every page.
+    revenue_ttm = models.DecimalField(_("revenue, last 12 months"), max_digits=18, decimal_places=0, default=0)
+    profit_ttm = models.DecimalField(_("profit, last 12 months"), max_digits=18, decimal_places=0, default=0)
+    pareto_class = models.CharField(_("Pareto class"), max_length=1, choices=ParetoClass.choices, blank=True)
+    revenue_refreshed_at = models.DateTimeField(_("revenue refreshed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1) & Q(fiscal_year_start_month__lte=12),
+                name="account_fy_month_1_12",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="account_not_own_parent"),
+            models.UniqueConstraint(fields=["name", "parent"], name="account_name_unique_in_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["-revenue_ttm"], name="account_revenue_idx"),
+            models.Index(fields=["industry", "name"], name="account_industry_idx"),
+            models.Index(fields=["is_key_account", "name"], name="account_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountTeamMember(models.Model):
+    """One of our people on an account's team."""
+
+    class Role(models.TextChoices):
+        KAM = "kam", _("Key account manager")
+        SALES_REP = "sales_rep", _("Sales rep")
+        ENGINEER = "engineer", _("Engineer")
+        EXECUTIVE_SPONSOR = "executive_sponsor", _("Executive sponsor")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="account_memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["account", "role", "user"]
+        verbose_name = _("account team member")
+        verbose_name_plural = _("account team members")
+        constraints = [models.UniqueConstraint(fields=["account", "user"], name="team_member_unique")]
+        indexes = [models.Index(fields=["user", "account"], name="team_user_account_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class OrgUnit(models.Model):
+    """A unit of the customer's organisation; units form a tree per account."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="org_units")
+    name = models.CharField(_("name"), max_length=160)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_purchasing = models.BooleanField(_("purchasing organisation"), default=False)
+
+    class Meta:
+        ordering = ["account", "name"]
+        verbose_name = _("customer org unit")
+        verbose_name_plural = _("customer org units")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="org_unit_name_unique_in_account"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="org_unit_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person in the customer's organisation."""
+
+    class Level(models.TextChoices):
+        EXECUTIVE = "executive", _("Executive")
+        MANAGER = "manager", _("Manager")
+        STAFF = "staff", _("Staff")
+
+    class Attitude(models.TextChoices):
+        SUPPORTER = "supporter", _("Supporter")
+        NEUTRAL = "neutral", _("Neutral")
+        OPPONENT = "opponent", _("Opponent")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    BUYING_ROLE_FIELDS = (
+        "is_decision_maker",
+        "is_purchasing",
+        "is_technical",
+        "is_user",
+        "is_influencer",
+        "is_fox",
+        "is_kingpin",
+    )
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="contacts")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    reports_to = models.ForeignKey(
+        "self", verbose_name=_("reports to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.STAFF)
+    is_decision_maker = models.BooleanField(_("decision maker"), default=False)
+    is_purchasing = models.BooleanField(_("purchasing"), default=False)
+    is_technical = models.BooleanField(_("technical buyer"), default=False)
+    is_user = models.BooleanField(_("user"), default=False)
+    is_influencer = models.BooleanField(_("influencer"), default=False)
+    is_fox = models.BooleanField(_("Fox"), default=False)
+    is_kingpin = models.BooleanField(_("Kingpin"), default=False)
+    influence = models.PositiveSmallIntegerField(
+        _("influence"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    attitude = models.CharField(_("attitude"), max_length=10, choices=Attitude.choices, default=Attitude.NEUTRAL)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["account", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.CheckConstraint(condition=Q(influence__gte=1) & Q(influence__lte=5), name="contact_influence_1_5"),
+            models.CheckConstraint(condition=~Q(reports_to=F("pk")), name="contact_not_own_manager"),
+            models.CheckConstraint(
+                condition=Q(status="active", left_on__isnull=True) | Q(status="left"),
+                name="contact_left_on_only_when_left",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "status"], name="contact_account_status_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def buying_roles(self) -> list[str]:
+        """Labels of the buying roles this contact holds, in a fixed order."""
+        return [str(self._meta.get_field(field).verbose_name) for field in self.BUYING_ROLE_FIELDS if getattr(self, field)]
+
+
+class Relationship(models.Model):
+    """One of our people mapped to one customer contact."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("our person"), on_delete=models.CASCADE, related_name="relationships"
+    )
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="relationships")
+    strength = models.PositiveSmallIntegerField(
+        _("strength"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    last_interaction_on = models.DateField(_("last interaction"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["contact", "user"]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "contact"], name="relationship_unique_user_contact"),
+            models.CheckConstraint(condition=Q(strength__gte=1) & Q(strength__lte=5), name="relationship_strength_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ↔ {self.contact}"
+
+
+class OrgChange(models.Model):
+    """An entry of the org-change log: what changed in the customer's organisation, and when."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("Joined")
+        LEFT = "left", _("Left")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MOVED = "moved", _("Moved")
+        UNIT_CHANGED = "unit_changed", _("Org unit changed")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="org_changes")
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    happened_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-recorded_at"]
+        verbose_name = _("org change")
+        verbose_name_plural = _("org changes")
+        indexes = [models.Index(fields=["account", "-happened_on"], name="orgchange_account_date_idx")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Offering(models.Model):
+    """A product, service or solution of a horizontal unit."""
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", _("Product")
+        SERVICE = "service", _("Service")
+        SOLUTION = "solution", _("Solution")
+
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    owner_unit = models.ForeignKey(
+        BusinessUnit,
+        verbose_name=_("owning unit"),
+        on_delete=models.PROTECT,
+        related_name="offerings",
+        limit_choices_to={"kind": BusinessUnit.Kind.HORIZONTAL},
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_key_account_special = models.BooleanField(_("special offering for key accounts"), default=False)
+    has_24x7_support = models.BooleanField(_("24/7 support"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("offering")
+        verbose_name_plural = _("offerings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncentiveProgram(models.Model):
+    """Buy above the target amount in the period and the discount applies to the whole amount."""
+
+    name = models.CharField(_("name"), max_length=160)
+    target_amount = models.DecimalField(_("target amount"), max_digits=16, decimal_places=0)
+    discount_percent = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    accounts = models.ManyToManyField(
+        Account, verbose_name=_("accounts"), related_name="incentive_programs", blank=True
+    )
+
+    class Meta:
+        ordering = ["-valid_from", "name"]
+        verbose_name = _("incentive program")
+        verbose_name_plural = _("incentive programs")
+        constraints = [
+            models.CheckConstraint(condition=Q(target_amount__gte=0), name="incentive_target_gte_0"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="incentive_discount_0_100"
+            ),
+            models.CheckConstraint(condition=Q(valid_from__lte=F("valid_to")), name="incentive_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Opportunity(models.Model):
+    """A business opportunity, placed in Tier 1 (nearest to business) to Tier 4."""
+
+    class Stage(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        RFI = "rfi", _("RFI")
+        RFQ = "rfq", _("RFQ")
+        PROPOSAL = "proposal", _("Proposal")
+        NEGOTIATION = "negotiation", _("Negotiation")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    OPEN_STAGES = (Stage.IDENTIFIED, Stage.RFI, Stage.RFQ, Stage.PROPOSAL, Stage.NEGOTIATION)
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="opportunities"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    sponsor_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("sponsoring org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
+    offerings = models.ManyToManyField(Offering, verbose_name=_("offerings"), related_name="opportunities", blank=True)
+    tier = models.PositiveSmallIntegerField(_("tier"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDENTIFIED)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=0, default=0)
+    expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
+    probability = models.PositiveSmallIntegerField(
+        _("probability %"), default=10, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["tier", "-amount"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        constraints = [
+            models.CheckConstraint(condition=Q(tier__gte=1) & Q(tier__lte=4), name="opportunity_tier_1_4"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount_gte_0"),
+            models.CheckConstraint(
+                condition=Q(probability__gte=0) & Q(probability__lte=100), name="opportunity_probability_0_100"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "stage", "tier"], name="opportunity_account_stage_idx"),
+            models.Index(fields=["updated_at"], name="opportunity_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+    @property
+    def weighted_amount(self):
+        return self.amount * self.probability / 100
+
+
+class OpportunityMove(models.Model):
+    """A change of an opportunity's tier or stage, with who and when."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="moves"
+    )
+    from_tier = models.PositiveSmallIntegerField(_("from tier"), null=True, blank=True)
+    to_tier = models.PositiveSmallIntegerField(_("to tier"))
+    from_stage = models.CharField(_("from stage"), max_length=12, choices=Opportunity.Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=12, choices=Opportunity.Stage.choices)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved_at = models.DateTimeField(_("moved at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-moved_at", "-id"]
+        verbose_name = _("opportunity move")
+        verbose_name_plural = _("opportunity moves")
+        constraints = [
+            models.CheckConstraint(condition=Q(to_tier__gte=1) & Q(to_tier__lte=4), name="move_to_tier_1_4"),
+            models.CheckConstraint(
+                condition=Q(from_tier__isnull=True) | (Q(from_tier__gte=1) & Q(from_tier__lte=4)),
+                name="move_from_tier_1_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity}: {self.from_tier}→{self.to_tier}"
