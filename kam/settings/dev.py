@@ -5,3 +5,4 @@ from kam.settings.env import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 KAM_DEMO_DATA_ALLOWED = True
+WHITENOISE_AUTOREFRESH = DEBUG
