@@ -15,24 +15,33 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     DateField,
+    DecimalField,
     Exists,
+    ExpressionWrapper,
+    F,
     IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
+    StringAgg,
+    Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
-from accounts.models import Account, Opportunity
+from accounts.models import Account, AccountTeamMember, Opportunity
+from accounts.selectors import accounts_visible_to
 from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, TIME, Facts, Inputs, KpiValue, kpi_value_of
-from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, Order, TimeEntry
-from performance.periods import Period, PeriodKind, period_containing
+from performance.models import KpiDefinition, KpiSnapshot, KpiStatus, KpiTarget, ManualActual, NpsResponse, Order, TimeEntry
+from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, period_containing
 
 ALL_START_MONTHS = tuple(range(1, 13))
 
@@ -446,3 +455,382 @@ def kpis_for_team(team_type: str, *, only_dashboard: bool = False) -> list[KpiDe
     if only_dashboard:
         kpis = kpis.filter(show_on_dashboard=True)
     return list(kpis)
+
+
+# The weekly KPI dashboard ----------------------------------------------------------------
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the weekly dashboard is narrowed to; None means "all"."""
+
+    vertical_unit_id: int | None = None
+    grade_id: int | None = None
+    kam_id: int | None = None
+    key_only: bool = False
+    kind: str = PeriodKind.QUARTER
+
+
+def dashboard_accounts(*, user, filters: DashboardFilters) -> QuerySet[Account]:
+    """The accounts the dashboard covers: those the user may see, narrowed by the filters."""
+
+    accounts = accounts_visible_to(user)
+    if filters.vertical_unit_id:
+        accounts = accounts.filter(vertical_unit_id=filters.vertical_unit_id)
+    if filters.grade_id:
+        accounts = accounts.filter(grade_id=filters.grade_id)
+    if filters.kam_id:
+        kam_accounts = AccountTeamMember.objects.filter(user_id=filters.kam_id, role=AccountTeamMember.Role.KAM)
+        accounts = accounts.filter(pk__in=kam_accounts.values("account_id"))
+    if filters.key_only:
+        accounts = accounts.filter(is_key_account=True)
+    return accounts
+
+
+@dataclass(frozen=True)
+class SnapshotDays:
+    latest: datetime.date | None
+    week_before: datetime.date | None
+
+
+def snapshot_days(*, today: datetime.date | None = None) -> SnapshotDays:
+    """The newest snapshot day up to today, and the newest one at least a week before today (for movers).
+
+    One query: two scalar subqueries, each answered from the end of the `as_of` index. They
+    hang off the (always seeded) KPI catalogue only because a query needs a FROM.
+    """
+
+    today = today or timezone.localdate()
+    days = KpiSnapshot.objects.order_by("-as_of").values("as_of")
+    row = (
+        KpiDefinition.objects.order_by()
+        .annotate(
+            latest=Subquery(days.filter(as_of__lte=today)[:1]),
+            week_before=Subquery(days.filter(as_of__lte=today - datetime.timedelta(days=7))[:1]),
+        )
+        .values("latest", "week_before")
+        .first()
+    )
+    if row is None:
+        return SnapshotDays(None, None)
+    return SnapshotDays(row["latest"], row["week_before"])
+
+
+def dashboard_kpis(*, accounts: QuerySet[Account], as_of: datetime.date, kind: str) -> list[KpiDefinition]:
+    """The KPIs shown on the weekly dashboard, each with how many accounts are on track, at risk and off track."""
+
+    in_scope = Q(
+        snapshots__as_of=as_of, snapshots__period_kind=kind, snapshots__account_id__in=accounts.values("pk")
+    )
+    return list(
+        KpiDefinition.objects.filter(is_active=True, show_on_dashboard=True).annotate(
+            on_track=Count("snapshots", filter=in_scope & Q(snapshots__status=KpiStatus.ON_TRACK)),
+            at_risk=Count("snapshots", filter=in_scope & Q(snapshots__status=KpiStatus.AT_RISK)),
+            off_track=Count("snapshots", filter=in_scope & Q(snapshots__status=KpiStatus.OFF_TRACK)),
+            without_target=Count(
+                "snapshots", filter=in_scope & Q(snapshots__status__in=[KpiStatus.NO_TARGET, KpiStatus.NO_DATA])
+            ),
+        )
+    )
+
+
+STATUS_RANK = {"on_track": 3, "at_risk": 2, "off_track": 1}
+
+
+class Sort:
+    ATTENTION = "attention"
+    REVENUE = "revenue"
+    NAME = "name"
+
+
+def _kam_names() -> Subquery:
+
+
+    full_name = Coalesce(
+        NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())), Value("")),
+        "user__username",
+        output_field=CharField(),
+    )
+
+    names = (
+        AccountTeamMember.objects.filter(account=OuterRef("pk"), role=AccountTeamMember.Role.KAM)
+        .order_by()
+        .values("account")
+        .annotate(names=StringAgg(full_name, Value(", ")))
+        .values("names")
+    )
+    return Subquery(names, output_field=CharField())
+
+
+def status_grid(
+    *,
+    accounts: QuerySet[Account],
+    kpis: Sequence[KpiDefinition],
+    as_of: datetime.date | None,
+    kind: str,
+    sort: str = Sort.ATTENTION,
+    offset: int = 0,
+    limit: int | None = 25,
+) -> tuple[list[Account], int]:
+    """Accounts with their dashboard KPIs' snapshots (as `account.cells`, in `kpis` order), and the total count.
+
+    Two queries: the accounts of the page (with KAM names, an attention score of 100 per KPI
+    off track and 1 per KPI at risk, and the total via a window count), then their snapshots.
+    """
+
+
+    weights = (
+        KpiSnapshot.objects.filter(
+            account=OuterRef("pk"), as_of=as_of, period_kind=kind, kpi__in=[kpi.pk for kpi in kpis]
+        )
+        .order_by()
+        .values("account")
+        .annotate(
+            score=Sum(
+                Case(
+                    When(status=KpiStatus.OFF_TRACK, then=Value(100)),
+                    When(status=KpiStatus.AT_RISK, then=Value(1)),
+                    default=Value(0),
+                )
+            )
+        )
+        .values("score")
+    )
+    ordering = {
+        Sort.ATTENTION: [F("attention").desc(), F("revenue_ttm").desc(), "name", "pk"],
+        Sort.REVENUE: [F("revenue_ttm").desc(), "name", "pk"],
+        Sort.NAME: ["name", "pk"],
+    }[sort]
+    rows = (
+        accounts.select_related("vertical_unit", "grade")
+        .annotate(
+            kam_names=_kam_names(),
+            attention=Coalesce(Subquery(weights, output_field=IntegerField()), Value(0)),
+            total=Window(Count("pk")),
+        )
+        .order_by(*ordering)
+    )
+    page = list(rows[offset : offset + limit] if limit is not None else rows)
+    total = page[0].total if page else 0
+    cells: dict[tuple[int, int], KpiSnapshot] = {}
+    if page and as_of is not None:
+        kpi_by_id = {kpi.pk: kpi for kpi in kpis}
+        for snapshot in KpiSnapshot.objects.filter(
+            account_id__in=[account.pk for account in page], as_of=as_of, period_kind=kind, kpi__in=list(kpi_by_id)
+        ):
+            snapshot.kpi = kpi_by_id[snapshot.kpi_id]
+            cells[(snapshot.account_id, snapshot.kpi_id)] = snapshot
+    for account in page:
+        account.cells = [cells.get((account.pk, kpi.pk)) for kpi in kpis]
+    return page, total
+
+
+def week_movers(
+    *,
+    accounts: QuerySet[Account],
+    kpis: Sequence[KpiDefinition],
+    days: SnapshotDays,
+    kind: str,
+    limit: int | None = 10,
+) -> list:
+    """KPIs whose status changed since the snapshot a week before: the biggest falls first, then the rises.
+
+    Only moves between on track, at risk and off track count (a new target is not a move).
+    Each snapshot carries `previous_status`, `previous_actual` and `change` (+ better, − worse).
+    """
+
+    if days.latest is None or days.week_before is None:
+        return []
+    ranked = list(STATUS_RANK)
+    rank = Case(*(When(status=s, then=Value(r)) for s, r in STATUS_RANK.items()), output_field=IntegerField())
+    before = KpiSnapshot.objects.filter(
+        account=OuterRef("account"), kpi=OuterRef("kpi"), period_kind=kind, as_of=days.week_before
+    )
+    previous_rank = Case(
+        *(When(previous_status=s, then=Value(r)) for s, r in STATUS_RANK.items()), output_field=IntegerField()
+    )
+
+    movers = (
+        KpiSnapshot.objects.filter(
+            as_of=days.latest,
+            period_kind=kind,
+            account_id__in=accounts.values("pk"),
+            kpi__in=[kpi.pk for kpi in kpis],
+            status__in=ranked,
+        )
+        .annotate(
+            previous_status=Subquery(before.values("status")[:1]),
+            previous_actual=Subquery(before.values("actual")[:1]),
+        )
+        .filter(previous_status__in=ranked)
+        .exclude(status=F("previous_status"))
+        .annotate(change=rank - previous_rank)
+        .select_related("account", "kpi")
+        .order_by("change", "-account__revenue_ttm", "account__name", "kpi__sort_order")
+    )
+    return list(movers[:limit] if limit is not None else movers)
+
+
+@dataclass(frozen=True)
+class ParetoRow:
+    account_id: int
+    name: str
+    revenue: Decimal
+    pareto_class: str
+    cumulative_share: Decimal
+
+
+@dataclass(frozen=True)
+class Pareto:
+    rows: list[ParetoRow]
+    accounts: int
+    total_revenue: Decimal
+    class_a_accounts: int
+    class_a_share: Decimal | None
+
+
+def pareto(*, accounts: QuerySet[Account], limit: int | None = 20) -> Pareto:
+    """The largest accounts by revenue over the last 12 months with their cumulative share (window functions).
+
+    One query: running and total sums, the number of accounts and of class-A accounts come
+    from window functions over all the accounts in scope, evaluated before the LIMIT.
+    """
+
+    order = [F("revenue_ttm").desc(), F("pk").asc()]
+    rows = list(
+        accounts.filter(revenue_ttm__gt=0)
+        .annotate(
+            running=Window(Sum("revenue_ttm"), order_by=order),
+            grand_total=Window(Sum("revenue_ttm")),
+            account_count=Window(Count("pk")),
+            class_a=Window(Count("pk", filter=Q(pareto_class="A"))),
+            class_a_revenue=Window(Sum("revenue_ttm", filter=Q(pareto_class="A"))),
+        )
+        .order_by(*order)
+        .values("pk", "name", "revenue_ttm", "pareto_class", "running", "grand_total", "account_count", "class_a",
+                "class_a_revenue")[: limit if limit is not None else None]
+    )
+    if not rows:
+        return Pareto(rows=[], accounts=0, total_revenue=Decimal(0), class_a_accounts=0, class_a_share=None)
+    total = rows[0]["grand_total"]
+    return Pareto(
+        rows=[
+            ParetoRow(
+                account_id=row["pk"],
+                name=row["name"],
+                revenue=row["revenue_ttm"],
+                pareto_class=row["pareto_class"],
+                cumulative_share=row["running"] / total * 100,
+            )
+            for row in rows
+        ],
+        accounts=rows[0]["account_count"],
+        total_revenue=total,
+        class_a_accounts=rows[0]["class_a"],
+        class_a_share=(rows[0]["class_a_revenue"] or 0) / total * 100,
+    )
+
+
+def tier_funnel(*, accounts: QuerySet[Account]) -> list[dict]:
+    """Open opportunities by tier (1 nearest to business … 4): count, amount and probability-weighted amount."""
+
+    weighted = ExpressionWrapper(F("amount") * F("probability") / 100, output_field=DecimalField(max_digits=20, decimal_places=2))
+    rows = {
+        row["tier"]: row
+        for row in Opportunity.objects.filter(account_id__in=accounts.values("pk"), stage__in=Opportunity.OPEN_STAGES)
+        .order_by()
+        .values("tier")
+        .annotate(count=Count("id"), amount=Sum("amount"), weighted=Sum(weighted))
+    }
+    return [
+        rows.get(tier, {"tier": tier, "count": 0, "amount": Decimal(0), "weighted": Decimal(0)}) for tier in (4, 3, 2, 1)
+    ]
+
+
+def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
+    """Hook for the planning app: how many of these accounts' plans are in each status.
+
+    Returns an empty dict until the planning app provides account plans; the weekly dashboard
+    shows its "Plans" tile only when this returns something. Expected shape once it exists:
+    {status label: count}, e.g. {"Draft": 4, "Submitted": 2, "Approved": 9}.
+    """
+    return {}
+
+
+# One account's KPI dashboard ---------------------------------------------------------------
+# How many periods of each kind the account dashboard shows, ending with the chosen fiscal year.
+SHOWN_PERIODS = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 8, PeriodKind.HALF: 4, PeriodKind.YEAR: 3}
+
+
+@dataclass
+class AccountDashboard:
+    account: Account
+    kind: str
+    fiscal_year: int
+    as_of: datetime.date
+    periods: list[Period]
+    kpis: list[KpiDefinition]
+    table: KpiTable
+    offerings: list[dict]
+
+    def value(self, code: str, index: int) -> KpiValue | None:
+        """The value of a KPI in the `index`-th shown period."""
+        return self.table.get(self.account.pk, code, index + 1)
+
+    def rows(self) -> list[tuple[KpiDefinition, list[KpiValue | None]]]:
+        return [(kpi, [self.value(kpi.code, i) for i in range(len(self.periods))]) for kpi in self.kpis]
+
+    @property
+    def current_index(self) -> int | None:
+        """The shown period that contains `as_of`, if any."""
+        return next((i for i, period in enumerate(self.periods) if period.contains(self.as_of)), None)
+
+
+def account_dashboard(
+    *, account: Account, kind: str, fiscal_year: int, as_of: datetime.date | None = None
+) -> AccountDashboard:
+    """KPIs of one account over the periods of `kind` that end with fiscal year `fiscal_year`.
+
+    Months show that fiscal year; quarters and halves that year and the one before; years the
+    last three. One query per data source, one for targets, one for manual actuals (when the
+    catalogue has manual KPIs), one for the KPI list and one for orders by offering.
+    """
+    as_of = as_of or timezone.localdate()
+    month = account.fiscal_year_start_month
+    last = Period(kind, fiscal_year, PERIODS_PER_YEAR[kind], month)
+    periods = [last.shifted(-steps) for steps in range(SHOWN_PERIODS[kind], -1, -1)]  # plus one before, as a base
+    plan = SlotPlan.for_periods(start_month=month, periods=periods, as_of=as_of)
+    kpis = kpis_for_team(account.team_type)
+    table = kpi_values(
+        kpis=kpis, plan=plan, account_months={account.pk: month}, slots=range(1, len(periods))
+    )
+    year = Period(PeriodKind.YEAR, fiscal_year, 1, month)
+    offerings = list(
+        Order.objects.filter(account=account, ordered_on__gte=year.start, ordered_on__lte=min(year.end, as_of))
+        .values("offering_id", "offering__name")
+        .annotate(orders=Count("id"), amount=Sum("amount"))
+        .order_by("-amount", "offering__name")
+    )
+    total = sum((row["amount"] for row in offerings), Decimal(0))
+    for row in offerings:
+        row["share"] = row["amount"] / total * 100 if total else None
+    return AccountDashboard(
+        account=account,
+        kind=kind,
+        fiscal_year=fiscal_year,
+        as_of=as_of,
+        periods=periods[1:],
+        kpis=kpis,
+        table=table,
+        offerings=offerings,
+    )
+
+
+def nps_responses_for_account(*, account: Account) -> QuerySet[NpsResponse]:
+    return NpsResponse.objects.filter(account=account).select_related("contact").order_by("-responded_on", "-id")
+
+
+def manual_actuals_for_account(*, account: Account) -> QuerySet[ManualActual]:
+    return (
+        ManualActual.objects.filter(account=account)
+        .select_related("kpi", "recorded_by")
+        .order_by("-fiscal_year", "kpi__sort_order", "period_kind", "-period_index")
+    )
