@@ -57,7 +57,7 @@ class DashboardFilterForm(forms.Form):
             kind=data.get("period") or PeriodKind.QUARTER,
         )
 
-    def sort(self) -> str:
+    def sort_order(self) -> str:
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("sort") or Sort.ATTENTION
 
