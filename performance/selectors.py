@@ -831,6 +831,6 @@ def nps_responses_for_account(*, account: Account) -> QuerySet[NpsResponse]:
 def manual_actuals_for_account(*, account: Account) -> QuerySet[ManualActual]:
     return (
         ManualActual.objects.filter(account=account)
-        .select_related("kpi", "recorded_by")
+        .select_related("kpi", "recorded_by", "account")
         .order_by("-fiscal_year", "kpi__sort_order", "period_kind", "-period_index")
     )
