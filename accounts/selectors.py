@@ -603,30 +603,29 @@ def customer_activities(*, account: Account) -> list[CustomerActivity]:
 
 
 def pareto_rows_for_user(*, user: User) -> dict:
-    """Visible accounts by trailing-12-month revenue with cumulative share and class (one query).
+    """Accounts by trailing-12-month revenue with cumulative share and class, company-wide.
 
-    The class is computed live over the accounts shown, with the rule of `accounts.pareto`, so the
-    cumulative share and the class on a row always agree.
+    Key accounts are chosen over the whole company's revenue, so shares, cumulative shares and
+    classes are computed over every account (one light query) with the rule of
+    `accounts.pareto`; the rows are the accounts the user may see (a second query).
     """
-    accounts = list(
-        accounts_visible_to(user).select_related("vertical_unit", "grade").order_by("-revenue_ttm", "pk")
-    )
-    total = sum((account.revenue_ttm for account in accounts), Decimal(0))
+    ranked = list(Account.objects.order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm"))
+    total = sum((revenue for _pk, revenue in ranked), Decimal(0))
+    ranks: dict[int, dict] = {}
     running = Decimal(0)
-    rows = []
-    for account in accounts:
+    for position, (pk, revenue) in enumerate(ranked, start=1):
         share_before = running / total if total else Decimal(1)
-        running += account.revenue_ttm
-        label = pareto_class(revenue=account.revenue_ttm, share_before=share_before)
-        rows.append(
-            {
-                "account": account,
-                "share": account.revenue_ttm * 100 / total if total else Decimal(0),
-                "cumulative": running * 100 / total if total else Decimal(0),
-                "pareto_class": label,
-                "is_candidate": label == "A",
-            }
-        )
+        running += revenue
+        label = pareto_class(revenue=revenue, share_before=share_before)
+        ranks[pk] = {
+            "rank": position,
+            "share": revenue * 100 / total if total else Decimal(0),
+            "cumulative": running * 100 / total if total else Decimal(0),
+            "pareto_class": label,
+            "is_candidate": label == "A",
+        }
+    accounts = accounts_visible_to(user).select_related("vertical_unit", "grade").order_by("-revenue_ttm", "pk")
+    rows = [{"account": account, **ranks[account.pk]} for account in accounts if account.pk in ranks]
     return {
         "rows": rows,
         "total": total,
