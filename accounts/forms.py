@@ -210,3 +210,14 @@ class CustomerActivityForm(forms.ModelForm):
         self.fields["contacts"].queryset = account.contacts.order_by("name")
         self.fields["contacts"].error_messages["invalid_choice"] = _("Choose participants from this account's contacts.")
         self.fields["our_people"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on = cleaned.get("starts_on")
+        for name, message in (
+            ("ends_on", _("The end date cannot be before the start date.")),
+            ("resolved_on", _("An incident cannot be resolved before it started.")),
+        ):
+            if starts_on and cleaned.get(name) and cleaned[name] < starts_on:
+                self.add_error(name, message)
+        return cleaned
