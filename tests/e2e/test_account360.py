@@ -111,3 +111,12 @@ def test_executive_reads_every_section_without_edit_controls(page, hanbit):
         expect(page.get_by_text("Read only")).to_be_visible()
         assert page.locator("[hx-target='#kam-modal-content']").count() == 0
         assert page.locator(".move-controls").count() == 0
+
+
+def test_an_opportunity_dragged_to_another_column_moves_tier(page, hanbit):
+    OpportunityFactory(account=hanbit, name="Dragged deal", tier=4, amount=Decimal(50_000_000))
+    login(page, "am")
+    page.goto(f"/accounts/{hanbit.pk}/opportunities/")
+    page.locator(".opportunity-card", has_text="Dragged deal").drag_to(page.locator(".tier-column[data-tier='1'] .tier-cards"))
+    expect(page.get_by_test_id("tier-1-totals").locator(".tier-count")).to_have_text("1")
+    expect(page.get_by_test_id("tier-4-totals").locator(".tier-count")).to_have_text("0")
