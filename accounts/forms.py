@@ -90,14 +90,14 @@ TIER_CHOICES = [(tier, _("Tier %(tier)s") % {"tier": tier}) for tier in (1, 2, 3
 
 class OpportunityForm(forms.ModelForm):
     tier = forms.TypedChoiceField(
-        label=_("tier"),
+        label=_("Tier"),
         choices=TIER_CHOICES,
         coerce=int,
         error_messages={"invalid_choice": _("The tier must be 1, 2, 3 or 4.")},
         help_text=_("Tier 1 is nearest to business; RFI and RFQ work moves Tier 3 and 4 up."),
     )
     offerings = forms.ModelMultipleChoiceField(
-        label=_("offerings"),
+        label=_("Offerings"),
         queryset=Offering.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -165,7 +165,7 @@ class RelationshipForm(forms.ModelForm):
 
 class UnmetNeedForm(forms.Form):
     note = forms.CharField(
-        label=_("unmet need"),
+        label=_("Unmet need"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Leave empty to remove the note."),
@@ -178,7 +178,7 @@ class GradeChangeForm(forms.Form):
         label=_("New grade"), queryset=PricingTier.objects.order_by("rank"), required=False, empty_label=_("No grade")
     )
     changed_on = forms.DateField(label=_("Effective date"), widget=DateInput())
-    reason = forms.CharField(label=_("reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
