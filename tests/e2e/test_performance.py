@@ -9,12 +9,19 @@ from tests.factories import (
     AccountFactory,
     OfferingFactory,
     TeamMemberFactory,
+    ensure_kpi_catalogue,
     make_account_manager,
     make_executive,
 )
 from tests.performance.conftest import populate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def kpi_catalogue():
+    # Earlier browser tests flush the database, and with it the KPI catalogue the migrations seed.
+    ensure_kpi_catalogue()
 
 
 def charts_drawn(page) -> int:
