@@ -179,7 +179,7 @@ def _dashboard_export(name, *, accounts, kpis, days, kind, sort) -> exports.Expo
             _("The week's movers"),
             [_("Account"), _("KPI"), _("Status a week ago"), _("Status now"), _("Actual a week ago"), _("Actual now")],
             [
-                [m.account.name, m.kpi.display_name, str(KpiStatus(m.previous_status).label), m.get_status_display(),
+                [m.account_name, m.kpi.display_name, str(KpiStatus(m.previous_status).label), m.get_status_display(),
                  m.previous_actual, m.actual]
                 for m in movers
             ],
