@@ -154,12 +154,6 @@ def _fiscal_slot(plan: SlotPlan) -> Case:
 
 
 # Facts -----------------------------------------------------------------------------------
-def _account_filter(account_ids: Sequence[int] | None, accounts: QuerySet[Account]) -> Q:
-    if account_ids is not None:
-        return Q(account_id__in=account_ids)
-    return Q(account_id__in=accounts.values("pk"))
-
-
 def _order_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
     low, high = _date_window(plan)
     return (
@@ -374,12 +368,11 @@ def kpi_values(
     actuals when asked for.
     """
     if account_months is None:
-        account_months = dict(
-            accounts.filter(fiscal_year_start_month__in=plan.start_months).values_list("pk", "fiscal_year_start_month")
-        )
-        where = _account_filter(None, accounts.filter(fiscal_year_start_month__in=plan.start_months))
+        scoped = accounts.filter(fiscal_year_start_month__in=plan.start_months)
+        account_months = dict(scoped.values_list("pk", "fiscal_year_start_month"))
+        where = Q(account_id__in=scoped.values("pk"))
     else:
-        where = _account_filter(list(account_months), Account.objects.none())
+        where = Q(account_id__in=list(account_months))
     table = KpiTable(plan=plan)
     if not account_months or not kpis:
         return table

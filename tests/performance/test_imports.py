@@ -277,3 +277,24 @@ def test_upload_page_lists_the_expected_columns(client_for, account_manager):
     response = client_for(account_manager).get(UPLOAD)
     assert response.status_code == 200
     assert "Order number" in response.text and "Respondent (contact name or e-mail)" in response.text
+
+
+@pytest.mark.parametrize("size", [3, 300])
+def test_preview_page_query_count_does_not_grow(client_for, account, account_manager, cloud,
+                                                django_assert_max_num_queries, size):
+    lines = [ORDERS_HEADER] + [f"한빛전자,SO-{n},2025-04-01,Cloud,{n + 1},0" for n in range(size)]
+    client = client_for(account_manager)
+    batch = preview(client, csv_file("\n".join(lines)))
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("performance:import-preview", args=[batch.pk])).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(UPLOAD).status_code == 200
+
+
+def test_preview_shows_the_first_rows_and_counts_the_rest(client_for, account, account_manager, cloud):
+    lines = [ORDERS_HEADER] + [f"한빛전자,SO-{n},2025-04-01,Cloud,{n + 1},0" for n in range(250)]
+    client = client_for(account_manager)
+    batch = preview(client, csv_file("\n".join(lines)))
+    response = client.get(reverse("performance:import-preview", args=[batch.pk]))
+    assert len(response.context["others"]) == 200 and response.context["more_others"] == 50
+    assert "and 50 more rows." in response.text

@@ -166,3 +166,11 @@ def test_account_dashboard_renders_in_korean(client_for, account, account_manage
     assert response.status_code == 200
     assert "재구매율(금액)" in response.text and "고객충성도(NPS)" in response.text
     assert "억" in response.text or "만" in response.text  # Korean money units
+
+
+def test_unknown_period_kind_or_year_falls_back_to_this_years_quarters(client_for, account, account_manager):
+    response = client_for(account_manager).get(url(account), {"kind": "decade", "fiscal_year": "1999"})
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.kind == "quarter"
+    assert board.fiscal_year == fiscal_year_of(datetime.date.today(), account.fiscal_year_start_month)

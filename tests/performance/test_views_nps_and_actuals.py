@@ -186,3 +186,8 @@ def test_kpi_catalogue_query_count(client_for, executive, django_assert_max_num_
     client = client_for(executive)
     with django_assert_max_num_queries(5):
         assert client.get(reverse("performance:kpi-catalogue")).status_code == 200
+
+
+def test_anonymous_is_sent_to_login_from_the_catalogue_and_actuals(client, account):
+    assert "/login/" in client.get(reverse("performance:kpi-catalogue"))["Location"]
+    assert "/login/" in client.get(actuals_url(account))["Location"]
