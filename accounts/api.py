@@ -28,8 +28,9 @@ from accounts.models import (
 from accounts.roles import is_admin, user_roles
 from accounts.selectors import accounts_visible_to
 from accounts.services import contact_save, opportunity_move, org_unit_save
+from kam.api import fields
 from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, UpdatedSinceMixin
+from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
 from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead
 from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
 from kam.api.viewsets import AccountDataViewSet
@@ -105,7 +106,7 @@ class AccountSerializer(ServiceModelSerializer):
     ADMIN_FIELDS = ("kind", "parent", "vertical_unit", "grade", "is_key_account")
 
     parent = VisibleRelatedField(account_path="pk", queryset=Account.objects.all(), allow_null=True, required=False)
-    vertical_unit = serializers.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL))
+    vertical_unit = fields.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL))
     team = TeamMemberSerializer(many=True, read_only=True)
 
     class Meta:
@@ -256,7 +257,7 @@ class ContactViewSet(AccountDataViewSet):
 
 class RelationshipSerializer(ServiceModelSerializer):
     contact = VisibleRelatedField(queryset=Contact.objects.all())
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    user = fields.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     account = serializers.IntegerField(source="contact.account_id", read_only=True)
 
     class Meta:
@@ -266,8 +267,8 @@ class RelationshipSerializer(ServiceModelSerializer):
         fixed_on_update = ["contact"]
 
 
-class RelationshipFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="contact__account", help_text=_("Only this account's records."))
+class RelationshipFilter(StrictFilterSet):
+    account = IntegerFilter(field_name="contact__account", help_text=_("Only this account's records."))
 
     class Meta:
         model = Relationship
@@ -293,8 +294,8 @@ class RelationshipViewSet(AccountDataViewSet):
 class OpportunitySerializer(ServiceModelSerializer):
     account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
     sponsor_unit = VisibleRelatedField(queryset=OrgUnit.objects.all(), allow_null=True, required=False)
-    offerings = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.all(), many=True, required=False)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True, required=False)
+    offerings = fields.PrimaryKeyRelatedField(queryset=Offering.objects.all(), many=True, required=False)
+    owner = fields.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True, required=False)
     weighted_amount = serializers.DecimalField(max_digits=19, decimal_places=2, read_only=True, coerce_to_string=False)
 
     class Meta:
@@ -340,9 +341,9 @@ def _move(opportunity, *, acting_user, tier=None, stage=None, note="") -> Opport
 
 
 class TierMoveSerializer(serializers.Serializer):
-    tier = serializers.IntegerField(min_value=1, max_value=4, required=False)
-    stage = serializers.ChoiceField(choices=Opportunity.Stage.choices, required=False)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    tier = fields.IntegerField(min_value=1, max_value=4, required=False)
+    stage = fields.ChoiceField(choices=Opportunity.Stage.choices, required=False)
+    note = fields.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if "tier" not in attrs and "stage" not in attrs:
@@ -403,7 +404,7 @@ class OpportunityViewSet(AccountDataViewSet):
 
 
 class OfferingSerializer(ServiceModelSerializer):
-    owner_unit = serializers.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.HORIZONTAL))
+    owner_unit = fields.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.HORIZONTAL))
 
     class Meta:
         model = Offering

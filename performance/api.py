@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.models import Account, Offering
 from accounts.selectors import accounts_visible_to
+from kam.api import fields
 from kam.api.filters import AccountDataFilterSet
 from kam.api.permissions import READ_ONLY_MESSAGE, accounts_not_editable_by
 from kam.api.serializers import ServiceModelSerializer, VisibleRelatedField
@@ -38,12 +39,12 @@ class OrderSerializer(ServiceModelSerializer):
 class OrderBulkRowSerializer(serializers.Serializer):
     """One order of a batch; `account` + `reference` is the natural key."""
 
-    account = serializers.IntegerField(min_value=1)
-    reference = serializers.CharField(max_length=64, help_text=gettext_lazy("The order number in the ERP; unique per account."))
-    offering = serializers.IntegerField(min_value=1)
+    account = fields.IntegerField(min_value=1)
+    reference = fields.CharField(max_length=64, help_text=gettext_lazy("The order number in the ERP; unique per account."))
+    offering = fields.IntegerField(min_value=1)
     ordered_on = serializers.DateField()
-    amount = serializers.DecimalField(**MONEY)
-    cost = serializers.DecimalField(**MONEY, default=0)
+    amount = fields.DecimalField(**MONEY)
+    cost = fields.DecimalField(**MONEY, default=0)
 
 
 class OrderBatchSerializer(serializers.ListSerializer):

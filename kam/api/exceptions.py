@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kam.api.throttling import AnonThrottle
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,7 +27,15 @@ def field_errors(exc: DjangoValidationError) -> dict | list:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus: a model or service rule → 400 with field errors; a row still in use → 409."""
+    """DRF's handler, plus: a model or service rule → 400 with field errors; a row still in use → 409;
+    refused credentials count against the anonymous rate, and beyond it are a 429.
+    """
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        # Every endpoint needs credentials, so DRF's own throttling (which runs after the
+        # permission check) would never see an anonymous caller: count the refusals here.
+        throttle = AnonThrottle()
+        if not throttle.allow_request(context["request"], context["view"]):
+            exc = exceptions.Throttled(wait=throttle.wait())
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(field_errors(exc))
     elif isinstance(exc, (ProtectedError, RestrictedError)):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.selectors import accounts_visible_to
+from kam.api import fields
 from kam.api.exceptions import field_errors
 
 # Free text (descriptions, notes) has no limit in the database; the API sets one so a
@@ -14,7 +15,7 @@ from kam.api.exceptions import field_errors
 TEXT_MAX_LENGTH = 10_000
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+class VisibleRelatedField(fields.PrimaryKeyRelatedField):
     """An id of a record whose account the caller may see; any other id reads "does not exist", like a 404.
 
     `account_path` leads from the related model to its account (`"pk"` for accounts themselves).
@@ -32,7 +33,18 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.filter(**{f"{self.account_path}__in": accounts_visible_to(request.user)})
 
 
-class ServiceModelSerializer(serializers.ModelSerializer):
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A model serializer whose fields take only JSON values of the type the schema names (kam.api.fields)."""
+
+    serializer_field_mapping = {
+        model_field: fields.STRICT_FIELDS.get(serializer_field, serializer_field)
+        for model_field, serializer_field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }
+    serializer_related_field = fields.PrimaryKeyRelatedField
+    serializer_choice_field = fields.ChoiceField
+
+
+class ServiceModelSerializer(StrictModelSerializer):
     """A model serializer whose create and update go through one `save_instance`, the place to call a service.
 
     The default `save_instance` validates the instance against every model rule (fields and

@@ -13,7 +13,15 @@ API_MODULES = ("accounts.api", "performance.api")
 
 app_name = "api"
 
-router = DefaultRouter(use_regex_path=False)
+
+
+class Router(DefaultRouter):
+    """JSON only, so no `.json` suffix routes; ids are integers in the path (and the schema)."""
+
+    include_format_suffixes = False
+
+
+router = Router(use_regex_path=False)
 for module_name in API_MODULES:
     for prefix, viewset, basename in import_module(module_name).routes:
         router.register(prefix, viewset, basename=basename)

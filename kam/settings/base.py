@@ -132,7 +132,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env_int("KAM_API_NUM_PROXIES", 0, minimum=0),
     "DEFAULT_PAGINATION_CLASS": "kam.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "kam.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -24,7 +24,7 @@ def test_anonymous_caller_cannot_read_pricing_tiers(api_for):
 
 
 def test_admin_adds_a_pricing_tier(api_for, kam_admin):
-    payload = {"name": "Premier", "rank": 1, "discount_percent": "12.5", "min_annual_amount": 1_000_000_000}
+    payload = {"name": "Premier", "rank": 1, "discount_percent": 12.5, "min_annual_amount": 1_000_000_000}
     assert api_for(kam_admin).post(LIST, payload, format="json").status_code == 201
     assert PricingTier.objects.get(name="Premier").discount_percent == 12.5
 
