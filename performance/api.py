@@ -39,9 +39,9 @@ class OrderSerializer(ServiceModelSerializer):
 class OrderBulkRowSerializer(serializers.Serializer):
     """One order of a batch; `account` + `reference` is the natural key."""
 
-    account = fields.IntegerField(min_value=1)
+    account = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
     reference = fields.CharField(max_length=64, help_text=gettext_lazy("The order number in the ERP; unique per account."))
-    offering = fields.IntegerField(min_value=1)
+    offering = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
     ordered_on = serializers.DateField()
     amount = fields.DecimalField(**MONEY)
     cost = fields.DecimalField(**MONEY, default=0)

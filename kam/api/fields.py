@@ -7,6 +7,9 @@ error, as the OpenAPI schema promises, so every writable field of the API uses t
 
 from rest_framework import serializers
 
+# The largest id the database holds (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+
 
 class _JSONType:
     """Refuse input whose JSON type is not one of `json_types` (bool never counts as a number)."""

@@ -13,10 +13,19 @@ from django_filters import rest_framework as drf_filters
 BOOLEAN_VALUES = {"true", "false", "1", "0"}
 
 
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (django-filter's NumberFilter takes decimals, so `?tier=0.5` would pass)."""
+# The range of the database's integers: a larger number is a 400, not an overflow in the driver.
+INTEGER_RANGE = {"min_value": -(2**63), "max_value": 2**63 - 1}
 
-    field_class = forms.IntegerField
+
+class WholeNumberField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(**{**INTEGER_RANGE, **kwargs})
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number in the database's range (django-filter's NumberFilter takes decimals and any size)."""
+
+    field_class = WholeNumberField
 
 
 class StrictFilterSet(drf_filters.FilterSet):

@@ -4,16 +4,28 @@ from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`?page=N` (an unknown page is a 404), 50 rows a page, `?page_size=` up to 500."""
+    """`?page=N` (a page past the end is a 404, a malformed number a 400), 50 rows a page, `?page_size=` up to 500."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw in self.last_page_strings:
+            return raw or 1
+        if not _is_positive_int(raw):
+            raise ValidationError({self.page_query_param: [_("Use a page number from 1.")]})
+        return raw
+
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        if not _is_positive_int(raw):
             raise ValidationError({self.page_size_query_param: [_("Use a whole number from 1 to %(max)d.") % {"max": self.max_page_size}]})
         return min(int(raw), self.max_page_size)
+
+
+def _is_positive_int(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and int(raw) >= 1

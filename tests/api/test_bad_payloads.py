@@ -111,3 +111,16 @@ def test_bad_query_parameters_are_4xx_or_ignored(client, query):
 @pytest.mark.parametrize("path", ["/api/v1/opportunities/abc/", "/api/v1/opportunities/99999999999999999999999/", "/api/v1/orders/-1/"])
 def test_unknown_or_malformed_ids_in_the_path_are_404(client, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", [{"account": -(10**25)}, {"account": 10**30}, {"tier": 10**30}, {"page": ""}, {"page": "0"}, {"page_size": ""}],
+)
+def test_numbers_beyond_the_database_range_or_empty_pages_are_400(client, query):
+    assert client.get(OPPORTUNITIES, query).status_code == 400
+
+
+def test_bulk_ids_beyond_the_database_range_are_row_errors(client, account):
+    row = {"account": 10**30, "reference": "SO-1", "offering": 1, "ordered_on": "2026-09-30", "amount": 1}
+    response = client.post("/api/v1/orders/bulk/", [row], format="json")
+    assert response.status_code == 400 and "account" in response.json()["0"]
