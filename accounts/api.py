@@ -17,6 +17,7 @@ from accounts.models import (
     AccountTeamMember,
     BusinessUnit,
     Contact,
+    GradeChange,
     Offering,
     Opportunity,
     OpportunityMove,
@@ -25,13 +26,21 @@ from accounts.models import (
     Relationship,
     User,
 )
-from accounts.roles import is_admin, user_roles
+from accounts.roles import is_admin, sees_all_accounts, user_roles
 from accounts.selectors import accounts_visible_to
-from accounts.services import contact_save, opportunity_move, org_unit_save
+from accounts.services import (
+    account_grade_change,
+    account_key_account_set,
+    contact_save,
+    opportunity_move,
+    opportunity_save,
+    org_unit_save,
+    relationship_save,
+)
 from kam.api import fields
 from kam.api.exceptions import field_errors
 from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
-from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead
+from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts
 from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
 from kam.api.viewsets import AccountDataViewSet
 
@@ -102,8 +111,9 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 
 class AccountSerializer(ServiceModelSerializer):
-    # Our matrix mapping and the customer grade: set by admins only.
-    ADMIN_FIELDS = ("kind", "parent", "vertical_unit", "grade", "is_key_account")
+    # Our matrix mapping: set by admins only. The grade and the key-account flag change
+    # through their own actions (grade/, key-account/), which record who and why.
+    ADMIN_FIELDS = ("kind", "parent", "vertical_unit")
 
     parent = VisibleRelatedField(account_path="pk", queryset=Account.objects.all(), allow_null=True, required=False)
     vertical_unit = fields.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL))
@@ -116,7 +126,7 @@ class AccountSerializer(ServiceModelSerializer):
             "fiscal_year_start_month", "currency", "team_type", "description", "team",
             "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at", "created_at", "updated_at",
         ]
-        read_only_fields = ["revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"]
+        read_only_fields = ["is_key_account", "grade", "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"]
         # (name, parent) is unique only under a parent (NULLs are distinct); full_clean checks it the
         # database's way, where DRF's validator would make `parent` required.
         validators = []
@@ -126,8 +136,27 @@ class AccountSerializer(ServiceModelSerializer):
             "profit_ttm": {"coerce_to_string": False},
         }
 
+    # Fields that change only through an action, which records who and why.
+    ACTION_FIELDS = {
+        "grade": _("Change the grade with POST /api/v1/accounts/{id}/grade/, which records the reason."),
+        "is_key_account": _("Executives and admins flag key accounts with POST /api/v1/accounts/{id}/key-account/."),
+    }
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        current = {
+            "grade": getattr(self.instance, "grade_id", None),
+            "is_key_account": getattr(self.instance, "is_key_account", False),
+        }
+        # Read-only fields are normally ignored; these are refused when they would change,
+        # so that a caller who sends them does not believe they changed.
+        refused = {
+            field: [message]
+            for field, message in self.ACTION_FIELDS.items()
+            if field in self.initial_data and self.initial_data[field] != current[field]
+        }
+        if refused:
+            raise serializers.ValidationError(refused)
         if self.instance is not None and not is_admin(self.acting_user):
             changed = [f for f in self.ADMIN_FIELDS if f in attrs and attrs[f] != getattr(self.instance, f)]
             if changed:
@@ -142,6 +171,24 @@ class AccountSerializer(ServiceModelSerializer):
                 seen.add(current.pk)
                 current = current.parent
         return attrs
+
+
+class GradeChangeRequestSerializer(serializers.Serializer):
+    grade = fields.PrimaryKeyRelatedField(queryset=PricingTier.objects.all(), allow_null=True)
+    reason = fields.CharField(max_length=300)
+    changed_on = serializers.DateField(required=False, help_text=_("When the change applies (today if omitted)."))
+
+
+class GradeChangeSerializer(serializers.ModelSerializer):
+    changed_by_username = serializers.CharField(source="changed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = GradeChange
+        fields = ["id", "from_grade", "to_grade", "changed_on", "reason", "changed_by", "changed_by_username", "recorded_at"]
+
+
+class KeyAccountRequestSerializer(serializers.Serializer):
+    is_key_account = fields.BooleanField()
 
 
 class AccountFilter(UpdatedSinceMixin):
@@ -180,6 +227,37 @@ class AccountViewSet(AccountDataViewSet):
 
     def perform_create(self, serializer) -> None:
         serializer.save()
+
+    @extend_schema(request=GradeChangeRequestSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def grade(self, request, pk=None):
+        """Give the account another customer grade (or none), with the reason; the change is recorded."""
+        account = self.get_object()
+        payload = GradeChangeRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        _call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(account).data)
+
+    @extend_schema(responses=GradeChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="grade-changes", filter_backends=[])
+    def grade_changes(self, request, pk=None):
+        """The account's grade changes, latest first."""
+        changes = self.get_object().grade_changes.select_related("changed_by").order_by("-changed_on", "-recorded_at")
+        page = self.paginate_queryset(changes)
+        return self.get_paginated_response(GradeChangeSerializer(page, many=True).data)
+
+    @extend_schema(request=KeyAccountRequestSerializer, responses=AccountSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="key-account", filter_backends=[],
+        permission_classes=[IsAuthenticated, ChoosesKeyAccounts],
+    )
+    def key_account(self, request, pk=None):
+        """Flag or unflag a key account: executives and admins choose key accounts."""
+        account = self.get_object()
+        payload = KeyAccountRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        account_key_account_set(account=account, acting_user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(account).data)
 
 
 # --- Customer org charts ---------------------------------------------------------------------
@@ -265,6 +343,11 @@ class RelationshipSerializer(ServiceModelSerializer):
         fields = ["id", "user", "contact", "account", "strength", "last_interaction_on", "notes"]
         extra_kwargs = {"notes": TEXT}
         fixed_on_update = ["contact"]
+        # The service refuses a second mapping of the same pair, as a field error on `user`.
+        validators = []
+
+    def save_instance(self, instance, **extra):
+        return relationship_save(relationship=instance, acting_user=self.acting_user)
 
 
 class RelationshipFilter(StrictFilterSet):
@@ -311,17 +394,10 @@ class OpportunitySerializer(ServiceModelSerializer):
             "stage": {"help_text": _("Changes after creation follow the allowed stage moves and are recorded.")},
         }
         fixed_on_update = ["account"]
+        service_fields = ["offerings"]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        account = attrs.get("account", getattr(self.instance, "account", None))
-        sponsor_unit = attrs.get("sponsor_unit")
-        if sponsor_unit is not None and sponsor_unit.account_id != account.pk:
-            raise serializers.ValidationError({"sponsor_unit": [_("The sponsoring org unit belongs to another account.")]})
-        owner = attrs.get("owner")
-        if owner is not None and not account.team.filter(user=owner).exists():
-            raise serializers.ValidationError({"owner": [_("The owner must be on this account's team.")]})
-        return attrs
+    def save_instance(self, instance, **extra):
+        return opportunity_save(opportunity=instance, acting_user=self.acting_user, offerings=extra.get("offerings"))
 
     def update(self, instance, validated_data):
         # A tier or stage change is a move: it follows the transition table and is recorded.
@@ -329,13 +405,14 @@ class OpportunitySerializer(ServiceModelSerializer):
         with transaction.atomic():
             opportunity = super().update(instance, validated_data)
             if tier is not None or stage is not None:
-                _move(opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
+                _call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
         return opportunity
 
 
-def _move(opportunity, *, acting_user, tier=None, stage=None, note="") -> Opportunity:
+def _call_service(service, **kwargs):
+    """Call a service; its Django ValidationError becomes DRF's, a 400 with field errors."""
     try:
-        return opportunity_move(opportunity=opportunity, acting_user=acting_user, tier=tier, stage=stage, note=note)
+        return service(**kwargs)
     except DjangoValidationError as exc:
         raise serializers.ValidationError(field_errors(exc)) from None
 
@@ -387,7 +464,7 @@ class OpportunityViewSet(AccountDataViewSet):
         opportunity = self.get_object()
         payload = TierMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _move(opportunity, acting_user=request.user, **payload.validated_data)
+        _call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(opportunity).data)
 
     @extend_schema(responses=OpportunityMoveSerializer(many=True))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import AccountTeamMember, User
-from accounts.roles import is_admin
+from accounts.roles import is_admin, sees_all_accounts
 from accounts.selectors import user_can_edit_account
 
 READ_ONLY_MESSAGE = _("Executives read; only the account team and admins change account data.")
@@ -55,7 +55,7 @@ class AccountPermission(AccountDataPermission):
     """Accounts themselves: admins create them; the team and admins edit them."""
 
     def has_permission(self, request, view) -> bool:
-        if request.method == "POST":
+        if getattr(view, "action", None) == "create":
             self.message = ADMIN_ONLY_MESSAGE
             return is_admin(request.user)
         return super().has_permission(request, view)
@@ -68,3 +68,12 @@ class AdminWritesOthersRead(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or is_admin(request.user)
+
+
+class ChoosesKeyAccounts(BasePermission):
+    """Executives and admins flag key accounts (the Pareto view's rule)."""
+
+    message = _("Only executives and admins choose key accounts.")
+
+    def has_permission(self, request, view) -> bool:
+        return sees_all_accounts(request.user)

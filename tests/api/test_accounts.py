@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import Account
-from tests.factories import AccountFactory, PricingTierFactory, TeamMemberFactory, UserFactory
+from accounts.models import Account, GradeChange
+from tests.factories import AccountFactory, BusinessUnitFactory, PricingTierFactory, TeamMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,14 +83,74 @@ def test_other_manager_gets_404_when_editing(api_for, account, other_account, ot
     assert api_for(other_account_manager).patch(detail(account), {"description": "x"}, format="json").status_code == 404
 
 
-def test_team_member_cannot_change_the_grade_but_an_admin_can(api_for, account, account_manager, kam_admin):
+def test_team_member_changes_the_grade_with_a_reason(api_for, account, account_manager):
     gold = PricingTierFactory(name="Gold", rank=1)
-    assert api_for(account_manager).patch(detail(account), {"grade": gold.pk}, format="json").status_code == 403
+    client = api_for(account_manager)
+    response = client.post(detail(account) + "grade/", {"grade": gold.pk, "reason": "Passed 5 bn KRW"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["grade"] == gold.pk
+    change = GradeChange.objects.get(account=account)
+    assert (change.to_grade, change.reason, change.changed_by) == (gold, "Passed 5 bn KRW", account_manager)
+    rows = client.get(detail(account) + "grade-changes/").json()["results"]
+    assert [(row["to_grade"], row["changed_by_username"]) for row in rows] == [(gold.pk, "am-user")]
+
+
+def test_a_grade_change_needs_a_reason(api_for, account, account_manager):
+    gold = PricingTierFactory(name="Gold", rank=1)
+    response = api_for(account_manager).post(detail(account) + "grade/", {"grade": gold.pk, "reason": ""}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()
+    assert not GradeChange.objects.exists()
+
+
+def test_executive_cannot_change_the_grade(api_for, account, executive):
+    gold = PricingTierFactory(name="Gold", rank=1)
+    response = api_for(executive).post(detail(account) + "grade/", {"grade": gold.pk, "reason": "x"}, format="json")
+    assert response.status_code == 403
+    assert not GradeChange.objects.exists()
+
+
+def test_other_manager_gets_404_when_changing_the_grade(api_for, account, other_account, other_account_manager):
+    gold = PricingTierFactory(name="Gold", rank=1)
+    response = api_for(other_account_manager).post(detail(account) + "grade/", {"grade": gold.pk, "reason": "x"}, format="json")
+    assert response.status_code == 404
+
+
+def test_other_manager_gets_404_for_the_grade_history(api_for, account, other_account, other_account_manager):
+    assert api_for(other_account_manager).get(detail(account) + "grade-changes/").status_code == 404
+
+
+def test_patching_the_grade_or_key_flag_points_to_their_actions(api_for, account, account_manager, kam_admin):
+    gold = PricingTierFactory(name="Gold", rank=1)
+    response = api_for(kam_admin).patch(detail(account), {"grade": gold.pk, "is_key_account": True}, format="json")
+    assert response.status_code == 400
+    assert "grade/" in response.json()["grade"][0] and "key-account/" in response.json()["is_key_account"][0]
     account.refresh_from_db()
-    assert account.grade is None
-    assert api_for(kam_admin).patch(detail(account), {"grade": gold.pk}, format="json").status_code == 200
+    assert account.grade is None and not account.is_key_account
+    # Sending them unchanged (a GET body sent back) is fine.
+    body = api_for(account_manager).get(detail(account)).json()
+    assert api_for(account_manager).put(detail(account), body, format="json").status_code == 200
+
+
+def test_executive_flags_a_key_account(api_for, account, executive):
+    response = api_for(executive).post(detail(account) + "key-account/", {"is_key_account": True}, format="json")
+    assert response.status_code == 200 and response.json()["is_key_account"] is True
     account.refresh_from_db()
-    assert account.grade == gold
+    assert account.is_key_account
+
+
+def test_account_manager_cannot_flag_a_key_account(api_for, account, account_manager):
+    response = api_for(account_manager).post(detail(account) + "key-account/", {"is_key_account": True}, format="json")
+    assert response.status_code == 403
+    account.refresh_from_db()
+    assert not account.is_key_account
+
+
+def test_team_member_cannot_change_the_vertical_unit_but_an_admin_can(api_for, account, account_manager, kam_admin):
+    other_unit = BusinessUnitFactory(name="Finance")
+    assert api_for(account_manager).patch(detail(account), {"vertical_unit": other_unit.pk}, format="json").status_code == 403
+    assert api_for(kam_admin).patch(detail(account), {"vertical_unit": other_unit.pk}, format="json").status_code == 200
+    account.refresh_from_db()
+    assert account.vertical_unit == other_unit
 
 
 def test_an_account_cannot_sit_under_its_own_business_area(api_for, account, kam_admin):

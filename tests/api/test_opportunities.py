@@ -167,3 +167,16 @@ def test_opportunity_list_query_count_is_fixed(api_for, account, account_manager
     client = api_for(account_manager)
     with django_assert_max_num_queries(5):
         assert client.get(LIST, {"page_size": 100}).json()["count"] == size
+
+
+def test_a_new_opportunity_starts_its_history(api_for, account, account_manager):
+    response = api_for(account_manager).post(LIST, {"account": account.pk, "name": "x", "tier": 4}, format="json")
+    moves = OpportunityMove.objects.filter(opportunity_id=response.json()["id"])
+    assert [(move.from_tier, move.to_tier) for move in moves] == [(None, 4)]
+
+
+def test_an_open_opportunity_cannot_close_in_the_past(api_for, account, account_manager):
+    payload = {"account": account.pk, "name": "x", "tier": 2, "expected_close_date": "2020-01-01"}
+    response = api_for(account_manager).post(LIST, payload, format="json")
+    assert response.status_code == 400 and "expected_close_date" in response.json()
+    assert not Opportunity.objects.exists()

@@ -98,3 +98,11 @@ def test_relationship_list_query_count_is_fixed(api_for, account, account_manage
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
         assert client.get(LIST, {"page_size": 100}).json()["count"] == size
+
+
+def test_a_last_interaction_in_the_future_is_a_400(api_for, account, account_manager):
+    contact = ContactFactory(account=account)
+    payload = {"user": account_manager.pk, "contact": contact.pk, "last_interaction_on": "2999-01-01"}
+    response = api_for(account_manager).post(LIST, payload, format="json")
+    assert response.status_code == 400 and "last_interaction_on" in response.json()
+    assert not Relationship.objects.exists()

@@ -95,9 +95,10 @@ def tokens(db, account_manager, kam_admin, other_account):
 def caller_for(case) -> str:
     """The account manager calls everything, except what only admins may do, so that those writes
     get past the permission check to the validation under test."""
-    catalogue = case.operation.path.startswith(("/api/v1/offerings/", "/api/v1/pricing-tiers/"))
-    new_account = case.operation.path == "/api/v1/accounts/"
-    if case.method != "GET" and (catalogue or new_account):
+    path = case.operation.path
+    catalogue = path.startswith(("/api/v1/offerings/", "/api/v1/pricing-tiers/"))
+    admin_only = path in ("/api/v1/accounts/", "/api/v1/accounts/{id}/key-account/")
+    if case.method != "GET" and (catalogue or admin_only):
         return "admin"
     return "account manager"
 
