@@ -26,7 +26,7 @@ from accounts.models import (
     Relationship,
     User,
 )
-from accounts.roles import is_admin, sees_all_accounts, user_roles
+from accounts.roles import is_admin, user_roles
 from accounts.selectors import accounts_visible_to
 from accounts.services import (
     account_grade_change,
@@ -164,12 +164,12 @@ class AccountSerializer(ServiceModelSerializer):
         parent = attrs.get("parent")
         if parent is not None and self.instance is not None:
             # Walk up from the new parent: meeting this account would close a loop.
-            seen, current = set(), parent
-            while current is not None and current.pk not in seen:
-                if current.pk == self.instance.pk:
+            seen, ancestor = set(), parent
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.instance.pk:
                     raise serializers.ValidationError({"parent": [_("An account cannot sit under itself.")]})
-                seen.add(current.pk)
-                current = current.parent
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
         return attrs
 
 
@@ -205,7 +205,9 @@ class AccountFilter(UpdatedSinceMixin):
 class AccountViewSet(AccountDataViewSet):
     """Customer accounts the caller sees: all for executives and admins, their own for account managers.
 
-    Admins create accounts and change the matrix mapping and grade; the account team edits the rest.
+    Admins create accounts and change the matrix mapping (unit, parent, kind); the account team
+    edits the rest and changes the grade (`grade/`, recorded with its reason); executives and
+    admins flag key accounts (`key-account/`).
     """
 
     serializer_class = AccountSerializer

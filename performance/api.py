@@ -5,7 +5,7 @@ from collections import Counter
 import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -27,7 +27,7 @@ BULK_MAX_ROWS = 1000
 
 class OrderSerializer(ServiceModelSerializer):
     account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
-    profit = serializers.DecimalField(max_digits=17, decimal_places=0, read_only=True, coerce_to_string=False)
+    profit = fields.DecimalField(max_digits=17, decimal_places=0, read_only=True, coerce_to_string=False)
 
     class Meta:
         model = Order
@@ -119,6 +119,18 @@ class OrderViewSet(AccountDataViewSet):
         description="Create or update up to 1000 orders by their natural key (account, reference), all or nothing. "
         "Sending the same batch again changes nothing. Errors come keyed by the failing rows' positions "
         '(`{"3": {"amount": ["…"]}}`).',
+        examples=[
+            OpenApiExample(
+                "Two orders from the ERP",
+                request_only=True,
+                value=[
+                    {"account": 1, "reference": "SO-2026-0001", "offering": 3, "ordered_on": "2026-10-31",
+                     "amount": 125000000, "cost": 81000000},
+                    {"account": 1, "reference": "SO-2026-0002", "offering": 5, "ordered_on": "2026-10-31",
+                     "amount": 48000000},
+                ],
+            )
+        ],
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def bulk(self, request):

@@ -76,5 +76,14 @@ def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list
             fields=[name.removesuffix("_id") for name in ORDER_FIELDS],
             batch_size=500,
         )
+        if any(outcome != Outcome.UNCHANGED for _order, outcome in outcomes):
+            # Revenue, profit and Pareto classes follow the orders; recompute once the batch is in.
+            transaction.on_commit(_refresh_account_revenue)
     logger.info("%s upserted orders: %s", acting_user, dict(Counter(outcome.value for _order, outcome in outcomes)))
     return outcomes
+
+
+def _refresh_account_revenue() -> None:
+    from accounts.tasks import refresh_account_revenue
+
+    refresh_account_revenue.delay()

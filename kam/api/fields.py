@@ -45,7 +45,14 @@ class IntegerField(_JSONType, serializers.IntegerField):
 
 
 class DecimalField(_JSONType, serializers.DecimalField):
+    """A JSON number; amounts without decimal places come out as exact integers, not floats."""
+
     json_types = (int, float)
+
+    def to_representation(self, value):
+        if self.decimal_places == 0 and not self.coerce_to_string and value is not None:
+            return int(value)
+        return super().to_representation(value)
 
 
 class BooleanField(_JSONType, serializers.BooleanField):

@@ -4,6 +4,8 @@ Shared here: the strict base FilterSet (also used for `filterset_fields`, throug
 `FilterBackend`), `updated_since` for models that keep `updated_at`, and `account`.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.db import models
@@ -18,8 +20,15 @@ INTEGER_RANGE = {"min_value": -(2**63), "max_value": 2**63 - 1}
 
 
 class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's IntegerField also takes `1.0`, which a schema's integer is not."""
+
     def __init__(self, **kwargs):
         super().__init__(**{**INTEGER_RANGE, **kwargs})
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"-?[0-9]+", str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -23,7 +23,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if raw is None:
             return self.page_size
         if not _is_positive_int(raw):
-            raise ValidationError({self.page_size_query_param: [_("Use a whole number from 1 to %(max)d.") % {"max": self.max_page_size}]})
+            message = _("Use a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]})
         return min(int(raw), self.max_page_size)
 
 

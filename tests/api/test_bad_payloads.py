@@ -114,7 +114,8 @@ def test_unknown_or_malformed_ids_in_the_path_are_404(client, path):
 
 
 @pytest.mark.parametrize(
-    "query", [{"account": -(10**25)}, {"account": 10**30}, {"tier": 10**30}, {"page": ""}, {"page": "0"}, {"page_size": ""}],
+    "query", [{"account": -(10**25)}, {"account": 10**30}, {"account": "1.0"}, {"tier": "2.0"}, {"tier": 10**30},
+              {"page": ""}, {"page": "0"}, {"page_size": ""}],
 )
 def test_numbers_beyond_the_database_range_or_empty_pages_are_400(client, query):
     assert client.get(OPPORTUNITIES, query).status_code == 400

@@ -184,3 +184,25 @@ def test_order_list_query_count_is_fixed(api_for, account, account_manager, djan
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
         assert client.get(LIST, {"page_size": 100}).json()["count"] == size
+
+
+def test_amounts_are_exact_json_integers(api_for, account, executive):
+    order = OrderFactory(account=account, amount=9_007_199_254_740_993, cost=0)  # 2**53 + 1: a float would round it
+    response = api_for(executive).get(detail(order))
+    assert b'"amount":9007199254740993,' in response.content
+
+
+def test_a_changing_batch_refreshes_revenue_after_commit_and_a_repeated_one_does_not(
+    api_for, account, account_manager, offering, django_capture_on_commit_callbacks
+):
+    client = api_for(account_manager)
+    last_week = str(datetime.date.today() - datetime.timedelta(days=7))
+    batch = [row(account, "SO-1", offering, amount=2_000, cost=500, ordered_on=last_week)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(BULK, batch, format="json")
+    assert len(callbacks) == 1
+    account.refresh_from_db()
+    assert (account.revenue_ttm, account.profit_ttm) == (2_000, 1_500)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(BULK, batch, format="json")
+    assert callbacks == []

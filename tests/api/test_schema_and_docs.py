@@ -40,3 +40,10 @@ def test_docs_page_sends_anonymous_visitors_to_login(client):
 def test_api_root_lists_the_resources(api_for, account_manager):
     body = api_for(account_manager).get("/api/v1/").json()
     assert {"accounts", "orders", "opportunities", "pricing-tiers"} <= set(body)
+
+
+def test_schemathesis_tests_the_schema_that_is_served(api_for, account_manager):
+    from tests.api.test_schemathesis import served_schema
+
+    response = api_for(account_manager).get("/api/schema/?format=json")
+    assert response.json() == served_schema()
