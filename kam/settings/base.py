@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kam.settings.env import env_bool, env_int, env_list, env_str
+from kam.settings.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("KAM_VAR_DIR", str(BASE_DIR / "var")))
@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "planning",
     "performance",
@@ -106,6 +110,55 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The REST API under /api/v1/ (kam.api): token or session, JSON only, the web's visibility rules.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["kam.api.throttling.AnonThrottle", "kam.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("KAM_API_THROTTLE_ANON", "60/minute"),
+        "user": env_rate("KAM_API_THROTTLE_USER", "1200/minute"),
+    },
+    # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
+    # with 0 the header is ignored, so a caller cannot pick its own throttling identity.
+    "NUM_PROXIES": env_int("KAM_API_NUM_PROXIES", 0, minimum=0),
+    "DEFAULT_PAGINATION_CLASS": "kam.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "kam.api.filters.FilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kam.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KAM Planner API",
+    "DESCRIPTION": "Accounts, customer org charts, opportunities by tier, the offering catalogue and orders, "
+    "with the same visibility as the web application.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AccountKindEnum": "accounts.models.Account.Kind",
+        "BusinessUnitKindEnum": "accounts.models.BusinessUnit.Kind",
+        "OfferingKindEnum": "accounts.models.Offering.Kind",
+        "OpportunityStageEnum": "accounts.models.Opportunity.Stage",
+        "TeamMemberRoleEnum": "accounts.models.AccountTeamMember.Role",
+        "ContactStatusEnum": "accounts.models.Contact.Status",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -58,3 +58,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
             f"The environment variable {name} must be a comma-separated list without empty items; got {value!r}."
         )
     return items
+
+
+_RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as `60/minute` (periods: second, minute, hour, day), as throttling expects it."""
+    value = (os.environ.get(name) or default).strip()
+    count, _slash, period = value.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in _RATE_PERIODS):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a rate like 60/minute "
+            f"(a positive number, then one of {', '.join(_RATE_PERIODS)}); got {value!r}."
+        )
+    return value

@@ -1,0 +1,538 @@
+"""REST resources for accounts, org charts, relationships, opportunities and the catalogue (mounted by kam.api)."""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    BusinessUnit,
+    Contact,
+    GradeChange,
+    Offering,
+    Opportunity,
+    OpportunityMove,
+    OrgUnit,
+    PricingTier,
+    Relationship,
+    User,
+)
+from accounts.roles import is_admin, user_roles
+from accounts.selectors import accounts_visible_to
+from accounts.services import (
+    account_grade_change,
+    account_key_account_set,
+    contact_save,
+    opportunity_move,
+    opportunity_save,
+    org_unit_save,
+    relationship_save,
+)
+from kam.api import fields
+from kam.api.exceptions import field_errors
+from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
+from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts
+from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
+from kam.api.viewsets import AccountDataViewSet
+
+TEXT = {"max_length": TEXT_MAX_LENGTH}
+MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
+
+
+# --- Our organisation and people (read only) -----------------------------------------------
+
+
+class BusinessUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BusinessUnit
+        fields = ["id", "name", "kind", "parent", "description"]
+
+
+class BusinessUnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Units of our matrix organisation: verticals own accounts, horizontals own offerings."""
+
+    serializer_class = BusinessUnitSerializer
+    queryset = BusinessUnit.objects.all()
+    filterset_fields = ["kind"]
+    ordering_fields = ["name", "id"]
+    lookup_value_converter = "int"
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "job_title", "business_unit", "is_active"]
+
+
+class MeSerializer(UserSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "roles"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(user_roles(user))
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """Our people, for the ids that opportunities (owner) and relationships (user) refer to."""
+
+    serializer_class = UserSerializer
+    queryset = User.objects.order_by("username")
+    filterset_fields = ["is_active", "business_unit"]
+    ordering_fields = ["username", "id"]
+    lookup_value_converter = "int"
+
+    @extend_schema(responses=MeSerializer)
+    @action(detail=False, filter_backends=[], pagination_class=None)
+    def me(self, request):
+        """The caller, with their roles."""
+        return Response(MeSerializer(request.user).data)
+
+
+# --- Accounts --------------------------------------------------------------------------------
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = AccountTeamMember
+        fields = ["user", "username", "role"]
+
+
+class AccountSerializer(ServiceModelSerializer):
+    # Our matrix mapping: set by admins only. The grade and the key-account flag change
+    # through their own actions (grade/, key-account/), which record who and why.
+    ADMIN_FIELDS = ("kind", "parent", "vertical_unit")
+
+    parent = VisibleRelatedField(account_path="pk", queryset=Account.objects.all(), allow_null=True, required=False)
+    vertical_unit = fields.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL))
+    team = TeamMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Account
+        fields = [
+            "id", "name", "english_name", "kind", "parent", "industry", "vertical_unit", "is_key_account", "grade",
+            "fiscal_year_start_month", "currency", "team_type", "description", "team",
+            "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at", "created_at", "updated_at",
+        ]
+        read_only_fields = ["is_key_account", "grade", "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"]
+        # (name, parent) is unique only under a parent (NULLs are distinct); full_clean checks it the
+        # database's way, where DRF's validator would make `parent` required.
+        validators = []
+        extra_kwargs = {
+            "description": TEXT,
+            "revenue_ttm": {"coerce_to_string": False},
+            "profit_ttm": {"coerce_to_string": False},
+        }
+
+    # Fields that change only through an action, which records who and why.
+    ACTION_FIELDS = {
+        "grade": _("Change the grade with POST /api/v1/accounts/{id}/grade/, which records the reason."),
+        "is_key_account": _("Executives and admins flag key accounts with POST /api/v1/accounts/{id}/key-account/."),
+    }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        current = {
+            "grade": getattr(self.instance, "grade_id", None),
+            "is_key_account": getattr(self.instance, "is_key_account", False),
+        }
+        # Read-only fields are normally ignored; these are refused when they would change,
+        # so that a caller who sends them does not believe they changed.
+        refused = {
+            field: [message]
+            for field, message in self.ACTION_FIELDS.items()
+            if field in self.initial_data and self.initial_data[field] != current[field]
+        }
+        if refused:
+            raise serializers.ValidationError(refused)
+        if self.instance is not None and not is_admin(self.acting_user):
+            changed = [f for f in self.ADMIN_FIELDS if f in attrs and attrs[f] != getattr(self.instance, f)]
+            if changed:
+                raise PermissionDenied(ADMIN_ONLY_MESSAGE)
+        parent = attrs.get("parent")
+        if parent is not None and self.instance is not None:
+            # Walk up from the new parent: meeting this account would close a loop.
+            seen, ancestor = set(), parent
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.instance.pk:
+                    raise serializers.ValidationError({"parent": [_("An account cannot sit under itself.")]})
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+        return attrs
+
+
+class GradeChangeRequestSerializer(serializers.Serializer):
+    grade = fields.PrimaryKeyRelatedField(queryset=PricingTier.objects.all(), allow_null=True)
+    reason = fields.CharField(max_length=300)
+    changed_on = serializers.DateField(required=False, help_text=_("When the change applies (today if omitted)."))
+
+
+class GradeChangeSerializer(serializers.ModelSerializer):
+    changed_by_username = serializers.CharField(source="changed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = GradeChange
+        fields = ["id", "from_grade", "to_grade", "changed_on", "reason", "changed_by", "changed_by_username", "recorded_at"]
+
+
+class KeyAccountRequestSerializer(serializers.Serializer):
+    is_key_account = fields.BooleanField()
+
+
+class AccountFilter(UpdatedSinceMixin):
+    search = django_filters.CharFilter(method="filter_search", help_text=_("Part of the name or English name."))
+
+    class Meta:
+        model = Account
+        fields = ["industry", "is_key_account", "pareto_class", "vertical_unit", "kind"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(english_name__icontains=value))
+
+
+class AccountViewSet(AccountDataViewSet):
+    """Customer accounts the caller sees: all for executives and admins, their own for account managers.
+
+    Admins create accounts and change the matrix mapping (unit, parent, kind); the account team
+    edits the rest and changes the grade (`grade/`, recorded with its reason); executives and
+    admins flag key accounts (`key-account/`).
+    """
+
+    serializer_class = AccountSerializer
+    filterset_class = AccountFilter
+    ordering_fields = ["name", "revenue_ttm", "updated_at", "id"]
+    permission_classes = [IsAuthenticated, AccountPermission]
+    account_field = "pk"
+
+    def base_queryset(self):
+        return Account.objects.prefetch_related(
+            Prefetch("team", queryset=AccountTeamMember.objects.select_related("user").order_by("role", "user__username"))
+        )
+
+    def get_queryset(self):
+        return self.base_queryset().filter(pk__in=accounts_visible_to(self.request.user))
+
+    def account_of(self, obj) -> Account:
+        return obj
+
+    def perform_create(self, serializer) -> None:
+        serializer.save()
+
+    @extend_schema(request=GradeChangeRequestSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def grade(self, request, pk=None):
+        """Give the account another customer grade (or none), with the reason; the change is recorded."""
+        account = self.get_object()
+        payload = GradeChangeRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        _call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(account).data)
+
+    @extend_schema(responses=GradeChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="grade-changes", filter_backends=[])
+    def grade_changes(self, request, pk=None):
+        """The account's grade changes, latest first."""
+        changes = self.get_object().grade_changes.select_related("changed_by").order_by("-changed_on", "-recorded_at")
+        page = self.paginate_queryset(changes)
+        return self.get_paginated_response(GradeChangeSerializer(page, many=True).data)
+
+    @extend_schema(request=KeyAccountRequestSerializer, responses=AccountSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="key-account", filter_backends=[],
+        permission_classes=[IsAuthenticated, ChoosesKeyAccounts],
+    )
+    def key_account(self, request, pk=None):
+        """Flag or unflag a key account: executives and admins choose key accounts."""
+        account = self.get_object()
+        payload = KeyAccountRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        account_key_account_set(account=account, acting_user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(account).data)
+
+
+# --- Customer org charts ---------------------------------------------------------------------
+
+
+class OrgUnitSerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    parent = VisibleRelatedField(queryset=OrgUnit.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "account", "name", "parent", "is_purchasing"]
+        fixed_on_update = ["account"]
+
+    def save_instance(self, instance, **extra):
+        return org_unit_save(unit=instance, acting_user=self.acting_user)
+
+
+class OrgUnitFilter(AccountDataFilterSet):
+    class Meta:
+        model = OrgUnit
+        fields = ["account", "parent", "is_purchasing"]
+
+
+class OrgUnitViewSet(AccountDataViewSet):
+    """Units of a customer's organisation (a tree per account). Changes go to the org-change log."""
+
+    serializer_class = OrgUnitSerializer
+    filterset_class = OrgUnitFilter
+    ordering_fields = ["name", "id"]
+
+    def base_queryset(self):
+        return OrgUnit.objects.all()
+
+
+class ContactSerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    org_unit = VisibleRelatedField(queryset=OrgUnit.objects.all(), allow_null=True, required=False)
+    reports_to = VisibleRelatedField(queryset=Contact.objects.all(), allow_null=True, required=False)
+    happened_on = serializers.DateField(
+        write_only=True, required=False, help_text=_("When the change happened, for the org-change log (today if omitted).")
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id", "account", "org_unit", "name", "title", "email", "phone", "reports_to", "level",
+            *Contact.BUYING_ROLE_FIELDS, "influence", "attitude", "status", "left_on", "notes", "happened_on",
+            "created_at", "updated_at",
+        ]
+        extra_kwargs = {"notes": TEXT}
+        fixed_on_update = ["account"]
+        service_fields = ["happened_on"]
+
+    def save_instance(self, instance, **extra):
+        return contact_save(contact=instance, acting_user=self.acting_user, happened_on=extra.get("happened_on"))
+
+
+class ContactFilter(AccountDataFilterSet, UpdatedSinceMixin):
+    class Meta:
+        model = Contact
+        fields = ["account", "org_unit", "status", "level", "is_decision_maker", "is_fox", "is_kingpin"]
+
+
+class ContactViewSet(AccountDataViewSet):
+    """People in customers' organisations. Joining, leaving, moves and role changes go to the org-change log."""
+
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    ordering_fields = ["name", "influence", "updated_at", "id"]
+
+    def base_queryset(self):
+        return Contact.objects.all()
+
+
+class RelationshipSerializer(ServiceModelSerializer):
+    contact = VisibleRelatedField(queryset=Contact.objects.all())
+    user = fields.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    account = serializers.IntegerField(source="contact.account_id", read_only=True)
+
+    class Meta:
+        model = Relationship
+        fields = ["id", "user", "contact", "account", "strength", "last_interaction_on", "notes"]
+        extra_kwargs = {"notes": TEXT}
+        fixed_on_update = ["contact"]
+        # The service refuses a second mapping of the same pair, as a field error on `user`.
+        validators = []
+
+    def save_instance(self, instance, **extra):
+        return relationship_save(relationship=instance, acting_user=self.acting_user)
+
+
+class RelationshipFilter(StrictFilterSet):
+    account = IntegerFilter(field_name="contact__account", help_text=_("Only this account's records."))
+
+    class Meta:
+        model = Relationship
+        fields = ["account", "contact", "user"]
+
+
+class RelationshipViewSet(AccountDataViewSet):
+    """Our people mapped to customer contacts (the relationship map)."""
+
+    serializer_class = RelationshipSerializer
+    filterset_class = RelationshipFilter
+    ordering_fields = ["strength", "last_interaction_on", "id"]
+    account_field = "contact__account"
+    http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
+
+    def base_queryset(self):
+        return Relationship.objects.select_related("contact")
+
+
+# --- Opportunities by tier -------------------------------------------------------------------
+
+
+class OpportunitySerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    sponsor_unit = VisibleRelatedField(queryset=OrgUnit.objects.all(), allow_null=True, required=False)
+    offerings = fields.PrimaryKeyRelatedField(queryset=Offering.objects.all(), many=True, required=False)
+    owner = fields.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True, required=False)
+    weighted_amount = serializers.DecimalField(max_digits=19, decimal_places=2, read_only=True, coerce_to_string=False)
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id", "account", "name", "sponsor_unit", "offerings", "tier", "stage", "amount", "expected_close_date",
+            "probability", "owner", "description", "weighted_amount", "created_at", "updated_at",
+        ]
+        extra_kwargs = {
+            "description": TEXT,
+            "amount": MONEY,
+            "tier": {"help_text": _("1 (nearest to business) to 4. Changes after creation are recorded as moves.")},
+            "stage": {"help_text": _("Changes after creation follow the allowed stage moves and are recorded.")},
+        }
+        fixed_on_update = ["account"]
+        service_fields = ["offerings"]
+
+    def save_instance(self, instance, **extra):
+        return opportunity_save(opportunity=instance, acting_user=self.acting_user, offerings=extra.get("offerings"))
+
+    def update(self, instance, validated_data):
+        # A tier or stage change is a move: it follows the transition table and is recorded.
+        tier, stage = validated_data.pop("tier", None), validated_data.pop("stage", None)
+        with transaction.atomic():
+            opportunity = super().update(instance, validated_data)
+            if tier is not None or stage is not None:
+                _call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
+        return opportunity
+
+
+def _call_service(service, **kwargs):
+    """Call a service; its Django ValidationError becomes DRF's, a 400 with field errors."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(field_errors(exc)) from None
+
+
+class TierMoveSerializer(serializers.Serializer):
+    tier = fields.IntegerField(min_value=1, max_value=4, required=False)
+    stage = fields.ChoiceField(choices=Opportunity.Stage.choices, required=False)
+    note = fields.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if "tier" not in attrs and "stage" not in attrs:
+            raise serializers.ValidationError(_("Give a tier, a stage or both."))
+        return attrs
+
+
+class OpportunityMoveSerializer(serializers.ModelSerializer):
+    moved_by_username = serializers.CharField(source="moved_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = OpportunityMove
+        fields = ["id", "from_tier", "to_tier", "from_stage", "to_stage", "moved_by", "moved_by_username", "moved_at", "note"]
+
+
+class OpportunityFilter(AccountDataFilterSet, UpdatedSinceMixin):
+    is_open = django_filters.BooleanFilter(method="filter_open", help_text=_("Only open (or only closed) opportunities."))
+
+    class Meta:
+        model = Opportunity
+        fields = ["account", "tier", "stage", "owner", "sponsor_unit"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(stage__in=Opportunity.OPEN_STAGES) if value else queryset.exclude(stage__in=Opportunity.OPEN_STAGES)
+
+
+class OpportunityViewSet(AccountDataViewSet):
+    """Business opportunities by tier. Tier and stage changes are moves: recorded, and limited by the stage table."""
+
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilter
+    ordering_fields = ["tier", "amount", "probability", "expected_close_date", "updated_at", "id"]
+
+    def base_queryset(self):
+        return Opportunity.objects.prefetch_related(Prefetch("offerings", queryset=Offering.objects.only("id")))
+
+    @extend_schema(request=TierMoveSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def move(self, request, pk=None):
+        """Move the opportunity to another tier and/or stage; the move is recorded in its history."""
+        opportunity = self.get_object()
+        payload = TierMoveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        _call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(opportunity).data)
+
+    @extend_schema(responses=OpportunityMoveSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def moves(self, request, pk=None):
+        """The opportunity's tier and stage history, latest first."""
+        opportunity = self.get_object()
+        moves = opportunity.moves.select_related("moved_by").order_by("-moved_at", "-id")
+        page = self.paginate_queryset(moves)
+        return self.get_paginated_response(OpportunityMoveSerializer(page, many=True).data)
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+
+
+class OfferingSerializer(ServiceModelSerializer):
+    owner_unit = fields.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.HORIZONTAL))
+
+    class Meta:
+        model = Offering
+        fields = ["id", "name", "kind", "owner_unit", "description", "is_key_account_special", "has_24x7_support", "is_active"]
+        extra_kwargs = {"description": TEXT}
+
+
+class OfferingViewSet(viewsets.ModelViewSet):
+    """The offering catalogue: everyone reads, admins write."""
+
+    serializer_class = OfferingSerializer
+    queryset = Offering.objects.all()
+    permission_classes = [IsAuthenticated, AdminWritesOthersRead]
+    filterset_fields = ["kind", "is_active", "owner_unit", "is_key_account_special"]
+    ordering_fields = ["name", "id"]
+    lookup_value_converter = "int"
+
+
+class PricingTierSerializer(ServiceModelSerializer):
+    class Meta:
+        model = PricingTier
+        fields = ["id", "name", "rank", "discount_percent", "min_annual_amount", "privileges"]
+        extra_kwargs = {
+            "rank": {"min_value": 1, "max_value": 1000},
+            "discount_percent": {"min_value": 0, "max_value": 100, "coerce_to_string": False},
+            "min_annual_amount": MONEY,
+            "privileges": TEXT,
+        }
+
+
+class PricingTierViewSet(viewsets.ModelViewSet):
+    """Customer grades (pricing tiers) with discounts and privileges: everyone reads, admins write."""
+
+    serializer_class = PricingTierSerializer
+    queryset = PricingTier.objects.all()
+    permission_classes = [IsAuthenticated, AdminWritesOthersRead]
+    ordering_fields = ["rank", "name", "id"]
+    lookup_value_converter = "int"
+
+
+# Mounted under /api/v1/ by kam.api.urls, in this order.
+routes = [
+    ("accounts", AccountViewSet, "account"),
+    ("org-units", OrgUnitViewSet, "org-unit"),
+    ("contacts", ContactViewSet, "contact"),
+    ("relationships", RelationshipViewSet, "relationship"),
+    ("opportunities", OpportunityViewSet, "opportunity"),
+    ("offerings", OfferingViewSet, "offering"),
+    ("pricing-tiers", PricingTierViewSet, "pricing-tier"),
+    ("business-units", BusinessUnitViewSet, "business-unit"),
+    ("users", UserViewSet, "user"),
+]

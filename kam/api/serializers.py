@@ -1,0 +1,105 @@
+"""Base classes for the API's serializers: related ids limited to what the caller sees, writes through services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.selectors import accounts_visible_to
+from kam.api import fields
+from kam.api.exceptions import field_errors
+
+# Free text (descriptions, notes) has no limit in the database; the API sets one so a
+# huge payload is a field error rather than a huge row.
+TEXT_MAX_LENGTH = 10_000
+
+
+class VisibleRelatedField(fields.PrimaryKeyRelatedField):
+    """An id of a record whose account the caller may see; any other id reads "does not exist", like a 404.
+
+    `account_path` leads from the related model to its account (`"pk"` for accounts themselves).
+    """
+
+    def __init__(self, *, account_path: str = "account", **kwargs):
+        self.account_path = account_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.account_path}__in": accounts_visible_to(request.user)})
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A model serializer whose fields take only JSON values of the type the schema names (kam.api.fields)."""
+
+    serializer_field_mapping = {
+        model_field: fields.STRICT_FIELDS.get(serializer_field, serializer_field)
+        for model_field, serializer_field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }
+    serializer_related_field = fields.PrimaryKeyRelatedField
+    serializer_choice_field = fields.ChoiceField
+
+
+class ServiceModelSerializer(StrictModelSerializer):
+    """A model serializer whose create and update go through one `save_instance`, the place to call a service.
+
+    The default `save_instance` validates the instance against every model rule (fields and
+    constraints) and saves it, for models that have no domain service. A Django ValidationError
+    raised there becomes a 400 with field errors; everything runs in one transaction.
+    `Meta.fixed_on_update` names fields that cannot change once the record exists (its account);
+    `Meta.service_fields` names write-only fields that are passed to `save_instance`, not to the model.
+    """
+
+    fixed_message = _("This cannot change once the record exists; create a new record instead.")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            errors = {
+                field: [self.fixed_message]
+                for field in getattr(self.Meta, "fixed_on_update", ())
+                if field in attrs and attrs[field] != getattr(self.instance, field)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+    @property
+    def acting_user(self):
+        return self.context["request"].user
+
+    def create(self, validated_data):
+        many, extra, fields = self._split(validated_data)
+        return self._save(self.Meta.model(**fields), many, extra)
+
+    def update(self, instance, validated_data):
+        many, extra, fields = self._split(validated_data)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        return self._save(instance, many, extra)
+
+    def _split(self, validated_data: dict) -> tuple[dict, dict, dict]:
+        data = dict(validated_data)
+        extra = {name: data.pop(name) for name in getattr(self.Meta, "service_fields", ()) if name in data}
+        many_to_many = {field.name for field in self.Meta.model._meta.many_to_many}
+        many = {name: data.pop(name) for name in list(data) if name in many_to_many}
+        return many, extra, data
+
+    def _save(self, instance: Model, many: dict, extra: dict) -> Model:
+        try:
+            with transaction.atomic():
+                saved = self.save_instance(instance, **extra)
+                for name, values in many.items():
+                    getattr(saved, name).set(values)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(field_errors(exc)) from None
+        return saved
+
+    def save_instance(self, instance: Model, **extra) -> Model:
+        instance.full_clean()
+        instance.save()
+        return instance

@@ -1,0 +1,46 @@
+"""Base viewsets: every queryset through `accounts_visible_to`, every write by the web's rules."""
+
+from django.db.models import QuerySet
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+
+from accounts.models import Account
+from accounts.selectors import accounts_visible_to, user_can_edit_account
+from kam.api.permissions import READ_ONLY_MESSAGE, AccountDataPermission
+
+def _follow(obj, path: str):
+    for name in path.split("__"):
+        obj = obj[name] if isinstance(obj, dict) else getattr(obj, name)
+    return obj
+
+
+class AccountDataViewSet(viewsets.ModelViewSet):
+    """Records that belong to an account (contacts, opportunities, orders, …).
+
+    `account_field` is the path from the model to its account (`"account"`,
+    `"contact__account"`); `base_queryset()` gives the rows with what the serializer reads.
+    Lists and lookups see only rows of accounts visible to the caller (others are 404);
+    a write needs `user_can_edit_account` on the row's account (else 403).
+    """
+
+    account_field = "account"
+    permission_classes = [IsAuthenticated, AccountDataPermission]
+    lookup_value_converter = "int"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        visible = accounts_visible_to(self.request.user)
+        return self.base_queryset().filter(**{f"{self.account_field}__in": visible})
+
+    def account_of(self, obj) -> Account:
+        return _follow(obj, self.account_field)
+
+    def perform_create(self, serializer) -> None:
+        account = _follow(serializer.validated_data, self.account_field)
+        if not user_can_edit_account(user=self.request.user, account=account):
+            raise PermissionDenied(READ_ONLY_MESSAGE)
+        serializer.save()

@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_is_openapi_3_with_every_resource(api_for, account_manager):
+    response = api_for(account_manager).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    for path in ("accounts", "org-units", "contacts", "relationships", "opportunities", "offerings", "pricing-tiers", "orders"):
+        assert f"/api/v1/{path}/" in schema["paths"]
+    assert "/api/v1/opportunities/{id}/move/" in schema["paths"]
+    assert "/api/v1/orders/bulk/" in schema["paths"]
+
+
+def test_schema_needs_credentials(api_for):
+    assert api_for(None).get("/api/schema/").status_code == 401
+
+
+def test_docs_page_loads_swagger_ui_from_our_own_static_files(client, account_manager):
+    client.force_login(account_manager)
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.text
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html
+    # The start-up script is a separate request (no inline script), so a strict CSP can allow it.
+    assert "<script>" not in html
+    assert client.get("/api/docs/?script=").status_code == 200
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_docs_page_sends_anonymous_visitors_to_login(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_api_root_lists_the_resources(api_for, account_manager):
+    body = api_for(account_manager).get("/api/v1/").json()
+    assert {"accounts", "orders", "opportunities", "pricing-tiers"} <= set(body)
+
+
+def test_schemathesis_tests_the_schema_that_is_served(api_for, account_manager):
+    from tests.api.test_schemathesis import served_schema
+
+    response = api_for(account_manager).get("/api/schema/?format=json")
+    assert response.json() == served_schema()
