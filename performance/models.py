@@ -1,10 +1,35 @@
-"""Transactions and, later, KPIs: what the customer bought and what it was worth."""
+"""Performance management: transactions, the KPI catalogue, targets, actuals, NPS and time entries.
 
+Actuals are computed from data where possible (orders, NPS responses, opportunities, time
+entries) by `performance.selectors`; manual KPIs take the values people enter. Periods are
+an account's own fiscal months, quarters, half-years and years (`performance.periods`).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Offering
+from accounts.models import Account, Contact, Offering
+from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
+
+# The KPIs the application computes from data; `performance.kpis` holds one calculator per code.
+COMPUTED_KPI_CODES = (
+    "orders",
+    "revenue",
+    "profit",
+    "margin",
+    "nps",
+    "repurchase_count",
+    "repurchase_amount",
+    "cross_sell",
+    "up_sell",
+    "pipeline_coverage",
+    "utilisation",
+    "deployment",
+)
 
 
 class Order(models.Model):
@@ -31,6 +56,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["account", "ordered_on"], name="order_account_date_idx"),
             models.Index(fields=["ordered_on"], name="order_date_idx"),
+            # Repurchase: "was this offering bought again by this account in the next period?"
+            models.Index(fields=["account", "offering", "ordered_on"], name="order_account_offering_idx"),
         ]
 
     def __str__(self) -> str:
@@ -39,3 +66,402 @@ class Order(models.Model):
     @property
     def profit(self):
         return self.amount - self.cost
+
+
+class KpiDefinition(models.Model):
+    """A KPI of the catalogue admins manage: what it measures, how, in which unit, and which way is good."""
+
+    class Unit(models.TextChoices):
+        MONEY = "money", _("Amount")
+        PERCENT = "percent", _("Percent")
+        COUNT = "count", _("Count")
+        SCORE = "score", _("Score (−100 to 100)")
+        RATIO = "ratio", _("Ratio (×)")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("Computed from data")
+        MANUAL = "manual", _("Entered by hand")
+
+    class Rollup(models.TextChoices):
+        SUM = "sum", _("Adds up over time (a quarter is the sum of its months)")
+        AVERAGE = "average", _("A level or rate (a quarter is the average of its months)")
+
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("A short key used in imports, e.g. revenue or nps.")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    name_ko = models.CharField(_("name in Korean"), max_length=120, blank=True)
+    formula = models.TextField(_("formula"), help_text=_("How the KPI is computed, in words."))
+    formula_ko = models.TextField(_("formula in Korean"), blank=True)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices, default=Direction.HIGHER)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.MANUAL)
+    rollup = models.CharField(
+        _("roll-up"),
+        max_length=8,
+        choices=Rollup.choices,
+        default=Rollup.SUM,
+        help_text=_("Sums are compared with the target pro-rated to date while a period is in progress."),
+    )
+    applies_to_sales = models.BooleanField(_("applies to sales-type teams"), default=True)
+    applies_to_operations = models.BooleanField(_("applies to operations-type teams"), default=True)
+    applies_to_mixed = models.BooleanField(_("applies to mixed / self-supporting teams"), default=True)
+    on_track_percent = models.DecimalField(
+        _("on track from (% of target)"),
+        max_digits=6,
+        decimal_places=1,
+        default=95,
+        help_text=_("At or above this share of the target the KPI is on track."),
+    )
+    at_risk_percent = models.DecimalField(
+        _("at risk from (% of target)"),
+        max_digits=6,
+        decimal_places=1,
+        default=80,
+        help_text=_("Between this share and the on-track share the KPI is at risk; below it, off track."),
+    )
+    show_on_dashboard = models.BooleanField(_("show on the weekly dashboard"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("KPI definition")
+        verbose_name_plural = _("KPI definitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="manual") | Q(code__in=COMPUTED_KPI_CODES), name="kpi_computed_code_known"
+            ),
+            models.CheckConstraint(condition=Q(at_risk_percent__gte=0), name="kpi_at_risk_gte_0"),
+            models.CheckConstraint(condition=Q(on_track_percent__gte=F("at_risk_percent")), name="kpi_thresholds_ordered"),
+            models.CheckConstraint(condition=Q(unit__in=["money", "percent", "count", "score", "ratio"]), name="kpi_unit_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the request (Korean when one is given)."""
+        if self.name_ko and (get_language() or "").startswith("ko"):
+            return self.name_ko
+        return self.name
+
+    @property
+    def display_formula(self) -> str:
+        if self.formula_ko and (get_language() or "").startswith("ko"):
+            return self.formula_ko
+        return self.formula
+
+    @property
+    def is_computed(self) -> bool:
+        return self.source == self.Source.COMPUTED
+
+    @property
+    def is_cumulative(self) -> bool:
+        return self.rollup == self.Rollup.SUM
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == self.Direction.HIGHER
+
+    def applies_to(self, team_type: str) -> bool:
+        return {
+            Account.TeamType.SALES: self.applies_to_sales,
+            Account.TeamType.OPERATIONS: self.applies_to_operations,
+            Account.TeamType.MIXED: self.applies_to_mixed,
+        }.get(team_type, False)
+
+
+def _period_index_valid() -> Q:
+    """A period index within its kind's range: month 1–12, quarter 1–4, half 1–2, year 1."""
+    condition = Q()
+    for kind, count in PERIODS_PER_YEAR.items():
+        condition |= Q(period_kind=kind, period_index__gte=1, period_index__lte=count)
+    return condition
+
+
+class PeriodValue(models.Model):
+    """A value for one account, KPI and fiscal period (the base of targets and manual actuals)."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+")
+    kpi = models.ForeignKey(KpiDefinition, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+        help_text=_("Named after the calendar year in which the account's fiscal year starts."),
+    )
+    period_kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    period_index = models.PositiveSmallIntegerField(
+        _("period number"),
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Counted from the start of the fiscal year: month 1–12, quarter 1–4, half 1–2, year 1."),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "kpi", "fiscal_year", "period_kind", "period_index"], name="%(class)s_unique_period"
+            ),
+            models.CheckConstraint(condition=_period_index_valid(), name="%(class)s_period_index_valid"),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR) & Q(fiscal_year__lte=MAX_FISCAL_YEAR),
+                name="%(class)s_fiscal_year_range",
+            ),
+        ]
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_kind, self.fiscal_year, self.period_index, self.account.fiscal_year_start_month)
+
+
+class KpiTarget(PeriodValue):
+    """The target for one KPI of one account in one fiscal period (set by step 4 of the account plan)."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="kpi_targets")
+    kpi = models.ForeignKey(KpiDefinition, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="targets")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(PeriodValue.Meta):
+        ordering = ["account", "kpi", "fiscal_year", "period_kind", "period_index"]
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        indexes = [models.Index(fields=["kpi", "fiscal_year", "period_kind"], name="kpitarget_kpi_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.kpi} · {self.fiscal_year} {self.period_kind} {self.period_index}"
+
+
+class ManualActual(PeriodValue):
+    """An actual entered by hand (or imported) for a KPI that is not computed from data."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="manual_actuals"
+    )
+    kpi = models.ForeignKey(KpiDefinition, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="manual_actuals")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(PeriodValue.Meta):
+        ordering = ["account", "kpi", "fiscal_year", "period_kind", "period_index"]
+        verbose_name = _("manual actual")
+        verbose_name_plural = _("manual actuals")
+        indexes = [models.Index(fields=["kpi", "fiscal_year", "period_kind"], name="manualactual_kpi_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.kpi} · {self.fiscal_year} {self.period_kind} {self.period_index}"
+
+
+class NpsResponse(models.Model):
+    """One answer to "How likely are you to recommend us?" (0–10) from a customer contact.
+
+    9–10 are promoters, 7–8 passives, 0–6 detractors; NPS = % promoters − % detractors.
+    """
+
+    PROMOTER_FROM = 9
+    DETRACTOR_UP_TO = 6
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="nps_responses"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("respondent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nps_responses",
+    )
+    respondent_name = models.CharField(
+        _("respondent name"), max_length=120, help_text=_("Kept as answered, even if the contact is later removed.")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(0), MaxValueValidator(10)])
+    responded_on = models.DateField(_("response date"))
+    comment = models.TextField(_("comment"), blank=True)
+    survey = models.CharField(_("survey"), max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-responded_on", "-id"]
+        verbose_name = _("NPS response")
+        verbose_name_plural = _("NPS responses")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=10), name="nps_score_0_10"),
+            # The natural key of a response: the same person answering on the same day once.
+            models.UniqueConstraint(fields=["account", "respondent_name", "responded_on"], name="nps_response_unique"),
+        ]
+        indexes = [models.Index(fields=["account", "responded_on"], name="nps_account_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.respondent_name} · {self.score} · {self.responded_on}"
+
+    @property
+    def category(self) -> str:
+        if self.score >= self.PROMOTER_FROM:
+            return "promoter"
+        if self.score <= self.DETRACTOR_UP_TO:
+            return "detractor"
+        return "passive"
+
+
+class TimeEntry(models.Model):
+    """Hours one of our people spent, or was available, on an account's work on one day.
+
+    Utilisation (가동률) = billable hours ÷ available hours; deployment rate (투입률) =
+    (billable + non-billable customer work) ÷ available hours, where available hours are all
+    three kinds together.
+    """
+
+    class Kind(models.TextChoices):
+        BILLABLE = "billable", _("Billable customer work")
+        NON_BILLABLE = "non_billable", _("Non-billable customer work")
+        AVAILABLE = "available", _("Available, not deployed")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="time_entries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="time_entries"
+    )
+    worked_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["-worked_on", "user"]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="time_entry_hours_0_24"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["billable", "non_billable", "available"]), name="time_entry_kind_valid"
+            ),
+            models.UniqueConstraint(fields=["account", "user", "worked_on", "kind"], name="time_entry_unique"),
+        ]
+        indexes = [models.Index(fields=["account", "worked_on"], name="time_entry_account_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.worked_on} · {self.hours}h"
+
+
+class KpiStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_TARGET = "no_target", _("No target")
+    NO_DATA = "no_data", _("No data")
+
+
+class KpiSnapshot(models.Model):
+    """A KPI's actual, target and status for an account's current quarter or year, as of one day.
+
+    Written by `services.kpi_snapshot_refresh` (scheduled, and after imports) so the weekly
+    dashboard reads a few thousand rows instead of aggregating every order on every visit,
+    and so "the week's movers" can compare today with a week ago.
+    """
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="kpi_snapshots")
+    kpi = models.ForeignKey(KpiDefinition, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="snapshots")
+    as_of = models.DateField(_("as of"))
+    period_kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    period_index = models.PositiveSmallIntegerField(_("period number"))
+    actual = models.DecimalField(_("actual"), max_digits=24, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=24, decimal_places=4, null=True, blank=True)
+    expected = models.DecimalField(
+        _("target to date"),
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("The target pro-rated to the day for KPIs that add up over time."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=KpiStatus.choices)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["-as_of", "account", "kpi"]
+        verbose_name = _("KPI snapshot")
+        verbose_name_plural = _("KPI snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kpi", "period_kind", "as_of"], name="kpi_snapshot_unique"),
+            models.CheckConstraint(condition=_period_index_valid(), name="kpi_snapshot_period_index_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["on_track", "at_risk", "off_track", "no_target", "no_data"]),
+                name="kpi_snapshot_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["as_of", "period_kind", "kpi", "status"], name="kpi_snapshot_day_idx"),
+            models.Index(fields=["account", "period_kind", "as_of"], name="kpi_snapshot_account_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.kpi} · {self.as_of}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded CSV or Excel file: previewed first, then committed all or nothing."""
+
+    class Kind(models.TextChoices):
+        ORDERS = "orders", _("Orders")
+        NPS = "nps", _("NPS responses")
+        ACTUALS = "actuals", _("Manual actuals")
+        TIME = "time", _("Time entries")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        COMMITTED = "committed", _("Imported")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    filename = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="import_batches"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    rows = models.JSONField(_("rows as uploaded"), default=list)
+    report = models.JSONField(_("check report"), default=list)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    update_count = models.PositiveIntegerField(_("updates"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("already imported"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="previewed", committed_at__isnull=True) | Q(status="committed", committed_at__isnull=False),
+                name="import_committed_at_when_committed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.filename}"

@@ -157,3 +157,70 @@ class OrderFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10000000")
     cost = Decimal("7000000")
     reference = factory.Sequence(lambda n: f"SO-{n:06d}")
+
+
+# Performance ------------------------------------------------------------------------------
+from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, TimeEntry  # noqa: E402
+
+
+def kpi(code: str) -> KpiDefinition:
+    """A KPI of the seeded catalogue."""
+    return KpiDefinition.objects.get(code=code)
+
+
+class ManualKpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KpiDefinition
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"manual_kpi_{n}")
+    name = factory.Sequence(lambda n: f"Manual KPI {n}")
+    formula = "Entered by the account team."
+    unit = KpiDefinition.Unit.COUNT
+    source = KpiDefinition.Source.MANUAL
+    rollup = KpiDefinition.Rollup.SUM
+
+
+class KpiTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KpiTarget
+
+    account = factory.SubFactory(AccountFactory)
+    kpi = factory.LazyFunction(lambda: KpiDefinition.objects.get(code="revenue"))
+    fiscal_year = 2025
+    period_kind = "quarter"
+    period_index = 1
+    value = Decimal("100000000")
+
+
+class ManualActualFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManualActual
+
+    account = factory.SubFactory(AccountFactory)
+    kpi = factory.SubFactory(ManualKpiFactory)
+    fiscal_year = 2025
+    period_kind = "month"
+    period_index = 1
+    value = Decimal("10")
+
+
+class NpsResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NpsResponse
+
+    account = factory.SubFactory(AccountFactory)
+    respondent_name = factory.Sequence(lambda n: f"Respondent {n}")
+    score = 9
+    responded_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeEntry
+
+    account = factory.SubFactory(AccountFactory)
+    user = factory.SubFactory(UserFactory)
+    worked_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
+    kind = TimeEntry.Kind.BILLABLE
+    hours = Decimal("8")

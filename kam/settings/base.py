@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.refresh_account_revenue",
         "schedule": env_int("KAM_REVENUE_REFRESH_SECONDS", 60 * 60, minimum=5),
     },
+    "refresh-kpi-snapshots": {
+        "task": "performance.tasks.refresh_kpi_snapshots",
+        "schedule": env_int("KAM_KPI_REFRESH_SECONDS", 60 * 60, minimum=5),
+    },
 }
 
 LOGGING = {

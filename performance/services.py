@@ -1,0 +1,229 @@
+"""Every write to targets, actuals, NPS responses, time entries and KPI snapshots. Keyword-only, atomic, told who acts."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, Contact, User
+from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, Order, TimeEntry
+from performance.periods import Period, PeriodKind
+
+# The weekly dashboard shows the current quarter or the current fiscal year of each account.
+SNAPSHOT_KINDS = (PeriodKind.QUARTER, PeriodKind.YEAR)
+# Long enough to compare with "a week ago" on any day, short enough to stay small.
+SNAPSHOT_RETENTION_DAYS = 15
+
+
+def _period_fields(account: Account, period: Period) -> dict:
+    if period.start_month != account.fiscal_year_start_month:
+        period = Period(period.kind, period.fiscal_year, period.index, account.fiscal_year_start_month)
+    return {"fiscal_year": period.fiscal_year, "period_kind": period.kind, "period_index": period.index}
+
+
+def kpi_target_set(
+    *, account: Account, kpi: KpiDefinition, period: Period, value: Decimal | None, acting_user: User | None, note: str = ""
+) -> KpiTarget | None:
+    """Set (or with `value=None`, remove) the target of one KPI for one account and fiscal period."""
+    fields = _period_fields(account, period)
+    with transaction.atomic():
+        if value is None:
+            KpiTarget.objects.filter(account=account, kpi=kpi, **fields).delete()
+            return None
+        target, _created = KpiTarget.objects.update_or_create(
+            account=account, kpi=kpi, **fields, defaults={"value": value, "note": note, "set_by": acting_user}
+        )
+    return target
+
+
+def manual_actual_record(
+    *, account: Account, kpi: KpiDefinition, period: Period, value: Decimal, acting_user: User | None, note: str = ""
+) -> ManualActual:
+    """Record (or correct) the actual of a KPI entered by hand; computed KPIs take no hand-entered actuals."""
+    if kpi.is_computed:
+        raise ValidationError({"kpi": _("%(kpi)s is computed from data; it cannot be entered by hand.") % {"kpi": kpi}})
+    fields = _period_fields(account, period)
+    with transaction.atomic():
+        actual, _created = ManualActual.objects.update_or_create(
+            account=account, kpi=kpi, **fields, defaults={"value": value, "note": note, "recorded_by": acting_user}
+        )
+    return actual
+
+
+def nps_response_record(
+    *,
+    account: Account,
+    contact: Contact | None,
+    score: int,
+    responded_on: datetime.date,
+    acting_user: User | None,
+    respondent_name: str = "",
+    comment: str = "",
+    survey: str = "",
+) -> NpsResponse:
+    """Record one NPS survey answer (0–10) from a contact of the account."""
+    if contact is not None and contact.account_id != account.pk:
+        raise ValidationError({"contact": _("The respondent belongs to another account.")})
+    if responded_on > timezone.localdate():
+        raise ValidationError({"responded_on": _("The response date is in the future.")})
+    response = NpsResponse(
+        account=account,
+        contact=contact,
+        respondent_name=respondent_name or (contact.name if contact else ""),
+        score=score,
+        responded_on=responded_on,
+        comment=comment,
+        survey=survey,
+        recorded_by=acting_user,
+    )
+    response.full_clean()
+    with transaction.atomic():
+        response.save()
+    return response
+
+
+def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: list[int] | None = None) -> int:
+    """Recompute the KPI snapshots of `as_of` (today by default) for every account, or the given ones.
+
+    For each account, each active KPI that applies to its team type, and the account's current
+    quarter and fiscal year on `as_of`: actual, target, target to date and status. Replaces that
+    day's rows (so running twice gives the same result), drops rows older than the retention,
+    and runs a fixed number of aggregate queries whatever the number of accounts. Returns the
+    number of rows written.
+    """
+    from performance.selectors import SlotPlan, kpi_values
+
+    day = as_of or timezone.localdate()
+    accounts = Account.objects.all() if account_ids is None else Account.objects.filter(pk__in=account_ids)
+    info = {pk: (month, team_type) for pk, month, team_type in accounts.values_list("pk", "fiscal_year_start_month", "team_type")}
+    kpis = list(KpiDefinition.objects.filter(is_active=True))
+    kpi_by_code = {kpi.code: kpi for kpi in kpis}
+    now = timezone.now()
+    snapshots = []
+    for kind in SNAPSHOT_KINDS:
+        plan = SlotPlan.current(kind=kind, as_of=day, start_months=sorted({month for month, _t in info.values()}) or [1])
+        table = kpi_values(kpis=kpis, plan=plan, accounts=accounts, slots=[1])
+        for (account_id, code, _slot), value in table.values.items():
+            month, team_type = info[account_id]
+            kpi = kpi_by_code[code]
+            if not kpi.applies_to(team_type):
+                continue
+            period = plan.period(month, 1)
+            snapshots.append(
+                KpiSnapshot(
+                    account_id=account_id,
+                    kpi=kpi,
+                    as_of=day,
+                    period_kind=kind,
+                    fiscal_year=period.fiscal_year,
+                    period_index=period.index,
+                    actual=value.actual,
+                    target=value.target,
+                    expected=value.expected,
+                    status=value.status,
+                    computed_at=now,
+                )
+            )
+    with transaction.atomic():
+        stale = KpiSnapshot.objects.filter(as_of=day)
+        if account_ids is not None:
+            stale = stale.filter(account_id__in=account_ids)
+        stale.delete()
+        KpiSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+        KpiSnapshot.objects.filter(as_of__lt=day - datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS)).delete()
+    return len(snapshots)
+
+
+# Imports ---------------------------------------------------------------------------------
+def import_batch_preview(*, kind: str, upload, acting_user: User) -> ImportBatch:
+    """Read and check an upload, and keep it as a batch to preview. Writes nothing else.
+
+    Raises `performance.imports.ImportFileError` when the file as a whole cannot be read.
+    """
+    from performance.imports import check_rows, read_table
+
+    rows = read_table(upload, kind)
+    report = check_rows(kind=kind, rows=rows, user=acting_user)
+    counts = report.counts
+    with transaction.atomic():
+        return ImportBatch.objects.create(
+            kind=kind,
+            filename=(upload.name or "")[:255],
+            uploaded_by=acting_user,
+            rows=rows,
+            report=[result.as_json() for result in report.results],
+            row_count=len(rows),
+            new_count=counts["new"],
+            update_count=counts["update"],
+            duplicate_count=counts["duplicate"],
+            error_count=counts["error"],
+        )
+
+
+class ImportRefused(Exception):
+    """The batch cannot be committed: it has errors (now), or it was committed already."""
+
+
+def import_batch_commit(*, batch: ImportBatch, acting_user: User) -> ImportBatch:
+    """Write a previewed batch, all or nothing, after checking its rows again against today's data.
+
+    Rows already imported are skipped (orders, NPS responses) or left as they are (manual
+    actuals and time entries with the same value); changed values of manual actuals and
+    time entries are updated. If any row has an error now, nothing is written and the batch's
+    report is refreshed. Afterwards the affected accounts' KPI snapshots (and, for orders,
+    revenue and Pareto classes) are refreshed in the background.
+    """
+    from performance.imports import RowStatus, check_rows
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == ImportBatch.Status.COMMITTED:
+            raise ImportRefused(_("This file has been imported already."))
+        report = check_rows(kind=batch.kind, rows=batch.rows, user=acting_user)
+        if report.has_errors:
+            counts = report.counts
+            batch.report = [result.as_json() for result in report.results]
+            batch.new_count, batch.update_count = counts["new"], counts["update"]
+            batch.duplicate_count, batch.error_count = counts["duplicate"], counts["error"]
+            batch.save(update_fields=["report", "new_count", "update_count", "duplicate_count", "error_count"])
+            raise ImportRefused(_("Some rows have errors now; nothing was imported. Correct the file and upload it again."))
+        writable = [r.values for r in report.results if r.status in (RowStatus.NEW, RowStatus.UPDATE)]
+        if batch.kind == ImportBatch.Kind.ORDERS:
+            Order.objects.bulk_create([Order(**values) for values in writable], batch_size=1000)
+        elif batch.kind == ImportBatch.Kind.NPS:
+            NpsResponse.objects.bulk_create(
+                [NpsResponse(recorded_by=acting_user, **values) for values in writable], batch_size=1000
+            )
+        elif batch.kind == ImportBatch.Kind.ACTUALS:
+            for values in writable:
+                key = {name: values[name] for name in ("account_id", "kpi_id", "fiscal_year", "period_kind", "period_index")}
+                ManualActual.objects.update_or_create(
+                    **key, defaults={"value": values["value"], "note": values["note"], "recorded_by": acting_user}
+                )
+        elif batch.kind == ImportBatch.Kind.TIME:
+            for values in writable:
+                key = {name: values[name] for name in ("account_id", "user_id", "worked_on", "kind")}
+                TimeEntry.objects.update_or_create(**key, defaults={"hours": values["hours"]})
+        counts = report.counts
+        batch.status = ImportBatch.Status.COMMITTED
+        batch.committed_at = timezone.now()
+        batch.report = [result.as_json() for result in report.results]
+        batch.new_count, batch.update_count = counts["new"], counts["update"]
+        batch.duplicate_count, batch.error_count = counts["duplicate"], 0
+        batch.save()
+        account_ids = sorted({values["account_id"] for values in writable})
+        if account_ids:
+            transaction.on_commit(lambda: _refresh_after_import(account_ids, orders=batch.kind == ImportBatch.Kind.ORDERS))
+    return batch
+
+
+def _refresh_after_import(account_ids: list[int], *, orders: bool) -> None:
+    from accounts.tasks import refresh_account_revenue
+    from performance.tasks import refresh_kpi_snapshots
+
+    if orders:
+        refresh_account_revenue.delay()
+    refresh_kpi_snapshots.delay(account_ids)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from performance import views
+
+app_name = "performance"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("refresh/", views.dashboard_refresh, name="dashboard-refresh"),
+    path("kpis/", views.kpi_catalogue, name="kpi-catalogue"),
+    path("accounts/<int:account_id>/", views.account_kpis, name="account-kpis"),
+    path("accounts/<int:account_id>/nps/", views.account_nps, name="account-nps"),
+    path("accounts/<int:account_id>/actuals/", views.account_actuals, name="account-actuals"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:batch_id>/", views.import_preview, name="import-preview"),
+]
