@@ -4,7 +4,8 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Contact, Offering, OrgUnit, Opportunity
+from accounts.models import Account, Contact, OrgUnit, Opportunity
+from performance.models import KpiDefinition
 from planning.models import (
     AccountPlan,
     ActionItem,
@@ -14,6 +15,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning.targets import TargetInput
 
 TEXTAREA = {"rows": 3}
 
@@ -112,6 +114,72 @@ class Step4Form(StepForm):
         self.fields["tam"].widget.attrs["min"] = 0
 
 
+class TargetsForm(forms.Form):
+    """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
+
+    def __init__(self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpis = kpis
+        self.month_labels = month_labels
+        for kpi in kpis:
+            target = inputs.get(kpi.pk, TargetInput())
+            self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
+                label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
+            )
+            self.fields[f"year_{kpi.pk}"] = self._number(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
+            for index, value in enumerate(target.quarters, start=1):
+                self.fields[f"q{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, Q{index}", value)
+            for index, value in enumerate(target.months, start=1):
+                self.fields[f"m{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, {month_labels[index - 1]}", value)
+
+    @staticmethod
+    def _number(label, initial):
+        return forms.DecimalField(
+            label=label, required=False, max_digits=20, decimal_places=4, initial=initial,
+            widget=forms.NumberInput(attrs={"step": "any"}),
+        )
+
+    def clean(self):
+        data = super().clean()
+        for kpi in self.kpis:
+            if data.get(f"chosen_{kpi.pk}"):
+                continue
+            names = [f"year_{kpi.pk}", *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13))]
+            if any(data.get(name) is not None for name in names):
+                self.add_error(
+                    f"chosen_{kpi.pk}",
+                    _("Tick %(kpi)s to use it, or clear its targets.") % {"kpi": kpi.display_name},
+                )
+        return data
+
+    def rows(self):
+        """For the template: each KPI with its bound fields."""
+        return [
+            {
+                "kpi": kpi,
+                "chosen": self[f"chosen_{kpi.pk}"],
+                "year": self[f"year_{kpi.pk}"],
+                "quarters": [self[f"q{i}_{kpi.pk}"] for i in range(1, 5)],
+                "month_groups": [
+                    [(self.month_labels[m - 1], self[f"m{m}_{kpi.pk}"]) for m in range(q * 3 + 1, q * 3 + 4)] for q in range(4)
+                ],
+            }
+            for kpi in self.kpis
+        ]
+
+    def targets(self) -> dict[KpiDefinition, TargetInput]:
+        data = self.cleaned_data
+        return {
+            kpi: TargetInput(
+                chosen=bool(data.get(f"chosen_{kpi.pk}")),
+                year=data.get(f"year_{kpi.pk}"),
+                quarters=[data.get(f"q{i}_{kpi.pk}") for i in range(1, 5)],
+                months=[data.get(f"m{i}_{kpi.pk}") for i in range(1, 13)],
+            )
+            for kpi in self.kpis
+        }
+
+
 class Step7Form(StepForm):
     class Meta(StepForm.Meta):
         fields = ("year_end_evaluation", "wrap_up")
@@ -133,7 +201,7 @@ class StrategicTaskRow(RowForm):
     title = forms.CharField(label=_("Strategic task"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
     target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
-    status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,10 +209,10 @@ class StrategicTaskRow(RowForm):
 
 
 class MarketingActionRow(RowForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices, initial=MarketingAction.Kind.WORKSHOP)
     title = forms.CharField(label=_("Marketing action"), max_length=200)
     planned_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("Status"), choices=MarketingAction.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
 
     def __init__(self, *args, contacts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,10 +226,10 @@ def contact_label(contact: Contact) -> str:
 
 
 class SupportRequestRow(RowForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
     description = forms.CharField(label=_("Support request"), max_length=300)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
-    status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
 
     def __init__(self, *args, offerings=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,10 +238,10 @@ class SupportRequestRow(RowForm):
 
 class ActionRow(RowForm):
     title = forms.CharField(label=_("Task or milestone"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices, initial=ActionItem.Kind.TASK)
     start_on = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
     percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
 
     def __init__(self, *args, users=(), parents=(), **kwargs):
@@ -194,7 +262,8 @@ def row_formset(form, *, extra: int = 2):
     return formset_factory(form, extra=extra, can_delete=True)
 
 
-StrategicTaskFormSet = row_formset(StrategicTaskRow, extra=1)
+# The strategic tasks' empty row comes from the view's initial rows (it suggests a target year).
+StrategicTaskFormSet = row_formset(StrategicTaskRow, extra=0)
 MarketingActionFormSet = row_formset(MarketingActionRow, extra=1)
 SupportRequestFormSet = row_formset(SupportRequestRow, extra=1)
 ActionFormSet = row_formset(ActionRow, extra=2)
@@ -244,7 +313,6 @@ class AttachmentForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    meeting = forms.ChoiceField(label=_("Consensus meeting"), required=False)
     note = forms.CharField(label=_("Note to the meeting"), max_length=300, required=False)
 
     def __init__(self, *args, meetings=(), **kwargs):
@@ -316,6 +384,3 @@ class NextYearForm(forms.Form):
             choices=[(t.pk, f"{t.title} · FY {t.target_year}") for t in tasks], initial=[t.pk for t in tasks],
         )
 
-
-def offering_choices():
-    return list(Offering.objects.filter(is_active=True).order_by("name"))

@@ -14,9 +14,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Contact, Offering
+from performance.models import KpiDefinition, KpiTarget
+from performance.periods import Period, PeriodKind, period_containing
 
 STEP_NUMBERS = (1, 2, 3, 4, 5, 6, 7)
 # The steps the consensus meeting approves; they are frozen in a version at submission.
@@ -131,6 +134,43 @@ class AccountPlan(models.Model):
 
     def __str__(self) -> str:
         return _("%(account)s · FY %(year)s") % {"account": self.account.name, "year": self.fiscal_year}
+
+    @property
+    def start_month(self) -> int:
+        return self.period_start.month
+
+    def period(self, kind: str = PeriodKind.YEAR, index: int = 1) -> Period:
+        """A month, quarter, half or the whole of the plan's fiscal year."""
+        return Period(kind, self.fiscal_year, index, self.start_month)
+
+    def quarter_containing(self, day) -> int | None:
+        """The plan's fiscal quarter (1–4) that `day` falls in; None outside the plan's year."""
+        if not self.period_start <= day <= self.period_end:
+            return None
+        return period_containing(day, PeriodKind.QUARTER, self.start_month).index
+
+
+class PlanKpi(models.Model):
+    """A KPI of the catalogue the plan is measured by; its targets are the account's KpiTargets for the year."""
+
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="plan_kpis")
+    kpi = models.ForeignKey(KpiDefinition, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "kpi__sort_order", "kpi__code"]
+        verbose_name = _("plan KPI")
+        verbose_name_plural = _("plan KPIs")
+        constraints = [models.UniqueConstraint(fields=["plan", "kpi"], name="plan_kpi_unique")]
+
+    def __str__(self) -> str:
+        return str(self.kpi)
+
+
+# Targets belong to the performance app; step 4 of the plan sets them, and the plan's audit
+# trail shows their changes, so their history is recorded here.
+register_history(KpiTarget, app="planning", table_name="planning_historicalkpitarget")
 
 
 class StrategicTask(models.Model):

@@ -2,15 +2,18 @@
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, User
 from accounts.roles import is_admin, is_executive
 from accounts.selectors import accounts_visible_to, user_can_edit_account
-from planning.fiscal import quarter_bounds
+from performance.models import KpiDefinition, KpiStatus, KpiTarget
+from performance.periods import Period, PeriodKind
+from performance.selectors import SlotPlan, kpi_values
 from planning.models import (
     AccountPlan,
     ActionItem,
@@ -18,12 +21,14 @@ from planning.models import (
     ConsensusMeeting,
     MarketingAction,
     PlanAttachment,
+    PlanKpi,
     PlanVersion,
     QuarterlyReview,
     StrategicTask,
     SupportRequest,
 )
 from planning.rules import PlanFacts, StepState, plan_step_states
+from planning.targets import TargetInput, inputs_from_rows, target_problems
 
 PLAN_RELATED = ("account", "account__vertical_unit", "owner", "updated_by", "org_reviewed_by", "approved_version")
 
@@ -97,7 +102,7 @@ def plan_facts(plan: AccountPlan, *, today: datetime.date | None = None) -> Plan
         milestones=Count("id", filter=Q(kind=ActionItem.Kind.MILESTONE)),
         without_owner=Count("id", filter=Q(owner__isnull=True)),
     )
-    ended = [q for q in (1, 2, 3, 4) if quarter_bounds(period_start=plan.period_start, quarter=q)[1] < today]
+    ended = [q for q in (1, 2, 3, 4) if plan.period(PeriodKind.QUARTER, q).end < today]
     reviews = QuarterlyReview.objects.filter(plan=plan, quarter__in=ended).aggregate(
         total=Count("id"), signed_off=Count("id", filter=Q(status=QuarterlyReview.Status.SIGNED_OFF))
     )
@@ -120,14 +125,107 @@ def plan_facts(plan: AccountPlan, *, today: datetime.date | None = None) -> Plan
     )
 
 
+def plan_kpis(plan: AccountPlan) -> list[KpiDefinition]:
+    """The KPIs the plan chose, in catalogue order."""
+    return [row.kpi for row in PlanKpi.objects.filter(plan=plan).select_related("kpi").order_by("kpi__sort_order", "kpi__code")]
+
+
+def plan_target_inputs(plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[int, TargetInput]:
+    """The account's targets for the plan's year for these KPIs, as entered values keyed by KPI id."""
+    rows = KpiTarget.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year, kpi__in=kpis)
+    return inputs_from_rows(rows)
+
+
 def plan_target_facts(plan: AccountPlan) -> tuple[int, list[str]]:
-    """How many KPIs the plan chose, and what is wrong with their targets (none until targets exist)."""
-    return 0, []
+    """How many KPIs the plan chose, and what is wrong with their targets."""
+    kpis = plan_kpis(plan)
+    inputs = plan_target_inputs(plan, kpis)
+    problems = []
+    for kpi in kpis:
+        problems += target_problems(kpi, inputs.get(kpi.pk, TargetInput(chosen=True)))
+    return len(kpis), problems
+
+
+def target_candidates(plan: AccountPlan) -> list[KpiDefinition]:
+    """The KPIs step 4 offers: the active ones for the account's team type, plus any already chosen."""
+    chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
+    team = f"applies_to_{plan.account.team_type}"
+    return list(
+        KpiDefinition.objects.filter(Q(is_active=True, **{team: True}) | Q(pk__in=chosen)).order_by("sort_order", "code")
+    )
+
+
+def target_grid(plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput]]:
+    """Step 4's targets form: the candidate KPIs and, for each, what is chosen and entered."""
+    candidates = target_candidates(plan)
+    chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
+    inputs = plan_target_inputs(plan, candidates)
+    for kpi in candidates:
+        inputs.setdefault(kpi.pk, TargetInput())
+        inputs[kpi.pk].chosen = kpi.pk in chosen
+    return candidates, inputs
+
+
+def _json_number(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
 
 
 def plan_target_rows(plan: AccountPlan) -> list[dict]:
-    """The plan's targets per KPI, as the snapshot and the exports show them."""
-    return []
+    """The plan's targets per chosen KPI, as the snapshot, the meeting view and the exports show them."""
+    kpis = plan_kpis(plan)
+    inputs = plan_target_inputs(plan, kpis)
+    month_labels = [formats.date_format(plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
+    rows = []
+    for kpi in kpis:
+        target = inputs.get(kpi.pk, TargetInput(chosen=True))
+        halves = target.halves(kpi)
+        is_money = kpi.unit == KpiDefinition.Unit.MONEY
+        share = None
+        if is_money and plan.tam and target.year is not None:
+            share = f"{target.year / plan.tam * 100:.1f}%"
+        rows.append(
+            {
+                "key": kpi.code,
+                "kpi": kpi.display_name,
+                "unit": kpi.get_unit_display() if not is_money else plan.account.currency,
+                "is_money": is_money,
+                "periods": [
+                    *({"label": f"Q{i + 1}", "value": _json_number(v)} for i, v in enumerate(target.quarters)),
+                    *({"label": f"H{i + 1}", "value": _json_number(v)} for i, v in enumerate(halves)),
+                    {"label": f"FY {plan.fiscal_year}", "value": _json_number(target.year)},
+                ],
+                "months": [{"label": label, "value": _json_number(v)} for label, v in zip(month_labels, target.months)],
+                "tam_share": share,
+            }
+        )
+    return rows
+
+
+def review_kpi_rows(plan: AccountPlan, period: Period, *, as_of: datetime.date | None = None) -> list[dict]:
+    """Target against actual for each KPI the plan chose, over one period of its year (as of today)."""
+    kpis = plan_kpis(plan)
+    if not kpis:
+        return []
+    today = as_of or timezone.localdate()
+    slots = SlotPlan.for_periods(start_month=plan.start_month, periods=[period.previous(), period], as_of=today)
+    table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: plan.start_month}, slots=[1])
+    rows = []
+    for kpi in kpis:
+        value = table.get(plan.account_id, kpi.code, 1)
+        rows.append(
+            {
+                "key": kpi.code,
+                "kpi": kpi.display_name,
+                "is_money": kpi.unit == KpiDefinition.Unit.MONEY,
+                "target": _json_number(value.target),
+                "expected": _json_number(value.expected),
+                "actual": _json_number(value.actual.quantize(Decimal("0.01")) if value.actual is not None else None),
+                "status": value.status,
+                "percent": None if value.achievement is None else int(value.achievement.to_integral_value()),
+                "met": None if value.target is None or value.actual is None else value.status == KpiStatus.ON_TRACK,
+            }
+        )
+    return rows
 
 
 def plan_states(plan: AccountPlan) -> dict[int, StepState]:
@@ -365,20 +463,28 @@ def plan_history(plan: AccountPlan, *, limit: int = 200) -> list[dict]:
     differences between consecutive records are computed here rather than with `diff_against`,
     which would query once per record.
     """
+    def attribute(name):
+        return lambda row: str(getattr(row, name))
+
+    def target_label(row):
+        return f"{row.kpi} · {row.period_kind} {row.period_index}"
+
     sources = [
         (AccountPlan.history.filter(id=plan.pk), None),
-        (StrategicTask.history.filter(plan_id=plan.pk), "title"),
-        (MarketingAction.history.filter(plan_id=plan.pk), "title"),
-        (SupportRequest.history.filter(plan_id=plan.pk), "description"),
-        (ActionItem.history.filter(plan_id=plan.pk), "title"),
-        (PlanAttachment.history.filter(plan_id=plan.pk), "original_name"),
-        (QuarterlyReview.history.filter(plan_id=plan.pk), "quarter"),
+        (PlanKpi.history.filter(plan_id=plan.pk).select_related("kpi"), attribute("kpi")),
+        (KpiTarget.history.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year).select_related("kpi"), target_label),
+        (StrategicTask.history.filter(plan_id=plan.pk), attribute("title")),
+        (MarketingAction.history.filter(plan_id=plan.pk), attribute("title")),
+        (SupportRequest.history.filter(plan_id=plan.pk), attribute("description")),
+        (ActionItem.history.filter(plan_id=plan.pk), attribute("title")),
+        (PlanAttachment.history.filter(plan_id=plan.pk), attribute("original_name")),
+        (QuarterlyReview.history.filter(plan_id=plan.pk), lambda row: f"Q{row.quarter}"),
     ]
     entries = []
     references: dict = defaultdict(set)
-    for queryset, label_field in sources:
+    for queryset, label_of in sources:
         model = queryset.model.instance_type
-        fields = [f for f in queryset.model.tracked_fields if f.name not in ("id", "plan")]
+        fields = [f for f in queryset.model.tracked_fields if f.name not in ("id", "plan", "created_at", "updated_at")]
         rows = list(queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
         previous_by_id: dict = {}
         for row in rows:
@@ -400,7 +506,7 @@ def plan_history(plan: AccountPlan, *, limit: int = 200) -> list[dict]:
                     "who": row.history_user,
                     "type": row.history_type,
                     "model": str(model._meta.verbose_name),
-                    "label": "" if label_field is None else str(getattr(row, label_field)),
+                    "label": "" if label_of is None else label_of(row),
                     "changes": changed,
                 }
             )
@@ -460,14 +566,9 @@ def next_year_plan(plan: AccountPlan) -> AccountPlan | None:
     return AccountPlan.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year + 1).first()
 
 
-def review_kpi_rows(plan: AccountPlan, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Target against actual for each KPI of the plan over the days start..end."""
-    return []
-
-
 def year_results(plan: AccountPlan) -> list[dict]:
     """The fiscal year's targets against actuals, KPI by KPI."""
-    return review_kpi_rows(plan, plan.period_start, plan.period_end)
+    return review_kpi_rows(plan, plan.period())
 
 
 def unmet_targets(plan: AccountPlan) -> list[dict]:

@@ -20,7 +20,8 @@ from accounts.models import Account, Contact, Opportunity, OrgUnit, User
 from accounts.roles import is_executive
 from accounts.selectors import user_can_edit_account
 from planning import attachments as attachment_checks
-from planning.fiscal import fiscal_year_bounds, quarter_bounds
+from performance.models import KpiDefinition, KpiTarget
+from performance.periods import Period, PeriodKind
 from planning.models import (
     PLAN_STEPS,
     AccountPlan,
@@ -30,6 +31,7 @@ from planning.models import (
     Decision,
     MarketingAction,
     PlanAttachment,
+    PlanKpi,
     PlanStatus,
     PlanVersion,
     QuarterlyReview,
@@ -40,6 +42,7 @@ from planning.models import (
 )
 from planning.rules import incomplete_plan_steps, plan_step_states
 from planning.snapshot import plan_snapshot
+from planning.targets import TargetInput, target_problems
 
 # --- The state machine ------------------------------------------------------------------
 
@@ -150,9 +153,12 @@ def plan_create(*, account: Account, fiscal_year: int, acting_user: User) -> Acc
     """Start a draft plan for the account's fiscal year; one plan per account and year."""
     if not user_can_edit_account(user=acting_user, account=account):
         raise PermissionDenied(_("Only the account's team writes its plan."))
-    start, end = fiscal_year_bounds(start_month=account.fiscal_year_start_month, fiscal_year=fiscal_year)
+    try:
+        year = Period(PeriodKind.YEAR, fiscal_year, 1, account.fiscal_year_start_month)
+    except ValueError:
+        raise ValidationError(_("Choose a fiscal year between 2000 and 2100.")) from None
     plan = AccountPlan(
-        account=account, fiscal_year=fiscal_year, period_start=start, period_end=end,
+        account=account, fiscal_year=fiscal_year, period_start=year.start, period_end=year.end,
         owner=acting_user, created_by=acting_user, updated_by=acting_user,
     )
     plan._history_user = acting_user
@@ -216,13 +222,15 @@ def plan_step_save(
     fields: dict | None = None,
     collections: dict[str, list[dict]] | None = None,
     mappings: list[tuple[Opportunity, OrgUnit | None]] | None = None,
+    targets: dict[KpiDefinition, TargetInput] | None = None,
     confirm_org_review: bool = False,
 ) -> AccountPlan:
     """Save one step of the plan as a draft: all of it or, on any error, nothing.
 
     `fields` are the step's own plan fields; `collections` its lists of rows (each a dict of
     field values with `id` (None for a new row) and `delete`); `mappings` the sponsoring unit of
-    each open opportunity (step 2). Refuses with PlanConflict when the plan was saved after the
+    each open opportunity (step 2); `targets` the KPIs chosen and their targets (step 4),
+    written to the account's performance.KpiTarget rows of the plan's year. Refuses with PlanConflict when the plan was saved after the
     form was opened (`expected_lock_version` is the number the form was rendered with).
     """
     if not user_can_edit_account(user=acting_user, account=plan.account):
@@ -244,6 +252,10 @@ def plan_step_save(
             _check_rows(current, name, (collections or {}).get(name, []), errors)
         if mappings:
             _check_mappings(current, mappings, errors)
+        if targets and step == 4:
+            for kpi, target in targets.items():
+                if target.chosen:
+                    errors.extend(target_problems(kpi, target))
         if errors:
             raise ValidationError(errors)
 
@@ -256,6 +268,8 @@ def plan_step_save(
             changed += ["org_reviewed_by", "org_reviewed_at"]
         for name in STEP_COLLECTIONS.get(step, ()):
             _apply_rows(current, name, (collections or {}).get(name, []), acting_user)
+        if targets and step == 4:
+            _apply_targets(current, targets, acting_user)
         for opportunity, unit in mappings or ():
             if opportunity.sponsor_unit_id != (unit.pk if unit else None):
                 opportunity.sponsor_unit = unit
@@ -423,6 +437,45 @@ def _depth(by_id: dict, action_id: int) -> int:
         depth += 1
         current = by_id.get(current.parent_id)
     return depth
+
+
+def _apply_targets(plan: AccountPlan, targets: dict[KpiDefinition, TargetInput], acting_user: User) -> None:
+    """Choose and drop the plan's KPIs and write their targets; only changed values are written."""
+    chosen_rows = {row.kpi_id: row for row in PlanKpi.objects.filter(plan=plan)}
+    stored = {
+        (row.kpi_id, row.period_kind, row.period_index): row
+        for row in KpiTarget.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year, kpi__in=list(targets))
+    }
+    for kpi, target in targets.items():
+        row = chosen_rows.get(kpi.pk)
+        if target.chosen and row is None:
+            row = PlanKpi(plan=plan, kpi=kpi)
+            row._history_user = acting_user
+            row.save()
+        elif not target.chosen and row is not None:
+            row._history_user = acting_user
+            row.delete()
+        elif not target.chosen:
+            continue  # never part of this plan: its targets (if any) are not the plan's to touch
+        for (kind, index), value in target.values(kpi).items():
+            if not target.chosen:
+                value = None
+            existing = stored.get((kpi.pk, kind, index))
+            if existing is not None:
+                existing._history_user = acting_user
+            if value is None:
+                if existing is not None:
+                    existing.delete()
+            elif existing is None:
+                created = KpiTarget(
+                    account_id=plan.account_id, kpi=kpi, fiscal_year=plan.fiscal_year, period_kind=kind,
+                    period_index=index, value=value, set_by=acting_user,
+                )
+                created._history_user = acting_user
+                created.save()
+            elif existing.value != value:
+                existing.value, existing.set_by = value, acting_user
+                existing.save(update_fields=["value", "set_by", "updated_at"])
 
 
 def action_progress_save(
@@ -655,11 +708,11 @@ def quarterly_review_create(*, plan: AccountPlan, quarter: int, acting_user: Use
     existing = QuarterlyReview.objects.filter(plan=plan, quarter=quarter).first()
     if existing is not None:
         return existing, False
-    start, end = quarter_bounds(period_start=plan.period_start, quarter=quarter)
+    period = plan.period(PeriodKind.QUARTER, quarter)
     review = QuarterlyReview(
-        plan=plan, quarter=quarter, period_start=start, period_end=end,
-        due_on=end + datetime.timedelta(days=REVIEW_DUE_DAYS), owner=plan.owner,
-        kpi_snapshot=review_kpi_rows(plan, start, end), snapshot_taken_at=timezone.now(),
+        plan=plan, quarter=quarter, period_start=period.start, period_end=period.end,
+        due_on=period.end + datetime.timedelta(days=REVIEW_DUE_DAYS), owner=plan.owner,
+        kpi_snapshot=review_kpi_rows(plan, period), snapshot_taken_at=timezone.now(),
     )
     review._history_user = acting_user
     try:
@@ -679,7 +732,7 @@ def quarterly_review_refresh(*, review: QuarterlyReview, acting_user: User) -> Q
         raise PermissionDenied(_("Only the account's team updates its reviews."))
     if review.status != QuarterlyReview.Status.OPEN:
         raise ValidationError(_("A signed-off review keeps its figures."))
-    review.kpi_snapshot = review_kpi_rows(review.plan, review.period_start, review.period_end)
+    review.kpi_snapshot = review_kpi_rows(review.plan, review.plan.period(PeriodKind.QUARTER, review.quarter))
     review.snapshot_taken_at = timezone.now()
     review._history_user = acting_user
     review.save(update_fields=["kpi_snapshot", "snapshot_taken_at"])

@@ -6,12 +6,12 @@ snapshot sections the meeting view and the PDF use.
 """
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import Offering
 from planning import attachments as attachment_checks
 from planning import forms, selectors, services, snapshot
-from planning.fiscal import quarter_bounds, quarter_of
+from performance.periods import PeriodKind
 from planning.models import AccountPlan, ActionItem, PlanStatus
 from planning.timeline import timeline
 
@@ -151,9 +151,12 @@ class StrategyStep(StepPage):
         tasks = [_initial(t, task_fields) for t in selectors.plan_strategic_tasks(self.plan)]
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
         marketing = [_initial(a, marketing_fields) for a in selectors.plan_marketing_actions(self.plan)]
+        kpis, inputs = selectors.target_grid(self.plan)
+        month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
         # The same initial rows bound or not, so an untouched extra row is seen as unchanged.
         return {
             "form": forms.Step4Form(data, instance=self.plan),
+            "targets": forms.TargetsForm(data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels),
             "tasks": forms.StrategicTaskFormSet(
                 data, prefix="tasks", form_kwargs={"users": users},
                 initial=tasks + [{"target_year": self.plan.fiscal_year + 2}],
@@ -172,6 +175,7 @@ class StrategyStep(StepPage):
                 "strategic_tasks": forms.rows_of(bound["tasks"]),
                 "marketing_actions": forms.rows_of(bound["marketing"]),
             },
+            targets=bound["targets"].targets(),
         )
 
     def context(self):
@@ -244,13 +248,13 @@ class ReviewsStep(StepPage):
     def context(self):
         today = timezone.localdate()
         reviews = selectors.plan_reviews(self.plan)
-        current = quarter_of(period_start=self.plan.period_start, day=today)
+        current = self.plan.quarter_containing(today)
         quarters = []
         for quarter in (1, 2, 3, 4):
-            start, end = quarter_bounds(period_start=self.plan.period_start, quarter=quarter)
+            period = self.plan.period(PeriodKind.QUARTER, quarter)
             quarters.append(
-                {"number": quarter, "start": start, "end": end, "review": reviews.get(quarter),
-                 "ended": end < today, "current": quarter == current}
+                {"number": quarter, "start": period.start, "end": period.end, "review": reviews.get(quarter),
+                 "ended": period.end < today, "current": quarter == current}
             )
         return {
             "quarters": quarters,

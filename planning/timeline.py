@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.utils import formats
 
-from planning.fiscal import add_months
 
 LABEL_WIDTH = 300
 CHART_WIDTH = 700
@@ -79,7 +78,7 @@ def timeline(
     month = start.replace(day=1)
     while month <= end:
         ticks.append(Tick(x=x_of(month), label=formats.date_format(month, "M")))
-        month = add_months(month, 1)
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     height = HEADER_HEIGHT + max(len(actions), 1) * ROW_HEIGHT + 4
     today_x = x_of(today) if today is not None and start <= today <= end else None
     return {

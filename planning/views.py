@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import is_executive
 from planning import exports, forms, selectors, services
-from planning.fiscal import fiscal_year_of, quarter_of
+from performance.periods import fiscal_year_of
 from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
 from planning.rules import STEP_TITLES
 from planning.snapshot import plan_snapshot, snapshot_diff
@@ -78,7 +78,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         account = accounts.filter(pk=int(request.GET["account"])).first()
         if account is not None:
             today = timezone.localdate()
-            initial = {"account": account, "fiscal_year": fiscal_year_of(start_month=account.fiscal_year_start_month, day=today) + 1}
+            initial = {"account": account, "fiscal_year": fiscal_year_of(today, account.fiscal_year_start_month) + 1}
     form = forms.PlanCreateForm(request.POST or None, accounts=accounts, initial=initial)
     if request.method == "POST":
         if not accounts.exists():
@@ -412,7 +412,7 @@ def review_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     quarter = request.POST.get("quarter", "")
     if not quarter.isdigit():
-        quarter = quarter_of(period_start=plan.period_start, day=timezone.localdate())
+        quarter = plan.quarter_containing(timezone.localdate())
         if quarter is None:
             messages.error(request, _("Today is outside this plan's fiscal year: choose the quarter."))
             return redirect("planning:plan-step", plan_id=plan.pk, step=6)

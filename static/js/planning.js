@@ -34,3 +34,29 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   });
 });
+
+// Step 4: show what the quarters add up to next to the year, as the user types.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-target-row][data-cumulative='1']").forEach((row) => {
+    const cells = row.querySelectorAll("tr:first-child td.target-cell input");
+    const output = row.querySelector("[data-quarter-sum]");
+    if (cells.length !== 5 || !output) return;
+    const quarters = Array.from(cells).slice(0, 4);
+    const year = cells[4];
+    const update = () => {
+      const values = quarters.map((input) => input.value.trim());
+      if (values.some((value) => value === "")) {
+        output.textContent = "–";
+        output.classList.remove("text-danger", "text-success");
+        return;
+      }
+      const sum = values.reduce((total, value) => total + Number(value), 0);
+      output.textContent = sum.toLocaleString();
+      const matches = year.value.trim() !== "" && Math.abs(sum - Number(year.value)) < 1e-6;
+      output.classList.toggle("text-success", matches);
+      output.classList.toggle("text-danger", !matches);
+    };
+    [...quarters, year].forEach((input) => input.addEventListener("input", update));
+    update();
+  });
+});
