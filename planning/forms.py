@@ -203,9 +203,11 @@ class StrategicTaskRow(RowForm):
     target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
 
-    def __init__(self, *args, users=(), **kwargs):
+    def __init__(self, *args, users=(), default_year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"] = ObjectChoiceField(objects=users, label=_("Owner"))
+        # A new row suggests the end of the 3-year horizon; left as suggested, the row is still empty.
+        self.fields["target_year"].initial = default_year
 
 
 class MarketingActionRow(RowForm):
@@ -262,8 +264,7 @@ def row_formset(form, *, extra: int = 2):
     return formset_factory(form, extra=extra, can_delete=True)
 
 
-# The strategic tasks' empty row comes from the view's initial rows (it suggests a target year).
-StrategicTaskFormSet = row_formset(StrategicTaskRow, extra=0)
+StrategicTaskFormSet = row_formset(StrategicTaskRow, extra=1)
 MarketingActionFormSet = row_formset(MarketingActionRow, extra=1)
 SupportRequestFormSet = row_formset(SupportRequestRow, extra=1)
 ActionFormSet = row_formset(ActionRow, extra=2)

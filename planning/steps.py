@@ -153,13 +153,12 @@ class StrategyStep(StepPage):
         marketing = [_initial(a, marketing_fields) for a in selectors.plan_marketing_actions(self.plan)]
         kpis, inputs = selectors.target_grid(self.plan)
         month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
-        # The same initial rows bound or not, so an untouched extra row is seen as unchanged.
         return {
             "form": forms.Step4Form(data, instance=self.plan),
             "targets": forms.TargetsForm(data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels),
             "tasks": forms.StrategicTaskFormSet(
-                data, prefix="tasks", form_kwargs={"users": users},
-                initial=tasks + [{"target_year": self.plan.fiscal_year + 2}],
+                data, prefix="tasks", form_kwargs={"users": users, "default_year": self.plan.fiscal_year + 2},
+                initial=tasks,
             ),
             "marketing": forms.MarketingActionFormSet(
                 data, prefix="marketing", form_kwargs={"contacts": contacts}, initial=marketing
