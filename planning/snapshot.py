@@ -323,6 +323,10 @@ LABELS = {
     "happened_on": _("date"),
     "size": _("size"),
     "values": _("targets"),
+    "value": _("target"),
+    "tam_share": _("share of TAM"),
+    "periods": _("targets by period"),
+    "months": _("targets by month"),
 }
 
 
@@ -358,14 +362,14 @@ def _text(value) -> str:
 
 
 def _item_label(item: dict) -> str:
-    for key in ("title", "name", "description", "kpi", "user"):
+    for key in ("title", "name", "description", "kpi", "user", "label"):
         if item.get(key):
             return str(item[key])
     return str(item.get("id", ""))
 
 
 def _item_key(item: dict):
-    return item.get("key") or item.get("id") or _item_label(item)
+    return item.get("key") or item.get("id") or item.get("label") or _item_label(item)
 
 
 def _diff_lists(label: str, old: list, new: list) -> list[Change]:
@@ -384,7 +388,11 @@ def _diff_lists(label: str, old: list, new: list) -> list[Change]:
             if name in IGNORED_KEYS:
                 continue
             previous = before[key].get(name)
-            if previous != value:
+            if previous == value:
+                continue
+            if isinstance(previous, list) and isinstance(value, list) and all(isinstance(v, dict) for v in [*previous, *value]):
+                changes.extend(_diff_lists(f"{label} · {_item_label(item)}", previous, value))
+            else:
                 changes.append(Change(label, "changed", _item_label(item), _label(name), _text(previous), _text(value)))
     for key, item in before.items():
         if key not in after:

@@ -187,6 +187,8 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
 @require_POST
 def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
     form = forms.SubmitForm(request.POST, meetings=selectors.upcoming_meetings())
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed meetings."))
@@ -205,6 +207,8 @@ def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
     try:
         plan = services.plan_revise(plan=plan, acting_user=request.user)
     except ValidationError as error:
@@ -218,6 +222,8 @@ def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
     try:
         services.plan_close(plan=plan, acting_user=request.user)
     except ValidationError as error:
