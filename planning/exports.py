@@ -3,6 +3,7 @@
 import datetime
 import io
 import re
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -80,6 +81,14 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list],
     return sheet
 
 
+def _number(value: str | None):
+    """A snapshot number (a string, to stay exact in JSON) as an Excel number."""
+    if value is None:
+        return None
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 def _date(value: str | None):
     return datetime.date.fromisoformat(value) if value else None
 
@@ -94,8 +103,9 @@ def plan_workbook(snap: dict) -> bytes:
 
     target_rows = []
     for target in strategy["targets"]:
-        for period in target["periods"]:
-            target_rows.append([target["kpi"], target.get("unit", ""), period["label"], period["value"]])
+        for period in [*target["months"], *target["periods"]]:
+            if period["value"] is not None:
+                target_rows.append([target["kpi"], target.get("unit", ""), period["label"], _number(period["value"])])
     _sheet(
         workbook, _("Targets"), [_("KPI"), _("Unit"), _("Period"), _("Target")], target_rows,
         money_columns=(4,), widths={1: 32, 3: 16, 4: 20},

@@ -334,7 +334,8 @@ def attachment_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to upload. Nothing was saved."))
+        reasons = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, _("The file was not attached: %(reason)s") % {"reason": reasons})
     else:
         try:
             attachment = services.attachment_add(

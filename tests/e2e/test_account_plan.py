@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import zlib
 
 import pytest
 
@@ -17,25 +16,11 @@ from tests.factories import (
     make_account_manager,
     make_executive,
 )
+from tests.pdf import pdf_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def pdf_title(pdf: bytes) -> str:
-    """The document title in the PDF's info dictionary (UTF-16 hex), which may sit in a compressed object stream."""
-    chunks = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, flags=re.S):
-        try:
-            chunks.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    for chunk in chunks:
-        match = re.search(rb"/Title\s*<feff([0-9a-fA-F]+)>", chunk, flags=re.I)
-        if match:
-            return bytes.fromhex(match.group(1).decode()).decode("utf-16-be")
-    return ""
 
 
 @pytest.fixture

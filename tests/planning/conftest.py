@@ -86,3 +86,19 @@ def grow(plan, size: int) -> None:
                        value=Decimal(10)) for m in range(1, 13)],
             ignore_conflicts=True,
         )
+
+
+def freeze_version(plan, user):
+    """A submitted version of the plan as it stands, without the completeness check (for page-size tests)."""
+    from django.utils import timezone
+
+    from planning.models import AccountPlan, PlanStatus, PlanVersion
+    from planning.snapshot import plan_snapshot
+
+    version = PlanVersion.objects.create(
+        plan=plan, number=plan.versions.count() + 1, revision=plan.revision, snapshot=plan_snapshot(plan),
+        submitted_at=timezone.now(), submitted_by=user,
+    )
+    AccountPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.SUBMITTED)
+    plan.refresh_from_db()
+    return version

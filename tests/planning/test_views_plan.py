@@ -1,12 +1,10 @@
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from planning import services
-from planning.models import AccountPlan, PlanStatus, PlanVersion
-from planning.snapshot import plan_snapshot
+from planning.models import AccountPlan, PlanStatus
 from tests.factories import AccountFactory, AccountPlanFactory, TeamMemberFactory, make_complete_plan
-from tests.planning.conftest import grow
+from tests.planning.conftest import freeze_version, grow
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +196,7 @@ def test_compare_two_versions(client_for, submitted, account_manager, executive)
 @pytest.mark.parametrize("size", [3, 60])
 def test_compare_and_version_pages_query_count_is_fixed(client_for, plan, account_manager, django_assert_max_num_queries, size):
     grow(plan, size)
-    PlanVersion.objects.create(plan=plan, number=1, revision=1, snapshot=plan_snapshot(plan), submitted_at=timezone.now())
+    freeze_version(plan, account_manager)
     client = client_for(account_manager)
     with django_assert_max_num_queries(45):
         assert client.get(reverse("planning:plan-compare", args=[plan.pk])).status_code == 200
