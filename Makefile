@@ -29,7 +29,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	@mkdir -p var/celery/broker var/celery/processed
+	@mkdir -p var/celery/broker var/celery/processed var/celery/control
 	@echo "KAM Planner on http://127.0.0.1:$(PORT)/  (demo logins: admin, exec, am, am2; password kamdemo)"
 	@echo "Celery worker with embedded beat on the filesystem broker in var/celery (no server needed)."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -38,7 +38,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: install
-	@mkdir -p var/celery/broker var/celery/processed
+	@mkdir -p var/celery/broker var/celery/processed var/celery/control
 	$(VENV)/bin/celery -A kam worker -B --concurrency=1 --loglevel=INFO --schedule=var/celery/beat-schedule
 
 test: install

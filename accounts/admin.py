@@ -8,6 +8,8 @@ from accounts.models import (
     AccountTeamMember,
     BusinessUnit,
     Contact,
+    CustomerActivity,
+    GradeChange,
     IncentiveProgram,
     Offering,
     Opportunity,
@@ -16,6 +18,7 @@ from accounts.models import (
     OrgUnit,
     PricingTier,
     Relationship,
+    UnmetNeed,
     User,
 )
 
@@ -148,3 +151,29 @@ class OpportunityAdmin(admin.ModelAdmin):
     raw_id_fields = ("sponsor_unit", "owner")
     filter_horizontal = ("offerings",)
     inlines = [OpportunityMoveInline]
+
+
+@admin.register(UnmetNeed)
+class UnmetNeedAdmin(admin.ModelAdmin):
+    list_display = ("account", "org_unit", "offering", "note", "updated_at")
+    search_fields = ("note", "account__name")
+    list_select_related = ("account", "org_unit", "offering")
+    raw_id_fields = ("account", "org_unit")
+
+
+@admin.register(GradeChange)
+class GradeChangeAdmin(admin.ModelAdmin):
+    list_display = ("changed_on", "account", "from_grade", "to_grade", "reason", "changed_by")
+    list_select_related = ("account", "from_grade", "to_grade", "changed_by")
+    search_fields = ("account__name", "reason")
+    raw_id_fields = ("account",)
+
+
+@admin.register(CustomerActivity)
+class CustomerActivityAdmin(admin.ModelAdmin):
+    list_display = ("starts_on", "account", "kind", "title", "resolved_on")
+    list_filter = ("kind",)
+    search_fields = ("title", "account__name")
+    list_select_related = ("account",)
+    raw_id_fields = ("account", "contacts")
+    filter_horizontal = ("our_people",)

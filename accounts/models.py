@@ -297,6 +297,15 @@ class Contact(models.Model):
         return self.name
 
     @property
+    def buying_role_badges(self) -> list[tuple[str, str]]:
+        """(field, label) of each buying role held, for badges styled per role."""
+        return [
+            (field.removeprefix("is_"), str(self._meta.get_field(field).verbose_name))
+            for field in self.BUYING_ROLE_FIELDS
+            if getattr(self, field)
+        ]
+
+    @property
     def buying_roles(self) -> list[str]:
         """Labels of the buying roles this contact holds, in a fixed order."""
         return [str(self._meta.get_field(field).verbose_name) for field in self.BUYING_ROLE_FIELDS if getattr(self, field)]
@@ -526,3 +535,109 @@ class OpportunityMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity}: {self.from_tier}→{self.to_tier}"
+
+
+class UnmetNeed(models.Model):
+    """A need a customer org unit has that no offering of ours meets yet: a note on a whitespace cell."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="unmet_needs")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="unmet_needs"
+    )
+    offering = models.ForeignKey(
+        Offering, verbose_name=_("offering"), on_delete=models.CASCADE, related_name="unmet_needs"
+    )
+    note = models.TextField(_("unmet need"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["org_unit", "offering"]
+        verbose_name = _("unmet need")
+        verbose_name_plural = _("unmet needs")
+        constraints = [models.UniqueConstraint(fields=["org_unit", "offering"], name="unmet_need_unique_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} × {self.offering}"
+
+
+class GradeChange(models.Model):
+    """A change of an account's customer grade, with its reason and who made it."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="grade_changes")
+    from_grade = models.ForeignKey(
+        PricingTier, verbose_name=_("from grade"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_grade = models.ForeignKey(
+        PricingTier, verbose_name=_("to grade"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_on", "-recorded_at"]
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.from_grade or '–'} → {self.to_grade or '–'}"
+
+
+class CustomerActivity(models.Model):
+    """Customer-experience work with an account: workshops, seminars, training, pilots, support incidents."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop")
+        SEMINAR = "seminar", _("Seminar")
+        TRAINING = "training", _("Training")
+        PILOT = "pilot", _("Pilot program")
+        CONFERENCE = "conference", _("Conference")
+        SUPPORT_INCIDENT = "incident", _("Support incident")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("date"))
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    resolved_on = models.DateField(
+        _("resolved on"), null=True, blank=True, help_text=_("Support incidents: the day it was resolved.")
+    )
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("customer participants"), related_name="activities", blank=True
+    )
+    our_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("our participants"), related_name="customer_activities", blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("customer activity")
+        verbose_name_plural = _("customer activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="activity_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("starts_on")),
+                name="activity_resolved_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "-starts_on"], name="activity_account_date_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open_incident(self) -> bool:
+        return self.kind == self.Kind.SUPPORT_INCIDENT and self.resolved_on is None

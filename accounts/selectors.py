@@ -1,12 +1,28 @@
 """Reads of accounts. `accounts_visible_to` is the one door through which any view reaches accounts."""
 
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
-from accounts.models import Account, AccountTeamMember, Opportunity, User
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    Contact,
+    CustomerActivity,
+    Offering,
+    Opportunity,
+    OrgChange,
+    OrgUnit,
+    PricingTier,
+    Relationship,
+    User,
+)
+from accounts.pareto import pareto_class
 from accounts.roles import is_admin, sees_all_accounts
 
 
@@ -65,3 +81,555 @@ def account_list_for_user(*, user: User) -> QuerySet[Account]:
         .prefetch_related(Prefetch("team", queryset=kams, to_attr="kam_members"))
         .order_by("-is_key_account", "-revenue_ttm", "name")
     )
+
+
+# --- Account 360 -------------------------------------------------------------------------
+# Each section of the account page reads through one function here, with a fixed number of
+# queries whatever the size of the account (the page tests hold them to a budget).
+
+STALE_AFTER_DAYS = 90
+KEY_CONTACT = Q(is_decision_maker=True) | Q(is_fox=True) | Q(is_kingpin=True)
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+
+
+def account_team(*, account: Account) -> list[AccountTeamMember]:
+    return list(account.team.select_related("user").order_by("role", "user__last_name", "user__first_name"))
+
+
+def _revenue_windows(*, account: Account, today: datetime.date) -> dict:
+    """Revenue and profit of the last 12 months and of the 12 before, from orders, in one query."""
+    from performance.models import Order
+
+    year_ago = today - datetime.timedelta(days=365)
+    two_years_ago = today - datetime.timedelta(days=730)
+    this_year = Q(ordered_on__gt=year_ago, ordered_on__lte=today)
+    last_year = Q(ordered_on__gt=two_years_ago, ordered_on__lte=year_ago)
+    sums = Order.objects.filter(account=account).aggregate(
+        revenue_now=Coalesce(Sum("amount", filter=this_year), Value(Decimal(0)), output_field=MONEY),
+        cost_now=Coalesce(Sum("cost", filter=this_year), Value(Decimal(0)), output_field=MONEY),
+        revenue_before=Coalesce(Sum("amount", filter=last_year), Value(Decimal(0)), output_field=MONEY),
+        cost_before=Coalesce(Sum("cost", filter=last_year), Value(Decimal(0)), output_field=MONEY),
+    )
+    totals = {
+        "revenue": sums["revenue_now"],
+        "profit": sums["revenue_now"] - sums["cost_now"],
+        "previous_revenue": sums["revenue_before"],
+        "previous_profit": sums["revenue_before"] - sums["cost_before"],
+    }
+    totals["revenue_change"] = _change(totals["revenue"], totals["previous_revenue"])
+    totals["profit_change"] = _change(totals["profit"], totals["previous_profit"])
+    return totals
+
+
+def _change(current: Decimal, previous: Decimal) -> Decimal | None:
+    """Growth against the previous period as a percentage; None when there is nothing to compare with."""
+    if not previous:
+        return None
+    return (current - previous) * 100 / abs(previous)
+
+
+def _monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
+    """Revenue per calendar month over the last 12 months (months without orders included, at 0)."""
+    from performance.models import Order
+
+    first_month = (today.replace(day=1) - datetime.timedelta(days=334)).replace(day=1)
+    rows = (
+        Order.objects.filter(account=account, ordered_on__gte=first_month, ordered_on__lte=today)
+        .annotate(month=TruncMonth("ordered_on"))
+        .order_by()
+        .values("month")
+        .annotate(revenue=Sum("amount"))
+    )
+    by_month = {_as_date(row["month"]): row["revenue"] for row in rows}
+    months, month = [], first_month
+    while month <= today:
+        months.append({"month": month, "revenue": by_month.get(month, Decimal(0))})
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def open_pipeline_by_tier(*, opportunities: QuerySet[Opportunity]) -> list[dict]:
+    """Count, amount and probability-weighted amount of open opportunities per tier, Tier 1 to 4."""
+    rows = (
+        opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
+        .order_by()
+        .values("tier")
+        .annotate(
+            count=Count("id"),
+            total=Sum("amount"),
+            weighted_x100=Sum(F("amount") * F("probability"), output_field=MONEY),
+        )
+    )
+    by_tier = {row["tier"]: row for row in rows}
+    result = []
+    for tier in (1, 2, 3, 4):
+        row = by_tier.get(tier, {})
+        result.append(
+            {
+                "tier": tier,
+                "count": row.get("count", 0),
+                "amount": row.get("total") or Decimal(0),
+                "weighted": (row.get("weighted_x100") or Decimal(0)) / 100,
+            }
+        )
+    return result
+
+
+def _key_contacts_last_interaction(*, account: Account) -> QuerySet[Contact]:
+    return (
+        account.contacts.filter(KEY_CONTACT, status=Contact.Status.ACTIVE)
+        .annotate(last_interaction=Max("relationships__last_interaction_on"), counterparts=Count("relationships"))
+        .order_by("name")
+    )
+
+
+def account_risks(*, account: Account, pipeline: list[dict], today: datetime.date) -> list[dict]:
+    """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1."""
+    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    risks = []
+    left = account.contacts.filter(
+        status=Contact.Status.LEFT, is_decision_maker=True, left_on__gte=today - datetime.timedelta(days=365)
+    ).order_by("-left_on")
+    for contact in left:
+        risks.append({"kind": "decision_maker_left", "contact": contact, "date": contact.left_on})
+    for contact in _key_contacts_last_interaction(account=account).filter(Q(is_fox=True) | Q(is_kingpin=True)):
+        if contact.last_interaction is None or contact.last_interaction < stale_before:
+            risks.append({"kind": "kingpin_fox_silent", "contact": contact, "date": contact.last_interaction})
+    if not pipeline[0]["count"]:
+        risks.append({"kind": "no_tier_1"})
+    return risks
+
+
+def account_summary(*, account: Account, today: datetime.date) -> dict:
+    """What the summary section shows: team, revenue and profit with trend, pipeline by tier, risks."""
+    pipeline = open_pipeline_by_tier(opportunities=account.opportunities.all())
+    return {
+        "team": account_team(account=account),
+        "revenue": _revenue_windows(account=account, today=today),
+        "monthly_revenue": _monthly_revenue(account=account, today=today),
+        "pipeline": pipeline,
+        "pipeline_total": {
+            "count": sum(row["count"] for row in pipeline),
+            "amount": sum((row["amount"] for row in pipeline), Decimal(0)),
+            "weighted": sum((row["weighted"] for row in pipeline), Decimal(0)),
+        },
+        "risks": account_risks(account=account, pipeline=pipeline, today=today),
+        "top_opportunities": list(
+            account.opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
+            .select_related("sponsor_unit")
+            .order_by("tier", "-amount")[:8]
+        ),
+        "contacts": account.contacts.aggregate(
+            active=Count("id", filter=Q(status="active")),
+            decision_makers=Count("id", filter=Q(status="active", is_decision_maker=True)),
+        ),
+    }
+
+
+# --- Org chart -----------------------------------------------------------------------------
+
+
+@dataclass
+class OrgNode:
+    """A person in the drawn org chart with the people reporting to them."""
+
+    contact: Contact
+    children: list["OrgNode"] = field(default_factory=list)
+    manager_hidden: bool = False
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(child.size for child in self.children)
+
+    @property
+    def branches(self) -> list["OrgNode"]:
+        """Reports who have reports of their own: drawn as sub-trees."""
+        return [child for child in self.children if child.children]
+
+    @property
+    def leaves(self) -> list["OrgNode"]:
+        """Reports without reports: drawn side by side in one row, to keep a large chart compact."""
+        return [child for child in self.children if not child.children]
+
+
+def org_units_in_tree_order(*, account: Account) -> list[OrgUnit]:
+    """The account's org units, parents before children, each with `depth` set (one query)."""
+    units = list(account.org_units.order_by("name"))
+    children: dict[int | None, list[OrgUnit]] = defaultdict(list)
+    ids = {unit.pk for unit in units}
+    for unit in units:
+        children[unit.parent_id if unit.parent_id in ids else None].append(unit)
+    ordered: list[OrgUnit] = []
+    seen: set[int] = set()
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in children.get(parent_id, []):
+            if unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            unit.depth = depth
+            unit.tree_label = "\u2003" * depth + ("└ " if depth else "") + unit.name
+            ordered.append(unit)
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    for unit in units:  # a loop written around the services cannot hide a unit
+        if unit.pk not in seen:
+            unit.depth = 0
+            unit.tree_label = unit.name
+            ordered.append(unit)
+    return ordered
+
+
+def _descendant_unit_ids(units: list[OrgUnit], root_id: int) -> set[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for unit in units:
+        if unit.parent_id is not None:
+            children[unit.parent_id].append(unit.pk)
+    found, stack = set(), [root_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children[current])
+    return found
+
+
+def org_chart(*, account: Account, unit_id: int | None = None, show_left: bool = False) -> dict:
+    """The account's people as a forest along reports-to, optionally limited to one unit and its sub-units.
+
+    Someone whose manager is not shown (another unit, left, or filtered out) starts a tree of
+    their own, marked so the chart says the line continues elsewhere. A loop in reports-to,
+    which the services refuse but an import could write, is broken rather than followed.
+    """
+    units = org_units_in_tree_order(account=account)
+    contacts = account.contacts.select_related("org_unit", "reports_to").order_by("-influence", "name")
+    if not show_left:
+        contacts = contacts.filter(status=Contact.Status.ACTIVE)
+    unit_filter = None
+    if unit_id is not None and any(unit.pk == unit_id for unit in units):
+        unit_filter = _descendant_unit_ids(units, unit_id)
+    people = [c for c in contacts if unit_filter is None or c.org_unit_id in unit_filter]
+    shown = {person.pk for person in people}
+    reports: dict[int, list[Contact]] = defaultdict(list)
+    roots: list[Contact] = []
+    for person in people:
+        if person.reports_to_id in shown:
+            reports[person.reports_to_id].append(person)
+        else:
+            roots.append(person)
+    visited: set[int] = set()
+
+    def build(person: Contact) -> OrgNode:
+        visited.add(person.pk)
+        node = OrgNode(contact=person, manager_hidden=person.reports_to_id is not None and person.reports_to_id not in shown)
+        node.children = [build(child) for child in reports[person.pk] if child.pk not in visited]
+        return node
+
+    forest = [build(person) for person in roots]
+    forest.extend(build(person) for person in people if person.pk not in visited)
+    forest.sort(key=lambda node: -node.size)
+    return {
+        "units": units,
+        "forest": forest,
+        "people_count": len(people),
+        "unit_filter": unit_id if unit_filter is not None else None,
+    }
+
+
+def org_changes_since(*, account: Account, since: datetime.date, limit: int = 100) -> list[OrgChange]:
+    return list(
+        account.org_changes.filter(happened_on__gte=since)
+        .select_related("recorded_by")
+        .order_by("-happened_on", "-recorded_at")[:limit]
+    )
+
+
+# --- Relationship map ----------------------------------------------------------------------
+
+
+def relationship_map(*, account: Account, today: datetime.date) -> dict:
+    """Active contacts by level against our people mapped to them, with the gaps a KAM must close.
+
+    A gap is a decision maker, Fox or Kingpin with no counterpart on our side, or with no
+    interaction in the last 90 days.
+    """
+    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    team_roles = {member.user_id: member for member in account.team.all()}
+    contacts = (
+        account.contacts.filter(status=Contact.Status.ACTIVE)
+        .select_related("org_unit")
+        .prefetch_related(
+            Prefetch(
+                "relationships",
+                queryset=Relationship.objects.select_related("user").order_by("-strength", "user__last_name"),
+            )
+        )
+        .order_by("name")
+    )
+    levels = {level: [] for level in Contact.Level.values}
+    gaps = 0
+    for contact in contacts:
+        links = list(contact.relationships.all())
+        for link in links:
+            link.team_member = team_roles.get(link.user_id)
+            link.is_stale = link.last_interaction_on is None or link.last_interaction_on < stale_before
+        last = max((link.last_interaction_on for link in links if link.last_interaction_on), default=None)
+        is_key = contact.is_decision_maker or contact.is_fox or contact.is_kingpin
+        gap = None
+        if is_key and not links:
+            gap = "no_counterpart"
+        elif is_key and (last is None or last < stale_before):
+            gap = "no_recent_interaction"
+        gaps += gap is not None
+        levels[contact.level].append({"contact": contact, "links": links, "last_interaction": last, "is_key": is_key, "gap": gap})
+    return {
+        "levels": [
+            {"level": level, "label": Contact.Level(level).label, "rows": rows} for level, rows in levels.items()
+        ],
+        "gap_count": gaps,
+        "stale_before": stale_before,
+    }
+
+
+# --- Opportunities by tier -----------------------------------------------------------------
+
+
+def opportunity_board(*, account: Account, offering_id: int | None = None, unit_id: int | None = None) -> dict:
+    """Open opportunities in Tier 1–4 columns with per-tier totals, and the recently closed ones."""
+    opportunities = account.opportunities.all()
+    if offering_id is not None:
+        opportunities = opportunities.filter(offerings=offering_id)
+    if unit_id is not None:
+        opportunities = opportunities.filter(sponsor_unit=unit_id)
+    totals = open_pipeline_by_tier(opportunities=opportunities)
+    cards = list(
+        opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
+        .select_related("sponsor_unit", "owner")
+        .prefetch_related(Prefetch("offerings", queryset=Offering.objects.order_by("name")))
+        .order_by("tier", "-amount", "pk")
+    )
+    columns = []
+    for row in totals:
+        column_cards = [card for card in cards if card.tier == row["tier"]]
+        row["rfx"] = sum(card.stage in (Opportunity.Stage.RFI, Opportunity.Stage.RFQ) for card in column_cards)
+        columns.append({**row, "cards": column_cards})
+    closed = list(
+        opportunities.exclude(stage__in=Opportunity.OPEN_STAGES)
+        .select_related("sponsor_unit")
+        .order_by("-updated_at")[:10]
+    )
+    return {"columns": columns, "closed": closed}
+
+
+def offerings_for_filter() -> list[Offering]:
+    return list(Offering.objects.filter(is_active=True).order_by("name"))
+
+
+# --- Whitespace ----------------------------------------------------------------------------
+
+
+def whitespace_grid(*, account: Account, today: datetime.date) -> dict:
+    """Customer org units × offerings: what each unit bought, what is in its pipeline, and white space.
+
+    A unit bought an offering when one of its won opportunities included it; an opportunity
+    with several offerings counts its amount in equal shares. Orders carry no org unit, so the
+    account's orders of the last 12 months are shown per offering in a row of their own.
+    """
+    from performance.models import Order
+
+    units = org_units_in_tree_order(account=account)
+    links = list(
+        Opportunity.offerings.through.objects.filter(opportunity__account=account)
+        .values_list("opportunity_id", "offering_id", "opportunity__sponsor_unit_id", "opportunity__stage", "opportunity__amount")
+    )
+    offering_count: dict[int, int] = defaultdict(int)
+    for opportunity_id, *_rest in links:
+        offering_count[opportunity_id] += 1
+    cells: dict[tuple[int, int], dict] = defaultdict(lambda: {"bought": Decimal(0), "pipeline": Decimal(0), "won": 0, "open": 0})
+    for opportunity_id, offering_id, unit_id, stage, amount in links:
+        if unit_id is None:
+            continue
+        share = amount / offering_count[opportunity_id]
+        cell = cells[(unit_id, offering_id)]
+        if stage == Opportunity.Stage.WON:
+            cell["bought"] += share
+            cell["won"] += 1
+        elif stage in Opportunity.OPEN_STAGES:
+            cell["pipeline"] += share
+            cell["open"] += 1
+    ordered = dict(
+        Order.objects.filter(account=account, ordered_on__gt=today - datetime.timedelta(days=365), ordered_on__lte=today)
+        .order_by()
+        .values("offering")
+        .annotate(total=Sum("amount"))
+        .values_list("offering", "total")
+    )
+    used = {offering_id for _o, offering_id, *_r in links} | set(ordered)
+    offerings = [o for o in Offering.objects.order_by("name") if o.is_active or o.pk in used]
+    needs = {(need.org_unit_id, need.offering_id): need for need in account.unmet_needs.all()}
+    rows = []
+    counts = {"bought": 0, "pipeline": 0, "white": 0, "needs": len(needs)}
+    for unit in units:
+        row_cells = []
+        for offering in offerings:
+            data = cells.get((unit.pk, offering.pk))
+            state = "white"
+            if data and data["won"]:
+                state = "bought"
+            elif data and data["open"]:
+                state = "pipeline"
+            counts[state] += 1
+            row_cells.append({"offering": offering, "state": state, "data": data, "need": needs.get((unit.pk, offering.pk))})
+        rows.append({"unit": unit, "cells": row_cells})
+    return {
+        "offerings": offerings,
+        "rows": rows,
+        "orders_row": [ordered.get(offering.pk) for offering in offerings],
+        "counts": counts,
+    }
+
+
+# --- Pricing -------------------------------------------------------------------------------
+
+
+def pricing_overview(*, account: Account, today: datetime.date) -> dict:
+    """The account's grade and the grade its purchases earn, incentive-program progress, grade changes.
+
+    Progress of a program is the account's orders inside the program's period up to today;
+    when it reaches the target the program's discount applies to the whole amount.
+    """
+    from performance.models import Order
+
+    tiers = list(PricingTier.objects.order_by("rank"))
+    earned = next((tier for tier in tiers if account.revenue_ttm >= tier.min_annual_amount), None)
+    in_period = (
+        Order.objects.filter(
+            account=account, ordered_on__gte=OuterRef("valid_from"), ordered_on__lte=OuterRef("valid_to")
+        )
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    programs = list(
+        account.incentive_programs.filter(valid_to__gte=today.replace(month=1, day=1), valid_from__lte=today)
+        .annotate(amount=Coalesce(Subquery(in_period, output_field=MONEY), Value(Decimal(0)), output_field=MONEY))
+        .order_by("valid_to", "name")
+    )
+    for program in programs:
+        program.progress = min(Decimal(100), program.amount * 100 / program.target_amount) if program.target_amount else Decimal(100)
+        program.is_met = program.amount >= program.target_amount
+        program.earned_discount = program.amount * program.discount_percent / 100 if program.is_met else Decimal(0)
+        program.remaining = max(Decimal(0), program.target_amount - program.amount)
+    return {
+        "tiers": tiers,
+        "earned_grade": earned,
+        "programs": programs,
+        "grade_changes": list(account.grade_changes.select_related("from_grade", "to_grade", "changed_by")),
+    }
+
+
+# --- Customer experience -------------------------------------------------------------------
+
+HEALTH_WEIGHTS = {"coverage": 35, "engagement": 25, "revenue": 25, "support": 15}
+ENGAGEMENT_WINDOW_DAYS = 180
+ENGAGEMENT_TARGET = 4
+OPEN_INCIDENTS_LIMIT = 3
+
+
+def retention_health(*, account: Account, today: datetime.date) -> dict:
+    """A 0–100 retention health score from data; the formula is explained on the page.
+
+    coverage:   share of active decision makers, Foxes and Kingpins with an interaction in 90 days
+    engagement: workshops, seminars, training, pilots and conferences in 180 days, 4 or more = full
+    revenue:    last 12 months against the 12 before: 80 % or less = 0, 120 % or more = full, linear between
+    support:    open support incidents: none = full, 3 or more = 0
+    """
+    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    key = list(_key_contacts_last_interaction(account=account))
+    covered = sum(1 for c in key if c.last_interaction is not None and c.last_interaction >= stale_before)
+    activity = account.activities.aggregate(
+        engagement=Count(
+            "id",
+            filter=~Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT)
+            & Q(starts_on__gt=today - datetime.timedelta(days=ENGAGEMENT_WINDOW_DAYS), starts_on__lte=today),
+        ),
+        open_incidents=Count("id", filter=Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT, resolved_on__isnull=True)),
+    )
+    revenue = _revenue_windows(account=account, today=today)
+    if revenue["previous_revenue"]:
+        ratio = revenue["revenue"] / revenue["previous_revenue"]
+        revenue_part = min(Decimal(1), max(Decimal(0), (ratio - Decimal("0.8")) / Decimal("0.4")))
+    else:
+        ratio = None
+        revenue_part = Decimal(1) if revenue["revenue"] else Decimal(0)
+    parts = {
+        "coverage": Decimal(covered) / len(key) if key else Decimal(0),
+        "engagement": Decimal(min(activity["engagement"], ENGAGEMENT_TARGET)) / ENGAGEMENT_TARGET,
+        "revenue": revenue_part,
+        "support": 1 - Decimal(min(activity["open_incidents"], OPEN_INCIDENTS_LIMIT)) / OPEN_INCIDENTS_LIMIT,
+    }
+    points = {name: parts[name] * HEALTH_WEIGHTS[name] for name in parts}
+    score = int(sum(points.values()).quantize(Decimal(1)))
+    return {
+        "score": score,
+        "status": "healthy" if score >= 70 else "watch" if score >= 40 else "at_risk",
+        "points": points,
+        "weights": HEALTH_WEIGHTS,
+        "key_contacts": len(key),
+        "key_contacts_covered": covered,
+        "engagement": activity["engagement"],
+        "open_incidents": activity["open_incidents"],
+        "revenue_ratio": ratio,
+    }
+
+
+def customer_activities(*, account: Account) -> list[CustomerActivity]:
+    return list(
+        account.activities.prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("name")),
+            Prefetch("our_people", queryset=User.objects.order_by("last_name", "first_name")),
+        ).order_by("-starts_on", "-id")
+    )
+
+
+# --- Account list and Pareto ---------------------------------------------------------------
+
+
+def pareto_rows_for_user(*, user: User) -> dict:
+    """Accounts by trailing-12-month revenue with cumulative share and class, company-wide.
+
+    Key accounts are chosen over the whole company's revenue, so shares, cumulative shares and
+    classes are computed over every account (one light query) with the rule of
+    `accounts.pareto`; the rows are the accounts the user may see (a second query).
+    """
+    ranked = list(Account.objects.order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm"))
+    total = sum((revenue for _pk, revenue in ranked), Decimal(0))
+    ranks: dict[int, dict] = {}
+    running = Decimal(0)
+    for position, (pk, revenue) in enumerate(ranked, start=1):
+        share_before = running / total if total else Decimal(1)
+        running += revenue
+        label = pareto_class(revenue=revenue, share_before=share_before)
+        ranks[pk] = {
+            "rank": position,
+            "share": revenue * 100 / total if total else Decimal(0),
+            "cumulative": running * 100 / total if total else Decimal(0),
+            "pareto_class": label,
+            "is_candidate": label == "A",
+        }
+    accounts = accounts_visible_to(user).select_related("vertical_unit", "grade").order_by("-revenue_ttm", "pk")
+    rows = [{"account": account, **ranks[account.pk]} for account in accounts if account.pk in ranks]
+    return {
+        "rows": rows,
+        "total": total,
+        "candidates": sum(row["is_candidate"] for row in rows),
+        "flagged": sum(row["account"].is_key_account for row in rows),
+        "mismatched": sum(row["is_candidate"] != row["account"].is_key_account for row in rows),
+    }

@@ -10,7 +10,23 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, Contact, OrgChange, OrgUnit, Opportunity, OpportunityMove, User
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    Contact,
+    CustomerActivity,
+    GradeChange,
+    Offering,
+    Opportunity,
+    OpportunityMove,
+    OrgChange,
+    OrgUnit,
+    PricingTier,
+    Relationship,
+    UnmetNeed,
+    User,
+)
+from accounts.pareto import pareto_class
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.
@@ -184,15 +200,8 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
         classes: dict[str, list[int]] = {"A": [], "B": [], "C": []}
         running = Decimal(0)
         for pk, revenue in ranked:
-            # An account is in A while the share *before* it is under 80 %: the account that
-            # crosses the line belongs to the set that makes 80 %.
             share_before = running / total if total else Decimal(1)
-            if revenue > 0 and share_before < Decimal("0.80"):
-                classes["A"].append(pk)
-            elif revenue > 0 and share_before < Decimal("0.95"):
-                classes["B"].append(pk)
-            else:
-                classes["C"].append(pk)
+            classes[pareto_class(revenue=revenue, share_before=share_before)].append(pk)
             running += revenue
         for label, pks in classes.items():
             # Split so no statement exceeds a database's limit on parameters.
@@ -200,3 +209,152 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
                 Account.objects.filter(pk__in=pks[start : start + 5000]).update(pareto_class=label)
     return len(ranked)
 
+
+
+def opportunity_save(
+    *, opportunity: Opportunity, acting_user: User | None, offerings: list[Offering] | None = None, today: datetime.date | None = None
+) -> Opportunity:
+    """Create or update an opportunity; a change of tier or stage goes into its history like a move.
+
+    Refuses a sponsoring unit or owner from outside the account, a negative amount, a tier
+    outside 1–4, a stage move the transition table forbids, and a close date already past
+    on an opportunity that is still open.
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if opportunity.tier not in (1, 2, 3, 4):
+        errors["tier"] = _("The tier must be 1, 2, 3 or 4.")
+    if opportunity.amount is not None and opportunity.amount < 0:
+        errors["amount"] = _("The amount cannot be negative.")
+    if opportunity.sponsor_unit_id is not None and opportunity.sponsor_unit.account_id != opportunity.account_id:
+        errors["sponsor_unit"] = _("The sponsoring org unit belongs to another account.")
+    if (
+        opportunity.owner_id is not None
+        and not AccountTeamMember.objects.filter(account_id=opportunity.account_id, user_id=opportunity.owner_id).exists()
+    ):
+        errors["owner"] = _("The owner must be on this account's team.")
+    if opportunity.is_open and opportunity.expected_close_date is not None and opportunity.expected_close_date < today:
+        errors["expected_close_date"] = _("An open opportunity cannot close in the past: set a future date or close it.")
+    previous = None if opportunity.pk is None else Opportunity.objects.filter(pk=opportunity.pk).first()
+    if previous is not None and opportunity.stage != previous.stage and opportunity.stage not in ALLOWED_STAGE_MOVES[previous.stage]:
+        errors["stage"] = _("An opportunity cannot move from %(old)s to %(new)s.") % {
+            "old": previous.get_stage_display(), "new": opportunity.get_stage_display()}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if opportunity.stage == Opportunity.Stage.WON:
+            opportunity.probability = 100
+        elif opportunity.stage == Opportunity.Stage.LOST:
+            opportunity.probability = 0
+        opportunity.full_clean(exclude=["offerings"])
+        opportunity.save()
+        if offerings is not None:
+            opportunity.offerings.set(offerings)
+        if previous is None or (previous.tier, previous.stage) != (opportunity.tier, opportunity.stage):
+            OpportunityMove.objects.create(
+                opportunity=opportunity,
+                from_tier=previous.tier if previous else None,
+                to_tier=opportunity.tier,
+                from_stage=previous.stage if previous else "",
+                to_stage=opportunity.stage,
+                moved_by=acting_user,
+                note="" if previous else _("Created"),
+            )
+    return opportunity
+
+
+def relationship_save(*, relationship: Relationship, acting_user: User | None) -> Relationship:
+    """Map one of our people to a customer contact, or update strength and last interaction."""
+    if relationship.last_interaction_on is not None and relationship.last_interaction_on > timezone.localdate():
+        raise ValidationError({"last_interaction_on": _("The last interaction cannot be in the future.")})
+    duplicate = Relationship.objects.filter(user_id=relationship.user_id, contact_id=relationship.contact_id)
+    if relationship.pk is not None:
+        duplicate = duplicate.exclude(pk=relationship.pk)
+    if duplicate.exists():
+        raise ValidationError({"user": _("This person is already mapped to this contact.")})
+    with transaction.atomic():
+        relationship.full_clean(validate_unique=False)
+        relationship.save()
+    return relationship
+
+
+def unmet_need_save(
+    *, account: Account, org_unit: OrgUnit, offering: Offering, note: str, acting_user: User | None
+) -> UnmetNeed | None:
+    """Note an unmet need on a whitespace cell; an empty note removes the cell's note."""
+    if org_unit.account_id != account.pk:
+        raise ValidationError({"note": _("The org unit belongs to another account.")})
+    note = note.strip()
+    with transaction.atomic():
+        if not note:
+            UnmetNeed.objects.filter(org_unit=org_unit, offering=offering).delete()
+            return None
+        need, _created = UnmetNeed.objects.update_or_create(
+            org_unit=org_unit,
+            offering=offering,
+            defaults={"account": account, "note": note, "recorded_by": acting_user},
+        )
+    return need
+
+
+def account_grade_change(
+    *, account: Account, grade: PricingTier | None, reason: str, acting_user: User | None, changed_on: datetime.date | None = None
+) -> GradeChange:
+    """Give the account another customer grade, recording from what, to what, when, why and by whom."""
+    if grade == account.grade:
+        raise ValidationError({"grade": _("The account already has this grade.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the grade changes.")})
+    with transaction.atomic():
+        change = GradeChange.objects.create(
+            account=account,
+            from_grade=account.grade,
+            to_grade=grade,
+            changed_on=changed_on or timezone.localdate(),
+            reason=reason.strip(),
+            changed_by=acting_user,
+        )
+        account.grade = grade
+        account.save(update_fields=["grade", "updated_at"])
+    return change
+
+
+def account_key_account_set(*, account: Account, is_key_account: bool, acting_user: User | None) -> Account:
+    """Flag or unflag a key account (executives and admins decide; the view checks the role)."""
+    if account.is_key_account != is_key_account:
+        account.is_key_account = is_key_account
+        account._history_user = acting_user
+        account.save(update_fields=["is_key_account", "updated_at"])
+    return account
+
+
+def customer_activity_save(
+    *,
+    activity: CustomerActivity,
+    acting_user: User | None,
+    contacts: list[Contact] | None = None,
+    our_people: list[User] | None = None,
+) -> CustomerActivity:
+    """Create or update a customer-experience activity with its participants on both sides."""
+    errors: dict[str, str] = {}
+    if activity.ends_on is not None and activity.ends_on < activity.starts_on:
+        errors["ends_on"] = _("The end date cannot be before the start date.")
+    if activity.resolved_on is not None:
+        if activity.kind != CustomerActivity.Kind.SUPPORT_INCIDENT:
+            errors["resolved_on"] = _("Only a support incident is resolved.")
+        elif activity.resolved_on < activity.starts_on:
+            errors["resolved_on"] = _("An incident cannot be resolved before it started.")
+    if contacts and any(contact.account_id != activity.account_id for contact in contacts):
+        errors["contacts"] = _("Every customer participant must belong to this account.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if activity.pk is None:
+            activity.recorded_by = acting_user
+        activity.full_clean()
+        activity.save()
+        if contacts is not None:
+            activity.contacts.set(contacts)
+        if our_people is not None:
+            activity.our_people.set(our_people)
+    return activity

@@ -47,8 +47,15 @@ class DashboardFilterForm(forms.Form):
         )
         self.fields["kam"].choices = everyone + [(user.pk, _user_label(user)) for user in kams]
 
+    def _valid_data(self) -> dict:
+        # Keep the filters that are valid even when another one is not.
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
     def filters(self) -> DashboardFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self._valid_data()
         return DashboardFilters(
             vertical_unit_id=data.get("vertical_unit"),
             grade_id=data.get("grade"),
@@ -57,8 +64,8 @@ class DashboardFilterForm(forms.Form):
             kind=data.get("period") or PeriodKind.QUARTER,
         )
 
-    def sort(self) -> str:
-        data = self.cleaned_data if self.is_valid() else {}
+    def sort_order(self) -> str:
+        data = self._valid_data()
         return data.get("sort") or Sort.ATTENTION
 
 
@@ -86,7 +93,10 @@ class AccountDashboardForm(forms.Form):
         self.fields["fiscal_year"].choices = fiscal_year_choices(account.fiscal_year_start_month)
 
     def selection(self) -> tuple[str, int]:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         current = fiscal_year_of(timezone.localdate(), self.account.fiscal_year_start_month)
         return data.get("kind") or PeriodKind.QUARTER, data.get("fiscal_year") or current
 

@@ -189,6 +189,8 @@ def kpi_status_of(
         return KpiStatus.NO_DATA, None
     goal = target if expected is None else expected
     achievement = achievement_percent(kpi=kpi, actual=actual, goal=goal)
+    if achievement is not None:
+        achievement = achievement.quantize(Decimal("0.1"))
     if achievement is None:
         met = actual >= goal if kpi.higher_is_better else actual <= goal
         return (KpiStatus.ON_TRACK if met else KpiStatus.OFF_TRACK), None

@@ -738,7 +738,7 @@ def tier_funnel(*, accounts: QuerySet[Account]) -> list[dict]:
         for row in Opportunity.objects.filter(account_id__in=accounts.values("pk"), stage__in=Opportunity.OPEN_STAGES)
         .order_by()
         .values("tier")
-        .annotate(count=Count("id"), amount=Sum("amount"), weighted=Sum(weighted))
+        .annotate(weighted=Sum(weighted), count=Count("id"), amount=Sum("amount"))
     }
     return [
         rows.get(tier, {"tier": tier, "count": 0, "amount": Decimal(0), "weighted": Decimal(0)}) for tier in (4, 3, 2, 1)
@@ -831,6 +831,6 @@ def nps_responses_for_account(*, account: Account) -> QuerySet[NpsResponse]:
 def manual_actuals_for_account(*, account: Account) -> QuerySet[ManualActual]:
     return (
         ManualActual.objects.filter(account=account)
-        .select_related("kpi", "recorded_by")
+        .select_related("kpi", "recorded_by", "account")
         .order_by("-fiscal_year", "kpi__sort_order", "period_kind", "-period_index")
     )

@@ -176,6 +176,14 @@ def import_batch_commit(*, batch: ImportBatch, acting_user: User) -> ImportBatch
     report is refreshed. Afterwards the affected accounts' KPI snapshots (and, for orders,
     revenue and Pareto classes) are refreshed in the background.
     """
+    batch = _import_batch_write(batch=batch, acting_user=acting_user)
+    if batch.status != ImportBatch.Status.COMMITTED:
+        raise ImportRefused(_("Some rows have errors now; nothing was imported. Correct the file and upload it again."))
+    return batch
+
+
+def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch:
+    """Inside one transaction: check again, then either keep the new report (errors) or write every row."""
     from performance.imports import RowStatus, check_rows
 
     with transaction.atomic():
@@ -189,7 +197,7 @@ def import_batch_commit(*, batch: ImportBatch, acting_user: User) -> ImportBatch
             batch.new_count, batch.update_count = counts["new"], counts["update"]
             batch.duplicate_count, batch.error_count = counts["duplicate"], counts["error"]
             batch.save(update_fields=["report", "new_count", "update_count", "duplicate_count", "error_count"])
-            raise ImportRefused(_("Some rows have errors now; nothing was imported. Correct the file and upload it again."))
+            return batch
         writable = [r.values for r in report.results if r.status in (RowStatus.NEW, RowStatus.UPDATE)]
         if batch.kind == ImportBatch.Kind.ORDERS:
             Order.objects.bulk_create([Order(**values) for values in writable], batch_size=1000)

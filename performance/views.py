@@ -82,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     accounts = dashboard_accounts(user=request.user, filters=filters)
     days = snapshot_days()
     kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
-    sort = form.sort()
+    sort = form.sort_order()
 
     export = request.GET.get("export")
     if export:
@@ -139,6 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nav": "dashboard",
             "form": form,
             "filters": filters,
+            "sort": sort,
             "days": days,
             "kpis": kpis,
             "rows": rows,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, Contact, Opportunity, OrgUnit, User
 from accounts.roles import is_executive
 from accounts.selectors import user_can_edit_account
+from accounts.services import opportunity_save
 from planning import attachments as attachment_checks
 from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period, PeriodKind
@@ -273,7 +274,13 @@ def plan_step_save(
         for opportunity, unit in mappings or ():
             if opportunity.sponsor_unit_id != (unit.pk if unit else None):
                 opportunity.sponsor_unit = unit
-                opportunity.save(update_fields=["sponsor_unit", "updated_at"])
+                try:
+                    opportunity_save(opportunity=opportunity, acting_user=acting_user)
+                except ValidationError as error:
+                    raise ValidationError(
+                        [_("Opportunity “%(name)s”: %(problem)s") % {"name": opportunity.name, "problem": message}
+                         for message in error.messages]
+                    ) from None
         current.lock_version += 1
         current.updated_by = acting_user
         current._history_user = acting_user

@@ -11,11 +11,17 @@ from accounts.models import (
     AccountTeamMember,
     BusinessUnit,
     Contact,
+    CustomerActivity,
+    GradeChange,
+    IncentiveProgram,
     Offering,
     Opportunity,
+    OpportunityMove,
+    OrgChange,
     OrgUnit,
     PricingTier,
     Relationship,
+    UnmetNeed,
     User,
 )
 from accounts.roles import Role
@@ -128,6 +134,7 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
 class OfferingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Offering
+        django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Offering {n}")
     kind = Offering.Kind.PRODUCT
@@ -159,12 +166,134 @@ class OrderFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"SO-{n:06d}")
 
 
+class IncentiveProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IncentiveProgram
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Volume program {n}")
+    target_amount = Decimal("1000000000")
+    discount_percent = Decimal("3.00")
+    valid_from = factory.LazyFunction(lambda: datetime.date.today().replace(month=1, day=1))
+    valid_to = factory.LazyFunction(lambda: datetime.date.today().replace(month=12, day=31))
+
+
+class CustomerActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerActivity
+
+    account = factory.SubFactory(AccountFactory)
+    kind = CustomerActivity.Kind.WORKSHOP
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    starts_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=20))
+
+
+OFFERING_NAMES = ("Cloud platform", "Data analytics", "ERP rollout", "Managed security", "Smart factory", "24/7 support")
+LEVELS = (Contact.Level.EXECUTIVE, Contact.Level.MANAGER, Contact.Level.STAFF)
+
+
+def build_account_360(
+    account: Account, *, people: int = 60, opportunities: int = 40, names=None, today: datetime.date | None = None
+) -> dict:
+    """Fill an account with an org chart of `people` in units, relationships, opportunities with
+    offerings and moves, orders, activities, unmet needs, a grade change and an incentive program,
+    so every section of the account page has data of the given size."""
+    today = today or datetime.date.today()
+    name = names or (lambda n: f"Person {n:03d}")
+    team = list(account.team.select_related("user"))
+    our_people = [member.user for member in team] or [UserFactory()]
+    board = OrgUnitFactory(account=account, name=f"Board {account.pk}")
+    units = [board] + [
+        OrgUnitFactory(account=account, name=f"Division {account.pk}-{n}", parent=board, is_purchasing=n == 2)
+        for n in range(1, 5)
+    ]
+    offerings = [OfferingFactory(name=offering) for offering in OFFERING_NAMES]
+    contacts: list[Contact] = []
+    for number in range(people):
+        manager = None if number == 0 else contacts[(number - 1) // 4]
+        level = LEVELS[min(2, 0 if number == 0 else 1 if number < 5 else 2)]
+        contact = ContactFactory(
+            account=account,
+            name=name(number),
+            title=("CEO", "Division head", "Team lead")[LEVELS.index(level)],
+            level=level,
+            org_unit=units[0] if number == 0 else units[1 + (number - 1) % 4] if number < 5 else manager.org_unit,
+            reports_to=manager,
+            is_decision_maker=number in (0, 1),
+            is_kingpin=number == 2,
+            is_fox=number == 7,
+            is_purchasing=number == 3,
+            influence=5 - min(4, number // 5),
+            attitude=(Contact.Attitude.SUPPORTER, Contact.Attitude.NEUTRAL, Contact.Attitude.OPPONENT)[number % 3],
+        )
+        contacts.append(contact)
+        if number % 2 == 0:
+            RelationshipFactory(
+                user=our_people[number % len(our_people)],
+                contact=contact,
+                strength=1 + number % 5,
+                last_interaction_on=today - datetime.timedelta(days=10 + 13 * number),
+            )
+    for number in range(opportunities):
+        opportunity = OpportunityFactory(
+            account=account,
+            name=f"Opportunity {account.pk}-{number:02d}",
+            sponsor_unit=units[number % len(units)],
+            tier=number % 4 + 1,
+            stage=(Opportunity.Stage.IDENTIFIED, Opportunity.Stage.RFI, Opportunity.Stage.RFQ, Opportunity.Stage.PROPOSAL, Opportunity.Stage.WON)[number % 5],
+            amount=Decimal(50_000_000 + 10_000_000 * number),
+            probability=10 + (number * 7) % 80,
+            owner=our_people[number % len(our_people)],
+        )
+        opportunity.offerings.set(offerings[number % 6 : number % 6 + 1 + number % 2])
+        OpportunityMove.objects.create(opportunity=opportunity, from_tier=None, to_tier=opportunity.tier, to_stage=opportunity.stage)
+    for number in range(24):
+        OrderFactory(
+            account=account,
+            offering=offerings[number % 6],
+            ordered_on=today - datetime.timedelta(days=15 * number + 1),
+            amount=Decimal(80_000_000 + 5_000_000 * number),
+            cost=Decimal(60_000_000),
+        )
+    for number in range(6):
+        activity = CustomerActivityFactory(
+            account=account,
+            kind=CustomerActivity.Kind.values[number % len(CustomerActivity.Kind.values)],
+            title=f"Activity {number}",
+            starts_on=today - datetime.timedelta(days=30 * number + 3),
+        )
+        activity.contacts.set(contacts[number : number + 3])
+        activity.our_people.set(our_people[:2])
+    UnmetNeed.objects.create(account=account, org_unit=units[1], offering=offerings[0], note="Needs 24/7 monitoring")
+    grades = [PricingTierFactory(name="Premier", rank=1, min_annual_amount=5_000_000_000),
+              PricingTierFactory(name="Gold", rank=2, min_annual_amount=1_000_000_000)]
+    GradeChange.objects.create(account=account, from_grade=None, to_grade=grades[1], changed_on=today, reason="Yearly review")
+    program = IncentiveProgramFactory()
+    program.accounts.add(account)
+    contacts[1].status = Contact.Status.LEFT
+    contacts[1].left_on = today - datetime.timedelta(days=20)
+    contacts[1].save()
+    OrgChange.objects.create(account=account, contact=contacts[1], kind=OrgChange.Kind.LEFT, description=f"{contacts[1].name} left", happened_on=contacts[1].left_on)
+    return {"units": units, "contacts": contacts, "offerings": offerings}
+
+
 # Performance ------------------------------------------------------------------------------
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, TimeEntry  # noqa: E402
 
 
+def ensure_kpi_catalogue() -> None:
+    """Seed the KPI catalogue again if a browser test's flush removed what the migration put there."""
+    import importlib
+
+    from django.apps import apps
+
+    if not KpiDefinition.objects.exists():
+        importlib.import_module("performance.migrations.0003_seed_kpi_catalogue").seed(apps, None)
+
+
 def kpi(code: str) -> KpiDefinition:
     """A KPI of the seeded catalogue."""
+    ensure_kpi_catalogue()
     return KpiDefinition.objects.get(code=code)
 
 
@@ -333,7 +462,7 @@ def make_complete_plan(*, account, user, fiscal_year: int | None = None) -> Acco
                                    "contact": fox, "planned_on": plan.period_start + datetime.timedelta(days=30),
                                    "status": "planned"}],
         },
-        targets={KpiDefinition.objects.get(code="revenue"): TargetInput(chosen=True, year=4 * q, quarters=[q, q, q, q])},
+        targets={kpi("revenue"): TargetInput(chosen=True, year=4 * q, quarters=[q, q, q, q])},
     )
     plan = services.plan_step_save(
         plan=plan, step=5, acting_user=user, expected_lock_version=plan.lock_version,

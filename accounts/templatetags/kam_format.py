@@ -43,3 +43,19 @@ def page_url(context, page_number) -> str:
     params = context["request"].GET.copy()
     params["page"] = page_number
     return "?" + params.urlencode()
+
+
+@register.inclusion_tag("includes/sort_link.html", takes_context=True)
+def sort_link(context, field: str, label: str, default_descending: bool = False) -> dict:
+    """A column header that sorts by `field`, and reverses the order when it already does."""
+    current = context["request"].GET.get("sort", "")
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    if current == field:
+        params["sort"] = f"-{field}"
+    elif current == f"-{field}":
+        params["sort"] = field
+    else:
+        params["sort"] = f"-{field}" if default_descending else field
+    direction = "asc" if current == field else "desc" if current == f"-{field}" else ""
+    return {"url": "?" + params.urlencode(), "label": label, "direction": direction}

@@ -138,6 +138,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(CELERY_EMBEDDED_BROKER_DIR),
         "data_folder_out": str(CELERY_EMBEDDED_BROKER_DIR),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:

@@ -122,6 +122,7 @@ KPIS = [
         "name_ko": "가동률",
         "unit": "percent",
         "rollup": "average",
+        "show_on_dashboard": True,
         "formula": "Billable hours ÷ available hours (billable + non-billable + available, not deployed) × 100.",
         "formula_ko": "유상 투입 시간 ÷ 가용 시간(유상 + 무상 투입 + 대기) × 100.",
         **OPERATIONS,

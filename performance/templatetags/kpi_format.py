@@ -36,7 +36,7 @@ def format_kpi_value(value, unit: str) -> str:
     if unit == KpiDefinition.Unit.PERCENT:
         return f"{value:,.1f} %"
     if unit == KpiDefinition.Unit.SCORE:
-        return f"{value:+,.0f}"
+        return f"{value:+,.0f}" if value.quantize(Decimal(1)) else "0"
     if unit == KpiDefinition.Unit.RATIO:
         return f"{value:,.2f}×"
     if value == value.to_integral():

@@ -13,6 +13,7 @@ from tests.factories import (
     ConsensusMeetingFactory,
     OpportunityFactory,
     TeamMemberFactory,
+    ensure_kpi_catalogue,
     make_account_manager,
     make_executive,
 )
@@ -25,6 +26,8 @@ MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def demo(db):
+    # Earlier browser tests flush the database, and with it the KPI catalogue the migrations seed.
+    ensure_kpi_catalogue()
     am = make_account_manager(username="am")
     make_executive(username="exec")
     account = AccountFactory(name="한빛전자", english_name="Hanbit Electronics", is_key_account=True)

@@ -41,6 +41,7 @@ def test_embedded_beat_and_worker_refresh_revenue_without_any_server(tmp_path):
     )
     (tmp_path / "celery" / "broker").mkdir(parents=True)
     (tmp_path / "celery" / "processed").mkdir(parents=True)
+    (tmp_path / "celery" / "control").mkdir(parents=True)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "kam", "worker", "-B", "--concurrency=1", "--loglevel=INFO",
          f"--schedule={tmp_path / 'celery' / 'beat-schedule'}"],

@@ -7,7 +7,13 @@ from accounts.models import Contact, Opportunity, OrgChange, OrgUnit, Relationsh
 from performance.models import KpiDefinition, KpiTarget
 from planning import services
 from planning.models import ActionItem, Decision, MarketingAction, PlanKpi, StrategicTask, SupportRequest
-from tests.factories import OfferingFactory, UserFactory, make_complete_plan
+from tests.factories import OfferingFactory, UserFactory, ensure_kpi_catalogue, make_complete_plan
+
+
+@pytest.fixture(autouse=True)
+def kpi_catalogue(db):
+    """Browser tests flush the database, and with it the KPI catalogue a migration seeds: put it back."""
+    ensure_kpi_catalogue()
 
 
 @pytest.fixture

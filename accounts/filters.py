@@ -1,0 +1,71 @@
+"""The account list's search, filters and sorting (django-filter)."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, AccountTeamMember, BusinessUnit, Industry, PricingTier, User
+
+SORTS = (
+    ("name", "name"),
+    ("revenue_ttm", "revenue"),
+    ("open_pipeline", "pipeline"),
+    ("grade__rank", "grade"),
+    ("industry", "industry"),
+)
+
+
+class AccountFilter(django_filters.FilterSet):
+    """Filters over the accounts the user may see; the owner is a KAM of the account."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"), empty_label=_("All industries"))
+    vertical_unit = django_filters.ModelChoiceFilter(
+        queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).order_by("name"),
+        label=_("Vertical unit"),
+        empty_label=_("All vertical units"),
+    )
+    grade = django_filters.ModelChoiceFilter(
+        queryset=PricingTier.objects.order_by("rank"), label=_("Grade"), empty_label=_("All grades")
+    )
+    key = django_filters.ChoiceFilter(
+        field_name="is_key_account",
+        choices=(("yes", _("Key accounts")), ("no", _("Other accounts"))),
+        method="filter_key",
+        label=_("Key account"),
+        empty_label=_("Key and other"),
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), method="filter_owner", label=_("Owner (KAM)"), empty_label=_("All owners")
+    )
+    sort = django_filters.OrderingFilter(fields=SORTS, label=_("Sort by"))
+
+    class Meta:
+        model = Account
+        fields = ["q", "industry", "vertical_unit", "grade", "key", "owner"]
+
+    def __init__(self, *args, owners: QuerySet[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = owners
+        for name, form_field in self.form.fields.items():
+            css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            form_field.widget.attrs.setdefault("class", css)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Search by name")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(english_name__icontains=value))
+
+    def filter_key(self, queryset, name, value):
+        return queryset.filter(is_key_account=value == "yes")
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(team__user=value, team__role=AccountTeamMember.Role.KAM)
+
+
+def owners_for_filter(accounts: QuerySet[Account]) -> QuerySet[User]:
+    """KAMs of the given accounts, for the owner filter."""
+    return (
+        User.objects.filter(account_memberships__role=AccountTeamMember.Role.KAM, account_memberships__account__in=accounts)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

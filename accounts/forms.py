@@ -1,0 +1,223 @@
+"""Input parsing and messages for the account pages. Rules that guard the data live in services."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    Account,
+    Contact,
+    CustomerActivity,
+    Offering,
+    Opportunity,
+    OrgUnit,
+    PricingTier,
+    Relationship,
+    User,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ContactForm(forms.ModelForm):
+    """A person in the customer's org chart, with the date a change to them took effect."""
+
+    happened_on = forms.DateField(
+        label=_("Date of this change"),
+        widget=DateInput(),
+        help_text=_("Written to the org-change log: when they joined, left, moved or changed role."),
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "name", "title", "org_unit", "reports_to", "level",
+            *Contact.BUYING_ROLE_FIELDS,
+            "influence", "attitude", "status", "left_on", "email", "phone", "notes",
+        ]
+        widgets = {
+            "left_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "influence": forms.Select(choices=[(n, n) for n in range(1, 6)]),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["happened_on"].initial = timezone.localdate()
+        self.fields["org_unit"].queryset = account.org_units.order_by("name")
+        self.fields["org_unit"].error_messages["invalid_choice"] = _("Choose an org unit of this account.")
+        managers = account.contacts.order_by("name")
+        if self.instance.pk:
+            managers = managers.exclude(pk=self.instance.pk)
+        self.fields["reports_to"].queryset = managers
+        self.fields["reports_to"].error_messages["invalid_choice"] = _(
+            "Choose a manager from this account's org chart."
+        )
+        self.fields["left_on"].help_text = _("Only for someone who left; today when left empty.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Contact.Status.ACTIVE:
+            cleaned["left_on"] = None
+        return cleaned
+
+
+class OrgUnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "parent", "is_purchasing"]
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        parents = account.org_units.order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].error_messages["invalid_choice"] = _("Choose a parent unit of this account.")
+
+
+TIER_CHOICES = [(tier, _("Tier %(tier)s") % {"tier": tier}) for tier in (1, 2, 3, 4)]
+
+
+class OpportunityForm(forms.ModelForm):
+    tier = forms.TypedChoiceField(
+        label=_("Tier"),
+        choices=TIER_CHOICES,
+        coerce=int,
+        error_messages={"invalid_choice": _("The tier must be 1, 2, 3 or 4.")},
+        help_text=_("Tier 1 is nearest to business; RFI and RFQ work moves Tier 3 and 4 up."),
+    )
+    offerings = forms.ModelMultipleChoiceField(
+        label=_("Offerings"),
+        queryset=Offering.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "name", "sponsor_unit", "tier", "stage", "amount", "probability",
+            "expected_close_date", "owner", "offerings", "description",
+        ]
+        widgets = {"expected_close_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["sponsor_unit"].queryset = account.org_units.order_by("name")
+        self.fields["sponsor_unit"].error_messages["invalid_choice"] = _("Choose an org unit of this account.")
+        self.fields["sponsor_unit"].help_text = _("The customer org unit that initiates this opportunity.")
+        self.fields["owner"].queryset = User.objects.filter(account_memberships__account=account).order_by("last_name", "first_name")
+        self.fields["owner"].error_messages["invalid_choice"] = _("The owner must be on this account's team.")
+        offerings = Offering.objects.filter(is_active=True)
+        if self.instance.pk:
+            offerings = offerings | Offering.objects.filter(opportunities=self.instance)
+        self.fields["offerings"].queryset = offerings.distinct().order_by("name")
+        self.fields["amount"].error_messages["invalid"] = _("Enter the amount as a number.")
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("The amount cannot be negative."))
+        return amount
+
+
+class OpportunityMoveForm(forms.Form):
+    """A move on the board: to another tier, to another stage, or both."""
+
+    tier = forms.TypedChoiceField(
+        choices=TIER_CHOICES, coerce=int, required=False,
+        error_messages={"invalid_choice": _("The tier must be 1, 2, 3 or 4.")},
+    )
+    stage = forms.ChoiceField(
+        choices=Opportunity.Stage.choices, required=False, error_messages={"invalid_choice": _("Unknown stage.")}
+    )
+    note = forms.CharField(max_length=300, required=False)
+
+
+class RelationshipForm(forms.ModelForm):
+    class Meta:
+        model = Relationship
+        fields = ["contact", "user", "strength", "last_interaction_on", "notes"]
+        widgets = {
+            "last_interaction_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "strength": forms.Select(choices=[(n, n) for n in range(1, 6)]),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = account.contacts.filter(status=Contact.Status.ACTIVE).order_by("name")
+        self.fields["contact"].error_messages["invalid_choice"] = _("Choose a contact of this account.")
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+        self.fields["strength"].help_text = _("1 = barely know each other, 5 = trusted partner.")
+
+
+class UnmetNeedForm(forms.Form):
+    note = forms.CharField(
+        label=_("Unmet need"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty to remove the note."),
+        max_length=2000,
+    )
+
+
+class GradeChangeForm(forms.Form):
+    grade = forms.ModelChoiceField(
+        label=_("New grade"), queryset=PricingTier.objects.order_by("rank"), required=False, empty_label=_("No grade")
+    )
+    changed_on = forms.DateField(label=_("Effective date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changed_on"].initial = timezone.localdate()
+
+    def clean_changed_on(self) -> datetime.date:
+        changed_on = self.cleaned_data["changed_on"]
+        if changed_on > timezone.localdate() + datetime.timedelta(days=366):
+            raise forms.ValidationError(_("The date must be within the next year."))
+        return changed_on
+
+
+class CustomerActivityForm(forms.ModelForm):
+    class Meta:
+        model = CustomerActivity
+        fields = ["kind", "title", "starts_on", "ends_on", "resolved_on", "contacts", "our_people", "notes"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "resolved_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "contacts": forms.SelectMultiple(attrs={"size": 6}),
+            "our_people": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["contacts"].queryset = account.contacts.order_by("name")
+        self.fields["contacts"].error_messages["invalid_choice"] = _("Choose participants from this account's contacts.")
+        self.fields["our_people"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on = cleaned.get("starts_on")
+        for name, message in (
+            ("ends_on", _("The end date cannot be before the start date.")),
+            ("resolved_on", _("An incident cannot be resolved before it started.")),
+        ):
+            if starts_on and cleaned.get(name) and cleaned[name] < starts_on:
+                self.add_error(name, message)
+        return cleaned

@@ -1,0 +1,1 @@
+"""Account pages: thin views that parse, call a selector or service, and render."""

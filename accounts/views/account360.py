@@ -1,0 +1,392 @@
+"""The account page: one account through the six KAM management points, one section per tab.
+
+Everyone who may see the account reads every section; its team and admins edit, executives
+read only (a write is refused with 403), anyone else gets 404. Edits open in a modal through
+htmx and work as ordinary pages without JavaScript.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from accounts import selectors, services
+from accounts.forms import (
+    ContactForm,
+    CustomerActivityForm,
+    GradeChangeForm,
+    OpportunityForm,
+    OpportunityMoveForm,
+    OrgUnitForm,
+    RelationshipForm,
+    UnmetNeedForm,
+)
+from accounts.models import Account, Contact, CustomerActivity, Offering, Opportunity, OrgUnit, Relationship, UnmetNeed
+
+
+def _readable(request: HttpRequest, account_id: int) -> tuple[Account, bool]:
+    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    return account, selectors.user_can_edit_account(user=request.user, account=account)
+
+
+def _editable(request: HttpRequest, account_id: int) -> Account:
+    account, can_edit = _readable(request, account_id)
+    if not can_edit:
+        raise PermissionDenied(_("Only the account team edits this account."))
+    return account
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _section(request: HttpRequest, template: str, *, account: Account, can_edit: bool, section: str, **context) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {"account": account, "can_edit": can_edit, "section": section, "nav": "accounts", "today": timezone.localdate(), **context},
+    )
+
+
+def _form_response(request: HttpRequest, *, account: Account, form, title: str, back: str, **context) -> HttpResponse:
+    """The form in the modal for htmx, or on a page of its own without JavaScript."""
+    template = "accounts/_modal_form.html" if request.htmx else "accounts/form_page.html"
+    return render(request, template, {"account": account, "form": form, "title": title, "back": back, **context})
+
+
+def _saved(request: HttpRequest, message: str, back: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect(back)
+
+
+def _save_with(form, save) -> bool:
+    """Run a service on a valid form, moving its ValidationError onto the form's fields."""
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field_name, field_errors in error.error_dict.items():
+                form.add_error(field_name if field_name in form.fields else None, field_errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+# --- 1. Summary ----------------------------------------------------------------------------
+
+
+@require_GET
+def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Summary: grade, team, revenue and profit with trend, open pipeline by tier, risks from data."""
+    account, can_edit = _readable(request, account_id)
+    summary = selectors.account_summary(account=account, today=timezone.localdate())
+    chart = {
+        "labels": [row["month"].strftime("%Y-%m") for row in summary["monthly_revenue"]],
+        "revenue": [float(row["revenue"]) for row in summary["monthly_revenue"]],
+        "label": _("Revenue"),
+    }
+    return _section(
+        request, "accounts/account_detail.html", account=account, can_edit=can_edit, section="summary", chart=chart, **summary
+    )
+
+
+# --- 2. Org chart ----------------------------------------------------------------------------
+
+
+@require_GET
+def org_chart(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The drawn org chart along reports-to, filtered by org unit, and the org-change log."""
+    account, can_edit = _readable(request, account_id)
+    today = timezone.localdate()
+    since = parse_date(request.GET.get("since", "") or "") or today - datetime.timedelta(days=90)
+    show_left = request.GET.get("left") == "1"
+    chart = selectors.org_chart(account=account, unit_id=_int_param(request, "unit"), show_left=show_left)
+    return _section(
+        request,
+        "accounts/org_chart.html",
+        account=account,
+        can_edit=can_edit,
+        section="org-chart",
+        changes=selectors.org_changes_since(account=account, since=since),
+        since=since,
+        show_left=show_left,
+        **chart,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, account_id: int, contact_id: int | None = None) -> HttpResponse:
+    """Add a person (under a manager with `?reports_to=`) or edit, move, or record them leaving."""
+    account = _editable(request, account_id)
+    contact = get_object_or_404(Contact, pk=contact_id, account=account) if contact_id else Contact(account=account)
+    initial = {}
+    if contact_id is None:
+        manager = account.contacts.filter(pk=_int_param(request, "reports_to") or 0).first()
+        if manager is not None:
+            initial = {"reports_to": manager, "org_unit": manager.org_unit_id, "level": _level_below(manager.level)}
+        elif _int_param(request, "unit"):
+            initial = {"org_unit": _int_param(request, "unit")}
+    form = ContactForm(request.POST or None, instance=contact, account=account, initial=initial)
+    back = reverse("accounts:org-chart", args=[account.pk])
+    if request.method == "POST" and _save_with(
+        form, lambda: services.contact_save(contact=form.instance, acting_user=request.user, happened_on=form.cleaned_data["happened_on"])
+    ):
+        return _saved(request, _("%(name)s saved in the org chart.") % {"name": form.instance.name}, back)
+    title = _("Edit %(name)s") % {"name": contact.name} if contact_id else _("Add a person")
+    return _form_response(request, account=account, form=form, title=title, back=back)
+
+
+def _level_below(level: str) -> str:
+    return {Contact.Level.EXECUTIVE: Contact.Level.MANAGER}.get(level, Contact.Level.STAFF)
+
+
+@require_http_methods(["GET", "POST"])
+def org_unit_edit(request: HttpRequest, account_id: int, unit_id: int | None = None) -> HttpResponse:
+    """Add a customer org unit or rename or move one."""
+    account = _editable(request, account_id)
+    unit = get_object_or_404(OrgUnit, pk=unit_id, account=account) if unit_id else OrgUnit(account=account)
+    initial = {"parent": _int_param(request, "parent")} if unit_id is None and _int_param(request, "parent") else {}
+    form = OrgUnitForm(request.POST or None, instance=unit, account=account, initial=initial)
+    back = reverse("accounts:org-chart", args=[account.pk])
+    if request.method == "POST" and _save_with(form, lambda: services.org_unit_save(unit=form.instance, acting_user=request.user)):
+        return _saved(request, _("Org unit %(name)s saved.") % {"name": form.instance.name}, back)
+    title = _("Edit unit %(name)s") % {"name": unit.name} if unit_id else _("Add an org unit")
+    return _form_response(request, account=account, form=form, title=title, back=back)
+
+
+# --- 3. Relationship map -----------------------------------------------------------------------
+
+
+@require_GET
+def relationships(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Customer contacts by level against our people mapped to them, gaps highlighted."""
+    account, can_edit = _readable(request, account_id)
+    data = selectors.relationship_map(account=account, today=timezone.localdate())
+    return _section(request, "accounts/relationships.html", account=account, can_edit=can_edit, section="relationships", **data)
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_edit(request: HttpRequest, account_id: int, relationship_id: int | None = None) -> HttpResponse:
+    """Map one of our people to a contact, or log an interaction and update the strength."""
+    account = _editable(request, account_id)
+    if relationship_id:
+        relationship = get_object_or_404(Relationship, pk=relationship_id, contact__account=account)
+    else:
+        relationship = Relationship()
+    initial = {}
+    if relationship_id is None:
+        initial = {"contact": _int_param(request, "contact"), "user": request.user, "last_interaction_on": timezone.localdate()}
+    form = RelationshipForm(request.POST or None, instance=relationship, account=account, initial=initial)
+    back = reverse("accounts:relationships", args=[account.pk])
+    if request.method == "POST" and _save_with(
+        form, lambda: services.relationship_save(relationship=form.instance, acting_user=request.user)
+    ):
+        return _saved(request, _("Relationship saved."), back)
+    title = _("Edit relationship") if relationship_id else _("Map one of our people to a contact")
+    return _form_response(request, account=account, form=form, title=title, back=back)
+
+
+# --- 4. Opportunities by tier --------------------------------------------------------------------
+
+
+def _board_context(request: HttpRequest, account: Account) -> dict:
+    offering_id = _int_param(request, "offering")
+    unit_id = _int_param(request, "unit")
+    return {
+        **selectors.opportunity_board(account=account, offering_id=offering_id, unit_id=unit_id),
+        "offering_filter": offering_id,
+        "unit_filter": unit_id,
+        "filter_query": request.GET.urlencode(),
+        "stage_choices": Opportunity.Stage.choices,
+        "today": timezone.localdate(),
+    }
+
+
+@require_GET
+def opportunities(request: HttpRequest, account_id: int) -> HttpResponse:
+    """A board with Tier 1–4 columns and per-tier totals; filter by offering and sponsoring unit."""
+    account, can_edit = _readable(request, account_id)
+    return _section(
+        request,
+        "accounts/opportunities.html",
+        account=account,
+        can_edit=can_edit,
+        section="opportunities",
+        offerings=selectors.offerings_for_filter(),
+        units=selectors.org_units_in_tree_order(account=account),
+        **_board_context(request, account),
+    )
+
+
+@require_POST
+def opportunity_move(request: HttpRequest, account_id: int, opportunity_id: int) -> HttpResponse:
+    """Move an opportunity to another tier or stage; htmx gets the board back with new totals."""
+    account = _editable(request, account_id)
+    opportunity = get_object_or_404(Opportunity, pk=opportunity_id, account=account)
+    form = OpportunityMoveForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.opportunity_move(
+                opportunity=opportunity,
+                acting_user=request.user,
+                tier=form.cleaned_data["tier"] or None,
+                stage=form.cleaned_data["stage"] or None,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(message for errors in form.errors.values() for message in errors)
+    if request.htmx:
+        return render(
+            request,
+            "accounts/_opportunity_board.html",
+            {"account": account, "can_edit": True, "move_error": error, **_board_context(request, account)},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("%(name)s moved.") % {"name": opportunity.name})
+    return redirect(reverse("accounts:opportunities", args=[account.pk]) + ("?" + request.GET.urlencode() if request.GET else ""))
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request: HttpRequest, account_id: int, opportunity_id: int | None = None) -> HttpResponse:
+    """Add or edit an opportunity; its history of tier and stage moves is shown alongside."""
+    account = _editable(request, account_id)
+    if opportunity_id:
+        opportunity = get_object_or_404(Opportunity, pk=opportunity_id, account=account)
+    else:
+        opportunity = Opportunity(account=account, tier=_int_param(request, "tier") or 4)
+    form = OpportunityForm(request.POST or None, instance=opportunity, account=account)
+    back = reverse("accounts:opportunities", args=[account.pk])
+    if request.method == "POST" and _save_with(
+        form,
+        lambda: services.opportunity_save(
+            opportunity=form.instance, acting_user=request.user, offerings=list(form.cleaned_data["offerings"])
+        ),
+    ):
+        return _saved(request, _("Opportunity %(name)s saved.") % {"name": form.instance.name}, back)
+    moves = list(opportunity.moves.select_related("moved_by")) if opportunity_id else []
+    title = _("Edit %(name)s") % {"name": opportunity.name} if opportunity_id else _("Add an opportunity")
+    return _form_response(request, account=account, form=form, title=title, back=back, moves=moves)
+
+
+# --- 5. Whitespace -------------------------------------------------------------------------------
+
+
+@require_GET
+def whitespace(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Customer org units × offerings: bought, in the pipeline, white space; unmet needs noted on cells."""
+    account, can_edit = _readable(request, account_id)
+    grid = selectors.whitespace_grid(account=account, today=timezone.localdate())
+    return _section(request, "accounts/whitespace.html", account=account, can_edit=can_edit, section="whitespace", **grid)
+
+
+@require_http_methods(["GET", "POST"])
+def unmet_need_edit(request: HttpRequest, account_id: int, unit_id: int, offering_id: int) -> HttpResponse:
+    """Note, change or remove the unmet need of one whitespace cell."""
+    account = _editable(request, account_id)
+    unit = get_object_or_404(OrgUnit, pk=unit_id, account=account)
+    offering = get_object_or_404(Offering, pk=offering_id)
+    need = UnmetNeed.objects.filter(org_unit=unit, offering=offering).first()
+    form = UnmetNeedForm(request.POST or None, initial={"note": need.note if need else ""})
+    back = reverse("accounts:whitespace", args=[account.pk])
+    if request.method == "POST" and _save_with(
+        form,
+        lambda: services.unmet_need_save(
+            account=account, org_unit=unit, offering=offering, note=form.cleaned_data["note"], acting_user=request.user
+        ),
+    ):
+        return _saved(request, _("Unmet need saved."), back)
+    title = _("Unmet need: %(unit)s × %(offering)s") % {"unit": unit.name, "offering": offering.name}
+    return _form_response(request, account=account, form=form, title=title, back=back)
+
+
+# --- 6. Pricing ------------------------------------------------------------------------------------
+
+
+@require_GET
+def pricing(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The grade with its discount and privileges, incentive-program progress, and grade changes."""
+    account, can_edit = _readable(request, account_id)
+    data = selectors.pricing_overview(account=account, today=timezone.localdate())
+    return _section(request, "accounts/pricing.html", account=account, can_edit=can_edit, section="pricing", **data)
+
+
+@require_http_methods(["GET", "POST"])
+def grade_change(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Give the account another grade; the change is recorded with its reason."""
+    account = _editable(request, account_id)
+    form = GradeChangeForm(request.POST or None, initial={"grade": account.grade})
+    back = reverse("accounts:pricing", args=[account.pk])
+    if request.method == "POST" and _save_with(
+        form,
+        lambda: services.account_grade_change(
+            account=account,
+            grade=form.cleaned_data["grade"],
+            reason=form.cleaned_data["reason"],
+            changed_on=form.cleaned_data["changed_on"],
+            acting_user=request.user,
+        ),
+    ):
+        return _saved(request, _("Grade changed."), back)
+    return _form_response(request, account=account, form=form, title=_("Change the grade"), back=back)
+
+
+# --- 7. Customer experience ------------------------------------------------------------------------
+
+
+@require_GET
+def experience(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Customer-experience activities and the retention health indicator."""
+    account, can_edit = _readable(request, account_id)
+    today = timezone.localdate()
+    return _section(
+        request,
+        "accounts/experience.html",
+        account=account,
+        can_edit=can_edit,
+        section="experience",
+        activities=selectors.customer_activities(account=account),
+        health=selectors.retention_health(account=account, today=today),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, account_id: int, activity_id: int | None = None) -> HttpResponse:
+    account = _editable(request, account_id)
+    if activity_id:
+        activity = get_object_or_404(CustomerActivity, pk=activity_id, account=account)
+    else:
+        activity = CustomerActivity(account=account)
+    initial = {"starts_on": timezone.localdate(), "our_people": [request.user]} if activity_id is None else {}
+    form = CustomerActivityForm(request.POST or None, instance=activity, account=account, initial=initial)
+    back = reverse("accounts:experience", args=[account.pk])
+    if request.method == "POST" and _save_with(
+        form,
+        lambda: services.customer_activity_save(
+            activity=form.instance,
+            acting_user=request.user,
+            contacts=list(form.cleaned_data["contacts"]),
+            our_people=list(form.cleaned_data["our_people"]),
+        ),
+    ):
+        return _saved(request, _("Activity %(title)s saved.") % {"title": form.instance.title}, back)
+    title = _("Edit %(name)s") % {"name": activity.title} if activity_id else _("Add an activity")
+    return _form_response(request, account=account, form=form, title=title, back=back)

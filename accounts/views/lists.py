@@ -1,0 +1,74 @@
+"""The account list and the Pareto view."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.filters import AccountFilter, owners_for_filter
+from accounts.selectors import account_get_for_user, account_list_for_user, accounts_visible_to, pareto_rows_for_user
+from accounts.services import account_key_account_set
+from accounts.roles import sees_all_accounts
+
+PAGE_SIZE = 25
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The accounts the signed-in user may see: search, filters, sorting; key accounts and the largest first."""
+    accounts = account_list_for_user(user=request.user)
+    account_filter = AccountFilter(
+        request.GET, queryset=accounts, owners=owners_for_filter(accounts_visible_to(request.user))
+    )
+    page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in ("q", "industry", "vertical_unit", "grade", "key", "owner"))
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "page": page,
+            "filter": account_filter,
+            "query": request.GET.get("q", "").strip(),
+            "filtered": filtered,
+            "sort": request.GET.get("sort", ""),
+            "nav": "accounts",
+        },
+    )
+
+
+@require_GET
+def pareto(request: HttpRequest) -> HttpResponse:
+    """Accounts by trailing-12-month revenue, cumulative share and class; the 80 % are key-account candidates."""
+    data = pareto_rows_for_user(user=request.user)
+    chart = {
+        "labels": [row["account"].name for row in data["rows"][:40]],
+        "revenue": [float(row["account"].revenue_ttm) for row in data["rows"][:40]],
+        "cumulative": [round(float(row["cumulative"]), 1) for row in data["rows"][:40]],
+        "revenueLabel": _("Revenue, last 12 months"),
+        "cumulativeLabel": _("Cumulative share %"),
+    }
+    return render(
+        request,
+        "accounts/pareto.html",
+        {**data, "chart": chart, "can_flag": sees_all_accounts(request.user), "nav": "pareto"},
+    )
+
+
+@require_POST
+def key_account_flag(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Executives and admins flag or unflag a key account from the Pareto view."""
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    if not sees_all_accounts(request.user):
+        raise PermissionDenied(_("Only executives and admins choose key accounts."))
+    flag = request.POST.get("is_key_account") == "1"
+    account_key_account_set(account=account, is_key_account=flag, acting_user=request.user)
+    if request.htmx:
+        return render(request, "accounts/_key_flag.html", {"account": account, "can_flag": True})
+    if flag:
+        messages.success(request, _("%(account)s is now a key account.") % {"account": account.name})
+    else:
+        messages.success(request, _("%(account)s is no longer a key account.") % {"account": account.name})
+    return redirect("accounts:pareto")

@@ -1,0 +1,153 @@
+// Account 360: modal forms loaded by htmx, the collapsible org chart, drag and drop on the tier
+// board, and the charts. Data reaches this file through json_script and is drawn with
+// textContent or on a canvas, never as HTML.
+(() => {
+  "use strict";
+
+  const modalElement = () => document.getElementById("kam-modal");
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id === "kam-modal-content" && modalElement()) {
+      bootstrap.Modal.getOrCreateInstance(modalElement()).show();
+      const first = event.detail.target.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus();
+    }
+  });
+
+  // --- Org chart: collapsible branches, remembered per account for this browser tab ---
+  const chartKey = (chart) => `kam-org-collapsed-${chart.dataset.account}`;
+
+  function setExpanded(button, expanded) {
+    const branch = document.getElementById(button.getAttribute("aria-controls"));
+    if (!branch) return;
+    branch.hidden = !expanded;
+    button.setAttribute("aria-expanded", String(expanded));
+    const icon = button.querySelector(".bi");
+    icon.classList.toggle("bi-dash-square", expanded);
+    icon.classList.toggle("bi-plus-square", !expanded);
+  }
+
+  function saveCollapsed(chart) {
+    const collapsed = [...chart.querySelectorAll(".org-toggle[aria-expanded=false]")].map((b) => b.getAttribute("aria-controls"));
+    sessionStorage.setItem(chartKey(chart), JSON.stringify(collapsed));
+  }
+
+  function initOrgChart(chart) {
+    const toggles = [...chart.querySelectorAll(".org-toggle")];
+    let collapsed = null;
+    try {
+      collapsed = JSON.parse(sessionStorage.getItem(chartKey(chart)) || "null");
+    } catch (error) {
+      collapsed = null;
+    }
+    if (Array.isArray(collapsed)) {
+      toggles.forEach((button) => setExpanded(button, !collapsed.includes(button.getAttribute("aria-controls"))));
+    } else if (chart.querySelectorAll(".org-box").length > 40) {
+      // A large chart opens two levels deep; every branch below shows how many people it holds.
+      toggles.forEach((button) => {
+        const depth = button.closest(".org-node").parentElement.closest(".org-node")?.parentElement.closest(".org-node");
+        if (depth) setExpanded(button, false);
+      });
+    }
+    chart.addEventListener("click", (event) => {
+      const button = event.target.closest(".org-toggle");
+      if (!button) return;
+      setExpanded(button, button.getAttribute("aria-expanded") !== "true");
+      saveCollapsed(chart);
+    });
+    document.querySelectorAll("[data-org-expand]").forEach((control) => {
+      control.addEventListener("click", () => {
+        const expand = control.dataset.orgExpand === "all";
+        toggles.forEach((button) => setExpanded(button, expand));
+        saveCollapsed(chart);
+      });
+    });
+  }
+
+  // --- Tier board: drag a card onto another column (the buttons on each card do the same) ---
+  let dragged = null;
+  document.addEventListener("dragstart", (event) => {
+    const card = event.target.closest?.(".opportunity-card[data-move-url]");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.opportunity);
+  });
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    document.querySelectorAll(".tier-column.drop-target").forEach((column) => column.classList.remove("drop-target"));
+  });
+  document.addEventListener("dragover", (event) => {
+    const column = event.target.closest?.(".tier-column");
+    if (!dragged || !column) return;
+    event.preventDefault();
+    column.classList.add("drop-target");
+  });
+  document.addEventListener("dragleave", (event) => {
+    const column = event.target.closest?.(".tier-column");
+    if (column && !column.contains(event.relatedTarget)) column.classList.remove("drop-target");
+  });
+  document.addEventListener("drop", (event) => {
+    const column = event.target.closest?.(".tier-column");
+    if (!dragged || !column) return;
+    event.preventDefault();
+    const fromColumn = dragged.closest(".tier-column");
+    if (fromColumn === column) return;
+    htmx.ajax("POST", dragged.dataset.moveUrl, {
+      target: "#opportunity-board",
+      swap: "outerHTML",
+      values: { tier: column.dataset.tier },
+    });
+  });
+
+  // --- Charts (Chart.js, vendored) ---
+  function readJson(id) {
+    const element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function revenueChart() {
+    const data = readJson("revenue-chart-data");
+    const canvas = document.getElementById("revenue-chart");
+    if (!data || !canvas || typeof Chart === "undefined") return;
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ label: data.label, data: data.revenue, backgroundColor: "#2e86ab" }] },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+    });
+  }
+
+  function paretoChart() {
+    const data = readJson("pareto-chart-data");
+    const canvas = document.getElementById("pareto-chart");
+    if (!data || !canvas || typeof Chart === "undefined") return;
+    new Chart(canvas, {
+      data: {
+        labels: data.labels,
+        datasets: [
+          { type: "bar", label: data.revenueLabel, data: data.revenue, backgroundColor: "#1f3a5f", yAxisID: "y" },
+          { type: "line", label: data.cumulativeLabel, data: data.cumulative, borderColor: "#e0a800", yAxisID: "share", tension: 0.2 },
+        ],
+      },
+      options: {
+        scales: {
+          y: { beginAtZero: true, position: "left" },
+          share: { beginAtZero: true, max: 100, position: "right", grid: { drawOnChartArea: false } },
+          x: { ticks: { autoSkip: true, maxRotation: 60 } },
+        },
+      },
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("input[data-autosubmit]").forEach((input) => {
+      input.addEventListener("change", () => input.form.submit());
+    });
+    const chart = document.getElementById("org-chart");
+    if (chart) initOrgChart(chart);
+    revenueChart();
+    paretoChart();
+  });
+})();

@@ -1,0 +1,29 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import KpiTargetFactory, ManualActualFactory, NpsResponseFactory, TimeEntryFactory, kpi
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "model", ["kpidefinition", "kpitarget", "manualactual", "npsresponse", "timeentry", "kpisnapshot", "importbatch", "order"]
+)
+def test_admin_lists_every_performance_model(client_for, kam_admin, model):
+    KpiTargetFactory()
+    ManualActualFactory()
+    NpsResponseFactory()
+    TimeEntryFactory()
+    kam_admin.is_staff = True
+    kam_admin.save()
+    response = client_for(kam_admin).get(reverse(f"admin:performance_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_computed_kpi_code_cannot_be_changed_in_admin(client_for, kam_admin):
+    kam_admin.is_staff = True
+    kam_admin.save()
+    response = client_for(kam_admin).get(reverse("admin:performance_kpidefinition_change", args=[kpi("revenue").pk]))
+    assert response.status_code == 200
+    assert 'name="code"' not in response.text
+    assert 'name="on_track_percent"' in response.text

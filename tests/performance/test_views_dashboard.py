@@ -1,0 +1,230 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from performance.models import KpiSnapshot
+from tests.factories import AccountFactory, TeamMemberFactory, make_account_manager
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("performance:dashboard")
+
+
+def names_in_grid(response) -> set[str]:
+    return {account.name for account in response.context["rows"]}
+
+
+def test_executive_sees_every_account(client_for, executive, portfolio):
+    accounts = portfolio(4)
+    response = client_for(executive).get(URL)
+    assert response.status_code == 200
+    assert names_in_grid(response) == {a.name for a in accounts}
+
+
+def test_account_manager_sees_only_their_own_accounts(client_for, account_manager, portfolio):
+    accounts = portfolio(4)
+    response = client_for(account_manager).get(URL)
+    mine = {a.name for a in accounts if a.team.filter(user=account_manager).exists()}
+    assert names_in_grid(response) == mine
+    assert response.context["total"] == 2
+    # Nor do the charts leak other accounts.
+    assert {row.name for row in response.context["pareto"].rows} <= mine
+
+
+def test_account_manager_with_no_accounts_sees_an_empty_dashboard(client_for, portfolio):
+    portfolio(2)
+    response = client_for(make_account_manager(username="newcomer")).get(URL)
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert "No account matches these filters." in response.text
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_filters_by_vertical_unit_grade_kam_and_key_accounts(client_for, executive, account_manager, portfolio):
+    accounts = portfolio(6)
+    client = client_for(executive)
+    unit = accounts[0].vertical_unit
+    response = client.get(URL, {"vertical_unit": unit.pk})
+    assert names_in_grid(response) == {a.name for a in accounts if a.vertical_unit_id == unit.pk}
+    grade = accounts[1].grade
+    response = client.get(URL, {"grade": grade.pk})
+    assert names_in_grid(response) == {a.name for a in accounts if a.grade_id == grade.pk}
+    response = client.get(URL, {"kam": account_manager.pk})
+    assert names_in_grid(response) == {a.name for a in accounts if a.team.filter(user=account_manager).exists()}
+    response = client.get(URL, {"key_only": "on"})
+    assert names_in_grid(response) == {a.name for a in accounts if a.is_key_account}
+
+
+def test_unknown_filter_values_are_ignored(client_for, executive, portfolio):
+    accounts = portfolio(2)
+    response = client_for(executive).get(URL, {"vertical_unit": "abc", "grade": "99999", "sort": "x", "page": "z"})
+    assert response.status_code == 200
+    assert names_in_grid(response) == {a.name for a in accounts}
+
+
+def test_year_view_reads_the_fiscal_year_snapshots(client_for, executive, portfolio):
+    portfolio(2)
+    response = client_for(executive).get(URL, {"period": "year"})
+    cells = [cell for account in response.context["rows"] for cell in account.cells if cell]
+    assert cells and all(cell.period_kind == "year" for cell in cells)
+
+
+def test_needs_attention_sorts_accounts_with_most_kpis_off_track_first(client_for, executive, portfolio):
+    portfolio(6)
+    rows = client_for(executive).get(URL).context["rows"]
+    scores = [account.attention for account in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_kpi_status_counts_add_up_to_the_snapshots(client_for, executive, portfolio):
+    portfolio(3)
+    response = client_for(executive).get(URL)
+    revenue = next(kpi for kpi in response.context["kpis"] if kpi.code == "revenue")
+    day = response.context["days"].latest
+    stored = KpiSnapshot.objects.filter(as_of=day, period_kind="quarter", kpi=revenue)
+    assert revenue.on_track + revenue.at_risk + revenue.off_track + revenue.without_target == stored.count()
+
+
+def test_movers_list_status_changes_since_a_week_ago(client_for, executive, portfolio):
+    accounts = portfolio(2)
+    today_row = KpiSnapshot.objects.filter(as_of=datetime.date.today(), account=accounts[0], period_kind="quarter",
+                                           kpi__code="revenue").get()
+    KpiSnapshot.objects.filter(pk=today_row.pk).update(status="off_track")
+    KpiSnapshot.objects.filter(as_of=datetime.date.today() - datetime.timedelta(days=7), account=accounts[0],
+                               period_kind="quarter", kpi__code="revenue").update(status="on_track")
+    movers = client_for(executive).get(URL).context["movers"]
+    fall = next(move for move in movers if move.account_id == accounts[0].pk and move.kpi.code == "revenue")
+    assert (fall.previous_status, fall.status, fall.change) == ("on_track", "off_track", -2)
+    assert movers[0].change < 0  # falls first
+
+
+def test_dashboard_without_snapshots_explains_what_happens(client_for, kam_admin):
+    response = client_for(kam_admin).get(URL)
+    assert response.status_code == 200
+    assert "KPI statuses have not been computed yet." in response.text
+    assert "Recompute now" in response.text
+
+
+def test_plan_tile_is_hidden_until_the_planning_app_provides_plans(client_for, executive, portfolio):
+    portfolio(1)
+    response = client_for(executive).get(URL)
+    assert response.context["plans"] == {}
+    assert "Account plans" not in response.text
+
+
+def test_admin_recomputes_snapshots(client_for, kam_admin, account):
+    response = client_for(kam_admin).post(reverse("performance:dashboard-refresh"))
+    assert response.status_code == 302
+    assert KpiSnapshot.objects.filter(account=account, as_of=datetime.date.today()).exists()
+
+
+@pytest.mark.parametrize("who", ["executive", "account_manager"])
+def test_only_admins_may_recompute(client_for, request, who, account):
+    response = client_for(request.getfixturevalue(who)).post(reverse("performance:dashboard-refresh"))
+    assert response.status_code == 403
+    assert not KpiSnapshot.objects.exists()
+
+
+def test_account_names_are_escaped(client_for, executive, portfolio):
+    account = portfolio(1)[0]
+    account.name = "<script>alert(1)</script>"
+    account.save()
+    response = client_for(executive).get(URL)
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_pagination_shows_25_accounts_a_page(client_for, executive):
+    for _ in range(27):
+        AccountFactory()
+    from performance.services import kpi_snapshot_refresh
+
+    kpi_snapshot_refresh()
+    client = client_for(executive)
+    first = client.get(URL)
+    assert len(first.context["rows"]) == 25 and first.context["total"] == 27
+    second = client.get(URL, {"page": 2})
+    assert len(second.context["rows"]) == 2
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_dashboard_query_count_does_not_grow(client_for, executive, portfolio, django_assert_max_num_queries, size):
+    portfolio(size)
+    client = client_for(executive)
+    with django_assert_max_num_queries(14):
+        assert client.get(URL).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(URL, {"vertical_unit": 1, "grade": 1, "kam": 1, "key_only": "on", "period": "year"}).status_code == 200
+
+
+@pytest.mark.parametrize("table", ["status", "movers", "pareto", "funnel", "kpis"])
+def test_every_dashboard_table_exports_to_csv_and_excel(client_for, executive, portfolio, table):
+    portfolio(3)
+    client = client_for(executive)
+    response = client.get(URL, {"export": table, "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]
+    response = client.get(URL, {"export": table, "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]] == rows[0]
+    assert sheet.max_row == len(rows)
+
+
+def test_status_export_covers_every_account_not_only_the_page(client_for, executive):
+    for _ in range(30):
+        AccountFactory()
+    response = client_for(executive).get(URL, {"export": "status", "format": "csv"})
+    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 31
+
+
+def test_account_manager_export_holds_only_their_accounts(client_for, account_manager, portfolio):
+    accounts = portfolio(4)
+    response = client_for(account_manager).get(URL, {"export": "status", "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    for account in accounts:
+        assert (account.name in text) == account.team.filter(user=account_manager).exists()
+
+
+def test_dashboard_renders_in_korean(client_for, executive, portfolio):
+    portfolio(2)
+    client = client_for(executive)
+    client.post(reverse("set_language"), {"language": "ko", "next": URL})
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert '<html lang="ko">' in response.text
+    assert "매출" in response.text  # the KPI's Korean name
+
+
+def test_navbar_has_the_dashboard(client_for, account_manager, account):
+    response = client_for(account_manager).get(reverse("accounts:home"))
+    assert reverse("performance:dashboard") in response.text
+    assert reverse("performance:import") in response.text
+
+
+def test_executive_navbar_has_no_import(client_for, executive):
+    response = client_for(executive).get(URL)
+    assert reverse("performance:import") not in response.text
+
+
+def test_kam_filter_lists_only_kams_of_visible_accounts(client_for, account_manager, other_account_manager, portfolio):
+    portfolio(2)
+    form = client_for(account_manager).get(URL).context["form"]
+    kam_ids = {value for value, _label in form.fields["kam"].choices if value}
+    assert account_manager.pk in kam_ids and other_account_manager.pk not in kam_ids
+
+
+def test_a_wrong_filter_value_does_not_drop_the_others(client_for, executive, portfolio):
+    accounts = portfolio(4)
+    unit = accounts[0].vertical_unit
+    response = client_for(executive).get(URL, {"vertical_unit": unit.pk, "grade": "99999"})
+    assert names_in_grid(response) == {a.name for a in accounts if a.vertical_unit_id == unit.pk}
