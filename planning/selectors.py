@@ -28,7 +28,7 @@ from planning.models import (
     SupportRequest,
 )
 from planning.rules import PlanFacts, StepState, plan_step_states
-from planning.targets import TargetInput, inputs_from_rows, target_problems
+from planning.targets import TargetInput, inputs_from_rows, number, target_problems
 
 PLAN_RELATED = ("account", "account__vertical_unit", "owner", "updated_by", "org_reviewed_by", "approved_version")
 
@@ -218,7 +218,7 @@ def review_kpi_rows(plan: AccountPlan, period: Period, *, as_of: datetime.date |
                 "kpi": kpi.display_name,
                 "is_money": kpi.unit == KpiDefinition.Unit.MONEY,
                 "target": _json_number(value.target),
-                "expected": _json_number(value.expected),
+                "expected": _json_number(value.expected.quantize(Decimal("0.01")) if value.expected is not None else None),
                 "actual": _json_number(value.actual.quantize(Decimal("0.01")) if value.actual is not None else None),
                 "status": value.status,
                 "percent": None if value.achievement is None else int(value.achievement.to_integral_value()),
@@ -467,7 +467,8 @@ def plan_history(plan: AccountPlan, *, limit: int = 200) -> list[dict]:
         return lambda row: str(getattr(row, name))
 
     def target_label(row):
-        return f"{row.kpi} · {row.period_kind} {row.period_index}"
+        period = Period(row.period_kind, row.fiscal_year, row.period_index, plan.start_month)
+        return f"{row.kpi} · {period.label}: {number(row.value)}"
 
     sources = [
         (AccountPlan.history.filter(id=plan.pk), None),
@@ -524,6 +525,8 @@ def plan_history(plan: AccountPlan, *, limit: int = 200) -> list[dict]:
 def _describe(model_field, value, names: dict) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
     if model_field.is_relation:
         value = names.get(model_field.related_model, {}).get(value, value)
     elif model_field.choices:

@@ -236,7 +236,12 @@ def plan_step_save(
     """
     if not user_can_edit_account(user=acting_user, account=plan.account):
         raise PermissionDenied(_("Only the account's team writes its plan."))
-    fields = fields or {}
+    # Browsers send textarea line breaks as CRLF: store LF, so an unchanged text compares equal.
+    fields = {name: _plain_text(value) for name, value in (fields or {}).items()}
+    collections = {
+        name: [{key: _plain_text(value) for key, value in row.items()} for row in rows]
+        for name, rows in (collections or {}).items()
+    }
     unknown = set(fields) - set(STEP_FIELDS.get(step, ()))
     if unknown:
         raise ValueError(f"fields {sorted(unknown)} do not belong to step {step}")
@@ -250,7 +255,7 @@ def plan_step_save(
         errors: list[str] = []
         _check_fields(current, fields, errors)
         for name in STEP_COLLECTIONS.get(step, ()):
-            _check_rows(current, name, (collections or {}).get(name, []), errors)
+            _check_rows(current, name, collections.get(name, []), errors)
         if mappings:
             _check_mappings(current, mappings, errors)
         if targets and step == 4:
@@ -268,7 +273,7 @@ def plan_step_save(
             current.org_reviewed_at = timezone.now()
             changed += ["org_reviewed_by", "org_reviewed_at"]
         for name in STEP_COLLECTIONS.get(step, ()):
-            _apply_rows(current, name, (collections or {}).get(name, []), acting_user)
+            _apply_rows(current, name, collections.get(name, []), acting_user)
         if targets and step == 4:
             _apply_targets(current, targets, acting_user)
         for opportunity, unit in mappings or ():
@@ -292,6 +297,10 @@ def plan_step_save(
                 lock_version=F("lock_version") + 1, updated_by=acting_user, updated_at=timezone.now()
             )
     return current
+
+
+def _plain_text(value):
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _in_year(plan: AccountPlan, day: datetime.date | None) -> bool:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Opportunity, OrgUnit
 from planning import selectors
 from planning.models import AccountPlan
+from planning.targets import number
 
 SCHEMA = 1
 
@@ -351,6 +352,19 @@ class SectionDiff:
     changes: list[Change] = field(default_factory=list)
 
 
+# Amounts and targets read better with thousands separators (years and counts of people do not).
+NUMBER_KEYS = {"tam", "budget", "amount", "value", "revenue_ttm", "profit_ttm"}
+
+
+def _shown(name: str, value) -> str:
+    if name in NUMBER_KEYS and value not in (None, ""):
+        try:
+            return number(Decimal(str(value)))
+        except ArithmeticError:
+            pass
+    return _text(value)
+
+
 def _text(value) -> str:
     if value is None or value == "" or value == []:
         return "–"
@@ -393,7 +407,7 @@ def _diff_lists(label: str, old: list, new: list) -> list[Change]:
             if isinstance(previous, list) and isinstance(value, list) and all(isinstance(v, dict) for v in [*previous, *value]):
                 changes.extend(_diff_lists(f"{label} · {_item_label(item)}", previous, value))
             else:
-                changes.append(Change(label, "changed", _item_label(item), _label(name), _text(previous), _text(value)))
+                changes.append(Change(label, "changed", _item_label(item), _label(name), _shown(name, previous), _shown(name, value)))
     for key, item in before.items():
         if key not in after:
             changes.append(Change(label, "removed", _item_label(item)))
@@ -416,7 +430,7 @@ def _diff_dicts(old: dict, new: dict) -> list[Change]:
         elif isinstance(before, list) or isinstance(after, list):
             changes.extend(_diff_lists(label, before or [], after or []))
         else:
-            changes.append(Change(label, "changed", "", "", _text(before), _text(after)))
+            changes.append(Change(label, "changed", "", "", _shown(name, before), _shown(name, after)))
     return changes
 
 

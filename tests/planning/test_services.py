@@ -339,3 +339,10 @@ def test_closing_needs_the_year_end_written(account, account_manager, executive)
         services.plan_close(plan=plan, acting_user=account_manager)
     plan = save(plan, account_manager, 7, fields={"year_end_evaluation": "Met revenue", "wrap_up": "Keep the pilot model"})
     assert services.plan_close(plan=plan, acting_user=account_manager).status == PlanStatus.CLOSED
+
+
+def test_text_from_a_browser_is_stored_with_plain_line_breaks(account, account_manager):
+    plan = AccountPlanFactory(account=account)
+    plan = save(plan, account_manager, 4, fields={"ambition_3y": "One\r\nTwo"})
+    plan.refresh_from_db()
+    assert plan.ambition_3y == "One\nTwo"

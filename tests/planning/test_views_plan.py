@@ -190,7 +190,7 @@ def test_compare_two_versions(client_for, submitted, account_manager, executive)
     response = client_for(executive).get(reverse("planning:plan-compare", args=[plan.pk]), {"base": 1, "other": 2})
     changes = [(c.what, c.field, c.old, c.new) for section in response.context["diff"] for c in section.changes]
     # The TAM changed, and with it the revenue target's share of TAM.
-    assert changes == [("TAM", "", "20000000000", "30000000000"), ("targets", "share of TAM", "5.0%", "3.3%")]
+    assert changes == [("TAM", "", "20,000,000,000", "30,000,000,000"), ("targets", "share of TAM", "5.0%", "3.3%")]
 
 
 @pytest.mark.parametrize("size", [3, 60])
@@ -242,5 +242,5 @@ def test_compare_names_the_period_whose_target_changed(client_for, submitted, ac
     )
     response = client_for(executive).get(reverse("planning:plan-compare", args=[plan.pk]), {"base": 1})
     changes = {(c.item, c.old, c.new) for section in response.context["diff"] for c in section.changes}
-    assert ("Q4", "250000000", "500000000") in changes
-    assert ("H2", "500000000", "750000000") in changes
+    assert ("Q4", "250,000,000", "500,000,000") in changes
+    assert ("H2", "500,000,000", "750,000,000") in changes
