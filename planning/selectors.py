@@ -24,6 +24,7 @@ from planning.models import (
     PlanKpi,
     PlanVersion,
     QuarterlyReview,
+    ReviewComment,
     StrategicTask,
     SupportRequest,
 )
@@ -386,22 +387,17 @@ def plan_reviews(plan: AccountPlan) -> dict[int, QuarterlyReview]:
     return {review.quarter: review for review in reviews}
 
 
-def review_get_for_user(*, user: User, plan: AccountPlan, quarter: int) -> QuarterlyReview:
+def review_get(*, plan: AccountPlan, quarter: int) -> QuarterlyReview:
+    """A quarterly review of a plan the caller already reached through `plan_get_for_user`; otherwise 404."""
     review = (
         QuarterlyReview.objects.filter(plan=plan, quarter=quarter)
         .select_related("owner", "signed_off_by")
-        .prefetch_related(Prefetch("comments", queryset=_review_comments()))
+        .prefetch_related(Prefetch("comments", queryset=ReviewComment.objects.select_related("author").order_by("created_at", "id")))
         .first()
     )
     if review is None:
         raise Http404("No such review.")
     return review
-
-
-def _review_comments():
-    from planning.models import ReviewComment
-
-    return ReviewComment.objects.select_related("author").order_by("created_at", "id")
 
 
 def meetings_list() -> QuerySet[ConsensusMeeting]:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, Contact, Opportunity, OrgUnit, User
 from accounts.roles import is_executive
@@ -49,12 +50,12 @@ from planning.targets import TargetInput, target_problems
 
 
 class PlanAction(models.TextChoices):
-    SUBMIT = "submit", "submit"
-    APPROVE = "approve", "approve"
-    REQUEST_CHANGES = "request_changes", "request changes"
-    REJECT = "reject", "reject"
-    REVISE = "revise", "revise"
-    CLOSE = "close", "close"
+    SUBMIT = "submit", gettext_lazy("Submit")
+    APPROVE = "approve", gettext_lazy("Approve")
+    REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
+    REJECT = "reject", gettext_lazy("Reject")
+    REVISE = "revise", gettext_lazy("Start a new revision")
+    CLOSE = "close", gettext_lazy("Close")
 
 
 class Actor(Enum):
@@ -114,8 +115,8 @@ def transition_for(*, plan: AccountPlan, action: str, acting_user: User) -> Tran
     transition = _TRANSITION_BY_KEY.get((plan.status, action))
     if transition is None:
         raise ValidationError(
-            _("A plan that is “%(status)s” cannot be sent to “%(action)s”.")
-            % {"status": PlanStatus(plan.status).label, "action": PlanAction(action).label}
+            _("“%(action)s” is not possible while the plan is “%(status)s”.")
+            % {"action": PlanAction(action).label, "status": PlanStatus(plan.status).label}
         )
     if not _actor_may(transition.actor, user=acting_user, plan=plan):
         raise PermissionDenied(_("Your role may not do this to the plan."))

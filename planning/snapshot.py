@@ -59,15 +59,15 @@ def plan_snapshot(plan: AccountPlan) -> dict:
             "profit_ttm": _amount(account.profit_ttm),
             "pareto_class": account.pareto_class,
         },
-        "org": _org(plan),
-        "mapping": _mapping(plan),
-        "business_plan": _business_plan(plan),
-        "strategy": _strategy(plan),
-        "execution": _execution(plan),
+        "org": org_section(plan),
+        "mapping": mapping_section(plan),
+        "business_plan": business_plan_section(plan),
+        "strategy": strategy_section(plan),
+        "execution": execution_section(plan),
     }
 
 
-def _org(plan: AccountPlan) -> dict:
+def org_section(plan: AccountPlan) -> dict:
     units = selectors.org_units(plan)
     contacts = selectors.active_contacts(plan)
     people_by_unit: dict = {}
@@ -123,7 +123,7 @@ def _org(plan: AccountPlan) -> dict:
     }
 
 
-def _mapping(plan: AccountPlan) -> dict:
+def mapping_section(plan: AccountPlan) -> dict:
     opportunities = selectors.open_opportunities(plan)
     tiers = {
         row["tier"]: row
@@ -161,7 +161,7 @@ def _mapping(plan: AccountPlan) -> dict:
     }
 
 
-def _business_plan(plan: AccountPlan) -> dict:
+def business_plan_section(plan: AccountPlan) -> dict:
     return {
         "summary": plan.cbp_summary,
         "initiatives": [line.strip() for line in plan.cbp_initiatives.splitlines() if line.strip()],
@@ -176,7 +176,7 @@ def _business_plan(plan: AccountPlan) -> dict:
     }
 
 
-def _strategy(plan: AccountPlan) -> dict:
+def strategy_section(plan: AccountPlan) -> dict:
     return {
         "ambition_3y": plan.ambition_3y,
         "plan_1y": plan.plan_1y,
@@ -218,7 +218,7 @@ def _strategy(plan: AccountPlan) -> dict:
     }
 
 
-def _execution(plan: AccountPlan) -> dict:
+def execution_section(plan: AccountPlan) -> dict:
     requests = selectors.plan_support_requests(plan)
     return {
         "support_requests": [
@@ -249,6 +249,16 @@ def _execution(plan: AccountPlan) -> dict:
             for action in selectors.plan_actions(plan)
         ],
     }
+
+
+# The builders of the sections, by key: read-only step pages show one section of the live plan.
+SECTIONS = {
+    "org": org_section,
+    "mapping": mapping_section,
+    "business_plan": business_plan_section,
+    "strategy": strategy_section,
+    "execution": execution_section,
+}
 
 
 # --- What changed between two snapshots -------------------------------------------------

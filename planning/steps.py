@@ -49,11 +49,7 @@ class StepPage:
     def read_only_context(self) -> dict:
         if not self.section:
             return {}
-        return {"section": getattr(snapshot, f"_{self.section}")(self.plan), "plan_meta": _plan_meta(self.plan)}
-
-
-def _plan_meta(plan: AccountPlan) -> dict:
-    return {"period_start": plan.period_start.isoformat(), "period_end": plan.period_end.isoformat()}
+        return {"section": snapshot.SECTIONS[self.section](self.plan)}
 
 
 class OrgReviewStep(StepPage):
@@ -115,7 +111,7 @@ class MappingStep(StepPage):
         )
 
     def context(self):
-        return {"mapping": snapshot._mapping(self.plan)}
+        return {"mapping": snapshot.mapping_section(self.plan)}
 
 
 class BusinessPlanStep(StepPage):
@@ -231,7 +227,7 @@ class ExecutionStep(StepPage):
         )
 
     def context(self):
-        execution = snapshot._execution(self.plan)
+        execution = snapshot.execution_section(self.plan)
         return {
             "timeline": timeline(
                 execution["actions"], period_start=self.plan.period_start, period_end=self.plan.period_end,

@@ -439,7 +439,7 @@ def review_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     """One quarterly review: targets against actuals, comments, sign-off."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    review = selectors.review_get_for_user(user=request.user, plan=plan, quarter=quarter)
+    review = selectors.review_get(plan=plan, quarter=quarter)
     form = forms.ReviewCommentForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -455,7 +455,7 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
 @require_POST
 def review_sign_off(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    review = selectors.review_get_for_user(user=request.user, plan=plan, quarter=quarter)
+    review = selectors.review_get(plan=plan, quarter=quarter)
     try:
         services.quarterly_review_sign_off(review=review, acting_user=request.user)
     except ValidationError as error:
@@ -468,7 +468,7 @@ def review_sign_off(request: HttpRequest, plan_id: int, quarter: int) -> HttpRes
 @require_POST
 def review_refresh(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    review = selectors.review_get_for_user(user=request.user, plan=plan, quarter=quarter)
+    review = selectors.review_get(plan=plan, quarter=quarter)
     try:
         services.quarterly_review_refresh(review=review, acting_user=request.user)
     except ValidationError as error:
