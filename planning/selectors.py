@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 
-from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, User
+from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
 from accounts.roles import is_admin, is_executive
 from accounts.selectors import accounts_visible_to, user_can_edit_account
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
@@ -22,6 +22,7 @@ from planning.models import (
     MarketingAction,
     PlanAttachment,
     PlanKpi,
+    PlanStatus,
     PlanVersion,
     QuarterlyReview,
     ReviewComment,
@@ -428,7 +429,7 @@ def meeting_agenda(meeting: ConsensusMeeting) -> list[AgendaItem]:
 def versions_awaiting_meeting() -> list[PlanVersion]:
     """Submitted versions of plans still waiting for a decision and on no agenda."""
     return list(
-        PlanVersion.objects.filter(agenda_item__isnull=True, decision__isnull=True, plan__status="submitted")
+        PlanVersion.objects.filter(agenda_item__isnull=True, decision__isnull=True, plan__status=PlanStatus.SUBMITTED)
         .select_related("plan__account", "submitted_by")
         .defer("snapshot")
         .order_by("submitted_at")
@@ -537,8 +538,6 @@ def _short(value) -> str:
 
 def key_people(plan: AccountPlan) -> list[Contact]:
     """Active decision makers, purchasing people, Foxes, Kingpins, influencers and executives, with who covers them."""
-    from accounts.models import Relationship
-
     key = (
         Q(is_decision_maker=True) | Q(is_purchasing=True) | Q(is_fox=True) | Q(is_kingpin=True)
         | Q(is_influencer=True) | Q(level=Contact.Level.EXECUTIVE)

@@ -232,8 +232,9 @@ def plan_step_save(
     `fields` are the step's own plan fields; `collections` its lists of rows (each a dict of
     field values with `id` (None for a new row) and `delete`); `mappings` the sponsoring unit of
     each open opportunity (step 2); `targets` the KPIs chosen and their targets (step 4),
-    written to the account's performance.KpiTarget rows of the plan's year. Refuses with PlanConflict when the plan was saved after the
-    form was opened (`expected_lock_version` is the number the form was rendered with).
+    written to the account's performance.KpiTarget rows of the plan's year. Refuses with
+    PlanConflict when the plan was saved after the form was opened (`expected_lock_version` is
+    the number the form was rendered with).
     """
     if not user_can_edit_account(user=acting_user, account=plan.account):
         raise PermissionDenied(_("Only the account's team writes its plan."))
@@ -277,7 +278,10 @@ def plan_step_save(
             _apply_rows(current, name, collections.get(name, []), acting_user)
         if targets and step == 4:
             _apply_targets(current, targets, acting_user)
-        for opportunity, unit in mappings or ():
+        # The opportunities as stored now, so a mapping never writes back other fields read earlier.
+        fresh = Opportunity.objects.select_related("sponsor_unit").in_bulk([o.pk for o, _unit in mappings or ()])
+        for stale, unit in mappings or ():
+            opportunity = fresh[stale.pk]
             if opportunity.sponsor_unit_id != (unit.pk if unit else None):
                 opportunity.sponsor_unit = unit
                 try:
@@ -362,11 +366,10 @@ def _check_support_request(plan: AccountPlan, row: dict, errors: list[str]) -> N
 
 def _check_action(plan: AccountPlan, row: dict, errors: list[str]) -> None:
     title = row["title"]
-    if row["kind"] == ActionItem.Kind.MILESTONE:
-        row["start_on"] = row["due_on"]
-    if not (_in_year(plan, row["start_on"]) and _in_year(plan, row["due_on"])):
+    start = row["due_on"] if row["kind"] == ActionItem.Kind.MILESTONE else row["start_on"]
+    if not (_in_year(plan, start) and _in_year(plan, row["due_on"])):
         errors.append(_("Action “%(title)s”: its dates must be within %(year)s.") % {"title": title, "year": _year_text(plan)})
-    elif row["start_on"] > row["due_on"]:
+    elif start is None or start > row["due_on"]:
         errors.append(_("Action “%(title)s”: the start is after the due date.") % {"title": title})
     if not 0 <= row["percent_done"] <= 100:
         errors.append(_("Action “%(title)s”: % done must be between 0 and 100.") % {"title": title})
@@ -377,8 +380,9 @@ def _check_action(plan: AccountPlan, row: dict, errors: list[str]) -> None:
 
 def _check_action_tree(plan: AccountPlan, rows: list[dict], errors: list[str]) -> None:
     """No task may become its own ancestor, and a task with subtasks is not deleted alone."""
-    parent_of = dict(ActionItem.objects.filter(plan=plan).values_list("id", "parent_id"))
-    titles = dict(ActionItem.objects.filter(plan=plan).values_list("id", "title"))
+    stored = ActionItem.objects.filter(plan=plan).values_list("id", "parent_id", "title")
+    parent_of = {action_id: parent_id for action_id, parent_id, _title in stored}
+    titles = {action_id: title for action_id, _parent_id, title in stored}
     deleted = {row["id"] for row in rows if row.get("id") and row.get("delete")}
     for row in rows:
         if row.get("id") and not row.get("delete"):
@@ -425,8 +429,11 @@ def _apply_rows(plan: AccountPlan, name: str, rows: list[dict], acting_user: Use
         if row.get("delete"):
             continue
         values = {field: row[field] for field in collection.fields if field in row}
-        if name == "actions" and values.get("status") == ActionItem.Status.DONE:
-            values["percent_done"] = 100
+        if name == "actions":
+            if values.get("kind") == ActionItem.Kind.MILESTONE:
+                values["start_on"] = values["due_on"]  # a milestone is one day
+            if values.get("status") == ActionItem.Status.DONE:
+                values["percent_done"] = 100
         instance = by_id.get(row["id"]) if row.get("id") else collection.model(plan=plan)
         dirty = instance.pk is None or any(
             getattr(instance, _attname(collection.model, field)) != _raw(value) for field, value in values.items()

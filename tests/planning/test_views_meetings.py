@@ -136,6 +136,8 @@ def test_meeting_pages_query_count_is_fixed(client_for, executive, meeting, djan
     client = client_for(executive)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("planning:meeting-list")).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("planning:meeting-create")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("planning:meeting-detail", args=[meeting.pk])).status_code == 200
     with django_assert_max_num_queries(14):

@@ -244,3 +244,45 @@ def test_compare_names_the_period_whose_target_changed(client_for, submitted, ac
     changes = {(c.item, c.old, c.new) for section in response.context["diff"] for c in section.changes}
     assert ("Q4", "250,000,000", "500,000,000") in changes
     assert ("H2", "500,000,000", "750,000,000") in changes
+
+
+def test_version_and_next_year_pages_are_404_for_other_account_managers(client_for, submitted, other_account_manager):
+    plan, version = submitted
+    client = client_for(other_account_manager)
+    assert client.get(reverse("planning:version-detail", args=[plan.pk, version.number])).status_code == 404
+    assert client.get(reverse("planning:plan-next-year", args=[plan.pk])).status_code == 404
+
+
+def test_executive_cannot_start_next_years_plan(client_for, approved_plan, executive):
+    client = client_for(executive)
+    assert client.get(reverse("planning:plan-next-year", args=[approved_plan.pk])).status_code == 403
+    assert client.post(reverse("planning:plan-next-year", args=[approved_plan.pk]), {}).status_code == 403
+    assert AccountPlan.objects.count() == 1
+
+
+def test_next_year_page_creates_the_draft_with_what_was_ticked(client_for, approved_plan, account_manager):
+    from planning.models import ActionItem
+
+    pilot = ActionItem.objects.get(plan=approved_plan, title="Pilot")
+    response = client_for(account_manager).post(
+        reverse("planning:plan-next-year", args=[approved_plan.pk]),
+        {"actions": [pilot.pk], "carry_org_chart": "on"}, follow=True,
+    )
+    next_plan = AccountPlan.objects.get(fiscal_year=approved_plan.fiscal_year + 1)
+    assert "draft plan was created" in response.text
+    assert list(next_plan.actions.values_list("title", flat=True)) == ["Pilot"]
+    assert not next_plan.strategic_tasks.exists() and next_plan.org_baseline and not next_plan.carried_context
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_create_and_next_year_pages_query_count_is_fixed(
+    client_for, approved_plan, account_manager, django_assert_max_num_queries, size
+):
+    grow(approved_plan, size)
+    for _ in range(size // 3):
+        TeamMemberFactory(account=AccountFactory(), user=account_manager)
+    client = client_for(account_manager)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("planning:plan-create")).status_code == 200
+    with django_assert_max_num_queries(26):
+        assert client.get(reverse("planning:plan-next-year", args=[approved_plan.pk])).status_code == 200
