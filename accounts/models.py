@@ -58,6 +58,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Korean names read family name first with no space (김서연); others given name first."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _is_hangul(first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
+
+def _is_hangul(text: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" for char in text)
+
 
 class Industry(models.TextChoices):
     MANUFACTURING = "manufacturing", _("Manufacturing")

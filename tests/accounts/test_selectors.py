@@ -43,3 +43,11 @@ def test_only_team_and_admins_may_edit(account, account_manager, executive, kam_
     assert user_can_edit_account(user=kam_admin, account=account)
     assert not user_can_edit_account(user=executive, account=account)
     assert not user_can_edit_account(user=other_account_manager, account=account)
+
+
+def test_korean_names_read_family_name_first():
+    from accounts.models import User
+
+    assert User(first_name="서연", last_name="김").get_full_name() == "김서연"
+    assert str(User(first_name="Jane", last_name="Park", username="jp")) == "Jane Park"
+    assert str(User(username="solo")) == "solo"

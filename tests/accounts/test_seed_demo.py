@@ -1,0 +1,207 @@
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from accounts.demo import DEMO_PASSWORD, DEMO_USERNAMES
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    BusinessUnit,
+    Contact,
+    IncentiveProgram,
+    Offering,
+    Opportunity,
+    OrgUnit,
+    PricingTier,
+    Relationship,
+    User,
+)
+from accounts.roles import Role
+from accounts.selectors import accounts_visible_to
+from performance.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded():
+    return seed()
+
+
+def snapshot() -> dict:
+    """What two runs with the same seed must agree on."""
+    return {
+        "accounts": list(Account.objects.order_by("name").values_list(
+            "name", "english_name", "industry", "is_key_account", "fiscal_year_start_month", "team_type", "grade__name",
+        )),
+        "kams": sorted(AccountTeamMember.objects.filter(role="kam").values_list("account__name", "user__username")),
+        "contacts": list(Contact.objects.order_by("account__name", "name").values_list(
+            "account__name", "name", "title", "org_unit__name", "reports_to__name", "is_fox", "is_kingpin", "status",
+        )),
+        "opportunities": Opportunity.objects.aggregate(total=Sum("amount"), count=Count("pk")),
+        "orders": Order.objects.aggregate(total=Sum("amount"), cost=Sum("cost"), count=Count("pk")),
+        "relationships": Relationship.objects.aggregate(strength=Sum("strength"), count=Count("pk")),
+    }
+
+
+def test_default_seed_makes_twelve_accounts_in_three_industries(seeded):
+    assert Account.objects.count() == 12
+    by_industry = dict(Account.objects.values_list("industry").annotate(n=Count("pk")))
+    assert by_industry == {"manufacturing": 4, "finance": 4, "public": 4}
+    assert BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).count() == 3
+    assert set(Account.objects.values_list("vertical_unit__kind", flat=True)) == {BusinessUnit.Kind.VERTICAL}
+    assert 3 <= BusinessUnit.objects.filter(kind=BusinessUnit.Kind.HORIZONTAL).count() <= 4
+    assert 12 <= Offering.objects.count() <= 16
+    assert set(Offering.objects.values_list("kind", flat=True)) == {"product", "service", "solution"}
+    assert Offering.objects.filter(is_key_account_special=True).exists()
+    assert Offering.objects.filter(has_24x7_support=True).exists()
+    assert list(PricingTier.objects.values_list("name", "rank", "discount_percent")) == [
+        ("Premier", 1, Decimal("10.00")), ("Gold", 2, Decimal("7.00")), ("Silver", 3, Decimal("3.00")),
+    ]
+    assert not Account.objects.filter(grade__isnull=True).exists()
+    assert set(Account.objects.values_list("is_key_account", flat=True)) == {True, False}
+    assert set(Account.objects.values_list("fiscal_year_start_month", flat=True)) == {1, 4}
+    assert set(Account.objects.values_list("team_type", flat=True)) == set(Account.TeamType.values)
+    assert Account.objects.exclude(english_name="").exists() and Account.objects.filter(english_name="").exists()
+    today = timezone.localdate()
+    current = IncentiveProgram.objects.filter(valid_from__lte=today, valid_to__gte=today)
+    assert current.exists() and current.filter(accounts__isnull=False).exists()
+
+
+def test_each_org_chart_has_15_to_60_contacts_in_4_to_8_units_with_the_buying_roles(seeded):
+    for account in Account.objects.all():
+        contacts = account.contacts.all()
+        active = contacts.filter(status=Contact.Status.ACTIVE)
+        assert 15 <= contacts.count() <= 60, account
+        assert 4 <= account.org_units.count() <= 8, account
+        assert account.org_units.filter(parent__isnull=True).count() == 1, account
+        assert account.org_units.filter(is_purchasing=True).exists(), account
+        assert active.filter(is_decision_maker=True).exists(), account
+        assert active.filter(is_purchasing=True, org_unit__is_purchasing=True).exists(), account
+        assert active.filter(is_fox=True).count() == 1, account
+        assert active.filter(is_kingpin=True).count() == 1, account
+        assert contacts.filter(reports_to__isnull=True).count() == 1, account
+    assert not Contact.objects.filter(status=Contact.Status.ACTIVE, left_on__isnull=False).exists()
+    assert Contact.objects.filter(status=Contact.Status.LEFT, left_on__isnull=False).exists()
+
+
+def test_reports_to_and_unit_trees_stay_within_the_account_and_have_no_cycle(seeded):
+    assert not Contact.objects.exclude(reports_to__isnull=True).exclude(reports_to__account=F("account")).exists()
+    assert not OrgUnit.objects.exclude(parent__isnull=True).exclude(parent__account=F("account")).exists()
+    for model, parent_field in ((Contact, "reports_to_id"), (OrgUnit, "parent_id")):
+        parent_of = dict(model.objects.values_list("id", parent_field))
+        for start in parent_of:
+            seen, current = set(), start
+            while current is not None:
+                assert current not in seen, f"{model.__name__} {start} is in a cycle"
+                seen.add(current)
+                current = parent_of[current]
+
+
+def test_am_and_am2_see_disjoint_non_empty_sets_and_exec_sees_all(seeded):
+    am, am2, executive = (User.objects.get(username=name) for name in ("am", "am2", "exec"))
+    mine = set(accounts_visible_to(am).values_list("pk", flat=True))
+    theirs = set(accounts_visible_to(am2).values_list("pk", flat=True))
+    assert mine and theirs
+    assert not mine & theirs
+    assert mine | theirs == set(Account.objects.values_list("pk", flat=True))
+    assert accounts_visible_to(executive).count() == Account.objects.count()
+    assert AccountTeamMember.objects.filter(role="kam").count() == Account.objects.count()
+
+
+def test_demo_users_log_in_with_the_demo_password(seeded):
+    for username in DEMO_USERNAMES:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and not admin.is_superuser
+    assert list(admin.groups.values_list("name", flat=True)) == [Role.ADMIN]
+    assert list(User.objects.get(username="exec").groups.values_list("name", flat=True)) == [Role.EXECUTIVE]
+    assert set(User.objects.get(username="am2").groups.values_list("name", flat=True)) == {Role.ACCOUNT_MANAGER}
+    assert "kamdemo" in seeded and "am2" in seeded
+
+
+def test_opportunities_orders_and_relationships_look_like_a_real_book_of_business(seeded):
+    today = timezone.localdate()
+    for account in Account.objects.annotate(n=Count("opportunities")):
+        assert 10 <= account.n <= 40, account
+    opportunities = Opportunity.objects.all()
+    assert set(opportunities.values_list("tier", flat=True)) == {1, 2, 3, 4}
+    assert set(opportunities.values_list("stage", flat=True)) == set(Opportunity.Stage.values)
+    assert not opportunities.filter(stage="won").exclude(probability=100).exists()
+    assert not opportunities.filter(stage="lost").exclude(probability=0).exists()
+    assert not opportunities.filter(stage__in=Opportunity.OPEN_STAGES, expected_close_date__lte=today).exists()
+    assert not opportunities.filter(stage__in=("won", "lost"), expected_close_date__gt=today).exists()
+    assert not opportunities.exclude(sponsor_unit__isnull=True).exclude(sponsor_unit__account=F("account")).exists()
+    assert not opportunities.annotate(n=Count("offerings")).filter(Q(n__lt=1) | Q(n__gt=3)).exists()
+
+    orders = Order.objects.all()
+    assert orders.filter(ordered_on__lte=today - datetime.timedelta(days=365 * 3 - 31)).exists()
+    assert not orders.filter(ordered_on__gt=today).exists()
+    margin_out_of_range = Q(cost__lt=F("amount") * Decimal("0.54")) | Q(cost__gt=F("amount") * Decimal("0.81"))
+    assert not orders.filter(margin_out_of_range).exists()
+    revenue = sorted(Account.objects.values_list("revenue_ttm", flat=True), reverse=True)
+    assert all(amount > 0 for amount in revenue)
+    assert sum(revenue[:4]) > sum(revenue) / 2  # a few accounts make most of the revenue
+    assert 1 <= Account.objects.filter(pareto_class="A").count() <= 6
+
+    stale = today - datetime.timedelta(days=90)
+    assert Relationship.objects.filter(last_interaction_on__lt=stale).exists()
+    assert Relationship.objects.filter(last_interaction_on__gte=stale).exists()
+    uncovered_kingpins = Contact.objects.filter(is_kingpin=True, relationships__isnull=True)
+    assert uncovered_kingpins.exists()
+
+
+def test_running_twice_with_flush_gives_the_same_data(seeded):
+    first = snapshot()
+    output = seed("--flush")
+    assert "12" in output
+    assert snapshot() == first
+
+
+def test_another_seed_gives_other_data(seeded):
+    first = snapshot()
+    seed("--flush", "--seed", "7")
+    assert snapshot()["accounts"] != first["accounts"]
+
+
+def test_seed_without_flush_leaves_existing_data_alone(seeded):
+    before = snapshot()
+    output = seed()
+    assert "--flush" in output
+    assert snapshot() == before
+
+
+def test_seed_refuses_when_demo_data_is_not_allowed(settings):
+    settings.KAM_DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="KAM_DEMO_DATA_ALLOWED"):
+        seed()
+    assert not Account.objects.exists()
+    assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
+
+
+def test_accounts_option_makes_that_many_accounts_split_between_am_and_am2():
+    seed("--accounts", "30")
+    assert Account.objects.count() == 30
+    am_count = accounts_visible_to(User.objects.get(username="am")).count()
+    am2_count = accounts_visible_to(User.objects.get(username="am2")).count()
+    assert am_count + am2_count == 30
+    assert abs(am_count - am2_count) <= 2
+    assert Account.objects.values("name").distinct().count() == 30
+
+
+def test_accounts_option_rejects_zero():
+    with pytest.raises(CommandError):
+        seed("--accounts", "0")
