@@ -128,14 +128,21 @@ class Period:
     # Labels ------------------------------------------------------------------------------
     @property
     def label(self) -> str:
-        """A short label: 'Apr 2025' for a month, 'FY2025 Q1', 'FY2025 H2', 'FY2025'."""
+        """A short label: '2025-04' for a month, 'FY2025 Q1', 'FY2025 H2', 'FY2025'."""
         if self.kind == PeriodKind.MONTH:
-            return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
+            return f"{self.start:%Y-%m}"
         if self.kind == PeriodKind.QUARTER:
             return gettext("FY%(year)s Q%(index)s") % {"year": self.fiscal_year, "index": self.index}
         if self.kind == PeriodKind.HALF:
             return gettext("FY%(year)s H%(index)s") % {"year": self.fiscal_year, "index": self.index}
         return gettext("FY%(year)s") % {"year": self.fiscal_year}
+
+    @property
+    def long_label(self) -> str:
+        """'April 2025' for a month (in the request's language); otherwise the short label."""
+        if self.kind == PeriodKind.MONTH:
+            return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
+        return self.label
 
     @property
     def range_label(self) -> str:

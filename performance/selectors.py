@@ -22,6 +22,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -122,13 +123,21 @@ def _date_window(plan: SlotPlan, *, clip: bool = True) -> tuple[datetime.date, d
 
 
 def _next_bound(plan: SlotPlan, *, start: bool) -> Case:
-    """For an order in slot k, the first (or last) day of slot k + 1 in its account's calendar."""
+    """For an order in slot k, the first (or last) day of slot k + 1 in its account's calendar.
+
+    Conditions are written on the order date itself (not on the slot annotation) so the SQL
+    stays linear in the number of slots.
+    """
     whens = []
     for month, periods in plan.periods.items():
         for slot in range(len(periods) - 1):
-            following = periods[slot + 1]
+            period, following = periods[slot], periods[slot + 1]
+            end = _period_end(period, plan, True)
+            if end < period.start:
+                continue
             bound = following.start if start else _period_end(following, plan, True)
-            whens.append(When(_month_condition(plan, month, "account__") & Q(slot=slot), then=Value(bound)))
+            condition = _month_condition(plan, month, "account__") & Q(ordered_on__gte=period.start, ordered_on__lte=end)
+            whens.append(When(condition, then=Value(bound)))
     return Case(*whens, default=Value(None), output_field=DateField())
 
 
@@ -514,19 +523,23 @@ def snapshot_days(*, today: datetime.date | None = None) -> SnapshotDays:
     return SnapshotDays(row["latest"], row["week_before"])
 
 
-def dashboard_kpis(*, accounts: QuerySet[Account], as_of: datetime.date, kind: str) -> list[KpiDefinition]:
-    """The KPIs shown on the weekly dashboard, each with how many accounts are on track, at risk and off track."""
+def dashboard_kpis(*, accounts: QuerySet[Account], as_of: datetime.date | None, kind: str) -> list[KpiDefinition]:
+    """The KPIs shown on the weekly dashboard, each with how many accounts are on track, at risk and off track.
 
-    in_scope = Q(
-        snapshots__as_of=as_of, snapshots__period_kind=kind, snapshots__account_id__in=accounts.values("pk")
-    )
+    One query: the day's snapshots are joined with a filtered relation, so only that day's
+    rows are read.
+    """
+    day = FilteredRelation("snapshots", condition=Q(snapshots__as_of=as_of, snapshots__period_kind=kind))
+    in_scope = Q(day__account_id__in=accounts.values("pk"))
     return list(
-        KpiDefinition.objects.filter(is_active=True, show_on_dashboard=True).annotate(
-            on_track=Count("snapshots", filter=in_scope & Q(snapshots__status=KpiStatus.ON_TRACK)),
-            at_risk=Count("snapshots", filter=in_scope & Q(snapshots__status=KpiStatus.AT_RISK)),
-            off_track=Count("snapshots", filter=in_scope & Q(snapshots__status=KpiStatus.OFF_TRACK)),
+        KpiDefinition.objects.filter(is_active=True, show_on_dashboard=True)
+        .annotate(day=day)
+        .annotate(
+            on_track=Count("day", filter=in_scope & Q(day__status=KpiStatus.ON_TRACK)),
+            at_risk=Count("day", filter=in_scope & Q(day__status=KpiStatus.AT_RISK)),
+            off_track=Count("day", filter=in_scope & Q(day__status=KpiStatus.OFF_TRACK)),
             without_target=Count(
-                "snapshots", filter=in_scope & Q(snapshots__status__in=[KpiStatus.NO_TARGET, KpiStatus.NO_DATA])
+                "day", filter=in_scope & Q(day__status__in=[KpiStatus.NO_TARGET, KpiStatus.NO_DATA])
             ),
         )
     )
@@ -577,6 +590,9 @@ def status_grid(
     """
 
 
+    # 100 per KPI off track, 1 per KPI at risk; a correlated subquery, so that only the page's
+    # rows are grouped (the KAM names are computed after the LIMIT) and the index
+    # kpi_snapshot_account_idx answers each lookup on its own.
     weights = (
         KpiSnapshot.objects.filter(
             account=OuterRef("pk"), as_of=as_of, period_kind=kind, kpi__in=[kpi.pk for kpi in kpis]
@@ -623,6 +639,27 @@ def status_grid(
     return page, total
 
 
+@dataclass(frozen=True)
+class Mover:
+    """A KPI of an account whose status changed since a week before (`change`: + better, − worse)."""
+
+    account_id: int
+    account_name: str
+    kpi: KpiDefinition
+    previous_status: str
+    status: str
+    previous_actual: Decimal | None
+    actual: Decimal | None
+    change: int
+
+    def get_status_display(self) -> str:
+        return KpiStatus(self.status).label
+
+
+def _status_rank(field: str) -> Case:
+    return Case(*(When(**{field: s}, then=Value(r)) for s, r in STATUS_RANK.items()), output_field=IntegerField())
+
+
 def week_movers(
     *,
     accounts: QuerySet[Account],
@@ -630,43 +667,50 @@ def week_movers(
     days: SnapshotDays,
     kind: str,
     limit: int | None = 10,
-) -> list:
+) -> list[Mover]:
     """KPIs whose status changed since the snapshot a week before: the biggest falls first, then the rises.
 
     Only moves between on track, at risk and off track count (a new target is not a move).
-    Each snapshot carries `previous_status`, `previous_actual` and `change` (+ better, − worse).
+    One grouped query over the two days' snapshots pairs each KPI with its week-old self.
     """
-
     if days.latest is None or days.week_before is None:
         return []
     ranked = list(STATUS_RANK)
-    rank = Case(*(When(status=s, then=Value(r)) for s, r in STATUS_RANK.items()), output_field=IntegerField())
-    before = KpiSnapshot.objects.filter(
-        account=OuterRef("account"), kpi=OuterRef("kpi"), period_kind=kind, as_of=days.week_before
-    )
-    previous_rank = Case(
-        *(When(previous_status=s, then=Value(r)) for s, r in STATUS_RANK.items()), output_field=IntegerField()
-    )
-
-    movers = (
+    now, before = Q(as_of=days.latest), Q(as_of=days.week_before)
+    rows = (
         KpiSnapshot.objects.filter(
-            as_of=days.latest,
+            as_of__in=[days.latest, days.week_before],
             period_kind=kind,
             account_id__in=accounts.values("pk"),
             kpi__in=[kpi.pk for kpi in kpis],
-            status__in=ranked,
         )
+        .order_by()
+        .values("account_id", "account__name", "account__revenue_ttm", "kpi_id")
         .annotate(
-            previous_status=Subquery(before.values("status")[:1]),
-            previous_actual=Subquery(before.values("actual")[:1]),
+            status_now=Max("status", filter=now),
+            status_before=Max("status", filter=before),
+            actual_now=Max("actual", filter=now),
+            actual_before=Max("actual", filter=before),
         )
-        .filter(previous_status__in=ranked)
-        .exclude(status=F("previous_status"))
-        .annotate(change=rank - previous_rank)
-        .select_related("account", "kpi")
-        .order_by("change", "-account__revenue_ttm", "account__name", "kpi__sort_order")
+        .filter(status_now__in=ranked, status_before__in=ranked)
+        .exclude(status_now=F("status_before"))
+        .annotate(change=_status_rank("status_now") - _status_rank("status_before"))
+        .order_by("change", "-account__revenue_ttm", "account__name", "kpi_id")
     )
-    return list(movers[:limit] if limit is not None else movers)
+    kpi_by_id = {kpi.pk: kpi for kpi in kpis}
+    return [
+        Mover(
+            account_id=row["account_id"],
+            account_name=row["account__name"],
+            kpi=kpi_by_id[row["kpi_id"]],
+            previous_status=row["status_before"],
+            status=row["status_now"],
+            previous_actual=row["actual_before"],
+            actual=row["actual_now"],
+            change=row["change"],
+        )
+        for row in (rows[:limit] if limit is not None else rows)
+    ]
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, User
 from accounts.roles import is_admin, is_executive
-from accounts.selectors import account_get_for_user, user_can_edit_account
+from accounts.selectors import account_get_for_user, accounts_visible_to, user_can_edit_account
 from performance import exports
 from performance.forms import (
     AccountDashboardForm,
@@ -47,7 +45,6 @@ from performance.services import (
     manual_actual_record,
     nps_response_record,
 )
-from performance.templatetags.kpi_format import format_kpi_value
 
 PAGE_SIZE = 25
 
@@ -74,8 +71,6 @@ def can_import(user: User) -> bool:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Executives see every account, account managers their own: status per account and KPI, the
     week's movers, the Pareto chart, the tier funnel and (when the planning app has plans) plan status."""
-    from accounts.selectors import accounts_visible_to
-
     visible = accounts_visible_to(request.user)
     form = DashboardFilterForm(request.GET or None, visible_accounts=visible)
     filters = form.filters()
@@ -179,7 +174,7 @@ def _dashboard_export(name, *, accounts, kpis, days, kind, sort) -> exports.Expo
             _("The week's movers"),
             [_("Account"), _("KPI"), _("Status a week ago"), _("Status now"), _("Actual a week ago"), _("Actual now")],
             [
-                [m.account.name, m.kpi.display_name, str(KpiStatus(m.previous_status).label), m.get_status_display(),
+                [m.account_name, m.kpi.display_name, str(KpiStatus(m.previous_status).label), m.get_status_display(),
                  m.previous_actual, m.actual]
                 for m in movers
             ],

@@ -15,6 +15,11 @@
   const compact = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 });
   const plain = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
 
+  function shorten(label, length) {
+    const text = String(label);
+    return text.length > length ? text.slice(0, length - 1) + "…" : text;
+  }
+
   function readData(id) {
     const element = document.getElementById(id);
     return element ? JSON.parse(element.textContent) : null;
@@ -44,7 +49,7 @@
           labels: data.labels,
           datasets: data.datasets.map((set) => ({ label: set.label, data: set.data, backgroundColor: COLORS[set.key] })),
         },
-        options: { ...base, indexAxis: "y", scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } } },
+        options: { ...base, indexAxis: "y", scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true, ticks: { autoSkip: false } } } },
       };
     },
     funnel(data) {
@@ -80,7 +85,7 @@
           scales: {
             revenue: { position: "left", ticks: { callback: (v) => compact.format(v) } },
             share: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, ticks: { callback: (v) => v + " %" } },
-            x: { ticks: { autoSkip: true, maxRotation: 60, minRotation: 30 } },
+            x: { ticks: { autoSkip: true, maxRotation: 50, callback(value) { return shorten(this.getLabelForValue(value), 12); } } },
           },
         },
       };

@@ -9,16 +9,7 @@ from openpyxl import Workbook
 from performance.models import ImportBatch, ManualActual, NpsResponse, Order, TimeEntry
 from performance.selectors import kpi_actual
 from performance.periods import Period
-from tests.factories import (
-    AccountFactory,
-    ContactFactory,
-    ManualKpiFactory,
-    OfferingFactory,
-    OrderFactory,
-    TeamMemberFactory,
-    UserFactory,
-    kpi,
-)
+from tests.factories import ContactFactory, ManualKpiFactory, OfferingFactory, UserFactory, kpi
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 import csv
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse

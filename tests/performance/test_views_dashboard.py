@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from performance.models import KpiSnapshot
-from tests.factories import AccountFactory, TeamMemberFactory, make_account_manager
+from tests.factories import AccountFactory, make_account_manager
 
 pytestmark = pytest.mark.django_db
 
