@@ -44,7 +44,7 @@ class Confidence(models.TextChoices):
 class AccountPlan(models.Model):
     """An account's plan for one fiscal year: the 3-year ambition and the 1-year plan, in seven steps."""
 
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="plans")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="plans")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     # Fixed when the plan is created from the account's fiscal-year start month, so a later change
     # of that month does not move the dates of a running plan.

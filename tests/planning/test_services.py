@@ -346,3 +346,11 @@ def test_text_from_a_browser_is_stored_with_plain_line_breaks(account, account_m
     plan = save(plan, account_manager, 4, fields={"ambition_3y": "One\r\nTwo"})
     plan.refresh_from_db()
     assert plan.ambition_3y == "One\nTwo"
+
+
+def test_demo_flush_also_removes_plans(account, account_manager):
+    from accounts.demo import demo_flush
+
+    make_complete_plan(account=account, user=account_manager)
+    demo_flush()
+    assert not AccountPlan.objects.exists()
