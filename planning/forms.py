@@ -318,10 +318,13 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"] = ObjectChoiceField(
-            objects=meetings, label=_("Consensus meeting"),
-            label_of=lambda m: f"{m.title} · {m.scheduled_for:%Y-%m-%d %H:%M}",
-        )
+        # Without a scheduled meeting there is nothing to choose: the executives put the plan on one.
+        if meetings:
+            self.fields["meeting"] = ObjectChoiceField(
+                objects=meetings, label=_("Consensus meeting"),
+                label_of=lambda m: f"{m.title} · {m.scheduled_for:%Y-%m-%d %H:%M}",
+                help_text=_("Optional: the executives can also put the plan on a meeting's agenda."),
+            )
 
 
 class DecisionForm(forms.Form):

@@ -195,7 +195,7 @@ def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("planning:plan-detail", plan_id=plan.pk)
     try:
         version = services.plan_submit(
-            plan=plan, acting_user=request.user, meeting=form.cleaned_data["meeting"], note=form.cleaned_data["note"]
+            plan=plan, acting_user=request.user, meeting=form.cleaned_data.get("meeting"), note=form.cleaned_data["note"]
         )
     except ValidationError as error:
         messages.error(request, _first_error(error))
