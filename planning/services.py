@@ -145,7 +145,7 @@ def _transition(*, plan: AccountPlan, action: str, acting_user: User) -> Account
 
 def _locked(plan: AccountPlan) -> AccountPlan:
     """The plan's row, locked for the rest of the transaction, with its status as stored."""
-    return AccountPlan.objects.select_for_update().select_related("account", "owner", "updated_by").get(pk=plan.pk)
+    return AccountPlan.objects.select_for_update(of=("self",)).select_related("account", "owner", "updated_by").get(pk=plan.pk)
 
 
 # --- Creating a plan --------------------------------------------------------------------
