@@ -8,6 +8,7 @@ from kam.views import healthz
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("planning.urls")),
     path("performance/", include("performance.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -353,3 +353,130 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     worked_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
     kind = TimeEntry.Kind.BILLABLE
     hours = Decimal("8")
+
+
+# Planning ---------------------------------------------------------------------------------
+from planning.models import (  # noqa: E402
+    AccountPlan,
+    ActionItem,
+    ConsensusMeeting,
+    MarketingAction,
+    StrategicTask,
+    SupportRequest,
+)
+from performance.periods import Period, PeriodKind  # noqa: E402
+
+
+class AccountPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountPlan
+
+    account = factory.SubFactory(AccountFactory)
+    fiscal_year = factory.LazyFunction(lambda: datetime.date.today().year)
+    period_start = factory.LazyAttribute(
+        lambda o: Period(PeriodKind.YEAR, o.fiscal_year, 1, o.account.fiscal_year_start_month).start
+    )
+    period_end = factory.LazyAttribute(lambda o: Period(PeriodKind.YEAR, o.fiscal_year, 1, o.account.fiscal_year_start_month).end)
+
+
+class StrategicTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicTask
+
+    plan = factory.SubFactory(AccountPlanFactory)
+    title = factory.Sequence(lambda n: f"Strategic task {n}")
+    target_year = factory.LazyAttribute(lambda o: o.plan.fiscal_year + 1)
+
+
+class MarketingActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MarketingAction
+
+    plan = factory.SubFactory(AccountPlanFactory)
+    kind = MarketingAction.Kind.WORKSHOP
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    planned_on = factory.LazyAttribute(lambda o: o.plan.period_start + datetime.timedelta(days=60))
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportRequest
+
+    plan = factory.SubFactory(AccountPlanFactory)
+    kind = SupportRequest.Kind.PEOPLE
+    description = factory.Sequence(lambda n: f"Two solution engineers ({n})")
+    amount = Decimal("50000000")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    plan = factory.SubFactory(AccountPlanFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    start_on = factory.LazyAttribute(lambda o: o.plan.period_start + datetime.timedelta(days=10))
+    due_on = factory.LazyAttribute(lambda o: o.plan.period_start + datetime.timedelta(days=40))
+
+
+class ConsensusMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsensusMeeting
+
+    title = factory.Sequence(lambda n: f"Consensus meeting {n}")
+    scheduled_for = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7))
+
+
+def make_complete_plan(*, account, user, fiscal_year: int | None = None) -> AccountPlan:
+    """A draft plan whose steps 1–5 are complete, written through the services like a user would."""
+    from planning import services
+    from planning.targets import TargetInput
+
+    plan = services.plan_create(
+        account=account, fiscal_year=fiscal_year or datetime.date.today().year, acting_user=user
+    )
+    unit = OrgUnitFactory(account=account, name=f"Strategy office {plan.pk}")
+    fox = ContactFactory(account=account, org_unit=unit, is_decision_maker=True, is_fox=True, name=f"Fox {plan.pk}")
+    OpportunityFactory(account=account, sponsor_unit=unit, tier=2)
+    plan = services.plan_step_save(
+        plan=plan, step=1, acting_user=user, expected_lock_version=plan.lock_version, confirm_org_review=True,
+        fields={"org_review_notes": "Checked with the CIO."},
+    )
+    plan = services.plan_step_save(
+        plan=plan, step=3, acting_user=user, expected_lock_version=plan.lock_version,
+        fields={"cbp_summary": "Capex up 10 %", "cbp_initiatives": "Smart factory", "cbp_budget": Decimal(5_000_000_000),
+                "cbp_budget_notes": "", "cbp_source": "IR day", "cbp_confidence": "medium"},
+    )
+    q = Decimal(250_000_000)
+    plan = services.plan_step_save(
+        plan=plan, step=4, acting_user=user, expected_lock_version=plan.lock_version,
+        fields={
+            "ambition_3y": "Become the MES partner", "plan_1y": "Win the MES pilot", "market_review": "Growing",
+            "competition_review": "Two rivals", "swot_strengths": "References", "swot_weaknesses": "Price",
+            "swot_opportunities": "Capex", "swot_threats": "In-house IT", "strategy_summary": "Land and expand",
+            "execution_summary": "Pilot in Q2", "tam": Decimal(20_000_000_000),
+        },
+        collections={
+            "strategic_tasks": [{"id": None, "delete": False, "title": "Total solution", "description": "",
+                                 "owner": user, "target_year": plan.fiscal_year + 2, "status": "not_started"}],
+            "marketing_actions": [{"id": None, "delete": False, "kind": "workshop", "title": "MES workshop",
+                                   "contact": fox, "planned_on": plan.period_start + datetime.timedelta(days=30),
+                                   "status": "planned"}],
+        },
+        targets={kpi("revenue"): TargetInput(chosen=True, year=4 * q, quarters=[q, q, q, q])},
+    )
+    plan = services.plan_step_save(
+        plan=plan, step=5, acting_user=user, expected_lock_version=plan.lock_version,
+        collections={
+            "support_requests": [{"id": None, "delete": False, "kind": "people", "description": "Two engineers",
+                                  "offering": None, "amount": Decimal(100_000_000), "status": "requested"}],
+            "actions": [
+                {"id": None, "delete": False, "title": "Pilot", "kind": "task", "owner": user,
+                 "start_on": plan.period_start + datetime.timedelta(days=31), "due_on": plan.period_start + datetime.timedelta(days=120),
+                 "status": "in_progress", "percent_done": 20, "parent": None},
+                {"id": None, "delete": False, "title": "Pilot accepted", "kind": "milestone", "owner": user,
+                 "start_on": None, "due_on": plan.period_start + datetime.timedelta(days=121),
+                 "status": "not_started", "percent_done": 0, "parent": None},
+            ],
+        },
+    )
+    return plan

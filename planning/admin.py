@@ -1,0 +1,50 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, Decision, PlanVersion, QuarterlyReview
+
+
+@admin.register(AccountPlan)
+class AccountPlanAdmin(SimpleHistoryAdmin):
+    list_display = ("account", "fiscal_year", "status", "revision", "owner", "updated_at")
+    list_filter = ("status", "fiscal_year")
+    search_fields = ("account__name",)
+    list_select_related = ("account", "owner")
+    # Plans change through their pages (planning.services), where the state machine is enforced.
+    readonly_fields = ("status", "revision", "lock_version", "approved_version")
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("owner", "previous_plan", "org_reviewed_by", "created_by", "updated_by")
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    raw_id_fields = ("version", "added_by")
+
+
+@admin.register(ConsensusMeeting)
+class ConsensusMeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "scheduled_for", "location")
+    inlines = [AgendaItemInline]
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(admin.ModelAdmin):
+    list_display = ("plan", "number", "revision", "submitted_by", "submitted_at")
+    list_select_related = ("plan__account", "submitted_by")
+    readonly_fields = ("plan", "number", "revision", "snapshot", "submitted_by", "submitted_at")
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("version", "outcome", "decided_by", "decided_at")
+    list_select_related = ("version__plan__account", "decided_by")
+    readonly_fields = ("version", "outcome", "decided_by", "decided_at")
+
+
+@admin.register(QuarterlyReview)
+class QuarterlyReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("plan", "quarter", "status", "due_on", "owner")
+    list_filter = ("status", "quarter")
+    list_select_related = ("plan__account", "owner")
+    raw_id_fields = ("plan", "owner", "signed_off_by")

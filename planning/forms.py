@@ -1,0 +1,390 @@
+"""Input parsing for the plan's steps, meetings, decisions and reviews. Rules live in planning.services."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Contact, OrgUnit, Opportunity
+from performance.models import KpiDefinition
+from planning.models import (
+    AccountPlan,
+    ActionItem,
+    Confidence,
+    Decision,
+    MarketingAction,
+    StrategicTask,
+    SupportRequest,
+)
+from planning.targets import TargetInput
+
+TEXTAREA = {"rows": 3}
+
+
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among objects loaded once, so a formset of many rows costs no query per row."""
+
+    def __init__(self, *, objects=(), label_of=str, **kwargs):
+        self.objects = {str(obj.pk): obj for obj in objects}
+        kwargs.setdefault("required", False)
+        super().__init__(choices=[("", "—")] + [(key, label_of(obj)) for key, obj in self.objects.items()], **kwargs)
+
+    def clean(self, value):
+        key = super().clean(value)
+        return self.objects.get(key) if key else None
+
+    def prepare_value(self, value):
+        return str(value.pk) if hasattr(value, "pk") else ("" if value is None else str(value))
+
+    def has_changed(self, initial, data):
+        return self.prepare_value(initial) != (data or "")
+
+
+class PlanCreateForm(forms.Form):
+    account = forms.ModelChoiceField(label=_("Account"), queryset=Account.objects.none())
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts
+
+
+class StepForm(forms.ModelForm):
+    """The plan's own fields of one step; the lock version travels in a separate hidden input."""
+
+    class Meta:
+        model = AccountPlan
+        fields: tuple = ()
+
+
+class Step1Form(StepForm):
+    confirm = forms.BooleanField(
+        label=_("I have reviewed the org chart: it is current, including decision makers and purchasing."),
+        required=False,
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ("org_review_notes",)
+        widgets = {"org_review_notes": forms.Textarea(attrs=TEXTAREA)}
+
+
+class Step2Form(StepForm):
+    """The mapping notes and, for each open opportunity, its sponsoring org unit."""
+
+    class Meta(StepForm.Meta):
+        fields = ("mapping_notes",)
+        widgets = {"mapping_notes": forms.Textarea(attrs=TEXTAREA)}
+
+    def __init__(self, *args, opportunities: list[Opportunity], units: list[OrgUnit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opportunities = opportunities
+        for opportunity in opportunities:
+            self.fields[f"unit_{opportunity.pk}"] = ObjectChoiceField(
+                objects=units, label=opportunity.name, initial=opportunity.sponsor_unit_id
+            )
+
+    def opportunity_rows(self):
+        return [(opportunity, self[f"unit_{opportunity.pk}"]) for opportunity in self.opportunities]
+
+    def mappings(self):
+        return [(opportunity, self.cleaned_data[f"unit_{opportunity.pk}"]) for opportunity in self.opportunities]
+
+
+class Step3Form(StepForm):
+    class Meta(StepForm.Meta):
+        fields = ("cbp_summary", "cbp_initiatives", "cbp_budget", "cbp_budget_notes", "cbp_source", "cbp_confidence")
+        widgets = {"cbp_summary": forms.Textarea(attrs={"rows": 4}), "cbp_initiatives": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cbp_confidence"].choices = [("", "—"), *Confidence.choices]
+        self.fields["cbp_budget"].min_value = 0
+        self.fields["cbp_budget"].widget.attrs["min"] = 0
+
+
+class Step4Form(StepForm):
+    class Meta(StepForm.Meta):
+        fields = (
+            "ambition_3y", "plan_1y", "market_review", "competition_review", "swot_strengths", "swot_weaknesses",
+            "swot_opportunities", "swot_threats", "strategy_summary", "execution_summary", "tam",
+        )
+        widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in fields if name != "tam"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tam"].widget.attrs["min"] = 0
+
+
+class TargetsForm(forms.Form):
+    """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
+
+    def __init__(self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpis = kpis
+        self.month_labels = month_labels
+        for kpi in kpis:
+            target = inputs.get(kpi.pk, TargetInput())
+            self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
+                label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
+            )
+            self.fields[f"year_{kpi.pk}"] = self._number(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
+            for index, value in enumerate(target.quarters, start=1):
+                self.fields[f"q{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, Q{index}", value)
+            for index, value in enumerate(target.months, start=1):
+                self.fields[f"m{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, {month_labels[index - 1]}", value)
+
+    @staticmethod
+    def _number(label, initial):
+        return forms.DecimalField(
+            label=label, required=False, max_digits=20, decimal_places=4, initial=initial,
+            widget=forms.NumberInput(attrs={"step": "any"}),
+        )
+
+    def clean(self):
+        data = super().clean()
+        for kpi in self.kpis:
+            if data.get(f"chosen_{kpi.pk}"):
+                continue
+            names = [f"year_{kpi.pk}", *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13))]
+            if any(data.get(name) is not None for name in names):
+                self.add_error(
+                    f"chosen_{kpi.pk}",
+                    _("Tick %(kpi)s to use it, or clear its targets.") % {"kpi": kpi.display_name},
+                )
+        return data
+
+    def rows(self):
+        """For the template: each KPI with its bound fields."""
+        return [
+            {
+                "kpi": kpi,
+                "chosen": self[f"chosen_{kpi.pk}"],
+                "year": self[f"year_{kpi.pk}"],
+                "quarters": [self[f"q{i}_{kpi.pk}"] for i in range(1, 5)],
+                "month_groups": [
+                    [(self.month_labels[m - 1], self[f"m{m}_{kpi.pk}"]) for m in range(q * 3 + 1, q * 3 + 4)] for q in range(4)
+                ],
+            }
+            for kpi in self.kpis
+        ]
+
+    def targets(self) -> dict[KpiDefinition, TargetInput]:
+        data = self.cleaned_data
+        return {
+            kpi: TargetInput(
+                chosen=bool(data.get(f"chosen_{kpi.pk}")),
+                year=data.get(f"year_{kpi.pk}"),
+                quarters=[data.get(f"q{i}_{kpi.pk}") for i in range(1, 5)],
+                months=[data.get(f"m{i}_{kpi.pk}") for i in range(1, 13)],
+            )
+            for kpi in self.kpis
+        }
+
+
+class Step7Form(StepForm):
+    class Meta(StepForm.Meta):
+        fields = ("year_end_evaluation", "wrap_up")
+        widgets = {"year_end_evaluation": forms.Textarea(attrs={"rows": 5}), "wrap_up": forms.Textarea(attrs={"rows": 5})}
+
+
+class RowForm(forms.Form):
+    """One row of a list in a step; `id` is empty for a new row."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def row(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["delete"] = bool(data.pop("DELETE", False))
+        return data
+
+
+class StrategicTaskRow(RowForm):
+    title = forms.CharField(label=_("Strategic task"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
+
+    def __init__(self, *args, users=(), default_year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = ObjectChoiceField(objects=users, label=_("Owner"))
+        # A new row suggests the end of the 3-year horizon; left as suggested, the row is still empty.
+        self.fields["target_year"].initial = default_year
+
+
+class MarketingActionRow(RowForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices, initial=MarketingAction.Kind.WORKSHOP)
+    title = forms.CharField(label=_("Marketing action"), max_length=200)
+    planned_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
+
+    def __init__(self, *args, contacts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"] = ObjectChoiceField(objects=contacts, label=_("With"), label_of=contact_label)
+
+
+def contact_label(contact: Contact) -> str:
+    roles = [str(label) for flag, label in (("is_fox", _("Fox")), ("is_kingpin", _("Kingpin"))) if getattr(contact, flag)]
+    suffix = f" · {', '.join(roles)}" if roles else ""
+    return f"{contact.name} ({contact.title}){suffix}" if contact.title else f"{contact.name}{suffix}"
+
+
+class SupportRequestRow(RowForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
+    description = forms.CharField(label=_("Support request"), max_length=300)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
+    status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
+
+    def __init__(self, *args, offerings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offering"] = ObjectChoiceField(objects=offerings, label=_("Offering"))
+
+
+class ActionRow(RowForm):
+    title = forms.CharField(label=_("Task or milestone"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices, initial=ActionItem.Kind.TASK)
+    start_on = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
+    percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
+
+    def __init__(self, *args, users=(), parents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = ObjectChoiceField(objects=users, label=_("Owner"))
+        self.fields["parent"] = ObjectChoiceField(objects=parents, label=_("Parent"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ActionItem.Kind.MILESTONE and data.get("due_on"):
+            data["start_on"] = data["due_on"]
+        elif not data.get("start_on") and "start_on" not in self.errors:
+            self.add_error("start_on", _("A task needs a start date."))
+        return data
+
+
+def row_formset(form, *, extra: int = 2):
+    return formset_factory(form, extra=extra, can_delete=True)
+
+
+StrategicTaskFormSet = row_formset(StrategicTaskRow, extra=1)
+MarketingActionFormSet = row_formset(MarketingActionRow, extra=1)
+SupportRequestFormSet = row_formset(SupportRequestRow, extra=1)
+ActionFormSet = row_formset(ActionRow, extra=2)
+
+
+def rows_of(formset) -> list[dict]:
+    """The rows to save: changed or existing ones; untouched empty extra rows are left out."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.cleaned_data.get("id"):
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            if form.cleaned_data.get("id"):
+                rows.append({"id": form.cleaned_data["id"], "delete": True})
+            continue
+        rows.append(form.row())
+    return rows
+
+
+class ActionProgressForm(forms.Form):
+    """Status and % done of each action of an approved plan."""
+
+    def __init__(self, *args, actions: list[ActionItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+        for action in actions:
+            self.fields[f"status_{action.pk}"] = forms.ChoiceField(
+                label=_("Status"), choices=ActionItem.Status.choices, initial=action.status
+            )
+            self.fields[f"percent_{action.pk}"] = forms.IntegerField(
+                label=_("% done"), min_value=0, max_value=100, initial=action.percent_done
+            )
+
+    def rows(self):
+        return [(action, self[f"status_{action.pk}"], self[f"percent_{action.pk}"]) for action in self.actions]
+
+    def progress(self) -> list[dict]:
+        return [
+            {"id": a.pk, "status": self.cleaned_data[f"status_{a.pk}"], "percent_done": self.cleaned_data[f"percent_{a.pk}"]}
+            for a in self.actions
+        ]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Document (PDF, Word, Excel, PowerPoint)"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(label=_("Note to the meeting"), max_length=300, required=False)
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without a scheduled meeting there is nothing to choose: the executives put the plan on one.
+        if meetings:
+            self.fields["meeting"] = ObjectChoiceField(
+                objects=meetings, label=_("Consensus meeting"),
+                label_of=lambda m: f"{m.title} · {m.scheduled_for:%Y-%m-%d %H:%M}",
+                help_text=_("Optional: the executives can also put the plan on a meeting's agenda."),
+            )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    committed_budget = forms.DecimalField(
+        label=_("Budget committed"), required=False, min_value=0, max_digits=16, decimal_places=0
+    )
+    committed_people = forms.CharField(
+        label=_("People committed"), required=False, max_length=300,
+        help_text=_("For example: 2 solution engineers, 1 project manager from Q2."),
+    )
+
+    STEP_FIELDS = {1: "step_1", 2: "step_2", 3: "step_3", 4: "step_4", 5: "step_5"}
+
+    def __init__(self, *args, step_titles: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for step, name in self.STEP_FIELDS.items():
+            self.fields[name] = forms.CharField(
+                label=f"{step}. {step_titles[step]}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def step_comments(self) -> dict[int, str]:
+        return {step: self.cleaned_data[name] for step, name in self.STEP_FIELDS.items() if self.cleaned_data.get(name)}
+
+    def step_fields(self):
+        return [self[name] for name in self.STEP_FIELDS.values()]
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scheduled_for = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class ReviewCommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NextYearForm(forms.Form):
+    carry_ambition = forms.BooleanField(label=_("The 3-year ambition"), required=False, initial=True)
+    carry_org_chart = forms.BooleanField(
+        label=_("Today's org chart, as the baseline step 1 compares with"), required=False, initial=True
+    )
+    carry_unmet_targets = forms.BooleanField(
+        label=_("Unmet targets, as context for the strategy"), required=False, initial=True
+    )
+
+    def __init__(self, *args, actions=(), tasks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"] = forms.TypedMultipleChoiceField(
+            label=_("Open actions"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+            choices=[(a.pk, f"{a.title} · {a.get_status_display()} · {a.percent_done}%") for a in actions],
+            initial=[a.pk for a in actions],
+        )
+        self.fields["tasks"] = forms.TypedMultipleChoiceField(
+            label=_("Open strategic tasks"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+            choices=[(t.pk, f"{t.title} · FY {t.target_year}") for t in tasks], initial=[t.pk for t in tasks],
+        )
+

@@ -1,0 +1,300 @@
+"""One class per step page: which forms it shows, how they are saved, what else the page needs.
+
+The view (planning.views.plan_step) is the same for every step: it parses, calls `save`
+(which calls planning.services), and renders. Read-only steps are shown from the same
+snapshot sections the meeting view and the PDF use.
+"""
+
+from django.http import Http404, HttpRequest
+from django.utils import formats, timezone
+
+from accounts.models import Offering
+from planning import attachments as attachment_checks
+from planning import forms, selectors, services, snapshot
+from performance.periods import PeriodKind
+from planning.models import AccountPlan, ActionItem, PlanStatus
+from planning.timeline import timeline
+
+
+class StepPage:
+    number: int = 0
+    section: str = ""  # the snapshot section shown when the step is read-only
+
+    def __init__(self, *, request: HttpRequest, plan: AccountPlan, can_edit: bool):
+        self.request = request
+        self.plan = plan
+        self.can_edit = can_edit
+        self.editable = can_edit and services.step_is_editable(plan=plan, step=self.number)
+
+    @property
+    def template(self) -> str:
+        return f"planning/steps/step_{self.number}.html"
+
+    @property
+    def has_form(self) -> bool:
+        return self.editable
+
+    def build_forms(self, data=None, files=None) -> dict:
+        return {}
+
+    def forms_valid(self, bound: dict) -> bool:
+        return all(form.is_valid() for form in bound.values())
+
+    def save(self, bound: dict, lock_version: int) -> None:
+        raise NotImplementedError
+
+    def context(self) -> dict:
+        return {}
+
+    def read_only_context(self) -> dict:
+        if not self.section:
+            return {}
+        return {"section": snapshot.SECTIONS[self.section](self.plan)}
+
+
+class OrgReviewStep(StepPage):
+    number = 1
+    section = "org"
+
+    def build_forms(self, data=None, files=None):
+        return {"form": forms.Step1Form(data, instance=self.plan)}
+
+    def save(self, bound, lock_version):
+        form = bound["form"]
+        services.plan_step_save(
+            plan=self.plan, step=1, acting_user=self.request.user, expected_lock_version=lock_version,
+            fields={"org_review_notes": form.cleaned_data["org_review_notes"]},
+            confirm_org_review=form.cleaned_data["confirm"],
+        )
+
+    def context(self):
+        since = selectors.org_reference_date(self.plan)
+        contacts = selectors.active_contacts(self.plan)
+        units = selectors.org_units(self.plan)
+        return {
+            "since": since,
+            "changes": selectors.org_changes_since(self.plan, since),
+            "baseline_changes": selectors.org_baseline_changes(self.plan, contacts),
+            "unit_tree": _unit_tree(units, contacts),
+            "unassigned": [c for c in contacts if c.org_unit_id is None],
+            "key_people": selectors.key_people(self.plan),
+            "contact_count": len(contacts),
+        }
+
+
+def _unit_tree(units, contacts) -> list[dict]:
+    people: dict = {}
+    for contact in contacts:
+        people.setdefault(contact.org_unit_id, []).append(contact)
+    nodes = {unit.pk: {"unit": unit, "people": people.get(unit.pk, []), "children": []} for unit in units}
+    roots = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id)
+        (parent["children"] if parent else roots).append(nodes[unit.pk])
+    return roots
+
+
+class MappingStep(StepPage):
+    number = 2
+    section = "mapping"
+
+    def build_forms(self, data=None, files=None):
+        self.opportunities = selectors.open_opportunities(self.plan)
+        self.units = selectors.org_units(self.plan)
+        return {"form": forms.Step2Form(data, instance=self.plan, opportunities=self.opportunities, units=self.units)}
+
+    def save(self, bound, lock_version):
+        form = bound["form"]
+        services.plan_step_save(
+            plan=self.plan, step=2, acting_user=self.request.user, expected_lock_version=lock_version,
+            fields={"mapping_notes": form.cleaned_data["mapping_notes"]}, mappings=form.mappings(),
+        )
+
+    def context(self):
+        return {"mapping": snapshot.mapping_section(self.plan)}
+
+
+class BusinessPlanStep(StepPage):
+    number = 3
+    section = "business_plan"
+
+    def build_forms(self, data=None, files=None):
+        return {"form": forms.Step3Form(data, instance=self.plan)}
+
+    def save(self, bound, lock_version):
+        form = bound["form"]
+        services.plan_step_save(
+            plan=self.plan, step=3, acting_user=self.request.user, expected_lock_version=lock_version,
+            fields={name: form.cleaned_data[name] for name in services.STEP_FIELDS[3]},
+        )
+
+    def context(self):
+        return {
+            "attachments": selectors.plan_attachments(self.plan),
+            "attachment_form": forms.AttachmentForm() if self.editable else None,
+            "max_attachment_bytes": attachment_checks.max_bytes(),
+        }
+
+
+class StrategyStep(StepPage):
+    number = 4
+    section = "strategy"
+
+    def build_forms(self, data=None, files=None):
+        users = selectors.team_users(self.plan)
+        contacts = selectors.marketing_contacts(self.plan)
+        task_fields = ("title", "description", "owner", "target_year", "status")
+        tasks = [_initial(t, task_fields) for t in selectors.plan_strategic_tasks(self.plan)]
+        marketing_fields = ("kind", "title", "contact", "planned_on", "status")
+        marketing = [_initial(a, marketing_fields) for a in selectors.plan_marketing_actions(self.plan)]
+        kpis, inputs = selectors.target_grid(self.plan)
+        month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
+        return {
+            "form": forms.Step4Form(data, instance=self.plan),
+            "targets": forms.TargetsForm(data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels),
+            "tasks": forms.StrategicTaskFormSet(
+                data, prefix="tasks", form_kwargs={"users": users, "default_year": self.plan.fiscal_year + 2},
+                initial=tasks,
+            ),
+            "marketing": forms.MarketingActionFormSet(
+                data, prefix="marketing", form_kwargs={"contacts": contacts}, initial=marketing
+            ),
+        }
+
+    def save(self, bound, lock_version):
+        form = bound["form"]
+        services.plan_step_save(
+            plan=self.plan, step=4, acting_user=self.request.user, expected_lock_version=lock_version,
+            fields={name: form.cleaned_data[name] for name in services.STEP_FIELDS[4]},
+            collections={
+                "strategic_tasks": forms.rows_of(bound["tasks"]),
+                "marketing_actions": forms.rows_of(bound["marketing"]),
+            },
+            targets=bound["targets"].targets(),
+        )
+
+    def context(self):
+        return {"carried": self.plan.carried_context}
+
+
+class ExecutionStep(StepPage):
+    number = 5
+    section = "execution"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # On an approved plan the team still records progress, without a new revision.
+        self.tracks_progress = (
+            not self.editable and self.can_edit and self.plan.status == PlanStatus.APPROVED
+        )
+
+    def build_forms(self, data=None, files=None):
+        actions = selectors.plan_actions(self.plan)
+        if self.tracks_progress:
+            return {"progress": forms.ActionProgressForm(data, actions=actions)}
+        users = selectors.team_users(self.plan)
+        offerings = list(Offering.objects.filter(is_active=True).order_by("name"))
+        support_fields = ("kind", "description", "offering", "amount", "status")
+        action_fields = ("title", "kind", "owner", "start_on", "due_on", "status", "percent_done", "parent")
+        return {
+            "support": forms.SupportRequestFormSet(
+                data, prefix="support", form_kwargs={"offerings": offerings},
+                initial=[_initial(r, support_fields) for r in selectors.plan_support_requests(self.plan)],
+            ),
+            "actions": forms.ActionFormSet(
+                data, prefix="actions", form_kwargs={"users": users, "parents": actions},
+                initial=[_initial(a, action_fields) | {"depth": a.depth} for a in actions],
+            ),
+        }
+
+    @property
+    def has_form(self) -> bool:
+        return self.editable or self.tracks_progress
+
+    def save(self, bound, lock_version):
+        if self.tracks_progress:
+            services.action_progress_save(
+                plan=self.plan, progress=bound["progress"].progress(), expected_lock_version=lock_version,
+                acting_user=self.request.user,
+            )
+            return
+        services.plan_step_save(
+            plan=self.plan, step=5, acting_user=self.request.user, expected_lock_version=lock_version,
+            collections={
+                "support_requests": forms.rows_of(bound["support"]),
+                "actions": forms.rows_of(bound["actions"]),
+            },
+        )
+
+    def context(self):
+        execution = snapshot.execution_section(self.plan)
+        return {
+            "timeline": timeline(
+                execution["actions"], period_start=self.plan.period_start, period_end=self.plan.period_end,
+                today=timezone.localdate(),
+            ),
+            "execution": execution,
+        }
+
+
+class ReviewsStep(StepPage):
+    number = 6
+
+    def context(self):
+        today = timezone.localdate()
+        reviews = selectors.plan_reviews(self.plan)
+        current = self.plan.quarter_containing(today)
+        quarters = []
+        for quarter in (1, 2, 3, 4):
+            period = self.plan.period(PeriodKind.QUARTER, quarter)
+            quarters.append(
+                {"number": quarter, "start": period.start, "end": period.end, "review": reviews.get(quarter),
+                 "ended": period.end < today, "current": quarter == current}
+            )
+        return {
+            "quarters": quarters,
+            "current_quarter": current,
+            "may_create": self.can_edit and self.plan.approved_version_id is not None,
+            "missing_past": [q["number"] for q in quarters if q["review"] is None and (q["ended"] or q["current"])],
+        }
+
+
+class YearEndStep(StepPage):
+    number = 7
+
+    def build_forms(self, data=None, files=None):
+        return {"form": forms.Step7Form(data, instance=self.plan)}
+
+    def save(self, bound, lock_version):
+        form = bound["form"]
+        services.plan_step_save(
+            plan=self.plan, step=7, acting_user=self.request.user, expected_lock_version=lock_version,
+            fields={name: form.cleaned_data[name] for name in services.STEP_FIELDS[7]},
+        )
+
+    def context(self):
+        return {
+            "year_results": selectors.year_results(self.plan),
+            "next_plan": selectors.next_year_plan(self.plan),
+            "may_start_next": self.can_edit and self.plan.approved_version_id is not None,
+        }
+
+
+STEP_PAGES = {page.number: page for page in (
+    OrgReviewStep, MappingStep, BusinessPlanStep, StrategyStep, ExecutionStep, ReviewsStep, YearEndStep)}
+
+
+def step_page(number: int, *, request: HttpRequest, plan: AccountPlan, can_edit: bool) -> StepPage:
+    page_class = STEP_PAGES.get(number)
+    if page_class is None:
+        raise Http404("No such step.")
+    return page_class(request=request, plan=plan, can_edit=can_edit)
+
+
+def _initial(instance, fields) -> dict:
+    values = {"id": instance.pk}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        values[name] = getattr(instance, field.attname) if field.is_relation else getattr(instance, name)
+    return values
+

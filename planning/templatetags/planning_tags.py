@@ -1,0 +1,108 @@
+"""Template helpers for plans: labels of choice codes stored in snapshots, status badges."""
+
+from django import forms, template
+
+from accounts.models import Contact, Industry, Opportunity
+from planning.models import (
+    ActionItem,
+    Confidence,
+    MarketingAction,
+    PlanAttachment,
+    PlanStatus,
+    StrategicTask,
+    SupportRequest,
+)
+
+register = template.Library()
+
+CHOICES = {
+    "plan_status": PlanStatus,
+    "confidence": Confidence,
+    "action_kind": ActionItem.Kind,
+    "action_status": ActionItem.Status,
+    "task_status": StrategicTask.Status,
+    "marketing_kind": MarketingAction.Kind,
+    "marketing_status": MarketingAction.Status,
+    "support_kind": SupportRequest.Kind,
+    "support_status": SupportRequest.Status,
+    "attachment_kind": PlanAttachment.Kind,
+    "opportunity_stage": Opportunity.Stage,
+    "attitude": Contact.Attitude,
+    "industry": Industry,
+}
+
+ROLE_LABELS = {name: Contact._meta.get_field(name).verbose_name for name in Contact.BUYING_ROLE_FIELDS}
+
+STATUS_BADGES = {
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-primary",
+    "approved": "text-bg-success",
+    "changes_requested": "text-bg-warning",
+    "rejected": "text-bg-danger",
+    "closed": "text-bg-dark",
+    "open": "text-bg-info",
+    "signed_off": "text-bg-success",
+    "done": "text-bg-success",
+    "in_progress": "text-bg-primary",
+    "blocked": "text-bg-danger",
+    "not_started": "text-bg-light",
+    "requested": "text-bg-info",
+    "committed": "text-bg-success",
+    "declined": "text-bg-danger",
+    "delivered": "text-bg-dark",
+    "planned": "text-bg-light",
+    "cancelled": "text-bg-secondary",
+    "dropped": "text-bg-secondary",
+}
+
+
+@register.filter
+def choice_label(value, choice_set: str) -> str:
+    """The translated label of a stored choice code, e.g. `{{ action.status|choice_label:"action_status" }}`."""
+    if value in (None, ""):
+        return "–"
+    choices = CHOICES[choice_set]
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def role_labels(roles) -> str:
+    """Buying-role field names (is_fox, …) as their translated labels."""
+    return ", ".join(str(ROLE_LABELS.get(role, role)) for role in roles or ())
+
+
+@register.filter
+def status_badge(value) -> str:
+    """The Bootstrap badge class for a status code."""
+    return STATUS_BADGES.get(str(value), "text-bg-light")
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]` for dicts keyed by numbers or names computed in the template."""
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def lines(text) -> list[str]:
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def cell(bound_field):
+    """A form field as a compact Bootstrap control for a table cell, labelled for screen readers."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select form-select-sm"
+    else:
+        css = "form-control form-control-sm"
+    if bound_field.errors:
+        css += " is-invalid"
+    return bound_field.as_widget(attrs={"class": css, "aria-label": str(bound_field.label)})

@@ -1,0 +1,603 @@
+"""Plan, meeting and review pages: thin views that parse, call a selector or service, and render."""
+
+import time
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import is_executive
+from planning import exports, forms, selectors, services
+from performance.periods import fiscal_year_of
+from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
+from planning.rules import STEP_TITLES
+from planning.snapshot import plan_snapshot, snapshot_diff
+from planning.steps import step_page
+from planning.timeline import timeline
+
+PAGE_SIZE = 25
+
+
+def _first_error(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _plan_context(request: HttpRequest, plan, *, states=None) -> dict:
+    """What every plan page's header and step bar need."""
+    states = states if states is not None else selectors.plan_states(plan)
+    return {
+        "plan": plan,
+        "account": plan.account,
+        "states": states,
+        "can_edit": selectors.user_can_edit_plan(user=request.user, plan=plan),
+        "nav": "plans",
+    }
+
+
+# --- Plans ------------------------------------------------------------------------------
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans of the accounts the user sees, newest fiscal year first."""
+    year = request.GET.get("year", "")
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()
+    plans = selectors.plan_list_for_user(
+        user=request.user,
+        fiscal_year=int(year) if year.isdigit() else None,
+        status=status if status in PlanStatus.values else "",
+        query=query,
+    )
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    years = sorted(set(selectors.plans_visible_to(request.user).values_list("fiscal_year", flat=True)), reverse=True)
+    return render(
+        request,
+        "planning/plan_list.html",
+        {
+            "page": page, "query": query, "year": year, "status": status, "years": years,
+            "statuses": PlanStatus.choices, "nav": "plans",
+            "may_create": selectors.editable_accounts(request.user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """Start a plan for one of the user's accounts and a fiscal year."""
+    accounts = selectors.editable_accounts(request.user)
+    initial = {"fiscal_year": timezone.localdate().year + 1}
+    if request.GET.get("account", "").isdigit():
+        account = accounts.filter(pk=int(request.GET["account"])).first()
+        if account is not None:
+            today = timezone.localdate()
+            initial = {"account": account, "fiscal_year": fiscal_year_of(today, account.fiscal_year_start_month) + 1}
+    form = forms.PlanCreateForm(request.POST or None, accounts=accounts, initial=initial)
+    if request.method == "POST":
+        if not accounts.exists():
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                plan = services.plan_create(
+                    account=form.cleaned_data["account"], fiscal_year=form.cleaned_data["fiscal_year"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The plan was started. Walk through the seven steps; drafts save any time."))
+                return redirect("planning:plan-step", plan_id=plan.pk, step=1)
+        messages.error(request, _("The plan was not started: see the message below."))
+    return render(request, "planning/plan_create.html", {"form": form, "nav": "plans", "has_accounts": accounts.exists()})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's overview: progress, rules of every step, versions, decisions and what can be done now."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    context = _plan_context(request, plan)
+    versions = selectors.plan_versions(plan)
+    actions = services.allowed_actions(plan=plan, user=request.user)
+    context.update(
+        {
+            "versions": versions,
+            "latest_decision": next((v.decision for v in versions if hasattr(v, "decision")), None),
+            "allowed": actions,
+            "missing_steps": [context["states"][n] for n in PLAN_STEPS if not context["states"][n].complete],
+            "submit_form": forms.SubmitForm(meetings=selectors.upcoming_meetings()) if "submit" in actions else None,
+            "next_plan": selectors.next_year_plan(plan),
+        }
+    )
+    return render(request, "planning/plan_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
+    """One step of the plan: its form while the plan is editable, its content read-only otherwise."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    can_edit = selectors.user_can_edit_plan(user=request.user, plan=plan)
+    page = step_page(step, request=request, plan=plan, can_edit=can_edit)
+    status = 200
+    lock_version = plan.lock_version
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if not page.has_form:
+            messages.error(request, _("This step cannot be changed while the plan is “%(status)s”.") % {
+                "status": plan.get_status_display()})
+            return redirect("planning:plan-step", plan_id=plan.pk, step=step)
+        bound = page.build_forms(request.POST, request.FILES)
+        posted_lock = request.POST.get("lock_version", "")
+        if not posted_lock.isdigit():
+            raise PermissionDenied
+        lock_version = int(posted_lock)
+        if page.forms_valid(bound):
+            try:
+                page.save(bound, lock_version)
+            except services.PlanConflict as conflict:
+                status = 409
+                lock_version = conflict.lock_version
+                messages.error(request, _(
+                    "%(who)s saved this plan at %(when)s, after you opened this page. Your changes were NOT saved; "
+                    "they are still in the form below. Open the plan in another tab to see what changed, then save "
+                    "again to keep your version."
+                ) % {
+                    "who": conflict.saved_by or _("Someone"),
+                    "when": formats.time_format(timezone.localtime(conflict.saved_at), "H:i"),
+                })
+            except ValidationError as error:
+                status = 400
+                errors = error.messages
+                messages.error(request, _("Nothing was saved: %(problems)s") % {"problems": " ".join(errors)})
+            else:
+                messages.success(request, _("Step %(step)s saved.") % {"step": step})
+                if "continue" in request.POST and step < 7:
+                    return redirect("planning:plan-step", plan_id=plan.pk, step=step + 1)
+                return redirect("planning:plan-step", plan_id=plan.pk, step=step)
+        else:
+            status = 400
+            messages.error(request, _("Please correct the errors below. Nothing was saved."))
+        plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+        page.plan = plan
+    else:
+        bound = page.build_forms() if page.has_form else {}
+    context = _plan_context(request, plan)
+    context.update(
+        {
+            "page": page,
+            "step": context["states"][step],
+            "forms": bound,
+            "lock_version": lock_version,
+            "errors": errors,
+            **page.context(),
+            **({} if page.has_form else page.read_only_context()),
+        }
+    )
+    return render(request, page.template, context, status=status)
+
+
+@require_POST
+def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    form = forms.SubmitForm(request.POST, meetings=selectors.upcoming_meetings())
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the listed meetings."))
+        return redirect("planning:plan-detail", plan_id=plan.pk)
+    try:
+        version = services.plan_submit(
+            plan=plan, acting_user=request.user, meeting=form.cleaned_data.get("meeting"), note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, _("Version %(number)s was submitted for the consensus meeting.") % {"number": version.number})
+    return redirect("planning:plan-detail", plan_id=plan.pk)
+
+
+@require_POST
+def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    try:
+        plan = services.plan_revise(plan=plan, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, _("Revision %(revision)s is open. It needs approval again once you submit it.") % {
+            "revision": plan.revision})
+    return redirect("planning:plan-detail", plan_id=plan.pk)
+
+
+@require_POST
+def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    try:
+        services.plan_close(plan=plan, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, _("The plan is closed."))
+    return redirect("planning:plan-detail", plan_id=plan.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_next_year(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Year-end: confirm what carries over, then create next year's draft."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    existing = selectors.next_year_plan(plan)
+    if existing is not None:
+        messages.info(request, _("FY %(year)s already has a plan.") % {"year": existing.fiscal_year})
+        return redirect("planning:plan-detail", plan_id=existing.pk)
+    open_actions = [a for a in selectors.plan_actions(plan) if a.status in ActionItem.OPEN_STATUSES]
+    open_tasks = [t for t in selectors.plan_strategic_tasks(plan) if t.status in StrategicTask.OPEN_STATUSES]
+    form = forms.NextYearForm(request.POST or None, actions=open_actions, tasks=open_tasks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            next_plan = services.plan_start_next_year(
+                plan=plan, acting_user=request.user,
+                action_ids=form.cleaned_data["actions"], task_ids=form.cleaned_data["tasks"],
+                carry_org_chart=form.cleaned_data["carry_org_chart"],
+                carry_unmet_targets=form.cleaned_data["carry_unmet_targets"],
+                carry_ambition=form.cleaned_data["carry_ambition"],
+            )
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("FY %(year)s's draft plan was created with what you carried over.") % {
+                "year": next_plan.fiscal_year})
+            return redirect("planning:plan-detail", plan_id=next_plan.pk)
+    context = _plan_context(request, plan)
+    context.update({"form": form, "unmet": selectors.unmet_targets(plan), "open_actions": open_actions})
+    return render(request, "planning/plan_next_year.html", context)
+
+
+@require_GET
+def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The audit trail: every change of the plan and its parts, who and when."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    entries = selectors.plan_history(plan)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    context = _plan_context(request, plan)
+    context.update({"page": page})
+    return render(request, "planning/plan_history.html", context)
+
+
+@require_GET
+def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """A frozen version as the meeting saw it."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    version = selectors.version_get(plan=plan, number=number)
+    context = _plan_context(request, plan)
+    context.update({"version": version, "snap": version.snapshot, **_snapshot_extras(version.snapshot)})
+    return render(request, "planning/version_detail.html", context)
+
+
+@require_GET
+def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """What changed between two versions, or between a version and the plan as it stands now."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    versions = selectors.plan_versions(plan)
+    numbers = [v.number for v in versions]
+    default_base = plan.approved_version.number if plan.approved_version else (numbers[-1] if numbers else None)
+    base = _version_number(request.GET.get("base"), numbers, default_base)
+    other = request.GET.get("other", "current")
+    other_number = None if other == "current" else _version_number(other, numbers, None)
+    diff, base_snapshot = None, None
+    if base is not None:
+        base_snapshot = selectors.version_get(plan=plan, number=base).snapshot
+        other_snapshot = plan_snapshot(plan) if other_number is None else selectors.version_get(plan=plan, number=other_number).snapshot
+        diff = snapshot_diff(base_snapshot, other_snapshot)
+    context = _plan_context(request, plan)
+    context.update({"versions": versions, "base": base, "other": other_number or "current", "diff": diff})
+    return render(request, "planning/plan_compare.html", context)
+
+
+def _version_number(value, numbers: list[int], default):
+    if value and str(value).isdigit() and int(value) in numbers:
+        return int(value)
+    return default
+
+
+def _snapshot_extras(snap: dict) -> dict:
+    plan = snap["plan"]
+    return {
+        "timeline": timeline(
+            snap["execution"]["actions"], period_start=plan["period_start"], period_end=plan["period_end"],
+            today=timezone.localdate(),
+        ),
+        "org_tree": exports.unit_tree(snap["org"]["units"]),
+    }
+
+
+# --- Attachments ------------------------------------------------------------------------
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        reasons = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, _("The file was not attached: %(reason)s") % {"reason": reasons})
+    else:
+        try:
+            attachment = services.attachment_add(
+                plan=plan, upload=form.cleaned_data["file"], description=form.cleaned_data["description"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, _("The file was not attached: %(reason)s") % {"reason": _first_error(error)})
+        else:
+            messages.success(request, _("“%(name)s” is attached.") % {"name": attachment.original_name})
+    return redirect(reverse("planning:plan-step", kwargs={"plan_id": plan.pk, "step": 3}) + "#attachments")
+
+
+@require_GET
+def attachment_download(request: HttpRequest, plan_id: int, attachment_id: int) -> FileResponse:
+    """The document, only for users who may see the account; always as a download, never rendered inline."""
+    attachment = selectors.attachment_get_for_user(user=request.user, plan_id=plan_id, attachment_id=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, plan_id: int, attachment_id: int) -> HttpResponse:
+    attachment = selectors.attachment_get_for_user(user=request.user, plan_id=plan_id, attachment_id=attachment_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=attachment.plan):
+        raise PermissionDenied
+    try:
+        services.attachment_delete(attachment=attachment, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
+    return redirect(reverse("planning:plan-step", kwargs={"plan_id": plan_id, "step": 3}) + "#attachments")
+
+
+# --- Exports ----------------------------------------------------------------------------
+
+
+@require_GET
+def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan for the meeting as a PDF (WeasyPrint), from the submitted version when ?version= is given."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    number = request.GET.get("version", "")
+    snap = selectors.version_get(plan=plan, number=int(number)).snapshot if number.isdigit() else plan_snapshot(plan)
+    started = time.perf_counter()
+    pdf = exports.plan_pdf(snap, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=exports.file_name(snap["account"]["name"], snap["plan"]["fiscal_year"], "pdf")
+    )
+    response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
+    return response
+
+
+@require_GET
+def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Targets, actions and opportunities as an Excel workbook."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    response = HttpResponse(
+        exports.plan_workbook(plan_snapshot(plan)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=exports.file_name(plan.account.name, plan.fiscal_year, "xlsx")
+    )
+    return response
+
+
+# --- Quarterly reviews ------------------------------------------------------------------
+
+
+@require_POST
+def review_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The KAM creates this quarter's review (the scheduled sweep calls the same service)."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    quarter = request.POST.get("quarter", "")
+    if not quarter.isdigit():
+        quarter = plan.quarter_containing(timezone.localdate())
+        if quarter is None:
+            messages.error(request, _("Today is outside this plan's fiscal year: choose the quarter."))
+            return redirect("planning:plan-step", plan_id=plan.pk, step=6)
+    try:
+        review, created = services.quarterly_review_create(plan=plan, quarter=int(quarter), acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+        return redirect("planning:plan-step", plan_id=plan.pk, step=6)
+    if created:
+        messages.success(request, _("The review of Q%(quarter)s was created.") % {"quarter": review.quarter})
+    else:
+        messages.info(request, _("Q%(quarter)s already had a review: here it is.") % {"quarter": review.quarter})
+    return redirect("planning:review-detail", plan_id=plan.pk, quarter=review.quarter)
+
+
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    """One quarterly review: targets against actuals, comments, sign-off."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    review = selectors.review_get(plan=plan, quarter=quarter)
+    form = forms.ReviewCommentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.review_comment_add(review=review, text=form.cleaned_data["text"], acting_user=request.user)
+            messages.success(request, _("Your comment was added."))
+            return redirect("planning:review-detail", plan_id=plan.pk, quarter=quarter)
+        messages.error(request, _("Write a comment first. Nothing was saved."))
+    context = _plan_context(request, plan)
+    context.update({"review": review, "form": form, "may_sign_off": is_executive(request.user)})
+    return render(request, "planning/review_detail.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def review_sign_off(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    review = selectors.review_get(plan=plan, quarter=quarter)
+    try:
+        services.quarterly_review_sign_off(review=review, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, _("The review of Q%(quarter)s is signed off.") % {"quarter": quarter})
+    return redirect("planning:review-detail", plan_id=plan.pk, quarter=quarter)
+
+
+@require_POST
+def review_refresh(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    review = selectors.review_get(plan=plan, quarter=quarter)
+    try:
+        services.quarterly_review_refresh(review=review, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, _("The figures were taken again."))
+    return redirect("planning:review-detail", plan_id=plan.pk, quarter=quarter)
+
+
+# --- Consensus meetings -----------------------------------------------------------------
+
+
+def _require_meeting_reader(request: HttpRequest) -> None:
+    if not is_executive(request.user):
+        raise PermissionDenied
+
+
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    _require_meeting_reader(request)
+    return render(
+        request,
+        "planning/meeting_list.html",
+        {"meetings": selectors.meetings_list(), "waiting": selectors.versions_awaiting_meeting(), "nav": "meetings"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    _require_meeting_reader(request)
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            meeting = services.meeting_create(acting_user=request.user, **form.cleaned_data)
+            messages.success(request, _("The meeting was scheduled. Add submitted plans to its agenda."))
+            return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+        messages.error(request, _("Please correct the errors below. Nothing was saved."))
+    return render(request, "planning/meeting_form.html", {"form": form, "nav": "meetings"}, status=400 if form.errors else 200)
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting's agenda of submitted plans, and plans still waiting for a meeting."""
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    return render(
+        request,
+        "planning/meeting_detail.html",
+        {
+            "meeting": meeting, "items": selectors.meeting_agenda(meeting),
+            "waiting": selectors.versions_awaiting_meeting(), "nav": "meetings",
+        },
+    )
+
+
+@require_POST
+def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    version_id = request.POST.get("version", "")
+    version = next((v for v in selectors.versions_awaiting_meeting() if str(v.pk) == version_id), None)
+    if version is None:
+        messages.error(request, _("That plan is not waiting for a meeting any more."))
+    else:
+        try:
+            services.agenda_item_add(meeting=meeting, version=version, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("%(plan)s is on the agenda.") % {"plan": version.plan})
+    return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+
+
+@require_POST
+def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    try:
+        services.agenda_item_remove(item=item, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, _("The plan was taken off the agenda."))
+    return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """The one-page meeting view of a submitted plan (printable), with the decision form."""
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    version = item.version
+    plan = version.plan
+    decided = hasattr(version, "decision")
+    form = forms.DecisionForm(request.POST or None, step_titles=STEP_TITLES)
+    status = 200
+    if request.method == "POST":
+        if decided:
+            messages.error(request, _("This plan was already decided."))
+            return redirect("planning:meeting-item", meeting_id=meeting.pk, item_id=item.pk)
+        if form.is_valid():
+            try:
+                decision = services.plan_decide(
+                    version=version, outcome=form.cleaned_data["outcome"], acting_user=request.user,
+                    comment=form.cleaned_data["comment"], step_comments=form.step_comments(),
+                    committed_budget=form.cleaned_data["committed_budget"],
+                    committed_people=form.cleaned_data["committed_people"], meeting=meeting,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(plan)s: %(outcome)s.") % {"plan": plan, "outcome": decision.get_outcome_display()})
+                return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+        status = 400
+        messages.error(request, _("The decision was not recorded: see the message below."))
+    agenda = selectors.meeting_agenda(meeting)
+    position = next((index for index, entry in enumerate(agenda) if entry.pk == item.pk), 0)
+    return render(
+        request,
+        "planning/meeting_item.html",
+        {
+            "meeting": meeting, "item": item, "version": version, "plan": plan, "snap": version.snapshot,
+            "form": None if decided else form, "decided": decided, "nav": "meetings",
+            "previous_item": agenda[position - 1] if position > 0 else None,
+            "next_item": agenda[position + 1] if position + 1 < len(agenda) else None,
+            "may_decide": selectors.user_can_decide(request.user) and plan.status == PlanStatus.SUBMITTED,
+            **_snapshot_extras(version.snapshot),
+        },
+        status=status,
+    )
