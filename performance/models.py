@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account, Contact, Offering
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
@@ -368,9 +369,9 @@ class TimeEntry(models.Model):
 
 
 class KpiStatus(models.TextChoices):
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    OFF_TRACK = "off_track", _("Off track")
+    ON_TRACK = "on_track", pgettext_lazy("KPI status", "On track")
+    AT_RISK = "at_risk", pgettext_lazy("KPI status", "At risk")
+    OFF_TRACK = "off_track", pgettext_lazy("KPI status", "Off track")
     NO_TARGET = "no_target", _("No target")
     NO_DATA = "no_data", _("No data")
 

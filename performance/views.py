@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, User
@@ -198,7 +199,7 @@ def _dashboard_export(name, *, accounts, kpis, days, kind, sort) -> exports.Expo
         return exports.ExportTable(
             "kpi-status-counts",
             _("Status by KPI"),
-            [_("KPI"), _("On track"), _("At risk"), _("Off track"), _("No target or data")],
+            [_("KPI"), pgettext("KPI status", "On track"), pgettext("KPI status", "At risk"), pgettext("KPI status", "Off track"), _("No target or data")],
             [[kpi.display_name, kpi.on_track, kpi.at_risk, kpi.off_track, kpi.without_target] for kpi in kpis],
         )
     return None

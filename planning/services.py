@@ -372,7 +372,7 @@ def _check_action(plan: AccountPlan, row: dict, errors: list[str]) -> None:
     elif start is None or start > row["due_on"]:
         errors.append(_("Action “%(title)s”: the start is after the due date.") % {"title": title})
     if not 0 <= row["percent_done"] <= 100:
-        errors.append(_("Action “%(title)s”: % done must be between 0 and 100.") % {"title": title})
+        errors.append(_("Action “%(title)s”: %% done must be between 0 and 100.") % {"title": title})
     parent = row.get("parent")
     if parent is not None and parent.plan_id != plan.pk:
         errors.append(_("Action “%(title)s”: the parent belongs to another plan.") % {"title": title})
@@ -521,7 +521,7 @@ def action_progress_save(
                 raise ValidationError(_("An action was removed meanwhile; reload the page."))
             percent = 100 if row["status"] == ActionItem.Status.DONE else row["percent_done"]
             if not 0 <= percent <= 100:
-                raise ValidationError(_("Action “%(title)s”: % done must be between 0 and 100.") % {"title": action.title})
+                raise ValidationError(_("Action “%(title)s”: %% done must be between 0 and 100.") % {"title": action.title})
             if (action.status, action.percent_done) != (row["status"], percent):
                 action.status, action.percent_done = row["status"], percent
                 action._history_user = acting_user
