@@ -170,7 +170,7 @@ def test_targets_are_not_edited_in_place(api_for, account, account_manager, manu
 
 @pytest.mark.parametrize("size", [3, 50])
 def test_target_list_query_count_is_fixed(api_for, account, account_manager, django_assert_max_num_queries, size):
-    for n in range(size):
+    for _ in range(size):
         KpiTargetFactory(account=account, kpi=ManualKpiFactory(), fiscal_year=2026)
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
@@ -232,7 +232,7 @@ def test_a_bad_actual_is_a_field_error(api_for, account, account_manager, manual
 def test_actual_list_query_count_is_fixed(api_for, account_manager, django_assert_max_num_queries, size):
     account = AccountFactory()
     account.team.create(user=account_manager, role="kam")
-    for n in range(size):
+    for _ in range(size):
         ManualActualFactory(account=account, kpi=ManualKpiFactory())
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
