@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,6 +26,7 @@ from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, Visible
 from kam.api.viewsets import AccountDataViewSet
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, Order
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
+from performance.selectors import SlotPlan, kpi_values, kpis_for_team
 from performance.services import OrderRow, Outcome, kpi_target_set, manual_actual_record, nps_response_record, orders_upsert
 
 MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
@@ -411,6 +413,74 @@ class NpsResponseViewSet(AccountDataViewSet):
         return NpsResponse.objects.all()
 
 
+# --- KPI actuals, computed (read only) -----------------------------------------------------------
+
+
+class KpiActualQuerySerializer(serializers.Serializer):
+    account = serializers.IntegerField(min_value=1, max_value=fields.MAX_ID, help_text=gettext_lazy("The account."))
+    fiscal_year = serializers.IntegerField(min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR)
+    period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
+    period_index = serializers.IntegerField(
+        min_value=1, max_value=12, help_text=gettext_lazy("Month 1–12, quarter 1–4, half 1–2, year 1.")
+    )
+
+    def validate(self, attrs):
+        count = PERIODS_PER_YEAR[attrs["period_kind"]]
+        if attrs["period_index"] > count:
+            message = _("A %(kind)s number runs from 1 to %(count)d.") % {
+                "kind": PeriodKind(attrs["period_kind"]).label.lower(), "count": count,
+            }
+            raise serializers.ValidationError({"period_index": [message]})
+        return attrs
+
+
+class KpiActualSerializer(serializers.Serializer):
+    kpi = serializers.IntegerField(source="kpi.pk")
+    kpi_code = serializers.CharField(source="kpi.code")
+    kpi_name = serializers.CharField(source="kpi.display_name")
+    source = serializers.CharField(source="kpi.source")
+    actual = serializers.DecimalField(max_digits=24, decimal_places=4, coerce_to_string=False, allow_null=True, source="value.actual")
+    target = serializers.DecimalField(max_digits=24, decimal_places=4, coerce_to_string=False, allow_null=True, source="value.target")
+    target_to_date = serializers.DecimalField(
+        max_digits=24, decimal_places=4, coerce_to_string=False, allow_null=True, source="value.expected"
+    )
+    achievement_percent = serializers.DecimalField(
+        max_digits=24, decimal_places=4, coerce_to_string=False, allow_null=True, source="value.achievement"
+    )
+    status = serializers.CharField(source="value.status")
+
+
+class KpiActualViewSet(viewsets.ViewSet):
+    """Actual, target and status of every KPI that applies to one account's team, for one fiscal period.
+
+    Computed KPIs are computed from orders, NPS, time and the pipeline as the dashboards do;
+    manual ones show the recorded actual. Read only; the query count does not depend on the
+    number of KPIs.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[KpiActualQuerySerializer], responses=KpiActualSerializer(many=True))
+    def list(self, request):
+        query = KpiActualQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        account = accounts_visible_to(request.user).filter(pk=data["account"]).first()
+        if account is None:
+            raise NotFound(_("No such account."))
+        month = account.fiscal_year_start_month
+        period = Period(data["period_kind"], data["fiscal_year"], data["period_index"], month)
+        try:
+            periods, slot = [period.previous(), period], 1
+        except ValueError:  # the first fiscal period there is has no previous one
+            periods, slot = [period], 0
+        plan = SlotPlan.for_periods(start_month=month, periods=periods, as_of=timezone.localdate())
+        kpis = kpis_for_team(account.team_type)
+        table = kpi_values(kpis=kpis, plan=plan, account_months={account.pk: month}, slots=[slot])
+        rows = [{"kpi": kpi, "value": table.get(account.pk, kpi.code, slot)} for kpi in kpis]
+        return Response(KpiActualSerializer(rows, many=True).data)
+
+
 # Mounted under /api/v1/ by kam.api.urls.
 routes = [
     ("orders", OrderViewSet, "order"),
@@ -418,4 +488,5 @@ routes = [
     ("kpi-targets", KpiTargetViewSet, "kpi-target"),
     ("manual-actuals", ManualActualViewSet, "manual-actual"),
     ("nps-responses", NpsResponseViewSet, "nps-response"),
+    ("kpi-actuals", KpiActualViewSet, "kpi-actual"),
 ]

@@ -237,3 +237,73 @@ def test_actual_list_query_count_is_fixed(api_for, account_manager, django_asser
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
         assert client.get(ACTUALS, {"page_size": 100, "updated_since": "2000-01-01"}).json()["count"] == size
+
+
+# --- Computed actuals (read only) --------------------------------------------------------------
+
+KPI_ACTUALS = "/api/v1/kpi-actuals/"
+
+
+def test_kpi_actuals_show_orders_revenue_and_a_manual_actual_against_targets(api_for, account, account_manager, manual_kpi):
+    import datetime
+
+    from tests.factories import OrderFactory
+
+    kpi("revenue")
+    this_year = datetime.date.today().year
+    account.fiscal_year_start_month = 1
+    account.save()
+    OrderFactory(account=account, ordered_on=datetime.date(this_year, 1, 15), amount=700, cost=100)
+    KpiTargetFactory(account=account, kpi=kpi("revenue"), fiscal_year=this_year, period_kind="year", period_index=1, value=1000)
+    ManualActualFactory(account=account, kpi=manual_kpi, fiscal_year=this_year, period_kind="year", period_index=1, value=4)
+    query = {"account": account.pk, "fiscal_year": this_year, "period_kind": "year", "period_index": 1}
+    response = api_for(account_manager).get(KPI_ACTUALS, query)
+    assert response.status_code == 200, response.json()
+    rows = {row["kpi_code"]: row for row in response.json()}
+    assert (rows["revenue"]["actual"], rows["revenue"]["target"]) == (700, 1000)
+    assert rows["workshops"]["actual"] == 4 and rows["workshops"]["source"] == "manual"
+
+
+def test_executive_reads_kpi_actuals_of_any_account(api_for, other_account, executive):
+    query = {"account": other_account.pk, "fiscal_year": 2026, "period_kind": "quarter", "period_index": 1}
+    assert api_for(executive).get(KPI_ACTUALS, query).status_code == 200
+
+
+def test_other_manager_gets_404_for_kpi_actuals(api_for, account, other_account, other_account_manager):
+    query = {"account": account.pk, "fiscal_year": 2026, "period_kind": "quarter", "period_index": 1}
+    assert api_for(other_account_manager).get(KPI_ACTUALS, query).status_code == 404
+
+
+def test_anonymous_caller_cannot_read_kpi_actuals(api_for):
+    assert api_for(None).get(KPI_ACTUALS).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"fiscal_year": 2026, "period_kind": "quarter", "period_index": 1},
+     {"account": "x", "fiscal_year": 2026, "period_kind": "quarter", "period_index": 1},
+     {"account": "me", "fiscal_year": 1999, "period_kind": "quarter", "period_index": 1},
+     {"account": "me", "fiscal_year": 2026, "period_kind": "quarter", "period_index": 5},
+     {"account": "me", "fiscal_year": 2026, "period_kind": "week", "period_index": 1}],
+)
+def test_a_bad_kpi_actuals_query_is_a_400(api_for, account, account_manager, query):
+    query = {**query, "account": account.pk} if query.get("account") == "me" else query
+    assert api_for(account_manager).get(KPI_ACTUALS, query).status_code == 400
+
+
+def test_the_first_fiscal_period_there_is_has_actuals_too(api_for, account, account_manager):
+    query = {"account": account.pk, "fiscal_year": 2000, "period_kind": "month", "period_index": 1}
+    assert api_for(account_manager).get(KPI_ACTUALS, query).status_code == 200
+
+
+@pytest.mark.parametrize("extra_kpis", [0, 20])
+def test_kpi_actuals_query_count_does_not_grow_with_the_catalogue(
+    api_for, account, account_manager, django_assert_max_num_queries, extra_kpis
+):
+    kpi("revenue")
+    for _ in range(extra_kpis):
+        ManualKpiFactory()
+    query = {"account": account.pk, "fiscal_year": 2026, "period_kind": "quarter", "period_index": 2}
+    client = api_for(account_manager)
+    with django_assert_max_num_queries(14):
+        assert client.get(KPI_ACTUALS, query).status_code == 200
