@@ -17,6 +17,7 @@ from accounts.models import (
     AccountTeamMember,
     BusinessUnit,
     Contact,
+    CustomerActivity,
     GradeChange,
     Offering,
     Opportunity,
@@ -24,6 +25,7 @@ from accounts.models import (
     OrgUnit,
     PricingTier,
     Relationship,
+    UnmetNeed,
     User,
 )
 from accounts.roles import is_admin, user_roles
@@ -524,6 +526,66 @@ class PricingTierViewSet(viewsets.ModelViewSet):
     lookup_value_converter = "int"
 
 
+# --- Account 360: unmet needs and customer activities (read) ---------------------------------
+
+
+class UnmetNeedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UnmetNeed
+        fields = ["id", "account", "org_unit", "offering", "note", "recorded_by", "updated_at"]
+
+
+class UnmetNeedFilter(AccountDataFilterSet, UpdatedSinceMixin):
+    class Meta:
+        model = UnmetNeed
+        fields = ["account", "org_unit", "offering"]
+
+
+class UnmetNeedViewSet(AccountDataViewSet):
+    """Needs of customer org units that no offering of ours meets yet (the whitespace map's notes). Read only."""
+
+    serializer_class = UnmetNeedSerializer
+    filterset_class = UnmetNeedFilter
+    ordering_fields = ["updated_at", "id"]
+    http_method_names = ["get", "head", "options"]
+
+    def base_queryset(self):
+        return UnmetNeed.objects.all()
+
+
+class CustomerActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomerActivity
+        fields = [
+            "id", "account", "kind", "title", "starts_on", "ends_on", "resolved_on", "contacts", "our_people", "notes",
+            "recorded_by", "created_at",
+        ]
+
+
+class CustomerActivityFilter(AccountDataFilterSet):
+    starts_since = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_until = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+
+    class Meta:
+        model = CustomerActivity
+        fields = ["account", "kind", "starts_since", "starts_until"]
+
+
+class CustomerActivityViewSet(AccountDataViewSet):
+    """Customer-experience work with accounts: workshops, seminars, training, pilots, support incidents. Read only."""
+
+    serializer_class = CustomerActivitySerializer
+    filterset_class = CustomerActivityFilter
+    ordering_fields = ["starts_on", "id"]
+    http_method_names = ["get", "head", "options"]
+
+    def base_queryset(self):
+        return CustomerActivity.objects.prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.only("id")),
+            Prefetch("our_people", queryset=User.objects.only("id")),
+        )
+
+
 # Mounted under /api/v1/ by kam.api.urls, in this order.
 routes = [
     ("accounts", AccountViewSet, "account"),
@@ -535,4 +597,6 @@ routes = [
     ("pricing-tiers", PricingTierViewSet, "pricing-tier"),
     ("business-units", BusinessUnitViewSet, "business-unit"),
     ("users", UserViewSet, "user"),
+    ("unmet-needs", UnmetNeedViewSet, "unmet-need"),
+    ("customer-activities", CustomerActivityViewSet, "customer-activity"),
 ]

@@ -141,8 +141,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KAM Planner API",
-    "DESCRIPTION": "Accounts, customer org charts, opportunities by tier, the offering catalogue and orders, "
-    "with the same visibility as the web application.",
+    "DESCRIPTION": "Accounts, customer org charts, opportunities by tier, the offering catalogue, orders, "
+    "KPI targets and actuals, NPS responses and account plans, with the same visibility as the web application.",
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -158,6 +158,12 @@ SPECTACULAR_SETTINGS = {
         "OpportunityStageEnum": "accounts.models.Opportunity.Stage",
         "TeamMemberRoleEnum": "accounts.models.AccountTeamMember.Role",
         "ContactStatusEnum": "accounts.models.Contact.Status",
+        "PlanStatusEnum": "planning.models.PlanStatus",
+        "QuarterlyReviewStatusEnum": "planning.models.QuarterlyReview.Status",
+        "StrategicTaskStatusEnum": "planning.models.StrategicTask.Status",
+        "MarketingActionStatusEnum": "planning.models.MarketingAction.Status",
+        "SupportRequestStatusEnum": "planning.models.SupportRequest.Status",
+        "ActionItemStatusEnum": "planning.models.ActionItem.Status",
     },
 }
 

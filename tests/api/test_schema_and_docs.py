@@ -13,6 +13,11 @@ def test_schema_is_openapi_3_with_every_resource(api_for, account_manager):
         assert f"/api/v1/{path}/" in schema["paths"]
     assert "/api/v1/opportunities/{id}/move/" in schema["paths"]
     assert "/api/v1/orders/bulk/" in schema["paths"]
+    for path in ("kpi-definitions", "kpi-targets", "manual-actuals", "nps-responses", "unmet-needs", "customer-activities",
+                 "plans", "quarterly-reviews"):
+        assert f"/api/v1/{path}/" in schema["paths"]
+    for transition in ("submit", "decide", "revise", "close"):
+        assert f"/api/v1/plans/{{id}}/{transition}/" in schema["paths"]
 
 
 def test_schema_needs_credentials(api_for):

@@ -26,9 +26,17 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
+from accounts.models import UnmetNeed
+from planning.models import QuarterlyReview
 from tests.factories import (
     AccountFactory,
+    AccountPlanFactory,
     ContactFactory,
+    CustomerActivityFactory,
+    KpiTargetFactory,
+    ManualActualFactory,
+    ManualKpiFactory,
+    NpsResponseFactory,
     OfferingFactory,
     OpportunityFactory,
     OrderFactory,
@@ -64,7 +72,11 @@ def _load_schema():
                     "coverage": {"unexpected-methods": [], "generate-duplicate-query-parameters": False},
                 },
                 # The coverage phase runs on the creates, where payloads come in; the rest is fuzzed.
-                "operations": [{"exclude-method": "POST", "phases": {"coverage": {"enabled": False}}}],
+                # Plan transitions take a small body checked by plain serializers; fuzzing them is enough.
+                "operations": [
+                    {"exclude-method": "POST", "phases": {"coverage": {"enabled": False}}},
+                    {"include-path-regex": "^/api/v1/plans/", "phases": {"coverage": {"enabled": False}}},
+                ],
             }
         ),
     )
@@ -92,6 +104,17 @@ def tokens(db, account_manager, kam_admin, other_account):
     OpportunityFactory(pk=KNOWN_ID, account=account, sponsor_unit=unit).offerings.add(offering)
     OrderFactory(pk=KNOWN_ID, account=account, offering=offering)
     PricingTierFactory(pk=KNOWN_ID, name="Gold", rank=1)
+    manual_kpi = ManualKpiFactory(pk=KNOWN_ID)
+    KpiTargetFactory(pk=KNOWN_ID, account=account, kpi=manual_kpi)
+    ManualActualFactory(pk=KNOWN_ID, account=account, kpi=manual_kpi)
+    NpsResponseFactory(pk=KNOWN_ID, account=account, contact=contact)
+    UnmetNeed.objects.create(pk=KNOWN_ID, account=account, org_unit=unit, offering=offering, note="Edge analytics")
+    CustomerActivityFactory(pk=KNOWN_ID, account=account)
+    plan = AccountPlanFactory(pk=KNOWN_ID, account=account, owner=account_manager)
+    quarter = plan.period("quarter", 1)
+    QuarterlyReview.objects.create(
+        pk=KNOWN_ID, plan=plan, quarter=1, period_start=quarter.start, period_end=quarter.end, due_on=quarter.end
+    )
     ContactFactory(account=other_account)
     return {"account manager": Token.objects.create(user=account_manager).key, "admin": Token.objects.create(user=kam_admin).key}
 
@@ -100,7 +123,7 @@ def caller_for(case) -> str:
     """The account manager calls everything, except what only admins may do, so that those writes
     get past the permission check to the validation under test."""
     path = case.operation.path
-    catalogue = path.startswith(("/api/v1/offerings/", "/api/v1/pricing-tiers/"))
+    catalogue = path.startswith(("/api/v1/offerings/", "/api/v1/pricing-tiers/", "/api/v1/kpi-definitions/"))
     admin_only = path in ("/api/v1/accounts/", "/api/v1/accounts/{id}/key-account/")
     if case.method != "GET" and (catalogue or admin_only):
         return "admin"
