@@ -7,36 +7,47 @@ from kam.settings.env import env_bool, env_int, env_list, env_str
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_broker(client, settings, tmp_path):
-    broker_dir = tmp_path / "broker"
-    broker_dir.mkdir()
-    settings.CELERY_BROKER_URL = "filesystem://"
+@pytest.fixture
+def broker(monkeypatch):
+    """Point Celery at another broker for one test. Celery reads CELERY_BROKER_URL from the
+    environment before its configuration, so both are set, and both are restored."""
     from kam.celery import app
 
-    app.conf.broker_url = "filesystem://"
-    app.conf.broker_transport_options = {"data_folder_out": str(broker_dir), "data_folder_in": str(broker_dir)}
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+
+    def use(url: str, options: dict) -> None:
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        app.conf.broker_url = url
+        app.conf.broker_transport_options = options
+
+    yield use
+    app.conf.broker_url, app.conf.broker_transport_options = saved
+
+
+def test_healthz_reports_database_and_broker(client, broker, tmp_path):
+    broker_dir = tmp_path / "broker"
+    broker_dir.mkdir()
+    broker("filesystem://", {"data_folder_out": str(broker_dir), "data_folder_in": str(broker_dir)})
+    response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["database"]["ok"] is True and body["broker"]["ok"] is True
 
 
-def test_healthz_answers_503_when_broker_is_unreachable(client):
-    from kam.celery import app
-
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.broker_transport_options = {"socket_connect_timeout": 1}
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url, app.conf.broker_transport_options = saved
+def test_healthz_answers_503_when_broker_is_unreachable(client, broker):
+    broker("redis://127.0.0.1:1/0", {"socket_connect_timeout": 1})
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
     assert response.json()["database"]["ok"] is True
+
+
+def test_healthz_answers_503_when_embedded_broker_folder_is_missing(client, broker, tmp_path):
+    missing = tmp_path / "nowhere"
+    broker("filesystem://", {"data_folder_out": str(missing), "data_folder_in": str(missing)})
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "missing" in response.json()["broker"]["detail"]
 
 
 def test_healthz_needs_no_login(client):
