@@ -1122,9 +1122,11 @@ class _DemoBuilder:
             kam = self.users[spec.team[AccountTeamMember.Role.KAM]]
             engineer = self.users[spec.team[AccountTeamMember.Role.ENGINEER]]
             count = 3 + round(5 * spec.size + 2 * rng.random())
+            # Each kind of event once before any repeats.
+            templates = rng.sample(ACTIVITY_TEMPLATES, len(ACTIVITY_TEMPLATES)) * 2
             for number in range(count):
                 upcoming = number == 0 or (number == 1 and spec.size > 0.5)
-                kind, titles, days = rng.choice(ACTIVITY_TEMPLATES)
+                kind, titles, days = templates[number]
                 start = (self.today + datetime.timedelta(days=rng.randint(5, 60)) if upcoming
                          else self.days_ago(3, 360))
                 activity = CustomerActivity(

@@ -139,7 +139,7 @@ def _targets(account: dict, kpis: dict, rng: random.Random, today: datetime.date
 def _responses(account: dict, people: list, rng: random.Random, today: datetime.date) -> list[NpsResponse]:
     korean = bool(account["english_name"])  # the demo gives Korean companies an English name too
     lang = 0 if korean else 1
-    loyalty = rng.uniform(5.5, 9.5)
+    loyalty = rng.uniform(6.5, 9.8)
     responses = []
     seen: set[tuple[str, datetime.date]] = set()
     for quarter in range(8):

@@ -39,6 +39,7 @@ from planning.models import (
     PlanStatus,
     PlanVersion,
     QuarterlyReview,
+    ReviewComment,
     StrategicTask,
     SupportRequest,
 )
@@ -103,6 +104,11 @@ def planning_demo_seed(*, seed: int, today: datetime.date | None = None) -> Plan
 
 def _aware(day: datetime.date, time: datetime.time = MEETING_TIME) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+def _past(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    """That moment, or now if it has not come yet."""
+    return min(_aware(day, time), timezone.now())
 
 
 class _PlanningDemo:
@@ -174,8 +180,11 @@ class _PlanningDemo:
         self.step_4(plan, user, korean)
         self.step_5(plan, user, korean, scenario)
         if scenario == "submitted":
-            plan_submit(plan=plan, acting_user=user, meeting=self.next, note=_t(
+            version = plan_submit(plan=plan, acting_user=user, meeting=self.next, note=_t(
                 korean, "TAM 산정 근거는 3단계 첨부 참고", "See step 3 for how we sized the TAM"))
+            submitted = timezone.now() - datetime.timedelta(days=2, hours=self.rng.randint(1, 6))
+            PlanVersion.objects.filter(pk=version.pk).update(submitted_at=submitted)
+            AgendaItem.objects.filter(version=version).update(added_at=submitted)
             return plan
         meeting = self.kickoff if scenario == "approved" else self.last
         version = plan_submit(plan=plan, acting_user=user, meeting=meeting)
@@ -189,6 +198,11 @@ class _PlanningDemo:
                 step_comments={5: _t(korean, "마일스톤 지연 시 즉시 보고", "Report any slipping milestone at once")},
             )
             self.date(version, decision, meeting)
+            # What the decision committed: people and budget; the demo units are already on site.
+            for kind, status in ((SupportRequest.Kind.PEOPLE, SupportRequest.Status.COMMITTED),
+                                 (SupportRequest.Kind.BUDGET, SupportRequest.Status.COMMITTED),
+                                 (SupportRequest.Kind.PRODUCT, SupportRequest.Status.DELIVERED)):
+                SupportRequest.objects.filter(plan=plan, kind=kind).update(status=status)
             plan.refresh_from_db()
             self.reviews(plan, user, korean)
         else:
@@ -317,10 +331,10 @@ class _PlanningDemo:
         def day(fraction: float) -> datetime.date:
             return start + datetime.timedelta(days=round((end - start).days * fraction))
 
-        def progress(due: datetime.date, overdue: bool = False) -> tuple[str, int]:
+        def progress(begin: datetime.date, due: datetime.date, overdue: bool = False) -> tuple[str, int]:
             if due < today and not overdue:
                 return ActionItem.Status.DONE, 100
-            if overdue or day(0.0) < today:
+            if overdue or begin <= today:
                 return ActionItem.Status.IN_PROGRESS, self.rng.choice([30, 50, 60])
             return ActionItem.Status.NOT_STARTED, 0
 
@@ -338,11 +352,11 @@ class _PlanningDemo:
         rows = []
         for title, begin, due, overdue in tasks:
             begin = min(begin, due)
-            status, percent = progress(due, overdue)
+            status, percent = progress(begin, due, overdue)
             rows.append({"id": None, "title": title, "kind": ActionItem.Kind.TASK, "owner": user, "start_on": begin,
                          "due_on": due, "status": status, "percent_done": percent, "parent": None})
         for title, due, overdue in milestones:
-            status, percent = progress(due, overdue)
+            status, percent = progress(due, due, overdue)
             rows.append({"id": None, "title": title, "kind": ActionItem.Kind.MILESTONE, "owner": user, "start_on": due,
                          "due_on": due, "status": status, "percent_done": percent, "parent": None})
         product = next((o for o in self.offerings if o.kind == "product"), None)
@@ -371,8 +385,8 @@ class _PlanningDemo:
         ]
         child_rows = []
         for title, begin, due, overdue in subtasks:
-            begin, due = min(begin, due), due
-            status, percent = progress(due, overdue)
+            begin = min(begin, due)
+            status, percent = progress(begin, due, overdue)
             child_rows.append({"id": None, "title": title, "kind": ActionItem.Kind.TASK, "owner": owner, "start_on": begin,
                                "due_on": due, "status": status, "percent_done": percent, "parent": pilot})
         self.save(plan, user, 5, collections={"actions": child_rows})
@@ -384,13 +398,22 @@ class _PlanningDemo:
         for number, quarter in enumerate(ended, start=1):
             review, _created = quarterly_review_create(plan=plan, quarter=quarter, acting_user=user)
             self.summary.reviews += 1
+            # Dated as it happened: figures taken a few days after the quarter, comments, sign-off by the due date.
+            taken = min(self.today, review.period_end + datetime.timedelta(days=4))
             if number < len(ended):
                 review_comment_add(review=review, acting_user=user, text=_t(
-                    korean, "매출 목표 대비 순항, 파일럿 일정만 주의", "Revenue on track; watch the pilot's schedule"))
+                    korean, "분기 실적 점검 완료. 파일럿 일정만 주의.", "Quarter reviewed; watch the pilot's schedule."))
                 quarterly_review_sign_off(review=review, acting_user=self.executive)
+                QuarterlyReview.objects.filter(pk=review.pk).update(
+                    signed_off_at=_past(min(self.today, review.due_on), datetime.time(17, 30)))
             else:
                 review_comment_add(review=review, acting_user=user, text=_t(
                     korean, "파일럿 지연: 고객 측 보안 심사 2주 연장", "Pilot late: the customer's security review took two more weeks"))
                 review_comment_add(review=review, acting_user=self.executive, text=_t(
                     korean, "다음 분기 회복 계획을 연말 미팅에서 보고해 주세요.",
                     "Bring the recovery plan for next quarter to the year-end meeting."))
+            QuarterlyReview.objects.filter(pk=review.pk).update(
+                snapshot_taken_at=_past(taken, datetime.time(9, 0)), created_at=_past(taken, datetime.time(9, 0)))
+            for offset, comment in enumerate(review.comments.order_by("pk")):
+                ReviewComment.objects.filter(pk=comment.pk).update(
+                    created_at=_past(min(self.today, taken + datetime.timedelta(days=1 + offset)), datetime.time(11, 0)))
