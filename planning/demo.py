@@ -36,7 +36,6 @@ from planning.models import (
     ConsensusMeeting,
     Decision,
     MarketingAction,
-    PlanStatus,
     PlanVersion,
     QuarterlyReview,
     ReviewComment,
