@@ -28,6 +28,8 @@ from accounts.models import (
     AccountTeamMember,
     BusinessUnit,
     Contact,
+    CustomerActivity,
+    GradeChange,
     IncentiveProgram,
     Industry,
     Offering,
@@ -37,6 +39,7 @@ from accounts.models import (
     OrgUnit,
     PricingTier,
     Relationship,
+    UnmetNeed,
     User,
 )
 from accounts.roles import Role
@@ -381,12 +384,53 @@ PARETO_SPREAD = 20
 PARETO_EXPONENT = 1.8
 
 
+# Customer-experience activities: kind, (Korean, English) titles, days it lasts (0: one day).
+ACTIVITY_TEMPLATES = (
+    (CustomerActivity.Kind.WORKSHOP, ("숨겨진 니즈 발굴 워크숍", "Unmet-needs discovery workshop"), 1),
+    (CustomerActivity.Kind.WORKSHOP, ("IT 로드맵 공동 수립 워크숍", "Joint IT roadmap workshop"), 0),
+    (CustomerActivity.Kind.SEMINAR, ("클라우드 전환 세미나", "Cloud migration seminar"), 0),
+    (CustomerActivity.Kind.SEMINAR, ("보안 트렌드 조찬 세미나", "Security trends breakfast seminar"), 0),
+    (CustomerActivity.Kind.TRAINING, ("운영자 기술 교육", "Operator technical training"), 2),
+    (CustomerActivity.Kind.TRAINING, ("신제품 핸즈온 교육", "Hands-on training on the new release"), 1),
+    (CustomerActivity.Kind.PILOT, ("데이터 분석 플랫폼 파일럿", "Data analytics platform pilot"), 45),
+    (CustomerActivity.Kind.PILOT, ("엣지 서버 현장 파일럿", "Edge server field pilot"), 30),
+    (CustomerActivity.Kind.CONFERENCE, ("고객 초청 기술 컨퍼런스", "Customer technology conference"), 1),
+)
+INCIDENTS = (
+    ("스토리지 응답 지연", "Storage latency spike"),
+    ("방화벽 정책 오류로 접속 장애", "Access outage after a firewall rule change"),
+    ("야간 배치 작업 실패", "Night batch job failed"),
+    ("네트워크 스위치 이중화 장애", "Network switch failover did not trigger"),
+    ("백업 복구 시간 초과", "Backup restore ran over its window"),
+)
+ACTIVITY_NOTES = (
+    ("참석자 반응 좋음. 후속 미팅 요청.", "Good reception; a follow-up meeting was requested."),
+    ("예산 시기와 의사결정 라인 확인.", "Confirmed budget timing and who signs off."),
+    ("경쟁사 제안 내용 일부 파악.", "Learned part of the competitor's proposal."),
+    ("", ""),
+)
+GRADE_REASONS = {
+    "up": ("연간 구매액 증가로 상향", "Annual purchases grew: upgraded"),
+    "down": ("구매액 감소로 하향 조정", "Purchases fell: downgraded"),
+    "new": ("최초 등급 부여", "First grade given"),
+}
+UNMET_NEED_NOTES = (
+    ("현업에서 실시간 대시보드 요구, 현재 엑셀로 수작업", "Wants live dashboards; reports are built by hand in Excel today"),
+    ("야간·주말 장애 대응 인력 부족 호소", "Short of people for night and weekend incidents"),
+    ("노후 장비 교체 예산 확보했으나 공급사 미정", "Budget for replacing old hardware secured, supplier not chosen"),
+    ("클라우드 비용 관리 방안 고민 중", "Looking for a way to control cloud costs"),
+    ("신규 직원 교육 체계 없음", "No training path for new staff"),
+    ("보안 감사 지적사항 대응 필요", "Must fix findings of the last security audit"),
+)
+
+
 @dataclass
 class DemoSummary:
     accounts: int = 0
     contacts: int = 0
     opportunities: int = 0
     orders: int = 0
+    activities: int = 0
 
 
 @dataclass
@@ -424,6 +468,11 @@ def demo_flush() -> None:
     PROTECT parents are cut first. Rows the collector must still load come with their pk only.
     """
     Order.objects.all().delete()
+    CustomerActivity.contacts.through.objects.all().delete()
+    CustomerActivity.our_people.through.objects.all().delete()
+    CustomerActivity.objects.all().delete()
+    GradeChange.objects.all().delete()
+    UnmetNeed.objects.all().delete()
     OpportunityMove.objects.all().delete()
     Opportunity.offerings.through.objects.all().delete()
     Opportunity.objects.only("pk").delete()
@@ -479,6 +528,8 @@ class _DemoBuilder:
         self.tiers: list[PricingTier] = []
         self.users: dict[str, User] = {}
         self.surname_weights = [weight for _ko, _rom, weight in KOREAN_SURNAMES]
+        # (org unit, offering key) cells some opportunity already covers: unmet needs go elsewhere.
+        self.covered_cells: set[tuple[int, str]] = set()
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -499,11 +550,15 @@ class _DemoBuilder:
         opportunities = self.build_opportunities(specs)
         orders = self.build_orders(specs)
         self.build_incentive_programs(specs)
+        activities = self.build_activities(specs)
+        self.build_grade_changes(specs)
+        self.build_unmet_needs(specs)
         return DemoSummary(
             accounts=len(specs),
             contacts=sum(len(spec.contacts) for spec in specs),
             opportunities=opportunities,
             orders=orders,
+            activities=activities,
         )
 
     def build_our_organisation(self) -> None:
@@ -944,6 +999,8 @@ class _DemoBuilder:
                     extra = self.offerings[rng.choice(fitting_offerings[spec.industry])]
                     if extra not in chosen:
                         chosen.append(extra)
+                if opportunity.sponsor_unit is not None:
+                    self.covered_cells.update((id(opportunity.sponsor_unit), o.name) for o in chosen)
                 links.append((opportunity, chosen))
                 if rng.random() < 0.18:
                     moves.append(self.move_into(opportunity, lang))
@@ -1049,3 +1106,113 @@ class _DemoBuilder:
             elif account.is_key_account or (account.grade is not None and account.grade.rank <= 2):
                 rows.append(Through(incentiveprogram_id=calendar.pk, account_id=account.pk))
         _bulk(Through, rows)
+
+    # -- customer experience, grade history, unmet needs ----------------------------------------
+
+    def build_activities(self, specs: list[_AccountSpec]) -> int:
+        """Workshops, seminars, training, pilots and support incidents of the last year, a few upcoming."""
+        rng = self.rng
+        activities: list[CustomerActivity] = []
+        participants: list[tuple[CustomerActivity, list[Contact], list[User]]] = []
+        for spec in specs:
+            lang = 0 if spec.korean else 1
+            active = [c for c in spec.contacts if c.status == Contact.Status.ACTIVE]
+            key_people = [c for c in active if c.is_fox or c.is_kingpin or c.is_decision_maker]
+            team = [self.users[username] for username in spec.team.values()]
+            kam = self.users[spec.team[AccountTeamMember.Role.KAM]]
+            engineer = self.users[spec.team[AccountTeamMember.Role.ENGINEER]]
+            count = 3 + round(5 * spec.size + 2 * rng.random())
+            # Each kind of event once before any repeats.
+            templates = rng.sample(ACTIVITY_TEMPLATES, len(ACTIVITY_TEMPLATES)) * 2
+            for number in range(count):
+                upcoming = number == 0 or (number == 1 and spec.size > 0.5)
+                kind, titles, days = templates[number]
+                start = (self.today + datetime.timedelta(days=rng.randint(5, 60)) if upcoming
+                         else self.days_ago(3, 360))
+                activity = CustomerActivity(
+                    account=spec.account, kind=kind, title=titles[lang], starts_on=start,
+                    ends_on=start + datetime.timedelta(days=days) if days else None,
+                    notes="" if upcoming else rng.choice(ACTIVITY_NOTES)[lang], recorded_by=kam,
+                )
+                people = rng.sample(active, min(len(active), rng.randint(2, 6)))
+                if key_people and rng.random() < 0.6:
+                    pick = rng.choice(key_people)
+                    if pick not in people:
+                        people.append(pick)
+                ours = [kam] + rng.sample([u for u in team if u is not kam], rng.randint(0, 2))
+                activities.append(activity)
+                participants.append((activity, people, ours))
+            # Support incidents: most resolved within days, one in three accounts has one open.
+            for number in range(rng.randint(1, 3)):
+                start = self.days_ago(1, 20) if number == 0 else self.days_ago(25, 330)
+                still_open = number == 0 and rng.random() < 0.35
+                activity = CustomerActivity(
+                    account=spec.account, kind=CustomerActivity.Kind.SUPPORT_INCIDENT,
+                    title=rng.choice(INCIDENTS)[lang], starts_on=start,
+                    resolved_on=None if still_open else min(self.today, start + datetime.timedelta(days=rng.randint(0, 6))),
+                    notes=("원인 분석 중" if spec.korean else "Root cause under analysis") if still_open
+                    else ("재발 방지 대책 공유 완료" if spec.korean else "Prevention measures shared with the customer"),
+                    recorded_by=engineer,
+                )
+                technical = [c for c in active if c.is_technical] or active
+                activities.append(activity)
+                participants.append((activity, rng.sample(technical, min(len(technical), rng.randint(1, 2))), [engineer]))
+        _bulk(CustomerActivity, activities)
+        ContactThrough = CustomerActivity.contacts.through
+        PeopleThrough = CustomerActivity.our_people.through
+        _bulk(ContactThrough, [
+            ContactThrough(customeractivity_id=activity.pk, contact_id=contact.pk)
+            for activity, contacts, _ours in participants for contact in contacts
+        ])
+        _bulk(PeopleThrough, [
+            PeopleThrough(customeractivity_id=activity.pk, user_id=user.pk)
+            for activity, _contacts, ours in participants for user in ours
+        ])
+        return len(activities)
+
+    def build_grade_changes(self, specs: list[_AccountSpec]) -> None:
+        """Every graded account got its grade once; some moved up or down since."""
+        rng = self.rng
+        by_rank = {tier.rank: tier for tier in self.tiers}
+        changes: list[GradeChange] = []
+        for spec in specs:
+            account = spec.account
+            if account.grade is None:
+                continue
+            lang = 0 if spec.korean else 1
+            kam = self.users[spec.team[AccountTeamMember.Role.KAM]]
+            roll = rng.random()
+            neighbour = None
+            if roll < 0.3:
+                neighbour, reason = by_rank.get(account.grade.rank + 1), "up"  # was a lower grade
+            elif roll < 0.45:
+                neighbour, reason = by_rank.get(account.grade.rank - 1), "down"  # was a higher grade
+            first_grade = neighbour or account.grade
+            changes.append(GradeChange(
+                account=account, from_grade=None, to_grade=first_grade, changed_on=self.days_ago(700, 1000),
+                reason=GRADE_REASONS["new"][lang], changed_by=self.users["admin"],
+            ))
+            if neighbour is not None:
+                changes.append(GradeChange(
+                    account=account, from_grade=neighbour, to_grade=account.grade, changed_on=self.days_ago(20, 400),
+                    reason=GRADE_REASONS[reason][lang], changed_by=self.users["exec"] if reason == "down" else kam,
+                ))
+        _bulk(GradeChange, changes)
+
+    def build_unmet_needs(self, specs: list[_AccountSpec]) -> None:
+        """One to three notes on white-space cells: team-level units and offerings nobody sells them yet."""
+        rng = self.rng
+        offerings = list(self.offerings.values())
+        needs: list[UnmetNeed] = []
+        for spec in specs:
+            lang = 0 if spec.korean else 1
+            kam = self.users[spec.team[AccountTeamMember.Role.KAM]]
+            units = [unit for unit in spec.units if unit.parent is not None] or spec.units
+            cells = [(unit, offering) for unit in units for offering in offerings
+                     if (id(unit), offering.name) not in self.covered_cells]
+            for unit, offering in rng.sample(cells, min(len(cells), rng.randint(1, 3))):
+                needs.append(UnmetNeed(
+                    account=spec.account, org_unit=unit, offering=offering,
+                    note=rng.choice(UNMET_NEED_NOTES)[lang], recorded_by=kam,
+                ))
+        _bulk(UnmetNeed, needs)

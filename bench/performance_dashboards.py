@@ -5,8 +5,8 @@
 
 Seeds the database when it holds no accounts (or with --reseed): `seed_demo --accounts N`
 (N accounts, three years of monthly orders; --dense-orders uses this script's generator,
-about 490,000 orders at 2,000 accounts), then `seed_performance` (targets, NPS responses,
-time entries, today's and last week's KPI snapshots). Then requests each page in-process with
+about 490,000 orders at 2,000 accounts, then `seed_performance`); either way with targets, NPS
+responses, time entries and today's and last week's KPI snapshots. Then requests each page in-process with
 Django's test client and reports the server time (median, 90th percentile) and the number of
 SQL queries. The budget from the issue: every dashboard under 300 ms and under 15 queries.
 """
@@ -61,10 +61,10 @@ def main() -> int:
         from django.core.management import get_commands
 
         if "seed_demo" in get_commands() and not args.dense_orders:
-            call_command("seed_demo", accounts=args.accounts, flush=True)
+            call_command("seed_demo", accounts=args.accounts, flush=True)  # includes the performance demo
         else:
             seed_fallback(args.accounts)
-        call_command("seed_performance")
+            call_command("seed_performance")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give a live database

@@ -15,17 +15,21 @@ from accounts.models import (
     AccountTeamMember,
     BusinessUnit,
     Contact,
+    CustomerActivity,
+    GradeChange,
     IncentiveProgram,
     Offering,
     Opportunity,
     OrgUnit,
     PricingTier,
     Relationship,
+    UnmetNeed,
     User,
 )
 from accounts.roles import Role
 from accounts.selectors import accounts_visible_to
-from performance.models import Order
+from performance.models import KpiSnapshot, KpiTarget, NpsResponse, Order, TimeEntry
+from planning.models import AccountPlan, ConsensusMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +58,18 @@ def snapshot() -> dict:
         "opportunities": Opportunity.objects.aggregate(total=Sum("amount"), count=Count("pk")),
         "orders": Order.objects.aggregate(total=Sum("amount"), cost=Sum("cost"), count=Count("pk")),
         "relationships": Relationship.objects.aggregate(strength=Sum("strength"), count=Count("pk")),
+        "activities": list(CustomerActivity.objects.order_by("account__name", "starts_on", "title").values_list(
+            "account__name", "kind", "title", "starts_on", "resolved_on")),
+        "participants": CustomerActivity.contacts.through.objects.count(),
+        "grade_changes": GradeChange.objects.count(),
+        "unmet_needs": sorted(UnmetNeed.objects.values_list("org_unit__name", "offering__name", "note")),
+        "targets": KpiTarget.objects.aggregate(total=Sum("value"), count=Count("pk")),
+        "nps": NpsResponse.objects.aggregate(total=Sum("score"), count=Count("pk")),
+        "time": TimeEntry.objects.aggregate(total=Sum("hours"), count=Count("pk")),
+        "snapshots": KpiSnapshot.objects.aggregate(count=Count("pk"), actual=Sum("actual")),
+        "plans": sorted(AccountPlan.objects.values_list("account__name", "owner__username", "status", "revision")),
+        "meetings": list(ConsensusMeeting.objects.order_by("scheduled_for").annotate(n=Count("items")).values_list(
+            "title", "scheduled_for", "n")),
     }
 
 

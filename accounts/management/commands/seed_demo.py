@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import (
@@ -16,6 +17,8 @@ from accounts.demo import (
     demo_flush,
     demo_seed,
 )
+from performance.demo import performance_demo_flush, performance_demo_seed
+from planning.demo import planning_demo_flush, planning_demo_seed
 
 
 class Command(BaseCommand):
@@ -24,7 +27,8 @@ class Command(BaseCommand):
         # A property, not a class attribute, so the text is translated when shown, not at import.
         return _(
             "Load demo data: our business units, offerings, pricing tiers, demo users and customer accounts "
-            "with org charts, opportunities and three years of orders. Refused unless KAM_DEMO_DATA_ALLOWED is on."
+            "with org charts, opportunities, three years of orders, customer activities, KPI targets, NPS, "
+            "KPI snapshots, account plans and consensus meetings. Refused unless KAM_DEMO_DATA_ALLOWED is on."
         )
 
     def add_arguments(self, parser) -> None:
@@ -38,7 +42,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--flush", action="store_true",
-            help=_("First delete all accounts, orders, offerings, pricing tiers, business units and the demo users."),
+            help=_("First delete all accounts (with their plans and performance data), meetings, orders, offerings, "
+                   "pricing tiers, business units and the demo users."),
         )
 
     def handle(self, *args, accounts: int, seed: int, flush: bool, **options) -> None:
@@ -59,12 +64,17 @@ class Command(BaseCommand):
             return
 
         started = time.monotonic()
+        today = timezone.localdate()
         # One transaction: if loading fails, the data that was there before is still there.
         with transaction.atomic():
             if existing:
                 self.stdout.write(_("Deleting existing data…"))
+                planning_demo_flush()
+                performance_demo_flush()
                 demo_flush()
-            summary = demo_seed(account_count=accounts, seed=seed)
+            summary = demo_seed(account_count=accounts, seed=seed, today=today)
+            performance = performance_demo_seed(seed=seed, today=today)
+            planning = planning_demo_seed(seed=seed, today=today)
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(
@@ -74,6 +84,14 @@ class Command(BaseCommand):
                 "opportunities": summary.opportunities, "orders": summary.orders,
             }
         ))
+        self.stdout.write(
+            _("%(activities)d customer activities, %(targets)d KPI targets, %(responses)d NPS responses, "
+              "%(snapshots)d KPI snapshot rows, %(plans)d account plans, %(meetings)d consensus meetings.") % {
+                "activities": summary.activities, "targets": performance.targets,
+                "responses": performance.nps_responses, "snapshots": performance.snapshots,
+                "plans": planning.plans, "meetings": planning.meetings,
+            }
+        )
         self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, _first, _last, role, _unit, job_title in USERS:
             self.stdout.write(f"  {username:<6} {role.label} · {job_title}")

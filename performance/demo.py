@@ -1,0 +1,176 @@
+"""Deterministic demo performance data on top of the accounts' demo: targets, NPS, time, snapshots.
+
+`performance_demo_seed` gives every account KPI targets for last and this fiscal year (the
+quarters add up to the year), two years of NPS survey answers, weekly time entries for
+accounts with an operations or mixed team, and the KPI snapshots of today and a week ago, so
+the weekly dashboard shows movers from the first visit. All rows are written with bulk
+inserts in a fixed number of statements; it is called by `seed_demo` and `seed_performance`.
+
+Comments and survey names are demo content in the customer's language, not interface text.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account, AccountTeamMember, Contact
+from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
+from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
+from performance.services import kpi_snapshot_refresh
+
+BATCH_SIZE = 2000
+
+# (Korean, English); empty ones: most people leave the comment box empty.
+NPS_COMMENTS = (
+    ("지원팀 대응이 빠릅니다.", "Quick response from the support team."),
+    ("이번 분기 납기가 두 번 지연되었습니다.", "Delivery slipped twice this quarter."),
+    ("새 대시보드 덕분에 매주 몇 시간씩 절약합니다.", "The new dashboard saves us hours every week."),
+    ("가격을 재무팀에 설명하기 어렵습니다.", "Pricing is hard to justify to our finance team."),
+    ("엔지니어와 함께한 워크숍이 좋았습니다.", "Great workshop with your engineers."),
+    ("담당자가 자주 바뀌어 아쉽습니다.", "The account team changes too often."),
+    ("", ""),
+    ("", ""),
+    ("", ""),
+)
+
+
+@dataclass
+class PerformanceDemoSummary:
+    targets: int = 0
+    nps_responses: int = 0
+    time_entries: int = 0
+    snapshots: int = 0
+
+
+def performance_demo_flush() -> None:
+    """Delete every target, actual, NPS answer, time entry and snapshot (their accounts stay)."""
+    KpiSnapshot.objects.all().delete()
+    TimeEntry.objects.all().delete()
+    NpsResponse.objects.all().delete()
+    ManualActual.objects.all().delete()
+    KpiTarget.objects.all().delete()
+    history = getattr(KpiTarget, "history", None)  # targets' audit trail (kept by the planning app)
+    if history is not None:
+        history.all().delete()
+
+
+def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> PerformanceDemoSummary:
+    """Add targets, NPS answers and time entries to every account, then take today's and last week's snapshots.
+
+    Deterministic for the same accounts, seed and day. Rows that already exist (same natural
+    key) are left as they are, so running it twice adds nothing.
+    """
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    kpis = {kpi.code: kpi for kpi in KpiDefinition.objects.filter(is_active=True)}
+    accounts = list(
+        Account.objects.order_by("pk").values("pk", "fiscal_year_start_month", "team_type", "revenue_ttm", "english_name")
+    )
+    contacts: dict[int, list[tuple[int, str]]] = {}
+    active = Contact.objects.filter(status=Contact.Status.ACTIVE).order_by("account_id", "pk")
+    for pk, account_id, name in active.values_list("pk", "account_id", "name"):
+        contacts.setdefault(account_id, []).append((pk, name))
+    engineers = dict(
+        AccountTeamMember.objects.filter(role=AccountTeamMember.Role.ENGINEER)
+        .order_by("account_id", "-pk")
+        .values_list("account_id", "user_id")
+    )
+
+    targets, responses, entries = [], [], []
+    for account in accounts:
+        targets += _targets(account, kpis, rng, today)
+        responses += _responses(account, contacts.get(account["pk"], []), rng, today)
+        if account["team_type"] != Account.TeamType.SALES and account["pk"] in engineers:
+            entries += _time_entries(account, engineers[account["pk"]], rng, today)
+
+    with transaction.atomic():
+        KpiTarget.objects.bulk_create(targets, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        NpsResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        TimeEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        snapshots = sum(kpi_snapshot_refresh(as_of=day) for day in (today - datetime.timedelta(days=7), today))
+    return PerformanceDemoSummary(
+        targets=len(targets), nps_responses=len(responses), time_entries=len(entries), snapshots=snapshots
+    )
+
+
+def _targets(account: dict, kpis: dict, rng: random.Random, today: datetime.date) -> list[KpiTarget]:
+    month = account["fiscal_year_start_month"]
+    current = fiscal_year_of(today, month)
+    yearly = Decimal(account["revenue_ttm"] or 0) * Decimal(str(round(rng.uniform(0.9, 1.35), 3)))
+    margin = Decimal(str(round(rng.uniform(22, 32), 1)))
+    values = {
+        "revenue": yearly,
+        "profit": yearly * margin / 100,
+        "margin": margin,
+        "nps": Decimal(rng.choice([20, 30, 40])),
+        "repurchase_amount": Decimal(rng.choice([60, 70, 80])),
+        "utilisation": Decimal(80),
+        "deployment": Decimal(90),
+    }
+    targets = []
+    for code, value in values.items():
+        kpi = kpis.get(code)
+        if kpi is None or not kpi.applies_to(account["team_type"]) or not value:
+            continue
+        for year in (current - 1, current):
+            if kpi.is_cumulative:
+                year_value = value.quantize(Decimal("1"))
+                quarter = (year_value / 4).quantize(Decimal("1"))
+                # The quarters add up to the year exactly, as step 4 of the plan requires.
+                quarters = [quarter, quarter, quarter, year_value - 3 * quarter]
+            else:
+                year_value = value.quantize(Decimal("0.1"))
+                quarters = [year_value] * 4
+            rows = [(Period(PeriodKind.YEAR, year, 1, month), year_value)] + list(
+                zip(periods_in_year(year, PeriodKind.QUARTER, month), quarters, strict=True)
+            )
+            for period, amount in rows:
+                targets.append(KpiTarget(
+                    account_id=account["pk"], kpi=kpi, fiscal_year=period.fiscal_year,
+                    period_kind=period.kind, period_index=period.index, value=amount,
+                ))
+    return targets
+
+
+def _responses(account: dict, people: list, rng: random.Random, today: datetime.date) -> list[NpsResponse]:
+    korean = bool(account["english_name"])  # the demo gives Korean companies an English name too
+    lang = 0 if korean else 1
+    loyalty = rng.uniform(6.5, 9.8)
+    responses = []
+    seen: set[tuple[str, datetime.date]] = set()
+    for quarter in range(8):
+        for _ in range(rng.randint(2, 5)):
+            day = today - datetime.timedelta(days=quarter * 91 + rng.randint(0, 90))
+            contact_id, name = rng.choice(people) if people else (None, f"Respondent {rng.randint(1, 40)}")
+            score = max(0, min(10, round(rng.gauss(loyalty, 1.8))))
+            comment = rng.choice(NPS_COMMENTS)[lang]
+            if (name, day) in seen:
+                continue
+            seen.add((name, day))
+            responses.append(NpsResponse(
+                account_id=account["pk"], contact_id=contact_id, respondent_name=name, score=score,
+                responded_on=day, comment=comment,
+                survey=f"{day.year} 고객 관계 설문" if korean else f"Relationship survey {day.year}",
+            ))
+    return responses
+
+
+def _time_entries(account: dict, user_id: int, rng: random.Random, today: datetime.date) -> list[TimeEntry]:
+    entries = []
+    monday = today - datetime.timedelta(days=today.weekday())
+    busy = rng.uniform(0.6, 0.95)
+    for week in range(1, 40):
+        day = monday - datetime.timedelta(weeks=week)
+        billable = Decimal(str(round(8 * busy + rng.uniform(-1, 1), 1)))
+        for kind, hours in (
+            (TimeEntry.Kind.BILLABLE, billable),
+            (TimeEntry.Kind.NON_BILLABLE, Decimal(str(round(rng.uniform(0, 1.5), 1)))),
+            (TimeEntry.Kind.AVAILABLE, Decimal(str(round(max(8 - float(billable), 0.5), 1)))),
+        ):
+            if hours > 0:
+                entries.append(TimeEntry(account_id=account["pk"], user_id=user_id, worked_on=day, kind=kind, hours=hours))
+    return entries
