@@ -298,7 +298,7 @@ def define_floors() -> None:
     FLOORS.update({
         "accounts": lambda u, i: visible(u).order_by("-is_key_account", "-revenue_ttm", "name").values(
             "pk", "name", "industry", "revenue_ttm", "pareto_class", "vertical_unit__name", "grade__name")[:25],
-        "pareto": lambda u, i: visible(u).order_by("-revenue_ttm", "pk").values("pk", "name", "revenue_ttm", "pareto_class"),
+        "pareto": lambda u, i: visible(u).order_by("-revenue_ttm", "pk").values("pk", "name", "revenue_ttm", "pareto_class")[:100],
         "account": lambda u, i: Opportunity.objects.filter(account=i["a"]).order_by("tier", "-amount").values(
             "name", "tier", "amount", "account__name", "account__revenue_ttm")[:8],
         "contacts": lambda u, i: Contact.objects.filter(account=i["a"]).order_by("-influence", "name").values(
