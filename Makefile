@@ -44,6 +44,10 @@ worker: install
 test: install
 	$(PY) -m pytest
 
+# Page speed at 2,000 and 20,000 accounts, SQLite and PostgreSQL (bench/pages.py; BENCH_ARGS="--accounts 2000 --keep").
+bench: install
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
 messages: install
 	$(PY) manage.py makemessages --locale ko --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(PY) manage.py compilemessages --locale ko --ignore '.venv/*'

@@ -179,6 +179,8 @@ class Account(models.Model):
             models.Index(fields=["-revenue_ttm"], name="account_revenue_idx"),
             models.Index(fields=["industry", "name"], name="account_industry_idx"),
             models.Index(fields=["is_key_account", "name"], name="account_key_idx"),
+            # The account list's default order: key accounts, then the largest; the first page is read off the index.
+            models.Index(fields=["-is_key_account", "-revenue_ttm", "name"], name="account_list_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
@@ -71,16 +72,34 @@ def _open_pipeline_subquery() -> Subquery:
     )
 
 
-def account_list_for_user(*, user: User) -> QuerySet[Account]:
-    """The accounts a user sees, with what the lists show: unit, grade, KAMs and open pipeline."""
+def account_list_for_user(*, user: User, with_open_pipeline: bool = True) -> QuerySet[Account]:
+    """The accounts a user sees, with what the lists show: unit, grade, KAMs and open pipeline.
+
+    The open pipeline is a correlated subquery that the database computes for every account
+    before it sorts; a list not sorted by it passes `with_open_pipeline=False` and calls
+    `open_pipeline_attach` on the page's accounts (one grouped query for 25 accounts).
+    """
     kams = AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM).select_related("user")
-    return (
-        accounts_visible_to(user)
-        .select_related("vertical_unit", "grade")
-        .annotate(open_pipeline=_open_pipeline_subquery())
-        .prefetch_related(Prefetch("team", queryset=kams, to_attr="kam_members"))
-        .order_by("-is_key_account", "-revenue_ttm", "name")
+    accounts = accounts_visible_to(user).select_related("vertical_unit", "grade")
+    if with_open_pipeline:
+        accounts = accounts.annotate(open_pipeline=_open_pipeline_subquery())
+    return accounts.prefetch_related(Prefetch("team", queryset=kams, to_attr="kam_members")).order_by(
+        "-is_key_account", "-revenue_ttm", "name"
     )
+
+
+def open_pipeline_attach(accounts: list[Account]) -> list[Account]:
+    """Set `open_pipeline` (sum of open opportunities) on each account, in one query."""
+    totals = dict(
+        Opportunity.objects.filter(account__in=[account.pk for account in accounts], stage__in=Opportunity.OPEN_STAGES)
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values_list("account", "total")
+    )
+    for account in accounts:
+        account.open_pipeline = totals.get(account.pk) or Decimal(0)
+    return accounts
 
 
 # --- Account 360 -------------------------------------------------------------------------
@@ -602,34 +621,62 @@ def customer_activities(*, account: Account) -> list[CustomerActivity]:
 # --- Account list and Pareto ---------------------------------------------------------------
 
 
-def pareto_rows_for_user(*, user: User) -> dict:
+PARETO_PAGE_SIZE = 100
+PARETO_CHART_ROWS = 40
+
+
+def pareto_rows_for_user(*, user: User, page_number=None) -> dict:
     """Accounts by trailing-12-month revenue with cumulative share and class, company-wide.
 
     Key accounts are chosen over the whole company's revenue, so shares, cumulative shares and
-    classes are computed over every account (one light query) with the rule of
-    `accounts.pareto`; the rows are the accounts the user may see (a second query).
+    classes are computed over every account (one light query of three columns) with the rule of
+    `accounts.pareto`; the counts cover every account the user may see, and full rows are read
+    only for the page shown and the chart (the 40 largest): the page costs the same at any size.
     """
-    ranked = list(Account.objects.order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm"))
-    total = sum((revenue for _pk, revenue in ranked), Decimal(0))
+    ranked = list(Account.objects.order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm", "is_key_account"))
+    total = sum((revenue for _pk, revenue, _key in ranked), Decimal(0))
+    if sees_all_accounts(user):
+        visible = None
+    else:
+        visible = set(accounts_visible_to(user).values_list("pk", flat=True))
+    order: list[int] = []
     ranks: dict[int, dict] = {}
+    candidates = flagged = mismatched = 0
     running = Decimal(0)
-    for position, (pk, revenue) in enumerate(ranked, start=1):
+    for position, (pk, revenue, is_key) in enumerate(ranked, start=1):
         share_before = running / total if total else Decimal(1)
         running += revenue
+        if visible is not None and pk not in visible:
+            continue
         label = pareto_class(revenue=revenue, share_before=share_before)
-        ranks[pk] = {
-            "rank": position,
-            "share": revenue * 100 / total if total else Decimal(0),
-            "cumulative": running * 100 / total if total else Decimal(0),
-            "pareto_class": label,
-            "is_candidate": label == "A",
+        is_candidate = label == "A"
+        candidates += is_candidate
+        flagged += is_key
+        mismatched += is_candidate != is_key
+        order.append(pk)
+        ranks[pk] = {"rank": position, "revenue": revenue, "running": running, "pareto_class": label,
+                     "is_candidate": is_candidate}
+    page = Paginator(order, PARETO_PAGE_SIZE).get_page(page_number)
+    wanted = list(page.object_list) + order[:PARETO_CHART_ROWS]
+    accounts = Account.objects.select_related("vertical_unit", "grade").in_bulk(wanted)
+
+    def row(pk: int) -> dict:
+        rank = ranks[pk]
+        return {
+            "account": accounts[pk],
+            "rank": rank["rank"],
+            "share": rank["revenue"] * 100 / total if total else Decimal(0),
+            "cumulative": rank["running"] * 100 / total if total else Decimal(0),
+            "pareto_class": rank["pareto_class"],
+            "is_candidate": rank["is_candidate"],
         }
-    accounts = accounts_visible_to(user).select_related("vertical_unit", "grade").order_by("-revenue_ttm", "pk")
-    rows = [{"account": account, **ranks[account.pk]} for account in accounts if account.pk in ranks]
+
     return {
-        "rows": rows,
+        "rows": [row(pk) for pk in page.object_list],
+        "chart_rows": [row(pk) for pk in order[:PARETO_CHART_ROWS]],
+        "page": page,
         "total": total,
-        "candidates": sum(row["is_candidate"] for row in rows),
-        "flagged": sum(row["account"].is_key_account for row in rows),
-        "mismatched": sum(row["is_candidate"] != row["account"].is_key_account for row in rows),
+        "candidates": candidates,
+        "flagged": flagged,
+        "mismatched": mismatched,
     }

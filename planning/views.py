@@ -57,7 +57,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         query=query,
     )
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    years = sorted(set(selectors.plans_visible_to(request.user).values_list("fiscal_year", flat=True)), reverse=True)
+    years = list(
+        selectors.plans_visible_to(request.user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+    )
     return render(
         request,
         "planning/plan_list.html",

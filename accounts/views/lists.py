@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.filters import AccountFilter, owners_for_filter
-from accounts.selectors import account_get_for_user, account_list_for_user, accounts_visible_to, pareto_rows_for_user
+from accounts.selectors import (
+    account_get_for_user,
+    account_list_for_user,
+    accounts_visible_to,
+    open_pipeline_attach,
+    pareto_rows_for_user,
+)
 from accounts.services import account_key_account_set
 from accounts.roles import sees_all_accounts
 
@@ -19,11 +25,14 @@ PAGE_SIZE = 25
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The accounts the signed-in user may see: search, filters, sorting; key accounts and the largest first."""
-    accounts = account_list_for_user(user=request.user)
+    by_pipeline = "pipeline" in request.GET.get("sort", "")
+    accounts = account_list_for_user(user=request.user, with_open_pipeline=by_pipeline)
     account_filter = AccountFilter(
         request.GET, queryset=accounts, owners=owners_for_filter(accounts_visible_to(request.user))
     )
     page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if not by_pipeline:
+        page.object_list = open_pipeline_attach(list(page.object_list))
     filtered = any(request.GET.get(name) for name in ("q", "industry", "vertical_unit", "grade", "key", "owner"))
     return render(
         request,
@@ -42,11 +51,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pareto(request: HttpRequest) -> HttpResponse:
     """Accounts by trailing-12-month revenue, cumulative share and class; the 80 % are key-account candidates."""
-    data = pareto_rows_for_user(user=request.user)
+    data = pareto_rows_for_user(user=request.user, page_number=request.GET.get("page"))
     chart = {
-        "labels": [row["account"].name for row in data["rows"][:40]],
-        "revenue": [float(row["account"].revenue_ttm) for row in data["rows"][:40]],
-        "cumulative": [round(float(row["cumulative"]), 1) for row in data["rows"][:40]],
+        "labels": [row["account"].name for row in data["chart_rows"]],
+        "revenue": [float(row["account"].revenue_ttm) for row in data["chart_rows"]],
+        "cumulative": [round(float(row["cumulative"]), 1) for row in data["chart_rows"]],
         "revenueLabel": _("Revenue, last 12 months"),
         "cumulativeLabel": _("Cumulative share %"),
     }

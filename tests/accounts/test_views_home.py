@@ -74,8 +74,8 @@ def test_account_list_query_count_does_not_grow_with_accounts(
         TeamMemberFactory(account=account, user=account_manager)
         OpportunityFactory(account=account)
     client = client_for(account_manager)
-    # session, user, roles, count, page, KAMs, and the filters' vertical units, grades, owners
-    with django_assert_max_num_queries(9):
+    # session, user, roles, count, page, KAMs, the page's open pipeline, and the filters' vertical units, grades, owners
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("accounts:home"))
     assert response.status_code == 200
 
@@ -86,3 +86,15 @@ def test_home_page_renders_in_korean(client_for, account_manager, account):
     response = client.get(reverse("accounts:home"))
     assert "어카운트" in response.text
     assert 'lang="ko"' in response.text
+
+
+@pytest.mark.parametrize("sort", ["", "-pipeline"])
+def test_account_list_shows_open_pipeline_whatever_the_sort(client_for, executive, sort):
+    from decimal import Decimal
+
+    account = AccountFactory(name="Piped")
+    OpportunityFactory(account=account, amount=Decimal(70_000_000), stage="proposal")
+    OpportunityFactory(account=account, amount=Decimal(5_000_000), stage="won")
+    response = client_for(executive).get(reverse("accounts:home"), {"sort": sort} if sort else {})
+    row = next(a for a in response.context["page"].object_list if a.pk == account.pk)
+    assert row.open_pipeline == Decimal(70_000_000)

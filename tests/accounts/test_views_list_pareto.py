@@ -121,3 +121,16 @@ def test_account_manager_of_other_accounts_gets_404_when_flagging(client_for, ac
 
 def test_flagging_needs_a_post(client_for, account, executive):
     assert client_for(executive).get(reverse("accounts:key-account-flag", args=[account.pk])).status_code == 405
+
+
+def test_pareto_view_shows_a_page_of_rows_with_counts_over_every_account(client_for, executive, monkeypatch):
+    monkeypatch.setattr("accounts.selectors.PARETO_PAGE_SIZE", 2)
+    for name, revenue in (("Big", 600), ("Mid", 250), ("Small", 100), ("Tiny", 50), ("None", 0)):
+        AccountFactory(name=name, revenue_ttm=Decimal(revenue), is_key_account=name == "Big")
+    client = client_for(executive)
+    first = client.get(reverse("accounts:pareto"))
+    assert [r["account"].name for r in first.context["rows"]] == ["Big", "Mid"]
+    assert (first.context["candidates"], first.context["flagged"], first.context["mismatched"]) == (2, 1, 1)
+    assert len(first.context["chart"]["labels"]) == 5
+    last = client.get(reverse("accounts:pareto"), {"page": 3})
+    assert [(r["account"].name, r["rank"], r["cumulative"]) for r in last.context["rows"]] == [("None", 5, Decimal(100))]

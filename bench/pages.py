@@ -1,0 +1,477 @@
+"""Page speed at scale: every page timed at 2,000 and 20,000 accounts, on SQLite and PostgreSQL.
+
+    make bench                      # or:
+    .venv/bin/python bench/pages.py --accounts 2000 20000 --databases sqlite postgres [--keep]
+
+For each database and size the script (in a child process, so each gets its own settings)
+seeds a separate database (`seed_demo --accounts N`, `seed_performance`, a few account plans and
+a consensus meeting), logs in as `exec` and as `am` with Django's test client (in-process: server
+time, no network), requests every page 2 times to warm up and `--runs` times timed, and records the
+median and 95th percentile and the number of SQL queries (CaptureQueriesContext). Each page is
+compared with its *floor*: the same rows fetched with one query and rendered by a minimal template,
+through the same middleware, in the same run; the ratio page/floor is reported.
+
+Budgets (the issue's): account list and account page median under 30 ms at 2,000 accounts; every
+other page under 60 ms, the dashboards under 300 ms; from the smaller to the larger size no page's
+query count grows and no median grows more than 1.5x. The script exits 1 and names the pages that
+miss a budget. Results: bench/results/pages-<database>-<accounts>.json and pages-summary.json.
+
+Databases: SQLite files var/bench/pages-<N>.sqlite3; PostgreSQL kam_bench_pages_<N> on
+BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432). They are dropped afterwards
+unless --keep; with --keep a later run reuses them (and skips the seeding).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+VAR = ROOT / "var" / "bench"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+LIST_BUDGET_MS = 30  # account list and account page, at the smaller size
+PAGE_BUDGET_MS = 60
+DASHBOARD_BUDGET_MS = 300
+GROWTH = 1.5
+
+
+# ---------------------------------------------------------------------------------------------
+# Driver
+# ---------------------------------------------------------------------------------------------
+
+
+def database_url(database: str, accounts: int) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{VAR / f'pages-{accounts}.sqlite3'}"
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    return f"{base}/kam_bench_pages_{accounts}"
+
+
+def postgres_admin(sql: str) -> None:
+    import psycopg2
+
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    conn = psycopg2.connect(f"{base}/postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+def ensure_database(database: str, accounts: int) -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    if database == "postgres":
+        import psycopg2
+
+        try:
+            postgres_admin(f"CREATE DATABASE kam_bench_pages_{accounts}")
+        except psycopg2.errors.DuplicateDatabase:
+            pass
+
+
+def drop_database(database: str, accounts: int) -> None:
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{VAR / f'pages-{accounts}.sqlite3'}{suffix}").unlink(missing_ok=True)
+    else:
+        postgres_admin(f"DROP DATABASE IF EXISTS kam_bench_pages_{accounts} WITH (FORCE)")
+
+
+def budget_for(page: dict) -> float:
+    if page["kind"] == "dashboard":
+        return DASHBOARD_BUDGET_MS
+    if page["kind"] == "list":
+        return LIST_BUDGET_MS
+    return PAGE_BUDGET_MS
+
+
+def print_table(result: dict) -> None:
+    print(f"\n{result['database']} · {result['data']}")
+    print(f"{'user':<5} {'page':<38} {'median':>7} {'p95':>7} {'queries':>7} {'floor':>6} {'ratio':>6}  budget")
+    for page in result["pages"]:
+        if "error" in page:
+            print(f"{page['user']:<5} {page['label']:<38} ERROR {page['error']}")
+            continue
+        print(
+            f"{page['user']:<5} {page['label']:<38} {page['median_ms']:>7.1f} {page['p95_ms']:>7.1f} "
+            f"{page['queries']:>7} {page['floor_ms']:>6.1f} {page['ratio']:>5.1f}x  {budget_for(page):.0f} ms"
+        )
+
+
+def check(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
+    """The names of the pages that miss a budget, with the reason."""
+    misses = []
+    smallest = min(sizes)
+    for (database, accounts), result in results.items():
+        for page in result["pages"]:
+            name = f"{database} {accounts:,}: {page['user']} {page['label']}"
+            if "error" in page:
+                misses.append(f"{name}: {page['error']}")
+                continue
+            budget = budget_for(page)
+            if page["kind"] == "list" and accounts != smallest:
+                budget = PAGE_BUDGET_MS * 10**6  # the 30 ms budget is for the smaller size; growth is checked below
+            elif accounts != smallest:
+                budget = 10**6
+            if page["median_ms"] >= budget:
+                misses.append(f"{name}: median {page['median_ms']:.1f} ms, budget {budget:.0f} ms")
+    for database in {db for db, _n in results}:
+        measured = sorted(n for db, n in results if db == database)
+        for small, large in zip(measured, measured[1:]):
+            before = {(p["user"], p["label"]): p for p in results[(database, small)]["pages"] if "error" not in p}
+            for page in results[(database, large)]["pages"]:
+                was = before.get((page["user"], page["label"]))
+                if not was or "error" in page:
+                    continue
+                name = f"{database} {small:,}→{large:,}: {page['user']} {page['label']}"
+                if page["queries"] > was["queries"]:
+                    misses.append(f"{name}: queries grew {was['queries']} → {page['queries']}")
+                if page["median_ms"] > GROWTH * was["median_ms"]:
+                    misses.append(f"{name}: median grew {was['median_ms']:.1f} → {page['median_ms']:.1f} ms")
+    return misses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgres"), default=["sqlite", "postgres"])
+    parser.add_argument("--runs", type=int, default=20, help="Timed requests per page (after two warm-ups).")
+    parser.add_argument("--keep", action="store_true", help="Keep the databases, and reuse them next time.")
+    parser.add_argument("--reseed", action="store_true", help="Seed again even if the database holds the data.")
+    parser.add_argument("--worker", nargs=2, metavar=("DATABASE", "ACCOUNTS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker[0], int(args.worker[1]), runs=args.runs, reseed=args.reseed)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()
+    print(f"Load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores shared)")
+    results: dict[tuple[str, int], dict] = {}
+    for database in args.databases:
+        for accounts in sorted(args.accounts):
+            ensure_database(database, accounts)
+            out = RESULTS / f"pages-{database}-{accounts}.json"
+            command = [sys.executable, __file__, "--worker", database, str(accounts), "--runs", str(args.runs)]
+            if args.reseed:
+                command.append("--reseed")
+            env = {**os.environ, "DATABASE_URL": database_url(database, accounts), "DEBUG": "0",
+                   "DJANGO_SETTINGS_MODULE": "kam.settings.dev"}
+            try:
+                subprocess.run(command, env=env, check=True)
+            finally:
+                if not args.keep:
+                    drop_database(database, accounts)
+            result = json.loads(out.read_text(encoding="utf-8"))
+            results[(database, accounts)] = result
+            print_table(result)
+
+    misses = check(results, args.accounts)
+    summary = {
+        "load_average": load,
+        "budgets_ms": {"account list and page (smallest size)": LIST_BUDGET_MS, "page": PAGE_BUDGET_MS,
+                       "dashboard": DASHBOARD_BUDGET_MS, "growth": GROWTH},
+        "runs": [results[key] for key in sorted(results)],
+        "misses": misses,
+    }
+    (RESULTS / "pages-summary.json").write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
+    if misses:
+        print("\nBudget missed:")
+        for miss in misses:
+            print(f"  {miss}")
+        return 1
+    print("\nEvery page within its budget.")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker: one database, one size (Django is set up for this database only)
+# ---------------------------------------------------------------------------------------------
+
+
+def seed(accounts: int) -> None:
+    """seed_demo + seed_performance, then seed_planning()."""
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("seed_demo", accounts=accounts, flush=True, verbosity=0)
+    seeded = time.monotonic()
+    call_command("seed_performance", verbosity=0)
+    print(f"  seed_demo --accounts {accounts}: {seeded - started:.0f} s; seed_performance: {time.monotonic() - seeded:.0f} s",
+          flush=True)
+    seed_planning(accounts)
+
+
+def seed_planning(accounts: int) -> None:
+    """Account plans (two complete ones for `am`, one of them submitted) and a consensus meeting."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import Account, User
+    from accounts.selectors import accounts_visible_to
+    from planning.models import AccountPlan, PlanStatus, PlanVersion
+    from planning.services import agenda_item_add, meeting_create
+    from planning.snapshot import plan_snapshot
+    from tests.factories import make_complete_plan
+
+    started = time.monotonic()
+    am, executive = User.objects.get(username="am"), User.objects.get(username="exec")
+    year = timezone.localdate().year
+    mine = list(accounts_visible_to(am).order_by("-revenue_ttm", "pk")[:2])
+    plan = make_complete_plan(account=mine[0], user=am, fiscal_year=year)
+    submitted = make_complete_plan(account=mine[1], user=am, fiscal_year=year)
+    version = PlanVersion.objects.create(
+        plan=submitted, number=1, revision=submitted.revision, snapshot=plan_snapshot(submitted),
+        submitted_at=timezone.now(), submitted_by=am,
+    )
+    AccountPlan.objects.filter(pk=submitted.pk).update(status=PlanStatus.SUBMITTED)
+    meeting = meeting_create(title="Consensus meeting", scheduled_for=timezone.now() + datetime.timedelta(days=7),
+                             acting_user=executive)
+    agenda_item_add(meeting=meeting, version=version, acting_user=executive)
+    # Draft plans for one account in five, so the plan list has the same proportions at every size.
+    others = Account.objects.exclude(pk__in=[plan.account_id, submitted.account_id]).order_by("pk")
+    AccountPlan.objects.bulk_create(
+        [
+            AccountPlan(account=account, fiscal_year=year, period_start=datetime.date(year, 1, 1),
+                        period_end=datetime.date(year, 12, 31), owner=am, created_by=am, updated_by=am)
+            for account in others[: max(0, accounts // 5 - 2)]
+        ],
+        batch_size=1000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"  plans and a meeting in {time.monotonic() - started:.0f} s", flush=True)
+
+
+FLOOR_TEMPLATE = (
+    "<!doctype html><html><body><table>{% for row in rows %}<tr>{% for value in row.values %}<td>{{ value }}</td>"
+    "{% endfor %}</tr>{% endfor %}</table></body></html>"
+)
+FLOORS = {}  # key -> function(user, ids) -> queryset of value rows; filled by pages()
+
+
+def floor_view(request, key):
+    """One query for the page's rows, a minimal template: what any page showing those rows costs at least."""
+    from django.http import HttpResponse
+    from django.template import engines
+
+    if not FLOORS:
+        define_floors()
+    ids = {name: int(value) for name, value in request.GET.items()}
+    rows = list(FLOORS[key](request.user, ids))
+    html = engines["django"].from_string(FLOOR_TEMPLATE).render({"rows": rows})
+    return HttpResponse(html)
+
+
+def urlpatterns_with_floor():
+    from django.urls import path
+
+    from kam.urls import urlpatterns
+
+    return [*urlpatterns, path("bench-floor/<str:key>/", floor_view)]
+
+
+def define_floors() -> None:
+    from django.db.models import Sum
+
+    from accounts.models import Account, Contact, CustomerActivity, Opportunity, PricingTier, Relationship
+    from accounts.selectors import accounts_visible_to
+    from performance.models import KpiDefinition, KpiSnapshot, ManualActual, NpsResponse, Order
+    from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, PlanVersion
+    from planning.selectors import plans_visible_to
+
+    visible = accounts_visible_to
+    FLOORS.update({
+        "accounts": lambda u, i: visible(u).order_by("-is_key_account", "-revenue_ttm", "name").values(
+            "pk", "name", "industry", "revenue_ttm", "pareto_class", "vertical_unit__name", "grade__name")[:25],
+        "pareto": lambda u, i: visible(u).order_by("-revenue_ttm", "pk").values("pk", "name", "revenue_ttm", "pareto_class")[:100],
+        "account": lambda u, i: Opportunity.objects.filter(account=i["a"]).order_by("tier", "-amount").values(
+            "name", "tier", "amount", "account__name", "account__revenue_ttm")[:8],
+        "contacts": lambda u, i: Contact.objects.filter(account=i["a"]).order_by("-influence", "name").values(
+            "pk", "name", "title", "level", "org_unit__name"),
+        "relationships": lambda u, i: Relationship.objects.filter(contact__account=i["a"]).values(
+            "contact__name", "user__username", "strength", "last_interaction_on"),
+        "opportunities": lambda u, i: Opportunity.objects.filter(account=i["a"]).order_by("tier", "-amount").values(
+            "pk", "name", "tier", "stage", "amount", "probability", "sponsor_unit__name"),
+        "whitespace": lambda u, i: Order.objects.filter(account=i["a"]).order_by().values("offering__name").annotate(
+            total=Sum("amount")),
+        "pricing": lambda u, i: PricingTier.objects.order_by("rank").values(),
+        "experience": lambda u, i: CustomerActivity.objects.filter(account=i["a"]).order_by("-starts_on").values(),
+        "dashboard": lambda u, i: KpiSnapshot.objects.filter(account__in=visible(u).order_by("-revenue_ttm")[:25]).values(
+            "account__name", "kpi__code", "actual", "target", "status")[:25 * 12],
+        "account_kpis": lambda u, i: KpiSnapshot.objects.filter(account=i["a"]).values("kpi__code", "actual", "target", "status"),
+        "nps": lambda u, i: NpsResponse.objects.filter(account=i["a"]).values()[:25],
+        "actuals": lambda u, i: ManualActual.objects.filter(account=i["a"]).values()[:25],
+        "kpis": lambda u, i: KpiDefinition.objects.values(),
+        "plans": lambda u, i: plans_visible_to(u).order_by("-fiscal_year", "account__name").values(
+            "pk", "fiscal_year", "status", "account__name", "owner__username")[:25],
+        "plan": lambda u, i: AccountPlan.objects.filter(pk=i["p"]).values(
+            "fiscal_year", "status", "account__name", "ambition_3y", "plan_1y", "strategy_summary"),
+        "plan_contacts": lambda u, i: Contact.objects.filter(account__plans=i["p"]).values("pk", "name", "title", "org_unit__name"),
+        "meetings": lambda u, i: ConsensusMeeting.objects.order_by("-scheduled_for").values(),
+        "meeting": lambda u, i: AgendaItem.objects.filter(meeting=i["m"]).values(
+            "position", "version__number", "version__plan__account__name", "version__plan__fiscal_year"),
+        "versions": lambda u, i: PlanVersion.objects.filter(plan=i["p"]).values("number", "submitted_at", "note"),
+        "api_accounts": lambda u, i: visible(u).order_by("pk").values()[:50],
+        "api_contacts": lambda u, i: Contact.objects.filter(account__in=visible(u)).order_by("pk").values()[:50],
+        "api_orders": lambda u, i: Order.objects.filter(account__in=visible(u)).order_by("pk").values()[:50],
+        "api_opportunities": lambda u, i: Opportunity.objects.filter(account__in=visible(u)).order_by("pk").values()[:50],
+        "api_small": lambda u, i: PricingTier.objects.values(),
+        "account_row": lambda u, i: Account.objects.filter(pk=i["a"]).values(),
+    })
+
+
+def pages(am, executive) -> list[dict]:
+    """(user, label, url, kind, floor key, floor ids) for every page a user can reach."""
+    from django.urls import reverse
+
+    from accounts.selectors import accounts_visible_to
+    from planning.models import AccountPlan, ConsensusMeeting, PlanStatus
+
+    account = accounts_visible_to(am).order_by("-revenue_ttm", "pk").first()
+    plan = AccountPlan.objects.filter(account=account).order_by("-fiscal_year").first()
+    meeting = ConsensusMeeting.objects.order_by("pk").first()
+    submitted = AccountPlan.objects.filter(status=PlanStatus.SUBMITTED).first()
+    a, p = {"a": account.pk}, {"p": plan.pk}
+    listed = []
+
+    def add(users, label, url, kind, floor, ids=None):
+        for user in users:
+            listed.append({"user": user.username, "_user": user, "label": label, "url": url, "kind": kind,
+                           "floor": floor, "ids": ids or {}})
+
+    both = (executive, am)
+    add(both, "Account list", reverse("accounts:home"), "list", "accounts")
+    add(both, "Account list, sorted by name", reverse("accounts:home") + "?sort=name", "list", "accounts")
+    add(both, "Account list, search + filter", reverse("accounts:home") + "?q=Han&key=yes", "list", "accounts")
+    add((executive,), "Account list, page 20", reverse("accounts:home") + "?page=20", "list", "accounts")
+    add(both, "Pareto", reverse("accounts:pareto"), "page", "pareto")
+    add(both, "Account page", reverse("accounts:detail", args=[account.pk]), "list", "account", a)
+    add(both, "Org chart", reverse("accounts:org-chart", args=[account.pk]), "page", "contacts", a)
+    add(both, "Relationships", reverse("accounts:relationships", args=[account.pk]), "page", "relationships", a)
+    add(both, "Tier board (opportunities)", reverse("accounts:opportunities", args=[account.pk]), "page", "opportunities", a)
+    add(both, "Whitespace", reverse("accounts:whitespace", args=[account.pk]), "page", "whitespace", a)
+    add(both, "Pricing", reverse("accounts:pricing", args=[account.pk]), "page", "pricing", a)
+    add(both, "Customer experience", reverse("accounts:experience", args=[account.pk]), "page", "experience", a)
+    add(both, "Dashboard", reverse("performance:dashboard"), "dashboard", "dashboard")
+    add(both, "Account KPI dashboard", reverse("performance:account-kpis", args=[account.pk]), "dashboard", "account_kpis", a)
+    add(both, "NPS responses", reverse("performance:account-nps", args=[account.pk]), "page", "nps", a)
+    add(both, "Manual actuals", reverse("performance:account-actuals", args=[account.pk]), "page", "actuals", a)
+    add(both, "KPI catalogue", reverse("performance:kpi-catalogue"), "page", "kpis")
+    add(both, "Plan list", reverse("planning:plan-list"), "page", "plans")
+    add(both, "Plan overview", reverse("planning:plan-detail", args=[plan.pk]), "page", "plan", p)
+    for step in range(1, 8):
+        floor = "plan_contacts" if step in (1, 2) else "plan"
+        add(both, f"Plan step {step}", reverse("planning:plan-step", args=[plan.pk, step]), "page", floor, p)
+    add(both, "Plan history", reverse("planning:plan-history", args=[plan.pk]), "page", "versions", p)
+    add((executive,), "Meeting list", reverse("planning:meeting-list"), "page", "meetings")
+    add((executive,), "Meeting view", reverse("planning:meeting-detail", args=[meeting.pk]), "page", "meeting", {"m": meeting.pk})
+    if submitted:
+        add((executive,), "Submitted plan (version 1)", reverse("planning:version-detail", args=[submitted.pk, 1]),
+            "page", "versions", {"p": submitted.pk})
+    for prefix, floor in (("accounts", "api_accounts"), ("contacts", "api_contacts"), ("opportunities", "api_opportunities"),
+                          ("orders", "api_orders"), ("org-units", "api_small"), ("relationships", "api_small"),
+                          ("offerings", "api_small"), ("pricing-tiers", "api_small"), ("business-units", "api_small"),
+                          ("users", "api_small")):
+        add(both, f"API {prefix}", f"/api/v1/{prefix}/", "page", floor)
+    return listed
+
+
+def measure(client, url: str, runs: int) -> tuple[list[float], int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        response = client.get(url)
+        if response.status_code != 200:
+            return [], 0, response.status_code
+    timings, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = max(queries, len(captured.captured_queries))
+    return timings, queries, response.status_code
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def worker(database: str, accounts: int, *, runs: int, reseed: bool) -> int:
+    import django
+
+    django.setup()
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import Account, User
+    from performance.models import Order
+    from planning.models import AccountPlan
+
+    settings.ROOT_URLCONF = "bench.pages_urls"  # the site plus /bench-floor/<key>/
+    call_command("migrate", verbosity=0)
+    if reseed or Account.objects.count() != accounts or not User.objects.filter(username="am").exists():
+        seed(accounts)
+    elif not AccountPlan.objects.exists():
+        seed_planning(accounts)
+    define_floors()
+    am, executive = User.objects.get(username="am"), User.objects.get(username="exec")
+    clients = {}
+    for user in (am, executive):
+        clients[user.username] = Client(HTTP_HOST="localhost")
+        clients[user.username].force_login(user)
+
+    rows = []
+    for page in pages(am, executive):
+        client = clients[page["user"]]
+        timings, queries, status = measure(client, page["url"], runs)
+        entry = {key: value for key, value in page.items() if not key.startswith("_")}
+        if status != 200:
+            entry["error"] = f"HTTP {status}"
+            rows.append(entry)
+            continue
+        floor_url = f"/bench-floor/{page['floor']}/?{urlencode(page['ids'])}"
+        floor_timings, floor_queries, _status = measure(client, floor_url, runs)
+        median, floor = statistics.median(timings), statistics.median(floor_timings)
+        entry.update(median_ms=round(median, 2), p95_ms=round(p95(timings), 2), queries=queries,
+                     floor_ms=round(floor, 2), floor_queries=floor_queries, ratio=round(median / floor, 2))
+        rows.append(entry)
+        print(f"  {entry['user']:<5} {entry['label']:<38} {median:>7.1f} ms {queries:>4} queries  floor {floor:.1f} ms",
+              flush=True)
+    result = {
+        "database": f"{connection.vendor}",
+        "accounts": accounts,
+        "data": f"{Account.objects.count():,} accounts, {Order.objects.count():,} orders",
+        "runs": runs,
+        "load_average": os.getloadavg(),
+        "pages": rows,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = "sqlite" if connection.vendor == "sqlite" else "postgres"
+    (RESULTS / f"pages-{name}-{accounts}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
