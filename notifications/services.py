@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -85,7 +85,7 @@ def notifications_deliver(*, limit: int = 500) -> int:
             )
     if messages:
         try:
-            get_connection().send_messages(messages)
+            mailers.default.send_messages(messages)
         except Exception:
             # Give them back so the next run tries again; the task retries with backoff.
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=None)

@@ -173,3 +173,17 @@ def test_run_sweep_command_sweeps_as_of_the_date(account_manager, capsys):
 def test_run_sweep_command_refuses_a_bad_date():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("run_sweep", "--date", "01/07/2025")
+
+
+def test_open_reviews_are_on_the_next_meetings_agenda_only(client_for, executive, account_manager):
+    from tests.factories import ConsensusMeetingFactory
+
+    [plan] = make_running_plans(owner=account_manager, count=1, fiscal_year=2025)
+    sweep_run(as_of=D(2025, 4, 2))
+    now = datetime.datetime.now(datetime.UTC)
+    following = ConsensusMeetingFactory(scheduled_for=now + datetime.timedelta(days=30))
+    upcoming = ConsensusMeetingFactory(scheduled_for=now + datetime.timedelta(days=3))
+    client = client_for(executive)
+    html = client.get(f"/meetings/{upcoming.pk}/").content.decode()
+    assert "Open quarterly reviews" in html and f"{plan.account.name} · FY 2025 Q1" in html
+    assert "Open quarterly reviews" not in client.get(f"/meetings/{following.pk}/").content.decode()
