@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,11 +19,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class NotificationDraft:
+    """A notification to write if it is new; its link is a URL name reversed only then (sweeps make many drafts)."""
+
     user_id: int
     kind: str
     key: str
     params: dict = field(default_factory=dict)
-    url: str = ""
+    url_name: str = ""
+    url_kwargs: dict = field(default_factory=dict)
+
+    def url(self) -> str:
+        return reverse(self.url_name, kwargs=self.url_kwargs) if self.url_name else ""
 
 
 def notifications_create(*, drafts: Iterable[NotificationDraft]) -> int:
@@ -43,7 +50,7 @@ def notifications_create(*, drafts: Iterable[NotificationDraft]) -> int:
         Notification.objects.filter(user_id__in=user_ids, key__in={key for _user, key in wanted}).values_list("user_id", "key")
     )
     new = [
-        Notification(user_id=d.user_id, kind=d.kind, key=d.key, params=d.params, url=d.url)
+        Notification(user_id=d.user_id, kind=d.kind, key=d.key, params=d.params, url=d.url())
         for pair, d in wanted.items()
         if pair not in existing
     ]

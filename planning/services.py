@@ -13,7 +13,6 @@ from enum import Enum
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -669,9 +668,9 @@ def plan_decision_notify(*, plan: AccountPlan, decision_id: int, outcome: str) -
     if plan.owner_id:
         recipients.add(plan.owner_id)
     params = {"plan": plan_label(plan.account.name, plan.fiscal_year), "outcome": outcome}
-    url = reverse("planning:plan-detail", kwargs={"plan_id": plan.pk})
     return notifications_create(
-        drafts=[NotificationDraft(user_id, NotificationKind.PLAN_DECISION, f"decision:{decision_id}", params, url)
+        drafts=[NotificationDraft(user_id, NotificationKind.PLAN_DECISION, f"decision:{decision_id}", params,
+                                  "planning:plan-detail", {"plan_id": plan.pk})
                 for user_id in sorted(recipients)]
     )
 

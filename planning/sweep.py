@@ -12,13 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
-from django.urls import reverse
+from django.db.models import CharField, Count, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from notifications.models import NotificationKind
+from notifications.models import Notification, NotificationKind
 from notifications.services import NotificationDraft, notifications_create
 from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
 from performance.periods import PeriodKind
@@ -97,25 +97,38 @@ def quarterly_reviews_create_due(*, as_of: datetime.date) -> int:
     return len(mine)
 
 
+def _not_notified(prefix: str, *parts) -> Exists:
+    """No notification with the key `prefix` + parts exists for the row's owner yet (dedup in SQL, by index)."""
+    key = Concat(Value(prefix), *[Cast(part, CharField()) if not isinstance(part, Value) else part for part in parts],
+                 output_field=CharField())
+    return ~Exists(Notification.objects.filter(user_id=OuterRef("owner_id"), key=key))
+
+
 def _review_drafts(as_of: datetime.date) -> list[NotificationDraft]:
     """'Review due' for every open review of a running plan; 'review overdue' once its due date passed."""
-    rows = (
-        QuarterlyReview.objects.filter(status=QuarterlyReview.Status.OPEN, owner__isnull=False, plan__status=PlanStatus.APPROVED)
-        .values_list("pk", "plan_id", "quarter", "due_on", "owner_id", "plan__account__name", "plan__fiscal_year")
+    open_reviews = QuarterlyReview.objects.filter(
+        status=QuarterlyReview.Status.OPEN, owner__isnull=False, plan__status=PlanStatus.APPROVED
     )
+    fields = ("pk", "plan_id", "quarter", "due_on", "owner_id", "plan__account__name", "plan__fiscal_year")
     drafts = []
-    for pk, plan_id, quarter, due_on, owner_id, account_name, year in rows.iterator(chunk_size=2000):
-        params = {"quarter": quarter, "plan": plan_label(account_name, year), "due": due_on.isoformat()}
-        url = reverse("planning:review-detail", kwargs={"plan_id": plan_id, "quarter": quarter})
-        drafts.append(NotificationDraft(owner_id, NotificationKind.REVIEW_DUE, f"review-due:{pk}", params, url))
-        if due_on < as_of:
-            drafts.append(NotificationDraft(owner_id, NotificationKind.REVIEW_OVERDUE, f"review-overdue:{pk}", params, url))
+    for kind, prefix, rows in (
+        (NotificationKind.REVIEW_DUE, "review-due:", open_reviews.filter(_not_notified("review-due:", OuterRef("pk")))),
+        (NotificationKind.REVIEW_OVERDUE, "review-overdue:",
+         open_reviews.filter(_not_notified("review-overdue:", OuterRef("pk")), due_on__lt=as_of)),
+    ):
+        for pk, plan_id, quarter, due_on, owner_id, account_name, year in rows.values_list(*fields).iterator(chunk_size=2000):
+            drafts.append(NotificationDraft(
+                owner_id, kind, f"{prefix}{pk}",
+                {"quarter": quarter, "plan": plan_label(account_name, year), "due": due_on.isoformat()},
+                "planning:review-detail", {"plan_id": plan_id, "quarter": quarter},
+            ))
     return drafts
 
 
 def _action_drafts(as_of: datetime.date) -> list[NotificationDraft]:
     """Open actions of running plans due within 7 days or overdue; a new due date notifies again."""
     rows = ActionItem.objects.filter(
+        _not_notified("action-due:", OuterRef("pk"), Value(":"), OuterRef("due_on")),
         plan__status=PlanStatus.APPROVED, status__in=ActionItem.OPEN_STATUSES, owner__isnull=False,
         due_on__lte=as_of + datetime.timedelta(days=ACTION_NOTICE_DAYS),
     ).values_list("pk", "plan_id", "title", "due_on", "owner_id", "plan__account__name", "plan__fiscal_year")
@@ -123,7 +136,7 @@ def _action_drafts(as_of: datetime.date) -> list[NotificationDraft]:
         NotificationDraft(
             owner_id, NotificationKind.ACTION_DUE, f"action-due:{pk}:{due_on.isoformat()}",
             {"title": title, "plan": plan_label(account_name, year), "due": due_on.isoformat()},
-            reverse("planning:plan-step", kwargs={"plan_id": plan_id, "step": 5}),
+            "planning:plan-step", {"plan_id": plan_id, "step": 5},
         )
         for pk, plan_id, title, due_on, owner_id, account_name, year in rows.iterator(chunk_size=2000)
     ]
@@ -131,13 +144,13 @@ def _action_drafts(as_of: datetime.date) -> list[NotificationDraft]:
 
 def _year_end_drafts(as_of: datetime.date) -> list[NotificationDraft]:
     """Step 7 opens when the plan's fiscal year has ended: remind the KAM to evaluate and start next year."""
-    rows = _running_plans().filter(period_end__lt=as_of, owner__isnull=False).values_list(
-        "pk", "owner_id", "fiscal_year", "account__name"
-    )
+    rows = _running_plans().filter(
+        _not_notified("year-end:", OuterRef("pk")), period_end__lt=as_of, owner__isnull=False
+    ).values_list("pk", "owner_id", "fiscal_year", "account__name")
     return [
         NotificationDraft(
             owner_id, NotificationKind.YEAR_END, f"year-end:{pk}", {"year": year, "account": account_name},
-            reverse("planning:plan-step", kwargs={"plan_id": pk, "step": 7}),
+            "planning:plan-step", {"plan_id": pk, "step": 7},
         )
         for pk, owner_id, year, account_name in rows.iterator(chunk_size=2000)
     ]
@@ -158,8 +171,7 @@ def executive_digest_create(*, as_of: datetime.date) -> int:
     year, week, _day = as_of.isocalendar()
     executives = User.objects.filter(groups__name=Role.EXECUTIVE, is_active=True).values_list("pk", flat=True).distinct()
     params = {"waiting": waiting, "off_track": off_track, "overdue": overdue}
-    url = reverse("performance:dashboard")
     return notifications_create(
-        drafts=[NotificationDraft(pk, NotificationKind.WEEKLY_DIGEST, f"digest:{year}-W{week:02d}", params, url)
+        drafts=[NotificationDraft(pk, NotificationKind.WEEKLY_DIGEST, f"digest:{year}-W{week:02d}", params, "performance:dashboard")
                 for pk in executives]
     )

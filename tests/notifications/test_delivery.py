@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _draft(user, key="review-due:1"):
-    return NotificationDraft(user.pk, NotificationKind.REVIEW_DUE, key, {"quarter": 1, "plan": "Acme · FY 2025", "due": "2025-04-15"}, "/plans/1/reviews/q1/")
+    return NotificationDraft(user.pk, NotificationKind.REVIEW_DUE, key, {"quarter": 1, "plan": "Acme · FY 2025", "due": "2025-04-15"},
+                             "planning:review-detail", {"plan_id": 1, "quarter": 1})
 
 
 def test_the_same_event_notifies_a_user_once(account_manager):

@@ -13,7 +13,7 @@ def _notify(user, count: int) -> None:
     notifications_create(drafts=[
         NotificationDraft(user.pk, NotificationKind.ACTION_DUE, f"action-due:{n}",
                           {"title": f"<script>alert({n})</script>", "plan": "Acme · FY 2025", "due": "2025-04-15"},
-                          "/plans/1/step/5/")
+                          "planning:plan-step", {"plan_id": 1, "step": 5})
         for n in range(count)
     ])
 
@@ -35,7 +35,7 @@ def test_inbox_query_budget_does_not_grow(client_for, account_manager, django_as
 def test_inbox_shows_only_my_notifications_escaped(client_for, account_manager, other_account_manager):
     _notify(account_manager, 1)
     notifications_create(drafts=[NotificationDraft(other_account_manager.pk, NotificationKind.YEAR_END, "year-end:9",
-                                                   {"year": 2025, "account": "Secret Corp"}, "/plans/9/step/7/")])
+                                                   {"year": 2025, "account": "Secret Corp"})])
     html = client_for(account_manager).get(reverse("notifications:inbox")).content.decode()
     assert "&lt;script&gt;alert(0)&lt;/script&gt;" in html and "<script>alert(0)" not in html
     assert "Secret Corp" not in html
