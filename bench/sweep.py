@@ -101,6 +101,10 @@ def main() -> int:
         started = time.perf_counter()
         _seed(args.plans)
         print(f"seeded {args.plans} accounts and approved plans in {time.perf_counter() - started:.1f} s")
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would have done on a database in use
 
         from planning.models import QuarterlyReview
 

@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Count, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -29,6 +29,7 @@ from planning.services import plan_label, quarterly_review_new
 logger = logging.getLogger(__name__)
 
 ACTION_NOTICE_DAYS = 7
+ANALYZE_AFTER = 1000
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ def quarterly_reviews_create_due(*, as_of: datetime.date) -> int:
         QuarterlyReview.objects.bulk_create(reviews, batch_size=1000, ignore_conflicts=True)
         mine = list(QuarterlyReview.objects.filter(plan_id__in=wanted_plans, snapshot_taken_at=taken_at))
         QuarterlyReview.history.bulk_history_create(mine, batch_size=1000, default_date=taken_at)
+    if len(mine) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # After a bulk load PostgreSQL's statistics are stale; without them the reminder
+        # queries below pick nested loops that grow with the square of the reviews.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {QuarterlyReview._meta.db_table}")
     return len(mine)
 
 

@@ -124,7 +124,7 @@ def test_enqueue_never_raises_or_waits_when_the_broker_is_unreachable():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    dead = Celery("dead", broker=f"redis://127.0.0.1:{port}/0")
+    dead = Celery("dead", broker=f"redis://127.0.0.1:{port}/0", set_as_current=False)
     dead.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
     @dead.task(name="probe")

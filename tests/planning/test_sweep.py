@@ -187,3 +187,12 @@ def test_open_reviews_are_on_the_next_meetings_agenda_only(client_for, executive
     html = client.get(f"/meetings/{upcoming.pk}/").content.decode()
     assert "Open quarterly reviews" in html and f"{plan.account.name} · FY 2025 Q1" in html
     assert "Open quarterly reviews" not in client.get(f"/meetings/{following.pk}/").content.decode()
+
+
+def test_seed_running_plans_gives_accounts_approved_plans_once(account, capsys):
+    call_command("seed_running_plans", "--year", "2025")
+    call_command("seed_running_plans", "--year", "2025")
+    plan = account.plans.get(fiscal_year=2025)
+    assert plan.status == PlanStatus.APPROVED and plan.approved_version is not None
+    assert "made for FY 2025: 0" in capsys.readouterr().out
+    assert sweep_run(as_of=D(2026, 1, 2)).reviews_created == 4
