@@ -237,11 +237,12 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
 
 def _refresh_after_import(account_ids: list[int], *, orders: bool) -> None:
     from accounts.tasks import refresh_account_revenue
+    from kam.celery import enqueue
     from performance.tasks import refresh_kpi_snapshots
 
     if orders:
-        refresh_account_revenue.delay()
-    refresh_kpi_snapshots.delay(account_ids)
+        enqueue(refresh_account_revenue)
+    enqueue(refresh_kpi_snapshots, account_ids)
 
 
 ORDER_FIELDS = ("offering_id", "ordered_on", "amount", "cost")
@@ -314,5 +315,6 @@ def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list
 
 def _refresh_account_revenue() -> None:
     from accounts.tasks import refresh_account_revenue
+    from kam.celery import enqueue
 
-    refresh_account_revenue.delay()
+    enqueue(refresh_account_revenue)

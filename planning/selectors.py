@@ -211,23 +211,43 @@ def review_kpi_rows(plan: AccountPlan, period: Period, *, as_of: datetime.date |
     today = as_of or timezone.localdate()
     slots = SlotPlan.for_periods(start_month=plan.start_month, periods=[period.previous(), period], as_of=today)
     table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: plan.start_month}, slots=[1])
-    rows = []
-    for kpi in kpis:
-        value = table.get(plan.account_id, kpi.code, 1)
-        rows.append(
-            {
-                "key": kpi.code,
-                "kpi": kpi.display_name,
-                "is_money": kpi.unit == KpiDefinition.Unit.MONEY,
-                "target": _json_number(value.target),
-                "expected": _json_number(value.expected.quantize(Decimal("0.01")) if value.expected is not None else None),
-                "actual": _json_number(value.actual.quantize(Decimal("0.01")) if value.actual is not None else None),
-                "status": value.status,
-                "percent": None if value.achievement is None else int(value.achievement.to_integral_value()),
-                "met": None if value.target is None or value.actual is None else value.status == KpiStatus.ON_TRACK,
-            }
-        )
-    return rows
+    return [review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1)) for kpi in kpis]
+
+
+def review_kpi_rows_bulk(
+    plans: list[AccountPlan], period: Period, kpis_by_plan: dict[int, list[KpiDefinition]], *, as_of: datetime.date
+) -> dict[int, list[dict]]:
+    """`review_kpi_rows` for many plans sharing one fiscal calendar and period, in one `kpi_values` call.
+
+    Plans of the same account and year share the calendar by construction (the caller groups by
+    start month, fiscal year and quarter), so the query count does not grow with the plans.
+    """
+    wanted = {kpi.pk: kpi for plan in plans for kpi in kpis_by_plan.get(plan.pk, ())}
+    if not wanted:
+        return {plan.pk: [] for plan in plans}
+    slots = SlotPlan.for_periods(start_month=period.start_month, periods=[period.previous(), period], as_of=as_of)
+    table = kpi_values(
+        kpis=list(wanted.values()), plan=slots, account_months={plan.account_id: period.start_month for plan in plans}, slots=[1]
+    )
+    return {
+        plan.pk: [review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1)) for kpi in kpis_by_plan.get(plan.pk, ())]
+        for plan in plans
+    }
+
+
+def review_kpi_row(kpi: KpiDefinition, value) -> dict:
+    """One KPI's line of a review's snapshot, as JSON."""
+    return {
+        "key": kpi.code,
+        "kpi": kpi.display_name,
+        "is_money": kpi.unit == KpiDefinition.Unit.MONEY,
+        "target": _json_number(value.target),
+        "expected": _json_number(value.expected.quantize(Decimal("0.01")) if value.expected is not None else None),
+        "actual": _json_number(value.actual.quantize(Decimal("0.01")) if value.actual is not None else None),
+        "status": value.status,
+        "percent": None if value.achievement is None else int(value.achievement.to_integral_value()),
+        "met": None if value.target is None or value.actual is None else value.status == KpiStatus.ON_TRACK,
+    }
 
 
 def plan_states(plan: AccountPlan) -> dict[int, StepState]:
@@ -433,6 +453,20 @@ def versions_awaiting_meeting() -> list[PlanVersion]:
         .select_related("plan__account", "submitted_by")
         .defer("snapshot")
         .order_by("submitted_at")
+    )
+
+
+def meeting_open_reviews(meeting: ConsensusMeeting, *, now: datetime.datetime | None = None) -> list[QuarterlyReview]:
+    """Open quarterly reviews, which go on the agenda of the next consensus meeting (and only that one)."""
+    now = now or timezone.now()
+    next_meeting = ConsensusMeeting.objects.filter(scheduled_for__gte=now - datetime.timedelta(hours=12)).order_by("scheduled_for", "pk").values_list("pk", flat=True).first()
+    if next_meeting != meeting.pk:
+        return []
+    return list(
+        QuarterlyReview.objects.filter(status=QuarterlyReview.Status.OPEN)
+        .select_related("plan__account", "owner")
+        .defer("kpi_snapshot")
+        .order_by("due_on", "plan__account__name")
     )
 
 

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, Contact, Opportunity, OrgUnit, User
+from accounts.models import Account, AccountTeamMember, Contact, Opportunity, OrgUnit, User
 from accounts.roles import is_executive
 from accounts.selectors import user_can_edit_account
 from accounts.services import opportunity_save
+from notifications.models import NotificationKind
+from notifications.services import NotificationDraft, notifications_create
 from planning import attachments as attachment_checks
 from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period, PeriodKind
@@ -646,7 +648,31 @@ def plan_decide(
         if outcome == Decision.Outcome.APPROVED:
             plan.approved_version = version
         _transition(plan=plan, action=_DECISION_ACTIONS[outcome], acting_user=acting_user)
+        # Inbox rows in the same transaction; e-mail goes out from the delivery task, so the
+        # executive's request never talks to the broker.
+        plan_decision_notify(plan=plan, decision_id=decision.pk, outcome=outcome)
     return decision
+
+
+def plan_label(account_name: str, fiscal_year: int) -> str:
+    """How notifications name a plan (kept as data, shown in any language)."""
+    return f"{account_name} · FY {fiscal_year}"
+
+
+def plan_decision_notify(*, plan: AccountPlan, decision_id: int, outcome: str) -> int:
+    """Tell the plan's owner and its account team the meeting's decision, in the inbox and by e-mail.
+
+    Writes rows only: no broker call, so a decision never waits on Redis.
+    """
+    recipients = set(AccountTeamMember.objects.filter(account_id=plan.account_id).values_list("user_id", flat=True))
+    if plan.owner_id:
+        recipients.add(plan.owner_id)
+    params = {"plan": plan_label(plan.account.name, plan.fiscal_year), "outcome": outcome}
+    return notifications_create(
+        drafts=[NotificationDraft(user_id, NotificationKind.PLAN_DECISION, f"decision:{decision_id}", params,
+                                  "planning:plan-detail", {"plan_id": plan.pk})
+                for user_id in sorted(recipients)]
+    )
 
 
 def plan_revise(*, plan: AccountPlan, acting_user: User) -> AccountPlan:
@@ -715,6 +741,21 @@ def agenda_item_remove(*, item: AgendaItem, acting_user: User) -> None:
 REVIEW_DUE_DAYS = 15
 
 
+def quarterly_review_new(
+    *, plan: AccountPlan, quarter: int, kpi_snapshot: list[dict], taken_at: datetime.datetime
+) -> QuarterlyReview:
+    """An unsaved review of the plan's quarter: its dates, due date and owner (the plan's KAM).
+
+    Shared by `quarterly_review_create` and the scheduled sweep's bulk insert, so both make the same review.
+    """
+    period = plan.period(PeriodKind.QUARTER, quarter)
+    return QuarterlyReview(
+        plan=plan, quarter=quarter, period_start=period.start, period_end=period.end,
+        due_on=period.end + datetime.timedelta(days=REVIEW_DUE_DAYS), owner_id=plan.owner_id,
+        kpi_snapshot=kpi_snapshot, snapshot_taken_at=taken_at,
+    )
+
+
 def quarterly_review_create(*, plan: AccountPlan, quarter: int, acting_user: User | None = None) -> tuple[QuarterlyReview, bool]:
     """This plan's review of fiscal quarter `quarter`, created if it does not exist yet.
 
@@ -733,11 +774,7 @@ def quarterly_review_create(*, plan: AccountPlan, quarter: int, acting_user: Use
     if existing is not None:
         return existing, False
     period = plan.period(PeriodKind.QUARTER, quarter)
-    review = QuarterlyReview(
-        plan=plan, quarter=quarter, period_start=period.start, period_end=period.end,
-        due_on=period.end + datetime.timedelta(days=REVIEW_DUE_DAYS), owner=plan.owner,
-        kpi_snapshot=review_kpi_rows(plan, period), snapshot_taken_at=timezone.now(),
-    )
+    review = quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=review_kpi_rows(plan, period), taken_at=timezone.now())
     review._history_user = acting_user
     try:
         with transaction.atomic():

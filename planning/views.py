@@ -522,6 +522,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting, "items": selectors.meeting_agenda(meeting),
             "waiting": selectors.versions_awaiting_meeting(), "nav": "meetings",
+            "open_reviews": selectors.meeting_open_reviews(meeting),
         },
     )
 

@@ -480,3 +480,36 @@ def make_complete_plan(*, account, user, fiscal_year: int | None = None) -> Acco
         },
     )
     return plan
+
+
+def make_running_plans(*, owner, count: int, fiscal_year: int = 2025, start_month: int = 1, kpi_codes=("revenue",)) -> list[AccountPlan]:
+    """`count` approved plans (one account each, `owner` on the team) with a frozen version and KPIs, in bulk.
+
+    Rows are written directly (not through the services), so tests of the scheduled sweep can
+    make hundreds of running plans quickly.
+    """
+    from accounts.models import Account, AccountTeamMember
+    from planning.models import PlanKpi, PlanStatus, PlanVersion
+
+    year = Period(PeriodKind.YEAR, fiscal_year, 1, start_month)
+    first = Account.objects.count()
+    unit = BusinessUnitFactory()
+    accounts = Account.objects.bulk_create(
+        [Account(name=f"Running account {first + n}", fiscal_year_start_month=start_month, vertical_unit=unit)
+         for n in range(count)]
+    )
+    AccountTeamMember.objects.bulk_create([AccountTeamMember(account=account, user=owner) for account in accounts])
+    plans = AccountPlan.objects.bulk_create(
+        [AccountPlan(account=account, fiscal_year=fiscal_year, period_start=year.start, period_end=year.end,
+                     status=PlanStatus.APPROVED, owner=owner) for account in accounts]
+    )
+    versions = PlanVersion.objects.bulk_create(
+        [PlanVersion(plan=plan, number=1, revision=1, snapshot={}, submitted_at=datetime.datetime(fiscal_year, 1, 1, tzinfo=datetime.UTC))
+         for plan in plans]
+    )
+    for plan, version in zip(plans, versions, strict=True):
+        plan.approved_version = version
+    AccountPlan.objects.bulk_update(plans, ["approved_version"])
+    kpis = [kpi(code) for code in kpi_codes]
+    PlanKpi.objects.bulk_create([PlanKpi(plan=plan, kpi=k) for plan in plans for k in kpis])
+    return plans

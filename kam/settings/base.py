@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "planning",
     "performance",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -218,7 +220,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "performance.tasks.refresh_kpi_snapshots",
         "schedule": env_int("KAM_KPI_REFRESH_SECONDS", 60 * 60, minimum=5),
     },
+    # The sweep is idempotent, so running it more often than daily only catches up sooner.
+    "daily-sweep": {
+        "task": "planning.tasks.daily_sweep",
+        "schedule": env_int("KAM_SWEEP_SECONDS", 60 * 60 * 6, minimum=5),
+    },
+    "deliver-notifications": {
+        "task": "notifications.tasks.deliver_notifications",
+        "schedule": env_int("KAM_DELIVER_SECONDS", 60, minimum=5),
+    },
+    "weekly-executive-digest": {
+        "task": "planning.tasks.weekly_executive_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
+# The address e-mails link to (https://kam.example.com); links are site-relative without it.
+KAM_SITE_URL = env_str("KAM_SITE_URL", "")
 
 LOGGING = {
     "version": 1,

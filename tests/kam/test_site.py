@@ -122,3 +122,26 @@ def test_production_settings_refuse_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_enqueue_never_raises_or_waits_when_the_broker_is_unreachable():
+    import socket
+    import time
+
+    from celery import Celery
+
+    from kam.celery import enqueue
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dead = Celery("dead", broker=f"redis://127.0.0.1:{port}/0", set_as_current=False)
+    dead.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
+
+    @dead.task(name="probe")
+    def probe_task():
+        return None
+
+    started = time.monotonic()
+    assert enqueue(probe_task) is False
+    assert time.monotonic() - started < 5
