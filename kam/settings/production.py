@@ -5,6 +5,7 @@
 
 from kam.settings.base import *  # noqa: F403
 from kam.settings.base import MAILERS
+from whitenoise.compress import Compressor
 from kam.settings.env import env_bool, env_int, env_str
 
 DEBUG = False
@@ -43,3 +44,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Source maps are fetched only by browser developer tools: served, but not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]

@@ -17,7 +17,7 @@ def _run(code_or_args: list[str], **extra_env: str) -> subprocess.CompletedProce
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
     env.update(PRODUCTION_ENV, **extra_env)
     return subprocess.run(
-        [sys.executable, *code_or_args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, *code_or_args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
 
 
@@ -52,3 +52,33 @@ def test_session_expiry_comes_from_the_environment():
 
 def test_production_sends_mail_through_smtp_by_default():
     assert "smtp.EmailBackend" in _setting("MAILERS")
+
+
+def test_collectstatic_writes_hashed_compressed_files_with_production_settings(tmp_path):
+    result = _run(["manage.py", "collectstatic", "--noinput"], STATIC_ROOT=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/chartjs/chart.umd.min.js" in manifest and "css/kam.css" in manifest
+    hashed = [p.name for p in (tmp_path / "css").glob("kam.*.css")]
+    assert hashed, "no hashed kam.css"
+    assert list((tmp_path / "css").glob("kam.*.css.gz")), "no compressed copy"
+
+
+def test_production_pages_carry_security_headers(tmp_path):
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz', secure=True, headers={'host': 'kam.example.com'});"
+        "print(r.status_code);"
+        "[print(h + '=' + r.headers.get(h, '')) for h in ('Strict-Transport-Security', 'Content-Security-Policy',"
+        " 'X-Frame-Options', 'X-Content-Type-Options', 'Referrer-Policy', 'Cross-Origin-Opener-Policy')]"
+    )
+    result = _run(["-c", code], STATIC_ROOT=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split("=", 1) for line in result.stdout.strip().splitlines()[1:])
+    assert "max-age=31536000" in lines["Strict-Transport-Security"]
+    assert "script-src 'self'" in lines["Content-Security-Policy"] and "unsafe-inline" not in lines["Content-Security-Policy"]
+    assert lines["X-Frame-Options"] == "DENY"
+    assert lines["X-Content-Type-Options"] == "nosniff"
+    assert lines["Referrer-Policy"] == "same-origin"
+    assert lines["Cross-Origin-Opener-Policy"] == "same-origin"
