@@ -240,3 +240,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Login throttling (accounts/login_throttle.py): failures per username and IP address.
+KAM_LOGIN_FAILURE_LIMIT = env_int("KAM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+KAM_LOGIN_LOCKOUT_SECONDS = env_int("KAM_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)

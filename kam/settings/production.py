@@ -47,3 +47,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Source maps are fetched only by browser developer tools: served, but not worth compressing.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# A cache shared by every web process (login throttling counts failures there): Redis when
+# CACHE_URL is set (redis://host:6379/1), else each process keeps its own in memory.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
