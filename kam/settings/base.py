@@ -244,3 +244,11 @@ LOGGING = {
 # Login throttling (accounts/login_throttle.py): failures per username and IP address.
 KAM_LOGIN_FAILURE_LIMIT = env_int("KAM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 KAM_LOGIN_LOCKOUT_SECONDS = env_int("KAM_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
+
+# Uploads: request bodies other than files are capped; files above FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file instead of memory. Each upload view checks its own size and type
+# (attachments 10 MB: planning/attachments.py; imports 5 MB: performance/imports.py), and the
+# reverse proxy's client_max_body_size caps the whole request (README, Deploying).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
