@@ -2,7 +2,7 @@
 # Load run: 50 simulated users (account managers browsing and moving opportunities, executives
 # on dashboards) for 60 s against gunicorn + PostgreSQL + Redis with production settings, on a
 # throw-away database seeded with seed_demo. Prints the median and 95th percentile; fails on any error.
-#   usage: bench/load.sh            env: USERS=50 DURATION=60s PORT=8106 PGHOST/PGPORT/PGUSER
+#   usage: bench/load.sh            env: USERS=50 RAMP=5 (users started per second) DURATION=60s PORT=8106 PGHOST/PGPORT/PGUSER
 #          REDIS_URL=redis://127.0.0.1:6393  LOCUST=locust (pip install -r bench/requirements.txt)
 #          KEEP_RUNNING=1 leaves gunicorn up (for recovery drills) and prints its pid.
 set -euo pipefail
@@ -39,7 +39,7 @@ for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2
 echo "gunicorn pid $gunicorn_pid on :$PORT, database $db; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 set +e
-"$LOCUST" -f bench/locustfile.py --headless -u "$USERS" -r 10 -t "$DURATION" --host "http://127.0.0.1:$PORT" \
+"$LOCUST" -f bench/locustfile.py --headless -u "$USERS" -r "${RAMP:-5}" -t "$DURATION" --host "http://127.0.0.1:$PORT" \
   --csv "$out/run" --only-summary >"$out/locust.log" 2>&1
 set -e
 "$PY" - "$out/run_stats.csv" <<'PY'

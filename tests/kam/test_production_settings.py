@@ -14,7 +14,8 @@ PRODUCTION_ENV = {
 
 
 def _run(code_or_args: list[str], **extra_env: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(PRODUCTION_ENV, **extra_env)
     return subprocess.run(
         [sys.executable, *code_or_args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
