@@ -513,3 +513,49 @@ def make_running_plans(*, owner, count: int, fiscal_year: int = 2025, start_mont
     kpis = [kpi(code) for code in kpi_codes]
     PlanKpi.objects.bulk_create([PlanKpi(plan=plan, kpi=k) for plan in plans for k in kpis])
     return plans
+
+
+def build_site_world() -> dict:
+    """A small site with one of everything each page needs: users of every role, an account with
+    a full 360 view and a submitted plan on a meeting's agenda (with an attachment, a version and a
+    quarterly review), another account, and an import batch. Used by the every-page tests."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Relationship
+    from performance.models import ImportBatch
+    from planning import services as planning_services
+    from planning.models import AgendaItem
+
+    ensure_kpi_catalogue()
+    admin = make_admin(username="w-admin")
+    executive = make_executive(username="w-exec")
+    am = make_account_manager(username="w-am")
+    other_am = make_account_manager(username="w-am2")
+    account = AccountFactory(name="World Account", is_key_account=True)
+    TeamMemberFactory(account=account, user=am)
+    other_account = AccountFactory(name="Other Account")
+    TeamMemberFactory(account=other_account, user=other_am)
+    built = build_account_360(account, people=6, opportunities=4)
+    plan = make_complete_plan(account=account, user=am)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    attachment = planning_services.attachment_add(
+        plan=plan, upload=SimpleUploadedFile("brief.pdf", pdf, content_type="application/pdf"), acting_user=am
+    )
+    meeting = ConsensusMeetingFactory(created_by=executive)
+    planning_services.plan_submit(plan=plan, acting_user=am, meeting=meeting)
+    # Last year's plan on another account, approved, with its first quarterly review.
+    approved = make_complete_plan(account=other_account, user=other_am, fiscal_year=plan.fiscal_year - 1)
+    version = planning_services.plan_submit(plan=approved, acting_user=other_am)
+    planning_services.plan_decide(version=version, outcome="approved", acting_user=executive)
+    approved.refresh_from_db()
+    planning_services.quarterly_review_create(plan=approved, quarter=1)
+    batch = ImportBatch.objects.create(kind=ImportBatch.Kind.ORDERS, filename="orders.csv", uploaded_by=am)
+    return {
+        "admin": admin, "executive": executive, "am": am, "other_am": other_am,
+        "account": account, "other_account": other_account, "plan": plan, "approved_plan": approved, "attachment": attachment,
+        "meeting": meeting, "agenda_item": AgendaItem.objects.get(meeting=meeting),
+        "contact": built["contacts"][1], "unit": built["units"][1], "offering": built["offerings"][0],
+        "relationship": Relationship.objects.filter(contact__account=account).first(),
+        "opportunity": account.opportunities.first(), "activity": account.activities.first(),
+        "batch": batch,
+    }

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from kam.settings.env import env_bool, env_int, env_list, env_rate, env_str
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +68,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -74,6 +77,21 @@ TEMPLATES = [
         },
     },
 ]
+
+# Content Security Policy, enforced everywhere: scripts and styles only from our own static
+# files (a template that truly needs an inline block marks it with nonce="{{ csp_nonce }}").
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 try:
@@ -245,3 +263,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Login throttling (accounts/login_throttle.py): failures per username and IP address.
+KAM_LOGIN_FAILURE_LIMIT = env_int("KAM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+KAM_LOGIN_LOCKOUT_SECONDS = env_int("KAM_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
+
+# Uploads: request bodies other than files are capped; files above FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file instead of memory. Each upload view checks its own size and type
+# (attachments 10 MB: planning/attachments.py; imports 5 MB: performance/imports.py), and the
+# reverse proxy's client_max_body_size caps the whole request (README, Deploying).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_PERMISSIONS = 0o640

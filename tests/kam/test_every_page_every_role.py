@@ -1,0 +1,292 @@
+"""Every URL pattern × every role answers as the table below says, so a new view cannot ship
+unprotected: a pattern missing from the table fails the test until someone writes down who may
+open it. Path converters are filled with ids of real objects (tests.factories.build_site_world).
+
+Roles: anon (not signed in), admin, exec (executive: reads everything, writes nothing),
+am (account manager on the world's account, author of its plan), am2 (account manager of another
+account only; owner of last year's approved plan on that account).
+Answers: 200, 302 (to the sign-in page for anon; elsewhere a view's own redirect), 401 (API
+without credentials), 403, 404 (an account the user cannot see), 405 (GET on a POST-only view,
+then POST is checked for the roles listed in POST_EXPECTED).
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import build_site_world
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "admin", "exec", "am", "am2")
+
+
+def _row(anon, admin, exec_, am, am2) -> dict[str, int]:
+    return dict(zip(ROLES, (anon, admin, exec_, am, am2), strict=True))
+
+
+#                                                     anon admin exec am am2
+EXPECTED: dict[str, dict[str, int]] = {
+    '': _row(302, 200, 200, 200, 200),
+    'pareto/': _row(302, 200, 200, 200, 200),
+    'accounts/<int:account_id>/key-account/': _row(302, 405, 405, 405, 405),
+    'accounts/<int:account_id>/': _row(302, 200, 200, 200, 404),
+    'accounts/<int:account_id>/org-chart/': _row(302, 200, 200, 200, 404),
+    'accounts/<int:account_id>/org-chart/people/new/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/org-chart/people/<int:contact_id>/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/org-chart/units/new/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/org-chart/units/<int:unit_id>/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/relationships/': _row(302, 200, 200, 200, 404),
+    'accounts/<int:account_id>/relationships/new/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/relationships/<int:relationship_id>/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/opportunities/': _row(302, 200, 200, 200, 404),
+    'accounts/<int:account_id>/opportunities/new/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/opportunities/<int:opportunity_id>/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/opportunities/<int:opportunity_id>/move/': _row(302, 405, 405, 405, 405),
+    'accounts/<int:account_id>/whitespace/': _row(302, 200, 200, 200, 404),
+    'accounts/<int:account_id>/whitespace/<int:unit_id>/<int:offering_id>/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/pricing/': _row(302, 200, 200, 200, 404),
+    'accounts/<int:account_id>/pricing/grade/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/experience/': _row(302, 200, 200, 200, 404),
+    'accounts/<int:account_id>/experience/new/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/experience/<int:activity_id>/': _row(302, 200, 403, 200, 404),
+    'plans/': _row(302, 200, 200, 200, 200),
+    'plans/new/': _row(302, 200, 200, 200, 200),
+    'plans/<int:plan_id>/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/step/<int:step>/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/submit/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/revise/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/close/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/next-year/': _row(302, 200, 403, 200, 404),
+    'plans/<int:plan_id>/history/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/compare/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/versions/<int:number>/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/export.pdf': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/export.xlsx': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/attachments/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/attachments/<int:attachment_id>/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/reviews/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/reviews/q<int:quarter>/': _row(302, 200, 200, 404, 200),
+    'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/': _row(302, 405, 405, 405, 405),
+    'meetings/': _row(302, 403, 200, 403, 403),
+    'meetings/new/': _row(302, 403, 200, 403, 403),
+    'meetings/<int:meeting_id>/': _row(302, 403, 200, 403, 403),
+    'meetings/<int:meeting_id>/agenda/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/items/<int:item_id>/': _row(302, 403, 200, 403, 403),
+    'performance/': _row(302, 200, 200, 200, 200),
+    'performance/refresh/': _row(302, 405, 405, 405, 405),
+    'performance/kpis/': _row(302, 200, 200, 200, 200),
+    'performance/accounts/<int:account_id>/': _row(302, 200, 200, 200, 404),
+    'performance/accounts/<int:account_id>/nps/': _row(302, 200, 200, 200, 404),
+    'performance/accounts/<int:account_id>/actuals/': _row(302, 200, 200, 200, 404),
+    'performance/import/': _row(302, 200, 403, 200, 200),
+    'performance/import/<int:batch_id>/': _row(302, 200, 403, 200, 404),
+    'login/': _row(200, 302, 302, 302, 302),
+    'logout/': _row(302, 405, 405, 405, 405),
+    'i18n/setlang/': _row(302, 302, 302, 302, 302),
+    'api/v1/accounts/': _row(401, 200, 200, 200, 200),
+    'api/v1/accounts/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/accounts/<int:pk>/grade/': _row(401, 405, 405, 405, 405),
+    'api/v1/accounts/<int:pk>/grade-changes/': _row(401, 200, 200, 200, 404),
+    'api/v1/accounts/<int:pk>/key-account/': _row(401, 405, 405, 403, 403),
+    'api/v1/org-units/': _row(401, 200, 200, 200, 200),
+    'api/v1/org-units/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/contacts/': _row(401, 200, 200, 200, 200),
+    'api/v1/contacts/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/relationships/': _row(401, 200, 200, 200, 200),
+    'api/v1/relationships/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/opportunities/': _row(401, 200, 200, 200, 200),
+    'api/v1/opportunities/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/opportunities/<int:pk>/move/': _row(401, 405, 405, 405, 405),
+    'api/v1/opportunities/<int:pk>/moves/': _row(401, 200, 200, 200, 404),
+    'api/v1/offerings/': _row(401, 200, 200, 200, 200),
+    'api/v1/offerings/<int:pk>/': _row(401, 200, 200, 200, 200),
+    'api/v1/pricing-tiers/': _row(401, 200, 200, 200, 200),
+    'api/v1/pricing-tiers/<int:pk>/': _row(401, 200, 200, 200, 200),
+    'api/v1/business-units/': _row(401, 200, 200, 200, 200),
+    'api/v1/business-units/<int:pk>/': _row(401, 200, 200, 200, 200),
+    'api/v1/users/': _row(401, 200, 200, 200, 200),
+    'api/v1/users/me/': _row(401, 200, 200, 200, 200),
+    'api/v1/users/<int:pk>/': _row(401, 200, 200, 200, 200),
+    'api/v1/orders/': _row(401, 200, 200, 200, 200),
+    'api/v1/orders/bulk/': _row(401, 405, 405, 405, 405),
+    'api/v1/orders/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/': _row(401, 200, 200, 200, 200),
+    'api/schema/': _row(401, 200, 200, 200, 200),
+    'api/docs/': _row(302, 200, 200, 200, 200),
+}
+# POST-only views: the roles that may not act are refused (the roles that may are left out,
+# so the shared data is not changed; their behaviour is tested with each feature).
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    'accounts/<int:account_id>/key-account/': {'anon': 302, 'exec': 302, 'am2': 404},  # executives choose key accounts
+    'accounts/<int:account_id>/opportunities/<int:opportunity_id>/move/': {'anon': 302, 'exec': 403, 'am2': 404},
+    'plans/<int:plan_id>/submit/': {'anon': 302, 'exec': 403, 'am2': 404},
+    'plans/<int:plan_id>/revise/': {'anon': 302, 'exec': 403, 'am2': 404},
+    'plans/<int:plan_id>/close/': {'anon': 302, 'exec': 403, 'am2': 404},
+    'plans/<int:plan_id>/attachments/': {'anon': 302, 'exec': 403, 'am2': 404},
+    'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/': {'anon': 302, 'exec': 403, 'am2': 404},
+    'plans/<int:plan_id>/reviews/': {'anon': 302, 'exec': 302, 'am': 404},  # last year has no current quarter: message, nothing saved
+    'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/': {'anon': 302, 'exec': 302, 'am': 404},  # executives sign off
+    'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/': {'anon': 302, 'exec': 403, 'am': 404},
+    'meetings/<int:meeting_id>/agenda/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'performance/refresh/': {'anon': 302, 'exec': 403, 'am2': 403},
+    'api/v1/accounts/<int:pk>/grade/': {'anon': 401, 'exec': 403, 'am2': 404},
+    'api/v1/accounts/<int:pk>/key-account/': {'anon': 401, 'exec': 415, 'am2': 403},
+    'api/v1/opportunities/<int:pk>/move/': {'anon': 401, 'exec': 403, 'am2': 404},
+    'api/v1/orders/bulk/': {'anon': 401, 'exec': 403, 'am2': 415},  # am2 may post (rows checked one by one)
+}
+# Public on purpose, tested elsewhere: /healthz answers 200 or 503 with the broker's state (tests/kam/test_site.py).
+PUBLIC = {"healthz"}
+
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern
+
+
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+def fill(route: str, ids: dict) -> str:
+    """The route with each <converter:name> replaced by a real object's id (per-route ids first)."""
+    def value(match):
+        name = match.group("name")
+        if name not in ids:
+            raise KeyError(f"No value for <{name}> in {route!r}: add it to the ids in this test.")
+        return str(ids[name])
+
+    return "/" + PARAM.sub(value, route)
+
+
+def ids_for(route: str, world) -> dict:
+    ids = {
+        "account_id": world["account"].pk, "contact_id": world["contact"].pk, "unit_id": world["unit"].pk,
+        "relationship_id": world["relationship"].pk, "opportunity_id": world["opportunity"].pk,
+        "offering_id": world["offering"].pk, "activity_id": world["activity"].pk, "plan_id": world["plan"].pk,
+        "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
+        "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
+    }
+    if "/reviews/" in route:
+        ids["plan_id"] = world["approved_plan"].pk
+    if route.startswith("api/v1/") and "<int:pk>" in route:
+        resource = route.split("/")[2]
+        ids["pk"] = {
+            "accounts": world["account"].pk, "org-units": world["unit"].pk, "contacts": world["contact"].pk,
+            "relationships": world["relationship"].pk, "opportunities": world["opportunity"].pk,
+            "offerings": world["offering"].pk,
+            "business-units": world["business_unit"].pk, "users": world["am"].pk,
+            "orders": world["order"].pk, "pricing-tiers": world["pricing_tier"].pk,
+        }[resource]
+    return ids
+
+
+ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/")
+
+
+@pytest.fixture
+def world():
+    from accounts.models import BusinessUnit
+    from tests.factories import OrderFactory, PricingTierFactory
+
+    world = build_site_world()
+    world["order"] = OrderFactory(account=world["account"], offering=world["offering"])
+    world["pricing_tier"] = PricingTierFactory()
+    world["business_unit"] = BusinessUnit.objects.create(name="World unit", kind=BusinessUnit.Kind.VERTICAL)
+    return world
+
+
+def admin_url(route: str, world) -> str | None:
+    """An admin route with a real object id, or None for admin routes this test does not open."""
+    from django.apps import apps
+
+    if "^" in route or "(?P" in route:
+        return None  # regex routes (simple-history's, app_list, the catch-all) are covered by their named siblings
+    match = ADMIN_OBJECT.match(route)
+    if match:
+        model = apps.get_model(match["app"], match["model"])
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            return None
+        route = route.replace("<path:object_id>", str(obj.pk))
+    if "<id>" in route:
+        route = route.replace("<id>", str(world["am"].pk))
+    if "<path:content_type_id>" in route:
+        return None
+    return "/" + route
+
+
+def clients(world, client_factory):
+    from django.test import Client
+
+    result = {"anon": Client()}
+    for role, key in (("admin", "admin"), ("exec", "executive"), ("am", "am"), ("am2", "other_am")):
+        client = Client()
+        client.force_login(world[key])
+        result[role] = client
+    return result
+
+
+def test_admin_site_is_open_to_the_admin_role_only(world):
+    answers = clients(world, None)
+    problems = []
+    for route, pattern in walk(get_resolver().url_patterns):
+        if not route.startswith("admin/"):
+            continue
+        url = admin_url(route, world)
+        if url is None:
+            continue
+        for role, client in answers.items():
+            response = client.get(url)
+            code = response.status_code
+            if route == "admin/logout/":
+                ok = code in (302, 405)
+            elif role == "admin":
+                # Index, changelists and change forms open; read-only models answer 403 to add/delete,
+                # `<id>/` redirects to `<id>/change/`, autocomplete without its parameters is 403.
+                ok = code in (200, 302, 403) if ("<path:object_id>" in route or route.endswith(("add/", "autocomplete/")))\
+                    else code == (302 if route == "admin/login/" else 200)
+            elif route == "admin/login/":
+                ok = code == 200
+            else:
+                # LoginRequiredMiddleware sends anonymous callers to the site's sign-in page first.
+                ok = code == 302 and response.url.startswith(("/admin/login/", "/login/"))
+            if not ok:
+                problems.append(f"{role} GET {url} -> {code}")
+    assert problems == []
+
+
+def test_every_page_answers_every_role_as_the_table_says(world):
+    answers = clients(world, None)
+    seen, problems, observed = set(), [], {}
+    for route, pattern in walk(get_resolver().url_patterns):
+        if route.startswith("admin/") or route in PUBLIC:
+            continue
+        seen.add(route)
+        url = fill(route, ids_for(route, world))
+        responses = {role: client.get(url) for role, client in answers.items()}
+        row = {role: response.status_code for role, response in responses.items()}
+        anon = responses["anon"]
+        if anon.status_code == 302 and route not in ("i18n/setlang/", "logout/") and not anon.url.startswith("/login/"):
+            problems.append(f"{route!r}: anonymous redirected to {anon.url}, not to the sign-in page")
+        observed[route] = row
+        if route not in EXPECTED:
+            problems.append(f"{route!r}: not in EXPECTED; observed {row}")
+        elif row != EXPECTED[route]:
+            problems.append(f"{route!r}: expected {EXPECTED[route]}, observed {row}")
+        if route in POST_EXPECTED:
+            post_row = {role: answers[role].post(url, {}).status_code for role in POST_EXPECTED[route]}
+            if post_row != POST_EXPECTED[route]:
+                problems.append(f"{route!r} POST: expected {POST_EXPECTED[route]}, observed {post_row}")
+    stale = set(EXPECTED) - seen
+    if problems:
+        print("\n".join(f"    {r!r}: _row({', '.join(str(v) for v in row.values())})," for r, row in observed.items()))
+    assert not stale, f"routes in the table that no longer exist: {sorted(stale)}"
+    assert problems == []
