@@ -783,13 +783,19 @@ def tier_funnel(*, accounts: QuerySet[Account]) -> list[dict]:
 
 
 def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
-    """Hook for the planning app: how many of these accounts' plans are in each status.
+    """How many of these accounts' running and upcoming plans (not yet ended) are in each status.
 
-    Returns an empty dict until the planning app provides account plans; the weekly dashboard
-    shows its "Plans" tile only when this returns something. Expected shape once it exists:
-    {status label: count}, e.g. {"Draft": 4, "Submitted": 2, "Approved": 9}.
+    One grouped query; statuses in the state machine's order, labels translated, empty ones left out.
     """
-    return {}
+    from planning.models import AccountPlan, PlanStatus
+
+    counts = dict(
+        AccountPlan.objects.filter(account__in=accounts, period_end__gte=timezone.localdate())
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    return {str(status.label): counts[status.value] for status in PlanStatus if counts.get(status.value)}
 
 
 # One account's KPI dashboard ---------------------------------------------------------------

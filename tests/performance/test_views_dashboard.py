@@ -113,11 +113,27 @@ def test_dashboard_without_snapshots_explains_what_happens(client_for, kam_admin
     assert "Recompute now" in response.text
 
 
-def test_plan_tile_is_hidden_until_the_planning_app_provides_plans(client_for, executive, portfolio):
+def test_plan_tile_is_hidden_when_no_account_has_a_running_plan(client_for, executive, portfolio):
     portfolio(1)
     response = client_for(executive).get(URL)
     assert response.context["plans"] == {}
     assert "Account plans" not in response.text
+
+
+def test_plan_tile_counts_running_and_upcoming_plans_by_status(client_for, executive, account_manager, portfolio):
+    from tests.factories import AccountPlanFactory
+
+    accounts = portfolio(4)
+    this_year = datetime.date.today().year
+    AccountPlanFactory(account=accounts[0], fiscal_year=this_year, status="approved")
+    AccountPlanFactory(account=accounts[0], fiscal_year=this_year + 1, status="submitted")
+    AccountPlanFactory(account=accounts[1], fiscal_year=this_year + 1, status="draft")
+    AccountPlanFactory(account=accounts[2], fiscal_year=this_year - 2, status="closed")  # ended: not counted
+    response = client_for(executive).get(URL)
+    assert response.context["plans"] == {"Draft": 1, "Submitted": 1, "Approved": 1}
+    assert "Account plans" in response.text
+    # An account manager counts only the plans of their own accounts.
+    assert client_for(account_manager).get(URL).context["plans"] == {"Submitted": 1, "Approved": 1}
 
 
 def test_admin_recomputes_snapshots(client_for, kam_admin, account):
