@@ -203,21 +203,47 @@ def plan_target_rows(plan: AccountPlan) -> list[dict]:
     return rows
 
 
-def review_kpi_rows(plan: AccountPlan, period: Period, *, as_of: datetime.date | None = None) -> list[dict]:
-    """Target against actual for each KPI the plan chose, over one period of its year (as of today)."""
+def review_kpi_rows(
+    plan: AccountPlan, period: Period, *, as_of: datetime.date | None = None, year_to_date: bool = False
+) -> list[dict]:
+    """Target against actual for each KPI the plan chose, over one period of its year (as of today).
+
+    With `year_to_date`, each row also holds the fiscal year to the period's end (`row["ytd"]`).
+    """
     kpis = plan_kpis(plan)
     if not kpis:
         return []
     today = as_of or timezone.localdate()
     slots = SlotPlan.for_periods(start_month=plan.start_month, periods=[period.previous(), period], as_of=today)
     table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: plan.start_month}, slots=[1])
-    return [review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1)) for kpi in kpis]
+    rows = [review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1)) for kpi in kpis]
+    if year_to_date:
+        ytd = _year_to_date_table(kpis, period, {plan.account_id: plan.start_month}, as_of=today)
+        for row, kpi in zip(rows, kpis, strict=True):
+            row["ytd"] = _ytd_part(review_kpi_row(kpi, ytd.get(plan.account_id, kpi.code, 1)))
+    return rows
+
+
+def _year_to_date_table(kpis: list[KpiDefinition], period: Period, account_months: dict[int, int], *, as_of: datetime.date):
+    """KPI values over the fiscal year of `period`, counted up to the end of `period` (or `as_of` if earlier)."""
+    year = Period(PeriodKind.YEAR, period.fiscal_year, 1, period.start_month)
+    slots = SlotPlan.for_periods(start_month=period.start_month, periods=[year.previous(), year], as_of=min(as_of, period.end))
+    return kpi_values(kpis=kpis, plan=slots, account_months=account_months, slots=[1])
+
+
+def _ytd_part(row: dict) -> dict:
+    return {key: row[key] for key in ("target", "expected", "actual", "status", "percent", "met")}
+
+
+def review_year_to_date_rows(snapshot: list[dict]) -> list[dict]:
+    """A review snapshot's year-to-date lines, shaped like its quarter lines (empty for older reviews)."""
+    return [{"kpi": row["kpi"], "is_money": row["is_money"], **row["ytd"]} for row in snapshot if row.get("ytd")]
 
 
 def review_kpi_rows_bulk(
     plans: list[AccountPlan], period: Period, kpis_by_plan: dict[int, list[KpiDefinition]], *, as_of: datetime.date
 ) -> dict[int, list[dict]]:
-    """`review_kpi_rows` for many plans sharing one fiscal calendar and period, in one `kpi_values` call.
+    """`review_kpi_rows(..., year_to_date=True)` for many plans sharing one fiscal calendar and period.
 
     Plans of the same account and year share the calendar by construction (the caller groups by
     start month, fiscal year and quarter), so the query count does not grow with the plans.
@@ -226,13 +252,17 @@ def review_kpi_rows_bulk(
     if not wanted:
         return {plan.pk: [] for plan in plans}
     slots = SlotPlan.for_periods(start_month=period.start_month, periods=[period.previous(), period], as_of=as_of)
-    table = kpi_values(
-        kpis=list(wanted.values()), plan=slots, account_months={plan.account_id: period.start_month for plan in plans}, slots=[1]
-    )
-    return {
-        plan.pk: [review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1)) for kpi in kpis_by_plan.get(plan.pk, ())]
-        for plan in plans
-    }
+    account_months = {plan.account_id: period.start_month for plan in plans}
+    table = kpi_values(kpis=list(wanted.values()), plan=slots, account_months=account_months, slots=[1])
+    ytd = _year_to_date_table(list(wanted.values()), period, account_months, as_of=as_of)
+    rows = {}
+    for plan in plans:
+        rows[plan.pk] = []
+        for kpi in kpis_by_plan.get(plan.pk, ()):
+            row = review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1))
+            row["ytd"] = _ytd_part(review_kpi_row(kpi, ytd.get(plan.account_id, kpi.code, 1)))
+            rows[plan.pk].append(row)
+    return rows
 
 
 def review_kpi_row(kpi: KpiDefinition, value) -> dict:

@@ -774,7 +774,7 @@ def quarterly_review_create(*, plan: AccountPlan, quarter: int, acting_user: Use
     if existing is not None:
         return existing, False
     period = plan.period(PeriodKind.QUARTER, quarter)
-    review = quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=review_kpi_rows(plan, period), taken_at=timezone.now())
+    review = quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=review_kpi_rows(plan, period, year_to_date=True), taken_at=timezone.now())
     review._history_user = acting_user
     try:
         with transaction.atomic():
@@ -793,7 +793,9 @@ def quarterly_review_refresh(*, review: QuarterlyReview, acting_user: User) -> Q
         raise PermissionDenied(_("Only the account's team updates its reviews."))
     if review.status != QuarterlyReview.Status.OPEN:
         raise ValidationError(_("A signed-off review keeps its figures."))
-    review.kpi_snapshot = review_kpi_rows(review.plan, review.plan.period(PeriodKind.QUARTER, review.quarter))
+    review.kpi_snapshot = review_kpi_rows(
+        review.plan, review.plan.period(PeriodKind.QUARTER, review.quarter), year_to_date=True
+    )
     review.snapshot_taken_at = timezone.now()
     review._history_user = acting_user
     review.save(update_fields=["kpi_snapshot", "snapshot_taken_at"])

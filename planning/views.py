@@ -450,7 +450,12 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
             return redirect("planning:review-detail", plan_id=plan.pk, quarter=quarter)
         messages.error(request, _("Write a comment first. Nothing was saved."))
     context = _plan_context(request, plan)
-    context.update({"review": review, "form": form, "may_sign_off": is_executive(request.user)})
+    context.update({
+        "review": review,
+        "year_to_date": selectors.review_year_to_date_rows(review.kpi_snapshot),
+        "form": form,
+        "may_sign_off": is_executive(request.user),
+    })
     return render(request, "planning/review_detail.html", context, status=400 if form.errors else 200)
 
 

@@ -196,3 +196,22 @@ def test_seed_running_plans_gives_accounts_approved_plans_once(account, capsys):
     assert plan.status == PlanStatus.APPROVED and plan.approved_version is not None
     assert "made for FY 2025: 0" in capsys.readouterr().out
     assert sweep_run(as_of=D(2026, 1, 2)).reviews_created == 4
+
+
+def test_review_snapshot_holds_the_quarter_and_the_fiscal_year_to_date(account_manager, client_for):
+    [plan] = make_running_plans(owner=account_manager, count=1, fiscal_year=2025)
+    revenue = kpi("revenue")
+    for kind, index, value in (("quarter", 1, 1000), ("quarter", 2, 1000), ("year", 1, 4000)):
+        KpiTargetFactory(account=plan.account, kpi=revenue, fiscal_year=2025, period_kind=kind, period_index=index,
+                         value=Decimal(value))
+    OrderFactory(account=plan.account, ordered_on=D(2025, 2, 10), amount=Decimal(900), cost=Decimal(100))
+    OrderFactory(account=plan.account, ordered_on=D(2025, 5, 10), amount=Decimal(1200), cost=Decimal(100))
+    OrderFactory(account=plan.account, ordered_on=D(2025, 7, 1), amount=Decimal(5000), cost=Decimal(100))  # after Q2
+    sweep_run(as_of=D(2025, 7, 2))
+    [row] = QuarterlyReview.objects.get(plan=plan, quarter=2).kpi_snapshot
+    assert Decimal(row["target"]) == 1000 and Decimal(row["actual"]) == 1200
+    ytd = row["ytd"]
+    assert Decimal(ytd["target"]) == 4000 and Decimal(ytd["actual"]) == 2100
+    assert Decimal(ytd["expected"]) < 4000  # the year's target pro-rated to the end of Q2
+    response = client_for(account_manager).get(f"/plans/{plan.pk}/reviews/q2/")
+    assert "Fiscal year to date" in response.text
