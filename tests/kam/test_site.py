@@ -124,7 +124,7 @@ def test_production_settings_refuse_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_enqueue_never_raises_or_waits_when_the_broker_is_unreachable():
+def test_enqueue_never_raises_or_waits_when_the_broker_is_unreachable(monkeypatch):
     import socket
     import time
 
@@ -135,6 +135,8 @@ def test_enqueue_never_raises_or_waits_when_the_broker_is_unreachable():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # Celery prefers CELERY_BROKER_URL from the environment to an app's own broker (the CI leg sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{port}/0")
     dead = Celery("dead", broker=f"redis://127.0.0.1:{port}/0", set_as_current=False)
     dead.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
