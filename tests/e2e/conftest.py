@@ -4,10 +4,27 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; the live server's database work is
 # ordinary synchronous Django code, which is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answers one request at a time (and closes each connection).
+
+    On SQLite the test database lives in memory and the server shares the test's single
+    connection; two requests at once (a page and its htmx fragments, like the inbox badge)
+    on that one connection can deadlock. Browser tests lose nothing by being served in turn.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
