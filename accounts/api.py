@@ -372,7 +372,9 @@ class RelationshipViewSet(AccountDataViewSet):
     http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
 
     def base_queryset(self):
-        return Relationship.objects.select_related("contact")
+        # By contact and person through their keys: the model's ordering ("contact", "user") follows
+        # Contact's and Account's orderings into two joins and a sort of every row before a page.
+        return Relationship.objects.select_related("contact").order_by("contact_id", "user_id")
 
 
 # --- Opportunities by tier -------------------------------------------------------------------

@@ -187,6 +187,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Form widgets are rendered with Jinja2 (kam/renderers.py); page templates stay Django templates.
+FORM_RENDERER = "kam.renderers.WidgetRenderer"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
