@@ -654,3 +654,22 @@ class CustomerActivity(models.Model):
     @property
     def is_open_incident(self) -> bool:
         return self.kind == self.Kind.SUPPORT_INCIDENT and self.resolved_on is None
+
+
+class PortfolioStamp(models.Model):
+    """A token that changes on every write the portfolio-wide pages read (`accounts.portfolio_cache`).
+
+    Cached aggregates are stored under the token of the moment, so a write makes them unreachable
+    in every process at once, whatever the cache backend.
+    """
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("portfolio stamp")
+        verbose_name_plural = _("portfolio stamps")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.token}"

@@ -23,6 +23,7 @@ from accounts.models import (
     Relationship,
     User,
 )
+from accounts import portfolio_cache
 from accounts.pareto import pareto_class
 from accounts.roles import is_admin, sees_all_accounts
 
@@ -630,9 +631,41 @@ def pareto_rows_for_user(*, user: User, page_number=None) -> dict:
 
     Key accounts are chosen over the whole company's revenue, so shares, cumulative shares and
     classes are computed over every account (one light query of three columns) with the rule of
-    `accounts.pareto`; the counts cover every account the user may see, and full rows are read
-    only for the page shown and the chart (the 40 largest): the page costs the same at any size.
+    `accounts.pareto`; the counts cover every account the user may see. That pass is kept in the
+    portfolio cache until the next write to accounts (`portfolio_cache`), and full rows are read
+    only for the page shown and the chart (the 40 largest).
     """
+    scope = "all" if sees_all_accounts(user) else user.pk
+    ranking = portfolio_cache.cached(("pareto", scope, str(page_number)), lambda: _pareto_ranking(user, page_number))
+    page = Paginator(range(ranking["count"]), PARETO_PAGE_SIZE).get_page(ranking["number"])
+    wanted = [pk for pk, _rank in ranking["page"]] + [pk for pk, _rank in ranking["chart"]]
+    accounts = Account.objects.select_related("vertical_unit", "grade").in_bulk(wanted)
+    total = ranking["total"]
+
+    def row(pk: int, rank: tuple) -> dict:
+        position, revenue, running, label = rank
+        return {
+            "account": accounts[pk],
+            "rank": position,
+            "share": revenue * 100 / total if total else Decimal(0),
+            "cumulative": running * 100 / total if total else Decimal(0),
+            "pareto_class": label,
+            "is_candidate": label == "A",
+        }
+
+    return {
+        "rows": [row(pk, rank) for pk, rank in ranking["page"] if pk in accounts],
+        "chart_rows": [row(pk, rank) for pk, rank in ranking["chart"] if pk in accounts],
+        "page": page,
+        "total": total,
+        "candidates": ranking["candidates"],
+        "flagged": ranking["flagged"],
+        "mismatched": ranking["mismatched"],
+    }
+
+
+def _pareto_ranking(user: User, page_number) -> dict:
+    """The ranks of one page's accounts and the chart's, and the counts: one pass over every account."""
     ranked = list(Account.objects.order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm", "is_key_account"))
     total = sum((revenue for _pk, revenue, _key in ranked), Decimal(0))
     if sees_all_accounts(user):
@@ -640,7 +673,7 @@ def pareto_rows_for_user(*, user: User, page_number=None) -> dict:
     else:
         visible = set(accounts_visible_to(user).values_list("pk", flat=True))
     order: list[int] = []
-    ranks: dict[int, dict] = {}
+    ranks: dict[int, tuple] = {}
     candidates = flagged = mismatched = 0
     running = Decimal(0)
     for position, (pk, revenue, is_key) in enumerate(ranked, start=1):
@@ -654,27 +687,13 @@ def pareto_rows_for_user(*, user: User, page_number=None) -> dict:
         flagged += is_key
         mismatched += is_candidate != is_key
         order.append(pk)
-        ranks[pk] = {"rank": position, "revenue": revenue, "running": running, "pareto_class": label,
-                     "is_candidate": is_candidate}
+        ranks[pk] = (position, revenue, running, label)
     page = Paginator(order, PARETO_PAGE_SIZE).get_page(page_number)
-    wanted = list(page.object_list) + order[:PARETO_CHART_ROWS]
-    accounts = Account.objects.select_related("vertical_unit", "grade").in_bulk(wanted)
-
-    def row(pk: int) -> dict:
-        rank = ranks[pk]
-        return {
-            "account": accounts[pk],
-            "rank": rank["rank"],
-            "share": rank["revenue"] * 100 / total if total else Decimal(0),
-            "cumulative": rank["running"] * 100 / total if total else Decimal(0),
-            "pareto_class": rank["pareto_class"],
-            "is_candidate": rank["is_candidate"],
-        }
-
     return {
-        "rows": [row(pk) for pk in page.object_list],
-        "chart_rows": [row(pk) for pk in order[:PARETO_CHART_ROWS]],
-        "page": page,
+        "page": [(pk, ranks[pk]) for pk in page.object_list],
+        "chart": [(pk, ranks[pk]) for pk in order[:PARETO_CHART_ROWS]],
+        "count": len(order),
+        "number": page.number,
         "total": total,
         "candidates": candidates,
         "flagged": flagged,

@@ -26,6 +26,7 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
+from accounts import portfolio_cache
 from accounts.pareto import pareto_class
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
@@ -207,6 +208,7 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
             # Split so no statement exceeds a database's limit on parameters.
             for start in range(0, len(pks), 5000):
                 Account.objects.filter(pk__in=pks[start : start + 5000]).update(pareto_class=label)
+        portfolio_cache.bump()
     return len(ranked)
 
 

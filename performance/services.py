@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import portfolio_cache
 from accounts.models import Account, Contact, User
 from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, Order, TimeEntry
 from performance.periods import Period, PeriodKind
@@ -141,6 +142,7 @@ def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: lis
         stale.delete()
         KpiSnapshot.objects.bulk_create(snapshots, batch_size=2000)
         KpiSnapshot.objects.filter(as_of__lt=day - datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS)).delete()
+        portfolio_cache.bump()
     return len(snapshots)
 
 

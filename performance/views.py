@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import portfolio_cache
 from accounts.models import Account, User
-from accounts.roles import is_admin, is_executive
+from accounts.roles import is_admin, is_executive, sees_all_accounts
 from accounts.selectors import account_get_for_user, accounts_visible_to, user_can_edit_account
 from performance import exports
 from performance.forms import (
@@ -77,11 +79,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     accounts = dashboard_accounts(user=request.user, filters=filters)
     days = snapshot_days()
-    kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
     sort = form.sort_order()
 
     export = request.GET.get("export")
     if export:
+        kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
         table = _dashboard_export(export, accounts=accounts, kpis=kpis, days=days, kind=filters.kind, sort=sort)
         if table is not None:
             return exports.export_response(table, _export_format(request))
@@ -90,16 +92,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         page_number = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         page_number = 1
-    rows, total = status_grid(
-        accounts=accounts, kpis=kpis, as_of=days.latest, kind=filters.kind, sort=sort,
-        offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+
+    def compute() -> dict:
+        kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
+        rows, total = status_grid(
+            accounts=accounts, kpis=kpis, as_of=days.latest, kind=filters.kind, sort=sort,
+            offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+        )
+        return {
+            "kpis": kpis, "rows": rows, "total": total,
+            "movers": week_movers(accounts=accounts, kpis=kpis, days=days, kind=filters.kind),
+            "pareto": pareto(accounts=accounts), "funnel": tier_funnel(accounts=accounts),
+            "plans": plan_status_counts(accounts=accounts),
+        }
+
+    # Sums over every account in scope: kept until the next write they read from (portfolio_cache).
+    scope = "all" if sees_all_accounts(request.user) else request.user.pk
+    data = portfolio_cache.cached(
+        ("dashboard", scope, filters, sort, page_number, days, timezone.localdate(), get_language()), compute
     )
+    kpis, rows, total = data["kpis"], data["rows"], data["total"]
+    movers, pareto_data, funnel, plans = data["movers"], data["pareto"], data["funnel"], data["plans"]
     paginator = Paginator(range(total), PAGE_SIZE)
     page = paginator.get_page(page_number) if total else None
-    movers = week_movers(accounts=accounts, kpis=kpis, days=days, kind=filters.kind)
-    pareto_data = pareto(accounts=accounts)
-    funnel = tier_funnel(accounts=accounts)
-    plans = plan_status_counts(accounts=accounts)
     totals = {
         "on_track": sum(kpi.on_track for kpi in kpis),
         "at_risk": sum(kpi.at_risk for kpi in kpis),

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountTeamMember
+from accounts import portfolio_cache
 from performance.models import KpiDefinition
 from performance.periods import Period, PeriodKind
 from planning.models import AccountPlan, PlanKpi, PlanStatus, PlanVersion
@@ -48,6 +49,7 @@ def running_plans_create(*, fiscal_year: int, accounts=None) -> int:
             plan.approved_version = version
         AccountPlan.objects.bulk_update(plans, ["approved_version"], batch_size=1000)
         PlanKpi.objects.bulk_create([PlanKpi(plan=plan, kpi=kpi) for plan in plans for kpi in kpis], batch_size=2000)
+        portfolio_cache.bump()
     return len(plans)
 
 

@@ -1,6 +1,15 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import AccountFactory, TeamMemberFactory, make_account_manager, make_admin, make_executive
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached portfolio values must not outlive a test's rollback."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

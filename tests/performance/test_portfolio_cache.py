@@ -1,0 +1,128 @@
+"""The weekly dashboard and the Pareto view are cached until the next write they read from."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts import portfolio_cache
+from accounts.models import Account, PortfolioStamp
+from accounts.services import account_key_account_set, account_revenue_refresh, opportunity_save
+from performance.models import KpiSnapshot
+from performance.services import kpi_snapshot_refresh
+from planning.models import PlanStatus
+from tests.factories import PASSWORD, AccountPlanFactory, OpportunityFactory, OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("performance:dashboard")
+PARETO = reverse("accounts:pareto")
+
+
+def funnel_count(response, tier: int) -> int:
+    return next((row["count"] for row in response.context["funnel"] if row["tier"] == tier), 0)
+
+
+def test_a_second_visit_reads_the_cache_with_fewer_queries(client_for, executive, portfolio, django_assert_max_num_queries):
+    portfolio(4)
+    client = client_for(executive)
+    client.get(DASHBOARD)
+    with django_assert_max_num_queries(9):  # session, user, roles, filter choices, stamp, snapshot days
+        assert client.get(DASHBOARD).status_code == 200
+
+
+def test_a_new_opportunity_shows_in_the_funnel_at_once(client_for, executive, account_manager, portfolio):
+    accounts = portfolio(2)
+    client = client_for(executive)
+    before = funnel_count(client.get(DASHBOARD), 1)
+    opportunity_save(opportunity=OpportunityFactory.build(account=accounts[0], tier=1, stage="identified"),
+                     acting_user=account_manager)
+    assert funnel_count(client.get(DASHBOARD), 1) == before + 1
+
+
+def test_recomputed_snapshots_show_at_once(client_for, executive, portfolio):
+    accounts = portfolio(2)
+    client = client_for(executive)
+    assert client.get(DASHBOARD).context["total"] == 2
+    Account.objects.filter(pk=accounts[0].pk).update(name="Renamed in bulk")  # past the signals
+    kpi_snapshot_refresh(as_of=datetime.date.today())  # the hourly job: bumps the stamp
+    assert "Renamed in bulk" in {row.name for row in client.get(DASHBOARD).context["rows"]}
+
+
+def test_a_plan_status_change_shows_in_the_plan_tile(client_for, executive, portfolio):
+    accounts = portfolio(2)
+    client = client_for(executive)
+    plan = AccountPlanFactory(account=accounts[0], fiscal_year=datetime.date.today().year, status=PlanStatus.DRAFT)
+    assert client.get(DASHBOARD).context["plans"] == {"Draft": 1}
+    plan.status = PlanStatus.SUBMITTED
+    plan.save()
+    assert client.get(DASHBOARD).context["plans"] == {"Submitted": 1}
+
+
+def test_a_new_team_member_sees_the_account_at_once(client_for, other_account_manager, portfolio):
+    from tests.factories import TeamMemberFactory
+
+    accounts = portfolio(2)
+    client = client_for(other_account_manager)
+    mine = client.get(DASHBOARD).context["total"]
+    TeamMemberFactory(account=next(a for a in accounts if not a.team.filter(user=other_account_manager).exists()),
+                      user=other_account_manager)
+    assert client.get(DASHBOARD).context["total"] == mine + 1
+
+
+def test_users_see_their_own_accounts_not_a_colleagues_cached_page(client_for, account_manager, other_account_manager, portfolio):
+    portfolio(4)
+    mine = {row.name for row in client_for(account_manager).get(DASHBOARD).context["rows"]}
+    theirs = {row.name for row in client_for(other_account_manager).get(DASHBOARD).context["rows"]}
+    assert mine and theirs and not mine & theirs
+
+
+def test_korean_and_english_pages_are_cached_apart(client_for, executive, portfolio):
+    accounts = portfolio(2)
+    AccountPlanFactory(account=accounts[0], fiscal_year=datetime.date.today().year, status=PlanStatus.APPROVED)
+    client = client_for(executive)
+    assert client.get(DASHBOARD).context["plans"] == {"Approved": 1}
+    assert client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="ko").context["plans"] == {"승인됨": 1}
+
+
+def test_a_login_does_not_empty_the_cache(client, executive, portfolio):
+    portfolio(1)
+    token = portfolio_cache.stamp()
+    client.post(reverse("login"), {"username": executive.username, "password": PASSWORD})
+    assert portfolio_cache.stamp() == token
+
+
+def test_a_bump_changes_the_token_every_process_reads(db):
+    first = portfolio_cache.stamp()
+    portfolio_cache.bump()
+    second = PortfolioStamp.objects.get(name=portfolio_cache.PORTFOLIO).token
+    assert second != first and portfolio_cache.stamp() == second
+    portfolio_cache.bump()
+    assert portfolio_cache.stamp() != second
+
+
+def test_pareto_follows_a_revenue_refresh_and_a_key_flag(client_for, executive, portfolio):
+    accounts = portfolio(3)
+    client = client_for(executive)
+    response = client.get(PARETO)
+    smallest = response.context["rows"][-1]["account"]
+    OrderFactory(account=smallest, amount=Decimal("999999999999"), ordered_on=datetime.date.today())
+    assert client.get(PARETO).context["rows"][-1]["account"] == smallest  # orders alone change nothing yet
+    account_revenue_refresh()
+    assert client.get(PARETO).context["rows"][0]["account"] == smallest
+    flagged = client.get(PARETO).context["flagged"]
+    target = next(a for a in accounts if not Account.objects.get(pk=a.pk).is_key_account)
+    account_key_account_set(account=target, is_key_account=True, acting_user=executive)
+    assert client.get(PARETO).context["flagged"] == flagged + 1
+
+
+def test_snapshots_saved_one_by_one_also_refresh_the_dashboard(client_for, executive, portfolio):
+    portfolio(1)
+    client = client_for(executive)
+    shown = next(cell for cell in client.get(DASHBOARD).context["rows"][0].cells if cell)
+    row = KpiSnapshot.objects.get(pk=shown.pk)
+    row.status = "off_track" if row.status != "off_track" else "on_track"
+    row.save()
+    cells = client.get(DASHBOARD).context["rows"][0].cells
+    assert any(cell and cell.pk == row.pk and cell.status == row.status for cell in cells)
