@@ -4,7 +4,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, BusinessUnit, Industry, PricingTier, User
+from accounts.roles import sees_all_accounts
+from accounts.selectors import accounts_visible_to
 
 SORTS = (
     ("name", "name"),
@@ -62,10 +65,21 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.filter(team__user=value, team__role=AccountTeamMember.Role.KAM)
 
 
-def owners_for_filter(accounts: QuerySet[Account]) -> QuerySet[User]:
-    """KAMs of the given accounts, for the owner filter."""
-    return (
-        User.objects.filter(account_memberships__role=AccountTeamMember.Role.KAM, account_memberships__account__in=accounts)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+def owners_for_filter(user: User) -> QuerySet[User]:
+    """The KAMs of the accounts `user` may see, for the owner filters (the account list, the dashboard).
+
+    Finding them reads every team of those accounts, so the list of ids is kept in the portfolio
+    cache until the next change of teams or users (`accounts.portfolio_cache`).
+    """
+
+    def compute() -> list[int]:
+        return list(
+            AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM, account__in=accounts_visible_to(user))
+            .order_by()
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+
+    scope = "all" if sees_all_accounts(user) else user.pk
+    ids = portfolio_cache.cached(("kams", scope), compute)
+    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")

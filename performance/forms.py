@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, AccountTeamMember, BusinessUnit, Contact, PricingTier, User
+from accounts.filters import owners_for_filter
+from accounts.models import Account, BusinessUnit, Contact, PricingTier, User
 from performance.models import ImportBatch, KpiDefinition
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, fiscal_year_of
 from performance.selectors import DashboardFilters, Sort
@@ -30,22 +31,14 @@ class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=SNAPSHOT_PERIODS, required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
 
-    def __init__(self, *args, visible_accounts, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         everyone = [("", _("All"))]
         self.fields["vertical_unit"].choices = everyone + list(
             BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).values_list("pk", "name")
         )
         self.fields["grade"].choices = everyone + list(PricingTier.objects.values_list("pk", "name"))
-        kams = (
-            User.objects.filter(
-                account_memberships__role=AccountTeamMember.Role.KAM,
-                account_memberships__account__in=visible_accounts.values("pk"),
-            )
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
-        self.fields["kam"].choices = everyone + [(user.pk, _user_label(user)) for user in kams]
+        self.fields["kam"].choices = everyone + [(kam.pk, _user_label(kam)) for kam in owners_for_filter(user)]
 
     def _valid_data(self) -> dict:
         # Keep the filters that are valid even when another one is not.

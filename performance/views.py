@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import portfolio_cache
 from accounts.models import Account, User
 from accounts.roles import is_admin, is_executive, sees_all_accounts
-from accounts.selectors import account_get_for_user, accounts_visible_to, user_can_edit_account
+from accounts.selectors import account_get_for_user, user_can_edit_account
 from performance import exports
 from performance.forms import (
     AccountDashboardForm,
@@ -74,8 +74,7 @@ def can_import(user: User) -> bool:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Executives see every account, account managers their own: status per account and KPI, the
     week's movers, the Pareto chart, the tier funnel and (when the planning app has plans) plan status."""
-    visible = accounts_visible_to(request.user)
-    form = DashboardFilterForm(request.GET or None, visible_accounts=visible)
+    form = DashboardFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     accounts = dashboard_accounts(user=request.user, filters=filters)
     days = snapshot_days()

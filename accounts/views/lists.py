@@ -12,7 +12,6 @@ from accounts.filters import AccountFilter, owners_for_filter
 from accounts.selectors import (
     account_get_for_user,
     account_list_for_user,
-    accounts_visible_to,
     open_pipeline_attach,
     pareto_rows_for_user,
 )
@@ -27,9 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The accounts the signed-in user may see: search, filters, sorting; key accounts and the largest first."""
     by_pipeline = "pipeline" in request.GET.get("sort", "")
     accounts = account_list_for_user(user=request.user, with_open_pipeline=by_pipeline)
-    account_filter = AccountFilter(
-        request.GET, queryset=accounts, owners=owners_for_filter(accounts_visible_to(request.user))
-    )
+    account_filter = AccountFilter(request.GET, queryset=accounts, owners=owners_for_filter(request.user))
     page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if not by_pipeline:
         page.object_list = open_pipeline_attach(list(page.object_list))

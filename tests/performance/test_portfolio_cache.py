@@ -126,3 +126,17 @@ def test_snapshots_saved_one_by_one_also_refresh_the_dashboard(client_for, execu
     row.save()
     cells = client.get(DASHBOARD).context["rows"][0].cells
     assert any(cell and cell.pk == row.pk and cell.status == row.status for cell in cells)
+
+
+def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, portfolio):
+    from tests.factories import TeamMemberFactory, make_account_manager
+
+    accounts = portfolio(1)
+    client = client_for(executive)
+    home = reverse("accounts:home")
+    assert "Newcomer" not in client.get(home).text and "Newcomer" not in client.get(DASHBOARD).text
+    newcomer = make_account_manager(username="newcomer")
+    newcomer.first_name, newcomer.last_name = "Newcomer", "Kam"
+    newcomer.save()
+    TeamMemberFactory(account=accounts[0], user=newcomer, role="kam")
+    assert "Newcomer" in client.get(home).text and "Newcomer" in client.get(DASHBOARD).text
