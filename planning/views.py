@@ -13,7 +13,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_executive
+from accounts import portfolio_cache
+from accounts.roles import is_executive, sees_all_accounts
 from planning import exports, forms, selectors, services
 from performance.periods import fiscal_year_of
 from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
@@ -50,16 +51,24 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()
-    plans = selectors.plan_list_for_user(
-        user=request.user,
-        fiscal_year=int(year) if year.isdigit() else None,
-        status=status if status in PlanStatus.values else "",
-        query=query,
+    fiscal_year = int(year) if year.isdigit() else None
+    status = status if status in PlanStatus.values else ""
+    plans = selectors.plan_list_for_user(user=request.user, fiscal_year=fiscal_year, status=status, query=query)
+    # Ordering every visible plan by year and account name reads them all: the ordered ids and the
+    # years are kept in the portfolio cache until the next write to plans, accounts or teams.
+    scope = "all" if sees_all_accounts(request.user) else request.user.pk
+    ids = portfolio_cache.cached(
+        ("plan-list", scope, fiscal_year, status, query), lambda: list(plans.values_list("pk", flat=True))
     )
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    years = list(
-        selectors.plans_visible_to(request.user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+    years = portfolio_cache.cached(
+        ("plan-years", scope),
+        lambda: list(
+            selectors.plans_visible_to(request.user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        ),
     )
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = plans.in_bulk(page.object_list)
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return render(
         request,
         "planning/plan_list.html",

@@ -43,8 +43,23 @@ def test_plan_list_query_count_is_fixed(client_for, executive, django_assert_max
     for _ in range(size):
         AccountPlanFactory()
     client = client_for(executive)
+    # With the ordered ids and the years computed (portfolio stamp, ids, years), then from the cache.
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("planning:plan-list")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("planning:plan-list")).status_code == 200
+
+
+def test_plan_list_shows_a_new_plan_and_a_renamed_account_at_once(client_for, account_manager, account):
+    client = client_for(account_manager)
+    assert "한빛전자" not in client.get(reverse("planning:plan-list")).text
+    plan = AccountPlanFactory(account=account, fiscal_year=2027)
+    response = client.get(reverse("planning:plan-list"))
+    assert [row.pk for row in response.context["page"].object_list] == [plan.pk]
+    assert response.context["years"] == [2027]
+    account.name = "Hanbit renamed"
+    account.save()
+    assert "Hanbit renamed" in client.get(reverse("planning:plan-list")).text
 
 
 # --- Creating a plan --------------------------------------------------------------------
