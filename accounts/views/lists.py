@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import portfolio_cache
 from accounts.filters import AccountFilter, owners_for_filter
 from accounts.selectors import (
     account_get_for_user,
@@ -27,8 +28,19 @@ def home(request: HttpRequest) -> HttpResponse:
     by_pipeline = "pipeline" in request.GET.get("sort", "")
     accounts = account_list_for_user(user=request.user, with_open_pipeline=by_pipeline)
     account_filter = AccountFilter(request.GET, queryset=accounts, owners=owners_for_filter(request.user))
-    page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    if not by_pipeline:
+    if by_pipeline:
+        # Sorting by open pipeline sums every visible account's opportunities: the ordered ids are
+        # kept in the portfolio cache until the next write to accounts, teams or opportunities.
+        filters = sorted((key, value) for key, value in request.GET.items() if key != "page")
+        scope = "all" if sees_all_accounts(request.user) else request.user.pk
+        ids = portfolio_cache.cached(
+            ("account-list", scope, tuple(filters)), lambda: list(account_filter.qs.values_list("pk", flat=True))
+        )
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = account_filter.qs.in_bulk(page.object_list)
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    else:
+        page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = open_pipeline_attach(list(page.object_list))
     filtered = any(request.GET.get(name) for name in ("q", "industry", "vertical_unit", "grade", "key", "owner"))
     return render(

@@ -101,3 +101,18 @@ def test_account_list_shows_open_pipeline_whatever_the_sort(client_for, executiv
     response = client_for(executive).get(reverse("accounts:home"), {"sort": sort} if sort else {})
     row = next(a for a in response.context["page"].object_list if a.pk == account.pk)
     assert row.open_pipeline == Decimal(70_000_000)
+
+
+def test_sorting_by_pipeline_follows_a_new_opportunity_at_once(client_for, executive):
+    from decimal import Decimal
+
+    small, large = AccountFactory(name="Small pipe"), AccountFactory(name="Large pipe")
+    OpportunityFactory(account=large, amount=Decimal(50_000_000), stage="proposal")
+    client = client_for(executive)
+    names = lambda: [a.name for a in client.get(reverse("accounts:home"), {"sort": "-pipeline"}).context["page"].object_list]  # noqa: E731
+    assert names()[:2] == ["Large pipe", "Small pipe"]
+    OpportunityFactory(account=small, amount=Decimal(90_000_000), stage="rfq")
+    assert names()[:2] == ["Small pipe", "Large pipe"]
+    # Each filter is a cache entry of its own.
+    page_two = client.get(reverse("accounts:home"), {"sort": "-pipeline", "q": "Large"}).context["page"].object_list
+    assert [a.name for a in page_two] == ["Large pipe"]
