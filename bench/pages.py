@@ -304,10 +304,11 @@ def urlpatterns_with_floor():
 def define_floors() -> None:
     from django.db.models import Sum
 
-    from accounts.models import Account, Contact, CustomerActivity, Opportunity, PricingTier, Relationship
+    from accounts.models import Account, Contact, CustomerActivity, Opportunity, PricingTier, Relationship, UnmetNeed
     from accounts.selectors import accounts_visible_to
-    from performance.models import KpiDefinition, KpiSnapshot, ManualActual, NpsResponse, Order
-    from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, PlanVersion
+    from notifications.models import Notification
+    from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, Order
+    from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, PlanVersion, QuarterlyReview
     from planning.selectors import plans_visible_to
 
     visible = accounts_visible_to
@@ -348,6 +349,15 @@ def define_floors() -> None:
         "api_opportunities": lambda u, i: Opportunity.objects.filter(account__in=visible(u)).order_by("pk").values()[:50],
         "api_small": lambda u, i: PricingTier.objects.values(),
         "account_row": lambda u, i: Account.objects.filter(pk=i["a"]).values(),
+        "inbox": lambda u, i: Notification.objects.filter(user=u).order_by("-created_at").values()[:25],
+        "review": lambda u, i: QuarterlyReview.objects.filter(plan=i["p"]).values(),
+        "api_plans": lambda u, i: plans_visible_to(u).order_by("pk").values()[:50],
+        "api_reviews": lambda u, i: QuarterlyReview.objects.filter(plan__in=plans_visible_to(u)).order_by("pk").values()[:50],
+        **{
+            f"api_{model.__name__}": (lambda model: lambda u, i: model.objects.filter(account__in=visible(u))
+                                      .order_by("pk").values()[:50])(model)
+            for model in (UnmetNeed, CustomerActivity, KpiTarget, ManualActual, NpsResponse)
+        },
     })
 
 
@@ -357,7 +367,7 @@ def pages(am, executive) -> list[dict]:
     from django.urls import reverse
 
     from accounts.selectors import accounts_visible_to
-    from planning.models import AccountPlan, ConsensusMeeting, PlanStatus
+    from planning.models import AccountPlan, ConsensusMeeting, PlanStatus, QuarterlyReview
 
     # The fullest draft plan `am` can edit, and its account (a big one: seed_planning picks the largest).
     plan = (
@@ -406,6 +416,22 @@ def pages(am, executive) -> list[dict]:
     if submitted:
         add((executive,), "Submitted plan (version 1)", reverse("planning:version-detail", args=[submitted.pk, 1]),
             "page", "versions", {"p": submitted.pk})
+    add(both, "Inbox", reverse("notifications:inbox"), "page", "inbox")
+    add((am,), "New plan", reverse("planning:plan-create"), "page", "account_row", a)
+    add((am,), "Import", reverse("performance:import"), "page", "kpis")
+    add((executive,), "New meeting", reverse("planning:meeting-create"), "page", "meetings")
+    if submitted:
+        add(both, "Compare versions", reverse("planning:plan-compare", args=[submitted.pk]), "page", "versions",
+            {"p": submitted.pk})
+    review = QuarterlyReview.objects.filter(plan__account__in=accounts_visible_to(am)).order_by("pk").first()
+    if review:
+        add(both, "Quarterly review", reverse("planning:review-detail", args=[review.plan_id, review.quarter]),
+            "page", "review", {"p": review.plan_id})
+    for prefix, floor in (("unmet-needs", "api_UnmetNeed"), ("customer-activities", "api_CustomerActivity"),
+                          ("kpi-targets", "api_KpiTarget"), ("manual-actuals", "api_ManualActual"),
+                          ("nps-responses", "api_NpsResponse"), ("plans", "api_plans"),
+                          ("quarterly-reviews", "api_reviews"), ("kpi-definitions", "kpis")):
+        add(both, f"API {prefix}", f"/api/v1/{prefix}/", "page", floor)
     for prefix, floor in (("accounts", "api_accounts"), ("contacts", "api_contacts"), ("opportunities", "api_opportunities"),
                           ("orders", "api_orders"), ("org-units", "api_small"), ("relationships", "api_small"),
                           ("offerings", "api_small"), ("pricing-tiers", "api_small"), ("business-units", "api_small"),

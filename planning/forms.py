@@ -1,6 +1,7 @@
 """Input parsing for the plan's steps, meetings, decisions and reviews. Rules live in planning.services."""
 
 from django import forms
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -40,12 +41,32 @@ class ObjectChoiceField(forms.ChoiceField):
 
 
 class PlanCreateForm(forms.Form):
+    """The account and the fiscal year of a new plan.
+
+    Any account in `accounts` is accepted, but the list offers at most CHOICE_LIMIT of them (those
+    matching `query` when one is given): a large portfolio is searched, not scrolled through.
+    """
+
+    CHOICE_LIMIT = 50
+
     account = forms.ModelChoiceField(label=_("Account"), queryset=Account.objects.none())
     fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
 
-    def __init__(self, *args, accounts, **kwargs):
+    def __init__(self, *args, accounts, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = accounts
+        field = self.fields["account"]
+        field.queryset = accounts
+        shown = accounts.order_by("name", "pk")
+        if query:
+            shown = shown.filter(Q(name__icontains=query) | Q(english_name__icontains=query))
+        shown = list(shown[: self.CHOICE_LIMIT + 1])
+        self.has_more = len(shown) > self.CHOICE_LIMIT
+        shown = shown[: self.CHOICE_LIMIT]
+        chosen = self["account"].value()
+        if chosen and str(chosen).isdigit() and all(str(account.pk) != str(chosen) for account in shown):
+            shown = [*accounts.filter(pk=int(chosen)), *shown]  # the one asked for stays offered
+        self.found = len(shown)
+        field.widget.choices = [("", field.empty_label), *((account.pk, str(account)) for account in shown)]
 
 
 class StepForm(forms.ModelForm):

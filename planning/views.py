@@ -90,7 +90,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         if account is not None:
             today = timezone.localdate()
             initial = {"account": account, "fiscal_year": fiscal_year_of(today, account.fiscal_year_start_month) + 1}
-    form = forms.PlanCreateForm(request.POST or None, accounts=accounts, initial=initial)
+    query = request.GET.get("q", "").strip()
+    form = forms.PlanCreateForm(request.POST or None, accounts=accounts, initial=initial, query=query)
     if request.method == "POST":
         if not accounts.exists():
             raise PermissionDenied
@@ -106,7 +107,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The plan was started. Walk through the seven steps; drafts save any time."))
                 return redirect("planning:plan-step", plan_id=plan.pk, step=1)
         messages.error(request, _("The plan was not started: see the message below."))
-    return render(request, "planning/plan_create.html", {"form": form, "nav": "plans", "has_accounts": accounts.exists()})
+    return render(
+        request, "planning/plan_create.html",
+        {"form": form, "query": query, "nav": "plans", "has_accounts": accounts.exists()},
+    )
 
 
 @require_GET

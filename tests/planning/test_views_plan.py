@@ -91,6 +91,41 @@ def test_bad_fiscal_year_is_refused_with_a_message(client_for, account, account_
     assert not AccountPlan.objects.exists()
 
 
+def offered(response) -> str:
+    """The account select's HTML."""
+    return response.text.split('name="account"')[1].split("</select>")[0]
+
+
+def test_a_large_portfolio_is_searched_not_listed_whole(client_for, account_manager):
+    for number in range(55):
+        TeamMemberFactory(account=AccountFactory(name=f"Account {number:02d}"), user=account_manager)
+    TeamMemberFactory(account=AccountFactory(name="Zenith Motors"), user=account_manager)
+    client = client_for(account_manager)
+    response = client.get(reverse("planning:plan-create"))
+    assert offered(response).count("<option") == 51  # the empty choice and the first 50 by name
+    assert "Zenith Motors" not in offered(response) and 'data-testid="account-search"' in response.text
+    found = client.get(reverse("planning:plan-create"), {"q": "zenith"})
+    assert "Zenith Motors" in offered(found) and offered(found).count("<option") == 2
+    # An account not offered in the list is still accepted, and kept offered when the form comes back.
+    zenith = AccountPlan._meta.get_field("account").related_model.objects.get(name="Zenith Motors")
+    refused = client.post(reverse("planning:plan-create"), {"account": zenith.pk, "fiscal_year": "1999"})
+    assert "Zenith Motors" in offered(refused) and not AccountPlan.objects.exists()
+    client.post(reverse("planning:plan-create"), {"account": zenith.pk, "fiscal_year": 2027})
+    assert AccountPlan.objects.get().account == zenith
+
+
+def test_a_search_that_finds_nothing_says_so(client_for, account, account_manager):
+    response = client_for(account_manager).get(reverse("planning:plan-create"), {"q": "nowhere"})
+    assert "No account of yours matches “nowhere”." in response.text
+
+
+def test_a_search_never_offers_another_teams_account(client_for, account, other_account, account_manager):
+    response = client_for(account_manager).get(reverse("planning:plan-create"), {"q": "Nordwind"})
+    assert "Nordwind" not in offered(response)
+    refused = client_for(account_manager).post(reverse("planning:plan-create"), {"account": other_account.pk, "fiscal_year": 2027})
+    assert refused.status_code == 200 and not AccountPlan.objects.exists()
+
+
 # --- Overview ---------------------------------------------------------------------------
 
 
