@@ -67,7 +67,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ),
     )
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = plans.in_bulk(page.object_list)
+    rows = plans.order_by().in_bulk(page.object_list)
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return render(
         request,

@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ("account-list", scope, tuple(filters)), lambda: list(account_filter.qs.values_list("pk", flat=True))
         )
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = account_filter.qs.in_bulk(page.object_list)
+        rows = account_filter.qs.order_by().in_bulk(page.object_list)
         page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     else:
         page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
