@@ -3,7 +3,7 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -65,6 +65,7 @@ class BusinessUnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BusinessUnitSerializer
     queryset = BusinessUnit.objects.all()
     filterset_fields = ["kind"]
+    ordering = ["kind", "name", "id"]
     ordering_fields = ["name", "id"]
     lookup_value_converter = "int"
 
@@ -89,8 +90,9 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     """Our people, for the ids that opportunities (owner) and relationships (user) refer to."""
 
     serializer_class = UserSerializer
-    queryset = User.objects.order_by("username")
+    queryset = User.objects.all()
     filterset_fields = ["is_active", "business_unit"]
+    ordering = ["username", "id"]
     ordering_fields = ["username", "id"]
     lookup_value_converter = "int"
 
@@ -214,6 +216,7 @@ class AccountViewSet(AccountDataViewSet):
 
     serializer_class = AccountSerializer
     filterset_class = AccountFilter
+    ordering = ["id"]
     ordering_fields = ["name", "revenue_ttm", "updated_at", "id"]
     permission_classes = [IsAuthenticated, AccountPermission]
     account_field = "pk"
@@ -243,10 +246,13 @@ class AccountViewSet(AccountDataViewSet):
         return Response(self.get_serializer(account).data)
 
     @extend_schema(responses=GradeChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="grade-changes", filter_backends=[])
+    @action(
+        detail=True, methods=["get"], url_path="grade-changes", filter_backends=[],
+        ordering=["-changed_on", "-recorded_at", "-id"],
+    )
     def grade_changes(self, request, pk=None):
         """The account's grade changes, latest first."""
-        changes = self.get_object().grade_changes.select_related("changed_by").order_by("-changed_on", "-recorded_at")
+        changes = self.get_object().grade_changes.select_related("changed_by")
         page = self.paginate_queryset(changes)
         return self.get_paginated_response(GradeChangeSerializer(page, many=True).data)
 
@@ -367,14 +373,20 @@ class RelationshipViewSet(AccountDataViewSet):
 
     serializer_class = RelationshipSerializer
     filterset_class = RelationshipFilter
+    # By the account's key (annotated: a cursor reads its position from the row), then contact and id.
+    ordering = ["account_key", "contact_id", "id"]
     ordering_fields = ["strength", "last_interaction_on", "id"]
     account_field = "contact__account"
     http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
 
     def base_queryset(self):
-        # By contact and person through their keys: the model's ordering ("contact", "user") follows
-        # Contact's and Account's orderings into two joins and a sort of every row before a page.
-        return Relationship.objects.select_related("contact").order_by("contact_id", "user_id")
+        # `account_key > 0` holds for every row (ids start at 1), but without a range on it SQLite reads
+        # every relationship and sorts them for the first page, instead of walking the contacts' account index.
+        return (
+            Relationship.objects.select_related("contact")
+            .annotate(account_key=F("contact__account_id"))
+            .filter(account_key__gt=0)
+        )
 
 
 # --- Opportunities by tier -------------------------------------------------------------------
@@ -474,11 +486,11 @@ class OpportunityViewSet(AccountDataViewSet):
         return Response(self.get_serializer(opportunity).data)
 
     @extend_schema(responses=OpportunityMoveSerializer(many=True))
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[], ordering=["-moved_at", "-id"])
     def moves(self, request, pk=None):
         """The opportunity's tier and stage history, latest first."""
         opportunity = self.get_object()
-        moves = opportunity.moves.select_related("moved_by").order_by("-moved_at", "-id")
+        moves = opportunity.moves.select_related("moved_by")
         page = self.paginate_queryset(moves)
         return self.get_paginated_response(OpportunityMoveSerializer(page, many=True).data)
 
@@ -502,6 +514,7 @@ class OfferingViewSet(viewsets.ModelViewSet):
     queryset = Offering.objects.all()
     permission_classes = [IsAuthenticated, AdminWritesOthersRead]
     filterset_fields = ["kind", "is_active", "owner_unit", "is_key_account_special"]
+    ordering = ["name", "id"]
     ordering_fields = ["name", "id"]
     lookup_value_converter = "int"
 
@@ -524,6 +537,7 @@ class PricingTierViewSet(viewsets.ModelViewSet):
     serializer_class = PricingTierSerializer
     queryset = PricingTier.objects.all()
     permission_classes = [IsAuthenticated, AdminWritesOthersRead]
+    ordering = ["rank", "id"]
     ordering_fields = ["rank", "name", "id"]
     lookup_value_converter = "int"
 

@@ -206,6 +206,7 @@ class KpiDefinitionViewSet(viewsets.ModelViewSet):
     queryset = KpiDefinition.objects.all()
     permission_classes = [IsAuthenticated, AdminWritesOthersRead]
     filterset_fields = ["source", "unit", "is_active", "show_on_dashboard"]
+    ordering = ["sort_order", "code", "id"]
     ordering_fields = ["sort_order", "code", "id"]
     lookup_value_converter = "int"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -455,7 +456,7 @@ class KpiActualViewSet(viewsets.ViewSet):
 
     Computed KPIs are computed from orders, NPS, time and the pipeline as the dashboards do;
     manual ones show the recorded actual. Read only; the query count does not depend on the
-    number of KPIs.
+    number of KPIs. Not paginated: a plain list, one row per KPI that applies (the catalogue's size).
     """
 
     permission_classes = [IsAuthenticated]

@@ -174,6 +174,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     filterset_class = PlanFilter
+    ordering = ["account_id", "id"]
     ordering_fields = ["fiscal_year", "updated_at", "id"]
     lookup_value_converter = "int"
 
@@ -182,7 +183,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             "account", "approved_version"
         )
         if self.action == "list":
-            return plans.order_by("-fiscal_year", "account__name", "id")
+            return plans
         return plans.prefetch_related(
             Prefetch("plan_kpis", queryset=PlanKpi.objects.select_related("kpi")),
             "strategic_tasks", "marketing_actions", "support_requests",
@@ -268,6 +269,7 @@ class QuarterlyReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = QuarterlyReviewSerializer
     filterset_class = QuarterlyReviewFilter
+    ordering = ["plan_id", "quarter", "id"]
     ordering_fields = ["due_on", "quarter", "id"]
     lookup_value_converter = "int"
 
@@ -275,7 +277,6 @@ class QuarterlyReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             QuarterlyReview.objects.filter(plan__account__in=accounts_visible_to(self.request.user))
             .select_related("plan")
-            .order_by("-period_start", "id")
         )
 
 

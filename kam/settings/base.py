@@ -150,7 +150,7 @@ REST_FRAMEWORK = {
     # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
     # with 0 the header is ignored, so a caller cannot pick its own throttling identity.
     "NUM_PROXIES": env_int("KAM_API_NUM_PROXIES", 0, minimum=0),
-    "DEFAULT_PAGINATION_CLASS": "kam.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kam.api.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "kam.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",

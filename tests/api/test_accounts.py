@@ -195,4 +195,4 @@ def test_account_list_query_count_is_fixed(api_for, executive, django_assert_max
     client = api_for(executive)
     with django_assert_max_num_queries(5):
         response = client.get(LIST, {"page_size": 100})
-    assert response.json()["count"] == size
+    assert len(response.json()["results"]) == size

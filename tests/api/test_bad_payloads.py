@@ -115,9 +115,9 @@ def test_unknown_or_malformed_ids_in_the_path_are_404(client, path):
 
 @pytest.mark.parametrize(
     "query", [{"account": -(10**25)}, {"account": 10**30}, {"account": "1.0"}, {"tier": "2.0"}, {"tier": 10**30},
-              {"page": ""}, {"page": "0"}, {"page_size": ""}],
+              {"page": ""}, {"page": "0"}, {"page_size": ""}, {"page_size": "0"}, {"cursor": ""}, {"cursor": "cD0x"}],
 )
-def test_numbers_beyond_the_database_range_or_empty_pages_are_400(client, query):
+def test_numbers_beyond_the_database_range_bad_pages_and_cursors_are_400(client, query):
     assert client.get(OPPORTUNITIES, query).status_code == 400
 
 

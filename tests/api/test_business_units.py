@@ -31,4 +31,4 @@ def test_business_unit_list_query_count_is_fixed(api_for, account_manager, djang
         BusinessUnitFactory(name=f"Unit {number}")
     client = api_for(account_manager)
     with django_assert_max_num_queries(3):
-        assert client.get("/api/v1/business-units/", {"page_size": 100}).json()["count"] == size
+        assert len(client.get("/api/v1/business-units/", {"page_size": 100}).json()["results"]) == size

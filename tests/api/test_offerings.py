@@ -73,4 +73,4 @@ def test_offering_list_query_count_is_fixed(api_for, account_manager, django_ass
         OfferingFactory()
     client = api_for(account_manager)
     with django_assert_max_num_queries(3):
-        assert client.get(LIST, {"page_size": 100}).json()["count"] == size
+        assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size

@@ -41,9 +41,12 @@ def test_filters_by_account_tier_stage_and_updated_since(api_for, account, other
 def test_ordering_and_pagination(api_for, account, account_manager):
     for amount in (300, 100, 200):
         OpportunityFactory(account=account, amount=amount)
-    body = api_for(account_manager).get(LIST, {"ordering": "-amount", "page_size": 2}).json()
-    assert body["count"] == 3 and body["next"] is not None
-    assert [row["amount"] for row in body["results"]] == [300, 200]
+    client = api_for(account_manager)
+    body = client.get(LIST, {"ordering": "-amount", "page_size": 2}).json()
+    assert [row["amount"] for row in body["results"]] == [300, 200] and body["previous"] is None
+    last = client.get(body["next"]).json()
+    assert [row["amount"] for row in last["results"]] == [100] and last["next"] is None
+    assert client.get(last["previous"]).json()["results"] == body["results"]
 
 
 def test_other_manager_gets_404_for_an_opportunity(api_for, account, other_account, other_account_manager):
@@ -166,7 +169,7 @@ def test_opportunity_list_query_count_is_fixed(api_for, account, account_manager
         OpportunityFactory(account=account).offerings.set(offerings)
     client = api_for(account_manager)
     with django_assert_max_num_queries(5):
-        assert client.get(LIST, {"page_size": 100}).json()["count"] == size
+        assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size
 
 
 def test_a_new_opportunity_starts_its_history(api_for, account, account_manager):

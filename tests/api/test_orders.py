@@ -183,7 +183,7 @@ def test_order_list_query_count_is_fixed(api_for, account, account_manager, djan
         OrderFactory(account=account, offering=offering)
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
-        assert client.get(LIST, {"page_size": 100}).json()["count"] == size
+        assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size
 
 
 def test_amounts_are_exact_json_integers(api_for, account, executive):

@@ -113,4 +113,4 @@ def test_unit_list_query_count_is_fixed(api_for, account, account_manager, djang
         OrgUnitFactory(account=account, parent=parent)
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
-        assert client.get(LIST, {"page_size": 100}).json()["count"] == size + 1
+        assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size + 1

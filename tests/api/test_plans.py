@@ -87,7 +87,7 @@ def test_plan_list_query_count_is_fixed(api_for, executive, django_assert_max_nu
         AccountPlanFactory(account=AccountFactory(), fiscal_year=2026 - year % 20)
     client = api_for(executive)
     with django_assert_max_num_queries(4):
-        assert client.get(PLANS, {"page_size": 100}).json()["count"] == size
+        assert len(client.get(PLANS, {"page_size": 100}).json()["results"]) == size
 
 
 def test_plan_detail_query_count_does_not_grow_with_the_plan(api_for, account, account_manager, django_assert_max_num_queries):
@@ -220,7 +220,7 @@ def test_executive_reads_every_review_and_filters_them(api_for, account, other_a
     wanted = review(plan, 2)
     review(AccountPlanFactory(account=other_account), 2)
     client = api_for(executive)
-    assert client.get(REVIEWS).json()["count"] == 3
+    assert len(client.get(REVIEWS).json()["results"]) == 3
     assert [r["id"] for r in client.get(REVIEWS, {"account": account.pk, "quarter": 2}).json()["results"]] == [wanted.pk]
 
 
@@ -235,4 +235,4 @@ def test_review_list_query_count_is_fixed(api_for, executive, django_assert_max_
         review(AccountPlanFactory(account=AccountFactory()))
     client = api_for(executive)
     with django_assert_max_num_queries(4):
-        assert client.get(REVIEWS, {"page_size": 100}).json()["count"] == size
+        assert len(client.get(REVIEWS, {"page_size": 100}).json()["results"]) == size

@@ -97,7 +97,7 @@ def test_relationship_list_query_count_is_fixed(api_for, account, account_manage
         RelationshipFactory(contact=ContactFactory(account=account))
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
-        assert client.get(LIST, {"page_size": 100}).json()["count"] == size
+        assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size
 
 
 def test_a_last_interaction_in_the_future_is_a_400(api_for, account, account_manager):

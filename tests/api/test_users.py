@@ -35,4 +35,4 @@ def test_user_list_query_count_is_fixed(api_for, account_manager, django_assert_
         UserFactory()
     client = api_for(account_manager)
     with django_assert_max_num_queries(3):
-        assert client.get("/api/v1/users/", {"page_size": 100}).json()["count"] == size + 1
+        assert len(client.get("/api/v1/users/", {"page_size": 100}).json()["results"]) == size + 1
