@@ -38,6 +38,20 @@ def accounts_visible_to(user: User) -> QuerySet[Account]:
     return accounts.filter(team__user=user)
 
 
+def visible_q(user: User, path: str = "account") -> Q:
+    """A filter keeping the rows whose account (reached by `path`, a foreign key to Account) the user may see.
+
+    Nothing to filter for executives and admins; otherwise `path IN (the user's account ids)`, read
+    straight from the team table's index without joining the accounts: the cheapest form for
+    lists of contacts, orders, plans… (measured in bench/pages.py).
+    """
+    if sees_all_accounts(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{path}__in": AccountTeamMember.objects.filter(user=user).values("account_id")})
+
+
 def account_get_for_user(*, user: User, account_id: int) -> Account:
     """The account if the user may see it; otherwise 404, so its existence is not revealed."""
     account = (

@@ -14,7 +14,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.selectors import accounts_visible_to
+from accounts.selectors import visible_q
 from kam.api import fields
 from kam.api.exceptions import field_errors
 from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
@@ -179,7 +179,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
 
     def get_queryset(self):
-        plans = AccountPlan.objects.filter(account__in=accounts_visible_to(self.request.user)).select_related(
+        plans = AccountPlan.objects.filter(visible_q(self.request.user)).select_related(
             "account", "approved_version"
         )
         if self.action == "list":
@@ -275,7 +275,7 @@ class QuarterlyReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            QuarterlyReview.objects.filter(plan__account__in=accounts_visible_to(self.request.user))
+            QuarterlyReview.objects.filter(visible_q(self.request.user, "plan__account"))
             .select_related("plan")
         )
 

@@ -1,4 +1,4 @@
-"""Reads of plans, meetings and reviews. Every plan is reached through `accounts_visible_to`."""
+"""Reads of plans, meetings and reviews. Every plan is reached through `accounts_visible_to` or `visible_q`."""
 
 import datetime
 from collections import defaultdict
@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 
 from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
 from accounts.roles import is_admin, is_executive
-from accounts.selectors import accounts_visible_to, user_can_edit_account
+from accounts.selectors import accounts_visible_to, user_can_edit_account, visible_q
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
 from performance.periods import Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values
@@ -37,7 +37,7 @@ PLAN_RELATED = ("account", "account__vertical_unit", "owner", "updated_by", "org
 
 def plans_visible_to(user: User) -> QuerySet[AccountPlan]:
     """The plans of the accounts the user may see."""
-    return AccountPlan.objects.filter(account__in=accounts_visible_to(user))
+    return AccountPlan.objects.filter(visible_q(user))
 
 
 def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
