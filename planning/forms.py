@@ -43,8 +43,9 @@ class ObjectChoiceField(forms.ChoiceField):
 class PlanCreateForm(forms.Form):
     """The account and the fiscal year of a new plan.
 
-    Any account in `accounts` is accepted, but the list offers at most CHOICE_LIMIT of them (those
-    matching `query` when one is given): a large portfolio is searched, not scrolled through.
+    Any account in `accounts` is accepted. Up to CHOICE_LIMIT accounts are all offered, by name;
+    a larger portfolio is searched (`query`) rather than scrolled through, and only the accounts
+    found are offered (again at most CHOICE_LIMIT), so the page costs the same for any portfolio.
     """
 
     CHOICE_LIMIT = 50
@@ -56,12 +57,16 @@ class PlanCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["account"]
         field.queryset = accounts
-        shown = accounts.order_by("name", "pk")
         if query:
-            shown = shown.filter(Q(name__icontains=query) | Q(english_name__icontains=query))
-        shown = list(shown[: self.CHOICE_LIMIT + 1])
+            shown = list(
+                accounts.filter(Q(name__icontains=query) | Q(english_name__icontains=query))[: self.CHOICE_LIMIT + 1]
+            )
+        else:
+            shown = list(accounts.order_by()[: self.CHOICE_LIMIT + 1])  # a few, unsorted: no sort of a large portfolio
         self.has_more = len(shown) > self.CHOICE_LIMIT
-        shown = shown[: self.CHOICE_LIMIT]
+        if self.has_more and not query:
+            shown = []  # too many to list: the search finds them
+        shown = sorted(shown[: self.CHOICE_LIMIT], key=lambda account: (account.name, account.pk))
         chosen = self["account"].value()
         if chosen and str(chosen).isdigit() and all(str(account.pk) != str(chosen) for account in shown):
             shown = [*accounts.filter(pk=int(chosen)), *shown]  # the one asked for stays offered

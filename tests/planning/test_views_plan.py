@@ -102,16 +102,26 @@ def test_a_large_portfolio_is_searched_not_listed_whole(client_for, account_mana
     TeamMemberFactory(account=AccountFactory(name="Zenith Motors"), user=account_manager)
     client = client_for(account_manager)
     response = client.get(reverse("planning:plan-create"))
-    assert offered(response).count("<option") == 51  # the empty choice and the first 50 by name
-    assert "Zenith Motors" not in offered(response) and 'data-testid="account-search"' in response.text
+    assert offered(response).count("<option") == 1  # more than 50: nothing listed, the search finds them
+    assert "You have more than 50 accounts: search for the one to plan." in response.text
     found = client.get(reverse("planning:plan-create"), {"q": "zenith"})
     assert "Zenith Motors" in offered(found) and offered(found).count("<option") == 2
+    many = client.get(reverse("planning:plan-create"), {"q": "account"})
+    assert offered(many).count("<option") == 51 and "Account 00" in offered(many) and "Account 54" not in offered(many)
+    assert "More than 50 accounts match" in many.text
     # An account not offered in the list is still accepted, and kept offered when the form comes back.
     zenith = AccountPlan._meta.get_field("account").related_model.objects.get(name="Zenith Motors")
     refused = client.post(reverse("planning:plan-create"), {"account": zenith.pk, "fiscal_year": "1999"})
     assert "Zenith Motors" in offered(refused) and not AccountPlan.objects.exists()
     client.post(reverse("planning:plan-create"), {"account": zenith.pk, "fiscal_year": 2027})
     assert AccountPlan.objects.get().account == zenith
+
+
+def test_a_small_portfolio_is_listed_whole_by_name(client_for, account, account_manager):
+    TeamMemberFactory(account=AccountFactory(name="Alpha Steel"), user=account_manager)
+    response = client_for(account_manager).get(reverse("planning:plan-create"))
+    assert offered(response).index("Alpha Steel") < offered(response).index("한빛전자")
+    assert 'data-testid="account-search"' not in response.text
 
 
 def test_a_search_that_finds_nothing_says_so(client_for, account, account_manager):
