@@ -61,8 +61,10 @@ def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: st
 
 def editable_accounts(user: User) -> QuerySet[Account]:
     """The accounts whose plans the user may write: their team's accounts, every account for admins."""
-    accounts = accounts_visible_to(user).order_by("name")
-    return accounts if is_admin(user) else accounts.filter(team__user=user).distinct()
+    if is_admin(user):
+        return Account.objects.order_by("name")
+    # A user is on an account's team at most once, so the join adds no duplicates.
+    return Account.objects.filter(team__user=user).order_by("name") if user.is_authenticated else Account.objects.none()
 
 
 def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
