@@ -113,6 +113,33 @@ def print_table(result: dict) -> None:
         )
 
 
+def markdown_table(results: dict[tuple[str, int], dict]) -> str:
+    """One row a page and user: per database and size the median (ms), the query count, and at the
+    larger size the cold median and the ratio to the floor; for README's Performance section."""
+    columns = sorted(results)
+    head = ["user", "page"]
+    for database, accounts in columns:
+        head.append(f"{database} {accounts:,}: median ms / queries")
+        if accounts == max(n for db, n in columns if db == database):
+            head += [f"{database} {accounts:,}: cold ms", f"{database} {accounts:,}: × floor"]
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + " |"]
+    first = results[columns[0]]["pages"]
+    for row in first:
+        cells = [row["user"], row["label"]]
+        for database, accounts in columns:
+            page = next((p for p in results[(database, accounts)]["pages"]
+                         if (p["user"], p["label"]) == (row["user"], row["label"])), None)
+            largest = accounts == max(n for db, n in columns if db == database)
+            if page is None or "error" in page:
+                cells += ["–"] * (3 if largest else 1)
+                continue
+            cells.append(f"{page['median_ms']:.1f} / {page['queries']}")
+            if largest:
+                cells += [f"{page.get('cold_ms', 0):.0f}", f"{page['ratio']:.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def check(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
     """The names of the pages that miss a budget, with the reason."""
     misses = []
@@ -200,6 +227,7 @@ def main() -> int:
         "misses": misses,
     }
     (RESULTS / "pages-summary.json").write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
+    (RESULTS / "pages-summary.md").write_text(markdown_table(results), encoding="utf-8")
     if misses:
         print("\nBudget missed:")
         for miss in misses:
