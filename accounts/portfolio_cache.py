@@ -1,12 +1,15 @@
-"""Portfolio-wide aggregates (the weekly dashboard, the Pareto view) cached until the next write.
+"""Portfolio-wide sums (the weekly dashboard, the Pareto view, the owner filters, the ordered plan
+list) cached until the next write they read from.
 
 These pages add up every account a user may see, so they cost more as the company grows; the data
-they read changes far less often than they are opened. `cached()` stores a computed value under
-the current `PortfolioStamp` token, and every write those pages read from calls `bump()`, which
-changes the token: the next request computes afresh. Single saves and deletes bump through the
-signals wired in `connect_signals()`; bulk writes (snapshot refresh, revenue refresh, running plans)
-call `bump()` themselves. The token lives in the database, so the cache may be each process's own
-memory or a shared Redis: no process can serve a value computed before a write it can see.
+they read changes far less often than they are opened. `cached()` stores a computed value under the
+current tokens of the `PortfolioStamp`s it depends on, and every write changes the token of its
+stamp (`bump()`): the next request computes afresh. There is a stamp per kind of data (accounts and
+teams, opportunities, plans, KPI snapshots), so saving an opportunity recomputes the tier funnel,
+not the KPI statuses. Single saves and deletes bump through the signals wired in
+`connect_signals()`; bulk writes (snapshot refresh, revenue refresh, running plans, the demo) call
+`bump()` themselves. The tokens live in the database, so the cache may be each process's own memory
+or a shared Redis: no process can serve a value computed before a write it can see.
 """
 
 import hashlib
@@ -17,41 +20,55 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
+# The stamps: every cached value depends on PORTFOLIO (accounts, teams, names: who sees what)
+# and on the stamps of the data it sums, so a write recomputes only what reads it.
 PORTFOLIO = "portfolio"
+OPPORTUNITIES = "opportunities"
+PLANS = "plans"
+SNAPSHOTS = "snapshots"
+ALL = (PORTFOLIO, OPPORTUNITIES, PLANS, SNAPSHOTS)
 TIMEOUT = 6 * 60 * 60  # a stale token's entries simply age out
 
-# Models whose single saves and deletes change what the portfolio pages show.
-WATCHED = (
-    "accounts.Account",
-    "accounts.AccountTeamMember",
-    "accounts.BusinessUnit",
-    "accounts.PricingTier",
-    "accounts.Opportunity",
-    "performance.KpiDefinition",
-    "planning.AccountPlan",
-)
+# Models whose single saves and deletes change what the portfolio pages show, and the stamp they change.
+WATCHED = {
+    "accounts.Account": PORTFOLIO,
+    "accounts.AccountTeamMember": PORTFOLIO,
+    "accounts.BusinessUnit": PORTFOLIO,
+    "accounts.PricingTier": PORTFOLIO,
+    "performance.KpiDefinition": PORTFOLIO,
+    "accounts.Opportunity": OPPORTUNITIES,
+    "planning.AccountPlan": PLANS,
+}
 
 
-def stamp() -> str:
+def tokens(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The current token of each named stamp (one query)."""
     from accounts.models import PortfolioStamp
 
-    token = PortfolioStamp.objects.filter(name=PORTFOLIO).values_list("token", flat=True).first()
-    return token or "-"
+    found = dict(PortfolioStamp.objects.filter(name__in=names).values_list("name", "token"))
+    return tuple(found.get(name, "-") for name in names)
 
 
-def bump() -> None:
-    """Make every cached portfolio value stale (call after a bulk write the signals do not see)."""
+def stamp(name: str = PORTFOLIO) -> str:
+    return tokens((name,))[0]
+
+
+def bump(*names: str) -> None:
+    """Make the cached values that depend on these stamps (default: all of them) stale; call it after a
+    bulk write the signals do not see."""
     from accounts.models import PortfolioStamp
 
-    token = uuid.uuid4().hex
-    if not PortfolioStamp.objects.filter(name=PORTFOLIO).update(token=token):
-        PortfolioStamp.objects.update_or_create(name=PORTFOLIO, defaults={"token": token})
+    for name in names or ALL:
+        token = uuid.uuid4().hex
+        if not PortfolioStamp.objects.filter(name=name).update(token=token):
+            PortfolioStamp.objects.update_or_create(name=name, defaults={"token": token})
 
 
-def cached(parts: tuple, compute: Callable[[], Any]) -> Any:
-    """The value for these key parts under the current token, computed and stored on a miss."""
+def cached(parts: tuple, compute: Callable[[], Any], depends: tuple[str, ...] = ()) -> Any:
+    """The value for these key parts under the current tokens of PORTFOLIO and `depends`, computed
+    and stored on a miss."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"portfolio:{stamp()}:{digest}"
+    key = "portfolio:" + ":".join(tokens((PORTFOLIO, *depends))) + ":" + digest
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -60,14 +77,18 @@ def cached(parts: tuple, compute: Callable[[], Any]) -> Any:
 
 
 def _changed(sender, **kwargs) -> None:
-    bump()
+    bump(WATCHED[sender._meta.label])
+
+
+def _snapshot_changed(sender, **kwargs) -> None:
+    bump(SNAPSHOTS)
 
 
 def _user_changed(sender, update_fields=None, **kwargs) -> None:
     # Names show on the dashboard (KAM column); a login only writes last_login.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    bump()
+    bump(PORTFOLIO)
 
 
 def connect_signals() -> None:
@@ -77,5 +98,5 @@ def connect_signals() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"portfolio-save-{model}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"portfolio-delete-{model}")
     post_save.connect(_user_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="portfolio-save-user")
-    # Snapshots are written in bulk by `snapshots_refresh` (which bumps); a single save is rare.
-    post_save.connect(_changed, sender="performance.KpiSnapshot", dispatch_uid="portfolio-save-snapshot")
+    # Snapshots are written in bulk by `kpi_snapshot_refresh` (which bumps); a single save is rare.
+    post_save.connect(_snapshot_changed, sender="performance.KpiSnapshot", dispatch_uid="portfolio-save-snapshot")

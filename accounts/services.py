@@ -208,7 +208,7 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
             # Split so no statement exceeds a database's limit on parameters.
             for start in range(0, len(pks), 5000):
                 Account.objects.filter(pk__in=pks[start : start + 5000]).update(pareto_class=label)
-        portfolio_cache.bump()
+        portfolio_cache.bump(portfolio_cache.PORTFOLIO)
     return len(ranked)
 
 

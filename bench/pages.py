@@ -114,27 +114,29 @@ def print_table(result: dict) -> None:
 
 
 def markdown_table(results: dict[tuple[str, int], dict]) -> str:
-    """One row a page and user: per database and size the median (ms), the query count, and at the
-    larger size the cold median and the ratio to the floor; for README's Performance section."""
-    columns = sorted(results)
+    """One row a page and user: per database and size the median in ms and the query count; at the
+    larger size also the cold median and the ratio to the floor. For README's Performance section."""
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "postgres": "PostgreSQL"}
+    columns = sorted(results, key=lambda key: (key[0] != "sqlite", key[1]))
+    largest = {database: max(n for db, n in columns if db == database) for database, _n in columns}
     head = ["user", "page"]
     for database, accounts in columns:
-        head.append(f"{database} {accounts:,}: median ms / queries")
-        if accounts == max(n for db, n in columns if db == database):
-            head += [f"{database} {accounts:,}: cold ms", f"{database} {accounts:,}: × floor"]
+        label = f"{names.get(database, database)} {accounts:,}"
+        head.append(f"{label} ms / queries")
+        if accounts == largest[database]:
+            head += ["cold ms", "× floor"]
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + " |"]
-    first = results[columns[0]]["pages"]
-    for row in first:
+    for row in results[columns[0]]["pages"]:
         cells = [row["user"], row["label"]]
         for database, accounts in columns:
             page = next((p for p in results[(database, accounts)]["pages"]
                          if (p["user"], p["label"]) == (row["user"], row["label"])), None)
-            largest = accounts == max(n for db, n in columns if db == database)
+            wide = accounts == largest[database]
             if page is None or "error" in page:
-                cells += ["–"] * (3 if largest else 1)
+                cells += ["–"] * (3 if wide else 1)
                 continue
             cells.append(f"{page['median_ms']:.1f} / {page['queries']}")
-            if largest:
+            if wide:
                 cells += [f"{page.get('cold_ms', 0):.0f}", f"{page['ratio']:.1f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -183,12 +185,22 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="Keep the databases, and reuse them next time.")
     parser.add_argument("--reseed", action="store_true", help="Seed again even if the database holds the data.")
     parser.add_argument("--seed-only", action="store_true", help="Seed (or reuse) the databases, measure nothing.")
+    parser.add_argument("--table", action="store_true",
+                        help="Only write results/pages-summary.md from the JSON of the last runs.")
     parser.add_argument("--worker", nargs=2, metavar=("DATABASE", "ACCOUNTS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker[0], int(args.worker[1]), runs=args.runs, reseed=args.reseed,
                       seed_only=args.seed_only)
 
+    if args.table:
+        saved = {}
+        for database in args.databases:
+            for accounts in args.accounts:
+                result = json.loads((RESULTS / f"pages-{database}-{accounts}.json").read_text(encoding="utf-8"))
+                saved[(result["database"], accounts)] = result
+        (RESULTS / "pages-summary.md").write_text(markdown_table(saved), encoding="utf-8")
+        return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
     print(f"Load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores shared)")

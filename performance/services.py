@@ -142,7 +142,7 @@ def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: lis
         stale.delete()
         KpiSnapshot.objects.bulk_create(snapshots, batch_size=2000)
         KpiSnapshot.objects.filter(as_of__lt=day - datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS)).delete()
-        portfolio_cache.bump()
+        portfolio_cache.bump(portfolio_cache.SNAPSHOTS)
     return len(snapshots)
 
 

@@ -92,7 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_number = 1
 
-    def compute() -> dict:
+    def compute_statuses() -> dict:
         kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
         rows, total = status_grid(
             accounts=accounts, kpis=kpis, as_of=days.latest, kind=filters.kind, sort=sort,
@@ -101,17 +101,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return {
             "kpis": kpis, "rows": rows, "total": total,
             "movers": week_movers(accounts=accounts, kpis=kpis, days=days, kind=filters.kind),
-            "pareto": pareto(accounts=accounts), "funnel": tier_funnel(accounts=accounts),
-            "plans": plan_status_counts(accounts=accounts),
+            "pareto": pareto(accounts=accounts),
         }
 
-    # Sums over every account in scope: kept until the next write they read from (portfolio_cache).
+    # Sums over every account in scope, each kept until the next write to what it reads (portfolio_cache).
     scope = "all" if sees_all_accounts(request.user) else request.user.pk
+    today, language = timezone.localdate(), get_language()
     data = portfolio_cache.cached(
-        ("dashboard", scope, filters, sort, page_number, days, timezone.localdate(), get_language()), compute
+        ("dashboard", scope, filters, sort, page_number, days, today, language), compute_statuses,
+        depends=(portfolio_cache.SNAPSHOTS,),
     )
-    kpis, rows, total = data["kpis"], data["rows"], data["total"]
-    movers, pareto_data, funnel, plans = data["movers"], data["pareto"], data["funnel"], data["plans"]
+    funnel = portfolio_cache.cached(
+        ("funnel", scope, filters), lambda: tier_funnel(accounts=accounts), depends=(portfolio_cache.OPPORTUNITIES,)
+    )
+    plans = portfolio_cache.cached(
+        ("plan-counts", scope, filters, today, language), lambda: plan_status_counts(accounts=accounts),
+        depends=(portfolio_cache.PLANS,),
+    )
+    kpis, rows, total, movers, pareto_data = data["kpis"], data["rows"], data["total"], data["movers"], data["pareto"]
     paginator = Paginator(range(total), PAGE_SIZE)
     page = paginator.get_page(page_number) if total else None
     totals = {

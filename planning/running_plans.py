@@ -49,7 +49,7 @@ def running_plans_create(*, fiscal_year: int, accounts=None) -> int:
             plan.approved_version = version
         AccountPlan.objects.bulk_update(plans, ["approved_version"], batch_size=1000)
         PlanKpi.objects.bulk_create([PlanKpi(plan=plan, kpi=kpi) for plan in plans for kpi in kpis], batch_size=2000)
-        portfolio_cache.bump()
+        portfolio_cache.bump(portfolio_cache.PLANS)
     return len(plans)
 
 

@@ -57,14 +57,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     # Ordering every visible plan by year and account name reads them all: the ordered ids and the
     # years are kept in the portfolio cache until the next write to plans, accounts or teams.
     scope = "all" if sees_all_accounts(request.user) else request.user.pk
-    ids = portfolio_cache.cached(
-        ("plan-list", scope, fiscal_year, status, query), lambda: list(plans.values_list("pk", flat=True))
-    )
-    years = portfolio_cache.cached(
-        ("plan-years", scope),
-        lambda: list(
-            selectors.plans_visible_to(request.user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+    ids, years = portfolio_cache.cached(
+        ("plan-list", scope, fiscal_year, status, query),
+        lambda: (
+            list(plans.values_list("pk", flat=True)),
+            list(selectors.plans_visible_to(request.user).order_by("-fiscal_year")
+                 .values_list("fiscal_year", flat=True).distinct()),
         ),
+        depends=(portfolio_cache.PLANS,),
     )
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = plans.order_by().in_bulk(page.object_list)

@@ -34,7 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
         filters = sorted((key, value) for key, value in request.GET.items() if key != "page")
         scope = "all" if sees_all_accounts(request.user) else request.user.pk
         ids = portfolio_cache.cached(
-            ("account-list", scope, tuple(filters)), lambda: list(account_filter.qs.values_list("pk", flat=True))
+            ("account-list", scope, tuple(filters)), lambda: list(account_filter.qs.values_list("pk", flat=True)),
+            depends=(portfolio_cache.OPPORTUNITIES,),
         )
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = account_filter.qs.order_by().in_bulk(page.object_list)

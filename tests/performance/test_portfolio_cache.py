@@ -28,7 +28,7 @@ def test_a_second_visit_reads_the_cache_with_fewer_queries(client_for, executive
     portfolio(4)
     client = client_for(executive)
     client.get(DASHBOARD)
-    with django_assert_max_num_queries(9):  # session, user, roles, filter choices, stamp, snapshot days
+    with django_assert_max_num_queries(11):  # session, user, roles, filter choices, 4 stamps, snapshot days
         assert client.get(DASHBOARD).status_code == 200
 
 
@@ -140,3 +140,29 @@ def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, por
     newcomer.save()
     TeamMemberFactory(account=accounts[0], user=newcomer, role="kam")
     assert "Newcomer" in client.get(home).text and "Newcomer" in client.get(DASHBOARD).text
+
+
+def test_an_opportunity_saved_recomputes_the_funnel_not_the_kpi_statuses(client_for, executive, account_manager, portfolio, monkeypatch):
+    import performance.views
+
+    accounts = portfolio(2)
+    calls = {"statuses": 0, "funnel": 0}
+
+    def counting(real, key):
+        def wrapper(*args, **kwargs):
+            calls[key] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(performance.views, "dashboard_kpis", counting(performance.views.dashboard_kpis, "statuses"))
+    monkeypatch.setattr(performance.views, "tier_funnel", counting(performance.views.tier_funnel, "funnel"))
+    client = client_for(executive)
+    client.get(DASHBOARD)
+    assert calls == {"statuses": 1, "funnel": 1}
+    opportunity_save(opportunity=OpportunityFactory.build(account=accounts[0], tier=2, stage="identified"),
+                     acting_user=account_manager)
+    client.get(DASHBOARD)
+    assert calls == {"statuses": 1, "funnel": 2}
+    kpi_snapshot_refresh(as_of=datetime.date.today())
+    client.get(DASHBOARD)
+    assert calls == {"statuses": 2, "funnel": 2}
