@@ -29,7 +29,10 @@ from accounts.roles import is_admin, sees_all_accounts
 
 
 def accounts_visible_to(user: User) -> QuerySet[Account]:
-    """Every account for executives and admins; for anyone else, the accounts whose team they are on."""
+    """Every account for executives and admins; for anyone else, the accounts whose team they are on.
+
+    `visible_q` below is the same rule as a filter for other tables (contacts, orders, plans…).
+    """
     accounts = Account.objects.all()
     if sees_all_accounts(user):
         return accounts

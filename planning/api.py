@@ -4,7 +4,6 @@ Mounted by kam.api. The TRANSITIONS table in planning.services decides who may d
 a transition the plan's status does not allow is a 400, one the caller's role may not take a 403.
 """
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, AccountTeamMember, Contact, Opportunity, OrgUnit, User
+from accounts.models import Account, AccountTeamMember, Opportunity, OrgUnit, User
 from accounts.roles import is_executive
 from accounts.selectors import user_can_edit_account
 from accounts.services import opportunity_save

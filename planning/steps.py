@@ -12,7 +12,7 @@ from accounts.models import Offering
 from planning import attachments as attachment_checks
 from planning import forms, selectors, services, snapshot
 from performance.periods import PeriodKind
-from planning.models import AccountPlan, ActionItem, PlanStatus
+from planning.models import AccountPlan, PlanStatus
 from planning.timeline import timeline
 
 

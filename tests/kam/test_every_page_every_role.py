@@ -13,7 +13,7 @@ then POST is checked for the roles listed in POST_EXPECTED).
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver
 
 from tests.factories import build_site_world
 
