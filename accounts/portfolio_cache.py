@@ -13,12 +13,15 @@ or a shared Redis: no process can serve a value computed before a write it can s
 """
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 # The stamps: every cached value depends on PORTFOLIO (accounts, teams, names: who sees what)
 # and on the stamps of the data it sums, so a write recomputes only what reads it.
@@ -69,10 +72,17 @@ def cached(parts: tuple, compute: Callable[[], Any], depends: tuple[str, ...] = 
     and stored on a miss."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = "portfolio:" + ":".join(tokens((PORTFOLIO, *depends))) + ":" + digest
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # a cache server that is down costs speed, not the page
+        logger.warning("Cache unavailable: computing %s without it.", parts[0], exc_info=True)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.warning("Cache unavailable: %s not stored.", parts[0], exc_info=True)
     return value
 
 

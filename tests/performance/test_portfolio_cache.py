@@ -166,3 +166,19 @@ def test_an_opportunity_saved_recomputes_the_funnel_not_the_kpi_statuses(client_
     kpi_snapshot_refresh(as_of=datetime.date.today())
     client.get(DASHBOARD)
     assert calls == {"statuses": 2, "funnel": 2}
+
+
+def test_pages_answer_when_the_cache_server_is_down(client_for, executive, portfolio, monkeypatch, caplog):
+    class DownCache:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+        set = get
+
+    portfolio(2)
+    monkeypatch.setattr(portfolio_cache, "cache", DownCache())
+    client = client_for(executive)
+    for url in (DASHBOARD, PARETO, reverse("accounts:home"), reverse("planning:plan-list"),
+                reverse("accounts:home") + "?sort=-pipeline"):
+        assert client.get(url).status_code == 200, url
+    assert "Cache unavailable" in caplog.text
