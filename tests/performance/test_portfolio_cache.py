@@ -182,3 +182,17 @@ def test_pages_answer_when_the_cache_server_is_down(client_for, executive, portf
                 reverse("accounts:home") + "?sort=-pipeline"):
         assert client.get(url).status_code == 200, url
     assert "Cache unavailable" in caplog.text
+
+
+def test_reloading_the_demo_makes_the_cache_stale_once_not_once_a_row(db):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("seed_demo", accounts=6, verbosity=0)
+    before = portfolio_cache.tokens(portfolio_cache.ALL)
+    with CaptureQueriesContext(connection) as captured:
+        call_command("seed_demo", accounts=6, flush=True, verbosity=0)
+    bumps = [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "accounts_portfoliostamp"')]
+    assert len(bumps) <= 8  # every stamp once at the end, the snapshot refreshes' own; not one per deleted row
+    assert all(new != old for new, old in zip(portfolio_cache.tokens(portfolio_cache.ALL), before, strict=True))
