@@ -29,7 +29,6 @@ from accounts.models import (
     User,
 )
 from accounts.roles import is_admin, user_roles
-from accounts.selectors import accounts_visible_to
 from accounts.services import (
     account_grade_change,
     account_key_account_set,
@@ -225,9 +224,6 @@ class AccountViewSet(AccountDataViewSet):
         return Account.objects.prefetch_related(
             Prefetch("team", queryset=AccountTeamMember.objects.select_related("user").order_by("role", "user__username"))
         )
-
-    def get_queryset(self):
-        return self.base_queryset().filter(pk__in=accounts_visible_to(self.request.user))
 
     def account_of(self, obj) -> Account:
         return obj

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, BusinessUnit, Industry, PricingTier, User
-from accounts.roles import sees_all_accounts
 from accounts.selectors import accounts_visible_to
 
 SORTS = (
@@ -80,6 +79,5 @@ def owners_for_filter(user: User) -> QuerySet[User]:
             .distinct()
         )
 
-    scope = "all" if sees_all_accounts(user) else user.pk
-    ids = portfolio_cache.cached(("kams", scope), compute)
+    ids = portfolio_cache.cached(("kams", portfolio_cache.scope(user)), compute)
     return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")

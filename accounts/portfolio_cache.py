@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,23 @@ def bump(*names: str) -> None:
             PortfolioStamp.objects.update_or_create(name=name, defaults={"token": token})
 
 
+def scope(user) -> str | int:
+    """The part of a cache key that says whose accounts a value sums: every account for executives
+    and admins (one entry shared by all of them), a user's own otherwise."""
+    from accounts.roles import sees_all_accounts
+
+    return "all" if sees_all_accounts(user) else user.pk
+
+
+def page_of(queryset, ids: list[int], number, per_page: int) -> Page:
+    """The page `number` of a cached, ordered list of ids, its rows read by key from `queryset`
+    (which still applies the user's visibility) without the list's ordering."""
+    page = Paginator(ids, per_page).get_page(number)
+    rows = queryset.order_by().in_bulk(page.object_list)
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
+
+
 def cached(parts: tuple, compute: Callable[[], Any], depends: tuple[str, ...] = ()) -> Any:
     """The value for these key parts under the current tokens of PORTFOLIO and `depends`, computed
     and stored on a miss."""
@@ -103,21 +121,23 @@ def bulk_writes() -> Iterator[None]:
         bump()
 
 
-def _changed(sender, **kwargs) -> None:
+def _bump_unless_bulk(name: str) -> None:
     if not getattr(_bulk, "active", False):
-        bump(WATCHED[sender._meta.label])
+        bump(name)
+
+
+def _changed(sender, **kwargs) -> None:
+    _bump_unless_bulk(WATCHED[sender._meta.label])
 
 
 def _snapshot_changed(sender, **kwargs) -> None:
-    if not getattr(_bulk, "active", False):
-        bump(SNAPSHOTS)
+    _bump_unless_bulk(SNAPSHOTS)
 
 
 def _user_changed(sender, update_fields=None, **kwargs) -> None:
     # Names show on the dashboard (KAM column); a login only writes last_login.
-    if getattr(_bulk, "active", False) or (update_fields is not None and set(update_fields) <= {"last_login"}):
-        return
-    bump(PORTFOLIO)
+    if update_fields is None or not set(update_fields) <= {"last_login"}:
+        _bump_unless_bulk(PORTFOLIO)
 
 
 def connect_signals() -> None:

@@ -652,8 +652,9 @@ def pareto_rows_for_user(*, user: User, page_number=None) -> dict:
     portfolio cache until the next write to accounts (`portfolio_cache`), and full rows are read
     only for the page shown and the chart (the 40 largest).
     """
-    scope = "all" if sees_all_accounts(user) else user.pk
-    ranking = portfolio_cache.cached(("pareto", scope, str(page_number)), lambda: _pareto_ranking(user, page_number))
+    ranking = portfolio_cache.cached(
+        ("pareto", portfolio_cache.scope(user), str(page_number)), lambda: _pareto_ranking(user, page_number)
+    )
     page = Paginator(range(ranking["count"]), PARETO_PAGE_SIZE).get_page(ranking["number"])
     wanted = [pk for pk, _rank in ranking["page"]] + [pk for pk, _rank in ranking["chart"]]
     accounts = Account.objects.select_related("vertical_unit", "grade").in_bulk(wanted)

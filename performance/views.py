@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import portfolio_cache
 from accounts.models import Account, User
-from accounts.roles import is_admin, is_executive, sees_all_accounts
+from accounts.roles import is_admin, is_executive
 from accounts.selectors import account_get_for_user, user_can_edit_account
 from performance import exports
 from performance.forms import (
@@ -105,7 +105,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
 
     # Sums over every account in scope, each kept until the next write to what it reads (portfolio_cache).
-    scope = "all" if sees_all_accounts(request.user) else request.user.pk
+    scope = portfolio_cache.scope(request.user)
     today, language = timezone.localdate(), get_language()
     data = portfolio_cache.cached(
         ("dashboard", scope, filters, sort, page_number, days, today, language), compute_statuses,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import portfolio_cache
-from accounts.roles import is_executive, sees_all_accounts
+from accounts.roles import is_executive
 from planning import exports, forms, selectors, services
 from performance.periods import fiscal_year_of
 from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
@@ -56,9 +56,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plan_list_for_user(user=request.user, fiscal_year=fiscal_year, status=status, query=query)
     # Ordering every visible plan by year and account name reads them all: the ordered ids and the
     # years are kept in the portfolio cache until the next write to plans, accounts or teams.
-    scope = "all" if sees_all_accounts(request.user) else request.user.pk
     ids, years = portfolio_cache.cached(
-        ("plan-list", scope, fiscal_year, status, query),
+        ("plan-list", portfolio_cache.scope(request.user), fiscal_year, status, query),
         lambda: (
             list(plans.values_list("pk", flat=True)),
             list(selectors.plans_visible_to(request.user).order_by("-fiscal_year")
@@ -66,9 +65,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ),
         depends=(portfolio_cache.PLANS,),
     )
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = plans.order_by().in_bulk(page.object_list)
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    page = portfolio_cache.page_of(plans, ids, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "planning/plan_list.html",

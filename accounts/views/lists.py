@@ -32,14 +32,12 @@ def home(request: HttpRequest) -> HttpResponse:
         # Sorting by open pipeline sums every visible account's opportunities: the ordered ids are
         # kept in the portfolio cache until the next write to accounts, teams or opportunities.
         filters = sorted((key, value) for key, value in request.GET.items() if key != "page")
-        scope = "all" if sees_all_accounts(request.user) else request.user.pk
         ids = portfolio_cache.cached(
-            ("account-list", scope, tuple(filters)), lambda: list(account_filter.qs.values_list("pk", flat=True)),
+            ("account-list", portfolio_cache.scope(request.user), tuple(filters)),
+            lambda: list(account_filter.qs.values_list("pk", flat=True)),
             depends=(portfolio_cache.OPPORTUNITIES,),
         )
-        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = account_filter.qs.order_by().in_bulk(page.object_list)
-        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+        page = portfolio_cache.page_of(account_filter.qs, ids, request.GET.get("page"), PAGE_SIZE)
     else:
         page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = open_pipeline_attach(list(page.object_list))
