@@ -4,6 +4,10 @@ import logging
 import os
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
+
+# `filesystem://` (the embedded broker of `make run`) writes whole messages only: see kam/broker.py.
+TRANSPORT_ALIASES["filesystem"] = "kam.broker:Transport"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings.dev")
 
