@@ -215,7 +215,7 @@ class AccountViewSet(AccountDataViewSet):
 
     serializer_class = AccountSerializer
     filterset_class = AccountFilter
-    ordering = ["id"]
+    ordering = ["account_key"]  # the id (see `visible_rows`)
     ordering_fields = ["name", "revenue_ttm", "updated_at", "id"]
     permission_classes = [IsAuthenticated, AccountPermission]
     account_field = "pk"
@@ -369,20 +369,19 @@ class RelationshipViewSet(AccountDataViewSet):
 
     serializer_class = RelationshipSerializer
     filterset_class = RelationshipFilter
-    # By the account's key (annotated: a cursor reads its position from the row), then contact and id.
+    # By the account's key (see `visible_rows`), then contact and id.
     ordering = ["account_key", "contact_id", "id"]
     ordering_fields = ["strength", "last_interaction_on", "id"]
     account_field = "contact__account"
     http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
 
     def base_queryset(self):
+        return Relationship.objects.select_related("contact")
+
+    def get_queryset(self):
         # `account_key > 0` holds for every row (ids start at 1), but without a range on it SQLite reads
         # every relationship and sorts them for the first page, instead of walking the contacts' account index.
-        return (
-            Relationship.objects.select_related("contact")
-            .annotate(account_key=F("contact__account_id"))
-            .filter(account_key__gt=0)
-        )
+        return super().get_queryset().filter(account_key__gt=0)
 
 
 # --- Opportunities by tier -------------------------------------------------------------------

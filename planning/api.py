@@ -13,7 +13,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.selectors import visible_q
+from accounts.selectors import visible_rows
 from kam.api import fields
 from kam.api.exceptions import field_errors
 from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
@@ -173,14 +173,12 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     filterset_class = PlanFilter
-    ordering = ["account_id", "id"]
+    ordering = ["account_key", "id"]  # the account's id (see `visible_rows`), then id
     ordering_fields = ["fiscal_year", "updated_at", "id"]
     lookup_value_converter = "int"
 
     def get_queryset(self):
-        plans = AccountPlan.objects.filter(visible_q(self.request.user)).select_related(
-            "account", "approved_version"
-        )
+        plans = visible_rows(AccountPlan.objects.select_related("account", "approved_version"), self.request.user)
         if self.action == "list":
             return plans
         return plans.prefetch_related(
@@ -268,15 +266,12 @@ class QuarterlyReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = QuarterlyReviewSerializer
     filterset_class = QuarterlyReviewFilter
-    ordering = ["plan_id", "quarter", "id"]
+    ordering = ["account_key", "plan_id", "quarter", "id"]  # by account (see `visible_rows`), then plan
     ordering_fields = ["due_on", "quarter", "id"]
     lookup_value_converter = "int"
 
     def get_queryset(self):
-        return (
-            QuarterlyReview.objects.filter(visible_q(self.request.user, "plan__account"))
-            .select_related("plan")
-        )
+        return visible_rows(QuarterlyReview.objects.select_related("plan"), self.request.user, "plan__account")
 
 
 # Mounted under /api/v1/ by kam.api.urls.

@@ -1,4 +1,4 @@
-"""Base viewsets: every queryset through `visible_q` (the accounts a user may see), every write by the web's rules."""
+"""Base viewsets: every queryset through `visible_rows` (the accounts a user may see), every write by the web's rules."""
 
 from django.db.models import QuerySet
 from rest_framework import viewsets
@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 
 from accounts.models import Account
-from accounts.selectors import user_can_edit_account, visible_q
+from accounts.selectors import user_can_edit_account, visible_rows
 from kam.api.permissions import READ_ONLY_MESSAGE, AccountDataPermission
 
 
@@ -23,12 +23,13 @@ class AccountDataViewSet(viewsets.ModelViewSet):
     `"contact__account"`); `base_queryset()` gives the rows with what the serializer reads.
     Lists and lookups see only rows of accounts visible to the caller (others are 404);
     a write needs `user_can_edit_account` on the row's account (else 403).
-    Lists are in `ordering`, by default by the account's key then id: the database reads a
-    page from the account index (`"account"` would sort every row by the account's name).
+    Lists are in `ordering`, by default by `account_key` (the account's id, see `visible_rows`)
+    then id: the database reads a page from the account index (`"account"` would sort every row
+    by the account's name).
     """
 
     account_field = "account"
-    ordering = ["account_id", "id"]
+    ordering = ["account_key", "id"]
     permission_classes = [IsAuthenticated, AccountDataPermission]
     lookup_value_converter = "int"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -37,7 +38,7 @@ class AccountDataViewSet(viewsets.ModelViewSet):
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet:
-        return self.base_queryset().filter(visible_q(self.request.user, self.account_field))
+        return visible_rows(self.base_queryset(), self.request.user, self.account_field)
 
     def account_of(self, obj) -> Account:
         return _follow(obj, self.account_field)
