@@ -178,7 +178,10 @@ class Account(models.Model):
         indexes = [
             models.Index(fields=["-revenue_ttm"], name="account_revenue_idx"),
             models.Index(fields=["industry", "name"], name="account_industry_idx"),
-            models.Index(fields=["is_key_account", "name"], name="account_key_idx"),
+            # The search (a name or English name containing the words) reads every name: from these narrow
+            # indexes (all key accounts' names, or all names) rather than from the wide rows.
+            models.Index(fields=["is_key_account", "name", "english_name"], name="account_key_names_idx"),
+            models.Index(fields=["name", "english_name"], name="account_names_idx"),
             # The account list's default order: key accounts, then the largest; the first page is read off the index.
             models.Index(fields=["-is_key_account", "-revenue_ttm", "name"], name="account_list_order_idx"),
         ]

@@ -166,7 +166,7 @@ def test_list_and_pareto_make_the_same_number_of_queries_for_3_and_300_accounts(
             TeamMemberFactory(account=account)
         counts[size] = (_queries(client, reverse("accounts:home")), _queries(client, reverse("accounts:pareto")))
     assert counts[3] == counts[300]
-    assert max(counts[300]) <= 12
+    assert max(counts[300]) <= 13  # the first visit after a write: see test_views_home
 
 
 def test_htmx_save_refreshes_the_page_and_leaves_a_message(client_for, account, account_manager):

@@ -196,3 +196,23 @@ def test_reloading_the_demo_makes_the_cache_stale_once_not_once_a_row(db):
     bumps = [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "accounts_portfoliostamp"')]
     assert len(bumps) <= 8  # every stamp once at the end, the snapshot refreshes' own; not one per deleted row
     assert all(new != old for new, old in zip(portfolio_cache.tokens(portfolio_cache.ALL), before, strict=True))
+
+
+def test_the_account_list_follows_new_accounts_renames_and_a_revenue_refresh(client_for, account_manager, portfolio):
+    from tests.factories import AccountFactory, TeamMemberFactory
+
+    portfolio(3)
+    home = reverse("accounts:home")
+    client = client_for(account_manager)
+    found = client.get(home, {"q": "Zephyr"}).context["page"].paginator.count
+    new = AccountFactory(name="Zephyr Logistics")
+    TeamMemberFactory(account=new, user=account_manager)
+    assert client.get(home, {"q": "Zephyr"}).context["page"].paginator.count == found + 1
+    new.name = new.english_name = "Aurora Logistics"
+    new.save()
+    assert client.get(home, {"q": "Zephyr"}).context["page"].paginator.count == found
+    # Key accounts first, then the largest: new revenue reorders the list once it is refreshed.
+    Account.objects.filter(pk=new.pk).update(is_key_account=True)
+    OrderFactory(account=new, amount=Decimal("999999999999"), ordered_on=datetime.date.today())
+    account_revenue_refresh()
+    assert client.get(home).context["page"].object_list[0] == new
