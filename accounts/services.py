@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -28,6 +28,7 @@ from accounts.models import (
 )
 from accounts import portfolio_cache
 from accounts.pareto import pareto_class
+from kam.languages import language_offered
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.
@@ -360,3 +361,18 @@ def customer_activity_save(
         if our_people is not None:
             activity.our_people.set(our_people)
     return activity
+
+
+def user_language_set(*, user: User, language: str, acting_user: User) -> User:
+    """Store the language the user reads the site and their e-mails in ("" for the site's default).
+
+    Only the user themself chooses it; a code outside settings.LANGUAGES is refused and nothing is saved.
+    """
+    if acting_user.pk != user.pk:
+        raise PermissionDenied(_("Only you can choose your language."))
+    if language and not language_offered(language):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import user_language_set
 from notifications.models import Notification, NotificationKind, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ def notifications_create(*, drafts: Iterable[NotificationDraft]) -> int:
 
 
 def notifications_deliver(*, limit: int = 500) -> int:
-    """E-mail notifications not e-mailed yet (to users with an address); each one is claimed before sending.
+    """E-mail notifications not e-mailed yet (to users with an address), each in its user's language (or the
+    site's); each one is claimed before sending.
 
     Rows are locked with SKIP LOCKED where the database can, so two workers never send the same one.
     Users without an e-mail address only see the inbox; their rows are marked as handled.
@@ -77,19 +79,16 @@ def notifications_deliver(*, limit: int = 500) -> int:
         now = timezone.now()
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
     messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for notification in pending:
-            if not notification.user.email or not notification.user.is_active:
-                continue
+    for notification in pending:
+        if not notification.user.email or not notification.user.is_active:
+            continue
+        # The reader's language, not that of whichever request or worker runs the delivery.
+        with translation.override(notification.user.language or settings.LANGUAGE_CODE):
             body = notification.message
             if notification.url:
                 body += "\n\n" + _site_url(notification.url)
-            messages.append(
-                EmailMessage(
-                    subject=_("[KAM Planner] %(kind)s") % {"kind": NotificationKind(notification.kind).label},
-                    body=body, to=[notification.user.email],
-                )
-            )
+            subject = _("[KAM Planner] %(kind)s") % {"kind": NotificationKind(notification.kind).label}
+        messages.append(EmailMessage(subject=subject, body=body, to=[notification.user.email]))
     if messages:
         try:
             mailers.default.send_messages(messages)
@@ -113,8 +112,13 @@ def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | Non
     return rows.update(read_at=timezone.now())
 
 
-def notification_preferences_save(*, user: User, enabled_kinds: Iterable[str], acting_user: User) -> None:
-    """Turn each kind on or off for the user (only the user changes their own)."""
+def notification_preferences_save(
+    *, user: User, enabled_kinds: Iterable[str], acting_user: User, language: str | None = None
+) -> None:
+    """Turn each kind on or off for the user and, when given, store their language (accounts' user_language_set).
+
+    Only the user changes their own; all of it is saved or, on a refusal, none of it.
+    """
     if acting_user.pk != user.pk:
         raise PermissionError(_("You can only change your own notifications."))
     enabled = set(enabled_kinds)
@@ -124,3 +128,5 @@ def notification_preferences_save(*, user: User, enabled_kinds: Iterable[str], a
     with transaction.atomic():
         for kind in NotificationKind.values:
             NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"enabled": kind in enabled})
+        if language is not None:
+            user_language_set(user=user, language=language, acting_user=acting_user)

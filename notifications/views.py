@@ -1,12 +1,15 @@
 """The inbox: the signed-in user's notifications, their unread count for the navbar, and preferences."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kam.languages import language_cookie_set
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
@@ -14,7 +17,9 @@ from notifications.models import Notification
 
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(initial={"kinds": sorted(selectors.enabled_kinds(request.user))})
+    form = PreferencesForm(
+        initial={"kinds": sorted(selectors.enabled_kinds(request.user)), "language": request.user.language}
+    )
     return render(
         request, "notifications/inbox.html",
         {"notifications": list(selectors.inbox_for(request.user)), "form": form, "nav": "inbox"},
@@ -46,13 +51,24 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST)
+    """Save the kinds the user wants and their language; a changed language switches the site too."""
+    form = PreferencesForm(request.POST, initial={"language": request.user.language})
     if not form.is_valid():
         messages.error(request, _("Those choices are not valid. Nothing was changed."))
         return render(
             request, "notifications/inbox.html",
             {"notifications": list(selectors.inbox_for(request.user)), "form": form, "nav": "inbox"}, status=400,
         )
-    services.notification_preferences_save(user=request.user, enabled_kinds=form.cleaned_data["kinds"], acting_user=request.user)
-    messages.success(request, _("Your notification settings were saved."))
-    return redirect("notifications:inbox")
+    language = form.cleaned_data["language"]
+    services.notification_preferences_save(
+        user=request.user, enabled_kinds=form.cleaned_data["kinds"], language=language, acting_user=request.user
+    )
+    response = redirect("notifications:inbox")
+    next_language = translation.get_language()
+    if "language" in form.changed_data:
+        # Only a change moves the site: saving the kinds keeps the language the navbar chose for this browser.
+        next_language = language or settings.LANGUAGE_CODE
+        language_cookie_set(response, next_language)
+    with translation.override(next_language):  # the message is read on the next page
+        messages.success(request, _("Your notification settings were saved."))
+    return response
