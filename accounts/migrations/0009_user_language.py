@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_portfolio_stamps'),
+        ('accounts', '0008_account_name_trigram_index'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
