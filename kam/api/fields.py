@@ -62,6 +62,12 @@ class BooleanField(_JSONType, serializers.BooleanField):
 class PrimaryKeyRelatedField(_JSONType, serializers.PrimaryKeyRelatedField):
     json_types = (int,)
 
+    def run_validation(self, data=serializers.empty):
+        # DRF reads "" as null for relations; here an empty string is a string, not "no parent".
+        if data == "":
+            self.wrong_type(data)
+        return super().run_validation(data)
+
     def wrong_type(self, data):
         self.fail("incorrect_type", data_type=type(data).__name__)
 

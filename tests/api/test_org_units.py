@@ -68,6 +68,18 @@ def test_moving_a_unit_is_logged_as_an_org_change(api_for, account, account_mana
     assert OrgChange.objects.get(org_unit=unit).kind == OrgChange.Kind.UNIT_CHANGED
 
 
+@pytest.mark.parametrize("parent", ["", "5", 1.5, True])
+def test_a_parent_that_is_not_an_id_or_null_is_a_400_and_the_unit_stays(api_for, account, account_manager, parent):
+    top = OrgUnitFactory(account=account, name="Top")
+    unit = OrgUnitFactory(account=account, name="Design", parent=top)
+    response = api_for(account_manager).patch(detail(unit), {"parent": parent}, format="json")
+    assert response.status_code == 400 and "Incorrect type" in response.json()["parent"][0]
+    unit.refresh_from_db()
+    assert unit.parent == top
+    # null still means "no parent".
+    assert api_for(account_manager).patch(detail(unit), {"parent": None}, format="json").status_code == 200
+
+
 def test_a_cycle_in_the_unit_tree_is_a_400_on_parent(api_for, account, account_manager):
     top = OrgUnitFactory(account=account, name="Top")
     child = OrgUnitFactory(account=account, name="Child", parent=top)
