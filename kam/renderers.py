@@ -1,6 +1,7 @@
-"""The form renderer: the plan steps hold some 250 inputs, and Django renders each widget through a
-template. Here the plain `<input>` and `<textarea>` widgets are written directly (the same HTML as
-Django's Jinja2 templates for them, escaped by the same MarkupSafe), the other built-in widgets go through Django's Jinja2 widget templates
+"""The form renderer: the plan steps hold some 250 inputs and 1,500 select options, and Django renders
+each widget and each option through a template. Here the plain `<input>`, `<textarea>` and `<select>`
+widgets are written directly (the same HTML as Django's Jinja2 templates for them, escaped by the same
+MarkupSafe), the other built-in widgets go through Django's Jinja2 widget templates
 (a third of the Django template engine's time), and widget templates that exist only for the Django
 template engine (the admin's related-object wrapper) fall back to it. Measured in bench/pages.py."""
 
@@ -16,6 +17,8 @@ INPUT_TEMPLATES = frozenset(
                  "checkbox", "search", "tel", "color")
 )
 TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
 def _attrs(attrs: dict) -> str:
@@ -36,6 +39,22 @@ def render_textarea(widget: dict) -> str:
     return f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{escape(widget["value"] or "")}</textarea>'
 
 
+def render_select(widget: dict) -> str | None:
+    """django/forms/widgets/select.html with its options; None when an option has a template of its own."""
+    parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+        for option in options:
+            if option["template_name"] != OPTION_TEMPLATE:
+                return None
+            parts.append(f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>{escape(option["label"])}</option>')
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
 class WidgetRenderer(Jinja2):
     @cached_property
     def fallback(self) -> DjangoTemplates:
@@ -46,6 +65,8 @@ class WidgetRenderer(Jinja2):
             return render_input(context["widget"])
         if template_name == TEXTAREA_TEMPLATE:
             return render_textarea(context["widget"])
+        if template_name == SELECT_TEMPLATE and (html := render_select(context["widget"])) is not None:
+            return html
         return super().render(template_name, context, request=request)
 
     def get_template(self, template_name):

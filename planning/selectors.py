@@ -32,7 +32,10 @@ from planning.models import (
 from planning.rules import PlanFacts, StepState, plan_step_states
 from planning.targets import TargetInput, inputs_from_rows, number, target_problems
 
-PLAN_RELATED = ("account", "account__vertical_unit", "owner", "updated_by", "org_reviewed_by", "approved_version")
+PLAN_RELATED = ("account", "account__vertical_unit", "approved_version")
+# The plan's people, read in one query of their own: three more joins to the users would cost
+# PostgreSQL more time to plan the plan's query (3 ms) than the query takes.
+PLAN_PEOPLE = ("owner", "updated_by", "org_reviewed_by")
 
 
 def plans_visible_to(user: User) -> QuerySet[AccountPlan]:
@@ -42,9 +45,14 @@ def plans_visible_to(user: User) -> QuerySet[AccountPlan]:
 
 def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
     """The plan if the user may see its account; otherwise 404, so its existence is not revealed."""
-    plan = plans_visible_to(user).select_related(*PLAN_RELATED).filter(pk=plan_id).first()
+    plan = plans_visible_to(user).select_related(*PLAN_RELATED).filter(pk=plan_id).order_by().first()
     if plan is None:
         raise Http404("No such plan.")
+    ids = {getattr(plan, f"{name}_id") for name in PLAN_PEOPLE} - {None}
+    people = User.objects.in_bulk(ids) if ids else {}
+    for name in PLAN_PEOPLE:
+        if getattr(plan, f"{name}_id") is not None:
+            setattr(plan, name, people.get(getattr(plan, f"{name}_id")))
     return plan
 
 
