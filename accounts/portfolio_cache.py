@@ -135,8 +135,8 @@ def _snapshot_changed(sender, **kwargs) -> None:
 
 
 def _user_changed(sender, update_fields=None, **kwargs) -> None:
-    # Names show on the dashboard (KAM column); a login only writes last_login.
-    if update_fields is None or not set(update_fields) <= {"last_login"}:
+    # Names show on the dashboard (KAM column); a login only writes last_login, a language switch language.
+    if update_fields is None or not set(update_fields) <= {"last_login", "language"}:
         _bump_unless_bulk(PORTFOLIO)
 
 

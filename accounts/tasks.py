@@ -15,4 +15,7 @@ def refresh_account_revenue() -> int:
     """Recompute trailing-12-month revenue, profit and Pareto class of every account."""
     count = account_revenue_refresh()
     logger.info("Refreshed revenue and Pareto class of %d accounts", count)
+    from performance.services import dashboard_warm  # the dashboard sums revenue; performance imports accounts
+
+    dashboard_warm()
     return count

@@ -803,6 +803,46 @@ def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
 SHOWN_PERIODS = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 8, PeriodKind.HALF: 4, PeriodKind.YEAR: 3}
 
 
+DASHBOARD_PAGE_SIZE = 25
+
+
+def dashboard_portfolio(
+    *, user, accounts: QuerySet[Account], filters, sort: str, page_number: int, days: SnapshotDays
+) -> tuple[dict, list[dict], dict[str, int]]:
+    """The weekly dashboard's sums over every account in scope: (KPI statuses with the page's rows,
+    movers and Pareto chart; the tier funnel; the plan counts), each kept in the portfolio cache until
+    the next write to what it reads (`accounts/portfolio_cache.py`)."""
+    from accounts import portfolio_cache
+    from django.utils.translation import get_language
+
+    def statuses() -> dict:
+        kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
+        rows, total = status_grid(
+            accounts=accounts, kpis=kpis, as_of=days.latest, kind=filters.kind, sort=sort,
+            offset=(page_number - 1) * DASHBOARD_PAGE_SIZE, limit=DASHBOARD_PAGE_SIZE,
+        )
+        return {
+            "kpis": kpis, "rows": rows, "total": total,
+            "movers": week_movers(accounts=accounts, kpis=kpis, days=days, kind=filters.kind),
+            "pareto": pareto(accounts=accounts),
+        }
+
+    scope = portfolio_cache.scope(user)
+    today, language = timezone.localdate(), get_language()
+    data = portfolio_cache.cached(
+        ("dashboard", scope, filters, sort, page_number, days, today, language), statuses,
+        depends=(portfolio_cache.SNAPSHOTS,),
+    )
+    funnel = portfolio_cache.cached(
+        ("funnel", scope, filters), lambda: tier_funnel(accounts=accounts), depends=(portfolio_cache.OPPORTUNITIES,)
+    )
+    plans = portfolio_cache.cached(
+        ("plan-counts", scope, filters, today, language), lambda: plan_status_counts(accounts=accounts),
+        depends=(portfolio_cache.PLANS,),
+    )
+    return data, funnel, plans
+
+
 @dataclass
 class AccountDashboard:
     account: Account

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from performance.services import kpi_snapshot_refresh
+from performance.services import dashboard_warm, kpi_snapshot_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -15,4 +15,5 @@ def refresh_kpi_snapshots(account_ids: list[int] | None = None) -> int:
     """Recompute today's KPI snapshots (actual, target, status) of every account, or of the given ones."""
     count = kpi_snapshot_refresh(account_ids=account_ids)
     logger.info("Wrote %d KPI snapshot rows", count)
+    dashboard_warm()
     return count

@@ -7,12 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import portfolio_cache
 from accounts.models import Account, User
 from accounts.roles import is_admin, is_executive
 from accounts.selectors import account_get_for_user, user_can_edit_account
@@ -29,12 +27,13 @@ from performance.models import ImportBatch, KpiDefinition, KpiStatus
 from performance.periods import Period, PeriodKind
 from performance.selectors import (
     account_dashboard,
+    DASHBOARD_PAGE_SIZE,
     dashboard_accounts,
     dashboard_kpis,
+    dashboard_portfolio,
     manual_actuals_for_account,
     nps_responses_for_account,
     pareto,
-    plan_status_counts,
     snapshot_days,
     status_grid,
     tier_funnel,
@@ -92,34 +91,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_number = 1
 
-    def compute_statuses() -> dict:
-        kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
-        rows, total = status_grid(
-            accounts=accounts, kpis=kpis, as_of=days.latest, kind=filters.kind, sort=sort,
-            offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-        )
-        return {
-            "kpis": kpis, "rows": rows, "total": total,
-            "movers": week_movers(accounts=accounts, kpis=kpis, days=days, kind=filters.kind),
-            "pareto": pareto(accounts=accounts),
-        }
-
-    # Sums over every account in scope, each kept until the next write to what it reads (portfolio_cache).
-    scope = portfolio_cache.scope(request.user)
-    today, language = timezone.localdate(), get_language()
-    data = portfolio_cache.cached(
-        ("dashboard", scope, filters, sort, page_number, days, today, language), compute_statuses,
-        depends=(portfolio_cache.SNAPSHOTS,),
-    )
-    funnel = portfolio_cache.cached(
-        ("funnel", scope, filters), lambda: tier_funnel(accounts=accounts), depends=(portfolio_cache.OPPORTUNITIES,)
-    )
-    plans = portfolio_cache.cached(
-        ("plan-counts", scope, filters, today, language), lambda: plan_status_counts(accounts=accounts),
-        depends=(portfolio_cache.PLANS,),
+    data, funnel, plans = dashboard_portfolio(
+        user=request.user, accounts=accounts, filters=filters, sort=sort, page_number=page_number, days=days
     )
     kpis, rows, total, movers, pareto_data = data["kpis"], data["rows"], data["total"], data["movers"], data["pareto"]
-    paginator = Paginator(range(total), PAGE_SIZE)
+    paginator = Paginator(range(total), DASHBOARD_PAGE_SIZE)
     page = paginator.get_page(page_number) if total else None
     totals = {
         "on_track": sum(kpi.on_track for kpi in kpis),

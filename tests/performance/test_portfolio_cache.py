@@ -91,6 +91,9 @@ def test_a_login_does_not_empty_the_cache(client, executive, portfolio):
     token = portfolio_cache.stamp()
     client.post(reverse("login"), {"username": executive.username, "password": PASSWORD})
     assert portfolio_cache.stamp() == token
+    client.post(reverse("set_language"), {"language": "ko", "next": "/"})  # stored on the user, shown nowhere
+    assert executive.__class__.objects.get(pk=executive.pk).language == "ko"
+    assert portfolio_cache.stamp() == token
 
 
 def test_a_bump_changes_the_token_every_process_reads(db):
@@ -143,7 +146,7 @@ def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, por
 
 
 def test_an_opportunity_saved_recomputes_the_funnel_not_the_kpi_statuses(client_for, executive, account_manager, portfolio, monkeypatch):
-    import performance.views
+    import performance.selectors
 
     accounts = portfolio(2)
     calls = {"statuses": 0, "funnel": 0}
@@ -154,8 +157,8 @@ def test_an_opportunity_saved_recomputes_the_funnel_not_the_kpi_statuses(client_
             return real(*args, **kwargs)
         return wrapper
 
-    monkeypatch.setattr(performance.views, "dashboard_kpis", counting(performance.views.dashboard_kpis, "statuses"))
-    monkeypatch.setattr(performance.views, "tier_funnel", counting(performance.views.tier_funnel, "funnel"))
+    monkeypatch.setattr(performance.selectors, "dashboard_kpis", counting(performance.selectors.dashboard_kpis, "statuses"))
+    monkeypatch.setattr(performance.selectors, "tier_funnel", counting(performance.selectors.tier_funnel, "funnel"))
     client = client_for(executive)
     client.get(DASHBOARD)
     assert calls == {"statuses": 1, "funnel": 1}
@@ -216,3 +219,38 @@ def test_the_account_list_follows_new_accounts_renames_and_a_revenue_refresh(cli
     OrderFactory(account=new, amount=Decimal("999999999999"), ordered_on=datetime.date.today())
     account_revenue_refresh()
     assert client.get(home).context["page"].object_list[0] == new
+
+
+def test_after_the_hourly_refreshes_the_executives_first_visit_is_already_computed(
+    client_for, executive, portfolio, django_assert_max_num_queries
+):
+    from accounts.tasks import refresh_account_revenue
+    from performance.tasks import refresh_kpi_snapshots
+
+    portfolio(4)
+    client = client_for(executive)
+    client.get(DASHBOARD)
+    for task in (refresh_kpi_snapshots, refresh_account_revenue):
+        task.delay()  # eager in the tests, as the worker runs it
+        with django_assert_max_num_queries(11):  # as on a second visit: the sums are read from the cache
+            english = client.get(DASHBOARD)
+        client.post(reverse("set_language"), {"language": "ko", "next": "/"})
+        with django_assert_max_num_queries(11):
+            korean = client.get(DASHBOARD)
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert english.context["total"] == korean.context["total"] == 4
+
+
+def test_the_warm_up_needs_someone_who_sees_every_account_and_never_fails_a_refresh(db, portfolio, monkeypatch, caplog):
+    from performance import selectors
+    from performance.services import dashboard_warm
+
+    portfolio(2)
+    assert dashboard_warm() == 0  # only account managers here
+    from tests.factories import make_executive
+
+    make_executive(username="ceo")
+    assert dashboard_warm() == 2  # English and Korean
+    monkeypatch.setattr(selectors, "week_movers", lambda **kwargs: 1 / 0)
+    portfolio_cache.bump()
+    assert dashboard_warm() == 0 and "not computed ahead" in caplog.text
