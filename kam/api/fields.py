@@ -28,6 +28,13 @@ class _JSONType:
 class CharField(_JSONType, serializers.CharField):
     json_types = (str,)
 
+    def to_internal_value(self, data):
+        # The schema's maxLength counts the text as sent: too long is refused even if trimming the
+        # surrounding spaces would make it fit.
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
 
 class EmailField(_JSONType, serializers.EmailField):
     json_types = (str,)

@@ -79,7 +79,9 @@ def test_a_huge_body_is_refused_with_a_4xx(client, account):
 
 @pytest.mark.parametrize(
     ("field", "value"), [("influence", 0), ("influence", 9), ("email", "not-an-email"), ("level", "ceo"),
-                         ("status", "gone"), ("left_on", "yesterday"), ("phone", "1" * 41), ("is_fox", "maybe"), ("is_fox", "true"),
+                         ("status", "gone"), ("left_on", "yesterday"), ("phone", "1" * 41),
+                         ("phone", "\u00a0" + "1" * 40),  # 41 as sent, though 40 once trimmed (found by schemathesis)
+                         ("is_fox", "maybe"), ("is_fox", "true"),
                          ("is_fox", 1), ("title", 7), ("email", ["a@b.co"])],
 )
 def test_bad_contact_values_are_field_errors(client, account, field, value):
