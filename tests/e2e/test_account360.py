@@ -40,12 +40,12 @@ def test_account_manager_reads_the_org_chart_and_adds_a_person_under_a_manager(p
     page.get_by_role("link", name="한빛전자").click()
     page.get_by_role("link", name="Org chart", exact=True).click()
     chart = page.locator("#org-chart")
-    assert chart.get_by_text("Kim Daehyun").is_visible()
+    expect(chart.get_by_text("Kim Daehyun")).to_be_visible()
     # Lee Sora is drawn inside the CEO's branch, with her buying role
     branch = page.locator(f"#reports-{ceo.pk}")
-    assert branch.get_by_text("Lee Sora").is_visible()
-    assert branch.get_by_text("Kingpin").is_visible()
-    assert chart.get_by_text("<script>alert(1)</script>").is_visible()
+    expect(branch.get_by_text("Lee Sora")).to_be_visible()
+    expect(branch.get_by_text("Kingpin")).to_be_visible()
+    expect(chart.get_by_text("<script>alert(1)</script>")).to_be_visible()
 
     page.get_by_role("link", name="Add a person under Lee Sora").click()
     modal = page.locator("#kam-modal")
@@ -88,7 +88,7 @@ def test_moving_an_opportunity_from_tier_3_to_tier_2_changes_the_tier_totals(pag
     assert tier2.locator(".tier-count").inner_text() == "1"
     assert tier3.locator(".tier-count").inner_text() == "1"
     assert tier2.locator(".tier-amount").inner_text() == "100.0M"
-    assert page.locator(".opportunity-card", has_text="MES upgrade").get_by_text("Plant IT").is_visible()
+    expect(page.locator(".opportunity-card", has_text="MES upgrade").get_by_text("Plant IT")).to_be_visible()
 
     page.get_by_role("button", name="Move MES upgrade to Tier 2").click()
     expect(page.get_by_test_id("tier-2-totals").locator(".tier-count")).to_have_text("2")

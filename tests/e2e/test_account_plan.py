@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Contact, Opportunity, OrgUnit
 from planning.models import AccountPlan, PlanStatus
@@ -129,13 +130,13 @@ def test_am_fills_the_plan_exec_approves_am_revises_and_exports(page, browser, l
     exec_page.get_by_role("link", name="Consensus meetings").click()
     exec_page.get_by_role("link", name="FY plan consensus").click()
     exec_page.get_by_test_id("agenda-item").click()
-    assert exec_page.get_by_role("heading", name=re.compile("한빛전자")).is_visible()
-    assert exec_page.get_by_text("Land and expand").is_visible()
+    expect(exec_page.get_by_role("heading", name=re.compile("한빛전자"))).to_be_visible()
+    expect(exec_page.get_by_text("Land and expand")).to_be_visible()
     exec_page.get_by_label("Approved").check()
     exec_page.get_by_label("Budget committed").fill("300000000")
     exec_page.get_by_label("People committed").fill("2 MES engineers from Q2")
     exec_page.get_by_test_id("record-decision").click()
-    assert exec_page.get_by_text("한빛전자 · FY %s: Approved." % year).is_visible()
+    expect(exec_page.get_by_text("한빛전자 · FY %s: Approved." % year)).to_be_visible()
     exec_context.close()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
@@ -144,13 +145,13 @@ def test_am_fills_the_plan_exec_approves_am_revises_and_exports(page, browser, l
     page.reload()
     assert page.get_by_test_id("plan-status").inner_text() == "Approved"
     page.get_by_test_id("revise-plan").click()
-    assert page.get_by_text("Revision 2", exact=True).is_visible()
+    expect(page.get_by_text("Revision 2", exact=True)).to_be_visible()
     page.get_by_test_id("step-link-4").click()
     page.get_by_label("Strategy", exact=True).fill("Land, expand and partner")
     page.get_by_test_id("save-step").click()
     page.get_by_text("Step 4 saved.").wait_for()
     page.get_by_role("link", name="Compare").click()
-    assert page.get_by_text("Land, expand and partner").is_visible()
+    expect(page.get_by_text("Land, expand and partner")).to_be_visible()
     plan.refresh_from_db()
     assert (plan.revision, plan.status) == (2, PlanStatus.DRAFT)
 

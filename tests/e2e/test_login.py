@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 from tests.factories import AccountFactory, TeamMemberFactory, make_account_manager
@@ -16,14 +17,14 @@ def test_account_manager_logs_in_and_sees_their_accounts(page):
 
     page.wait_for_url("**/")
     heading = page.get_by_role("heading", name="Accounts")
-    assert heading.is_visible()
-    assert page.get_by_role("link", name="한빛전자").is_visible()
+    expect(heading).to_be_visible()
+    expect(page.get_by_role("link", name="한빛전자")).to_be_visible()
     assert page.get_by_text("Someone Else's Customer").count() == 0
     page.get_by_role("link", name="한빛전자").click()
-    assert page.get_by_role("heading", name="한빛전자").is_visible()
+    expect(page.get_by_role("heading", name="한빛전자")).to_be_visible()
 
 
 def test_wrong_password_keeps_user_on_login_page(page):
     make_account_manager(username="am")
     login(page, "am", "not-the-password")
-    assert page.get_by_text("Please enter a correct username and password").is_visible()
+    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.services import account_revenue_refresh
 from performance.services import kpi_snapshot_refresh
@@ -46,17 +47,17 @@ def test_executive_reads_the_weekly_dashboard_and_drills_into_an_account(page):
 
     login(page, "exec")
     page.get_by_role("link", name="Dashboard").click()
-    assert page.get_by_role("heading", name="Weekly KPI dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Weekly KPI dashboard")).to_be_visible()
     page.wait_for_function("() => typeof Chart !== 'undefined'")
     assert charts_drawn(page) == 3
-    assert page.get_by_role("link", name="<b>Bold</b> Retail").is_visible()  # shown as text
+    expect(page.get_by_role("link", name="<b>Bold</b> Retail")).to_be_visible()  # shown as text
 
     page.get_by_label("KAM").select_option(label=manager.get_full_name())
     page.get_by_role("button", name="Apply").click()
-    assert page.locator("table.table-kpi tbody tr").count() == 3
+    expect(page.locator("table.table-kpi tbody tr")).to_have_count(3)
 
     page.get_by_role("link", name="한빛전자").click()
-    assert page.get_by_role("heading", name="한빛전자 · KPI dashboard").is_visible()
+    expect(page.get_by_role("heading", name="한빛전자 · KPI dashboard")).to_be_visible()
     assert charts_drawn(page) >= 3
     page.get_by_label("Chart").select_option("profit")
     assert page.evaluate("() => Chart.getChart(document.querySelector('canvas[data-chart=kpi]')).data.datasets[1].data.length") == 8
@@ -81,11 +82,11 @@ def test_account_manager_imports_orders_after_a_preview(page, tmp_path):
     page.get_by_label("CSV or Excel file").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
     assert page.get_by_test_id("error-count").inner_text() == "1"
-    assert page.get_by_text("“lots” is not a number.").is_visible()
+    expect(page.get_by_text("“lots” is not a number.")).to_be_visible()
     assert page.get_by_role("button", name="Import now").count() == 0
 
     page.get_by_role("link", name="Import data").click()
     page.get_by_label("CSV or Excel file").set_input_files(str(good))
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("button", name="Import now").click()
-    assert page.get_by_text("Imported: 1 new, 0 updated, 0 already there and skipped.").is_visible()
+    expect(page.get_by_text("Imported: 1 new, 0 updated, 0 already there and skipped.")).to_be_visible()
