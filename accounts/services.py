@@ -286,7 +286,7 @@ def unmet_need_save(
 ) -> UnmetNeed | None:
     """Note an unmet need on a whitespace cell; an empty note removes the cell's note."""
     if org_unit.account_id != account.pk:
-        raise ValidationError({"note": _("The org unit belongs to another account.")})
+        raise ValidationError({"org_unit": _("The org unit belongs to another account.")})
     note = note.strip()
     with transaction.atomic():
         if not note:
@@ -354,7 +354,8 @@ def customer_activity_save(
     with transaction.atomic():
         if activity.pk is None:
             activity.recorded_by = acting_user
-        activity.full_clean()
+        # Who recorded it is ours to set, and empty once that user is deleted: not a field to validate.
+        activity.full_clean(exclude=["recorded_by"])
         activity.save()
         if contacts is not None:
             activity.contacts.set(contacts)

@@ -9,6 +9,7 @@ from accounts.pareto import pareto_class
 from accounts.services import (
     account_grade_change,
     account_key_account_set,
+    customer_activity_save,
     opportunity_save,
     relationship_save,
     unmet_need_save,
@@ -17,6 +18,7 @@ from accounts.models import Relationship
 from tests.factories import (
     AccountFactory,
     ContactFactory,
+    CustomerActivityFactory,
     OfferingFactory,
     OpportunityFactory,
     OrgUnitFactory,
@@ -102,8 +104,21 @@ def test_unmet_need_save_creates_updates_and_removes():
 
 
 def test_unmet_need_save_refuses_a_unit_of_another_account():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         unmet_need_save(account=AccountFactory(), org_unit=OrgUnitFactory(), offering=OfferingFactory(), note="x", acting_user=None)
+    assert set(refused.value.message_dict) == {"org_unit"}
+    assert not UnmetNeed.objects.exists()
+
+
+def test_customer_activity_save_edits_an_activity_whose_recorder_was_deleted():
+    recorder = UserFactory()
+    activity = CustomerActivityFactory(recorded_by=recorder)
+    recorder.delete()
+    activity.refresh_from_db()
+    activity.title = "Renamed"
+    customer_activity_save(activity=activity, acting_user=UserFactory())
+    activity.refresh_from_db()
+    assert (activity.title, activity.recorded_by) == ("Renamed", None)
 
 
 def test_account_grade_change_refuses_an_empty_reason():
