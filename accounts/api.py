@@ -1,4 +1,5 @@
-"""REST resources for accounts, org charts, relationships, opportunities and the catalogue (mounted by kam.api)."""
+"""REST resources for accounts, org charts, relationships, opportunities, the catalogue, unmet needs and
+customer activities (mounted by kam.api)."""
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -6,7 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -33,10 +34,12 @@ from accounts.services import (
     account_grade_change,
     account_key_account_set,
     contact_save,
+    customer_activity_save,
     opportunity_move,
     opportunity_save,
     org_unit_save,
     relationship_save,
+    unmet_need_save,
 )
 from kam.api import fields
 from kam.api.exceptions import field_errors
@@ -537,13 +540,33 @@ class PricingTierViewSet(viewsets.ModelViewSet):
     lookup_value_converter = "int"
 
 
-# --- Account 360: unmet needs and customer activities (read) ---------------------------------
+# --- Account 360: unmet needs and customer activities ------------------------------------------
 
 
-class UnmetNeedSerializer(serializers.ModelSerializer):
+class UnmetNeedSerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    org_unit = VisibleRelatedField(queryset=OrgUnit.objects.all(), help_text=_("A unit of the account's org chart."))
+    offering = fields.PrimaryKeyRelatedField(queryset=Offering.objects.all())
+    note = fields.CharField(
+        max_length=UnmetNeed.NOTE_MAX_LENGTH,
+        error_messages={"blank": _("Write the need; to remove the note, delete the unmet need.")},
+    )
+
     class Meta:
         model = UnmetNeed
         fields = ["id", "account", "org_unit", "offering", "note", "recorded_by", "updated_at"]
+        read_only_fields = ["recorded_by"]
+        # The org unit and the offering are the whitespace cell the note is on.
+        fixed_on_update = ["account", "org_unit", "offering"]
+        # One note per cell: a POST for a cell already noted replaces its note (the service's upsert).
+        validators = []
+
+    def save_instance(self, instance, **extra):
+        # The service refuses an org unit of another account, as an error on `org_unit`.
+        return unmet_need_save(
+            account=instance.account, org_unit=instance.org_unit, offering=instance.offering, note=instance.note,
+            acting_user=self.acting_user,
+        )
 
 
 class UnmetNeedFilter(AccountDataFilterSet, UpdatedSinceMixin):
@@ -553,24 +576,63 @@ class UnmetNeedFilter(AccountDataFilterSet, UpdatedSinceMixin):
 
 
 class UnmetNeedViewSet(AccountDataViewSet):
-    """Needs of customer org units that no offering of ours meets yet (the whitespace map's notes). Read only."""
+    """Needs of customer org units that no offering of ours meets yet (the whitespace map's notes).
+
+    One note per cell (org unit × offering). The account team and admins write; executives read.
+    """
 
     serializer_class = UnmetNeedSerializer
     filterset_class = UnmetNeedFilter
     ordering_fields = ["updated_at", "id"]
-    http_method_names = ["get", "head", "options"]
+    http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
 
     def base_queryset(self):
         return UnmetNeed.objects.all()
 
+    @extend_schema(responses={200: UnmetNeedSerializer, 201: UnmetNeedSerializer})
+    def create(self, request, *args, **kwargs):
+        """Note an unmet need on a cell (org unit × offering): 201 when the cell had no note, 200 when its note was replaced."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cell = serializer.validated_data
+        noted = UnmetNeed.objects.filter(org_unit=cell["org_unit"], offering=cell["offering"]).exists()
+        self.perform_create(serializer)
+        return Response(serializer.data, status=status.HTTP_200_OK if noted else status.HTTP_201_CREATED)
 
-class CustomerActivitySerializer(serializers.ModelSerializer):
+    def perform_destroy(self, instance):
+        # An empty note is the service's way of removing a cell's note.
+        unmet_need_save(
+            account=instance.account, org_unit=instance.org_unit, offering=instance.offering, note="",
+            acting_user=self.request.user,
+        )
+
+
+class CustomerActivitySerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    contacts = VisibleRelatedField(
+        queryset=Contact.objects.all(), many=True, required=False,
+        help_text=_("Customer participants: contacts of this account."),
+    )
+    our_people = fields.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False,
+        help_text=_("Our participants: active users."),
+    )
+
     class Meta:
         model = CustomerActivity
         fields = [
             "id", "account", "kind", "title", "starts_on", "ends_on", "resolved_on", "contacts", "our_people", "notes",
             "recorded_by", "created_at",
         ]
+        read_only_fields = ["recorded_by"]
+        extra_kwargs = {"notes": TEXT}
+        fixed_on_update = ["account"]
+        service_fields = ["contacts", "our_people"]
+
+    def save_instance(self, instance, **extra):
+        return customer_activity_save(
+            activity=instance, acting_user=self.acting_user, contacts=extra.get("contacts"), our_people=extra.get("our_people")
+        )
 
 
 class CustomerActivityFilter(AccountDataFilterSet):
@@ -583,12 +645,15 @@ class CustomerActivityFilter(AccountDataFilterSet):
 
 
 class CustomerActivityViewSet(AccountDataViewSet):
-    """Customer-experience work with accounts: workshops, seminars, training, pilots, support incidents. Read only."""
+    """Customer-experience work with accounts: workshops, seminars, training, pilots, support incidents.
+
+    The account team and admins write (with the participants on both sides); executives read.
+    """
 
     serializer_class = CustomerActivitySerializer
     filterset_class = CustomerActivityFilter
     ordering_fields = ["starts_on", "id"]
-    http_method_names = ["get", "head", "options"]
+    http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
 
     def base_queryset(self):
         return CustomerActivity.objects.prefetch_related(

@@ -15,6 +15,7 @@ from accounts.models import (
     OrgUnit,
     PricingTier,
     Relationship,
+    UnmetNeed,
     User,
 )
 
@@ -169,7 +170,7 @@ class UnmetNeedForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Leave empty to remove the note."),
-        max_length=2000,
+        max_length=UnmetNeed.NOTE_MAX_LENGTH,
     )
 
 

@@ -568,6 +568,9 @@ class OpportunityMove(models.Model):
 class UnmetNeed(models.Model):
     """A need a customer org unit has that no offering of ours meets yet: a note on a whitespace cell."""
 
+    # The longest note the web form and the API take (the column itself has no limit).
+    NOTE_MAX_LENGTH = 2000
+
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="unmet_needs")
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="unmet_needs"

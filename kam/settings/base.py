@@ -162,7 +162,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "KAM Planner API",
     "DESCRIPTION": "Accounts, customer org charts, opportunities by tier, the offering catalogue, orders, "
-    "KPI targets and actuals, NPS responses and account plans, with the same visibility as the web application.",
+    "KPI targets and actuals, NPS responses, unmet needs, customer activities and account plans, with the same visibility "
+    "as the web application.",
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,4 +1,7 @@
-"""NPS responses (the account team records them), unmet needs and customer activities (read)."""
+"""NPS responses (the account team records them), and reading unmet needs and customer activities.
+
+Writes of unmet needs and activities: test_unmet_needs_write.py, test_customer_activities_write.py.
+"""
 
 import datetime
 
@@ -107,7 +110,7 @@ def test_nps_list_query_count_is_fixed(api_for, account, account_manager, django
         assert len(client.get(NPS, {"page_size": 100}).json()["results"]) == size
 
 
-# --- Unmet needs and customer activities (read only) ------------------------------------------
+# --- Unmet needs and customer activities (reads) ----------------------------------------------
 
 
 def need(account, **extra):
@@ -129,10 +132,6 @@ def test_executive_reads_every_unmet_need_but_cannot_write(api_for, account, oth
     client = api_for(executive)
     assert len(client.get(NEEDS).json()["results"]) == 2
     assert client.post(NEEDS, {"account": account.pk}, format="json").status_code == 403
-
-
-def test_unmet_needs_are_written_in_the_web_app_only(api_for, account, account_manager):
-    assert api_for(account_manager).post(NEEDS, {"account": account.pk}, format="json").status_code == 405
 
 
 def test_anonymous_caller_cannot_read_unmet_needs_or_activities(api_for):

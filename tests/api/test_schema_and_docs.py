@@ -20,6 +20,14 @@ def test_schema_is_openapi_3_with_every_resource(api_for, account_manager):
         assert f"/api/v1/plans/{{id}}/{transition}/" in schema["paths"]
 
 
+def test_schema_offers_writes_of_unmet_needs_and_activities(api_for, account_manager):
+    paths = api_for(account_manager).get("/api/schema/?format=json").json()["paths"]
+    for resource in ("unmet-needs", "customer-activities"):
+        assert {"get", "post"} <= set(paths[f"/api/v1/{resource}/"])
+        assert {"get", "put", "patch", "delete"} <= set(paths[f"/api/v1/{resource}/{{id}}/"])
+    assert set(paths["/api/v1/unmet-needs/"]["post"]["responses"]) >= {"200", "201"}
+
+
 def test_schema_needs_credentials(api_for):
     assert api_for(None).get("/api/schema/").status_code == 401
 
