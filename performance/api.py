@@ -1,6 +1,7 @@
 """REST resources for orders, the KPI catalogue, KPI targets, manual actuals and NPS responses, mounted by kam.api."""
 
 from collections import Counter
+from collections.abc import Callable
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -13,10 +14,11 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from accounts.models import Account, Contact, Offering
+from accounts.models import Account, Contact, Offering, User
 from accounts.selectors import accounts_visible_to, user_can_edit_account
 from kam.api import fields
 from kam.api.exceptions import field_errors
@@ -27,7 +29,19 @@ from kam.api.viewsets import AccountDataViewSet
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, Order
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values, kpis_for_team
-from performance.services import OrderRow, Outcome, kpi_target_set, manual_actual_record, nps_response_record, orders_upsert
+from performance.services import (
+    ManualActualRow,
+    NpsAnswer,
+    OrderRow,
+    Outcome,
+    RowErrors,
+    kpi_target_set,
+    manual_actual_record,
+    manual_actuals_upsert,
+    nps_response_record,
+    nps_responses_record,
+    orders_upsert,
+)
 
 MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
 BULK_MAX_ROWS = 1000
@@ -56,28 +70,42 @@ class OrderBulkRowSerializer(serializers.Serializer):
     cost = fields.DecimalField(**MONEY, default=0)
 
 
-class OrderBatchSerializer(serializers.ListSerializer):
-    """A batch of rows, checked as a whole: ids resolved in two queries, errors keyed by row position."""
+class BatchSerializer(serializers.ListSerializer):
+    """A batch of rows for `POST bulk/`, checked as a whole: ids resolved in one query per kind, errors keyed by
+    the row's position, as DRF reports errors of the rows' own fields (`{"3": {"account": ["…"]}}`).
 
-    child = OrderBulkRowSerializer()
+    `related` names each id field and the rows it may name for the caller (accounts: those the caller
+    sees; an id outside them "does not exist"). Validated rows carry the objects in place of the ids.
+    `key_fields` is the natural key: a key that comes twice is an error on the later row, on `key_error_field`.
+    """
+
+    related: dict[str, Callable[[User], QuerySet]] = {"account": accounts_visible_to}
+    key_fields: tuple[str, ...] = ()
+    key_error_field = ""
+    key_error_message = ""
 
     def validate(self, rows):
         user = self.context["request"].user
-        account_ids = {row["account"] for row in rows}
-        visible = set(accounts_visible_to(user).filter(pk__in=account_ids).values_list("pk", flat=True))
-        offerings = set(Offering.objects.filter(pk__in={row["offering"] for row in rows}).values_list("pk", flat=True))
-        # Row errors keyed by the row's position, as DRF reports errors of the rows' own fields.
+        found = {
+            name: rows_for(user).in_bulk({row[name] for row in rows if row.get(name) is not None})
+            for name, rows_for in self.related.items()
+        }
         errors, seen = {}, set()
         for index, row in enumerate(rows):
             row_errors = {}
-            if row["account"] not in visible:
-                row_errors["account"] = [_('Invalid pk "%(pk)s" - object does not exist.') % {"pk": row["account"]}]
-            if row["offering"] not in offerings:
-                row_errors["offering"] = [_('Invalid pk "%(pk)s" - object does not exist.') % {"pk": row["offering"]}]
-            key = (row["account"], row["reference"])
-            if key in seen:
-                row_errors["reference"] = [_("This reference appears twice for the same account in the batch.")]
-            seen.add(key)
+            for name, objects in found.items():
+                pk = row.get(name)
+                if pk is None:
+                    continue
+                if pk in objects:
+                    row[name] = objects[pk]
+                else:
+                    row_errors[name] = [_('Invalid pk "%(pk)s" - object does not exist.') % {"pk": pk}]
+            if self.key_fields and not row_errors:
+                key = tuple(row[name] for name in self.key_fields)
+                if key in seen:
+                    row_errors[self.key_error_field] = [self.key_error_message]
+                seen.add(key)
             if row_errors:
                 errors[str(index)] = row_errors
         if errors:
@@ -85,18 +113,77 @@ class OrderBatchSerializer(serializers.ListSerializer):
         return rows
 
 
-class OrderBulkOutcomeSerializer(serializers.Serializer):
+class OrderBatchSerializer(BatchSerializer):
+    child = OrderBulkRowSerializer()
+    related = {**BatchSerializer.related, "offering": lambda user: Offering.objects.all()}
+    key_fields = ("account", "reference")
+    key_error_field = "reference"
+    key_error_message = gettext_lazy("This reference appears twice for the same account in the batch.")
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    """What `POST bulk/` did with one row: `created`, `updated` or `unchanged` (sent as stored)."""
+
     id = serializers.IntegerField()
     account = serializers.IntegerField()
-    reference = serializers.CharField()
     outcome = serializers.ChoiceField(choices=[kind.value for kind in Outcome])
 
 
-class OrderBulkResultSerializer(serializers.Serializer):
+class BulkResultSerializer(serializers.Serializer):
+    """The answer of `POST bulk/`: how many rows had each outcome, then each row's, in the batch's order."""
+
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+
+
+class OrderBulkOutcomeSerializer(BulkOutcomeSerializer):
+    reference = serializers.CharField()
+
+
+class OrderBulkResultSerializer(BulkResultSerializer):
     results = OrderBulkOutcomeSerializer(many=True)
+
+
+class BulkWriteMixin:
+    """`POST bulk/` of an account data viewset: a batch checked by `bulk_serializer_class` (a `BatchSerializer`),
+    written all or nothing by one service call (`bulk_write`), answered with each row's outcome.
+
+    The caller must be allowed to write every row's account (else 403, nothing written); a service's
+    `RowErrors` are a 400 by row position, like the serializer's. `bulk_key(record)` gives the
+    fields that name a row in the answer besides its id and account.
+    """
+
+    bulk_serializer_class: type[BatchSerializer]
+
+    def bulk_write(self, rows: list[dict]) -> list[tuple[Model, str]]:
+        raise NotImplementedError
+
+    def bulk_key(self, record: Model) -> dict:
+        raise NotImplementedError
+
+    def bulk_response(self, request) -> Response:
+        batch = self.bulk_serializer_class(
+            data=request.data, context=self.get_serializer_context(), allow_empty=False, max_length=BULK_MAX_ROWS
+        )
+        batch.is_valid(raise_exception=True)
+        if accounts_not_editable_by(request.user, {row["account"].pk for row in batch.validated_data}):
+            raise PermissionDenied(READ_ONLY_MESSAGE)
+        try:
+            outcomes = self.bulk_write(batch.validated_data)
+        except RowErrors as exc:
+            raise serializers.ValidationError({str(index): field_errors(error) for index, error in exc.errors.items()}) from None
+        counts = Counter(outcome for _record, outcome in outcomes)
+        return Response(
+            {
+                **{kind.value: counts[kind] for kind in Outcome},
+                "results": [
+                    {"id": record.pk, "account": record.account_id, **self.bulk_key(record), "outcome": outcome.value}
+                    for record, outcome in outcomes
+                ],
+            },
+            status=status.HTTP_200_OK,
+        )
 
 
 class OrderFilter(AccountDataFilterSet):
@@ -108,7 +195,7 @@ class OrderFilter(AccountDataFilterSet):
         fields = ["account", "offering", "reference", "ordered_since", "ordered_until"]
 
 
-class OrderViewSet(AccountDataViewSet):
+class OrderViewSet(BulkWriteMixin, AccountDataViewSet):
     """Orders booked with accounts. `POST bulk/` upserts a batch by (account, reference), all or nothing.
 
     Orders keep no `updated_at`, so there is no `updated_since` filter: filter by order date.
@@ -118,6 +205,7 @@ class OrderViewSet(AccountDataViewSet):
     filterset_class = OrderFilter
     ordering_fields = ["ordered_on", "amount", "id"]
     http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
+    bulk_serializer_class = OrderBatchSerializer
 
     def base_queryset(self):
         return Order.objects.all()
@@ -143,31 +231,20 @@ class OrderViewSet(AccountDataViewSet):
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def bulk(self, request):
-        batch = OrderBatchSerializer(
-            data=request.data, context=self.get_serializer_context(), allow_empty=False, max_length=BULK_MAX_ROWS
-        )
-        batch.is_valid(raise_exception=True)
-        if accounts_not_editable_by(request.user, {row["account"] for row in batch.validated_data}):
-            raise PermissionDenied(READ_ONLY_MESSAGE)
-        outcomes = orders_upsert(rows=[_order_row(row) for row in batch.validated_data], acting_user=request.user)
-        counts = Counter(outcome for _order, outcome in outcomes)
-        return Response(
-            {
-                **{kind.value: counts[kind] for kind in Outcome},
-                "results": [
-                    {"id": order.pk, "account": order.account_id, "reference": order.reference, "outcome": outcome.value}
-                    for order, outcome in outcomes
-                ],
-            },
-            status=status.HTTP_200_OK,
-        )
+        return self.bulk_response(request)
+
+    def bulk_write(self, rows):
+        return orders_upsert(rows=[_order_row(row) for row in rows], acting_user=self.request.user)
+
+    def bulk_key(self, order):
+        return {"reference": order.reference}
 
 
 def _order_row(row: dict) -> OrderRow:
     return OrderRow(
-        account_id=row["account"],
+        account_id=row["account"].pk,
         reference=row["reference"],
-        offering_id=row["offering"],
+        offering_id=row["offering"].pk,
         ordered_on=row["ordered_on"],
         amount=row["amount"],
         cost=row["cost"],
@@ -340,12 +417,43 @@ class KpiTargetViewSet(PeriodValueViewSet):
         kpi_target_set(account=instance.account, kpi=instance.kpi, period=instance.period, value=None, acting_user=self.request.user)
 
 
-class ManualActualViewSet(PeriodValueViewSet):
+class ManualActualBulkRowSerializer(PeriodValueInputSerializer):
+    """One actual of a batch: a single `POST`'s fields and checks, the ids resolved for the whole batch.
+
+    (account, kpi, fiscal_year, period_kind, period_index) is the natural key.
+    """
+
+    account = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
+    kpi = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
+
+
+class ManualActualBatchSerializer(BatchSerializer):
+    child = ManualActualBulkRowSerializer()
+    related = {**BatchSerializer.related, "kpi": lambda user: KpiDefinition.objects.all()}
+    key_fields = ("account", "kpi", "fiscal_year", "period_kind", "period_index")
+    key_error_field = "period_index"
+    key_error_message = gettext_lazy("This period appears twice for the same account and KPI in the batch.")
+
+
+class ManualActualBulkOutcomeSerializer(BulkOutcomeSerializer):
+    kpi = serializers.IntegerField()
+    fiscal_year = serializers.IntegerField()
+    period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
+    period_index = serializers.IntegerField()
+
+
+class ManualActualBulkResultSerializer(BulkResultSerializer):
+    results = ManualActualBulkOutcomeSerializer(many=True)
+
+
+class ManualActualViewSet(BulkWriteMixin, PeriodValueViewSet):
     """Actuals of manual KPIs (those not computed from data) per account and fiscal period. `POST` records
-    an actual, replacing the one of the same period. The account team and admins write; executives read."""
+    an actual, replacing the one of the same period; `POST bulk/` records a batch, all or nothing.
+    The account team and admins write; executives read."""
 
     serializer_class = ManualActualSerializer
     filterset_class = ManualActualFilter
+    bulk_serializer_class = ManualActualBatchSerializer
 
     def base_queryset(self):
         return ManualActual.objects.select_related("kpi")
@@ -360,6 +468,50 @@ class ManualActualViewSet(PeriodValueViewSet):
             account=data["account"], kpi=data["kpi"], period=period, value=data["value"], note=data["note"],
             acting_user=self.request.user,
         )
+
+    @extend_schema(
+        request=ManualActualBulkRowSerializer(many=True),
+        responses={200: ManualActualBulkResultSerializer},
+        description=f"Record or correct up to {BULK_MAX_ROWS} actuals of manual KPIs by their natural key (account, "
+        "KPI, fiscal year, period kind, period number), all or nothing, with the rules of a single `POST`. "
+        "A row equal to the stored value and note is left alone, so sending the same batch again changes nothing. "
+        "Errors come keyed by the failing rows' positions "
+        '(`{"3": {"kpi": ["…"]}}`).',
+        examples=[
+            OpenApiExample(
+                "October's actuals from finance",
+                request_only=True,
+                value=[
+                    {"account": 1, "kpi": 14, "fiscal_year": 2026, "period_kind": "month", "period_index": 10,
+                     "value": 3},
+                    {"account": 2, "kpi": 14, "fiscal_year": 2026, "period_kind": "month", "period_index": 10,
+                     "value": 1.5, "note": "Estimated; final figure in November"},
+                ],
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request):
+        return self.bulk_response(request)
+
+    def bulk_write(self, rows):
+        actuals = [
+            ManualActualRow(
+                account=row["account"],
+                kpi=row["kpi"],
+                period=Period(row["period_kind"], row["fiscal_year"], row["period_index"], row["account"].fiscal_year_start_month),
+                value=row["value"],
+                note=row["note"],
+            )
+            for row in rows
+        ]
+        return manual_actuals_upsert(rows=actuals, acting_user=self.request.user)
+
+    def bulk_key(self, actual):
+        return {
+            "kpi": actual.kpi_id, "fiscal_year": actual.fiscal_year, "period_kind": actual.period_kind,
+            "period_index": actual.period_index,
+        }
 
 
 class NpsResponseSerializer(ServiceModelSerializer):
@@ -402,16 +554,93 @@ class NpsResponseFilter(AccountDataFilterSet):
         fields = ["account", "contact", "score", "survey", "responded_since", "responded_until"]
 
 
-class NpsResponseViewSet(AccountDataViewSet):
-    """NPS survey answers (0–10). `POST` records one; (account, respondent, date) is unique. Answers are not edited."""
+class NpsResponseBulkRowSerializer(NpsResponseSerializer):
+    """One answer of a batch: a single `POST`'s fields and checks, the ids resolved for the whole batch.
+
+    (account, respondent_name, responded_on) is the natural key; the name is the contact's when omitted.
+    """
+
+    account = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
+    contact = fields.IntegerField(min_value=1, max_value=fields.MAX_ID, allow_null=True, required=False)
+
+    class Meta(NpsResponseSerializer.Meta):
+        fields = ["account", "contact", "respondent_name", "score", "responded_on", "survey", "comment"]
+        read_only_fields = []
+
+
+class NpsResponseBatchSerializer(BatchSerializer):
+    # No key check here: the key's name may come from the contact, so the service checks it.
+    child = NpsResponseBulkRowSerializer()
+    related = {
+        **BatchSerializer.related,
+        "contact": lambda user: Contact.objects.filter(account__in=accounts_visible_to(user)),
+    }
+
+
+class NpsResponseBulkOutcomeSerializer(BulkOutcomeSerializer):
+    respondent_name = serializers.CharField()
+    responded_on = serializers.DateField()
+
+
+class NpsResponseBulkResultSerializer(BulkResultSerializer):
+    results = NpsResponseBulkOutcomeSerializer(many=True)
+
+
+class NpsResponseViewSet(BulkWriteMixin, AccountDataViewSet):
+    """NPS survey answers (0–10). `POST` records one; (account, respondent, date) is unique. Answers are not edited.
+    `POST bulk/` records a batch, all or nothing; an answer already stored as sent is left alone."""
 
     serializer_class = NpsResponseSerializer
     filterset_class = NpsResponseFilter
     ordering_fields = ["responded_on", "score", "id"]
     http_method_names = ["get", "post", "head", "options"]
+    bulk_serializer_class = NpsResponseBatchSerializer
 
     def base_queryset(self):
         return NpsResponse.objects.all()
+
+    @extend_schema(
+        request=NpsResponseBulkRowSerializer(many=True),
+        responses={200: NpsResponseBulkResultSerializer},
+        description=f"Record up to {BULK_MAX_ROWS} NPS answers, all or nothing, with the rules of a single `POST`. "
+        "An answer's key is (account, respondent name, date), the name being the contact's when omitted. "
+        "An answer stored under its key with the same contact, score, comment and survey is left alone "
+        "(`unchanged`), so sending the same batch again changes nothing; answers are not edited, so another "
+        "answer under a stored key is an error, and `updated` is always 0. Errors come keyed by the failing rows' "
+        'positions (`{"3": {"score": ["…"]}}`).',
+        examples=[
+            OpenApiExample(
+                "Two answers from the survey tool",
+                request_only=True,
+                value=[
+                    {"account": 1, "contact": 12, "score": 9, "responded_on": "2026-10-30", "survey": "2026 H2"},
+                    {"account": 1, "respondent_name": "Park Jiho", "score": 6, "responded_on": "2026-10-30",
+                     "survey": "2026 H2", "comment": "Slow answers from support."},
+                ],
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request):
+        return self.bulk_response(request)
+
+    def bulk_write(self, rows):
+        answers = [
+            NpsAnswer(
+                account=row["account"],
+                contact=row.get("contact"),
+                score=row["score"],
+                responded_on=row["responded_on"],
+                respondent_name=row.get("respondent_name", ""),
+                comment=row.get("comment", ""),
+                survey=row.get("survey", ""),
+            )
+            for row in rows
+        ]
+        return nps_responses_record(answers=answers, acting_user=self.request.user)
+
+    def bulk_key(self, response):
+        return {"respondent_name": response.respondent_name, "responded_on": response.responded_on}
 
 
 # --- KPI actuals, computed (read only) -----------------------------------------------------------

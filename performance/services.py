@@ -47,17 +47,50 @@ def kpi_target_set(
     return target
 
 
+@dataclass(frozen=True, slots=True)
+class ManualActualRow:
+    """One hand-entered actual; (account, kpi, period) is its natural key."""
+
+    account: Account
+    kpi: KpiDefinition
+    period: Period
+    value: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NpsAnswer:
+    """One NPS answer; (account, respondent name, date) is its natural key, the name being the contact's when not given."""
+
+    account: Account
+    contact: Contact | None
+    score: int
+    responded_on: datetime.date
+    respondent_name: str = ""
+    comment: str = ""
+    survey: str = ""
+
+
+class RowErrors(Exception):
+    """Rows of a batch that break a rule, by position: {index: ValidationError}. Nothing was written."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        super().__init__(errors)
+        self.errors = errors
+
+
 def manual_actual_record(
     *, account: Account, kpi: KpiDefinition, period: Period, value: Decimal, acting_user: User | None, note: str = ""
 ) -> ManualActual:
-    """Record (or correct) the actual of a KPI entered by hand; computed KPIs take no hand-entered actuals."""
-    if kpi.is_computed:
-        raise ValidationError({"kpi": _("%(kpi)s is computed from data; it cannot be entered by hand.") % {"kpi": kpi}})
-    fields = _period_fields(account, period)
-    with transaction.atomic():
-        actual, _created = ManualActual.objects.update_or_create(
-            account=account, kpi=kpi, **fields, defaults={"value": value, "note": note, "recorded_by": acting_user}
-        )
+    """Record (or correct) the actual of a KPI entered by hand; computed KPIs take no hand-entered actuals.
+
+    One row of `manual_actuals_upsert` (the same rule and write), without its snapshot refresh.
+    """
+    rows = [ManualActualRow(account=account, kpi=kpi, period=period, value=value, note=note)]
+    try:
+        [(actual, _outcome)] = _manual_actuals_write(rows=rows, acting_user=acting_user)
+    except RowErrors as exc:
+        raise exc.errors[0] from None
     return actual
 
 
@@ -73,24 +106,33 @@ def nps_response_record(
     survey: str = "",
 ) -> NpsResponse:
     """Record one NPS survey answer (0–10) from a contact of the account."""
-    if contact is not None and contact.account_id != account.pk:
-        raise ValidationError({"contact": _("The respondent belongs to another account.")})
-    if responded_on > timezone.localdate():
-        raise ValidationError({"responded_on": _("The response date is in the future.")})
-    response = NpsResponse(
-        account=account,
-        contact=contact,
-        respondent_name=respondent_name or (contact.name if contact else ""),
-        score=score,
-        responded_on=responded_on,
-        comment=comment,
-        survey=survey,
-        recorded_by=acting_user,
+    response = _nps_response_new(
+        NpsAnswer(account=account, contact=contact, score=score, responded_on=responded_on,
+                  respondent_name=respondent_name, comment=comment, survey=survey),
+        acting_user=acting_user,
     )
     response.full_clean()
     with transaction.atomic():
         response.save()
     return response
+
+
+def _nps_response_new(answer: NpsAnswer, *, acting_user: User | None) -> NpsResponse:
+    """The answer as an unsaved response, after the rules that are not the model's own (contact, date)."""
+    if answer.contact is not None and answer.contact.account_id != answer.account.pk:
+        raise ValidationError({"contact": _("The respondent belongs to another account.")})
+    if answer.responded_on > timezone.localdate():
+        raise ValidationError({"responded_on": _("The response date is in the future.")})
+    return NpsResponse(
+        account=answer.account,
+        contact=answer.contact,
+        respondent_name=answer.respondent_name or (answer.contact.name if answer.contact else ""),
+        score=answer.score,
+        responded_on=answer.responded_on,
+        comment=answer.comment,
+        survey=answer.survey,
+        recorded_by=acting_user,
+    )
 
 
 def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: list[int] | None = None) -> int:
@@ -320,6 +362,155 @@ def _refresh_account_revenue() -> None:
     from kam.celery import enqueue
 
     enqueue(refresh_account_revenue)
+
+
+def manual_actuals_upsert(*, rows: Sequence[ManualActualRow], acting_user: User | None) -> list[tuple[ManualActual, str]]:
+    """Record or correct hand-entered actuals by their natural key (account, KPI, fiscal period), all or nothing.
+
+    The rule and the write of `manual_actual_record`, for a batch: returns each row's actual with its
+    outcome (created, updated, unchanged), in the rows' order. A row whose value and note equal the
+    stored ones is left alone (its `recorded_by` too), so sending the same batch twice changes nothing.
+    Raises `RowErrors` for rows of computed KPIs, writing nothing. Keys must be unique within the batch.
+    Runs a fixed number of statements whatever the number of rows; once committed, the KPI snapshots
+    of the accounts whose actuals changed are refreshed in the background, as after an import.
+    """
+    with transaction.atomic():
+        outcomes = _manual_actuals_write(rows=rows, acting_user=acting_user)
+        _refresh_snapshots_on_commit(actual for actual, outcome in outcomes if outcome != Outcome.UNCHANGED)
+    logger.info("%s upserted manual actuals: %s", acting_user, dict(Counter(outcome.value for _a, outcome in outcomes)))
+    return outcomes
+
+
+ACTUAL_FIELDS = ("value", "note")
+ACTUAL_KEY = ("account_id", "kpi_id", "fiscal_year", "period_kind", "period_index")
+
+
+def _manual_actuals_write(*, rows: Sequence[ManualActualRow], acting_user: User | None) -> list[tuple[ManualActual, str]]:
+    """The rule and the write shared by `manual_actual_record` and `manual_actuals_upsert`, in one transaction."""
+    errors = {
+        index: ValidationError({"kpi": _("%(kpi)s is computed from data; it cannot be entered by hand.") % {"kpi": row.kpi}})
+        for index, row in enumerate(rows)
+        if row.kpi.is_computed
+    }
+    if errors:
+        raise RowErrors(errors)
+    news = [
+        ManualActual(account=row.account, kpi=row.kpi, value=row.value, note=row.note, recorded_by=acting_user,
+                     **_period_fields(row.account, row.period))
+        for row in rows
+    ]
+    keys = [_key(actual, ACTUAL_KEY) for actual in news]
+    if len(set(keys)) != len(keys):
+        raise ValueError("Each (account, KPI, period) may appear once in a batch.")
+    outcomes: list[tuple[ManualActual, str]] = []
+    with transaction.atomic():
+        stored = {
+            _key(actual, ACTUAL_KEY): actual
+            for actual in ManualActual.objects.select_for_update().filter(
+                account_id__in={new.account_id for new in news},
+                kpi_id__in={new.kpi_id for new in news},
+                fiscal_year__in={new.fiscal_year for new in news},
+            )
+        }
+        now = timezone.now()
+        for new, key in zip(news, keys, strict=True):
+            actual = stored.get(key)
+            if actual is None:
+                outcomes.append((new, Outcome.CREATED))
+                continue
+            actual.account, actual.kpi = new.account, new.kpi  # already read: no query when the answer names them
+            if any(getattr(actual, name) != getattr(new, name) for name in ACTUAL_FIELDS):
+                actual.value, actual.note, actual.recorded_by, actual.updated_at = new.value, new.note, acting_user, now
+                outcomes.append((actual, Outcome.UPDATED))
+            else:
+                outcomes.append((actual, Outcome.UNCHANGED))
+        # A key someone else inserted since the read above is updated, as update_or_create would.
+        ManualActual.objects.bulk_create(
+            [actual for actual, outcome in outcomes if outcome == Outcome.CREATED],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=[name.removesuffix("_id") for name in ACTUAL_KEY],
+            update_fields=["value", "note", "recorded_by", "updated_at"],
+        )
+        ManualActual.objects.bulk_update(
+            [actual for actual, outcome in outcomes if outcome == Outcome.UPDATED],
+            fields=["value", "note", "recorded_by", "updated_at"],
+            batch_size=500,
+        )
+    return outcomes
+
+
+NPS_FIELDS = ("contact_id", "score", "comment", "survey")
+NPS_KEY = ("account_id", "respondent_name", "responded_on")
+
+
+def nps_responses_record(*, answers: Sequence[NpsAnswer], acting_user: User | None) -> list[tuple[NpsResponse, str]]:
+    """Record a batch of NPS answers, all or nothing, by the rules of `nps_response_record`.
+
+    Returns each answer's response with its outcome, in the answers' order: created, or unchanged
+    when the same answer (contact, score, comment, survey) is stored under its key (account,
+    respondent name, date), so sending the same batch twice changes nothing. Answers are not
+    edited: another answer under a stored key is an error on its row, as is a key that comes twice.
+    Raises `RowErrors` (nothing written) for the rows that break a rule. Runs a fixed number of
+    statements whatever the number of answers; once committed, the KPI snapshots of the accounts
+    with new answers are refreshed in the background, as after an import.
+    """
+    errors: dict[int, ValidationError] = {}
+    news: list[NpsResponse | None] = []
+    for index, answer in enumerate(answers):
+        try:
+            response = _nps_response_new(answer, acting_user=acting_user)
+            # The related rows are given as objects, and the unique key is checked below for the batch at once.
+            response.full_clean(exclude=["account", "contact", "recorded_by"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors[index] = exc
+            response = None
+        news.append(response)
+    outcomes: list[tuple[NpsResponse, str]] = []
+    with transaction.atomic():
+        valid = [new for new in news if new is not None]
+        stored = {
+            _key(response, NPS_KEY): response
+            for response in NpsResponse.objects.select_for_update().filter(
+                account_id__in={new.account_id for new in valid},
+                respondent_name__in={new.respondent_name for new in valid},
+                responded_on__in={new.responded_on for new in valid},
+            )
+        }
+        seen = set()
+        for index, new in enumerate(news):
+            if new is None:
+                continue
+            key = _key(new, NPS_KEY)
+            response = stored.get(key)
+            if key in seen:
+                errors[index] = ValidationError(_("This respondent's answer of this date appears twice in the batch."))
+            elif response is None:
+                outcomes.append((new, Outcome.CREATED))
+            elif any(getattr(response, name) != getattr(new, name) for name in NPS_FIELDS):
+                errors[index] = ValidationError(
+                    _("This respondent's answer of this date is recorded already with other values; answers are not edited.")
+                )
+            else:
+                outcomes.append((response, Outcome.UNCHANGED))
+            seen.add(key)
+        if errors:
+            raise RowErrors(dict(sorted(errors.items())))
+        NpsResponse.objects.bulk_create([response for response, outcome in outcomes if outcome == Outcome.CREATED], batch_size=500)
+        _refresh_snapshots_on_commit(response for response, outcome in outcomes if outcome == Outcome.CREATED)
+    logger.info("%s recorded NPS answers: %s", acting_user, dict(Counter(outcome.value for _r, outcome in outcomes)))
+    return outcomes
+
+
+def _key(instance, names: tuple[str, ...]) -> tuple:
+    return tuple(getattr(instance, name) for name in names)
+
+
+def _refresh_snapshots_on_commit(changed) -> None:
+    """After the transaction commits, refresh the KPI snapshots of the changed records' accounts (if any)."""
+    account_ids = sorted({record.account_id for record in changed})
+    if account_ids:
+        transaction.on_commit(lambda: _refresh_after_import(account_ids, orders=False))
 
 
 # The dashboard after a refresh -----------------------------------------------------------

@@ -12,7 +12,8 @@ def test_schema_is_openapi_3_with_every_resource(api_for, account_manager):
     for path in ("accounts", "org-units", "contacts", "relationships", "opportunities", "offerings", "pricing-tiers", "orders"):
         assert f"/api/v1/{path}/" in schema["paths"]
     assert "/api/v1/opportunities/{id}/move/" in schema["paths"]
-    assert "/api/v1/orders/bulk/" in schema["paths"]
+    for bulk in ("orders", "manual-actuals", "nps-responses"):
+        assert f"/api/v1/{bulk}/bulk/" in schema["paths"]
     for path in ("kpi-definitions", "kpi-targets", "manual-actuals", "nps-responses", "unmet-needs", "customer-activities",
                  "plans", "quarterly-reviews"):
         assert f"/api/v1/{path}/" in schema["paths"]

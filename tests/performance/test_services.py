@@ -4,15 +4,29 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse
 from performance.periods import Period, PeriodKind
-from performance.services import kpi_target_set, manual_actual_record, nps_response_record
+from performance.services import (
+    ManualActualRow,
+    NpsAnswer,
+    Outcome,
+    RowErrors,
+    kpi_target_set,
+    manual_actual_record,
+    manual_actuals_upsert,
+    nps_response_record,
+    nps_responses_record,
+)
 from tests.factories import (
     AccountFactory,
     ContactFactory,
     KpiTargetFactory,
+    ManualActualFactory,
     ManualKpiFactory,
+    NpsResponseFactory,
+    UserFactory,
     kpi,
 )
 
@@ -106,3 +120,73 @@ def test_nps_response_record_refuses_a_future_date(account_manager):
     with pytest.raises(ValidationError):
         nps_response_record(account=contact.account, contact=contact, score=9,
                             responded_on=datetime.date.today() + datetime.timedelta(days=2), acting_user=account_manager)
+
+
+def test_manual_actuals_upsert_leaves_an_unchanged_actual_and_its_recorder_alone(kam_admin, account_manager):
+    account, visits = AccountFactory(fiscal_year_start_month=4), ManualKpiFactory()
+    manual_actuals_upsert(rows=[ManualActualRow(account=account, kpi=visits, period=Q1, value=Decimal(3))], acting_user=account_manager)
+    stored = ManualActual.objects.get()
+    rows = [ManualActualRow(account=account, kpi=visits, period=Q1, value=Decimal("3.0000")),
+            ManualActualRow(account=account, kpi=visits, period=Period(PeriodKind.QUARTER, 2025, 2, 4), value=Decimal(1))]
+    outcomes = manual_actuals_upsert(rows=rows, acting_user=kam_admin)
+    assert [(actual.pk == stored.pk, outcome) for actual, outcome in outcomes] == [(True, Outcome.UNCHANGED), (False, Outcome.CREATED)]
+    again = ManualActual.objects.get(pk=stored.pk)
+    assert (again.recorded_by, again.updated_at) == (account_manager, stored.updated_at)
+
+
+def test_manual_actuals_upsert_refuses_computed_kpis_by_position_and_writes_nothing(kam_admin):
+    account = AccountFactory()
+    rows = [ManualActualRow(account=account, kpi=ManualKpiFactory(), period=Q1, value=Decimal(1)),
+            ManualActualRow(account=account, kpi=kpi("revenue"), period=Q1, value=Decimal(1))]
+    with pytest.raises(RowErrors) as refused:
+        manual_actuals_upsert(rows=rows, acting_user=kam_admin)
+    assert list(refused.value.errors) == [1] and "kpi" in refused.value.errors[1].message_dict
+    assert not ManualActual.objects.exists()
+
+
+def test_manual_actuals_upsert_updates_a_key_written_by_someone_else_after_its_read(kam_admin, monkeypatch):
+    account, visits = AccountFactory(fiscal_year_start_month=4), ManualKpiFactory()
+    racer = ManualActualFactory(account=account, kpi=visits, fiscal_year=2025, period_kind="quarter", period_index=1, value=1)
+    # The read before the write misses the row, as it would if another request inserted it in between.
+    monkeypatch.setattr(ManualActual.objects, "select_for_update", lambda: ManualActual.objects.none())
+    manual_actuals_upsert(rows=[ManualActualRow(account=account, kpi=visits, period=Q1, value=Decimal(7))], acting_user=kam_admin)
+    stored = ManualActual.objects.get()
+    assert (stored.pk, stored.value, stored.recorded_by) == (racer.pk, 7, kam_admin)
+
+
+def test_manual_actual_record_is_one_row_of_the_batch_and_refreshes_nothing(kam_admin, django_capture_on_commit_callbacks):
+    account, visits = AccountFactory(), ManualKpiFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        actual = manual_actual_record(account=account, kpi=visits, period=Q1, value=Decimal(3), acting_user=kam_admin)
+    assert callbacks == [] and actual.pk == ManualActual.objects.get().pk
+
+
+def nps(account, name="Kim Minji", score=9, **extra):
+    return NpsAnswer(account=account, contact=None, respondent_name=name, score=score,
+                     responded_on=datetime.date(2025, 5, 1), **extra)
+
+
+def test_nps_responses_record_creates_and_leaves_the_same_answer_alone(account_manager):
+    account = AccountFactory()
+    contact = ContactFactory(account=account, name="Park Jiho")
+    stored = NpsResponseFactory(account=account, respondent_name="Kim Minji", score=9, responded_on=datetime.date(2025, 5, 1),
+                                recorded_by=UserFactory())
+    answers = [nps(account), NpsAnswer(account=account, contact=contact, score=4, responded_on=datetime.date(2025, 5, 1))]
+    outcomes = nps_responses_record(answers=answers, acting_user=account_manager)
+    assert [(response.respondent_name, outcome) for response, outcome in outcomes] == [
+        ("Kim Minji", Outcome.UNCHANGED), ("Park Jiho", Outcome.CREATED)]
+    assert outcomes[0][0].pk == stored.pk and NpsResponse.objects.count() == 2
+
+
+def test_nps_responses_record_reports_every_bad_answer_by_position_and_writes_nothing(account_manager):
+    account = AccountFactory()
+    NpsResponseFactory(account=account, respondent_name="Kim Minji", score=9, responded_on=datetime.date(2025, 5, 1))
+    answers = [nps(account, "Lee Sora"), nps(account, "Kim Minji", score=2), nps(account, "Cho Hana", score=11),
+               nps(account, "Lee Sora", comment="Again")]
+    with pytest.raises(RowErrors) as refused, translation.override("en"):
+        nps_responses_record(answers=answers, acting_user=account_manager)
+    errors = refused.value.errors
+    assert list(errors) == [1, 2, 3]
+    assert "score" in errors[2].message_dict
+    assert "answers are not edited" in errors[1].messages[0] and "twice" in errors[3].messages[0]
+    assert NpsResponse.objects.count() == 1
