@@ -1,15 +1,26 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import AccountFactory, TeamMemberFactory, make_account_manager, make_admin, make_executive
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached portfolio values must not outlive a test's rollback."""
+    """Each test starts with an empty cache: cached portfolio values must not outlive a test's rollback,
+    nor login-throttling counters reach the next test."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in Korean leaves Korean active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -56,13 +67,3 @@ def client_for(client):
         return client
 
     return login
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Login-throttling counters (and anything else cached) never leak from one test to the next."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
