@@ -37,7 +37,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, Opportunity
 from accounts.selectors import accounts_visible_to
 from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, TIME, Facts, Inputs, KpiValue, kpi_value_of
@@ -812,9 +814,6 @@ def dashboard_portfolio(
     """The weekly dashboard's sums over every account in scope: (KPI statuses with the page's rows,
     movers and Pareto chart; the tier funnel; the plan counts), each kept in the portfolio cache until
     the next write to what it reads (`accounts/portfolio_cache.py`)."""
-    from accounts import portfolio_cache
-    from django.utils.translation import get_language
-
     def statuses() -> dict:
         kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
         rows, total = status_grid(

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import portfolio_cache
 from accounts.models import Account, Contact, User
+from accounts.roles import Role
 from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, Order, TimeEntry
 from performance.periods import Period, PeriodKind
 
@@ -520,11 +523,6 @@ def dashboard_warm() -> int:
     refresh then waits ~30 ms, not the 0.5–1.4 s those sums take at 20,000 accounts. It fills the
     cache the web processes share (Redis with CACHE_URL); with a cache per process it only warms its
     own. Returns the number of pages computed (none when nobody sees every account)."""
-    from django.conf import settings
-    from django.db.models import Q
-    from django.utils import translation
-
-    from accounts.roles import Role
     from performance.forms import DashboardFilterForm
     from performance.selectors import dashboard_accounts, dashboard_portfolio, snapshot_days
 
