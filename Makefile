@@ -49,7 +49,7 @@ bench: install
 	$(PY) bench/pages.py $(BENCH_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages --locale ko --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py makemessages --locale ko --ignore '.venv/*' --ignore 'var/*' --no-obsolete --no-location
 	$(PY) manage.py compilemessages --locale ko --ignore '.venv/*'
 
 clean:
