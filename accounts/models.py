@@ -38,6 +38,14 @@ class BusinessUnit(models.Model):
         return self.name
 
 
+class Level(models.TextChoices):
+    """A person's level, ours and the customer's alike: the relationship map matches them one-to-one by it."""
+
+    EXECUTIVE = "executive", _("Executive")
+    MANAGER = "manager", _("Middle manager")
+    STAFF = "staff", _("Staff")
+
+
 class User(AbstractUser):
     """One of our people: account managers, sales reps, engineers, executives, admins."""
 
@@ -50,6 +58,13 @@ class User(AbstractUser):
         related_name="members",
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    level = models.CharField(
+        _("level"),
+        max_length=10,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("Matched one-to-one with the customer's people of the same level on the relationship map."),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -221,7 +236,10 @@ class AccountTeamMember(models.Model):
         ordering = ["account", "role", "user"]
         verbose_name = _("account team member")
         verbose_name_plural = _("account team members")
-        constraints = [models.UniqueConstraint(fields=["account", "user"], name="team_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="team_member_unique"),
+            models.UniqueConstraint(fields=["account"], condition=Q(role="kam"), name="team_one_kam_per_account"),
+        ]
         indexes = [models.Index(fields=["user", "account"], name="team_user_account_idx")]
 
     def __str__(self) -> str:
@@ -254,10 +272,7 @@ class OrgUnit(models.Model):
 class Contact(models.Model):
     """A person in the customer's organisation."""
 
-    class Level(models.TextChoices):
-        EXECUTIVE = "executive", _("Executive")
-        MANAGER = "manager", _("Manager")
-        STAFF = "staff", _("Staff")
+    Level = Level
 
     class Attitude(models.TextChoices):
         SUPPORTER = "supporter", _("Supporter")
