@@ -25,7 +25,7 @@ from accounts.models import (
 )
 from accounts import portfolio_cache
 from accounts.pareto import pareto_class
-from accounts.roles import is_admin, sees_all_accounts
+from accounts.roles import sees_all_accounts
 
 
 def accounts_visible_to(user: User) -> QuerySet[Account]:
@@ -85,11 +85,13 @@ def account_get_for_user(*, user: User, account_id: int) -> Account:
     return account
 
 
-def user_can_edit_account(*, user: User, account: Account) -> bool:
-    """The account team edits its account; admins may too. Executives read."""
-    if is_admin(user):
-        return True
-    return AccountTeamMember.objects.filter(account=account, user=user).exists()
+def account_kam_id(*, account: Account) -> int | None:
+    """The account's KAM (its team member with the role KAM; at most one, a database constraint)."""
+    return (
+        AccountTeamMember.objects.filter(account=account, role=AccountTeamMember.Role.KAM)
+        .values_list("user_id", flat=True)
+        .first()
+    )
 
 
 def _open_pipeline_subquery() -> Subquery:

@@ -19,11 +19,12 @@ from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from accounts.models import Account, Contact, Offering, User
-from accounts.selectors import accounts_visible_to, user_can_edit_account
+from accounts.permissions import accounts_not_editable_by
+from accounts.selectors import accounts_visible_to
 from kam.api import fields
 from kam.api.exceptions import field_errors
 from kam.api.filters import AccountDataFilterSet, UpdatedSinceMixin
-from kam.api.permissions import READ_ONLY_MESSAGE, AdminWritesOthersRead, accounts_not_editable_by
+from kam.api.permissions import READ_ONLY_MESSAGE, AdminWritesOthersRead
 from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
 from kam.api.viewsets import AccountDataViewSet
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, Order
@@ -372,7 +373,7 @@ class PeriodValueViewSet(AccountDataViewSet):
         payload = self.input_serializer_class(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        if not user_can_edit_account(user=request.user, account=data["account"]):
+        if not self.may_write(request.user, data["account"]):
             raise PermissionDenied(READ_ONLY_MESSAGE)
         period = payload.period()
         existed = self.base_queryset().filter(

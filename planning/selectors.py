@@ -9,8 +9,8 @@ from django.http import Http404
 from django.utils import formats, timezone
 
 from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
-from accounts.roles import is_admin, is_executive
-from accounts.selectors import accounts_visible_to, user_can_edit_account, visible_q
+from accounts.permissions import accounts_editable_by, user_can_decide_plans, user_can_edit_account
+from accounts.selectors import accounts_visible_to, visible_q
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
 from performance.periods import Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values
@@ -68,11 +68,8 @@ def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: st
 
 
 def editable_accounts(user: User) -> QuerySet[Account]:
-    """The accounts whose plans the user may write: their team's accounts, every account for admins."""
-    if is_admin(user):
-        return Account.objects.order_by("name")
-    # A user is on an account's team at most once, so the join adds no duplicates.
-    return Account.objects.filter(team__user=user).order_by("name") if user.is_authenticated else Account.objects.none()
+    """The accounts whose plans the user may write (`accounts.permissions.user_can_edit_account`)."""
+    return accounts_editable_by(user).order_by("name")
 
 
 def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
@@ -81,7 +78,7 @@ def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
 
 
 def user_can_decide(user: User) -> bool:
-    return is_executive(user)
+    return user_can_decide_plans(user)
 
 
 def org_reference_date(plan: AccountPlan) -> datetime.date:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import portfolio_cache
-from accounts.roles import is_executive
+from accounts.permissions import user_runs_meetings
 from planning import exports, forms, selectors, services
 from performance.periods import fiscal_year_of
 from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
@@ -429,6 +429,8 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
 def review_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The KAM creates this quarter's review (the scheduled sweep calls the same service)."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
     quarter = request.POST.get("quarter", "")
     if not quarter.isdigit():
         quarter = plan.quarter_containing(timezone.localdate())
@@ -464,7 +466,7 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
         "review": review,
         "year_to_date": selectors.review_year_to_date_rows(review.kpi_snapshot),
         "form": form,
-        "may_sign_off": is_executive(request.user),
+        "may_sign_off": services.review_sign_off_allowed(review=review, user=request.user),
     })
     return render(request, "planning/review_detail.html", context, status=400 if form.errors else 200)
 
@@ -499,7 +501,7 @@ def review_refresh(request: HttpRequest, plan_id: int, quarter: int) -> HttpResp
 
 
 def _require_meeting_reader(request: HttpRequest) -> None:
-    if not is_executive(request.user):
+    if not user_runs_meetings(request.user):
         raise PermissionDenied
 
 
@@ -614,7 +616,9 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
             "form": None if decided else form, "decided": decided, "nav": "meetings",
             "previous_item": agenda[position - 1] if position > 0 else None,
             "next_item": agenda[position + 1] if position + 1 < len(agenda) else None,
-            "may_decide": selectors.user_can_decide(request.user) and plan.status == PlanStatus.SUBMITTED,
+            "may_decide": plan.status == PlanStatus.SUBMITTED and services.decision_allowed(version=version, user=request.user),
+            "decider_is_author": plan.status == PlanStatus.SUBMITTED and selectors.user_can_decide(request.user)
+            and not services.decision_allowed(version=version, user=request.user),
             **_snapshot_extras(version.snapshot),
         },
         status=status,

@@ -5,8 +5,9 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 
-from accounts.models import Account
-from accounts.selectors import user_can_edit_account, visible_rows
+from accounts.models import Account, User
+from accounts.permissions import role_writes_account_data, user_can_edit_account
+from accounts.selectors import visible_rows
 from kam.api.permissions import READ_ONLY_MESSAGE, AccountDataPermission
 
 
@@ -22,7 +23,7 @@ class AccountDataViewSet(viewsets.ModelViewSet):
     `account_field` is the path from the model to its account (`"account"`,
     `"contact__account"`); `base_queryset()` gives the rows with what the serializer reads.
     Lists and lookups see only rows of accounts visible to the caller (others are 404);
-    a write needs `user_can_edit_account` on the row's account (else 403).
+    a write needs `may_write` on the row's account (else 403; 404 if the caller cannot see it).
     Lists are in `ordering`, by default by `account_key` (the account's id, see `visible_rows`)
     then id: the database reads a page from the account index (`"account"` would sort every row
     by the account's name).
@@ -43,8 +44,16 @@ class AccountDataViewSet(viewsets.ModelViewSet):
     def account_of(self, obj) -> Account:
         return _follow(obj, self.account_field)
 
+    def may_write(self, user: User, account: Account) -> bool:
+        """The rule for writing this resource on `account` (account data: `user_can_edit_account`)."""
+        return user_can_edit_account(user=user, account=account)
+
+    def may_write_some(self, user: User) -> bool:
+        """Whether the user's role writes this resource on any account at all."""
+        return role_writes_account_data(user)
+
     def perform_create(self, serializer) -> None:
         account = _follow(serializer.validated_data, self.account_field)
-        if not user_can_edit_account(user=self.request.user, account=account):
+        if not self.may_write(self.request.user, account):
             raise PermissionDenied(READ_ONLY_MESSAGE)
         serializer.save()
