@@ -139,10 +139,12 @@ def version_authors(*, version: PlanVersion) -> set[int]:
         if history_type == "~" and status == previous_status:
             authors.add(user_id)
         previous_status = status
-    for model in CONTENT_MODELS:
-        authors.update(
-            model.history.filter(plan_id=plan_id, history_date__lte=frozen_at).values_list("history_user_id", flat=True)
-        )
+    rows = [
+        model.history.filter(plan_id=plan_id, history_date__lte=frozen_at).order_by().values_list("history_user_id", flat=True)
+        for model in CONTENT_MODELS
+    ]
+    # One query for all the content tables (unordered: the historical models' default ordering is not in the union).
+    authors.update(rows[0].union(*rows[1:]).order_by())
     authors.discard(None)
     return authors
 
@@ -229,6 +231,22 @@ def plan_create(*, account: Account, fiscal_year: int, acting_user: User) -> Acc
             _("%(account)s already has a plan for FY %(year)s.") % {"account": account.name, "year": fiscal_year}
         ) from None
     return plan
+
+
+def plan_owners_follow_kam(*, account_id: int) -> int:
+    """The account's open plans (and their open reviews) take its current KAM as their KAM.
+
+    Called when the account's team changes (registered in `PlanningConfig.ready`); closed plans keep
+    the KAM of their year. Returns how many plans changed.
+    """
+    kam_id = account_kam_id(account=Account(pk=account_id))
+    with transaction.atomic():
+        plans = AccountPlan.objects.filter(account_id=account_id).exclude(status=PlanStatus.CLOSED)
+        changed = plans.exclude(owner_id=kam_id) if kam_id is not None else plans.filter(owner__isnull=False)
+        count = changed.update(owner_id=kam_id)
+        if count:
+            QuarterlyReview.objects.filter(plan__in=plans, status=QuarterlyReview.Status.OPEN).update(owner_id=kam_id)
+    return count
 
 
 # --- Saving a step ----------------------------------------------------------------------
