@@ -24,6 +24,8 @@ from accounts.models import (
     User,
 )
 from accounts import portfolio_cache
+# The write rules are written in accounts.permissions; importable from here too, next to the read rules.
+from accounts.permissions import accounts_editable_by, accounts_not_editable_by, user_can_edit_account  # noqa: F401
 from accounts.pareto import pareto_class
 from accounts.roles import sees_all_accounts
 
