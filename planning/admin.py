@@ -10,10 +10,11 @@ class AccountPlanAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "fiscal_year")
     search_fields = ("account__name",)
     list_select_related = ("account", "owner")
-    # Plans change through their pages (planning.services), where the state machine is enforced.
-    readonly_fields = ("status", "revision", "lock_version", "approved_version")
+    # Plans change through their pages (planning.services), where the state machine is enforced;
+    # the plan's KAM is its account's KAM (change the account's team instead).
+    readonly_fields = ("status", "revision", "lock_version", "approved_version", "owner")
     autocomplete_fields = ("account",)
-    raw_id_fields = ("owner", "previous_plan", "org_reviewed_by", "created_by", "updated_by")
+    raw_id_fields = ("previous_plan", "org_reviewed_by", "created_by", "updated_by")
 
 
 class AgendaItemInline(admin.TabularInline):
