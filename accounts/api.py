@@ -41,12 +41,11 @@ from accounts.services import (
     relationship_save,
     unmet_need_save,
 )
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
-from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts
-from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
-from kam.api.viewsets import AccountDataViewSet
+from core.api import fields
+from core.api.exceptions import field_errors
+from accounts.api_base import ADMIN_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts, VisibleRelatedField
+from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
 
 TEXT = {"max_length": TEXT_MAX_LENGTH}
 MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}

@@ -28,7 +28,7 @@ from accounts.models import (
 )
 from accounts import portfolio_cache
 from accounts.pareto import pareto_class
-from kam.languages import language_offered
+from core.languages import language_offered
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.

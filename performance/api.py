@@ -20,12 +20,11 @@ from rest_framework.permissions import IsAuthenticated
 
 from accounts.models import Account, Contact, Offering, User
 from accounts.selectors import accounts_visible_to, user_can_edit_account
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, UpdatedSinceMixin
-from kam.api.permissions import READ_ONLY_MESSAGE, AdminWritesOthersRead, accounts_not_editable_by
-from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
-from kam.api.viewsets import AccountDataViewSet
+from core.api import fields
+from core.api.exceptions import field_errors
+from accounts.api_base import READ_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AdminWritesOthersRead, VisibleRelatedField, accounts_not_editable_by
+from core.api.filters import UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, Order
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values, kpis_for_team

@@ -284,7 +284,7 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
 
 def _refresh_after_import(account_ids: list[int], *, orders: bool) -> None:
     from accounts.tasks import refresh_account_revenue
-    from kam.celery import enqueue
+    from core.queue import enqueue
     from performance.tasks import refresh_kpi_snapshots
 
     if orders:
@@ -362,7 +362,7 @@ def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list
 
 def _refresh_account_revenue() -> None:
     from accounts.tasks import refresh_account_revenue
-    from kam.celery import enqueue
+    from core.queue import enqueue
 
     enqueue(refresh_account_revenue)
 

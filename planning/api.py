@@ -14,10 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.selectors import visible_rows
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
-from kam.api.serializers import TEXT_MAX_LENGTH
+from core.api import fields
+from core.api.exceptions import field_errors
+from accounts.api_base import AccountDataFilterSet
+from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH
 from planning.models import (
     AccountPlan,
     ActionItem,

@@ -135,7 +135,7 @@ def test_web_answers_while_broker_is_down_and_sweep_catches_up(redis_and_worker,
     app.conf.task_always_eager = False
     try:
         from accounts.tasks import refresh_account_revenue
-        from kam.celery import enqueue
+        from core.queue import enqueue
 
         assert enqueue(refresh_account_revenue) is False
     finally:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from kam.api.throttling import AnonThrottle
+from core.api.throttling import AnonThrottle
 
 logger = logging.getLogger(__name__)
 
