@@ -5,36 +5,26 @@ Reads are filtered by `accounts.selectors.accounts_visible_to` in each viewset's
 so an object of an account the caller cannot see is a 404 before any permission runs.
 """
 
-from collections.abc import Iterable
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
-from accounts.models import Account, AccountTeamMember, User
+from accounts.models import Account
 from accounts.roles import is_admin, sees_all_accounts
-from accounts.selectors import accounts_visible_to, user_can_edit_account, visible_rows
+from accounts.selectors import (  # noqa: F401 - accounts_not_editable_by is part of this module's API
+    accounts_not_editable_by,
+    accounts_visible_to,
+    user_can_edit_account,
+    user_edits_some_account,
+    visible_rows,
+)
 from core.api import fields
 from core.api.filters import IntegerFilter, StrictFilterSet
 
 READ_ONLY_MESSAGE = _("Executives read; only the account team and admins change account data.")
 ADMIN_ONLY_MESSAGE = _("Only an admin changes this.")
-
-
-def user_edits_some_account(user: User) -> bool:
-    """Admins edit every account; anyone else only while on at least one account's team."""
-    return is_admin(user) or AccountTeamMember.objects.filter(user=user).exists()
-
-
-def accounts_not_editable_by(user: User, account_ids: Iterable[int]) -> set[int]:
-    """Of the given accounts, those the user may not edit (the set form of `user_can_edit_account`)."""
-    wanted = set(account_ids)
-    if is_admin(user) or not wanted:
-        return set()
-    editable = AccountTeamMember.objects.filter(user=user, account_id__in=wanted).values_list("account_id", flat=True)
-    return wanted - set(editable)
 
 
 class AccountDataPermission(BasePermission):

@@ -181,7 +181,7 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
     B: the next 15 %; C: the rest. Runs a fixed handful of statements whatever the number of
     accounts, and gives the same result when run twice. Returns the number of accounts.
     """
-    from performance.models import Order
+    from accounts.models import Order
 
     today = as_of or timezone.localdate()
     since = today - datetime.timedelta(days=365)

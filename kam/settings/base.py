@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "planning",
     "performance",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
