@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, Contact, Offering, User
+from accounts.models import Account, Contact, Offering, Order, User
 from accounts.permissions import accounts_editable_by
-from performance.models import ImportBatch, KpiDefinition, ManualActual, NpsResponse, Order, TimeEntry
+from performance.models import ImportBatch, KpiDefinition, ManualActual, NpsResponse, TimeEntry
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 
 MAX_ROWS = 20_000

@@ -643,3 +643,18 @@ def year_results(plan: AccountPlan) -> list[dict]:
 def unmet_targets(plan: AccountPlan) -> list[dict]:
     """The KPIs whose actual for the year fell short of the target."""
     return [row for row in year_results(plan) if row.get("met") is False]
+
+
+# The weekly dashboard's "Account plans" tile (registered with performance in PlanningConfig.ready()).
+def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
+    """How many of these accounts' running and upcoming plans (not yet ended) are in each status.
+
+    One grouped query; statuses in the state machine's order, labels translated, empty ones left out.
+    """
+    counts = dict(
+        AccountPlan.objects.filter(account__in=accounts, period_end__gte=timezone.localdate())
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    return {str(status.label): counts[status.value] for status in PlanStatus if counts.get(status.value)}

@@ -4,8 +4,7 @@ import datetime
 
 import pytest
 
-from accounts.models import AccountTeamMember, Contact, CustomerActivity, OrgUnit
-from performance.models import Order
+from accounts.models import AccountTeamMember, Contact, CustomerActivity, Order, OrgUnit
 from tests.factories import (
     AccountFactory,
     ContactFactory,

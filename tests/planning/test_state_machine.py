@@ -4,12 +4,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import User
+from accounts.models import AccountTeamMember, User
 from accounts.roles import Role
 from planning import services
 from planning.models import Decision, PlanStatus
 from planning.services import TRANSITIONS, Actor, PlanAction, allowed_actions, transition_for
-from accounts.models import AccountTeamMember
 from tests.factories import AccountPlanFactory, TeamMemberFactory, make_complete_plan, make_executive
 
 pytestmark = pytest.mark.django_db
