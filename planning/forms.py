@@ -16,7 +16,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
-from planning.targets import TargetInput
+from planning.targets import TargetInput, number
 
 TEXTAREA = {"rows": 3}
 
@@ -143,10 +143,15 @@ class Step4Form(StepForm):
 class TargetsForm(forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
-    def __init__(self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str], **kwargs):
+    def __init__(
+        self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str],
+        account_targets: dict[int, TargetInput] | None = None, **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kpis = kpis
         self.month_labels = month_labels
+        # The account's targets of KPIs the plan has not chosen: shown beside the row, never in its cells.
+        self.account_targets = account_targets or {}
         for kpi in kpis:
             target = inputs.get(kpi.pk, TargetInput())
             self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
@@ -171,12 +176,22 @@ class TargetsForm(forms.Form):
             if data.get(f"chosen_{kpi.pk}"):
                 continue
             names = [f"year_{kpi.pk}", *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13))]
+            # The cells of a KPI the plan has not chosen start empty: a value in them is the user's own.
             if any(data.get(name) is not None for name in names):
                 self.add_error(
                     f"chosen_{kpi.pk}",
                     _("Tick %(kpi)s to use it, or clear its targets.") % {"kpi": kpi.display_name},
                 )
         return data
+
+    def _account_summary(self, kpi: KpiDefinition) -> list[tuple[str, str]]:
+        """The account's own targets of a KPI the plan has not chosen, as (period, value) for the page."""
+        target = self.account_targets.get(kpi.pk)
+        if target is None:
+            return []
+        periods = [(_("Year"), target.year), *((f"Q{i}", v) for i, v in enumerate(target.quarters, start=1)),
+                   *zip(self.month_labels, target.months)]
+        return [(label, number(value)) for label, value in periods if value is not None]
 
     def rows(self):
         """For the template: each KPI with its bound fields."""
@@ -189,21 +204,30 @@ class TargetsForm(forms.Form):
                 "month_groups": [
                     [(self.month_labels[m - 1], self[f"m{m}_{kpi.pk}"]) for m in range(q * 3 + 1, q * 3 + 4)] for q in range(4)
                 ],
+                "account_targets": self._account_summary(kpi),
             }
             for kpi in self.kpis
         ]
 
     def targets(self) -> dict[KpiDefinition, TargetInput]:
+        """Each KPI as entered; a KPI ticked with empty cells takes the account's targets it already has."""
         data = self.cleaned_data
-        return {
-            kpi: TargetInput(
+        result = {}
+        for kpi in self.kpis:
+            target = TargetInput(
                 chosen=bool(data.get(f"chosen_{kpi.pk}")),
                 year=data.get(f"year_{kpi.pk}"),
                 quarters=[data.get(f"q{i}_{kpi.pk}") for i in range(1, 5)],
                 months=[data.get(f"m{i}_{kpi.pk}") for i in range(1, 13)],
             )
-            for kpi in self.kpis
-        }
+            existing = self.account_targets.get(kpi.pk)
+            empty = all(v is None for v in (target.year, *target.quarters, *target.months))
+            if target.chosen and empty and existing is not None:
+                target = TargetInput(
+                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months)
+                )
+            result[kpi] = target
+        return result
 
 
 class Step7Form(StepForm):
