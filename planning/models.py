@@ -555,3 +555,63 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+def plan_pdf_path(instance: "PlanPdf", filename: str) -> str:
+    """A random name under the plan's folder, next to its attachments' storage: served only through the app."""
+    return f"plan-pdfs/{instance.plan_id}/{uuid.uuid4().hex}.pdf"
+
+
+class PlanPdf(models.Model):
+    """The plan's PDF, rendered by a Celery worker and stored: never in a web request.
+
+    A frozen version's PDF (`version` set) is made once per language, at submission. A draft's
+    (`version` empty) is made on request and keyed by a digest of what it shows (`snapshot_digest`),
+    so a draft edited after its PDF was made gets a fresh one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("could not be prepared")
+
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="pdfs")
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("version"), null=True, blank=True, on_delete=models.CASCADE, related_name="pdfs"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    lock_version = models.PositiveIntegerField(_("lock version"), default=0)
+    snapshot_digest = models.CharField(_("snapshot digest"), max_length=64, blank=True)
+    # A draft's snapshot as requested, so the worker renders exactly what the digest names; emptied once rendered.
+    snapshot = models.JSONField(_("snapshot"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to=plan_pdf_path, max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan PDF")
+        verbose_name_plural = _("plan PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language"], condition=Q(version__isnull=False), name="plan_pdf_one_per_version_language"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "snapshot_digest", "language"], condition=Q(version__isnull=True),
+                name="plan_pdf_one_per_draft_state_language",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="plan_pdf_ready_has_a_file"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__isnull=False) | ~Q(snapshot_digest=""), name="plan_pdf_draft_has_a_digest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(plan)s · PDF") % {"plan": self.plan}

@@ -44,6 +44,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning.pdfs import version_pdfs_request
 from planning.rules import incomplete_plan_steps, plan_step_states
 from planning.snapshot import plan_snapshot
 from planning.targets import TargetInput, target_problems
@@ -601,6 +602,8 @@ def plan_submit(
         _transition(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
         if meeting is not None:
             agenda_item_add(meeting=meeting, version=version, acting_user=acting_user, check_role=False)
+        # The frozen version's PDF, made once by the worker after commit (planning.pdfs).
+        version_pdfs_request(version=version, acting_user=acting_user)
     plan.status, plan.lock_version = current.status, current.lock_version
     return version
 

@@ -64,6 +64,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/versions/<int:number>/': _row(302, 200, 200, 200, 404),
     'plans/<int:plan_id>/export.pdf': _row(302, 200, 200, 200, 404),
     'plans/<int:plan_id>/export.xlsx': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/status/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/file/': _row(302, 200, 200, 200, 404),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/retry/': _row(302, 405, 405, 405, 405),
     'plans/<int:plan_id>/attachments/': _row(302, 405, 405, 405, 405),
     'plans/<int:plan_id>/attachments/<int:attachment_id>/': _row(302, 200, 200, 200, 404),
     'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/': _row(302, 405, 405, 405, 405),
@@ -156,6 +159,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/revise/': {'anon': 302, 'exec': 403, 'am2': 404},
     'plans/<int:plan_id>/close/': {'anon': 302, 'exec': 403, 'am2': 404},
     'plans/<int:plan_id>/attachments/': {'anon': 302, 'exec': 403, 'am2': 404},
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/retry/': {'anon': 302, 'am2': 404},  # whoever reads the plan may ask again
     'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/': {'anon': 302, 'exec': 403, 'am2': 404},
     'plans/<int:plan_id>/reviews/': {'anon': 302, 'exec': 302, 'am': 404},  # last year has no current quarter: message, nothing saved
     'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/': {'anon': 302, 'exec': 302, 'am': 404},  # executives sign off
@@ -211,7 +215,7 @@ def ids_for(route: str, world) -> dict:
         "offering_id": world["offering"].pk, "activity_id": world["activity"].pk, "plan_id": world["plan"].pk,
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
-        "notification_id": world["notification"].pk,
+        "notification_id": world["notification"].pk, "pdf_id": world["pdf"].pk,
     }
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
@@ -260,6 +264,15 @@ def world():
     world["manual_actual"] = ManualActualFactory(account=world["account"])
     world["nps_response"] = NpsResponseFactory(account=world["account"])
     world["review"] = QuarterlyReview.objects.get(plan=world["approved_plan"], quarter=1)
+    # A PDF of the plan the worker has made.
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from planning.models import PlanPdf
+
+    world["pdf"] = PlanPdf(plan=world["plan"], version=None, language="en", snapshot_digest="world",
+                           status=PlanPdf.Status.READY, requested_at=timezone.now(), rendered_at=timezone.now())
+    world["pdf"].file.save("plan.pdf", ContentFile(b"%PDF-1.4 world"), save=True)
     # The notification belongs to `am`: everybody else must not open it.
     world["notification"] = Notification.objects.create(
         user=world["am"], kind=NotificationKind.PLAN_DECISION, key="world-decision", url="/plans/"
