@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, Contact, OrgUnit, Opportunity
 from performance.models import KpiDefinition
 from planning.models import (
+    COMMENT_MAX,
+    ROW_TEXT_MAX,
     AccountPlan,
     ActionItem,
     Confidence,
@@ -249,7 +251,9 @@ class RowForm(forms.Form):
 
 class StrategicTaskRow(RowForm):
     title = forms.CharField(label=_("Strategic task"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=ROW_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 1})
+    )
     target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
 
@@ -379,7 +383,9 @@ class SubmitForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    comment = forms.CharField(
+        label=_("Comment on the whole plan"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
+    )
     committed_budget = forms.DecimalField(
         label=_("Budget committed"), required=False, min_value=0, max_digits=16, decimal_places=0
     )
@@ -394,7 +400,8 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for step, name in self.STEP_FIELDS.items():
             self.fields[name] = forms.CharField(
-                label=f"{step}. {step_titles[step]}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=f"{step}. {step_titles[step]}", required=False, max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def step_comments(self) -> dict[int, str]:
@@ -410,11 +417,11 @@ class MeetingForm(forms.Form):
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA))
 
 
 class ReviewCommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NextYearForm(forms.Form):
