@@ -410,7 +410,7 @@ def _pdf_response(plan, pdf: PlanPdf) -> FileResponse:
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
     suffix = f"-v{pdf.version.number}" if pdf.version_id else ""
-    name = exports.file_name(plan.account.name, plan.fiscal_year, "pdf").replace("-plan.pdf", f"-plan{suffix}.pdf")
+    name = exports.file_name(plan.account.name, plan.fiscal_year, "pdf", suffix=suffix)
     response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
