@@ -164,15 +164,25 @@ def target_candidates(plan: AccountPlan) -> list[KpiDefinition]:
     )
 
 
-def target_grid(plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput]]:
-    """Step 4's targets form: the candidate KPIs and, for each, what is chosen and entered."""
+def target_grid(plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput], dict[int, TargetInput]]:
+    """Step 4's targets form: the candidate KPIs, what the plan chose and entered, and the account's other targets.
+
+    Targets of a KPI the plan has not chosen (set by imports, the API or the performance pages)
+    are not the plan's: they come back apart, as context, and the form's cells stay empty.
+    """
     candidates = target_candidates(plan)
     chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
-    inputs = plan_target_inputs(plan, candidates)
+    stored = plan_target_inputs(plan, candidates)
+    inputs, others = {}, {}
     for kpi in candidates:
-        inputs.setdefault(kpi.pk, TargetInput())
-        inputs[kpi.pk].chosen = kpi.pk in chosen
-    return candidates, inputs
+        if kpi.pk in chosen:
+            inputs[kpi.pk] = stored.get(kpi.pk, TargetInput())
+            inputs[kpi.pk].chosen = True
+        else:
+            inputs[kpi.pk] = TargetInput()
+            if kpi.pk in stored:
+                others[kpi.pk] = stored[kpi.pk]
+    return candidates, inputs, others
 
 
 def _json_number(value: Decimal | None) -> str | None:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +50,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning.pdfs import version_pdfs_request
 from planning.rules import incomplete_plan_steps, plan_step_states
 from planning.snapshot import plan_snapshot
 from planning.targets import TargetInput, target_problems
@@ -397,6 +399,17 @@ def _check_fields(plan: AccountPlan, fields: dict, errors: list[str]) -> None:
         value = fields.get(name)
         if value is not None and value < 0:
             errors.append(_("%(field)s cannot be negative.") % {"field": AccountPlan._meta.get_field(name).verbose_name})
+    for name, value in fields.items():
+        _check_length(AccountPlan, name, value, errors)
+
+
+def _check_length(model: type[models.Model], name: str, value, errors: list[str], *, row: str = "") -> None:
+    """Text over its field's limit (the model's max_length, which a TextField does not check itself)."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if isinstance(value, str) and limit and len(value) > limit:
+        message = _("%(field)s may be at most %(limit)s characters long (it has %(length)s).") % {
+            "field": capfirst(model._meta.get_field(name).verbose_name), "limit": f"{limit:,}", "length": f"{len(value):,}"}
+        errors.append(f"{row}: {message}" if row else message)
 
 
 def _check_rows(plan: AccountPlan, name: str, rows: list[dict], errors: list[str]) -> None:
@@ -415,6 +428,9 @@ def _check_rows(plan: AccountPlan, name: str, rows: list[dict], errors: list[str
     for row in rows:
         if not row.get("delete"):
             checker(plan, row, errors)
+            for field in collection.fields:
+                _check_length(collection.model, field, row.get(field), errors,
+                              row=str(row.get("title") or row.get("description") or "")[:60])
     if name == "actions":
         _check_action_tree(plan, rows, errors)
 
@@ -674,6 +690,8 @@ def plan_submit(
         _transition(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
         if meeting is not None:
             agenda_item_add(meeting=meeting, version=version, acting_user=acting_user, check_role=False)
+        # The frozen version's PDF, made once by the worker after commit (planning.pdfs).
+        version_pdfs_request(version=version, acting_user=acting_user)
     plan.status, plan.lock_version = current.status, current.lock_version
     return version
 

@@ -76,6 +76,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/versions/<int:number>/':                    _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/export.pdf':                                _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/export.xlsx':                               _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/status/':                 _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/file/':                   _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/retry/':                  _row(302, 405, 405, 405, 405, 405, 405, 405),
     'plans/<int:plan_id>/attachments/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
     'plans/<int:plan_id>/attachments/<int:attachment_id>/':          _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/':   _row(302, 405, 405, 405, 405, 405, 405, 405),
@@ -188,6 +191,7 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'plans/<int:plan_id>/next-year/'):                                            _row(302, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'plans/<int:plan_id>/attachments/'):                                          _row(302, 302, 403, 403, 302, 404, 302, 302),
     ('POST', 'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/'):               _row(302, 302, 403, 403, 302, 404, 302, 302),
+    ('POST', 'plans/<int:plan_id>/pdfs/<int:pdf_id>/retry/'):                              _row(302, 302, 302, 302, 302, 404, 302, 302),  # whoever reads the plan may ask again
     ('POST', 'plans/<int:plan_id>/reviews/'):                                              _row(302, 302, 403, 403, 404, 302, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/'):                               _row(302, 200, 200, 200, 404, 200, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/'):                      _row(302, 403, 302, 302, 404, 403, 404, 404),
@@ -297,7 +301,7 @@ def ids_for(route: str, world) -> dict:
         "offering_id": world["offering"].pk, "activity_id": world["activity"].pk, "plan_id": world["plan"].pk,
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
-        "notification_id": world["notification"].pk,
+        "notification_id": world["notification"].pk, "pdf_id": world["pdf"].pk,
     }
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
@@ -357,6 +361,15 @@ def world():
     world["manual_actual"] = ManualActualFactory(account=world["account"])
     world["nps_response"] = NpsResponseFactory(account=world["account"])
     world["review"] = QuarterlyReview.objects.get(plan=world["approved_plan"], quarter=1)
+    # A PDF of the plan the worker has made.
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from planning.models import PlanPdf
+
+    world["pdf"] = PlanPdf(plan=world["plan"], version=None, language="en", snapshot_digest="world",
+                           status=PlanPdf.Status.READY, requested_at=timezone.now(), rendered_at=timezone.now())
+    world["pdf"].file.save("plan.pdf", ContentFile(b"%PDF-1.4 world"), save=True)
     # The notification belongs to `am`: everybody else must not open it.
     world["notification"] = Notification.objects.create(
         user=world["am"], kind=NotificationKind.PLAN_DECISION, key="world-decision", url="/plans/"
