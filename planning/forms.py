@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact, OrgUnit, Opportunity
@@ -13,6 +14,7 @@ from planning.models import (
     Confidence,
     Decision,
     MarketingAction,
+    Opinion,
     StrategicTask,
     SupportRequest,
 )
@@ -348,7 +350,7 @@ class SubmitForm(forms.Form):
         if meetings:
             self.fields["meeting"] = ObjectChoiceField(
                 objects=meetings, label=_("Consensus meeting"),
-                label_of=lambda m: f"{m.title} · {m.scheduled_for:%Y-%m-%d %H:%M}",
+                label_of=lambda m: f"{m.title} · {timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M}",
                 help_text=_("Optional: the executives can also put the plan on a meeting's agenda."),
             )
 
@@ -383,10 +385,59 @@ class DecisionForm(forms.Form):
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     scheduled_for = forms.DateTimeField(
-        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the site's time zone."),
     )
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=120, required=False
+    )
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video link"), max_length=300, required=False, assume_scheme="https")
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, executives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"] = ObjectChoiceField(
+            objects=executives, label=_("Chair"), label_of=lambda u: u.get_full_name() or u.username,
+            help_text=_("An executive; you, if none is chosen."),
+        )
+        self.order_fields(["title", "scheduled_for", "duration_minutes", "chair", "location", "video_link", "notes"])
+
+    def clean_duration_minutes(self):
+        return self.cleaned_data.get("duration_minutes") or 120
+
+
+class AttendeeForm(forms.Form):
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"] = ObjectChoiceField(
+            objects=users, label=_("Invite"), required=True,
+            label_of=lambda u: u.get_full_name() or u.username,
+        )
+
+
+class OpinionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Opinion"), choices=Opinion.Outcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    STEP_FIELDS = DecisionForm.STEP_FIELDS
+
+    def __init__(self, *args, step_titles: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for step, name in self.STEP_FIELDS.items():
+            self.fields[name] = forms.CharField(
+                label=f"{step}. {step_titles[step]}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def step_comments(self) -> dict[int, str]:
+        return {step: self.cleaned_data[name] for step, name in self.STEP_FIELDS.items() if self.cleaned_data.get(name)}
+
+    def step_fields(self):
+        return [self[name] for name in self.STEP_FIELDS.values()]
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(label=_("Minutes"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class ReviewCommentForm(forms.Form):

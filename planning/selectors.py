@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 
 from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
-from accounts.roles import is_admin, is_executive
+from accounts.roles import Role, is_admin, is_executive
 from accounts.selectors import accounts_visible_to, user_can_edit_account, visible_q
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
 from performance.periods import Period, PeriodKind
@@ -20,6 +20,9 @@ from planning.models import (
     AgendaItem,
     ConsensusMeeting,
     MarketingAction,
+    MeetingAttendee,
+    MeetingStatus,
+    Opinion,
     PlanAttachment,
     PlanKpi,
     PlanStatus,
@@ -469,7 +472,7 @@ def meetings_list() -> QuerySet[ConsensusMeeting]:
 
 
 def meeting_get(meeting_id: int) -> ConsensusMeeting:
-    meeting = ConsensusMeeting.objects.select_related("created_by").filter(pk=meeting_id).first()
+    meeting = ConsensusMeeting.objects.select_related("created_by", "chair", "closed_by").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No such meeting.")
     return meeting
@@ -511,8 +514,37 @@ def meeting_open_reviews(meeting: ConsensusMeeting, *, now: datetime.datetime | 
 
 
 def upcoming_meetings(*, now: datetime.datetime | None = None) -> list[ConsensusMeeting]:
+    """Meetings a plan can still be put on: not closed, from twelve hours ago on."""
     now = now or timezone.now()
-    return list(ConsensusMeeting.objects.filter(scheduled_for__gte=now - datetime.timedelta(hours=12)).order_by("scheduled_for")[:20])
+    return list(
+        ConsensusMeeting.objects.filter(scheduled_for__gte=now - datetime.timedelta(hours=12))
+        .exclude(status=MeetingStatus.CLOSED).order_by("scheduled_for")[:20]
+    )
+
+
+def meeting_attendees(meeting: ConsensusMeeting) -> list[MeetingAttendee]:
+    return list(MeetingAttendee.objects.filter(meeting=meeting).select_related("user").order_by("role", "user__username"))
+
+
+def executives() -> list[User]:
+    """Active executives, who chair meetings and attend them as such."""
+    return list(User.objects.filter(is_active=True, groups__name=Role.EXECUTIVE).order_by("username").distinct())
+
+
+def invitable_users(meeting: ConsensusMeeting, *, limit: int = 300) -> list[User]:
+    """Active users not attending yet (executives first), for the invitation list."""
+    return list(
+        User.objects.filter(is_active=True).exclude(pk__in=MeetingAttendee.objects.filter(meeting=meeting).values("user_id"))
+        .order_by("username")[:limit]
+    )
+
+
+def item_opinions(item: AgendaItem) -> list[Opinion]:
+    return list(Opinion.objects.filter(item=item).select_related("author").order_by("recorded_at", "id"))
+
+
+def user_attends(*, user: User, meeting: ConsensusMeeting) -> bool:
+    return user.is_authenticated and MeetingAttendee.objects.filter(meeting=meeting, user=user).exists()
 
 
 def agenda_item_get(*, meeting: ConsensusMeeting, item_id: int) -> AgendaItem:

@@ -24,6 +24,7 @@ from accounts.services import opportunity_save
 from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create
 from planning import attachments as attachment_checks
+from planning import meetings
 from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period, PeriodKind
 from planning.models import (
@@ -34,6 +35,7 @@ from planning.models import (
     ConsensusMeeting,
     Decision,
     MarketingAction,
+    MeetingStatus,
     PlanAttachment,
     PlanKpi,
     PlanStatus,
@@ -594,8 +596,9 @@ def plan_submit(
                 % {"steps": ", ".join(f"{state.number}. {state.title}" for state in missing)}
             )
         number = (PlanVersion.objects.filter(plan=current).aggregate(top=Max("number"))["top"] or 0) + 1
+        submission = PlanVersion.objects.filter(plan=current, revision=current.revision).count() + 1
         version = PlanVersion.objects.create(
-            plan=current, number=number, revision=current.revision, snapshot=plan_snapshot(current),
+            plan=current, number=number, revision=current.revision, submission=submission, snapshot=plan_snapshot(current),
             submitted_by=acting_user, submitted_at=timezone.now(), note=note,
         )
         _transition(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
@@ -628,6 +631,9 @@ def plan_decide(
     with transaction.atomic():
         plan = _locked(version.plan)
         transition_for(plan=plan, action=_DECISION_ACTIONS[outcome], acting_user=acting_user)
+        if meeting is not None:
+            meetings.decision_check(meeting=meeting, version=version, acting_user=acting_user)
+        meetings.decision_independence_check(version=version, acting_user=acting_user)
         latest = PlanVersion.objects.filter(plan=plan).aggregate(top=Max("number"))["top"]
         if version.number != latest or Decision.objects.filter(version=version).exists():
             raise ValidationError(_("This version was already decided or superseded."))
@@ -705,35 +711,47 @@ def _require_executive(user: User) -> None:
 
 
 def meeting_create(
-    *, title: str, scheduled_for: datetime.datetime, location: str = "", notes: str = "", acting_user: User
+    *, title: str, scheduled_for: datetime.datetime, location: str = "", notes: str = "", acting_user: User,
+    chair: User | None = None, video_link: str = "", duration_minutes: int = 120,
 ) -> ConsensusMeeting:
-    _require_executive(acting_user)
-    if not title.strip():
-        raise ValidationError(_("The meeting needs a title."))
-    return ConsensusMeeting.objects.create(
-        title=title.strip(), scheduled_for=scheduled_for, location=location, notes=notes, created_by=acting_user
+    """Schedule a consensus meeting (planning.meetings.meeting_create: its chair attends it)."""
+    return meetings.meeting_create(
+        title=title, scheduled_for=scheduled_for, location=location, notes=notes, acting_user=acting_user,
+        chair=chair, video_link=video_link, duration_minutes=duration_minutes,
     )
 
 
 def agenda_item_add(
     *, meeting: ConsensusMeeting, version: PlanVersion, acting_user: User, check_role: bool = True
 ) -> AgendaItem:
-    """Put a submitted version on the meeting's agenda (the team does so when submitting)."""
+    """Put a submitted version on the meeting's agenda (the team does so when submitting).
+
+    The plan's KAM becomes an attendee and every attendee is told the new agenda.
+    """
     if check_role:
-        _require_executive(acting_user)
+        meetings.meeting_transition_for(meeting=meeting, action=meetings.MeetingAction.EDIT_AGENDA, acting_user=acting_user)
+    elif meeting.status == MeetingStatus.CLOSED:
+        raise ValidationError(_("That meeting is closed: choose another one."))
     if Decision.objects.filter(version=version).exists():
         raise ValidationError(_("This version was already decided."))
     if AgendaItem.objects.filter(version=version).exists():
         raise ValidationError(_("This plan is already on an agenda."))
-    position = (AgendaItem.objects.filter(meeting=meeting).aggregate(top=Max("position"))["top"] or 0) + 1
-    return AgendaItem.objects.create(meeting=meeting, version=version, position=position, added_by=acting_user)
+    with transaction.atomic():
+        item = AgendaItem.objects.create(
+            meeting=meeting, version=version, position=meetings.next_agenda_position(meeting), added_by=acting_user
+        )
+        meetings.attendee_add_kam(meeting=meeting, version=version, acting_user=acting_user)
+        meetings.meeting_notify_agenda(meeting=meeting)
+    return item
 
 
 def agenda_item_remove(*, item: AgendaItem, acting_user: User) -> None:
-    _require_executive(acting_user)
+    meetings.meeting_transition_for(meeting=item.meeting, action=meetings.MeetingAction.EDIT_AGENDA, acting_user=acting_user)
     if Decision.objects.filter(version_id=item.version_id).exists():
         raise ValidationError(_("A decided plan stays on the agenda of its meeting."))
-    item.delete()
+    with transaction.atomic():
+        item.delete()
+        meetings.meeting_notify_agenda(meeting=item.meeting)
 
 
 # --- Quarterly reviews ------------------------------------------------------------------

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import portfolio_cache
 from accounts.roles import is_executive
-from planning import exports, forms, selectors, services
+from planning import exports, forms, meetings, selectors, services
 from performance.periods import fiscal_year_of
-from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
+from planning.models import PLAN_STEPS, ActionItem, MeetingAttendee, PlanStatus, StrategicTask
 from planning.rules import STEP_TITLES
 from planning.snapshot import plan_snapshot, snapshot_diff
 from planning.steps import step_page
@@ -516,30 +516,141 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     _require_meeting_reader(request)
-    form = forms.MeetingForm(request.POST or None)
+    form = forms.MeetingForm(request.POST or None, executives=selectors.executives())
     if request.method == "POST":
         if form.is_valid():
-            meeting = services.meeting_create(acting_user=request.user, **form.cleaned_data)
-            messages.success(request, _("The meeting was scheduled. Add submitted plans to its agenda."))
-            return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+            try:
+                meeting = services.meeting_create(acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The meeting was scheduled. Add submitted plans to its agenda."))
+                return redirect("planning:meeting-detail", meeting_id=meeting.pk)
         messages.error(request, _("Please correct the errors below. Nothing was saved."))
     return render(request, "planning/meeting_form.html", {"form": form, "nav": "meetings"}, status=400 if form.errors else 200)
 
 
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The meeting's agenda of submitted plans, and plans still waiting for a meeting."""
+    """The meeting: chair, attendees, agenda in order, minutes, and plans still waiting for a meeting."""
     _require_meeting_reader(request)
     meeting = selectors.meeting_get(meeting_id)
+    attendees = selectors.meeting_attendees(meeting)
+    attending = any(a.user_id == request.user.pk for a in attendees)
+    allowed = meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending)
+    items = selectors.meeting_agenda(meeting)
     return render(
         request,
         "planning/meeting_detail.html",
         {
-            "meeting": meeting, "items": selectors.meeting_agenda(meeting),
-            "waiting": selectors.versions_awaiting_meeting(), "nav": "meetings",
+            "meeting": meeting, "items": items, "attendees": attendees, "allowed": allowed,
+            "waiting": selectors.versions_awaiting_meeting() if "edit_agenda" in allowed else [],
+            "nav": "meetings",
             "open_reviews": selectors.meeting_open_reviews(meeting),
+            "attendee_form": forms.AttendeeForm(users=selectors.invitable_users(meeting)) if "edit_attendees" in allowed else None,
+            "minutes_form": forms.MinutesForm(initial={"text": meeting.minutes}) if "write_minutes" in allowed else None,
+            "undecided": sum(1 for item in items if not hasattr(item.version, "decision")),
         },
     )
+
+
+def _meeting_action(request: HttpRequest, meeting_id: int, work, success: str) -> HttpResponse:
+    """Run a meeting service for a POST and go back to the meeting with its message."""
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    try:
+        work(meeting)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, success)
+    return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+
+
+@require_POST
+def meeting_start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.meeting_start(meeting=m, acting_user=request.user),
+        _("The session is open: opinions, decisions and minutes can be recorded."),
+    )
+
+
+@require_POST
+def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.meeting_close(meeting=m, acting_user=request.user),
+        _("The meeting is closed; the minutes went to the attendees."),
+    )
+
+
+@require_POST
+def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    form = forms.MinutesForm(request.POST)
+    if not form.is_valid():
+        _require_meeting_reader(request)
+        messages.error(request, _first_error(ValidationError(list(form.errors.values())[0])))
+        return redirect("planning:meeting-detail", meeting_id=selectors.meeting_get(meeting_id).pk)
+    return _meeting_action(
+        request, meeting_id,
+        lambda m: meetings.meeting_minutes_save(meeting=m, text=form.cleaned_data["text"], acting_user=request.user),
+        _("The minutes were saved."),
+    )
+
+
+@require_POST
+def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    form = forms.AttendeeForm(request.POST, users=selectors.invitable_users(meeting))
+    if not form.is_valid():
+        messages.error(request, _("Choose someone from the list."))
+        return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+    user = form.cleaned_data["user"]
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.attendee_add(meeting=m, user=user, acting_user=request.user),
+        _("%(user)s attends; they were told.") % {"user": user.get_full_name() or user.username},
+    )
+
+
+@require_POST
+def attendee_remove(request: HttpRequest, meeting_id: int, attendee_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    attendee = MeetingAttendee.objects.filter(meeting=meeting, pk=attendee_id).select_related("user", "meeting").first()
+    if attendee is None:
+        raise Http404("No such attendee.")
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.attendee_remove(attendee=attendee, acting_user=request.user),
+        _("%(user)s no longer attends.") % {"user": attendee.user},
+    )
+
+
+@require_POST
+def agenda_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        messages.error(request, _("An item moves one place up or down."))
+        return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.agenda_item_move(item=item, step=step, acting_user=request.user),
+        _("The agenda order was changed; the attendees were told."),
+    )
+
+
+@require_GET
+def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting as a calendar file, for executives and the meeting's attendees."""
+    meeting = selectors.meeting_get(meeting_id)
+    if not (is_executive(request.user) or selectors.user_attends(user=request.user, meeting=meeting)):
+        raise PermissionDenied
+    url = request.build_absolute_uri(reverse("planning:meeting-detail", args=[meeting.pk]))
+    body = meetings.meeting_ics(meeting, attendees=selectors.meeting_attendees(meeting), url=url)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"consensus-meeting-{meeting.pk}.ics")
+    return response
 
 
 @require_POST
@@ -576,13 +687,16 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    """The one-page meeting view of a submitted plan (printable), with the decision form."""
+    """The one-page meeting view of a submitted plan (printable): opinions, the chair's decision, the item's minutes."""
     _require_meeting_reader(request)
     meeting = selectors.meeting_get(meeting_id)
     item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
     version = item.version
     plan = version.plan
     decided = hasattr(version, "decision")
+    attending = selectors.user_attends(user=request.user, meeting=meeting)
+    allowed = meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending)
+    independent = not meetings.user_edited_version(user=request.user, version=version)
     form = forms.DecisionForm(request.POST or None, step_titles=STEP_TITLES)
     status = 200
     if request.method == "POST":
@@ -604,6 +718,22 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
                 return redirect("planning:meeting-detail", meeting_id=meeting.pk)
         status = 400
         messages.error(request, _("The decision was not recorded: see the message below."))
+    return _meeting_item_page(
+        request, meeting=meeting, item=item, allowed=allowed, independent=independent, decision_form=form, status=status
+    )
+
+
+def _meeting_item_page(request, *, meeting, item, allowed, independent, decision_form=None, opinion_form=None, status=200):
+    version = item.version
+    plan = version.plan
+    decided = hasattr(version, "decision")
+    opinions = selectors.item_opinions(item)
+    mine = next((o for o in opinions if o.author_id == request.user.pk), None)
+    if opinion_form is None and "give_opinion" in allowed and independent and not decided:
+        initial = {"outcome": mine.outcome, "comment": mine.comment} if mine else {}
+        if mine:
+            initial.update({f"step_{k}": v for k, v in mine.step_comments.items()})
+        opinion_form = forms.OpinionForm(initial=initial, step_titles=STEP_TITLES)
     agenda = selectors.meeting_agenda(meeting)
     position = next((index for index, entry in enumerate(agenda) if entry.pk == item.pk), 0)
     return render(
@@ -611,11 +741,62 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
         "planning/meeting_item.html",
         {
             "meeting": meeting, "item": item, "version": version, "plan": plan, "snap": version.snapshot,
-            "form": None if decided else form, "decided": decided, "nav": "meetings",
+            "form": None if decided else decision_form, "decided": decided, "nav": "meetings",
             "previous_item": agenda[position - 1] if position > 0 else None,
             "next_item": agenda[position + 1] if position + 1 < len(agenda) else None,
-            "may_decide": selectors.user_can_decide(request.user) and plan.status == PlanStatus.SUBMITTED,
+            "position": position + 1, "agenda_size": len(agenda),
+            "may_decide": "decide" in allowed and independent and plan.status == PlanStatus.SUBMITTED,
+            "decide_blocked": "decide" in allowed and not independent,
+            "opinions": opinions, "opinion_form": opinion_form if not decided else None,
+            "item_minutes_form": forms.MinutesForm(initial={"text": item.minutes}) if "write_minutes" in allowed else None,
+            "allowed": allowed,
             **_snapshot_extras(version.snapshot),
         },
         status=status,
     )
+
+
+@require_POST
+def meeting_item_opinion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """An executive attendee's opinion on the agenda item (recorded again to change it)."""
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    form = forms.OpinionForm(request.POST, step_titles=STEP_TITLES)
+    if form.is_valid():
+        try:
+            meetings.opinion_save(
+                item=item, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"],
+                step_comments=form.step_comments(), acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your opinion was recorded."))
+            return redirect("planning:meeting-item", meeting_id=meeting.pk, item_id=item.pk)
+    messages.error(request, _("The opinion was not recorded: see the message below."))
+    attending = selectors.user_attends(user=request.user, meeting=meeting)
+    return _meeting_item_page(
+        request, meeting=meeting, item=item,
+        allowed=meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending),
+        independent=not meetings.user_edited_version(user=request.user, version=item.version),
+        decision_form=forms.DecisionForm(step_titles=STEP_TITLES), opinion_form=form, status=400,
+    )
+
+
+@require_POST
+def meeting_item_minutes(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    form = forms.MinutesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            meetings.agenda_item_minutes_save(item=item, text=form.cleaned_data["text"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("The minutes were saved."))
+    return redirect("planning:meeting-item", meeting_id=meeting.pk, item_id=item.pk)

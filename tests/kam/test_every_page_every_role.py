@@ -77,6 +77,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     'meetings/<int:meeting_id>/agenda/': _row(302, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/': _row(302, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/items/<int:item_id>/': _row(302, 403, 200, 403, 403),
+    'meetings/<int:meeting_id>/agenda/<int:item_id>/move/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/start/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/close/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/minutes/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/meeting.ics': _row(302, 403, 200, 200, 403),  # executives and attendees (am is the KAM)
+    'meetings/<int:meeting_id>/items/<int:item_id>/opinion/': _row(302, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/items/<int:item_id>/minutes/': _row(302, 405, 405, 405, 405),
     'performance/': _row(302, 200, 200, 200, 200),
     'performance/refresh/': _row(302, 405, 405, 405, 405),
     'performance/kpis/': _row(302, 200, 200, 200, 200),
@@ -162,6 +171,14 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/': {'anon': 302, 'exec': 403, 'am': 404},
     'meetings/<int:meeting_id>/agenda/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
     'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/agenda/<int:item_id>/move/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/start/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/close/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/minutes/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/attendees/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/items/<int:item_id>/opinion/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
+    'meetings/<int:meeting_id>/items/<int:item_id>/minutes/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
     'performance/refresh/': {'anon': 302, 'exec': 403, 'am2': 403},
     'api/v1/accounts/<int:pk>/grade/': {'anon': 401, 'exec': 403, 'am2': 404},
     'api/v1/accounts/<int:pk>/key-account/': {'anon': 401, 'exec': 415, 'am2': 403},
@@ -212,6 +229,7 @@ def ids_for(route: str, world) -> dict:
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
         "notification_id": world["notification"].pk,
+        "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
     }
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
