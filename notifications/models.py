@@ -83,9 +83,11 @@ class Notification(models.Model):
 
             params["outcome"] = Decision.Outcome(params["outcome"]).label if params["outcome"] in Decision.Outcome.values else params["outcome"]
         try:
-            return gettext(str(MESSAGES[self.kind])) % params
+            text = gettext(str(MESSAGES[self.kind])) % params
         except (KeyError, TypeError, ValueError):
             return str(NotificationKind(self.kind).label)
+        # A quote (the decision's comments) follows the sentence as written.
+        return f"{text}\n\n{params['quote']}" if params.get("quote") else text
 
 
 class NotificationPreference(models.Model):

@@ -13,11 +13,13 @@ from planning.models import (
     ActionItem,
     Confidence,
     Decision,
+    GrantStatus,
     MarketingAction,
     Opinion,
     StrategicTask,
     SupportRequest,
 )
+from planning.grants import GrantInput
 from planning.targets import TargetInput
 
 TEXTAREA = {"rows": 3}
@@ -358,22 +360,46 @@ class SubmitForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
-    committed_budget = forms.DecimalField(
-        label=_("Budget committed"), required=False, min_value=0, max_digits=16, decimal_places=0
-    )
-    committed_people = forms.CharField(
-        label=_("People committed"), required=False, max_length=300,
-        help_text=_("For example: 2 solution engineers, 1 project manager from Q2."),
-    )
 
     STEP_FIELDS = {1: "step_1", 2: "step_2", 3: "step_3", 4: "step_4", 5: "step_5"}
 
-    def __init__(self, *args, step_titles: dict, **kwargs):
+    def __init__(self, *args, step_titles: dict, support_requests=(), **kwargs):
         super().__init__(*args, **kwargs)
         for step, name in self.STEP_FIELDS.items():
             self.fields[name] = forms.CharField(
                 label=f"{step}. {step_titles[step]}", required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+        # One grant per support request of the version (배정): granted in full unless the chair says otherwise.
+        self.support_requests = list(support_requests)
+        for row in self.support_requests:
+            key = row["id"]
+            self.fields[f"grant_{key}_status"] = forms.ChoiceField(
+                label=_("Status"), choices=GrantStatus.choices, initial=GrantStatus.GRANTED, required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"grant_{key}_amount"] = forms.DecimalField(
+                label=_("Granted"), required=False, min_value=0, max_digits=16, decimal_places=0, initial=row["amount"],
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            self.fields[f"grant_{key}_reason"] = forms.CharField(
+                label=_("Reason"), required=False, max_length=1000,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("Reason, unless granted in full")}),
+            )
+
+    def grant_rows(self):
+        """(support request, status field, amount field, reason field) for the template."""
+        return [(row, self[f"grant_{row['id']}_status"], self[f"grant_{row['id']}_amount"], self[f"grant_{row['id']}_reason"])
+                for row in self.support_requests]
+
+    def grants(self) -> list[GrantInput]:
+        return [
+            GrantInput(
+                support_request_id=row["id"], status=self.cleaned_data.get(f"grant_{row['id']}_status") or GrantStatus.GRANTED,
+                amount=self.cleaned_data.get(f"grant_{row['id']}_amount"),
+                reason=self.cleaned_data.get(f"grant_{row['id']}_reason") or "",
+            )
+            for row in self.support_requests
+        ]
 
     def step_comments(self) -> dict[int, str]:
         return {step: self.cleaned_data[name] for step, name in self.STEP_FIELDS.items() if self.cleaned_data.get(name)}
@@ -438,6 +464,12 @@ class OpinionForm(forms.Form):
 
 class MinutesForm(forms.Form):
     text = forms.CharField(label=_("Minutes"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class SpendForm(forms.Form):
+    spent_on = forms.DateField(label=_("Spent on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount"), min_value=1, max_digits=16, decimal_places=0)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class ReviewCommentForm(forms.Form):

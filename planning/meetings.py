@@ -146,7 +146,9 @@ def user_edited_version(*, user: User, version: PlanVersion) -> bool:
     if version.submitted_by_id == user.pk:
         return True
     until = version.submitted_at
-    if AccountPlan.history.filter(id=version.plan_id, history_user_id=user.pk, history_date__lte=until).exists():
+    plan_rows = AccountPlan.history.filter(id=version.plan_id, history_user_id=user.pk, history_date__lte=until)
+    # A decision moves the plan's status under the executive's name: that is judging, not editing.
+    if plan_rows.exclude(history_change_reason="decision").exists():
         return True
     return any(
         model.history.filter(plan_id=version.plan_id, history_user_id=user.pk, history_date__lte=until).exists()

@@ -576,6 +576,65 @@ class Decision(models.Model):
         return f"{self.version}: {self.get_outcome_display()}"
 
 
+class GrantStatus(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTLY = "partly", _("Partly granted")
+    REFUSED = "refused", _("Refused")
+
+
+class ResourceGrant(models.Model):
+    """What the approval commits against one support request of step 5 (배정): the amount granted, and why
+    not all of it. The approval's committed resources are its grants."""
+
+    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="grants")
+    support_request = models.ForeignKey(
+        SupportRequest, verbose_name=_("support request"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="grants",
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=SupportRequest.Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    requested_amount = models.DecimalField(_("requested"), max_digits=16, decimal_places=0, default=0)
+    granted_amount = models.DecimalField(_("granted"), max_digits=16, decimal_places=0, default=0)
+    status = models.CharField(_("status"), max_length=8, choices=GrantStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["decision", "kind", "id"]
+        verbose_name = _("resource grant")
+        verbose_name_plural = _("resource grants")
+        constraints = [
+            models.CheckConstraint(condition=Q(granted_amount__gte=0) & Q(requested_amount__gte=0), name="grant_amounts_gte_0"),
+            models.CheckConstraint(condition=Q(status__in=["granted", "partly", "refused"]), name="grant_status_valid"),
+            models.CheckConstraint(condition=~Q(status="refused") | Q(granted_amount=0), name="grant_refused_is_zero"),
+            models.CheckConstraint(condition=Q(status="granted") | ~Q(reason=""), name="grant_reason_unless_granted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.granted_amount}"
+
+
+class ResourceSpend(models.Model):
+    """Budget of a grant spent on one day (what step 6 sets against the grant)."""
+
+    grant = models.ForeignKey(ResourceGrant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="spends")
+    spent_on = models.DateField(_("spent on"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["grant", "spent_on", "id"]
+        verbose_name = _("budget spent")
+        verbose_name_plural = _("budget spent")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="spend_amount_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on}: {self.amount}"
+
+
 class StepComment(models.Model):
     """An executive's comment on one step of a decided version."""
 

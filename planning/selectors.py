@@ -426,7 +426,7 @@ def plan_versions(plan: AccountPlan) -> list[PlanVersion]:
     return list(
         PlanVersion.objects.filter(plan=plan)
         .select_related("submitted_by", "decision__decided_by", "agenda_item__meeting")
-        .prefetch_related("decision__step_comments")
+        .prefetch_related("decision__step_comments", "decision__grants")
         .defer("snapshot")
         .order_by("-number")
     )
@@ -436,7 +436,7 @@ def version_get(*, plan: AccountPlan, number: int) -> PlanVersion:
     version = (
         PlanVersion.objects.filter(plan=plan, number=number)
         .select_related("submitted_by", "decision__decided_by", "agenda_item__meeting")
-        .prefetch_related("decision__step_comments")
+        .prefetch_related("decision__step_comments", "decision__grants")
         .first()
     )
     if version is None:
@@ -522,6 +522,22 @@ def upcoming_meetings(*, now: datetime.datetime | None = None) -> list[Consensus
     )
 
 
+def latest_step_comments(*, plan: AccountPlan, step: int) -> dict | None:
+    """The last decision's comment on this step and the whole plan, if the plan was sent back or rejected
+    and has not been submitted again: what the KAM must answer on the step's page. One query."""
+    latest = (
+        PlanVersion.objects.filter(plan=plan).order_by("-number")
+        .select_related("decision__decided_by").defer("snapshot").prefetch_related("decision__step_comments").first()
+    )
+    decision = getattr(latest, "decision", None) if latest else None
+    if decision is None or decision.outcome == "approved":
+        return None
+    texts = [c.text for c in decision.step_comments.all() if c.step == step]
+    if not texts and not decision.comment:
+        return None
+    return {"decision": decision, "step_texts": texts, "version": latest}
+
+
 def meeting_attendees(meeting: ConsensusMeeting) -> list[MeetingAttendee]:
     return list(MeetingAttendee.objects.filter(meeting=meeting).select_related("user").order_by("role", "user__username"))
 
@@ -551,7 +567,7 @@ def agenda_item_get(*, meeting: ConsensusMeeting, item_id: int) -> AgendaItem:
     item = (
         AgendaItem.objects.filter(meeting=meeting, pk=item_id)
         .select_related("version__plan__account", "version__submitted_by", "version__decision__decided_by")
-        .prefetch_related("version__decision__step_comments")
+        .prefetch_related("version__decision__step_comments", "version__decision__grants")
         .first()
     )
     if item is None:

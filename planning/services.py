@@ -24,6 +24,7 @@ from accounts.services import opportunity_save
 from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create
 from planning import attachments as attachment_checks
+from planning import grants as grants_module
 from planning import meetings
 from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period, PeriodKind
@@ -90,6 +91,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 _TRANSITION_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
 del S
 
+# The audit trail's reason on the plan's row when an executive's decision moved its status.
+DECISION_CHANGE_REASON = "decision"
+
 # Where the plan's content (steps 1–5) may be edited.
 EDITABLE_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.CHANGES_REQUESTED})
 
@@ -141,7 +145,12 @@ def _transition(*, plan: AccountPlan, action: str, acting_user: User) -> Account
     transition = transition_for(plan=plan, action=action, acting_user=acting_user)
     plan.status = transition.target
     plan.lock_version += 1
-    plan.updated_by = acting_user
+    if transition.actor is Actor.TEAM:
+        # An executive's decision edits no step: "Last saved by" stays the last person who wrote the plan.
+        plan.updated_by = acting_user
+    else:
+        # Marked in the audit trail, so deciding is never taken for editing (planning.meetings.user_edited_version).
+        plan._change_reason = DECISION_CHANGE_REASON
     plan._history_user = acting_user
     plan.save(update_fields=["status", "revision", "approved_version", "lock_version", "updated_by", "updated_at"])
     return plan
@@ -625,8 +634,10 @@ def plan_decide(
     committed_budget: Decimal | None = None,
     committed_people: str = "",
     meeting: ConsensusMeeting | None = None,
+    grants: "list[grants_module.GrantInput] | None" = None,
 ) -> Decision:
-    """An executive's decision on the submitted version, with comments per step and, on approval, resources."""
+    """An executive's decision on the submitted version, with comments per step and, on approval, the
+    resources granted against each support request (planning.grants)."""
     step_comments = {step: text.strip() for step, text in (step_comments or {}).items() if text and text.strip()}
     with transaction.atomic():
         plan = _locked(version.plan)
@@ -645,6 +656,9 @@ def plan_decide(
             raise ValidationError(_("The committed budget cannot be negative."))
         if any(step not in range(1, 8) for step in step_comments):
             raise ValidationError(_("Comments belong to steps 1 to 7."))
+        if grants and outcome != Decision.Outcome.APPROVED:
+            raise ValidationError(_("Resources are committed only with an approval."))
+        grant_rows = grants_module.grants_check(version=version, grants=grants) if grants else []
         decision = Decision.objects.create(
             version=version, meeting=meeting, outcome=outcome, comment=comment.strip(),
             committed_budget=committed_budget, committed_people=committed_people.strip(),
@@ -652,11 +666,16 @@ def plan_decide(
         )
         StepComment.objects.bulk_create([StepComment(decision=decision, step=step, text=text) for step, text in sorted(step_comments.items())])
         if outcome == Decision.Outcome.APPROVED:
+            grants_module.grants_save(
+                decision=decision, rows=grant_rows, committed_budget=committed_budget, committed_people=committed_people.strip()
+            )
+        if outcome == Decision.Outcome.APPROVED:
             plan.approved_version = version
         _transition(plan=plan, action=_DECISION_ACTIONS[outcome], acting_user=acting_user)
         # Inbox rows in the same transaction; e-mail goes out from the delivery task, so the
         # executive's request never talks to the broker.
-        plan_decision_notify(plan=plan, decision_id=decision.pk, outcome=outcome)
+        plan_decision_notify(plan=plan, decision_id=decision.pk, outcome=outcome, comment=decision.comment,
+                             step_comments=step_comments)
     return decision
 
 
@@ -665,8 +684,28 @@ def plan_label(account_name: str, fiscal_year: int) -> str:
     return f"{account_name} · FY {fiscal_year}"
 
 
-def plan_decision_notify(*, plan: AccountPlan, decision_id: int, outcome: str) -> int:
-    """Tell the plan's owner and its account team the meeting's decision, in the inbox and by e-mail.
+def _decision_quote(comment: str, step_comments: dict[int, str]) -> dict[str, str]:
+    """The decision's comments, quoted in the notification and its e-mail, in every language of the site."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from planning.rules import STEP_TITLES
+
+    quotes = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines = [f"{step}. {STEP_TITLES[step]}: {text}" for step, text in sorted(step_comments.items())]
+            if comment:
+                lines.insert(0, f"“{comment}”")
+            quotes[code] = "\n".join(lines)
+    return quotes
+
+
+def plan_decision_notify(
+    *, plan: AccountPlan, decision_id: int, outcome: str, comment: str = "", step_comments: dict[int, str] | None = None
+) -> int:
+    """Tell the plan's owner and its account team the meeting's decision, quoting its comments, in the inbox
+    and by e-mail.
 
     Writes rows only: no broker call, so a decision never waits on Redis.
     """
@@ -674,6 +713,8 @@ def plan_decision_notify(*, plan: AccountPlan, decision_id: int, outcome: str) -
     if plan.owner_id:
         recipients.add(plan.owner_id)
     params = {"plan": plan_label(plan.account.name, plan.fiscal_year), "outcome": outcome}
+    if comment or step_comments:
+        params["quote_i18n"] = _decision_quote(comment, step_comments or {})
     return notifications_create(
         drafts=[NotificationDraft(user_id, NotificationKind.PLAN_DECISION, f"decision:{decision_id}", params,
                                   "planning:plan-detail", {"plan_id": plan.pk})
@@ -827,11 +868,14 @@ def review_comment_add(*, review: QuarterlyReview, text: str, acting_user: User)
     return ReviewComment.objects.create(review=review, author=acting_user, text=text.strip())
 
 
-def quarterly_review_sign_off(*, review: QuarterlyReview, acting_user: User) -> QuarterlyReview:
-    """An executive signs the review off; its figures are then kept as they are."""
+def quarterly_review_sign_off(*, review: QuarterlyReview, acting_user: User, comment: str = "") -> QuarterlyReview:
+    """An executive signs the review off, with a comment on the figures and the resources' use if they
+    have one; its figures are then kept as they are."""
     _require_executive(acting_user)
     if review.status == QuarterlyReview.Status.SIGNED_OFF:
         raise ValidationError(_("This review is already signed off."))
+    if comment.strip():
+        ReviewComment.objects.create(review=review, author=acting_user, text=comment.strip())
     review.status = QuarterlyReview.Status.SIGNED_OFF
     review.signed_off_by = acting_user
     review.signed_off_at = timezone.now()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/reviews/q<int:quarter>/", views.review_detail, name="review-detail"),
     path("plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/", views.review_sign_off, name="review-sign-off"),
     path("plans/<int:plan_id>/reviews/q<int:quarter>/refresh/", views.review_refresh, name="review-refresh"),
+    path("plans/<int:plan_id>/reviews/q<int:quarter>/spend/", views.review_spend_add, name="review-spend"),
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-detail"),

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import portfolio_cache
 from accounts.roles import is_executive
-from planning import exports, forms, meetings, selectors, services
+from planning import exports, forms, grants, meetings, selectors, services
 from performance.periods import fiscal_year_of
-from planning.models import PLAN_STEPS, ActionItem, MeetingAttendee, PlanStatus, StrategicTask
+from planning.models import PLAN_STEPS, ActionItem, Decision, MeetingAttendee, PlanStatus, StrategicTask
 from planning.rules import STEP_TITLES
 from planning.snapshot import plan_snapshot, snapshot_diff
 from planning.steps import step_page
@@ -123,11 +123,20 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "latest_decision": next((v.decision for v in versions if hasattr(v, "decision")), None),
             "allowed": actions,
             "missing_steps": [context["states"][n] for n in PLAN_STEPS if not context["states"][n].complete],
-            "submit_form": forms.SubmitForm(meetings=selectors.upcoming_meetings()) if "submit" in actions else None,
+            "submit_form": _submit_form(versions) if "submit" in actions else None,
+            "is_executive": is_executive(request.user),
             "next_plan": selectors.next_year_plan(plan),
         }
     )
     return render(request, "planning/plan_detail.html", context)
+
+
+def _submit_form(versions) -> forms.SubmitForm:
+    """The submit form, with the meeting the last version was discussed at chosen if it is still open."""
+    meetings_open = selectors.upcoming_meetings()
+    last = next((getattr(v, "agenda_item", None) for v in versions), None)
+    initial = {"meeting": last.meeting} if last is not None and any(m.pk == last.meeting_id for m in meetings_open) else {}
+    return forms.SubmitForm(meetings=meetings_open, initial=initial)
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,6 +198,7 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
             "forms": bound,
             "lock_version": lock_version,
             "errors": errors,
+            "meeting_comments": selectors.latest_step_comments(plan=plan, step=step),
             **page.context(),
             **({} if page.has_form else page.read_only_context()),
         }
@@ -465,6 +475,8 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
         "year_to_date": selectors.review_year_to_date_rows(review.kpi_snapshot),
         "form": form,
         "may_sign_off": is_executive(request.user),
+        "grant_use": grants.grant_use(plan, until=review.period_end),
+        "spend_form": forms.SpendForm() if selectors.user_can_edit_plan(user=request.user, plan=plan) else None,
     })
     return render(request, "planning/review_detail.html", context, status=400 if form.errors else 200)
 
@@ -474,12 +486,35 @@ def review_sign_off(request: HttpRequest, plan_id: int, quarter: int) -> HttpRes
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     review = selectors.review_get(plan=plan, quarter=quarter)
     try:
-        services.quarterly_review_sign_off(review=review, acting_user=request.user)
+        services.quarterly_review_sign_off(
+            review=review, acting_user=request.user, comment=request.POST.get("comment", "")[:5000]
+        )
     except ValidationError as error:
         messages.error(request, _first_error(error))
     else:
         messages.success(request, _("The review of Q%(quarter)s is signed off.") % {"quarter": quarter})
     return redirect("planning:review-detail", plan_id=plan.pk, quarter=quarter)
+
+
+@require_POST
+def review_spend_add(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    """The account team records budget spent against a grant of the approved plan."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    review = selectors.review_get(plan=plan, quarter=quarter)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    form = forms.SpendForm(request.POST)
+    grant = next((g for g in grants.plan_grants(plan) if str(g.pk) == request.POST.get("grant", "")), None)
+    if grant is None or not form.is_valid():
+        messages.error(request, _("Choose a granted budget, a date and an amount. Nothing was saved."))
+    else:
+        try:
+            grants.resource_spend_add(grant=grant, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("The budget spent was recorded."))
+    return redirect("planning:review-detail", plan_id=plan.pk, quarter=review.quarter)
 
 
 @require_POST
@@ -697,7 +732,8 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
     attending = selectors.user_attends(user=request.user, meeting=meeting)
     allowed = meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending)
     independent = not meetings.user_edited_version(user=request.user, version=version)
-    form = forms.DecisionForm(request.POST or None, step_titles=STEP_TITLES)
+    support_requests = (version.snapshot or {}).get("execution", {}).get("support_requests", [])
+    form = forms.DecisionForm(request.POST or None, step_titles=STEP_TITLES, support_requests=support_requests)
     status = 200
     if request.method == "POST":
         if decided:
@@ -707,9 +743,8 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
             try:
                 decision = services.plan_decide(
                     version=version, outcome=form.cleaned_data["outcome"], acting_user=request.user,
-                    comment=form.cleaned_data["comment"], step_comments=form.step_comments(),
-                    committed_budget=form.cleaned_data["committed_budget"],
-                    committed_people=form.cleaned_data["committed_people"], meeting=meeting,
+                    comment=form.cleaned_data["comment"], step_comments=form.step_comments(), meeting=meeting,
+                    grants=form.grants() if form.cleaned_data["outcome"] == Decision.Outcome.APPROVED else None,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -733,7 +768,7 @@ def _meeting_item_page(request, *, meeting, item, allowed, independent, decision
         initial = {"outcome": mine.outcome, "comment": mine.comment} if mine else {}
         if mine:
             initial.update({f"step_{k}": v for k, v in mine.step_comments.items()})
-        opinion_form = forms.OpinionForm(initial=initial, step_titles=STEP_TITLES)
+        opinion_form = forms.OpinionForm(initial=initial, step_titles=STEP_TITLES, prefix="opinion")
     agenda = selectors.meeting_agenda(meeting)
     position = next((index for index, entry in enumerate(agenda) if entry.pk == item.pk), 0)
     return render(
@@ -762,7 +797,7 @@ def meeting_item_opinion(request: HttpRequest, meeting_id: int, item_id: int) ->
     _require_meeting_reader(request)
     meeting = selectors.meeting_get(meeting_id)
     item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
-    form = forms.OpinionForm(request.POST, step_titles=STEP_TITLES)
+    form = forms.OpinionForm(request.POST, step_titles=STEP_TITLES, prefix="opinion")
     if form.is_valid():
         try:
             meetings.opinion_save(
@@ -780,7 +815,10 @@ def meeting_item_opinion(request: HttpRequest, meeting_id: int, item_id: int) ->
         request, meeting=meeting, item=item,
         allowed=meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending),
         independent=not meetings.user_edited_version(user=request.user, version=item.version),
-        decision_form=forms.DecisionForm(step_titles=STEP_TITLES), opinion_form=form, status=400,
+        decision_form=forms.DecisionForm(
+            step_titles=STEP_TITLES, support_requests=(item.version.snapshot or {}).get("execution", {}).get("support_requests", [])
+        ),
+        opinion_form=form, status=400,
     )
 
 

@@ -66,6 +66,9 @@ STATUS_BADGES = {
     "planned": "text-bg-light",
     "in_session": "text-bg-primary",
     "cancelled": "text-bg-secondary",
+    "granted": "text-bg-success",
+    "partly": "text-bg-warning",
+    "refused": "text-bg-danger",
     "dropped": "text-bg-secondary",
 }
 

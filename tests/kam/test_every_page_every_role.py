@@ -71,6 +71,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/reviews/q<int:quarter>/': _row(302, 200, 200, 404, 200),
     'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/': _row(302, 405, 405, 405, 405),
     'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/': _row(302, 405, 405, 405, 405),
+    'plans/<int:plan_id>/reviews/q<int:quarter>/spend/': _row(302, 405, 405, 405, 405),
     'meetings/': _row(302, 403, 200, 403, 403),
     'meetings/new/': _row(302, 403, 200, 403, 403),
     'meetings/<int:meeting_id>/': _row(302, 403, 200, 403, 403),
@@ -169,6 +170,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/reviews/': {'anon': 302, 'exec': 302, 'am': 404},  # last year has no current quarter: message, nothing saved
     'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/': {'anon': 302, 'exec': 302, 'am': 404},  # executives sign off
     'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/': {'anon': 302, 'exec': 403, 'am': 404},
+    'plans/<int:plan_id>/reviews/q<int:quarter>/spend/': {'anon': 302, 'exec': 403, 'am': 404},
     'meetings/<int:meeting_id>/agenda/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
     'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
     'meetings/<int:meeting_id>/agenda/<int:item_id>/move/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},

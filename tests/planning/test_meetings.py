@@ -287,3 +287,72 @@ def test_a_plan_cannot_be_submitted_onto_a_closed_meeting(plan, meeting, account
         services.plan_submit(plan=plan, acting_user=account_manager, meeting=meeting)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
+
+
+# --- The pages ----------------------------------------------------------------------------
+
+
+def test_an_attending_executive_records_an_opinion_in_the_meeting_view(client_for, item, members, meeting):
+    url = reverse("planning:meeting-item-opinion", args=[meeting.pk, item.pk])
+    client = client_for(members["attending_executive"])
+    bad = client.post(url, {"opinion-outcome": "rejected"})
+    assert bad.status_code == 400 and "Say why" in bad.text and not Opinion.objects.exists()
+    assert client.post(url, {"opinion-outcome": "sideways"}).status_code == 400
+    response = client.post(url, {"opinion-outcome": "changes_requested", "opinion-step_4": "Targets low"})
+    assert response.status_code == 302
+    assert Opinion.objects.get().step_comments == {"4": "Targets low"}
+    page = client.get(reverse("planning:meeting-item", args=[meeting.pk, item.pk]))
+    assert "Targets low" in page.text and 'data-testid="opinion-form"' in page.text
+    assert client_for(members["other_executive"]).post(url, {"opinion-outcome": "approved"}).status_code == 403
+    assert client_for(members["kam"]).post(url, {"opinion-outcome": "approved"}).status_code == 403
+    assert Opinion.objects.count() == 1
+
+
+def test_the_chair_runs_the_meeting_from_its_page(client_for, item, members, meeting, chair):
+    client = client_for(chair)
+    detail = reverse("planning:meeting-detail", args=[meeting.pk])
+    guest = members["admin"]
+    client.post(reverse("planning:attendee-add", args=[meeting.pk]), {"user": guest.pk})
+    assert MeetingAttendee.objects.filter(meeting=meeting, user=guest).exists()
+    client.post(reverse("planning:attendee-add", args=[meeting.pk]), {"user": "not-a-number"})
+    assert client_for(members["attending_executive"]).post(
+        reverse("planning:attendee-add", args=[meeting.pk]), {"user": members["other_executive"].pk}).status_code == 403
+    assert not MeetingAttendee.objects.filter(meeting=meeting, user=members["other_executive"]).exists()
+    client = client_for(chair)
+    client.post(reverse("planning:meeting-start", args=[meeting.pk]))
+    client.post(reverse("planning:meeting-minutes", args=[meeting.pk]), {"text": "Agreed on the order."})
+    client.post(reverse("planning:agenda-move", args=[meeting.pk, item.pk]), {"direction": "sideways"})
+    page = client.get(detail)
+    assert "Agreed on the order." in page.text and 'data-testid="meeting-close"' in page.text
+    meeting.refresh_from_db()
+    assert meeting.status == "in_session" and meeting.minutes == "Agreed on the order."
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_meeting_pages_cost_the_same_with_many_attendees_and_opinions(client_for, item, meeting, chair, size,
+                                                                     django_assert_max_num_queries):
+    meetings.meeting_start(meeting=meeting, acting_user=chair)
+    for n in range(size):
+        executive = make_executive(username=f"exec-{n}")
+        meetings.attendee_add(meeting=meeting, user=executive, acting_user=chair)
+        meetings.opinion_save(item=item, outcome="approved", comment=f"ok {n}", acting_user=executive)
+    client = client_for(chair)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("planning:meeting-detail", args=[meeting.pk])).status_code == 200
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("planning:meeting-item", args=[meeting.pk, item.pk])).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("planning:meeting-ics", args=[meeting.pk])).status_code == 200
+
+
+def test_deciding_an_earlier_submission_is_not_editing_the_next(sent_back_twice):
+    chair, version = sent_back_twice
+    assert not meetings.user_edited_version(user=chair, version=version)
+
+
+@pytest.fixture
+def sent_back_twice(submitted, chair, account_manager):
+    plan, version = submitted
+    services.plan_decide(version=version, outcome="changes_requested", comment="Again", acting_user=chair)
+    plan.refresh_from_db()
+    return chair, services.plan_submit(plan=plan, acting_user=account_manager)
