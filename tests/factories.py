@@ -25,7 +25,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
-from performance.models import Order
+from accounts.models import Order
 
 PASSWORD = "kamdemo"
 
