@@ -32,6 +32,7 @@ from accounts.models import (
 from accounts.roles import is_admin, user_roles
 from accounts.services import (
     account_grade_change,
+    account_kam_set,
     account_key_account_set,
     contact_save,
     customer_activity_save,
@@ -119,19 +120,28 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 class AccountSerializer(ServiceModelSerializer):
     # Our matrix mapping: set by admins only. The grade and the key-account flag change
     # through their own actions (grade/, key-account/), which record who and why.
-    ADMIN_FIELDS = ("kind", "parent", "vertical_unit")
+    ADMIN_FIELDS = ("kind", "parent", "vertical_unit", "kam")
 
     parent = VisibleRelatedField(account_path="pk", queryset=Account.objects.all(), allow_null=True, required=False)
     vertical_unit = fields.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL))
+    kam = fields.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text=_(
+            "The account's one key account manager (KAM), its accountable owner. Required when an admin creates an "
+            "account; naming another replaces the KAM (the previous one stays on the team as a sales rep)."
+        ),
+    )
     team = TeamMemberSerializer(many=True, read_only=True)
 
     class Meta:
         model = Account
         fields = [
             "id", "name", "english_name", "kind", "parent", "industry", "vertical_unit", "is_key_account", "grade",
-            "fiscal_year_start_month", "currency", "team_type", "description", "team",
+            "fiscal_year_start_month", "currency", "team_type", "description", "kam", "team",
             "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at", "created_at", "updated_at",
         ]
+        service_fields = ["kam"]
         read_only_fields = ["is_key_account", "grade", "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"]
         # (name, parent) is unique only under a parent (NULLs are distinct); full_clean checks it the
         # database's way, where DRF's validator would make `parent` required.
@@ -167,6 +177,8 @@ class AccountSerializer(ServiceModelSerializer):
             changed = [f for f in self.ADMIN_FIELDS if f in attrs and attrs[f] != getattr(self.instance, f)]
             if changed:
                 raise PermissionDenied(ADMIN_ONLY_MESSAGE)
+        if self.instance is None and attrs.get("kam") is None:
+            raise serializers.ValidationError({"kam": [_("Name the account's key account manager (KAM): every account has exactly one.")]})
         parent = attrs.get("parent")
         if parent is not None and self.instance is not None:
             # Walk up from the new parent: meeting this account would close a loop.
@@ -177,6 +189,15 @@ class AccountSerializer(ServiceModelSerializer):
                 seen.add(ancestor.pk)
                 ancestor = ancestor.parent
         return attrs
+
+    def save_instance(self, instance, **extra):
+        instance.full_clean()
+        instance.save()
+        kam = extra.get("kam")
+        if kam is not None and kam != instance.kam:
+            account_kam_set(account=instance, user=kam, acting_user=self.acting_user)
+            instance._prefetched_objects_cache = {}
+        return instance
 
 
 class GradeChangeRequestSerializer(serializers.Serializer):

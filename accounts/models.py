@@ -216,6 +216,17 @@ class Account(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def kam(self) -> "User | None":
+        """The account team's key account manager, the account's accountable owner; None while the team has none.
+
+        Reads the prefetched team when there is one.
+        """
+        for member in self.team.all():
+            if member.role == AccountTeamMember.Role.KAM:
+                return member.user
+        return None
+
 
 class AccountTeamMember(models.Model):
     """One of our people on an account's team."""

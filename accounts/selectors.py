@@ -261,8 +261,10 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
 def account_summary(*, account: Account, today: datetime.date) -> dict:
     """What the summary section shows: team, revenue and profit with trend, pipeline by tier, risks."""
     pipeline = open_pipeline_by_tier(opportunities=account.opportunities.all())
+    team = account_team(account=account)
     return {
-        "team": account_team(account=account),
+        "team": team,
+        "kam_member": next((member for member in team if member.role == AccountTeamMember.Role.KAM), None),
         "revenue": _revenue_windows(account=account, today=today),
         "monthly_revenue": _monthly_revenue(account=account, today=today),
         "pipeline": pipeline,

@@ -28,6 +28,7 @@ from accounts.models import (
 )
 from accounts import portfolio_cache
 from accounts.pareto import pareto_class
+from accounts.roles import is_admin
 from kam.languages import language_offered
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
@@ -377,3 +378,34 @@ def user_language_set(*, user: User, language: str, acting_user: User) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def account_kam_set(*, account: Account, user: User, acting_user: User | None) -> AccountTeamMember:
+    """Make `user` the account's one key account manager (KAM), its accountable owner.
+
+    The KAM is replaced, never removed: the previous KAM stays on the team as a sales rep, and
+    `user` joins the team if not on it yet. Only admins (or the system, `acting_user=None`) do this.
+    """
+    if acting_user is not None and not is_admin(acting_user):
+        raise PermissionDenied(_("Only admins name an account's KAM."))
+    if not user.is_active:
+        raise ValidationError({"kam": _("The KAM must be an active user.")})
+    AccountTeamMember.objects.filter(account=account, role=AccountTeamMember.Role.KAM).exclude(user=user).update(
+        role=AccountTeamMember.Role.SALES_REP
+    )
+    member, _created = AccountTeamMember.objects.update_or_create(
+        account=account, user=user, defaults={"role": AccountTeamMember.Role.KAM}
+    )
+    portfolio_cache.bump()
+    return member
+
+
+def team_kam_count_error(roles: list[str]) -> str | None:
+    """The message when a team (the roles of its members) has not exactly one KAM, else None."""
+    kams = sum(role == AccountTeamMember.Role.KAM for role in roles)
+    if kams == 1:
+        return None
+    if kams == 0:
+        return _("An account team needs exactly one key account manager (KAM). To remove the KAM, name another one.")
+    return _("An account team has exactly one key account manager (KAM).")
