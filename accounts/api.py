@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -28,6 +28,7 @@ from accounts.models import (
     Relationship,
     UnmetNeed,
     User,
+    level_from_title,
 )
 from accounts.roles import is_admin, user_roles
 from accounts.services import (
@@ -76,7 +77,18 @@ class BusinessUnitViewSet(viewsets.ReadOnlyModelViewSet):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "job_title", "business_unit", "is_active"]
+        fields = ["id", "username", "first_name", "last_name", "job_title", "business_unit", "level", "is_active"]
+        # Admins set a person's level here (the relationship map matches levels one-to-one); the rest is read only.
+        read_only_fields = ["id", "username", "first_name", "last_name", "job_title", "business_unit", "is_active"]
+
+    def validate(self, attrs):
+        # Read-only fields are normally ignored; refused here so that a caller does not believe they changed.
+        sent = [name for name in self.Meta.read_only_fields if name in getattr(self, "initial_data", {})]
+        if sent:
+            raise serializers.ValidationError(
+                {name: [_("Only the level changes through the API; the rest is kept in the admin.")] for name in sent}
+            )
+        return super().validate(attrs)
 
 
 class MeSerializer(UserSerializer):
@@ -89,11 +101,16 @@ class MeSerializer(UserSerializer):
         return sorted(user_roles(user))
 
 
-class UserViewSet(viewsets.ReadOnlyModelViewSet):
-    """Our people, for the ids that opportunities (owner) and relationships (user) refer to."""
+class UserViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Our people, for the ids that opportunities (owner) and relationships (user) refer to.
+
+    Admins set a person's level (executive, middle manager, staff) with `PATCH`; everyone signed in reads.
+    """
 
     serializer_class = UserSerializer
     queryset = User.objects.all()
+    permission_classes = [IsAuthenticated, AdminWritesOthersRead]
+    http_method_names = ["get", "patch", "head", "options"]
     filterset_fields = ["is_active", "business_unit"]
     ordering = ["username", "id"]
     ordering_fields = ["username", "id"]
@@ -330,6 +347,16 @@ class ContactSerializer(ServiceModelSerializer):
     happened_on = serializers.DateField(
         write_only=True, required=False, help_text=_("When the change happened, for the org-change log (today if omitted).")
     )
+    level = serializers.ChoiceField(
+        choices=Contact.Level.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Executive, middle manager or staff, matched one-to-one with our people of the same level. Omitted when "
+            "creating, or empty: read from the title (대표, 전무, 상무, 이사, 본부장, director, chief… → executive; "
+            "부장, 차장, 과장, 팀장, manager, lead… → middle manager; otherwise staff)."
+        ),
+    )
 
     class Meta:
         model = Contact
@@ -341,6 +368,13 @@ class ContactSerializer(ServiceModelSerializer):
         extra_kwargs = {"notes": TEXT}
         fixed_on_update = ["account"]
         service_fields = ["happened_on"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("level") == "" or (self.instance is None and "level" not in attrs):
+            title = attrs.get("title", getattr(self.instance, "title", ""))
+            attrs["level"] = level_from_title(title or "")
+        return attrs
 
     def save_instance(self, instance, **extra):
         return contact_save(contact=instance, acting_user=self.acting_user, happened_on=extra.get("happened_on"))

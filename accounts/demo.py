@@ -32,6 +32,7 @@ from accounts.models import (
     GradeChange,
     IncentiveProgram,
     Industry,
+    Level,
     Offering,
     Opportunity,
     OpportunityMove,
@@ -125,16 +126,16 @@ PRICING_TIERS = (
 
 # username, first name, last name, role, business unit key, job title
 USERS = (
-    ("admin", "지영", "한", Role.ADMIN, None, "시스템 관리자 System administrator"),
-    ("exec", "태호", "정", Role.EXECUTIVE, None, "대표이사 CEO"),
-    ("am", "서연", "김", Role.ACCOUNT_MANAGER, "manufacturing", "핵심 어카운트 매니저 Key account manager"),
-    ("am2", "Daniel", "Kwon", Role.ACCOUNT_MANAGER, "finance", "Key account manager"),
-    ("rep1", "준호", "이", Role.ACCOUNT_MANAGER, "manufacturing", "영업대표 Sales representative"),
-    ("rep2", "Sophie", "Becker", Role.ACCOUNT_MANAGER, "finance", "Sales representative"),
-    ("rep3", "유나", "최", Role.ACCOUNT_MANAGER, "public", "영업대표 Sales representative"),
-    ("eng1", "현우", "박", Role.ACCOUNT_MANAGER, "services", "기술지원 엔지니어 Support engineer"),
-    ("eng2", "Erik", "Lindqvist", Role.ACCOUNT_MANAGER, "solutions", "Solutions engineer"),
-    ("vp1", "미경", "윤", Role.ACCOUNT_MANAGER, "solutions", "전무 · 임원 스폰서 Executive sponsor"),
+    ("admin", "지영", "한", Role.ADMIN, None, "시스템 관리자 System administrator", ""),
+    ("exec", "태호", "정", Role.EXECUTIVE, None, "대표이사 CEO", Level.EXECUTIVE),
+    ("am", "서연", "김", Role.ACCOUNT_MANAGER, "manufacturing", "핵심 어카운트 매니저 Key account manager", Level.MANAGER),
+    ("am2", "Daniel", "Kwon", Role.ACCOUNT_MANAGER, "finance", "Key account manager", Level.MANAGER),
+    ("rep1", "준호", "이", Role.ACCOUNT_MANAGER, "manufacturing", "영업대표 Sales representative", Level.STAFF),
+    ("rep2", "Sophie", "Becker", Role.ACCOUNT_MANAGER, "finance", "Sales representative", Level.MANAGER),
+    ("rep3", "유나", "최", Role.ACCOUNT_MANAGER, "public", "영업대표 Sales representative", Level.STAFF),
+    ("eng1", "현우", "박", Role.ACCOUNT_MANAGER, "services", "기술지원 엔지니어 Support engineer", Level.STAFF),
+    ("eng2", "Erik", "Lindqvist", Role.ACCOUNT_MANAGER, "solutions", "Solutions engineer", Level.STAFF),
+    ("vp1", "미경", "윤", Role.ACCOUNT_MANAGER, "solutions", "전무 · 임원 스폰서 Executive sponsor", Level.EXECUTIVE),
 )
 DEMO_USERNAMES = tuple(row[0] for row in USERS)
 SALES_REP_BY_INDUSTRY = {Industry.MANUFACTURING: "rep1", Industry.FINANCE: "rep2", Industry.PUBLIC: "rep3"}
@@ -599,11 +600,11 @@ class _DemoBuilder:
         # Hashing is deliberately slow; every demo user shares one hash of the same password.
         password = make_password(DEMO_PASSWORD)
         users = []
-        for username, first, last, role, unit, job_title in USERS:
+        for username, first, last, role, unit, job_title, level in USERS:
             users.append(User(
                 username=username, first_name=first, last_name=last, email=f"{username}@kam-demo.example",
                 password=password, is_staff=role == Role.ADMIN, business_unit=self.units.get(unit) if unit else None,
-                job_title=job_title,
+                job_title=job_title, level=level,
             ))
         _bulk(User, users)
         self.users = {user.username: user for user in users}
@@ -615,7 +616,7 @@ class _DemoBuilder:
         Membership = User.groups.through
         _bulk(Membership, [
             Membership(user_id=self.users[username].pk, group_id=groups[role].pk)
-            for username, _first, _last, role, _unit, _title in USERS
+            for username, _first, _last, role, _unit, _title, _level in USERS
         ])
 
     # -- accounts -------------------------------------------------------------------------------

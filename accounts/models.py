@@ -5,6 +5,8 @@ with contacts, opportunities by tier, the offering catalogue and pricing tiers.
 Invariants live in database constraints so no code path can store bad data.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,6 +46,37 @@ class Level(models.TextChoices):
     EXECUTIVE = "executive", _("Executive")
     MANAGER = "manager", _("Middle manager")
     STAFF = "staff", _("Staff")
+
+
+# The documented rule that gives a customer contact a level from their title when none is set:
+# the first group whose word appears in the title (case does not matter) wins, staff otherwise.
+LEVEL_TITLE_WORDS = (
+    ("executive", (
+        "대표", "사장", "부회장", "회장", "전무", "상무", "이사", "임원", "본부장", "부문장", "그룹장", "원장", "행장", "총장",
+        "chief", "ceo", "cio", "cfo", "cto", "coo", "cdo", "ciso", "president", "vp", "director", "head of",
+        "executive", "board", "founder", "owner",
+    )),
+    ("manager", (
+        "부장", "차장", "과장", "팀장", "실장", "센터장", "파트장", "소장", "지점장", "manager", "lead", "head", "supervisor",
+    )),
+)
+
+
+def _title_has(title: str, word: str) -> bool:
+    # Korean titles are compounds (구매팀장, 영업본부장): a Korean word matches inside one; a Latin word
+    # matches as a whole word only ("cto" is not in "Factory", "coo" not in "Coordinator").
+    if word.isascii():
+        return re.search(rf"\b{re.escape(word)}\b", title) is not None
+    return word in title
+
+
+def level_from_title(title: str) -> str:
+    """A customer contact's level read from their title: executive, middle manager or staff (LEVEL_TITLE_WORDS)."""
+    lowered = title.lower()
+    for level, words in LEVEL_TITLE_WORDS:
+        if any(_title_has(lowered, word) for word in words):
+            return level
+    return Level.STAFF
 
 
 class User(AbstractUser):

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from accounts.models import (
     AccountTeamMember,
     Contact,
     CustomerActivity,
+    Level,
     Offering,
     Opportunity,
     OrgChange,
@@ -409,14 +411,32 @@ def org_changes_since(*, account: Account, since: datetime.date, limit: int = 10
 # --- Relationship map ----------------------------------------------------------------------
 
 
+def counterpart_level(*, user: User, is_kam: bool) -> str:
+    """The level at which one of our people meets the customer: the account's KAM counts among our
+    executives (the seed maps "KAM을 포함한 핵심 의사결정자" to the customer's decision makers),
+    everybody else at their own level ("" when an admin has not set it, which matches no one)."""
+    return Level.EXECUTIVE if is_kam else user.level
+
+
+def is_level_matched(*, contact: Contact, relationships: Iterable[Relationship], kam_user_id: int | None) -> bool:
+    """Whether one of our people of the contact's own level is mapped to them (one-to-one by level)."""
+    return any(
+        counterpart_level(user=link.user, is_kam=link.user_id == kam_user_id) == contact.level for link in relationships
+    )
+
+
 def relationship_map(*, account: Account, today: datetime.date) -> dict:
     """Active contacts by level against our people mapped to them, with the gaps a KAM must close.
 
     A gap is a decision maker, Fox or Kingpin with no counterpart on our side, or with no
-    interaction in the last 90 days.
+    interaction in the last 90 days. One-to-one by level: a key person mapped only to people of
+    another level is flagged (`level_mismatch`), and so is each of our executives on the team
+    (the KAM among them) with no executive counterpart; `coverage` counts the key people
+    covered at their level.
     """
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    team_roles = {member.user_id: member for member in account.team.all()}
+    team_roles = {member.user_id: member for member in account.team.select_related("user")}
+    kam_user_id = next((user_id for user_id, m in team_roles.items() if m.role == AccountTeamMember.Role.KAM), None)
     contacts = (
         account.contacts.filter(status=Contact.Status.ACTIVE)
         .select_related("org_unit")
@@ -430,6 +450,8 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
     )
     levels = {level: [] for level in Contact.Level.values}
     gaps = 0
+    key_count = matched_count = 0
+    executive_counterparts: set[int] = set()
     for contact in contacts:
         links = list(contact.relationships.all())
         for link in links:
@@ -443,13 +465,30 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
         elif is_key and (last is None or last < stale_before):
             gap = "no_recent_interaction"
         gaps += gap is not None
-        levels[contact.level].append({"contact": contact, "links": links, "last_interaction": last, "is_key": is_key, "gap": gap})
+        matched = is_level_matched(contact=contact, relationships=links, kam_user_id=kam_user_id)
+        if contact.level == Level.EXECUTIVE:
+            executive_counterparts.update(link.user_id for link in links)
+        key_count += is_key
+        matched_count += is_key and matched
+        levels[contact.level].append({
+            "contact": contact, "links": links, "last_interaction": last, "is_key": is_key, "gap": gap,
+            "level_mismatch": is_key and bool(links) and not matched,
+        })
+    executives_without_counterpart = [
+        member for user_id, member in team_roles.items()
+        if counterpart_level(user=member.user, is_kam=user_id == kam_user_id) == Level.EXECUTIVE
+        and user_id not in executive_counterparts
+    ]
     return {
         "levels": [
             {"level": level, "label": Contact.Level(level).label, "rows": rows} for level, rows in levels.items()
         ],
         "gap_count": gaps,
         "stale_before": stale_before,
+        "coverage": {"key": key_count, "matched": matched_count,
+                     "percent": round(100 * matched_count / key_count) if key_count else None},
+        "level_mismatch_count": sum(row["level_mismatch"] for rows in levels.values() for row in rows),
+        "executives_without_counterpart": executives_without_counterpart,
     }
 
 

@@ -242,3 +242,14 @@ def test_demo_accounts_keep_buying_new_offerings_so_repurchase_rates_are_not_all
     assert measured
     assert sum(rate == 100 for rate in measured) <= len(measured) // 2
     assert all(0 <= rate <= 100 for rate in measured)
+
+
+def test_demo_people_have_levels_and_the_map_shows_level_gaps_somewhere_but_not_everywhere(seeded):
+    from accounts.selectors import relationship_map
+
+    assert not User.objects.filter(username__in=DEMO_USERNAMES).exclude(username="admin").filter(level="").exists()
+    assert User.objects.get(username="exec").level == "executive"
+    today = timezone.localdate()
+    maps = [relationship_map(account=account, today=today) for account in Account.objects.filter(is_key_account=True)]
+    assert any(data["level_mismatch_count"] for data in maps)
+    assert any(data["coverage"]["matched"] for data in maps)
