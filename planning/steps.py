@@ -151,7 +151,9 @@ class StrategyStep(StepPage):
         month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
         return {
             "form": forms.Step4Form(data, instance=self.plan),
-            "targets": forms.TargetsForm(data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels),
+            "targets": forms.TargetsForm(
+                data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels, fiscal_year=self.plan.fiscal_year
+            ),
             "tasks": forms.StrategicTaskFormSet(
                 data, prefix="tasks", form_kwargs={"users": users, "default_year": self.plan.fiscal_year + 2},
                 initial=tasks,
