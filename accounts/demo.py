@@ -109,17 +109,18 @@ OFFERING_DESCRIPTIONS = {
     "outsourcing": "인프라부터 운영까지 토털 솔루션 · Total solution from infrastructure to operations",
 }
 
-# name, rank, discount %, minimum annual purchases (KRW), privileges
+# name, rank, discount %, minimum annual purchases (KRW), privileges. As in the seed's example
+# (Cisco's partner grades): Gold is the top grade, then Silver, then Premier.
 PRICING_TIERS = (
-    ("Premier", 1, "10.00", 5_000_000_000,
+    ("Gold", 1, "10.00", 5_000_000_000,
      "전담 KAM과 임원 스폰서 · Dedicated KAM and executive sponsor\n"
      "24/7 우선 지원, 4시간 내 현장 출동 · 24/7 priority support, on site within 4 hours\n"
      "연 2회 혁신 워크숍 무상 제공 · Two free innovation workshops a year"),
-    ("Gold", 2, "7.00", 1_500_000_000,
+    ("Silver", 2, "7.00", 1_500_000_000,
      "전담 KAM · Dedicated KAM\n"
      "평일 우선 지원, 익일 현장 출동 · Priority support on workdays, on site next day\n"
      "신제품 파일럿 우선 참여 · First access to pilot programs"),
-    ("Silver", 3, "3.00", 300_000_000,
+    ("Premier", 3, "3.00", 300_000_000,
      "어카운트 팀 지정 · Named account team\n"
      "분기별 기술 세미나 초대 · Quarterly technical seminars"),
 )

@@ -9,6 +9,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -144,12 +145,31 @@ class PricingTier(models.Model):
     """A customer grade by purchase record, with its discount and privileges."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
-    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest grade."), unique=True)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), help_text=_("1 is the highest grade; a higher grade never has a smaller discount."), unique=True
+    )
     discount_percent = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2, default=0)
     min_annual_amount = models.DecimalField(
         _("minimum annual purchases"), max_digits=16, decimal_places=0, default=0
     )
     privileges = models.TextField(_("privileges"), blank=True)
+
+    def clean(self):
+        """The discount follows the rank: never above a higher grade's, never below a lower grade's."""
+        super().clean()
+        if self.rank is None or self.discount_percent is None:
+            return
+        others = PricingTier.objects.exclude(pk=self.pk) if self.pk else PricingTier.objects.all()
+        higher = others.filter(rank__lt=self.rank).order_by("-rank").first()
+        lower = others.filter(rank__gt=self.rank).order_by("rank").first()
+        if higher is not None and self.discount_percent > higher.discount_percent:
+            raise ValidationError({"discount_percent": _(
+                "The discount cannot be above that of the higher grade %(grade)s (%(discount)s %%)."
+            ) % {"grade": higher.name, "discount": higher.discount_percent}})
+        if lower is not None and self.discount_percent < lower.discount_percent:
+            raise ValidationError({"discount_percent": _(
+                "The discount cannot be below that of the lower grade %(grade)s (%(discount)s %%)."
+            ) % {"grade": lower.name, "discount": lower.discount_percent}})
 
     class Meta:
         ordering = ["rank"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
@@ -622,7 +622,15 @@ def pricing_overview(*, account: Account, today: datetime.date) -> dict:
         program.is_met = program.amount >= program.target_amount
         program.earned_discount = program.amount * program.discount_percent / 100 if program.is_met else Decimal(0)
         program.remaining = max(Decimal(0), program.target_amount - program.amount)
+    # Special offerings for key accounts and 24/7 service (오퍼링 관리): what sets a key account's terms apart.
+    service_offerings = list(
+        Offering.objects.filter(is_active=True)
+        .filter(Q(is_key_account_special=True) | Q(has_24x7_support=True))
+        .annotate(bought=Exists(Order.objects.filter(account=account, offering=OuterRef("pk"))))
+        .order_by("-is_key_account_special", "name")
+    )
     return {
+        "service_offerings": service_offerings,
         "tiers": tiers,
         "earned_grade": earned,
         "programs": programs,
