@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     BusinessUnit,
     Contact,
@@ -26,7 +27,7 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
-from accounts.services import team_kam_count_error
+from accounts.services import account_risk_save, team_kam_count_error
 
 
 @admin.register(User)
@@ -250,3 +251,18 @@ class CustomerActivityAdmin(admin.ModelAdmin):
     list_select_related = ("account",)
     raw_id_fields = ("account", "contacts")
     filter_horizontal = ("our_people",)
+
+
+@admin.register(AccountRisk)
+class AccountRiskAdmin(admin.ModelAdmin):
+    list_display = ("title", "account", "owner_side", "impact", "likelihood", "status", "shared_with_customer", "raised_on")
+    list_filter = ("status", "owner_side", "impact", "shared_with_customer")
+    search_fields = ("title", "account__name")
+    list_select_related = ("account",)
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("owner_user", "owner_contact")
+    # Set by the service: the closing date when the status is closed, and who recorded the risk.
+    readonly_fields = ("closed_on", "recorded_by")
+
+    def save_model(self, request, obj, form, change):
+        account_risk_save(risk=obj, acting_user=request.user)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     BusinessUnit,
     Contact,
@@ -34,6 +35,7 @@ from accounts.roles import is_admin, user_roles
 from accounts.services import (
     account_grade_change,
     account_kam_set,
+    account_risk_save,
     account_key_account_set,
     contact_save,
     customer_activity_save,
@@ -598,6 +600,54 @@ class PricingTierViewSet(viewsets.ModelViewSet):
 # --- Account 360: unmet needs and customer activities ------------------------------------------
 
 
+class AccountRiskSerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    owner_contact = VisibleRelatedField(
+        queryset=Contact.objects.all(), allow_null=True, required=False,
+        help_text=_("The customer's owner (a contact of this account) when `owner_side` is customer."),
+    )
+    owner_user = fields.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), allow_null=True, required=False,
+        help_text=_("Our owner when `owner_side` is ours."),
+    )
+    raised_on = serializers.DateField(required=False, help_text=_("When the risk was raised (today if omitted)."))
+    impact = fields.IntegerField(min_value=1, max_value=3, required=False, help_text=_("1 low, 2 medium, 3 high."))
+    likelihood = fields.IntegerField(min_value=1, max_value=3, required=False, help_text=_("1 low, 2 medium, 3 high."))
+
+    class Meta:
+        model = AccountRisk
+        fields = [
+            "id", "account", "title", "description", "owner_side", "owner_user", "owner_contact", "impact", "likelihood",
+            "status", "shared_with_customer", "raised_on", "closed_on", "recorded_by", "updated_at",
+        ]
+        read_only_fields = ["closed_on", "recorded_by"]
+        extra_kwargs = {"description": TEXT}
+        fixed_on_update = ["account"]
+
+    def save_instance(self, instance, **extra):
+        return account_risk_save(risk=instance, acting_user=self.acting_user)
+
+
+class AccountRiskFilter(AccountDataFilterSet, UpdatedSinceMixin):
+    class Meta:
+        model = AccountRisk
+        fields = ["account", "status", "owner_side", "shared_with_customer"]
+
+
+class AccountRiskViewSet(AccountDataViewSet):
+    """The accounts' risk registers (리스크 공유: risks shared with the customer, and our own).
+
+    The account team and admins write; executives read. Closing a risk (`status` closed) dates it.
+    """
+
+    serializer_class = AccountRiskSerializer
+    filterset_class = AccountRiskFilter
+    ordering_fields = ["raised_on", "updated_at", "id"]
+
+    def base_queryset(self):
+        return AccountRisk.objects.all()
+
+
 class UnmetNeedSerializer(ServiceModelSerializer):
     account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
     org_unit = VisibleRelatedField(queryset=OrgUnit.objects.all(), help_text=_("A unit of the account's org chart."))
@@ -729,5 +779,6 @@ routes = [
     ("business-units", BusinessUnitViewSet, "business-unit"),
     ("users", UserViewSet, "user"),
     ("unmet-needs", UnmetNeedViewSet, "unmet-need"),
+    ("account-risks", AccountRiskViewSet, "account-risk"),
     ("customer-activities", CustomerActivityViewSet, "customer-activity"),
 ]

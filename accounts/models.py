@@ -770,3 +770,90 @@ class PortfolioStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.token}"
+
+
+class AccountRisk(models.Model):
+    """A risk of the account's business, in the account's risk register; shared with the customer or not (리스크 공유)."""
+
+    class Side(models.TextChoices):
+        OURS = "ours", _("Ours")
+        CUSTOMER = "customer", _("The customer's")
+
+    class Rating(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MITIGATING = "mitigating", _("Being mitigated")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATUSES = (Status.OPEN, Status.MITIGATING)
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner_side = models.CharField(
+        _("owned by"), max_length=8, choices=Side.choices, default=Side.OURS,
+        help_text=_("Whose risk to handle: ours, or the customer's."),
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner (ours)"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner_contact = models.ForeignKey(
+        Contact, verbose_name=_("owner (customer)"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Rating.choices, default=Rating.MEDIUM)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"), choices=Rating.choices, default=Rating.MEDIUM)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    shared_with_customer = models.BooleanField(
+        _("shared with the customer"), default=False,
+        help_text=_("Risk sharing (리스크 공유): the customer knows the risk and works on it with us."),
+    )
+    raised_on = models.DateField(_("raised on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["account", "-impact", "-likelihood", "title"]
+        verbose_name = _("account risk")
+        verbose_name_plural = _("account risks")
+        constraints = [
+            models.CheckConstraint(condition=Q(impact__gte=1) & Q(impact__lte=3), name="risk_impact_1_3"),
+            models.CheckConstraint(condition=Q(likelihood__gte=1) & Q(likelihood__lte=3), name="risk_likelihood_1_3"),
+            models.CheckConstraint(condition=Q(owner_side__in=["ours", "customer"]), name="risk_owner_side_valid"),
+            models.CheckConstraint(condition=Q(status__in=["open", "mitigating", "closed"]), name="risk_status_valid"),
+            # Our owner is one of our people, the customer's one of their contacts.
+            models.CheckConstraint(
+                condition=(Q(owner_side="ours") & Q(owner_contact__isnull=True))
+                | (Q(owner_side="customer") & Q(owner_user__isnull=True)),
+                name="risk_owner_on_its_side",
+                violation_error_message=_("Our risks have one of our people as owner, the customer's one of their contacts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False) | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="risk_closed_on_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("raised_on")), name="risk_closed_after_raised"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "status"], name="risk_account_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def severity(self) -> int:
+        """Impact × likelihood, 1 to 9."""
+        return self.impact * self.likelihood
+
+    @property
+    def owner(self):
+        return self.owner_user if self.owner_side == self.Side.OURS else self.owner_contact

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     Contact,
     CustomerActivity,
@@ -276,6 +277,7 @@ def account_summary(*, account: Account, today: datetime.date) -> dict:
             "weighted": sum((row["weighted"] for row in pipeline), Decimal(0)),
         },
         "risks": account_risks(account=account, pipeline=pipeline, today=today),
+        "open_risks": open_risks(account=account),
         "top_opportunities": list(
             account.opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
             .select_related("sponsor_unit")
@@ -783,3 +785,11 @@ def _pareto_ranking(user: User, page_number) -> dict:
         "flagged": flagged,
         "mismatched": mismatched,
     }
+
+
+def open_risks(*, account: Account) -> list[AccountRisk]:
+    """The account's open risks (open or being mitigated), most severe first (impact × likelihood), with their owners."""
+    risks = list(
+        account.risks.filter(status__in=AccountRisk.OPEN_STATUSES).select_related("owner_user", "owner_contact")
+    )
+    return sorted(risks, key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     Contact,
     CustomerActivity,
@@ -409,3 +410,29 @@ def team_kam_count_error(roles: list[str]) -> str | None:
     if kams == 0:
         return _("An account team needs exactly one key account manager (KAM). To remove the KAM, name another one.")
     return _("An account team has exactly one key account manager (KAM).")
+
+
+def account_risk_save(*, risk: AccountRisk, acting_user: User | None) -> AccountRisk:
+    """Create or update a risk of the account's register.
+
+    The owner is on the risk's side (one of our people, or a contact of this account); closing a
+    risk dates it (today unless given), reopening it clears the date.
+    """
+    if risk.owner_side == AccountRisk.Side.OURS:
+        risk.owner_contact = None
+    else:
+        risk.owner_user = None
+        if risk.owner_contact_id is not None and risk.owner_contact.account_id != risk.account_id:
+            raise ValidationError({"owner_contact": _("The owner must be a contact of this account.")})
+    if risk.raised_on is None:
+        risk.raised_on = timezone.localdate()
+    if risk.status == AccountRisk.Status.CLOSED:
+        risk.closed_on = risk.closed_on or max(timezone.localdate(), risk.raised_on)
+    else:
+        risk.closed_on = None
+    if risk.pk is None and risk.recorded_by_id is None:
+        risk.recorded_by = acting_user
+    with transaction.atomic():
+        risk.full_clean()
+        risk.save()
+    return risk

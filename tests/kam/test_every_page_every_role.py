@@ -10,6 +10,7 @@ without credentials), 403, 404 (an account the user cannot see), 405 (GET on a P
 then POST is checked for the roles listed in POST_EXPECTED).
 """
 
+import datetime
 import re
 
 import pytest
@@ -123,6 +124,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     'inbox/<int:notification_id>/open/': _row(302, 405, 405, 405, 405),
     'api/v1/unmet-needs/': _row(401, 200, 200, 200, 200),
     'api/v1/unmet-needs/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/account-risks/': _row(401, 200, 200, 200, 200),
+    'api/v1/account-risks/<int:pk>/': _row(401, 200, 200, 200, 404),
     'api/v1/customer-activities/': _row(401, 200, 200, 200, 200),
     'api/v1/customer-activities/<int:pk>/': _row(401, 200, 200, 200, 404),
     'api/v1/kpi-definitions/': _row(401, 200, 200, 200, 200),
@@ -224,6 +227,7 @@ def ids_for(route: str, world) -> dict:
             "business-units": world["business_unit"].pk, "users": world["am"].pk,
             "orders": world["order"].pk, "pricing-tiers": world["pricing_tier"].pk,
             "unmet-needs": world["unmet_need"].pk, "customer-activities": world["activity"].pk,
+            "account-risks": world["account_risk"].pk,
             "kpi-definitions": world["kpi"].pk, "kpi-targets": world["kpi_target"].pk,
             "manual-actuals": world["manual_actual"].pk, "nps-responses": world["nps_response"].pk,
             "plans": world["plan"].pk, "quarterly-reviews": world["review"].pk,
@@ -236,7 +240,7 @@ ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/
 
 @pytest.fixture
 def world():
-    from accounts.models import BusinessUnit, UnmetNeed
+    from accounts.models import AccountRisk, BusinessUnit, UnmetNeed
     from notifications.models import Notification, NotificationKind
     from planning.models import QuarterlyReview
     from tests.factories import (
@@ -256,6 +260,9 @@ def world():
         account=world["account"], org_unit=world["unit"], offering=world["offering"], note="24/7 monitoring"
     )
     world["kpi"] = kpi("revenue")
+    world["account_risk"] = AccountRisk.objects.create(
+        account=world["account"], title="Budget freeze", raised_on=datetime.date(2026, 1, 5)
+    )
     world["kpi_target"] = KpiTargetFactory(account=world["account"], kpi=world["kpi"])
     world["manual_actual"] = ManualActualFactory(account=world["account"])
     world["nps_response"] = NpsResponseFactory(account=world["account"])
