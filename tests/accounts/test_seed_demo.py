@@ -85,7 +85,7 @@ def test_default_seed_makes_twelve_accounts_in_three_industries(seeded):
     assert Offering.objects.filter(is_key_account_special=True).exists()
     assert Offering.objects.filter(has_24x7_support=True).exists()
     assert list(PricingTier.objects.values_list("name", "rank", "discount_percent")) == [
-        ("Premier", 1, Decimal("10.00")), ("Gold", 2, Decimal("7.00")), ("Silver", 3, Decimal("3.00")),
+        ("Gold", 1, Decimal("10.00")), ("Silver", 2, Decimal("7.00")), ("Premier", 3, Decimal("3.00")),
     ]
     assert not Account.objects.filter(grade__isnull=True).exists()
     assert set(Account.objects.values_list("is_key_account", flat=True)) == {True, False}
