@@ -67,7 +67,7 @@ def test_a_new_team_member_sees_the_account_at_once(client_for, other_account_ma
     client = client_for(other_account_manager)
     mine = client.get(DASHBOARD).context["total"]
     TeamMemberFactory(account=next(a for a in accounts if not a.team.filter(user=other_account_manager).exists()),
-                      user=other_account_manager)
+                      user=other_account_manager, role="sales_rep")
     assert client.get(DASHBOARD).context["total"] == mine + 1
 
 
@@ -132,7 +132,8 @@ def test_snapshots_saved_one_by_one_also_refresh_the_dashboard(client_for, execu
 
 
 def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, portfolio):
-    from tests.factories import TeamMemberFactory, make_account_manager
+    from accounts.services import account_kam_set
+    from tests.factories import make_account_manager
 
     accounts = portfolio(1)
     client = client_for(executive)
@@ -141,7 +142,8 @@ def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, por
     newcomer = make_account_manager(username="newcomer")
     newcomer.first_name, newcomer.last_name = "Newcomer", "Kam"
     newcomer.save()
-    TeamMemberFactory(account=accounts[0], user=newcomer, role="kam")
+    # The KAM is replaced, never added beside another (one KAM per account).
+    account_kam_set(account=accounts[0], user=newcomer, acting_user=None)
     assert "Newcomer" in client.get(home).text and "Newcomer" in client.get(DASHBOARD).text
 
 
