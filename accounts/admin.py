@@ -20,6 +20,7 @@ from accounts.models import (
     Offering,
     Opportunity,
     OpportunityMove,
+    Order,
     OrgChange,
     OrgUnit,
     PricingTier,
@@ -251,6 +252,16 @@ class CustomerActivityAdmin(admin.ModelAdmin):
     list_select_related = ("account",)
     raw_id_fields = ("account", "contacts")
     filter_horizontal = ("our_people",)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost")
+    list_filter = ("offering",)
+    search_fields = ("reference", "account__name")
+    date_hierarchy = "ordered_on"
+    list_select_related = ("account", "offering")
+    autocomplete_fields = ("account",)
 
 
 @admin.register(AccountRisk)

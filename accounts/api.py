@@ -45,12 +45,11 @@ from accounts.services import (
     relationship_save,
     unmet_need_save,
 )
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
-from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts
-from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
-from kam.api.viewsets import AccountDataViewSet
+from core.api import fields
+from core.api.exceptions import call_service, field_errors
+from accounts.api_base import ADMIN_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts, VisibleRelatedField
+from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
 
 TEXT = {"max_length": TEXT_MAX_LENGTH}
 MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
@@ -281,7 +280,7 @@ class AccountViewSet(AccountDataViewSet):
         account = self.get_object()
         payload = GradeChangeRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
+        call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(account).data)
 
     @extend_schema(responses=GradeChangeSerializer(many=True))
@@ -478,16 +477,8 @@ class OpportunitySerializer(ServiceModelSerializer):
         with transaction.atomic():
             opportunity = super().update(instance, validated_data)
             if tier is not None or stage is not None:
-                _call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
+                call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
         return opportunity
-
-
-def _call_service(service, **kwargs):
-    """Call a service; its Django ValidationError becomes DRF's, a 400 with field errors."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(field_errors(exc)) from None
 
 
 class TierMoveSerializer(serializers.Serializer):
@@ -537,7 +528,7 @@ class OpportunityViewSet(AccountDataViewSet):
         opportunity = self.get_object()
         payload = TierMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
+        call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(opportunity).data)
 
     @extend_schema(responses=OpportunityMoveSerializer(many=True))

@@ -1,7 +1,7 @@
 """Customers and our own matrix organisation.
 
 Accounts, their org charts (units and contacts), the relationships our people keep
-with contacts, opportunities by tier, the offering catalogue and pricing tiers.
+with contacts, opportunities by tier, the offering catalogue, pricing tiers and orders (수주).
 Invariants live in database constraints so no code path can store bad data.
 """
 
@@ -508,6 +508,44 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Order(models.Model):
+    """An order (수주) booked with an account: revenue is its amount, profit its amount less cost."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="orders")
+    offering = models.ForeignKey(Offering, verbose_name=_("offering"), on_delete=models.PROTECT, related_name="orders")
+    ordered_on = models.DateField(_("order date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=0)
+    cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=0, default=0)
+    reference = models.CharField(
+        _("reference"), max_length=64, help_text=_("The order number in the ERP; unique per account.")
+    )
+
+    class Meta:
+        # Born in `performance` (migration performance 0001); moved here with its table (accounts 0011).
+        db_table = "performance_order"
+        ordering = ["-ordered_on", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_gte_0"),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="order_cost_gte_0"),
+            models.UniqueConstraint(fields=["account", "reference"], name="order_reference_unique_in_account"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "ordered_on"], name="order_account_date_idx"),
+            models.Index(fields=["ordered_on"], name="order_date_idx"),
+            # Repurchase: "was this offering bought again by this account in the next period?"
+            models.Index(fields=["account", "offering", "ordered_on"], name="order_account_offering_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.account}"
+
+    @property
+    def profit(self):
+        return self.amount - self.cost
 
 
 class IncentiveProgram(models.Model):

@@ -95,6 +95,30 @@ def user_can_edit_account(*, user: User, account: Account) -> bool:
     return AccountTeamMember.objects.filter(account=account, user=user).exists()
 
 
+def accounts_editable_by(user: User) -> QuerySet[Account]:
+    """The accounts the user may change (the set form of `user_can_edit_account`): every account for
+    admins, their team's accounts for anyone else. A user is on a team once, so the join repeats none."""
+    if is_admin(user):
+        return Account.objects.all()
+    if not user.is_authenticated:
+        return Account.objects.none()
+    return Account.objects.filter(team__user=user)
+
+
+def user_edits_some_account(user: User) -> bool:
+    """Admins edit every account; anyone else only while on at least one account's team."""
+    return is_admin(user) or AccountTeamMember.objects.filter(user=user).exists()
+
+
+def accounts_not_editable_by(user: User, account_ids: Iterable[int]) -> set[int]:
+    """Of the given accounts, those the user may not edit (`user_can_edit_account` for many at once)."""
+    wanted = set(account_ids)
+    if is_admin(user) or not wanted:
+        return set()
+    editable = AccountTeamMember.objects.filter(user=user, account_id__in=wanted).values_list("account_id", flat=True)
+    return wanted - set(editable)
+
+
 def _open_pipeline_subquery() -> Subquery:
     pipeline = (
         Opportunity.objects.filter(account=OuterRef("pk"), stage__in=Opportunity.OPEN_STAGES)
@@ -155,7 +179,7 @@ def account_team(*, account: Account) -> list[AccountTeamMember]:
 
 def _revenue_windows(*, account: Account, today: datetime.date) -> dict:
     """Revenue and profit of the last 12 months and of the 12 before, from orders, in one query."""
-    from performance.models import Order
+    from accounts.models import Order
 
     year_ago = today - datetime.timedelta(days=365)
     two_years_ago = today - datetime.timedelta(days=730)
@@ -187,7 +211,7 @@ def _change(current: Decimal, previous: Decimal) -> Decimal | None:
 
 def _monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
     """Revenue per calendar month over the last 12 months (months without orders included, at 0)."""
-    from performance.models import Order
+    from accounts.models import Order
 
     first_month = (today.replace(day=1) - datetime.timedelta(days=334)).replace(day=1)
     rows = (
@@ -538,7 +562,7 @@ def whitespace_grid(*, account: Account, today: datetime.date) -> dict:
     with several offerings counts its amount in equal shares. Orders carry no org unit, so the
     account's orders of the last 12 months are shown per offering in a row of their own.
     """
-    from performance.models import Order
+    from accounts.models import Order
 
     units = org_units_in_tree_order(account=account)
     links = list(
@@ -601,7 +625,7 @@ def pricing_overview(*, account: Account, today: datetime.date) -> dict:
     Progress of a program is the account's orders inside the program's period up to today;
     when it reaches the target the program's discount applies to the whole amount.
     """
-    from performance.models import Order
+    from accounts.models import Order
 
     tiers = list(PricingTier.objects.order_by("rank"))
     earned = next((tier for tier in tiers if account.revenue_ttm >= tier.min_annual_amount), None)

@@ -30,7 +30,7 @@ from accounts.models import (
 from accounts import portfolio_cache
 from accounts.pareto import pareto_class
 from accounts.roles import is_admin
-from kam.languages import language_offered
+from core.languages import language_offered
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.
@@ -183,7 +183,7 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
     B: the next 15 %; C: the rest. Runs a fixed handful of statements whatever the number of
     accounts, and gives the same result when run twice. Returns the number of accounts.
     """
-    from performance.models import Order
+    from accounts.models import Order
 
     today = as_of or timezone.localdate()
     since = today - datetime.timedelta(days=365)

@@ -395,7 +395,8 @@ def define_floors() -> None:
     from accounts.models import Account, Contact, CustomerActivity, Opportunity, PricingTier, Relationship, UnmetNeed
     from accounts.selectors import accounts_visible_to
     from notifications.models import Notification
-    from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, Order
+    from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse
+    from accounts.models import Order
     from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, PlanVersion, QuarterlyReview
     from planning.selectors import plans_visible_to
 
@@ -578,7 +579,7 @@ def worker(database: str, accounts: int, *, runs: int, reseed: bool, seed_only: 
     from django.test import Client
 
     from accounts.models import Account, User
-    from performance.models import Order
+    from accounts.models import Order
     from planning.models import ConsensusMeeting
 
     settings.ROOT_URLCONF = "bench.pages_urls"  # the site plus /bench-floor/<key>/

@@ -72,7 +72,7 @@ def can_import(user: User) -> bool:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Executives see every account, account managers their own: status per account and KPI, the
-    week's movers, the Pareto chart, the tier funnel and (when the planning app has plans) plan status."""
+    week's movers, the Pareto chart, the tier funnel and the count tiles other apps register (`performance.panels`: plans by status)."""
     form = DashboardFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     accounts = dashboard_accounts(user=request.user, filters=filters)
@@ -91,7 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_number = 1
 
-    data, funnel, plans = dashboard_portfolio(
+    data, funnel, panels = dashboard_portfolio(
         user=request.user, accounts=accounts, filters=filters, sort=sort, page_number=page_number, days=days
     )
     kpis, rows, total, movers, pareto_data = data["kpis"], data["rows"], data["total"], data["movers"], data["pareto"]
@@ -141,7 +141,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "movers": movers,
             "pareto": pareto_data,
             "funnel": funnel,
-            "plans": plans,
+            "panels": panels,
             "totals": totals,
             "charts": charts,
             "can_import": can_import(request.user),

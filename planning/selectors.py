@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 
 from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
 from accounts.roles import is_admin, is_executive
-from accounts.selectors import accounts_visible_to, user_can_edit_account, visible_q
+from accounts.selectors import accounts_editable_by, accounts_visible_to, user_can_edit_account, visible_q
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
 from performance.periods import Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values
@@ -69,10 +69,7 @@ def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: st
 
 def editable_accounts(user: User) -> QuerySet[Account]:
     """The accounts whose plans the user may write: their team's accounts, every account for admins."""
-    if is_admin(user):
-        return Account.objects.order_by("name")
-    # A user is on an account's team at most once, so the join adds no duplicates.
-    return Account.objects.filter(team__user=user).order_by("name") if user.is_authenticated else Account.objects.none()
+    return accounts_editable_by(user).order_by("name")
 
 
 def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
@@ -650,3 +647,18 @@ def year_results(plan: AccountPlan) -> list[dict]:
 def unmet_targets(plan: AccountPlan) -> list[dict]:
     """The KPIs whose actual for the year fell short of the target."""
     return [row for row in year_results(plan) if row.get("met") is False]
+
+
+# The weekly dashboard's "Account plans" tile (registered with performance in PlanningConfig.ready()).
+def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
+    """How many of these accounts' running and upcoming plans (not yet ended) are in each status.
+
+    One grouped query; statuses in the state machine's order, labels translated, empty ones left out.
+    """
+    counts = dict(
+        AccountPlan.objects.filter(account__in=accounts, period_end__gte=timezone.localdate())
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    return {str(status.label): counts[status.value] for status in PlanStatus if counts.get(status.value)}

@@ -25,7 +25,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
-from performance.models import Order
+from accounts.models import Order
 
 PASSWORD = "kamdemo"
 
@@ -289,7 +289,7 @@ def ensure_kpi_catalogue() -> None:
 
     if not KpiDefinition.objects.exists():
         importlib.import_module("performance.migrations.0003_seed_kpi_catalogue").seed(apps, None)
-        importlib.import_module("performance.migrations.0005_repurchase_rate_counts_repeat_orders").forwards(apps, None)
+        importlib.import_module("performance.migrations.0006_repurchase_rate_counts_repeat_orders").forwards(apps, None)
 
 
 def kpi(code: str) -> KpiDefinition:

@@ -95,7 +95,7 @@ def test_admin_form_refuses_a_discount_out_of_rank_order(client_for, kam_admin):
 
 
 def test_demo_grades_follow_the_seed_gold_above_silver_above_premier():
-    from accounts.demo import PRICING_TIERS
+    from demo.accounts_content import PRICING_TIERS
 
     assert [(name, rank) for name, rank, *_rest in PRICING_TIERS] == [("Gold", 1), ("Silver", 2), ("Premier", 3)]
     discounts = [float(discount) for _name, _rank, discount, *_rest in PRICING_TIERS]

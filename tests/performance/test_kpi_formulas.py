@@ -319,7 +319,7 @@ def test_catalogue_defines_repurchase_by_repeat_orders_and_keeps_an_admins_wordi
 
     from performance.models import KpiDefinition
 
-    migration = importlib.import_module("performance.migrations.0005_repurchase_rate_counts_repeat_orders")
+    migration = importlib.import_module("performance.migrations.0006_repurchase_rate_counts_repeat_orders")
     assert "share that are repeat purchases" in kpi("repurchase_count").formula
     assert "재구매" in kpi("repurchase_count").formula_ko
     KpiDefinition.objects.filter(code="repurchase_amount").update(formula="Our own wording")

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from accounts.demo import demo_flush
+from demo.accounts_seed import demo_flush
 from accounts.models import Account, CustomerActivity, GradeChange, UnmetNeed, User
 from accounts.selectors import accounts_visible_to
-from performance.demo import performance_demo_flush
+from demo.performance import performance_demo_flush
 from performance.models import KpiSnapshot, KpiTarget, NpsResponse, TimeEntry
-from planning.demo import planning_demo_flush
+from demo.planning import planning_demo_flush
 from planning.models import (
     AccountPlan,
     ActionItem,

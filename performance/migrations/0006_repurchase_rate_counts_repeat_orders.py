@@ -49,5 +49,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0004_snapshot_covering_index")]
+    dependencies = [("performance", "0005_order_to_accounts")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,139 @@
+"""The account-data API base: the account-visibility rule (`accounts.selectors.visible_rows`) applied to
+every queryset, and who may write (the web's rules, asked of the same functions).
+
+Reads are filtered by `accounts.selectors.accounts_visible_to` in each viewset's queryset,
+so an object of an account the caller cannot see is a 404 before any permission runs.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+
+from accounts.models import Account
+from accounts.roles import is_admin, sees_all_accounts
+from accounts.selectors import (  # noqa: F401 - accounts_not_editable_by is part of this module's API
+    accounts_not_editable_by,
+    accounts_visible_to,
+    user_can_edit_account,
+    user_edits_some_account,
+    visible_rows,
+)
+from core.api import fields
+from core.api.filters import IntegerFilter, StrictFilterSet
+
+READ_ONLY_MESSAGE = _("Executives read; only the account team and admins change account data.")
+ADMIN_ONLY_MESSAGE = _("Only an admin changes this.")
+
+
+class AccountDataPermission(BasePermission):
+    """Data that belongs to an account: read by whoever sees the account, written by its editors.
+
+    The viewset names the path from an object to its account (`account_field`); a create is
+    checked against the account in the payload by the viewset once the payload is valid.
+    """
+
+    message = READ_ONLY_MESSAGE
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return user_edits_some_account(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return user_can_edit_account(user=request.user, account=view.account_of(obj))
+
+
+class AccountPermission(AccountDataPermission):
+    """Accounts themselves: admins create them; the team and admins edit them."""
+
+    def has_permission(self, request, view) -> bool:
+        if getattr(view, "action", None) == "create":
+            self.message = ADMIN_ONLY_MESSAGE
+            return is_admin(request.user)
+        return super().has_permission(request, view)
+
+
+class AdminWritesOthersRead(BasePermission):
+    """The catalogue (offerings, pricing tiers): everyone signed in reads, admins write."""
+
+    message = ADMIN_ONLY_MESSAGE
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or is_admin(request.user)
+
+
+class ChoosesKeyAccounts(BasePermission):
+    """Executives and admins flag key accounts (the Pareto view's rule)."""
+
+    message = _("Only executives and admins choose key accounts.")
+
+    def has_permission(self, request, view) -> bool:
+        return sees_all_accounts(request.user)
+
+
+class VisibleRelatedField(fields.PrimaryKeyRelatedField):
+    """An id of a record whose account the caller may see; any other id reads "does not exist", like a 404.
+
+    `account_path` leads from the related model to its account (`"pk"` for accounts themselves).
+    """
+
+    def __init__(self, *, account_path: str = "account", **kwargs):
+        self.account_path = account_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.account_path}__in": accounts_visible_to(request.user)})
+
+
+class AccountDataFilterSet(StrictFilterSet):
+    """`?account=<id>`: one account's records (an account the caller cannot see gives an empty list)."""
+
+    account = IntegerFilter(field_name="account", help_text=_("Only this account's records."))
+
+
+def _follow(obj, path: str):
+    for name in path.split("__"):
+        obj = obj[name] if isinstance(obj, dict) else getattr(obj, name)
+    return obj
+
+
+class AccountDataViewSet(viewsets.ModelViewSet):
+    """Records that belong to an account (contacts, opportunities, orders, …).
+
+    `account_field` is the path from the model to its account (`"account"`,
+    `"contact__account"`); `base_queryset()` gives the rows with what the serializer reads.
+    Lists and lookups see only rows of accounts visible to the caller (others are 404);
+    a write needs `user_can_edit_account` on the row's account (else 403).
+    Lists are in `ordering`, by default by `account_key` (the account's id, see `visible_rows`)
+    then id: the database reads a page from the account index (`"account"` would sort every row
+    by the account's name).
+    """
+
+    account_field = "account"
+    ordering = ["account_key", "id"]
+    permission_classes = [IsAuthenticated, AccountDataPermission]
+    lookup_value_converter = "int"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        return visible_rows(self.base_queryset(), self.request.user, self.account_field)
+
+    def account_of(self, obj) -> Account:
+        return _follow(obj, self.account_field)
+
+    def perform_create(self, serializer) -> None:
+        account = _follow(serializer.validated_data, self.account_field)
+        if not user_can_edit_account(user=self.request.user, account=account):
+            raise PermissionDenied(READ_ONLY_MESSAGE)
+        serializer.save()
