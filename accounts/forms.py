@@ -17,6 +17,7 @@ from accounts.models import (
     Relationship,
     UnmetNeed,
     User,
+    level_from_title,
 )
 
 
@@ -63,9 +64,18 @@ class ContactForm(forms.ModelForm):
             "Choose a manager from this account's org chart."
         )
         self.fields["left_on"].help_text = _("Only for someone who left; today when left empty.")
+        self.fields["level"].required = False
+        self.fields["level"].choices = [("", _("From the title")), *Contact.Level.choices]
+        self.fields["level"].help_text = _(
+            "Matched one-to-one with our people of the same level. “From the title”: 대표, 전무, 상무, 이사, 본부장, "
+            "director, chief… → executive; 부장, 차장, 과장, 팀장, manager, lead… → middle manager; otherwise staff."
+        )
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("level"):
+            cleaned["level"] = level_from_title(cleaned.get("title") or "")
+            self.instance.level = cleaned["level"]
         if cleaned.get("status") == Contact.Status.ACTIVE:
             cleaned["left_on"] = None
         return cleaned

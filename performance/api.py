@@ -13,7 +13,6 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated

@@ -152,10 +152,11 @@ class TargetsForm(forms.Form):
 
     def __init__(
         self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str],
-        account_targets: dict[int, TargetInput] | None = None, **kwargs,
+        fiscal_year: int, account_targets: dict[int, TargetInput] | None = None, **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.kpis = kpis
+        self.later_fiscal_years = [fiscal_year + 1, fiscal_year + 2]
         self.month_labels = month_labels
         # The account's targets of KPIs the plan has not chosen: shown beside the row, never in its cells.
         self.account_targets = account_targets or {}
@@ -165,6 +166,10 @@ class TargetsForm(forms.Form):
                 label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
             )
             self.fields[f"year_{kpi.pk}"] = self._number(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
+            for offset, value in enumerate(target.later_years, start=1):
+                self.fields[f"later{offset}_{kpi.pk}"] = self._number(
+                    _("%(kpi)s, FY %(year)s") % {"kpi": kpi.display_name, "year": fiscal_year + offset}, value
+                )
             for index, value in enumerate(target.quarters, start=1):
                 self.fields[f"q{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, Q{index}", value)
             for index, value in enumerate(target.months, start=1):
@@ -182,8 +187,11 @@ class TargetsForm(forms.Form):
         for kpi in self.kpis:
             if data.get(f"chosen_{kpi.pk}"):
                 continue
-            names = [f"year_{kpi.pk}", *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13))]
             # The cells of a KPI the plan has not chosen start empty: a value in them is the user's own.
+            names = [
+                f"year_{kpi.pk}", f"later1_{kpi.pk}", f"later2_{kpi.pk}",
+                *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13)),
+            ]
             if any(data.get(name) is not None for name in names):
                 self.add_error(
                     f"chosen_{kpi.pk}",
@@ -207,6 +215,7 @@ class TargetsForm(forms.Form):
                 "kpi": kpi,
                 "chosen": self[f"chosen_{kpi.pk}"],
                 "year": self[f"year_{kpi.pk}"],
+                "later_years": [self[f"later{offset}_{kpi.pk}"] for offset in (1, 2)],
                 "quarters": [self[f"q{i}_{kpi.pk}"] for i in range(1, 5)],
                 "month_groups": [
                     [(self.month_labels[m - 1], self[f"m{m}_{kpi.pk}"]) for m in range(q * 3 + 1, q * 3 + 4)] for q in range(4)
@@ -226,12 +235,14 @@ class TargetsForm(forms.Form):
                 year=data.get(f"year_{kpi.pk}"),
                 quarters=[data.get(f"q{i}_{kpi.pk}") for i in range(1, 5)],
                 months=[data.get(f"m{i}_{kpi.pk}") for i in range(1, 13)],
+                later_years=[data.get(f"later{offset}_{kpi.pk}") for offset in (1, 2)],
             )
             existing = self.account_targets.get(kpi.pk)
-            empty = all(v is None for v in (target.year, *target.quarters, *target.months))
+            empty = all(v is None for v in (target.year, *target.quarters, *target.months, *target.later_years))
             if target.chosen and empty and existing is not None:
                 target = TargetInput(
-                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months)
+                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months),
+                    later_years=list(existing.later_years),
                 )
             result[kpi] = target
         return result

@@ -144,9 +144,13 @@ def plan_kpis(plan: AccountPlan) -> list[KpiDefinition]:
 
 
 def plan_target_inputs(plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[int, TargetInput]:
-    """The account's targets for the plan's year for these KPIs, as entered values keyed by KPI id."""
-    rows = KpiTarget.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year, kpi__in=kpis)
-    return inputs_from_rows(rows)
+    """The account's targets for the plan's year for these KPIs, and the year targets of the two years
+    after it (the 3-year targets), as entered values keyed by KPI id."""
+    year = plan.fiscal_year
+    rows = KpiTarget.objects.filter(account_id=plan.account_id, kpi__in=kpis).filter(
+        Q(fiscal_year=year) | Q(fiscal_year__in=[year + 1, year + 2], period_kind=PeriodKind.YEAR)
+    )
+    return inputs_from_rows(rows, fiscal_year=year)
 
 
 def plan_target_facts(plan: AccountPlan) -> tuple[int, list[str]]:
