@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import isolate
+
 
 class NotificationKind(models.TextChoices):
     REVIEW_DUE = "review_due", _("Quarterly review due")
@@ -20,6 +22,9 @@ class NotificationKind(models.TextChoices):
     YEAR_END = "year_end", _("Year-end evaluation open")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for executives")
 
+
+# Parameters that hold what people typed (plan, account and action names).
+USER_TEXT_PARAMS = {"plan", "title", "account"}
 
 # Each kind's sentence, filled from the notification's parameters when it is shown or sent.
 MESSAGES = {
@@ -71,6 +76,8 @@ class Notification(models.Model):
             from planning.models import Decision
 
             params["outcome"] = Decision.Outcome(params["outcome"]).label if params["outcome"] in Decision.Outcome.values else params["outcome"]
+        # Names and titles are isolated, so a right-to-left or odd name cannot reorder the sentence.
+        params = {key: isolate(value) if key in USER_TEXT_PARAMS else value for key, value in params.items()}
         try:
             return gettext(str(MESSAGES[self.kind])) % params
         except (KeyError, TypeError, ValueError):

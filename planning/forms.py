@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextFormMixin
 from accounts.models import Account, Contact, OrgUnit, Opportunity
+from core import params
 from performance.models import KpiDefinition
 from planning.models import (
     AccountPlan,
@@ -40,7 +42,7 @@ class ObjectChoiceField(forms.ChoiceField):
         return self.prepare_value(initial) != (data or "")
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(CleanTextFormMixin, forms.Form):
     """The account and the fiscal year of a new plan.
 
     Any account in `accounts` is accepted. Up to CHOICE_LIMIT accounts are all offered, by name;
@@ -68,13 +70,14 @@ class PlanCreateForm(forms.Form):
             shown = []  # too many to list: the search finds them
         shown = sorted(shown[: self.CHOICE_LIMIT], key=lambda account: (account.name, account.pk))
         chosen = self["account"].value()
-        if chosen and str(chosen).isdigit() and all(str(account.pk) != str(chosen) for account in shown):
-            shown = [*accounts.filter(pk=int(chosen)), *shown]  # the one asked for stays offered
+        chosen = params.parse_id(str(chosen or ""))
+        if chosen is not None and all(account.pk != chosen for account in shown):
+            shown = [*accounts.filter(pk=chosen), *shown]  # the one asked for stays offered
         self.found = len(shown)
         field.widget.choices = [("", field.empty_label), *((account.pk, str(account)) for account in shown)]
 
 
-class StepForm(forms.ModelForm):
+class StepForm(CleanTextFormMixin, forms.ModelForm):
     """The plan's own fields of one step; the lock version travels in a separate hidden input."""
 
     class Meta:
@@ -140,7 +143,7 @@ class Step4Form(StepForm):
         self.fields["tam"].widget.attrs["min"] = 0
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(CleanTextFormMixin, forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
     def __init__(self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str], **kwargs):
@@ -212,7 +215,7 @@ class Step7Form(StepForm):
         widgets = {"year_end_evaluation": forms.Textarea(attrs={"rows": 5}), "wrap_up": forms.Textarea(attrs={"rows": 5})}
 
 
-class RowForm(forms.Form):
+class RowForm(CleanTextFormMixin, forms.Form):
     """One row of a list in a step; `id` is empty for a new row."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -310,7 +313,7 @@ def rows_of(formset) -> list[dict]:
     return rows
 
 
-class ActionProgressForm(forms.Form):
+class ActionProgressForm(CleanTextFormMixin, forms.Form):
     """Status and % done of each action of an approved plan."""
 
     def __init__(self, *args, actions: list[ActionItem], **kwargs):
@@ -334,12 +337,12 @@ class ActionProgressForm(forms.Form):
         ]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextFormMixin, forms.Form):
     file = forms.FileField(label=_("Document (PDF, Word, Excel, PowerPoint)"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanTextFormMixin, forms.Form):
     note = forms.CharField(label=_("Note to the meeting"), max_length=300, required=False)
 
     def __init__(self, *args, meetings=(), **kwargs):
@@ -353,7 +356,7 @@ class SubmitForm(forms.Form):
             )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     committed_budget = forms.DecimalField(
@@ -380,7 +383,7 @@ class DecisionForm(forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     scheduled_for = forms.DateTimeField(
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -389,11 +392,11 @@ class MeetingForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
 
 
-class ReviewCommentForm(forms.Form):
+class ReviewCommentForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NextYearForm(forms.Form):
+class NextYearForm(CleanTextFormMixin, forms.Form):
     carry_ambition = forms.BooleanField(label=_("The 3-year ambition"), required=False, initial=True)
     carry_org_chart = forms.BooleanField(
         label=_("Today's org chart, as the baseline step 1 compares with"), required=False, initial=True

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import portfolio_cache
+from core import params
 from accounts.roles import is_executive
 from planning import exports, forms, selectors, services
 from performance.periods import fiscal_year_of
@@ -51,7 +52,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()
-    fiscal_year = int(year) if year.isdigit() else None
+    fiscal_year = params.parse_year(year)
     status = status if status in PlanStatus.values else ""
     plans = selectors.plan_list_for_user(user=request.user, fiscal_year=fiscal_year, status=status, query=query)
     # Ordering every visible plan by year and account name reads them all: the ordered ids and the
@@ -65,7 +66,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ),
         depends=(portfolio_cache.PLANS,),
     )
-    page = portfolio_cache.page_of(plans, ids, request.GET.get("page"), PAGE_SIZE)
+    page = portfolio_cache.page_of(plans, ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
     return render(
         request,
         "planning/plan_list.html",
@@ -82,8 +83,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     """Start a plan for one of the user's accounts and a fiscal year."""
     accounts = selectors.editable_accounts(request.user)
     initial = {"fiscal_year": timezone.localdate().year + 1}
-    if request.GET.get("account", "").isdigit():
-        account = accounts.filter(pk=int(request.GET["account"])).first()
+    account_id = params.parse_id(request.GET.get("account", ""))
+    if account_id is not None:
+        account = accounts.filter(pk=account_id).first()
         if account is not None:
             today = timezone.localdate()
             initial = {"account": account, "fiscal_year": fiscal_year_of(today, account.fiscal_year_start_month) + 1}
@@ -147,11 +149,14 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
                 "status": plan.get_status_display()})
             return redirect("planning:plan-step", plan_id=plan.pk, step=step)
         bound = page.build_forms(request.POST, request.FILES)
-        posted_lock = request.POST.get("lock_version", "")
-        if not posted_lock.isdigit():
-            raise PermissionDenied
-        lock_version = int(posted_lock)
-        if page.forms_valid(bound):
+        posted_lock = params.parse_lock_version(request.POST.get("lock_version", ""))
+        if posted_lock is None:
+            # The hidden field was tampered with or lost: the form's own error, nothing saved.
+            status = 400
+            messages.error(request, _("The form was incomplete. Nothing was saved: reload the page and try again."))
+        else:
+            lock_version = posted_lock  # a re-shown form keeps the version it was opened with
+        if posted_lock is not None and page.forms_valid(bound):
             try:
                 page.save(bound, lock_version)
             except services.PlanConflict as conflict:
@@ -174,7 +179,7 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
                 if "continue" in request.POST and step < 7:
                     return redirect("planning:plan-step", plan_id=plan.pk, step=step + 1)
                 return redirect("planning:plan-step", plan_id=plan.pk, step=step)
-        else:
+        elif posted_lock is not None:
             status = 400
             messages.error(request, _("Please correct the errors below. Nothing was saved."))
         plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
@@ -283,7 +288,7 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The audit trail: every change of the plan and its parts, who and when."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     entries = selectors.plan_history(plan)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(params.page_number(request.GET.get("page")))
     context = _plan_context(request, plan)
     context.update({"page": page})
     return render(request, "planning/plan_history.html", context)
@@ -320,9 +325,8 @@ def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _version_number(value, numbers: list[int], default):
-    if value and str(value).isdigit() and int(value) in numbers:
-        return int(value)
-    return default
+    number = params.parse_version(value)
+    return number if number in numbers else default
 
 
 def _snapshot_extras(snap: dict) -> dict:
@@ -397,7 +401,13 @@ def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan for the meeting as a PDF (WeasyPrint), from the submitted version when ?version= is given."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     number = request.GET.get("version", "")
-    snap = selectors.version_get(plan=plan, number=int(number)).snapshot if number.isdigit() else plan_snapshot(plan)
+    if number:
+        version = params.parse_version(number)
+        if version is None:
+            raise Http404
+        snap = selectors.version_get(plan=plan, number=version).snapshot
+    else:
+        snap = plan_snapshot(plan)
     started = time.perf_counter()
     pdf = exports.plan_pdf(snap, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -429,8 +439,8 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
 def review_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The KAM creates this quarter's review (the scheduled sweep calls the same service)."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    quarter = request.POST.get("quarter", "")
-    if not quarter.isdigit():
+    quarter = params.parse_quarter(request.POST.get("quarter", ""))
+    if quarter is None:
         quarter = plan.quarter_containing(timezone.localdate())
         if quarter is None:
             messages.error(request, _("Today is outside this plan's fiscal year: choose the quarter."))

@@ -30,6 +30,7 @@ from accounts.forms import (
     UnmetNeedForm,
 )
 from accounts.models import Account, Contact, CustomerActivity, Offering, Opportunity, OrgUnit, Relationship, UnmetNeed
+from core import params
 
 
 def _readable(request: HttpRequest, account_id: int) -> tuple[Account, bool]:
@@ -45,8 +46,7 @@ def _editable(request: HttpRequest, account_id: int) -> Account:
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return params.parse_id(request.GET.get(name, ""))
 
 
 def _section(request: HttpRequest, template: str, *, account: Account, can_edit: bool, section: str, **context) -> HttpResponse:
