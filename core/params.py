@@ -75,3 +75,17 @@ def page_number(value) -> int:
     if number is None:
         return 1
     return min(number, MAX_PAGE)
+
+
+def parse_iso_date(value) -> "datetime.date | None":
+    """A `YYYY-MM-DD` date from a query string (a date picker's value), or None for anything else,
+    including dates the calendar does not have (2026-02-30) and years outside MIN_YEAR..MAX_YEAR."""
+    import datetime
+
+    if not (isinstance(value, str) and len(value) == 10 and value.isascii()):
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None

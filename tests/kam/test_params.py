@@ -14,7 +14,8 @@ from tests.kam.test_every_page_every_role import PARAM, fill, ids_for, walk, wor
 
 pytestmark = pytest.mark.django_db
 
-ODD = ["²", "①", "１", "٣", "-1", "0", "99999999999999999999", "", " 1", "1 ", "1.0", "0x1", "1e3", "+1", "1_0"]
+ODD = ["²", "①", "１", "٣", "-1", "0", "99999999999999999999", "", " 1", "1 ", "1.0", "0x1", "1e3", "+1", "1_0",
+       "2026-02-30", "９９９９-01-01", "0001-01-01"]
 
 
 @pytest.mark.parametrize("value", ODD + [None, True, 1.0, "2147483648", "0" * 30 + "1" * 11])
@@ -25,6 +26,15 @@ def test_parse_id_refuses_everything_but_ascii_digits_in_range(value):
 @pytest.mark.parametrize(("value", "expected"), [("1", 1), ("0042", 42), ("2147483647", 2**31 - 1), (7, 7), ("0" * 30 + "5", 5)])
 def test_parse_id_reads_ascii_digits(value, expected):
     assert params.parse_id(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2026-03-05", "2026-03-05"), ("2026-02-30", None), ("0001-01-01", None), ("２０２６-03-05", None), ("2026-3-5", None),
+    ("", None), (None, None),
+])
+def test_parse_iso_date(value, expected):
+    day = params.parse_iso_date(value)
+    assert (day.isoformat() if day else None) == expected
 
 
 def test_id_or_404_raises_not_found():
@@ -86,7 +96,7 @@ def _query_cases(world) -> list[tuple[str, str]]:
     return [
         ("/", "page"), ("/", "vertical_unit"), ("/", "grade"), ("/", "owner"),
         ("/pareto/", "page"),
-        (f"/accounts/{account}/org-chart/", "unit"),
+        (f"/accounts/{account}/org-chart/", "unit"), (f"/accounts/{account}/org-chart/", "since"),
         (f"/accounts/{account}/opportunities/", "owner"),
         ("/plans/", "year"), ("/plans/", "page"),
         ("/plans/new/", "account"),
