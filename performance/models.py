@@ -112,6 +112,7 @@ class KpiDefinition(models.Model):
     applies_to_operations = models.BooleanField(_("applies to operations-type teams"), default=True)
     applies_to_mixed = models.BooleanField(_("applies to mixed / self-supporting teams"), default=True)
     on_track_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("on track from (% of target)"),
         max_digits=6,
         decimal_places=1,
@@ -119,6 +120,7 @@ class KpiDefinition(models.Model):
         help_text=_("At or above this share of the target the KPI is on track."),
     )
     at_risk_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("at risk from (% of target)"),
         max_digits=6,
         decimal_places=1,

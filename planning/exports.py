@@ -112,6 +112,7 @@ def plan_workbook(snap: dict) -> bytes:
     )
     _sheet(
         workbook, _("Actions"),
+        # xgettext:no-python-format
         [_("WBS"), _("Task or milestone"), _("Kind"), _("Owner"), _("Start"), _("Due"), _("Status"), _("% done")],
         [
             [action["depth"] + 1, "    " * action["depth"] + action["title"], choice_label(action["kind"], "action_kind"),

@@ -273,6 +273,7 @@ class ActionRow(RowForm):
     start_on = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
+    # xgettext:no-python-format
     percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
 
     def __init__(self, *args, users=(), parents=(), **kwargs):
@@ -324,6 +325,7 @@ class ActionProgressForm(CleanTextFormMixin, forms.Form):
                 label=_("Status"), choices=ActionItem.Status.choices, initial=action.status
             )
             self.fields[f"percent_{action.pk}"] = forms.IntegerField(
+                # xgettext:no-python-format
                 label=_("% done"), min_value=0, max_value=100, initial=action.percent_done
             )
 

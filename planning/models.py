@@ -305,6 +305,7 @@ class ActionItem(models.Model):
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     percent_done = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("% done"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     carried_from = models.ForeignKey(
