@@ -3,8 +3,9 @@
 Bidirectional controls (U+202A..U+202E, U+2066..U+2069, U+200E/U+200F, U+061C) reverse the
 text around a name wherever it is shown; zero-width characters (U+200B..U+200D, U+2060,
 U+FEFF) make two names that look the same differ. Both are Unicode format characters
-(category Cf); other control characters (Cc) are dropped too, except tab and line breaks in
-multi-line text.
+(category Cf). Forms and the API drop them (`strip_invisible`) and leave other control
+characters to their validators (a NUL is a field error); imports and file names drop control
+characters too (`clean_text`, `clean_name`).
 """
 
 import unicodedata
@@ -14,6 +15,14 @@ _KEPT_IN_TEXT = {"\n", "\r", "\t"}
 
 def _is_control(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def strip_invisible(value: str) -> str:
+    """`value` in NFC without format characters (Cf: direction and zero-width marks). Other control
+    characters are left for the field's validators to refuse (a NUL is a field error, not dropped)."""
+    if not value:
+        return value
+    return "".join(ch for ch in unicodedata.normalize("NFC", value) if unicodedata.category(ch) != "Cf")
 
 
 def clean_text(value: str) -> str:
@@ -34,8 +43,8 @@ def clean_name(value: str) -> str:
 
 
 class CleanTextFormMixin:
-    """Form mixin: every text field's input is cleaned before it is validated (`clean_text` for
-    text areas, `clean_name` for one-line fields), so "required" and length limits apply to what
+    """Form mixin: every text field's input loses its direction and zero-width characters
+    (`strip_invisible`) before it is validated, so "required" and length limits apply to what
     will be stored. Password fields are left alone."""
 
     def __init__(self, *args, **kwargs):
@@ -44,8 +53,7 @@ class CleanTextFormMixin:
 
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
-                clean = clean_text if isinstance(field.widget, forms.Textarea) else clean_name
-                field.to_python = _cleaning(field.to_python, clean)
+                field.to_python = _cleaning(field.to_python, strip_invisible)
 
 
 def _cleaning(to_python, clean):

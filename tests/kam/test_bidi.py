@@ -24,6 +24,13 @@ def test_clean_name_and_clean_text_drop_direction_zero_width_and_control_charact
     assert clean_text(f"line one{control}\nline\ttwo") == "line one\nline\ttwo"
 
 
+@pytest.mark.parametrize("control", [c for c in CONTROLS if c not in ("\x00", "\x1b")])
+def test_strip_invisible_drops_format_characters_and_leaves_control_characters_to_validators(control):
+    from core.text import strip_invisible
+
+    assert strip_invisible(f"Kim{control} Minsu\x00") == "Kim Minsu\x00"
+
+
 def test_clean_name_keeps_korean_and_composes_it():
     assert clean_name("김민수") == "김민수"
     assert clean_name("\u1100\u1161") == "가"  # decomposed jamo are composed (NFC)
