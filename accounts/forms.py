@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextFormMixin
 from accounts.models import (
     Account,
     Contact,
@@ -28,7 +29,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(CleanTextFormMixin, forms.ModelForm):
     """A person in the customer's org chart, with the date a change to them took effect."""
 
     happened_on = forms.DateField(
@@ -81,7 +82,7 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
-class OrgUnitForm(forms.ModelForm):
+class OrgUnitForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = OrgUnit
         fields = ["name", "parent", "is_purchasing"]
@@ -99,7 +100,7 @@ class OrgUnitForm(forms.ModelForm):
 TIER_CHOICES = [(tier, _("Tier %(tier)s") % {"tier": tier}) for tier in (1, 2, 3, 4)]
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
     tier = forms.TypedChoiceField(
         label=_("Tier"),
         choices=TIER_CHOICES,
@@ -143,7 +144,7 @@ class OpportunityForm(forms.ModelForm):
         return amount
 
 
-class OpportunityMoveForm(forms.Form):
+class OpportunityMoveForm(CleanTextFormMixin, forms.Form):
     """A move on the board: to another tier, to another stage, or both."""
 
     tier = forms.TypedChoiceField(
@@ -156,7 +157,7 @@ class OpportunityMoveForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
-class RelationshipForm(forms.ModelForm):
+class RelationshipForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Relationship
         fields = ["contact", "user", "strength", "last_interaction_on", "notes"]
@@ -174,7 +175,7 @@ class RelationshipForm(forms.ModelForm):
         self.fields["strength"].help_text = _("1 = barely know each other, 5 = trusted partner.")
 
 
-class UnmetNeedForm(forms.Form):
+class UnmetNeedForm(CleanTextFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Unmet need"),
         required=False,
@@ -184,7 +185,7 @@ class UnmetNeedForm(forms.Form):
     )
 
 
-class GradeChangeForm(forms.Form):
+class GradeChangeForm(CleanTextFormMixin, forms.Form):
     grade = forms.ModelChoiceField(
         label=_("New grade"), queryset=PricingTier.objects.order_by("rank"), required=False, empty_label=_("No grade")
     )
@@ -202,7 +203,7 @@ class GradeChangeForm(forms.Form):
         return changed_on
 
 
-class CustomerActivityForm(forms.ModelForm):
+class CustomerActivityForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = CustomerActivity
         fields = ["kind", "title", "starts_on", "ends_on", "resolved_on", "contacts", "our_people", "notes"]

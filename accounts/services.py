@@ -31,6 +31,7 @@ from accounts import portfolio_cache
 from accounts.pareto import pareto_class
 from accounts.roles import is_admin
 from core.languages import language_offered
+from core.text import isolate
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.
@@ -120,22 +121,22 @@ def contact_save(*, contact: Contact, acting_user: User | None, happened_on: dat
 
 def _contact_changes(previous: Contact | None, current: Contact) -> list[tuple[str, str]]:
     if previous is None:
-        return [(OrgChange.Kind.JOINED, _("%(name)s joined as %(title)s") % {"name": current.name, "title": current.title or "—"})]
+        return [(OrgChange.Kind.JOINED, _("%(name)s joined as %(title)s") % {"name": isolate(current.name), "title": isolate(current.title or "—")})]
     changes = []
     if previous.status != current.status:
         if current.status == Contact.Status.LEFT:
-            changes.append((OrgChange.Kind.LEFT, _("%(name)s left") % {"name": current.name}))
+            changes.append((OrgChange.Kind.LEFT, _("%(name)s left") % {"name": isolate(current.name)}))
         else:
-            changes.append((OrgChange.Kind.JOINED, _("%(name)s returned") % {"name": current.name}))
+            changes.append((OrgChange.Kind.JOINED, _("%(name)s returned") % {"name": isolate(current.name)}))
     if previous.org_unit_id != current.org_unit_id or previous.reports_to_id != current.reports_to_id:
         changes.append((OrgChange.Kind.MOVED, _("%(name)s moved to %(unit)s") % {
-            "name": current.name, "unit": current.org_unit.name if current.org_unit else "—"}))
+            "name": isolate(current.name), "unit": isolate(current.org_unit.name if current.org_unit else "—")}))
     old_roles, new_roles = previous.buying_roles, current.buying_roles
     if old_roles != new_roles or previous.title != current.title:
         changes.append((OrgChange.Kind.ROLE_CHANGED, _("%(name)s: %(old)s → %(new)s") % {
-            "name": current.name,
-            "old": ", ".join([previous.title, *old_roles]).strip(", ") or "—",
-            "new": ", ".join([current.title, *new_roles]).strip(", ") or "—",
+            "name": isolate(current.name),
+            "old": isolate(", ".join([previous.title, *old_roles]).strip(", ") or "—"),
+            "new": isolate(", ".join([current.title, *new_roles]).strip(", ") or "—"),
         }))
     return changes
 

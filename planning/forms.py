@@ -6,7 +6,9 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextFormMixin
 from accounts.models import Account, Contact, OrgUnit, Opportunity
+from core import params
 from performance.models import KpiDefinition
 from planning.models import (
     COMMENT_MAX,
@@ -47,7 +49,7 @@ class ObjectChoiceField(forms.ChoiceField):
         return self.prepare_value(initial) != (data or "")
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(CleanTextFormMixin, forms.Form):
     """The account and the fiscal year of a new plan.
 
     Any account in `accounts` is accepted. Up to CHOICE_LIMIT accounts are all offered, by name;
@@ -75,13 +77,14 @@ class PlanCreateForm(forms.Form):
             shown = []  # too many to list: the search finds them
         shown = sorted(shown[: self.CHOICE_LIMIT], key=lambda account: (account.name, account.pk))
         chosen = self["account"].value()
-        if chosen and str(chosen).isdigit() and all(str(account.pk) != str(chosen) for account in shown):
-            shown = [*accounts.filter(pk=int(chosen)), *shown]  # the one asked for stays offered
+        chosen = params.parse_id(str(chosen or ""))
+        if chosen is not None and all(account.pk != chosen for account in shown):
+            shown = [*accounts.filter(pk=chosen), *shown]  # the one asked for stays offered
         self.found = len(shown)
         field.widget.choices = [("", field.empty_label), *((account.pk, str(account)) for account in shown)]
 
 
-class StepForm(forms.ModelForm):
+class StepForm(CleanTextFormMixin, forms.ModelForm):
     """The plan's own fields of one step; the lock version travels in a separate hidden input."""
 
     class Meta:
@@ -147,7 +150,7 @@ class Step4Form(StepForm):
         self.fields["tam"].widget.attrs["min"] = 0
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(CleanTextFormMixin, forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
     def __init__(
@@ -254,7 +257,7 @@ class Step7Form(StepForm):
         widgets = {"year_end_evaluation": forms.Textarea(attrs={"rows": 5}), "wrap_up": forms.Textarea(attrs={"rows": 5})}
 
 
-class RowForm(forms.Form):
+class RowForm(CleanTextFormMixin, forms.Form):
     """One row of a list in a step; `id` is empty for a new row."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -355,7 +358,7 @@ def rows_of(formset) -> list[dict]:
     return rows
 
 
-class ActionProgressForm(forms.Form):
+class ActionProgressForm(CleanTextFormMixin, forms.Form):
     """Status and % done of each action of an approved plan."""
 
     def __init__(self, *args, actions: list[ActionItem], **kwargs):
@@ -380,12 +383,12 @@ class ActionProgressForm(forms.Form):
         ]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextFormMixin, forms.Form):
     file = forms.FileField(label=_("Document (PDF, Word, Excel, PowerPoint)"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanTextFormMixin, forms.Form):
     note = forms.CharField(label=_("Note to the meeting"), max_length=300, required=False)
 
     def __init__(self, *args, meetings=(), **kwargs):
@@ -399,7 +402,7 @@ class SubmitForm(forms.Form):
             )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment on the whole plan"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
@@ -452,7 +455,7 @@ class DecisionForm(forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     scheduled_for = forms.DateTimeField(
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -486,7 +489,7 @@ class AttendeeForm(forms.Form):
         )
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(CleanTextFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Opinion"), choices=Opinion.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -507,21 +510,21 @@ class OpinionForm(forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Minutes"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class SpendForm(forms.Form):
+class SpendForm(CleanTextFormMixin, forms.Form):
     spent_on = forms.DateField(label=_("Spent on"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(label=_("Amount"), min_value=1, max_digits=16, decimal_places=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class ReviewCommentForm(forms.Form):
+class ReviewCommentForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NextYearForm(forms.Form):
+class NextYearForm(CleanTextFormMixin, forms.Form):
     carry_ambition = forms.BooleanField(label=_("The 3-year ambition"), required=False, initial=True)
     carry_org_chart = forms.BooleanField(
         label=_("Today's org chart, as the baseline step 1 compares with"), required=False, initial=True
