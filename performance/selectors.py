@@ -35,7 +35,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -553,11 +553,9 @@ class Sort:
 def _kam_names() -> Subquery:
 
 
-    full_name = Coalesce(
-        NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())), Value("")),
-        "user__username",
-        output_field=CharField(),
-    )
+    from accounts.models import full_name_expression
+
+    full_name = full_name_expression("user__")
 
     names = (
         AccountTeamMember.objects.filter(account=OuterRef("pk"), role=AccountTeamMember.Role.KAM)

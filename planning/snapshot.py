@@ -115,7 +115,10 @@ def org_section(plan: AccountPlan) -> dict:
         "changes_since": _day(since),
         "changes": {
             group: [
-                {"id": change.pk, "kind": change.kind, "description": change.description, "happened_on": _day(change.happened_on)}
+                {
+                    "id": change.pk, "kind": change.kind, "description": change.description, "details": change.details,
+                    "happened_on": _day(change.happened_on),
+                }
                 for change in items
             ]
             for group, items in changes.items()

@@ -59,3 +59,11 @@ def sort_link(context, field: str, label: str, default_descending: bool = False)
         params["sort"] = f"-{field}" if default_descending else field
     direction = "asc" if current == field else "desc" if current == f"-{field}" else ""
     return {"url": "?" + params.urlencode(), "label": label, "direction": direction}
+
+
+@register.filter
+def person_name(user) -> str:
+    """A person's name the one way the site writes it (family name first for Korean names)."""
+    from accounts.models import person_name as name
+
+    return name(user)
