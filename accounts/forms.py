@@ -18,6 +18,7 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
+from core.money import MoneyField
 
 
 class DateInput(forms.DateInput):
@@ -111,6 +112,7 @@ class OpportunityForm(forms.ModelForm):
             "expected_close_date", "owner", "offerings", "description",
         ]
         widgets = {"expected_close_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"amount": MoneyField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +126,6 @@ class OpportunityForm(forms.ModelForm):
         if self.instance.pk:
             offerings = offerings | Offering.objects.filter(opportunities=self.instance)
         self.fields["offerings"].queryset = offerings.distinct().order_by("name")
-        self.fields["amount"].error_messages["invalid"] = _("Enter the amount as a number.")
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Opportunity, OrgUnit
 from planning import selectors
@@ -344,6 +345,9 @@ LABELS = {
 }
 
 
+SWOT_OPPORTUNITIES = pgettext_lazy("SWOT", "opportunities")
+
+
 def _label(name: str) -> str:
     return str(LABELS.get(name, name.replace("_", " ")))
 
@@ -436,6 +440,8 @@ def _diff_dicts(old: dict, new: dict) -> list[Change]:
         if before == after:
             continue
         label = _label(name)
+        if name == "opportunities" and isinstance(after if after is not None else before, str):
+            label = str(SWOT_OPPORTUNITIES)  # the strategy's SWOT box, not the sales opportunities
         if isinstance(before, dict) or isinstance(after, dict):
             for change in _diff_dicts(before or {}, after or {}):
                 change.what = f"{label} · {change.what}"

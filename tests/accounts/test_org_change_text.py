@@ -29,8 +29,8 @@ def test_a_contact_save_logs_names_not_sentences(account, account_manager):
     joined, moved, left = OrgChange.objects.filter(contact=person).order_by("pk")
     assert joined.details == {"name": "김지훈", "title": "차장"}
     assert _text(joined, "en") == "김지훈 joined as 차장"
-    assert _text(joined, "ko") == "김지훈 님이 차장(으)로 합류"
-    assert _text(moved, "ko") == "김지훈 님이 구매팀(으)로 이동"
+    assert _text(joined, "ko") == "김지훈 님 입사 (차장)"
+    assert _text(moved, "ko") == "김지훈 님 구매팀(으)로 이동"
     assert _text(left, "en") == "김지훈 left the company"
     assert _text(left, "ko") == "김지훈 님 퇴사"
     assert str(left) == "김지훈 left the company"
