@@ -276,6 +276,9 @@ SECTION_TITLES = {
 }
 # Derived or volatile values: they follow from what is compared anyway.
 IGNORED_KEYS = {"taken_at", "depth", "coverage_percent", "tiers", "support_total", "changes_since", "reviewed_at", "id"}
+# Words a snapshot holds in the language it was frozen in, next to the code they follow from (a KPI's
+# name and unit beside its `key`, a month's label beside its number): compared through the code only.
+LANGUAGE_KEYS = {"kpi", "unit", "label"}
 LABELS = {
     "reviewed_by": _("reviewed by"),
     "notes": _("notes"),
@@ -393,6 +396,10 @@ def _text(value) -> str:
 
 
 def _item_label(item: dict) -> str:
+    if item.get("kpi") and item.get("key"):
+        from performance.templatetags.kpi_format import kpi_name
+
+        return kpi_name(item)  # in the reader's language, not the one it was frozen in
     for key in ("title", "name", "description", "kpi", "user", "label"):
         if item.get(key):
             return str(item[key])
@@ -400,7 +407,7 @@ def _item_label(item: dict) -> str:
 
 
 def _item_key(item: dict):
-    return item.get("key") or item.get("id") or item.get("label") or _item_label(item)
+    return item.get("key") or item.get("id") or item.get("month") or item.get("label") or _item_label(item)
 
 
 def _diff_lists(label: str, old: list, new: list) -> list[Change]:
@@ -415,8 +422,9 @@ def _diff_lists(label: str, old: list, new: list) -> list[Change]:
         if key not in before:
             changes.append(Change(label, "added", _item_label(item)))
             continue
+        coded = ("key" in item or "month" in item) and ("key" in before[key] or "month" in before[key])
         for name, value in item.items():
-            if name in IGNORED_KEYS:
+            if name in IGNORED_KEYS or (coded and name in LANGUAGE_KEYS):
                 continue
             previous = before[key].get(name)
             if previous == value:

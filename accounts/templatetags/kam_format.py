@@ -67,3 +67,15 @@ def person_name(user) -> str:
     from accounts.models import person_name as name
 
     return name(user)
+
+
+@register.filter
+def plain_number(value) -> str:
+    """A number as people write it: 40 not 40.0000, 1,234.5 with thousands separators; '–' when there is none."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = Decimal(str(value)).normalize()
+    except ArithmeticError:
+        return str(value)
+    return f"{number:,f}"
