@@ -29,6 +29,7 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
+from accounts.permissions import role_records_interactions, user_can_record_interaction
 from accounts.roles import is_admin, user_roles
 from accounts.services import (
     account_grade_change,
@@ -638,8 +639,15 @@ class CustomerActivityFilter(AccountDataFilterSet):
 class CustomerActivityViewSet(AccountDataViewSet):
     """Customer-experience work with accounts: workshops, seminars, training, pilots, support incidents.
 
-    The account team and admins write (with the participants on both sides); executives read.
+    Whoever may record interactions with the account writes (its team, executive sponsors
+    included, and admins; with the participants on both sides); other executives read.
     """
+
+    def may_write(self, user, account) -> bool:
+        return user_can_record_interaction(user=user, account=account)
+
+    def may_write_some(self, user) -> bool:
+        return role_records_interactions(user)
 
     serializer_class = CustomerActivitySerializer
     filterset_class = CustomerActivityFilter

@@ -1,8 +1,9 @@
 """The account-data API base: the account-visibility rule (`accounts.selectors.visible_rows`) applied to
 every queryset, and who may write (the web's rules, asked of the same functions).
 
-Reads are filtered by `accounts.selectors.accounts_visible_to` in each viewset's queryset,
-so an object of an account the caller cannot see is a 404 before any permission runs.
+The rules themselves are `accounts.permissions`'. Reads are filtered by `visible_rows` in each
+viewset's queryset, so an object of an account the caller cannot see is a 404 before any object
+permission runs (writes included).
 """
 
 from django.db.models import QuerySet
@@ -11,15 +12,14 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
-from accounts.models import Account
-from accounts.roles import is_admin, sees_all_accounts
-from accounts.selectors import (  # noqa: F401 - accounts_not_editable_by is part of this module's API
+from accounts.models import Account, User
+from accounts.permissions import (  # noqa: F401 - accounts_not_editable_by is part of this module's API
     accounts_not_editable_by,
-    accounts_visible_to,
+    role_writes_account_data,
     user_can_edit_account,
-    user_edits_some_account,
-    visible_rows,
 )
+from accounts.roles import is_admin, sees_all_accounts
+from accounts.selectors import accounts_visible_to, visible_rows
 from core.api import fields
 from core.api.filters import IntegerFilter, StrictFilterSet
 
@@ -28,10 +28,12 @@ ADMIN_ONLY_MESSAGE = _("Only an admin changes this.")
 
 
 class AccountDataPermission(BasePermission):
-    """Data that belongs to an account: read by whoever sees the account, written by its editors.
+    """Data that belongs to an account: read by whoever sees the account, written as the viewset's
+    `may_write(user, account)` says (`accounts.permissions.user_can_edit_account` by default).
 
-    The viewset names the path from an object to its account (`account_field`); a create is
-    checked against the account in the payload by the viewset once the payload is valid.
+    A role that writes no account (`may_write_some`) is refused at once (403); anyone else goes on
+    to the object, so a write to a record they cannot see is a 404. A create is checked against the
+    account in the payload by the viewset once the payload is valid.
     """
 
     message = READ_ONLY_MESSAGE
@@ -39,12 +41,12 @@ class AccountDataPermission(BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return user_edits_some_account(request.user)
+        return view.may_write_some(request.user)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return user_can_edit_account(user=request.user, account=view.account_of(obj))
+        return view.may_write(request.user, view.account_of(obj))
 
 
 class AccountPermission(AccountDataPermission):
@@ -67,12 +69,16 @@ class AdminWritesOthersRead(BasePermission):
 
 
 class ChoosesKeyAccounts(BasePermission):
-    """Executives and admins flag key accounts (the Pareto view's rule)."""
+    """Executives and admins flag key accounts (the Pareto view's rule); an account the caller
+    cannot see is a 404, as for every other write."""
 
     message = _("Only executives and admins choose key accounts.")
 
     def has_permission(self, request, view) -> bool:
-        return sees_all_accounts(request.user)
+        if sees_all_accounts(request.user):
+            return True
+        view.get_object()  # 404 when the caller cannot see the account
+        return False
 
 
 class VisibleRelatedField(fields.PrimaryKeyRelatedField):
@@ -111,7 +117,7 @@ class AccountDataViewSet(viewsets.ModelViewSet):
     `account_field` is the path from the model to its account (`"account"`,
     `"contact__account"`); `base_queryset()` gives the rows with what the serializer reads.
     Lists and lookups see only rows of accounts visible to the caller (others are 404);
-    a write needs `user_can_edit_account` on the row's account (else 403).
+    a write needs `may_write` on the row's account (else 403; 404 if the caller cannot see it).
     Lists are in `ordering`, by default by `account_key` (the account's id, see `visible_rows`)
     then id: the database reads a page from the account index (`"account"` would sort every row
     by the account's name).
@@ -132,8 +138,16 @@ class AccountDataViewSet(viewsets.ModelViewSet):
     def account_of(self, obj) -> Account:
         return _follow(obj, self.account_field)
 
+    def may_write(self, user: User, account: Account) -> bool:
+        """The rule for writing this resource on `account` (account data: `user_can_edit_account`)."""
+        return user_can_edit_account(user=user, account=account)
+
+    def may_write_some(self, user: User) -> bool:
+        """Whether the user's role writes this resource on any account at all."""
+        return role_writes_account_data(user)
+
     def perform_create(self, serializer) -> None:
         account = _follow(serializer.validated_data, self.account_field)
-        if not user_can_edit_account(user=self.request.user, account=account):
+        if not self.may_write(self.request.user, account):
             raise PermissionDenied(READ_ONLY_MESSAGE)
         serializer.save()

@@ -7,6 +7,7 @@ Invariants live in database constraints so no code path can store bad data.
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -289,6 +290,16 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A parent is a unit of the same account (admin, API and forms all call this through full_clean)."""
+        super().clean()
+        if self.parent_id is not None and self.account_id is not None:
+            parent_account_id = OrgUnit.objects.filter(pk=self.parent_id).values_list("account_id", flat=True).first()
+            if parent_account_id is not None and parent_account_id != self.account_id:
+                raise ValidationError({"parent": _("The parent unit belongs to another account: choose a unit of the same account.")})
+            if self.pk is not None and self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A unit cannot be its own parent.")})
 
 
 class Contact(models.Model):

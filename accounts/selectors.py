@@ -2,7 +2,6 @@
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,8 +24,10 @@ from accounts.models import (
     User,
 )
 from accounts import portfolio_cache
+# The write rules are written in accounts.permissions; importable from here too, next to the read rules.
+from accounts.permissions import accounts_editable_by, accounts_not_editable_by, user_can_edit_account  # noqa: F401
 from accounts.pareto import pareto_class
-from accounts.roles import is_admin, sees_all_accounts
+from accounts.roles import sees_all_accounts
 
 
 def accounts_visible_to(user: User) -> QuerySet[Account]:
@@ -86,35 +87,13 @@ def account_get_for_user(*, user: User, account_id: int) -> Account:
     return account
 
 
-def user_can_edit_account(*, user: User, account: Account) -> bool:
-    """The account team edits its account; admins may too. Executives read."""
-    if is_admin(user):
-        return True
-    return AccountTeamMember.objects.filter(account=account, user=user).exists()
-
-
-def accounts_editable_by(user: User) -> QuerySet[Account]:
-    """The accounts the user may change (the set form of `user_can_edit_account`): every account for
-    admins, their team's accounts for anyone else. A user is on a team once, so the join repeats none."""
-    if is_admin(user):
-        return Account.objects.all()
-    if not user.is_authenticated:
-        return Account.objects.none()
-    return Account.objects.filter(team__user=user)
-
-
-def user_edits_some_account(user: User) -> bool:
-    """Admins edit every account; anyone else only while on at least one account's team."""
-    return is_admin(user) or AccountTeamMember.objects.filter(user=user).exists()
-
-
-def accounts_not_editable_by(user: User, account_ids: Iterable[int]) -> set[int]:
-    """Of the given accounts, those the user may not edit (`user_can_edit_account` for many at once)."""
-    wanted = set(account_ids)
-    if is_admin(user) or not wanted:
-        return set()
-    editable = AccountTeamMember.objects.filter(user=user, account_id__in=wanted).values_list("account_id", flat=True)
-    return wanted - set(editable)
+def account_kam_id(*, account: Account) -> int | None:
+    """The account's KAM (its team member with the role KAM; at most one, a database constraint)."""
+    return (
+        AccountTeamMember.objects.filter(account=account, role=AccountTeamMember.Role.KAM)
+        .values_list("user_id", flat=True)
+        .first()
+    )
 
 
 def _open_pipeline_subquery() -> Subquery:

@@ -57,8 +57,7 @@ def _chain_has_cycle(start_id: int | None, target_id: int | None, parent_of: dic
 def org_unit_save(*, unit: OrgUnit, acting_user: User | None) -> OrgUnit:
     """Create or update a customer org unit; refuses a parent from another account or a loop in the tree."""
     if unit.parent_id is not None:
-        if unit.parent.account_id != unit.account_id:
-            raise ValidationError({"parent": _("The parent unit belongs to another account.")})
+        unit.clean()  # the model's rule: a parent of the same account
         parent_of = dict(OrgUnit.objects.filter(account_id=unit.account_id).values_list("id", "parent_id"))
         if _chain_has_cycle(unit.parent_id, unit.pk, parent_of):
             raise ValidationError({"parent": _("This parent would put the unit inside its own branch.")})

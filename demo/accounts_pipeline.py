@@ -286,7 +286,7 @@ class PipelineBuilder:
             if neighbour is not None:
                 changes.append(GradeChange(
                     account=account, from_grade=neighbour, to_grade=account.grade, changed_on=self.days_ago(20, 400),
-                    reason=GRADE_REASONS[reason][lang], changed_by=self.users["exec"] if reason == "down" else kam,
+                    reason=GRADE_REASONS[reason][lang], changed_by=kam,  # the account team changes the grade
                 ))
         _bulk(GradeChange, changes)
 

@@ -18,11 +18,12 @@ from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
+from accounts.api_base import READ_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AdminWritesOthersRead, VisibleRelatedField
 from accounts.models import Account, Contact, Offering, Order, User
-from accounts.selectors import accounts_visible_to, user_can_edit_account
+from accounts.permissions import accounts_not_editable_by
+from accounts.selectors import accounts_visible_to
 from core.api import fields
 from core.api.exceptions import call_service, field_errors
-from accounts.api_base import READ_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AdminWritesOthersRead, VisibleRelatedField, accounts_not_editable_by
 from core.api.filters import UpdatedSinceMixin
 from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse
@@ -371,7 +372,7 @@ class PeriodValueViewSet(AccountDataViewSet):
         payload = self.input_serializer_class(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        if not user_can_edit_account(user=request.user, account=data["account"]):
+        if not self.may_write(request.user, data["account"]):
             raise PermissionDenied(READ_ONLY_MESSAGE)
         period = payload.period()
         existed = self.base_queryset().filter(

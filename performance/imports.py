@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.selectors import accounts_editable_by
 from accounts.models import Account, Contact, Offering, Order, User
-from accounts.roles import is_admin
+from accounts.permissions import accounts_editable_by
 from performance.models import ImportBatch, KpiDefinition, ManualActual, NpsResponse, TimeEntry
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, User
-from accounts.roles import is_admin, is_executive
-from accounts.selectors import account_get_for_user, user_can_edit_account
+from accounts.roles import is_admin
+from accounts.permissions import role_writes_account_data, user_can_edit_account
+from accounts.selectors import account_get_for_user
 from performance import exports
 from performance.forms import (
     AccountDashboardForm,
@@ -65,7 +66,7 @@ def _export_format(request: HttpRequest) -> str:
 
 def can_import(user: User) -> bool:
     """Admins import for every account, account teams for their own; executives only read."""
-    return is_admin(user) or not is_executive(user)
+    return role_writes_account_data(user)
 
 
 # The weekly KPI dashboard ---------------------------------------------------------------------

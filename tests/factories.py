@@ -360,6 +360,7 @@ from planning.models import (  # noqa: E402
     AccountPlan,
     ActionItem,
     ConsensusMeeting,
+    MeetingAttendee,
     MarketingAction,
     StrategicTask,
     SupportRequest,
@@ -421,9 +422,18 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
 class ConsensusMeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ConsensusMeeting
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Consensus meeting {n}")
     scheduled_for = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7))
+    created_by = None
+    chair = factory.LazyAttribute(lambda o: o.created_by)
+
+    @factory.post_generation
+    def chair_attends(obj, create, extracted, **kwargs):
+        """The chair attends, as when the meeting is scheduled in the web."""
+        if create and obj.chair_id:
+            MeetingAttendee.objects.get_or_create(meeting=obj, user=obj.chair, defaults={"role": "executive"})
 
 
 def make_complete_plan(*, account, user, fiscal_year: int | None = None) -> AccountPlan:
@@ -498,7 +508,7 @@ def make_running_plans(*, owner, count: int, fiscal_year: int = 2025, start_mont
         [Account(name=f"Running account {first + n}", fiscal_year_start_month=start_month, vertical_unit=unit)
          for n in range(count)]
     )
-    AccountTeamMember.objects.bulk_create([AccountTeamMember(account=account, user=owner) for account in accounts])
+    AccountTeamMember.objects.bulk_create([AccountTeamMember(account=account, user=owner, role=AccountTeamMember.Role.KAM) for account in accounts])
     plans = AccountPlan.objects.bulk_create(
         [AccountPlan(account=account, fiscal_year=fiscal_year, period_start=year.start, period_end=year.end,
                      status=PlanStatus.APPROVED, owner=owner) for account in accounts]

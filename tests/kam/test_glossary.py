@@ -16,6 +16,8 @@ GLOSSARY = LOCALE.parent / "glossary.tsv"
 EXCEPTIONS = {
     # a KPI code given as an example
     ("revenue", "A short key used in imports, e.g. revenue or nps."),
+    # "order" as a sequence
+    ("order", "The agenda order was changed; the attendees were told."),
 }
 # Messages that name things in English on purpose (API parameters, file formats).
 SKIP = re.compile(r"/api/|billable|\?page=|KAM_DEMO|--")
