@@ -55,7 +55,7 @@ def test_the_migration_gives_old_snapshots_codes_and_month_numbers():
         {"kpi": "Something else"},
     ]
     version.save()
-    importlib.import_module("planning.migrations.0002_snapshot_kpi_codes").codes_in_snapshots(apps, None)
+    importlib.import_module("planning.migrations.0009_snapshot_kpi_codes").codes_in_snapshots(apps, None)
     version.refresh_from_db()
     first, second = version.snapshot["strategy"]["targets"]
     assert first["key"] == "revenue" and [m["month"] for m in first["months"]] == [1, 2]

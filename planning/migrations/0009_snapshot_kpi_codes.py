@@ -48,7 +48,7 @@ def codes_in_snapshots(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("planning", "0001_initial"),
+        ("planning", "0008_meeting_text_limits"),
         ("performance", "0005_order_to_accounts"),
     ]
 
