@@ -241,13 +241,23 @@ def opportunities(request: HttpRequest, account_id: int) -> HttpResponse:
     )
 
 
+def _move_message(opportunity: Opportunity, before: tuple[int, str]) -> str | None:
+    """What a move did, in a sentence; None when it changed nothing (a drop on the same column)."""
+    if opportunity.tier != before[0]:
+        return _("Moved %(name)s to Tier %(tier)s.") % {"name": opportunity.name, "tier": opportunity.tier}
+    if opportunity.stage != before[1]:
+        return _("Moved %(name)s to %(stage)s.") % {"name": opportunity.name, "stage": opportunity.get_stage_display()}
+    return None
+
+
 @require_POST
 def opportunity_move(request: HttpRequest, account_id: int, opportunity_id: int) -> HttpResponse:
     """Move an opportunity to another tier or stage; htmx gets the board back with new totals."""
     account = _editable(request, account_id)
     opportunity = get_object_or_404(Opportunity, pk=opportunity_id, account=account)
     form = OpportunityMoveForm(request.POST)
-    error = None
+    error = message = None
+    before = (opportunity.tier, opportunity.stage)
     if form.is_valid():
         try:
             services.opportunity_move(
@@ -259,18 +269,20 @@ def opportunity_move(request: HttpRequest, account_id: int, opportunity_id: int)
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
+        else:
+            message = _move_message(opportunity, before)
     else:
-        error = " ".join(message for errors in form.errors.values() for message in errors)
+        error = " ".join(text for errors in form.errors.values() for text in errors)
     if request.htmx:
         return render(
             request,
             "accounts/_opportunity_board.html",
-            {"account": account, "can_edit": True, "move_error": error, **_board_context(request, account)},
+            {"account": account, "can_edit": True, "move_error": error, "move_message": message, **_board_context(request, account)},
         )
     if error:
         messages.error(request, error)
-    else:
-        messages.success(request, _("%(name)s moved.") % {"name": opportunity.name})
+    elif message:
+        messages.success(request, message)
     return redirect(reverse("accounts:opportunities", args=[account.pk]) + ("?" + request.GET.urlencode() if request.GET else ""))
 
 

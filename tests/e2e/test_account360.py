@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import OpportunityMove
 from tests.e2e.conftest import login
 from tests.factories import (
     AccountFactory,
@@ -113,10 +114,42 @@ def test_executive_reads_every_section_without_edit_controls(page, hanbit):
         assert page.locator(".move-controls").count() == 0
 
 
+def drag(page, source, target, *, steps: int = 12) -> None:
+    """Press on the source, move in steps (SortableJS's fallback follows the mouse), release on the target."""
+    source.scroll_into_view_if_needed()
+    box = source.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 8, box["y"] + 20, steps=3)
+    end = target.bounding_box()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 30), steps=steps)
+    page.mouse.up()
+
+
 def test_an_opportunity_dragged_to_another_column_moves_tier(page, hanbit):
-    OpportunityFactory(account=hanbit, name="Dragged deal", tier=4, amount=Decimal(50_000_000))
+    opportunity = OpportunityFactory(account=hanbit, name="Dragged deal", tier=4, amount=Decimal(50_000_000))
     login(page, "am")
     page.goto(f"/accounts/{hanbit.pk}/opportunities/")
-    page.locator(".opportunity-card", has_text="Dragged deal").drag_to(page.locator(".tier-column[data-tier='1'] .tier-cards"))
+    drag(page, page.locator(".opportunity-card", has_text="Dragged deal"), page.locator(".tier-column[data-tier='1'] .tier-cards"))
     expect(page.get_by_test_id("tier-1-totals").locator(".tier-count")).to_have_text("1")
     expect(page.get_by_test_id("tier-4-totals").locator(".tier-count")).to_have_text("0")
+    expect(page.get_by_role("status")).to_have_text("Moved Dragged deal to Tier 1.")
+    assert OpportunityMove.objects.filter(opportunity=opportunity).count() == 1
+
+
+def test_a_drop_on_the_same_column_or_a_double_click_moves_once(page, hanbit):
+    opportunity = OpportunityFactory(account=hanbit, name="Steady deal", tier=3, amount=Decimal(50_000_000))
+    login(page, "am")
+    page.goto(f"/accounts/{hanbit.pk}/opportunities/")
+    drag(page, page.locator(".opportunity-card", has_text="Steady deal"), page.locator(".tier-column[data-tier='3'] .tier-cards"))
+    page.wait_for_timeout(500)
+    assert not OpportunityMove.objects.exists()
+    expect(page.get_by_test_id("tier-3-totals").locator(".tier-count")).to_have_text("1")
+
+    drag(page, page.locator(".opportunity-card", has_text="Steady deal"), page.locator(".tier-column[data-tier='2'] .tier-cards"))
+    expect(page.get_by_role("status")).to_have_text("Moved Steady deal to Tier 2.")
+    page.get_by_role("button", name="Move Steady deal to Tier 1").dblclick()
+    expect(page.get_by_test_id("tier-1-totals").locator(".tier-count")).to_have_text("1")
+    page.wait_for_timeout(500)
+    assert [(m.from_tier, m.to_tier) for m in OpportunityMove.objects.filter(opportunity=opportunity).order_by("pk")] == [(3, 2), (2, 1)]
+
