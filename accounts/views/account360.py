@@ -7,17 +7,18 @@ htmx and work as ordinary pages without JavaScript.
 """
 
 import datetime
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from accounts import permissions, selectors, services
 from accounts.forms import (
@@ -120,6 +121,10 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
 def org_chart(request: HttpRequest, account_id: int) -> HttpResponse:
     """The drawn org chart along reports-to, filtered by org unit, and the org-change log."""
     account, can_edit = _readable(request, account_id)
+    return _org_chart_page(request, account=account, can_edit=can_edit, reveal=_int_param(request, "show"))
+
+
+def _org_chart_page(request: HttpRequest, *, account: Account, can_edit: bool, **context) -> HttpResponse:
     today = timezone.localdate()
     since = parse_date(request.GET.get("since", "") or "") or today - datetime.timedelta(days=90)
     show_left = request.GET.get("left") == "1"
@@ -133,8 +138,58 @@ def org_chart(request: HttpRequest, account_id: int) -> HttpResponse:
         changes=selectors.org_changes_since(account=account, since=since),
         since=since,
         show_left=show_left,
+        filter_query=urlencode({key: value for key, value in request.GET.items() if key in ("unit", "left", "since")}),
         **chart,
+        **context,
     )
+
+
+@require_POST
+def contact_reports_to(request: HttpRequest, account_id: int, contact_id: int) -> HttpResponse:
+    """Make a person report to another (the org chart's drag and drop, and its undo).
+
+    htmx gets the org chart back with a message offering to undo (putting back the previous
+    manager); without JavaScript the page is redirected with the message.
+    """
+    account = _editable(request, account_id)
+    contact = get_object_or_404(Contact.objects.select_related("reports_to"), pk=contact_id, account=account)
+    raw = request.POST.get("reports_to", "")
+    manager = None
+    error = message = None
+    previous = contact.reports_to
+    if raw:
+        manager = account.contacts.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if manager is None:
+            error = _("Choose a manager from this account's org chart.")
+    if error is None:
+        try:
+            services.contact_reports_to_change(contact=contact, manager=manager, acting_user=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if previous == manager:
+                pass  # dropped on their own manager: nothing to say, nothing to undo
+            elif request.POST.get("undo"):
+                message = _("Undone: %(name)s reports to %(manager)s again.") % {
+                    "name": contact.name, "manager": manager.name if manager else _("no one")}
+            else:
+                message = _("%(name)s now reports to %(manager)s.") % {
+                    "name": contact.name, "manager": manager.name if manager else _("no one")}
+    if request.htmx:
+        undo = None
+        if message and not request.POST.get("undo") and previous != manager:
+            undo = {"contact": contact, "reports_to": previous.pk if previous else ""}
+        return _org_chart_page(
+            request, account=account, can_edit=True, move_message=message, move_error=error, undo=undo,
+            reveal=contact.pk if message else None,
+        )
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    query = request.GET.copy()
+    query["show"] = contact.pk
+    return redirect(reverse("accounts:org-chart", args=[account.pk]) + "?" + query.urlencode())
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,9 +209,24 @@ def contact_edit(request: HttpRequest, account_id: int, contact_id: int | None =
     if request.method == "POST" and _save_with(
         form, lambda: services.contact_save(contact=form.instance, acting_user=request.user, happened_on=form.cleaned_data["happened_on"])
     ):
-        return _saved(request, _("%(name)s saved in the org chart.") % {"name": form.instance.name}, back)
+        return _saved_in_chart(request, _("%(name)s saved in the org chart.") % {"name": form.instance.name}, form.instance)
     title = _("Edit %(name)s") % {"name": contact.name} if contact_id else _("Add a person")
     return _form_response(request, account=account, form=form, title=title, back=back)
+
+
+def _saved_in_chart(request: HttpRequest, message: str, contact: Contact) -> HttpResponse:
+    """Back to the org chart (keeping its filters) with the saved person shown, their branch opened."""
+    messages.success(request, message)
+    query = QueryDict(mutable=True)
+    if request.htmx and request.htmx.current_url_abs_path:
+        current = urlsplit(request.htmx.current_url_abs_path)
+        if current.path == reverse("accounts:org-chart", args=[contact.account_id]):
+            query = QueryDict(current.query, mutable=True)
+    query["show"] = contact.pk
+    url = reverse("accounts:org-chart", args=[contact.account_id]) + "?" + query.urlencode()
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 def _level_below(level: str) -> str:

@@ -32,7 +32,24 @@
     sessionStorage.setItem(chartKey(chart), JSON.stringify(collapsed));
   }
 
+  // Open every collapsed branch above one person (just added or moved) and bring them into view.
+  function reveal(chart, contactId) {
+    const box = chart.querySelector(`.org-box[data-contact-id="${CSS.escape(contactId)}"]`);
+    if (!box) return;
+    let branch = box.closest(".org-children");
+    while (branch) {
+      const toggle = chart.querySelector(`.org-toggle[aria-controls="${CSS.escape(branch.id)}"]`);
+      if (toggle) setExpanded(toggle, true);
+      branch = branch.parentElement.closest(".org-children");
+    }
+    saveCollapsed(chart);
+    box.classList.add("org-revealed");
+    box.scrollIntoView({ block: "nearest" });
+  }
+
   function initOrgChart(chart) {
+    if (chart.dataset.ready) return;
+    chart.dataset.ready = "1";
     const toggles = [...chart.querySelectorAll(".org-toggle")];
     let collapsed = null;
     try {
@@ -49,6 +66,7 @@
         if (depth) setExpanded(button, false);
       });
     }
+    if (chart.dataset.reveal) reveal(chart, chart.dataset.reveal);
     chart.addEventListener("click", (event) => {
       const button = event.target.closest(".org-toggle");
       if (!button) return;
@@ -109,6 +127,11 @@
     });
     const chart = document.getElementById("org-chart");
     if (chart) initOrgChart(chart);
+    // The org chart comes back through htmx after a drag or an undo.
+    document.addEventListener("htmx:afterSettle", () => {
+      const swapped = document.getElementById("org-chart");
+      if (swapped) initOrgChart(swapped);
+    });
     revenueChart();
     paretoChart();
   });
