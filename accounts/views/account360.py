@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from accounts import permissions, selectors, services
+from accounts import permissions, relationship_drawing, selectors, services
 from accounts.forms import (
     ContactForm,
     CustomerActivityForm,
@@ -255,7 +255,12 @@ def relationships(request: HttpRequest, account_id: int) -> HttpResponse:
     """Customer contacts by level against our people mapped to them, gaps highlighted."""
     account, can_edit = _readable(request, account_id)
     data = selectors.relationship_map(account=account, today=timezone.localdate())
-    return _section(request, "accounts/relationships.html", account=account, can_edit=can_edit, section="relationships", **data)
+    view = "table" if request.GET.get("view") == "table" else "map"
+    drawing = relationship_drawing.layout(levels=data["levels"], today=timezone.localdate()) if view == "map" else None
+    return _section(
+        request, "accounts/relationships.html", account=account, can_edit=can_edit, section="relationships",
+        view=view, drawing=drawing, **data,
+    )
 
 
 @require_http_methods(["GET", "POST"])
