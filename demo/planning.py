@@ -42,6 +42,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning import meetings
 from planning.services import (
     meeting_create,
     plan_create,
@@ -98,7 +99,11 @@ def planning_demo_seed(*, seed: int, today: datetime.date | None = None) -> Plan
     today = today or timezone.localdate()
     builder = _PlanningDemo(rng=random.Random(seed), today=today)
     with transaction.atomic():
-        return builder.build()
+        summary = builder.build()
+        # The demo versions' PDFs are made when someone opens them, not all at once ahead of the scheduled
+        # work: without their rows, the messages the submissions sent do nothing.
+        planning_models.PlanPdf.objects.all().delete()
+        return summary
 
 
 def _aware(day: datetime.date, time: datetime.time = MEETING_TIME) -> datetime.datetime:
@@ -144,6 +149,9 @@ class _PlanningDemo:
             acting_user=executive,
         )
         self.summary.meetings = 3
+        # The two past meetings were held: in session while they decide, closed afterwards.
+        for held in (self.kickoff, self.last):
+            meetings.meeting_start(meeting=held, acting_user=executive)
         for username, scenarios in SCENARIOS.items():
             user = users.get(username)
             if user is None:
@@ -154,6 +162,8 @@ class _PlanningDemo:
             )
             for account, scenario in zip(accounts, scenarios, strict=False):
                 self.plan(account=account, user=user, scenario=scenario)
+        for held in (self.kickoff, self.last):
+            meetings.meeting_close(meeting=held, acting_user=executive)
         return self.summary
 
     # -- one plan ---------------------------------------------------------------------------

@@ -140,7 +140,7 @@ class DecideRequestSerializer(serializers.Serializer):
     )
     committed_budget = fields.DecimalField(max_digits=18, decimal_places=0, min_value=0, coerce_to_string=False,
                                            required=False, allow_null=True, default=None)
-    committed_people = fields.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    committed_people = fields.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate_step_comments(self, value: dict) -> dict[int, str]:
         steps = {}

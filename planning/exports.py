@@ -15,10 +15,10 @@ from openpyxl.utils import get_column_letter
 from planning.timeline import timeline
 
 
-def file_name(account_name: str, fiscal_year: int, extension: str) -> str:
-    """`<account>-FY<year>-plan.<ext>`, the account's name kept (Korean included) but without path characters."""
+def file_name(account_name: str, fiscal_year: int, extension: str, *, suffix: str = "") -> str:
+    """`<account>-FY<year>-plan<suffix>.<ext>`, the account's name kept (Korean included) but without path characters."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", account_name).strip(" .-") or "account"
-    return f"{safe}-FY{fiscal_year}-plan.{extension}"
+    return f"{safe}-FY{fiscal_year}-plan{suffix}.{extension}"
 
 
 def unit_tree(units: list[dict]) -> list[dict]:

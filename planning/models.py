@@ -22,6 +22,11 @@ from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period, PeriodKind, period_containing
 
 STEP_NUMBERS = (1, 2, 3, 4, 5, 6, 7)
+# Text limits, so no single field can make a page or a PDF huge: a step's long texts, comments and notes,
+# and a row's description (short titles keep their CharField limits).
+LONG_TEXT_MAX = 20_000
+COMMENT_MAX = 10_000
+ROW_TEXT_MAX = 2_000
 # The steps the consensus meeting approves; they are frozen in a version at submission.
 PLAN_STEPS = (1, 2, 3, 4, 5)
 
@@ -73,38 +78,40 @@ class AccountPlan(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     org_reviewed_at = models.DateTimeField(_("org chart reviewed at"), null=True, blank=True)
-    org_review_notes = models.TextField(_("review notes"), blank=True)
+    org_review_notes = models.TextField(_("review notes"), blank=True, max_length=LONG_TEXT_MAX)
     org_baseline = models.JSONField(_("org chart at the end of last year"), default=list, blank=True, encoder=DjangoJSONEncoder)
     org_baseline_on = models.DateField(_("org chart baseline date"), null=True, blank=True)
 
     # Step 2: org units to opportunities.
-    mapping_notes = models.TextField(_("mapping notes"), blank=True)
+    mapping_notes = models.TextField(_("mapping notes"), blank=True, max_length=LONG_TEXT_MAX)
 
     # Step 3: the customer's business plan.
-    cbp_summary = models.TextField(_("what we know of the customer's business plan"), blank=True)
-    cbp_initiatives = models.TextField(_("key initiatives"), blank=True, help_text=_("One per line."))
+    cbp_summary = models.TextField(_("what we know of the customer's business plan"), blank=True, max_length=LONG_TEXT_MAX)
+    cbp_initiatives = models.TextField(
+        _("key initiatives"), blank=True, help_text=_("One per line."), max_length=LONG_TEXT_MAX
+    )
     cbp_budget = models.DecimalField(_("customer's budget"), max_digits=18, decimal_places=0, null=True, blank=True)
     cbp_budget_notes = models.CharField(_("budget notes"), max_length=300, blank=True)
     cbp_source = models.CharField(_("source"), max_length=300, blank=True)
     cbp_confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence.choices, blank=True)
 
     # Step 4: account strategy.
-    ambition_3y = models.TextField(_("3-year ambition"), blank=True)
-    plan_1y = models.TextField(_("1-year plan"), blank=True)
-    market_review = models.TextField(_("market"), blank=True)
-    competition_review = models.TextField(_("competition"), blank=True)
-    swot_strengths = models.TextField(_("strengths"), blank=True)
-    swot_weaknesses = models.TextField(_("weaknesses"), blank=True)
-    swot_opportunities = models.TextField(_("opportunities"), blank=True)
-    swot_threats = models.TextField(_("threats"), blank=True)
-    strategy_summary = models.TextField(_("strategy"), blank=True)
-    execution_summary = models.TextField(_("execution plan"), blank=True)
+    ambition_3y = models.TextField(_("3-year ambition"), blank=True, max_length=LONG_TEXT_MAX)
+    plan_1y = models.TextField(_("1-year plan"), blank=True, max_length=LONG_TEXT_MAX)
+    market_review = models.TextField(_("market"), blank=True, max_length=LONG_TEXT_MAX)
+    competition_review = models.TextField(_("competition"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_strengths = models.TextField(_("strengths"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_weaknesses = models.TextField(_("weaknesses"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_opportunities = models.TextField(_("opportunities"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_threats = models.TextField(_("threats"), blank=True, max_length=LONG_TEXT_MAX)
+    strategy_summary = models.TextField(_("strategy"), blank=True, max_length=LONG_TEXT_MAX)
+    execution_summary = models.TextField(_("execution plan"), blank=True, max_length=LONG_TEXT_MAX)
     tam = models.DecimalField(_("TAM"), max_digits=18, decimal_places=0, null=True, blank=True)
     carried_context = models.JSONField(_("carried from last year"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     # Step 7: year-end evaluation and wrap-up.
-    year_end_evaluation = models.TextField(_("year-end evaluation"), blank=True)
-    wrap_up = models.TextField(_("wrap-up and lessons"), blank=True)
+    year_end_evaluation = models.TextField(_("year-end evaluation"), blank=True, max_length=LONG_TEXT_MAX)
+    wrap_up = models.TextField(_("wrap-up and lessons"), blank=True, max_length=LONG_TEXT_MAX)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -186,7 +193,7 @@ class StrategicTask(models.Model):
 
     plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="strategic_tasks")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=ROW_TEXT_MAX)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -374,6 +381,8 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     revision = models.PositiveSmallIntegerField(_("revision"))
+    # The how-manieth submission of its revision: "Revision 1 · submission 2" is what a KAM reads.
+    submission = models.PositiveSmallIntegerField(_("submission"), default=1)
     snapshot = models.JSONField(_("snapshot"), encoder=DjangoJSONEncoder)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -391,16 +400,49 @@ class PlanVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(plan)s · version %(number)s") % {"plan": self.plan, "number": self.number}
+        return _("%(plan)s · %(version)s") % {"plan": self.plan, "version": self.label}
+
+    @property
+    def label(self) -> str:
+        return version_label(self.revision, self.submission)
+
+
+def version_label(revision: int, submission: int) -> str:
+    """How every page, e-mail and PDF names a submitted version."""
+    return _("Revision %(revision)s · submission %(submission)s") % {"revision": revision, "submission": submission}
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_SESSION = "in_session", _("In session")
+    CLOSED = "closed", _("Closed")
 
 
 class ConsensusMeeting(models.Model):
-    """A meeting where executives decide on submitted plans (컨센서스 미팅)."""
+    """A meeting where executives decide on submitted plans (컨센서스 미팅), chaired by an executive.
+
+    Planned, then in session, then closed by its chair (planning.meetings holds the transitions);
+    once closed, its decisions and minutes are read-only.
+    """
 
     title = models.CharField(_("title"), max_length=200)
     scheduled_for = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=120)
     location = models.CharField(_("location"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    video_link = models.URLField(_("video link"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=COMMENT_MAX)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chair"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="chaired_meetings",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=LONG_TEXT_MAX)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -410,6 +452,13 @@ class ConsensusMeeting(models.Model):
         ordering = ["-scheduled_for"]
         verbose_name = _("consensus meeting")
         verbose_name_plural = _("consensus meetings")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="meeting_closed_has_date"
+            ),
+            models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="meeting_duration_gte_1"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -425,6 +474,7 @@ class AgendaItem(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=LONG_TEXT_MAX)
 
     class Meta:
         ordering = ["meeting", "position", "id"]
@@ -433,6 +483,66 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class MeetingAttendee(models.Model):
+    """Someone who attends a consensus meeting (참석자): an executive, a KAM of a plan on the agenda, or a guest."""
+
+    class Role(models.TextChoices):
+        EXECUTIVE = "executive", _("Executive")
+        KAM = "kam", _("KAM of a plan on the agenda")
+        GUEST = "guest", _("Invited")
+
+    meeting = models.ForeignKey(ConsensusMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("attendee"), on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("attends as"), max_length=10, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "role", "id"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendee_once_per_meeting"),
+            models.CheckConstraint(condition=Q(role__in=["executive", "kam", "guest"]), name="attendee_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Opinion(models.Model):
+    """An executive attendee's opinion (의견) on one agenda item: approve, request changes or reject, with comments."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approve")
+        CHANGES_REQUESTED = "changes_requested", _("Request changes")
+        REJECTED = "rejected", _("Reject")
+
+    item = models.ForeignKey(AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="opinions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("executive"), on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("opinion"), max_length=20, choices=Outcome.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX)
+    # {"4": "text"}: comments on single steps, when the executive has any.
+    step_comments = models.JSONField(_("comments per step"), default=dict, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["item", "recorded_at", "id"]
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "author"], name="opinion_one_per_item_and_author"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["approved", "changes_requested", "rejected"]), name="opinion_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.get_outcome_display()}"
 
 
 class Decision(models.Model):
@@ -448,7 +558,7 @@ class Decision(models.Model):
         ConsensusMeeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX)
     committed_budget = models.DecimalField(_("budget committed"), max_digits=16, decimal_places=0, null=True, blank=True)
     committed_people = models.CharField(_("people committed"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
@@ -474,12 +584,71 @@ class Decision(models.Model):
         return f"{self.version}: {self.get_outcome_display()}"
 
 
+class GrantStatus(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTLY = "partly", _("Partly granted")
+    REFUSED = "refused", _("Refused")
+
+
+class ResourceGrant(models.Model):
+    """What the approval commits against one support request of step 5 (배정): the amount granted, and why
+    not all of it. The approval's committed resources are its grants."""
+
+    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="grants")
+    support_request = models.ForeignKey(
+        SupportRequest, verbose_name=_("support request"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="grants",
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=SupportRequest.Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    requested_amount = models.DecimalField(_("requested"), max_digits=16, decimal_places=0, default=0)
+    granted_amount = models.DecimalField(_("granted"), max_digits=16, decimal_places=0, default=0)
+    status = models.CharField(_("status"), max_length=8, choices=GrantStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["decision", "kind", "id"]
+        verbose_name = _("resource grant")
+        verbose_name_plural = _("resource grants")
+        constraints = [
+            models.CheckConstraint(condition=Q(granted_amount__gte=0) & Q(requested_amount__gte=0), name="grant_amounts_gte_0"),
+            models.CheckConstraint(condition=Q(status__in=["granted", "partly", "refused"]), name="grant_status_valid"),
+            models.CheckConstraint(condition=~Q(status="refused") | Q(granted_amount=0), name="grant_refused_is_zero"),
+            models.CheckConstraint(condition=Q(status="granted") | ~Q(reason=""), name="grant_reason_unless_granted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.granted_amount}"
+
+
+class ResourceSpend(models.Model):
+    """Budget of a grant spent on one day (what step 6 sets against the grant)."""
+
+    grant = models.ForeignKey(ResourceGrant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="spends")
+    spent_on = models.DateField(_("spent on"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["grant", "spent_on", "id"]
+        verbose_name = _("budget spent")
+        verbose_name_plural = _("budget spent")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="spend_amount_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on}: {self.amount}"
+
+
 class StepComment(models.Model):
     """An executive's comment on one step of a decided version."""
 
     decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="step_comments")
     step = models.PositiveSmallIntegerField(_("step"))
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=COMMENT_MAX)
 
     class Meta:
         ordering = ["decision", "step"]
@@ -546,7 +715,7 @@ class ReviewComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=COMMENT_MAX)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
@@ -556,3 +725,63 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+def plan_pdf_path(instance: "PlanPdf", filename: str) -> str:
+    """A random name under the plan's folder, next to its attachments' storage: served only through the app."""
+    return f"plan-pdfs/{instance.plan_id}/{uuid.uuid4().hex}.pdf"
+
+
+class PlanPdf(models.Model):
+    """The plan's PDF, rendered by a Celery worker and stored: never in a web request.
+
+    A frozen version's PDF (`version` set) is made once per language, at submission. A draft's
+    (`version` empty) is made on request and keyed by a digest of what it shows (`snapshot_digest`),
+    so a draft edited after its PDF was made gets a fresh one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("could not be prepared")
+
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="pdfs")
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("version"), null=True, blank=True, on_delete=models.CASCADE, related_name="pdfs"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    lock_version = models.PositiveIntegerField(_("lock version"), default=0)
+    snapshot_digest = models.CharField(_("snapshot digest"), max_length=64, blank=True)
+    # A draft's snapshot as requested, so the worker renders exactly what the digest names; emptied once rendered.
+    snapshot = models.JSONField(_("snapshot"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to=plan_pdf_path, max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan PDF")
+        verbose_name_plural = _("plan PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language"], condition=Q(version__isnull=False), name="plan_pdf_one_per_version_language"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "snapshot_digest", "language"], condition=Q(version__isnull=True),
+                name="plan_pdf_one_per_draft_state_language",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="plan_pdf_ready_has_a_file"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__isnull=False) | ~Q(snapshot_digest=""), name="plan_pdf_draft_has_a_digest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(plan)s · PDF") % {"plan": self.plan}

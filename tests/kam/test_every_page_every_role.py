@@ -77,6 +77,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/versions/<int:number>/':                    _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/export.pdf':                                _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/export.xlsx':                               _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/status/':                 _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/file/':                   _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'plans/<int:plan_id>/pdfs/<int:pdf_id>/retry/':                  _row(302, 405, 405, 405, 405, 405, 405, 405),
     'plans/<int:plan_id>/attachments/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
     'plans/<int:plan_id>/attachments/<int:attachment_id>/':          _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/':   _row(302, 405, 405, 405, 405, 405, 405, 405),
@@ -90,6 +93,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     'meetings/<int:meeting_id>/agenda/':                             _row(302, 405, 405, 405, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/items/<int:item_id>/':                _row(302, 403, 200, 200, 403, 403, 403, 403),
+    'plans/<int:plan_id>/reviews/q<int:quarter>/spend/':             _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/agenda/<int:item_id>/move/':          _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/start/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/close/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/minutes/':                            _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/':                          _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/': _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/meeting.ics':                         _row(302, 403, 200, 200, 200, 403, 403, 403),  # executives and attendees (am is the KAM)
+    'meetings/<int:meeting_id>/items/<int:item_id>/opinion/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/items/<int:item_id>/minutes/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
     'performance/':                                                  _row(302, 200, 200, 200, 200, 200, 200, 200),
     'performance/refresh/':                                          _row(302, 405, 405, 405, 405, 405, 405, 405),
     'performance/kpis/':                                             _row(302, 200, 200, 200, 200, 200, 200, 200),
@@ -190,10 +203,20 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'plans/<int:plan_id>/next-year/'):                                            _row(302, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'plans/<int:plan_id>/attachments/'):                                          _row(302, 302, 403, 403, 302, 404, 302, 302),
     ('POST', 'plans/<int:plan_id>/attachments/<int:attachment_id>/delete/'):               _row(302, 302, 403, 403, 302, 404, 302, 302),
+    ('POST', 'plans/<int:plan_id>/pdfs/<int:pdf_id>/retry/'):                              _row(302, 302, 302, 302, 302, 404, 302, 302),  # whoever reads the plan may ask again
     ('POST', 'plans/<int:plan_id>/reviews/'):                                              _row(302, 302, 403, 403, 404, 302, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/'):                               _row(302, 200, 200, 200, 404, 200, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/'):                      _row(302, 403, 302, 302, 404, 403, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/'):                       _row(302, 302, 403, 403, 404, 302, 404, 404),
+    ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/spend/'):                         _row(302, 302, 403, 403, 404, 302, 404, 404),
+    ('POST', 'meetings/<int:meeting_id>/agenda/<int:item_id>/move/'):                      _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/start/'):                                          _row(302, 403, 302, 403, 403, 403, 403, 403),  # the chair
+    ('POST', 'meetings/<int:meeting_id>/close/'):                                          _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/minutes/'):                                        _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/attendees/'):                                      _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/'):             _row(302, 403, 302, 403, 403, 403, 403, 403),  # the chair
+    ('POST', 'meetings/<int:meeting_id>/items/<int:item_id>/opinion/'):                    _row(302, 403, 400, 400, 403, 403, 403, 403),  # executives; an empty opinion is refused
+    ('POST', 'meetings/<int:meeting_id>/items/<int:item_id>/minutes/'):                    _row(302, 403, 302, 302, 403, 403, 403, 403),
     ('POST', 'meetings/new/'):                                                             _row(302, 403, 200, 200, 403, 403, 403, 403),
     ('POST', 'meetings/<int:meeting_id>/agenda/'):                                         _row(302, 403, 302, 302, 403, 403, 403, 403),
     ('POST', 'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/'):                    _row(302, 403, 302, 302, 403, 403, 403, 403),
@@ -299,7 +322,8 @@ def ids_for(route: str, world) -> dict:
         "offering_id": world["offering"].pk, "activity_id": world["activity"].pk, "plan_id": world["plan"].pk,
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
-        "notification_id": world["notification"].pk,
+        "notification_id": world["notification"].pk, "pdf_id": world["pdf"].pk,
+        "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
     }
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
@@ -359,6 +383,15 @@ def world():
     world["manual_actual"] = ManualActualFactory(account=world["account"])
     world["nps_response"] = NpsResponseFactory(account=world["account"])
     world["review"] = QuarterlyReview.objects.get(plan=world["approved_plan"], quarter=1)
+    # A PDF of the plan the worker has made.
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from planning.models import PlanPdf
+
+    world["pdf"] = PlanPdf(plan=world["plan"], version=None, language="en", snapshot_digest="world",
+                           status=PlanPdf.Status.READY, requested_at=timezone.now(), rendered_at=timezone.now())
+    world["pdf"].file.save("plan.pdf", ContentFile(b"%PDF-1.4 world"), save=True)
     # The notification belongs to `am`: everybody else must not open it.
     world["notification"] = Notification.objects.create(
         user=world["am"], kind=NotificationKind.PLAN_DECISION, key="world-decision", url="/plans/"

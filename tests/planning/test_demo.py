@@ -103,6 +103,10 @@ def test_am_finds_plans_in_several_states_and_exec_finds_a_meeting_with_an_agend
         assert decision.version.submitted_at < decision.decided_at
     # Every submitted version is on exactly one agenda.
     assert PlanVersion.objects.filter(agenda_item__isnull=True).count() == 0
+    # Their PDFs are made when first opened, not queued all at once ahead of the scheduled work.
+    from planning.models import PlanPdf
+
+    assert not PlanPdf.objects.exists()
 
 
 def test_the_approved_plan_has_resources_overdue_actions_and_reviews_the_sent_back_plan_has_step_comments(seeded):
