@@ -30,6 +30,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _manager_label(contact: Contact) -> str:
+    details = " · ".join(part for part in (contact.title, contact.org_unit.name if contact.org_unit else "") if part)
+    return f"{contact.name} — {details}" if details else contact.name
+
+
 class ContactForm(CleanTextFormMixin, forms.ModelForm):
     """A person in the customer's org chart, with the date a change to them took effect."""
 
@@ -61,7 +66,15 @@ class ContactForm(CleanTextFormMixin, forms.ModelForm):
         managers = account.contacts.order_by("name")
         if self.instance.pk:
             managers = managers.exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = managers
+        self.fields["reports_to"].queryset = managers.select_related("org_unit")
+        # "Name — title · unit", so two people with one name are told apart; a filter box is
+        # added above the list by static/js/boards.js (a plain select without JavaScript).
+        self.fields["reports_to"].label_from_instance = _manager_label
+        self.fields["reports_to"].widget.attrs.update({
+            "data-searchable": "",
+            "data-search-label": _("Find a manager"),
+            "data-search-placeholder": _("Type part of a name, title or unit"),
+        })
         self.fields["reports_to"].error_messages["invalid_choice"] = _(
             "Choose a manager from this account's org chart."
         )

@@ -117,6 +117,20 @@ def contact_save(*, contact: Contact, acting_user: User | None, happened_on: dat
     return contact
 
 
+def contact_reports_to_change(*, contact: Contact, manager: Contact | None, acting_user: User | None) -> Contact:
+    """Make `contact` report to `manager` (None: to no one shown), as the org chart's drag does.
+
+    The same checks as `contact_save` (same account, no loop); the move is written to the
+    org-change log. Moving someone under the manager they already have changes nothing.
+    """
+    if manager is not None and manager.pk == contact.pk:
+        raise ValidationError({"reports_to": _("A person cannot report to themselves.")})
+    if contact.reports_to_id == (manager.pk if manager else None):
+        return contact
+    contact.reports_to = manager
+    return contact_save(contact=contact, acting_user=acting_user)
+
+
 def _contact_changes(previous: Contact | None, current: Contact) -> list[tuple[str, dict]]:
     """The org-change entries of a contact's save, as (kind, details); the line is composed when read."""
     if previous is None:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("accounts/<int:account_id>/org-chart/", account360.org_chart, name="org-chart"),
     path("accounts/<int:account_id>/org-chart/people/new/", account360.contact_edit, name="contact-add"),
     path("accounts/<int:account_id>/org-chart/people/<int:contact_id>/", account360.contact_edit, name="contact-edit"),
+    path(
+        "accounts/<int:account_id>/org-chart/people/<int:contact_id>/reports-to/",
+        account360.contact_reports_to,
+        name="contact-reports-to",
+    ),
     path("accounts/<int:account_id>/org-chart/units/new/", account360.org_unit_edit, name="org-unit-add"),
     path("accounts/<int:account_id>/org-chart/units/<int:unit_id>/", account360.org_unit_edit, name="org-unit-edit"),
     path("accounts/<int:account_id>/relationships/", account360.relationships, name="relationships"),

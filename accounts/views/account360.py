@@ -7,18 +7,19 @@ htmx and work as ordinary pages without JavaScript.
 """
 
 import datetime
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from accounts import permissions, selectors, services
+from accounts import permissions, relationship_drawing, selectors, services
 from accounts.forms import (
     ContactForm,
     CustomerActivityForm,
@@ -119,6 +120,10 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
 def org_chart(request: HttpRequest, account_id: int) -> HttpResponse:
     """The drawn org chart along reports-to, filtered by org unit, and the org-change log."""
     account, can_edit = _readable(request, account_id)
+    return _org_chart_page(request, account=account, can_edit=can_edit, reveal=_int_param(request, "show"))
+
+
+def _org_chart_page(request: HttpRequest, *, account: Account, can_edit: bool, **context) -> HttpResponse:
     today = timezone.localdate()
     since = params.parse_iso_date(request.GET.get("since", "")) or today - datetime.timedelta(days=90)
     show_left = request.GET.get("left") == "1"
@@ -132,8 +137,58 @@ def org_chart(request: HttpRequest, account_id: int) -> HttpResponse:
         changes=selectors.org_changes_since(account=account, since=since),
         since=since,
         show_left=show_left,
+        filter_query=urlencode({key: value for key, value in request.GET.items() if key in ("unit", "left", "since")}),
         **chart,
+        **context,
     )
+
+
+@require_POST
+def contact_reports_to(request: HttpRequest, account_id: int, contact_id: int) -> HttpResponse:
+    """Make a person report to another (the org chart's drag and drop, and its undo).
+
+    htmx gets the org chart back with a message offering to undo (putting back the previous
+    manager); without JavaScript the page is redirected with the message.
+    """
+    account = _editable(request, account_id)
+    contact = get_object_or_404(Contact.objects.select_related("reports_to"), pk=contact_id, account=account)
+    raw = request.POST.get("reports_to", "")
+    manager = None
+    error = message = None
+    previous = contact.reports_to
+    if raw:
+        manager = account.contacts.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if manager is None:
+            error = _("Choose a manager from this account's org chart.")
+    if error is None:
+        try:
+            services.contact_reports_to_change(contact=contact, manager=manager, acting_user=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if previous == manager:
+                pass  # dropped on their own manager: nothing to say, nothing to undo
+            elif request.POST.get("undo"):
+                message = _("Undone: %(name)s reports to %(manager)s again.") % {
+                    "name": contact.name, "manager": manager.name if manager else _("no one")}
+            else:
+                message = _("%(name)s now reports to %(manager)s.") % {
+                    "name": contact.name, "manager": manager.name if manager else _("no one")}
+    if request.htmx:
+        undo = None
+        if message and not request.POST.get("undo") and previous != manager:
+            undo = {"contact": contact, "reports_to": previous.pk if previous else ""}
+        return _org_chart_page(
+            request, account=account, can_edit=True, move_message=message, move_error=error, undo=undo,
+            reveal=contact.pk if message else None,
+        )
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    query = request.GET.copy()
+    query["show"] = contact.pk
+    return redirect(reverse("accounts:org-chart", args=[account.pk]) + "?" + query.urlencode())
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,9 +208,24 @@ def contact_edit(request: HttpRequest, account_id: int, contact_id: int | None =
     if request.method == "POST" and _save_with(
         form, lambda: services.contact_save(contact=form.instance, acting_user=request.user, happened_on=form.cleaned_data["happened_on"])
     ):
-        return _saved(request, _("%(name)s saved in the org chart.") % {"name": form.instance.name}, back)
+        return _saved_in_chart(request, _("%(name)s saved in the org chart.") % {"name": form.instance.name}, form.instance)
     title = _("Edit %(name)s") % {"name": contact.name} if contact_id else _("Add a person")
     return _form_response(request, account=account, form=form, title=title, back=back)
+
+
+def _saved_in_chart(request: HttpRequest, message: str, contact: Contact) -> HttpResponse:
+    """Back to the org chart (keeping its filters) with the saved person shown, their branch opened."""
+    messages.success(request, message)
+    query = QueryDict(mutable=True)
+    if request.htmx and request.htmx.current_url_abs_path:
+        current = urlsplit(request.htmx.current_url_abs_path)
+        if current.path == reverse("accounts:org-chart", args=[contact.account_id]):
+            query = QueryDict(current.query, mutable=True)
+    query["show"] = contact.pk
+    url = reverse("accounts:org-chart", args=[contact.account_id]) + "?" + query.urlencode()
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 def _level_below(level: str) -> str:
@@ -184,7 +254,12 @@ def relationships(request: HttpRequest, account_id: int) -> HttpResponse:
     """Customer contacts by level against our people mapped to them, gaps highlighted."""
     account, can_edit = _readable(request, account_id)
     data = selectors.relationship_map(account=account, today=timezone.localdate())
-    return _section(request, "accounts/relationships.html", account=account, can_edit=can_edit, section="relationships", **data)
+    view = "table" if request.GET.get("view") == "table" else "map"
+    drawing = relationship_drawing.layout(levels=data["levels"], today=timezone.localdate()) if view == "map" else None
+    return _section(
+        request, "accounts/relationships.html", account=account, can_edit=can_edit, section="relationships",
+        view=view, drawing=drawing, **data,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -240,13 +315,23 @@ def opportunities(request: HttpRequest, account_id: int) -> HttpResponse:
     )
 
 
+def _move_message(opportunity: Opportunity, before: tuple[int, str]) -> str | None:
+    """What a move did, in a sentence; None when it changed nothing (a drop on the same column)."""
+    if opportunity.tier != before[0]:
+        return _("Moved %(name)s to Tier %(tier)s.") % {"name": opportunity.name, "tier": opportunity.tier}
+    if opportunity.stage != before[1]:
+        return _("Moved %(name)s to %(stage)s.") % {"name": opportunity.name, "stage": opportunity.get_stage_display()}
+    return None
+
+
 @require_POST
 def opportunity_move(request: HttpRequest, account_id: int, opportunity_id: int) -> HttpResponse:
     """Move an opportunity to another tier or stage; htmx gets the board back with new totals."""
     account = _editable(request, account_id)
     opportunity = get_object_or_404(Opportunity, pk=opportunity_id, account=account)
     form = OpportunityMoveForm(request.POST)
-    error = None
+    error = message = None
+    before = (opportunity.tier, opportunity.stage)
     if form.is_valid():
         try:
             services.opportunity_move(
@@ -258,18 +343,20 @@ def opportunity_move(request: HttpRequest, account_id: int, opportunity_id: int)
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
+        else:
+            message = _move_message(opportunity, before)
     else:
-        error = " ".join(message for errors in form.errors.values() for message in errors)
+        error = " ".join(text for errors in form.errors.values() for text in errors)
     if request.htmx:
         return render(
             request,
             "accounts/_opportunity_board.html",
-            {"account": account, "can_edit": True, "move_error": error, **_board_context(request, account)},
+            {"account": account, "can_edit": True, "move_error": error, "move_message": message, **_board_context(request, account)},
         )
     if error:
         messages.error(request, error)
-    else:
-        messages.success(request, _("%(name)s moved.") % {"name": opportunity.name})
+    elif message:
+        messages.success(request, message)
     return redirect(reverse("accounts:opportunities", args=[account.pk]) + ("?" + request.GET.urlencode() if request.GET else ""))
 
 

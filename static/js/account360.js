@@ -1,5 +1,5 @@
-// Account 360: modal forms loaded by htmx, the collapsible org chart, drag and drop on the tier
-// board, and the charts. Data reaches this file through json_script and is drawn with
+// Account 360: modal forms loaded by htmx, the collapsible org chart, and the charts (the boards'
+// dragging is in boards.js). Data reaches this file through json_script and is drawn with
 // textContent or on a canvas, never as HTML.
 (() => {
   "use strict";
@@ -32,7 +32,24 @@
     sessionStorage.setItem(chartKey(chart), JSON.stringify(collapsed));
   }
 
+  // Open every collapsed branch above one person (just added or moved) and bring them into view.
+  function reveal(chart, contactId) {
+    const box = chart.querySelector(`.org-box[data-contact-id="${CSS.escape(contactId)}"]`);
+    if (!box) return;
+    let branch = box.closest(".org-children");
+    while (branch) {
+      const toggle = chart.querySelector(`.org-toggle[aria-controls="${CSS.escape(branch.id)}"]`);
+      if (toggle) setExpanded(toggle, true);
+      branch = branch.parentElement.closest(".org-children");
+    }
+    saveCollapsed(chart);
+    box.classList.add("org-revealed");
+    box.scrollIntoView({ block: "nearest" });
+  }
+
   function initOrgChart(chart) {
+    if (chart.dataset.ready) return;
+    chart.dataset.ready = "1";
     const toggles = [...chart.querySelectorAll(".org-toggle")];
     let collapsed = null;
     try {
@@ -49,6 +66,7 @@
         if (depth) setExpanded(button, false);
       });
     }
+    if (chart.dataset.reveal) reveal(chart, chart.dataset.reveal);
     chart.addEventListener("click", (event) => {
       const button = event.target.closest(".org-toggle");
       if (!button) return;
@@ -63,44 +81,6 @@
       });
     });
   }
-
-  // --- Tier board: drag a card onto another column (the buttons on each card do the same) ---
-  let dragged = null;
-  document.addEventListener("dragstart", (event) => {
-    const card = event.target.closest?.(".opportunity-card[data-move-url]");
-    if (!card) return;
-    dragged = card;
-    card.classList.add("dragging");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", card.dataset.opportunity);
-  });
-  document.addEventListener("dragend", () => {
-    if (dragged) dragged.classList.remove("dragging");
-    dragged = null;
-    document.querySelectorAll(".tier-column.drop-target").forEach((column) => column.classList.remove("drop-target"));
-  });
-  document.addEventListener("dragover", (event) => {
-    const column = event.target.closest?.(".tier-column");
-    if (!dragged || !column) return;
-    event.preventDefault();
-    column.classList.add("drop-target");
-  });
-  document.addEventListener("dragleave", (event) => {
-    const column = event.target.closest?.(".tier-column");
-    if (column && !column.contains(event.relatedTarget)) column.classList.remove("drop-target");
-  });
-  document.addEventListener("drop", (event) => {
-    const column = event.target.closest?.(".tier-column");
-    if (!dragged || !column) return;
-    event.preventDefault();
-    const fromColumn = dragged.closest(".tier-column");
-    if (fromColumn === column) return;
-    htmx.ajax("POST", dragged.dataset.moveUrl, {
-      target: "#opportunity-board",
-      swap: "outerHTML",
-      values: { tier: column.dataset.tier },
-    });
-  });
 
   // --- Charts (Chart.js, vendored) ---
   function readJson(id) {
@@ -153,6 +133,11 @@
     });
     const chart = document.getElementById("org-chart");
     if (chart) initOrgChart(chart);
+    // The org chart comes back through htmx after a drag or an undo.
+    document.addEventListener("htmx:afterSettle", () => {
+      const swapped = document.getElementById("org-chart");
+      if (swapped) initOrgChart(swapped);
+    });
     revenueChart();
     paretoChart();
   });

@@ -52,6 +52,38 @@ def test_moving_from_tier_3_to_tier_2_updates_totals_and_history(client_for, acc
     assert (move.from_tier, move.to_tier, move.moved_by) == (3, 2, account_manager)
 
 
+def test_a_move_confirms_what_it_did_in_a_message(client_for, account, account_manager):
+    opportunity = OpportunityFactory(account=account, name="MES upgrade", tier=3)
+    response = client_for(account_manager).post(
+        reverse("accounts:opportunity-move", args=[account.pk, opportunity.pk]), {"tier": 2}, headers=HX
+    )
+    assert "Moved MES upgrade to Tier 2." in response.text
+    assert 'role="status"' in response.text
+
+
+def test_a_second_identical_move_changes_nothing_and_records_no_history(client_for, account, account_manager):
+    """A double click, or a drop back on the card's own column, moves the opportunity once."""
+    opportunity = OpportunityFactory(account=account, name="MES upgrade", tier=3)
+    client = client_for(account_manager)
+    url = reverse("accounts:opportunity-move", args=[account.pk, opportunity.pk])
+    client.post(url, {"tier": 2}, headers=HX)
+    second = client.post(url, {"tier": 2}, headers=HX)
+    assert second.status_code == 200
+    assert "Moved MES upgrade" not in second.text
+    assert OpportunityMove.objects.filter(opportunity=opportunity).count() == 1
+    same_column = client.post(url, {"tier": 2})
+    assert same_column.status_code == 302
+    assert OpportunityMove.objects.filter(opportunity=opportunity).count() == 1
+
+
+def test_a_move_without_htmx_says_where_it_went(client_for, account, account_manager):
+    opportunity = OpportunityFactory(account=account, name="MES upgrade", tier=3)
+    response = client_for(account_manager).post(
+        reverse("accounts:opportunity-move", args=[account.pk, opportunity.pk]), {"tier": 1}, follow=True
+    )
+    assert "Moved MES upgrade to Tier 1." in response.text
+
+
 def test_a_stage_move_is_kept_in_history_and_shown_on_the_opportunity(client_for, account, account_manager):
     opportunity = OpportunityFactory(account=account)
     client = client_for(account_manager)

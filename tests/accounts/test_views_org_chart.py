@@ -67,8 +67,9 @@ def test_team_member_adds_a_person_under_a_manager(client_for, account, account_
     form = client.get(reverse("accounts:contact-add", args=[account.pk]) + f"?reports_to={manager.pk}", headers=HX)
     assert form.context["form"].initial["reports_to"] == manager
     response = client.post(reverse("accounts:contact-add", args=[account.pk]), person(reports_to=manager.pk), headers=HX)
-    assert response.headers["HX-Refresh"] == "true"
     added = Contact.objects.get(name="Park Jiwoo")
+    # back on the chart with the new person shown: their manager's branch is opened for them
+    assert response.headers["HX-Redirect"] == chart_url(account, show=added.pk)
     assert added.reports_to == manager and added.account == account
     change = OrgChange.objects.get(contact=added)
     assert change.kind == "joined" and change.happened_on == datetime.date(2026, 3, 2) and change.recorded_by == account_manager
@@ -158,3 +159,114 @@ def test_a_reporting_loop_already_in_the_data_is_drawn_once(client_for, account,
     assert response.status_code == 200
     assert response.context["people_count"] == 2
     assert sum(node.size for node in response.context["forest"]) == 2
+
+
+def move_url(account, contact):
+    return reverse("accounts:contact-reports-to", args=[account.pk, contact.pk])
+
+
+def test_a_saved_person_is_revealed_on_the_chart_keeping_its_filters(client_for, account, account_manager):
+    unit = OrgUnitFactory(account=account, name="Sales")
+    client = client_for(account_manager)
+    headers = {**HX, "HX-Current-URL": "http://testserver" + chart_url(account, unit=unit.pk)}
+    response = client.post(reverse("accounts:contact-add", args=[account.pk]), person(org_unit=unit.pk), headers=headers)
+    added = Contact.objects.get(name="Park Jiwoo")
+    assert response.headers["HX-Redirect"] == chart_url(account, unit=unit.pk, show=added.pk)
+    page = client.get(response.headers["HX-Redirect"])
+    assert f'data-reveal="{added.pk}"' in page.text
+
+
+def test_dropping_a_person_on_another_changes_their_manager_and_offers_undo(client_for, account, account_manager):
+    unit = OrgUnitFactory(account=account, name="Purchasing")
+    old_boss = ContactFactory(account=account, name="Old Boss", org_unit=unit)
+    new_boss = ContactFactory(account=account, name="New Boss", org_unit=unit)
+    lee = ContactFactory(account=account, name="Lee Sora", reports_to=old_boss, org_unit=unit)
+    client = client_for(account_manager)
+    response = client.post(move_url(account, lee), {"reports_to": new_boss.pk}, headers=HX)
+    assert response.status_code == 200
+    assert "Lee Sora now reports to New Boss." in response.text
+    assert 'id="org-board"' in response.text and f'data-reveal="{lee.pk}"' in response.text
+    undo = response.text[response.text.index('name="reports_to" value="'):]
+    assert undo.startswith(f'name="reports_to" value="{old_boss.pk}"')
+    lee.refresh_from_db()
+    assert lee.reports_to == new_boss
+    assert OrgChange.objects.filter(contact=lee, kind="moved", recorded_by=account_manager).count() == 1
+
+    undone = client.post(move_url(account, lee), {"reports_to": old_boss.pk, "undo": "1"}, headers=HX)
+    assert "Undone: Lee Sora reports to Old Boss again." in undone.text
+    assert "Undo</button>" not in undone.text
+    lee.refresh_from_db()
+    assert lee.reports_to == old_boss
+
+
+def test_a_drop_on_the_own_manager_changes_nothing(client_for, account, account_manager):
+    boss = ContactFactory(account=account, name="Boss Kim")
+    lee = ContactFactory(account=account, name="Lee Sora", reports_to=boss)
+    response = client_for(account_manager).post(move_url(account, lee), {"reports_to": boss.pk}, headers=HX)
+    assert "now reports to" not in response.text and "Undo</button>" not in response.text
+    assert not OrgChange.objects.exists()
+
+
+def test_a_person_moved_to_the_top_reports_to_no_one(client_for, account, account_manager):
+    boss = ContactFactory(account=account, name="Boss Kim")
+    lee = ContactFactory(account=account, name="Lee Sora", reports_to=boss)
+    response = client_for(account_manager).post(move_url(account, lee), {"reports_to": ""})
+    assert response.status_code == 302 and f"show={lee.pk}" in response["Location"]
+    lee.refresh_from_db()
+    assert lee.reports_to is None
+
+
+def test_a_drop_making_a_loop_is_refused_with_a_message(client_for, account, account_manager):
+    boss = ContactFactory(account=account, name="Boss Kim")
+    lee = ContactFactory(account=account, name="Lee Sora", reports_to=boss)
+    client = client_for(account_manager)
+    response = client.post(move_url(account, boss), {"reports_to": lee.pk}, headers=HX)
+    assert "This manager reports, directly or not, to this person." in response.text
+    assert 'role="alert"' in response.text
+    boss.refresh_from_db()
+    assert boss.reports_to is None
+    itself = client.post(move_url(account, boss), {"reports_to": boss.pk}, headers=HX)
+    assert "A person cannot report to themselves." in itself.text
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "999999", "1e3"])
+def test_a_bad_manager_id_is_refused_without_a_crash(client_for, account, account_manager, bad):
+    lee = ContactFactory(account=account, name="Lee Sora")
+    response = client_for(account_manager).post(move_url(account, lee), {"reports_to": bad}, headers=HX)
+    assert response.status_code == 200
+    assert "Choose a manager from this account&#x27;s org chart." in response.text
+
+
+def test_a_manager_from_another_account_cannot_be_dropped_on(client_for, account, account_manager):
+    stranger = ContactFactory(account=AccountFactory(), name="Stranger")
+    lee = ContactFactory(account=account, name="Lee Sora")
+    client_for(account_manager).post(move_url(account, lee), {"reports_to": stranger.pk}, headers=HX)
+    lee.refresh_from_db()
+    assert lee.reports_to is None
+
+
+def test_only_the_team_moves_people(client_for, account, executive, other_account_manager):
+    boss = ContactFactory(account=account)
+    lee = ContactFactory(account=account)
+    assert client_for(executive).post(move_url(account, lee), {"reports_to": boss.pk}).status_code == 403
+    assert client_for(other_account_manager).post(move_url(account, lee), {"reports_to": boss.pk}).status_code == 404
+    lee.refresh_from_db()
+    assert lee.reports_to is None
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_move_answer_has_a_fixed_query_count(client_for, account, account_manager, django_assert_max_num_queries, size):
+    unit = OrgUnitFactory(account=account)
+    boss = ContactFactory(account=account, org_unit=unit)
+    people = [ContactFactory(account=account, org_unit=unit, reports_to=boss) for _ in range(size)]
+    client = client_for(account_manager)
+    with django_assert_max_num_queries(30):
+        assert client.post(move_url(account, people[0]), {"reports_to": people[1].pk}, headers=HX).status_code == 200
+
+
+def test_reports_to_lists_title_and_unit_and_is_searchable(client_for, account, account_manager):
+    unit = OrgUnitFactory(account=account, name="Purchasing")
+    ContactFactory(account=account, name="Kim Daehyun", title="Head of purchasing", org_unit=unit)
+    form = client_for(account_manager).get(reverse("accounts:contact-add", args=[account.pk]), headers=HX)
+    assert "Kim Daehyun — Head of purchasing · Purchasing" in form.text
+    assert "data-searchable" in form.text

@@ -268,3 +268,47 @@ def test_retention_health_follows_the_documented_formula(client_for, account, ac
 def test_an_account_without_data_has_zero_retention_health(client_for, account, account_manager):
     health = client_for(account_manager).get(reverse("accounts:experience", args=[account.pk])).context["health"]
     assert health["score"] == 15 and health["status"] == "at_risk"  # only "no open incident" scores
+
+
+def test_relationship_map_is_drawn_with_lines_coloured_by_contact_age_and_gaps_marked(client_for, account, account_manager):
+    dm = ContactFactory(account=account, name="Lonely DM", level="executive", is_decision_maker=True)
+    stale = ContactFactory(account=account, name="Stale Kingpin", level="manager", is_kingpin=True)
+    RelationshipFactory(contact=stale, user=account_manager, last_interaction_on=days_ago(120), strength=2)
+    fresh = ContactFactory(account=account, name="Fresh Fox", level="manager", is_fox=True)
+    RelationshipFactory(contact=fresh, user=account_manager, last_interaction_on=days_ago(3), strength=5)
+    response = client_for(account_manager).get(reverse("accounts:relationships", args=[account.pk]))
+    drawing = response.context["drawing"]
+    assert [box.name for box in drawing.theirs] == ["Lonely DM", "Fresh Fox", "Stale Kingpin"]
+    assert len(drawing.ours) == 1
+    assert sorted((line.age, line.strength) for line in drawing.lines) == [("fresh", 5), ("stale", 2)]
+    assert {gap["name"]: gap["gap"] for gap in drawing.gaps} == {"Lonely DM": "no_counterpart", "Stale Kingpin": "no_recent_interaction"}
+    text = response.text
+    assert 'role="img"' in text and "<title id=\"relationship-svg-title\">" in text
+    assert "relationship-line age-fresh strength-5" in text and "relationship-line age-stale strength-2" in text
+    assert "map-box theirs key gap-no_counterpart" in text
+    assert dm.name in text and "No counterpart" in text
+    # the table stays as the second view
+    table = client_for(account_manager).get(reverse("accounts:relationships", args=[account.pk]) + "?view=table")
+    assert table.context["drawing"] is None and "relationship-table" in table.text and "<svg" not in table.text
+
+
+def test_contact_age_is_fresh_ageing_or_stale():
+    from accounts.relationship_drawing import contact_age
+
+    assert [contact_age(days_ago(n), TODAY) for n in (0, 30, 31, 90, 91)] == ["fresh", "fresh", "ageing", "ageing", "stale"]
+    assert contact_age(None, TODAY) == "stale"
+
+
+def test_an_account_without_contacts_gets_an_empty_map(client_for, account, account_manager):
+    response = client_for(account_manager).get(reverse("accounts:relationships", args=[account.pk]))
+    assert "No active customer contact yet" in response.text
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_relationship_map_query_count_is_fixed(client_for, account, account_manager, django_assert_max_num_queries, size):
+    for _ in range(size):
+        RelationshipFactory(contact=ContactFactory(account=account, is_decision_maker=True), user=account_manager)
+    client = client_for(account_manager)
+    for view in ("", "?view=table"):
+        with django_assert_max_num_queries(16):
+            assert client.get(reverse("accounts:relationships", args=[account.pk]) + view).status_code == 200

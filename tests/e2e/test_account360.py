@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import OpportunityMove
 from tests.e2e.conftest import login
 from tests.factories import (
     AccountFactory,
@@ -70,7 +71,7 @@ def test_a_cycle_is_refused_in_the_modal_with_a_message(page, hanbit):
     page.goto(f"/accounts/{hanbit.pk}/org-chart/")
     page.get_by_role("link", name="Edit Boss Kim").click()
     modal = page.locator("#kam-modal")
-    modal.get_by_label("Reports to").select_option(label="Report Lee")
+    modal.get_by_label("Reports to").select_option(label="Report Lee — Manager")
     modal.get_by_role("button", name="Save").click()
     expect(modal.get_by_text("This manager reports, directly or not, to this person.")).to_be_visible()
     expect(modal.get_by_text("Nothing was saved")).to_be_visible()
@@ -113,10 +114,88 @@ def test_executive_reads_every_section_without_edit_controls(page, hanbit):
         assert page.locator(".move-controls").count() == 0
 
 
+def drag(page, source, target, *, steps: int = 12) -> None:
+    """Press on the source, move in steps (SortableJS's fallback follows the mouse), release on the target."""
+    source.scroll_into_view_if_needed()
+    box = source.bounding_box()
+    end = target.bounding_box()  # before the drag starts: the dragged branch's moving copy repeats its content
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"] / 2, 12))
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 8, box["y"] + 20, steps=3)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 30), steps=steps)
+    page.mouse.up()
+
+
 def test_an_opportunity_dragged_to_another_column_moves_tier(page, hanbit):
-    OpportunityFactory(account=hanbit, name="Dragged deal", tier=4, amount=Decimal(50_000_000))
+    opportunity = OpportunityFactory(account=hanbit, name="Dragged deal", tier=4, amount=Decimal(50_000_000))
     login(page, "am")
     page.goto(f"/accounts/{hanbit.pk}/opportunities/")
-    page.locator(".opportunity-card", has_text="Dragged deal").drag_to(page.locator(".tier-column[data-tier='1'] .tier-cards"))
+    drag(page, page.locator(".opportunity-card", has_text="Dragged deal"), page.locator(".tier-column[data-tier='1'] .tier-cards"))
     expect(page.get_by_test_id("tier-1-totals").locator(".tier-count")).to_have_text("1")
     expect(page.get_by_test_id("tier-4-totals").locator(".tier-count")).to_have_text("0")
+    expect(page.get_by_role("status")).to_have_text("Moved Dragged deal to Tier 1.")
+    assert OpportunityMove.objects.filter(opportunity=opportunity).count() == 1
+
+
+def test_a_drop_on_the_same_column_or_a_double_click_moves_once(page, hanbit):
+    opportunity = OpportunityFactory(account=hanbit, name="Steady deal", tier=3, amount=Decimal(50_000_000))
+    login(page, "am")
+    page.goto(f"/accounts/{hanbit.pk}/opportunities/")
+    drag(page, page.locator(".opportunity-card", has_text="Steady deal"), page.locator(".tier-column[data-tier='3'] .tier-cards"))
+    page.wait_for_timeout(500)
+    assert not OpportunityMove.objects.exists()
+    expect(page.get_by_test_id("tier-3-totals").locator(".tier-count")).to_have_text("1")
+
+    drag(page, page.locator(".opportunity-card", has_text="Steady deal"), page.locator(".tier-column[data-tier='2'] .tier-cards"))
+    expect(page.get_by_role("status")).to_have_text("Moved Steady deal to Tier 2.")
+    page.get_by_role("button", name="Move Steady deal to Tier 1").dblclick()
+    expect(page.get_by_test_id("tier-1-totals").locator(".tier-count")).to_have_text("1")
+    page.wait_for_timeout(500)
+    assert [(m.from_tier, m.to_tier) for m in OpportunityMove.objects.filter(opportunity=opportunity).order_by("pk")] == [(3, 2), (2, 1)]
+
+
+
+def test_a_person_dragged_onto_another_reports_to_them_with_undo(page, hanbit):
+    ceo = ContactFactory(account=hanbit, name="Kim Daehyun", title="CEO")
+    cfo = ContactFactory(account=hanbit, name="Choi Minsu", title="CFO", reports_to=ceo)
+    lee = ContactFactory(account=hanbit, name="Lee Sora", title="Buyer", reports_to=ceo)
+    login(page, "am")
+    page.goto(f"/accounts/{hanbit.pk}/org-chart/")
+    drag(page, page.locator(f".org-box[data-contact-id='{lee.pk}'] .org-name"), page.locator(f".org-box[data-contact-id='{cfo.pk}'] .org-title"))
+    expect(page.get_by_role("status")).to_contain_text("Lee Sora now reports to Choi Minsu.")
+    expect(page.locator(f"#reports-{cfo.pk}").get_by_text("Lee Sora")).to_be_visible()
+    lee.refresh_from_db()
+    assert lee.reports_to == cfo
+
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("status")).to_contain_text("Undone: Lee Sora reports to Kim Daehyun again.")
+    lee.refresh_from_db()
+    assert lee.reports_to == ceo
+
+    # a loop is refused with the service's message
+    drag(page, page.locator(f".org-box[data-contact-id='{ceo.pk}'] .org-name"), page.locator(f".org-box[data-contact-id='{cfo.pk}'] .org-title"))
+    expect(page.get_by_role("alert")).to_contain_text("This manager reports, directly or not, to this person.")
+    ceo.refresh_from_db()
+    assert ceo.reports_to is None
+
+
+def test_a_person_added_under_a_collapsed_manager_is_shown(page, hanbit):
+    ceo = ContactFactory(account=hanbit, name="Kim Daehyun", title="CEO")
+    lee = ContactFactory(account=hanbit, name="Lee Sora", title="Head of purchasing", reports_to=ceo)
+    ContactFactory(account=hanbit, name="Park Jiwoo", title="Buyer", reports_to=lee)
+    login(page, "am")
+    page.goto(f"/accounts/{hanbit.pk}/org-chart/")
+    page.locator(f"[aria-controls=reports-{ceo.pk}]").click()
+    expect(page.locator(".org-name", has_text="Lee Sora")).to_be_hidden()
+    page.reload()
+    expect(page.locator(".org-name", has_text="Lee Sora")).to_be_hidden()
+
+    page.get_by_role("link", name="Add a person", exact=True).click()
+    modal = page.locator("#kam-modal")
+    modal.get_by_label("Name").fill("Yoon Hana")
+    search = modal.get_by_role("searchbox", name="Find a manager")
+    search.fill("purchasing")
+    expect(modal.get_by_label("Reports to")).to_have_value(str(lee.pk))
+    modal.get_by_role("button", name="Save").click()
+    expect(page.locator(".org-name", has_text="Yoon Hana")).to_be_visible()
+    expect(page.locator(".org-name", has_text="Lee Sora")).to_be_visible()
