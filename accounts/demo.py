@@ -29,6 +29,7 @@ from accounts.models import (
     BusinessUnit,
     Contact,
     CustomerActivity,
+    Interaction,
     GradeChange,
     IncentiveProgram,
     Industry,
@@ -42,6 +43,7 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
+from accounts.interactions import ACTIVITY_KINDS
 from accounts.roles import Role
 from accounts.services import account_revenue_refresh
 from performance.models import Order
@@ -385,6 +387,14 @@ PARETO_EXPONENT = 1.8
 
 
 # Customer-experience activities: kind, (Korean, English) titles, days it lasts (0: one day).
+# The last contact of each relationship: (kind, (Korean note, English note)).
+INTERACTION_TEMPLATES = [
+    (Interaction.Kind.MEETING, ("정기 미팅: 하반기 추진 과제 점검", "Regular meeting: second-half priorities")),
+    (Interaction.Kind.CALL, ("전화: 견적 일정 확인", "Call: quotation schedule")),
+    (Interaction.Kind.VISIT, ("현장 방문: 운영 현황 청취", "Site visit: listened to operations")),
+    (Interaction.Kind.DINNER, ("저녁 식사: 내년 투자 방향 의견 교환", "Dinner: next year's investment plans")),
+    (Interaction.Kind.EMAIL, ("메일: 제안서 후속 질의 응답", "E-mail thread: follow-up questions on the proposal")),
+]
 ACTIVITY_TEMPLATES = (
     (CustomerActivity.Kind.WORKSHOP, ("숨겨진 니즈 발굴 워크숍", "Unmet-needs discovery workshop"), 1),
     (CustomerActivity.Kind.WORKSHOP, ("IT 로드맵 공동 수립 워크숍", "Joint IT roadmap workshop"), 0),
@@ -468,6 +478,9 @@ def demo_flush() -> None:
     PROTECT parents are cut first. Rows the collector must still load come with their pk only.
     """
     Order.objects.all().delete()
+    Interaction.our_attendees.through.objects.all().delete()
+    Interaction.their_attendees.through.objects.all().delete()
+    Interaction.objects.all().delete()
     CustomerActivity.contacts.through.objects.all().delete()
     CustomerActivity.our_people.through.objects.all().delete()
     CustomerActivity.objects.all().delete()
@@ -512,6 +525,19 @@ def demo_seed(
 
 def _bulk(model, objs: list) -> list:
     return model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+
+
+def _bulk_attendees(rows: list[tuple[Interaction, list[User] | User, list[Contact] | Contact]]) -> None:
+    """The attendees of interactions already created, on both sides, in two bulk inserts."""
+    Ours, Theirs = Interaction.our_attendees.through, Interaction.their_attendees.through
+
+    def many(value) -> list:
+        return value if isinstance(value, list) else [value]
+
+    _bulk(Ours, [Ours(interaction_id=row.pk, user_id=user.pk) for row, users, _c in rows for user in many(users)])
+    _bulk(Theirs, [
+        Theirs(interaction_id=row.pk, contact_id=contact.pk) for row, _u, contacts in rows for contact in many(contacts)
+    ])
 
 
 def _slug(text: str) -> str:
@@ -878,6 +904,7 @@ class _DemoBuilder:
     def build_relationships_and_changes(self, specs: list[_AccountSpec]) -> None:
         rng = self.rng
         relationships: list[Relationship] = []
+        interactions: list[tuple[Interaction, User, Contact]] = []
         changes: list[OrgChange] = []
         for index, spec in enumerate(specs):
             active = [c for c in spec.contacts if c.status == Contact.Status.ACTIVE]
@@ -911,13 +938,16 @@ class _DemoBuilder:
                     link(team[AccountTeamMember.Role.ENGINEER], contact)
                 if contact.level == Contact.Level.MANAGER and rng.random() < 0.25:
                     link(team[AccountTeamMember.Role.SALES_REP], contact)
-            for user, contact in links.values():
+            for number, (user, contact) in enumerate(links.values()):
                 stale = rng.random() < 0.25
                 strength = rng.randint(1, 3) if contact.attitude == Contact.Attitude.OPPONENT else rng.randint(2, 5)
-                relationships.append(Relationship(
-                    user=user, contact=contact, strength=strength,
-                    last_interaction_on=self.days_ago(91, 300) if stale else self.days_ago(1, 75),
-                ))
+                relationships.append(Relationship(user=user, contact=contact, strength=strength))
+                # The last contact of the two, in the interaction log.
+                kind, notes = INTERACTION_TEMPLATES[number % len(INTERACTION_TEMPLATES)]
+                interactions.append((Interaction(
+                    account=spec.account, kind=kind, note=notes[0 if spec.korean else 1], recorded_by=user,
+                    occurred_on=self.days_ago(91, 300) if stale else self.days_ago(1, 75),
+                ), user, contact))
 
             recorder = team[AccountTeamMember.Role.KAM]
             for contact in spec.contacts:
@@ -949,6 +979,8 @@ class _DemoBuilder:
                     happened_on=self.days_ago(30, 360), recorded_by=recorder,
                 ))
         _bulk(Relationship, relationships)
+        _bulk(Interaction, [interaction for interaction, _user, _contact in interactions])
+        _bulk_attendees(interactions)
         _bulk(OrgChange, changes)
 
     # -- opportunities ----------------------------------------------------------------------------
@@ -1158,6 +1190,15 @@ class _DemoBuilder:
                 activities.append(activity)
                 participants.append((activity, rng.sample(technical, min(len(technical), rng.randint(1, 2))), [engineer]))
         _bulk(CustomerActivity, activities)
+        recorded = [
+            (Interaction(
+                account_id=activity.account_id, kind=ACTIVITY_KINDS[activity.kind], occurred_on=activity.starts_on,
+                note=activity.title, activity=activity, recorded_by=activity.recorded_by,
+            ), contacts, ours)
+            for activity, contacts, ours in participants if activity.kind in ACTIVITY_KINDS
+        ]
+        _bulk(Interaction, [interaction for interaction, _contacts, _ours in recorded])
+        _bulk_attendees([(interaction, ours, contacts) for interaction, contacts, ours in recorded])
         ContactThrough = CustomerActivity.contacts.through
         PeopleThrough = CustomerActivity.our_people.through
         _bulk(ContactThrough, [

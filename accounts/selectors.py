@@ -24,6 +24,7 @@ from accounts.models import (
     User,
 )
 from accounts import portfolio_cache
+from accounts.interactions import contact_last_contact, relationships_with_last_contact
 from accounts.pareto import pareto_class
 from accounts.roles import is_admin, sees_all_accounts
 
@@ -233,10 +234,11 @@ def open_pipeline_by_tier(*, opportunities: QuerySet[Opportunity]) -> list[dict]
     return result
 
 
-def _key_contacts_last_interaction(*, account: Account) -> QuerySet[Contact]:
+def _key_contacts_last_interaction(*, account: Account, today: datetime.date) -> QuerySet[Contact]:
+    """Active decision makers, Foxes and Kingpins with the date of their latest interaction in the log."""
     return (
         account.contacts.filter(KEY_CONTACT, status=Contact.Status.ACTIVE)
-        .annotate(last_interaction=Max("relationships__last_interaction_on"), counterparts=Count("relationships"))
+        .annotate(last_interaction=contact_last_contact(today), counterparts=Count("relationships"))
         .order_by("name")
     )
 
@@ -250,7 +252,7 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
     ).order_by("-left_on")
     for contact in left:
         risks.append({"kind": "decision_maker_left", "contact": contact, "date": contact.left_on})
-    for contact in _key_contacts_last_interaction(account=account).filter(Q(is_fox=True) | Q(is_kingpin=True)):
+    for contact in _key_contacts_last_interaction(account=account, today=today).filter(Q(is_fox=True) | Q(is_kingpin=True)):
         if contact.last_interaction is None or contact.last_interaction < stale_before:
             risks.append({"kind": "kingpin_fox_silent", "contact": contact, "date": contact.last_interaction})
     if not pipeline[0]["count"]:
@@ -417,11 +419,14 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
     team_roles = {member.user_id: member for member in account.team.all()}
     contacts = (
         account.contacts.filter(status=Contact.Status.ACTIVE)
+        .annotate(last_interaction=contact_last_contact(today))
         .select_related("org_unit")
         .prefetch_related(
             Prefetch(
                 "relationships",
-                queryset=Relationship.objects.select_related("user").order_by("-strength", "user__last_name"),
+                queryset=relationships_with_last_contact(
+                    Relationship.objects.select_related("user"), today=today
+                ).order_by("-strength", "user__last_name"),
             )
         )
         .order_by("name")
@@ -432,8 +437,8 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
         links = list(contact.relationships.all())
         for link in links:
             link.team_member = team_roles.get(link.user_id)
-            link.is_stale = link.last_interaction_on is None or link.last_interaction_on < stale_before
-        last = max((link.last_interaction_on for link in links if link.last_interaction_on), default=None)
+            link.is_stale = link.last_contact_on is None or link.last_contact_on < stale_before
+        last = contact.last_interaction
         is_key = contact.is_decision_maker or contact.is_fox or contact.is_kingpin
         gap = None
         if is_key and not links:
@@ -606,7 +611,7 @@ def retention_health(*, account: Account, today: datetime.date) -> dict:
     support:    open support incidents: none = full, 3 or more = 0
     """
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    key = list(_key_contacts_last_interaction(account=account))
+    key = list(_key_contacts_last_interaction(account=account, today=today))
     covered = sum(1 for c in key if c.last_interaction is not None and c.last_interaction >= stale_before)
     activity = account.activities.aggregate(
         engagement=Count(

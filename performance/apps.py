@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PerformanceConfig(AppConfig):
     name = "performance"
     verbose_name = _("Performance")
+
+    def ready(self) -> None:
+        from accounts.timeline import register_source
+        from performance.timeline import large_orders
+
+        register_source(kind="order", label=_("Large orders"), read=large_orders)

@@ -51,6 +51,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     'accounts/<int:account_id>/experience/': _row(302, 200, 200, 200, 404),
     'accounts/<int:account_id>/experience/new/': _row(302, 200, 403, 200, 404),
     'accounts/<int:account_id>/experience/<int:activity_id>/': _row(302, 200, 403, 200, 404),
+    'accounts/<int:account_id>/timeline/': _row(302, 200, 200, 200, 404),
+    # The team (an executive sponsor included) and admins record interactions; for anyone else the form does not exist.
+    'accounts/<int:account_id>/interactions/new/': _row(302, 200, 404, 200, 404),
+    'accounts/<int:account_id>/interactions/<int:interaction_id>/': _row(302, 200, 404, 200, 404),
     'plans/': _row(302, 200, 200, 200, 200),
     'plans/new/': _row(302, 200, 200, 200, 200),
     'plans/<int:plan_id>/': _row(302, 200, 200, 200, 404),
@@ -125,6 +129,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/unmet-needs/<int:pk>/': _row(401, 200, 200, 200, 404),
     'api/v1/customer-activities/': _row(401, 200, 200, 200, 200),
     'api/v1/customer-activities/<int:pk>/': _row(401, 200, 200, 200, 404),
+    'api/v1/interactions/': _row(401, 200, 200, 200, 200),
+    'api/v1/interactions/bulk/': _row(401, 405, 405, 405, 405),
+    'api/v1/interactions/<int:pk>/': _row(401, 200, 200, 200, 404),
     'api/v1/kpi-definitions/': _row(401, 200, 200, 200, 200),
     'api/v1/kpi-definitions/<int:pk>/': _row(401, 200, 200, 200, 200),
     'api/v1/kpi-targets/': _row(401, 200, 200, 200, 200),
@@ -177,6 +184,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/orders/bulk/': {'anon': 401, 'exec': 403, 'am2': 415},  # am2 may post (rows checked one by one)
     'api/v1/manual-actuals/bulk/': {'anon': 401, 'exec': 403, 'am2': 415},
     'api/v1/nps-responses/bulk/': {'anon': 401, 'exec': 403, 'am2': 415},
+    'api/v1/interactions/bulk/': {'anon': 401, 'exec': 415, 'am2': 415},  # then 404 for accounts not theirs
 }
 # Public on purpose, tested elsewhere: /healthz answers 200 or 503 with the broker's state (tests/kam/test_site.py).
 PUBLIC = {"healthz"}
@@ -211,7 +219,7 @@ def ids_for(route: str, world) -> dict:
         "offering_id": world["offering"].pk, "activity_id": world["activity"].pk, "plan_id": world["plan"].pk,
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
-        "notification_id": world["notification"].pk,
+        "notification_id": world["notification"].pk, "interaction_id": world["interaction"].pk,
     }
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
@@ -224,6 +232,7 @@ def ids_for(route: str, world) -> dict:
             "business-units": world["business_unit"].pk, "users": world["am"].pk,
             "orders": world["order"].pk, "pricing-tiers": world["pricing_tier"].pk,
             "unmet-needs": world["unmet_need"].pk, "customer-activities": world["activity"].pk,
+            "interactions": world["interaction"].pk,
             "kpi-definitions": world["kpi"].pk, "kpi-targets": world["kpi_target"].pk,
             "manual-actuals": world["manual_actual"].pk, "nps-responses": world["nps_response"].pk,
             "plans": world["plan"].pk, "quarterly-reviews": world["review"].pk,
