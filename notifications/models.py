@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     PLAN_DECISION = "plan_decision", _("Plan decision made")
     YEAR_END = "year_end", _("Year-end evaluation open")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for executives")
+    STALE_PLAN = "stale_plan", _("Plan going stale")
 
 
 # Each kind's sentence, filled from the notification's parameters when it is shown or sent.
@@ -31,6 +32,8 @@ MESSAGES = {
         "This week: %(waiting)s plans wait for a decision, %(off_track)s accounts are off track, "
         "%(overdue)s quarterly reviews are overdue."
     ),
+    # `fix` is the one-line fix, written in the reader's language when the sweep finds the signal.
+    NotificationKind.STALE_PLAN: _("%(plan)s is going stale. %(fix)s"),
     NotificationKind.YEAR_END: _("FY %(year)s of %(account)s has ended: write the year-end evaluation (step 7) and start next year's plan."),
 }
 

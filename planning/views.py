@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import portfolio_cache
 from accounts.roles import is_executive
+from planning.freshness import LIVE_STATUSES, live_plans, plan_signals
 from planning import exports, forms, selectors, services
 from performance.periods import fiscal_year_of
 from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
@@ -65,12 +66,22 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ),
         depends=(portfolio_cache.PLANS,),
     )
-    page = portfolio_cache.page_of(plans, ids, request.GET.get("page"), PAGE_SIZE)
+    today = timezone.localdate()
+    freshness = request.GET.get("freshness", "")
+    freshness = freshness if freshness in ("stale", "fresh") else ""
+    if freshness:
+        # Every matching live plan's signals: a fixed number of queries, the plans read once.
+        stale = {pk for pk, found in plan_signals(plans=list(live_plans(plans.order_by())), today=today).items() if found}
+        ids = [pk for pk in ids if (pk in stale) == (freshness == "stale")]
+    page = portfolio_cache.page_of(plans.select_related("approved_version__decision"), ids, request.GET.get("page"), PAGE_SIZE)
+    signals = plan_signals(plans=page.object_list, today=today)
+    for plan in page.object_list:
+        plan.stale_signals = signals[plan.pk]
     return render(
         request,
         "planning/plan_list.html",
         {
-            "page": page, "query": query, "year": year, "status": status, "years": years,
+            "page": page, "query": query, "year": year, "status": status, "years": years, "freshness": freshness,
             "statuses": PlanStatus.choices, "nav": "plans",
             "may_create": selectors.editable_accounts(request.user).exists(),
         },
@@ -125,6 +136,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "missing_steps": [context["states"][n] for n in PLAN_STEPS if not context["states"][n].complete],
             "submit_form": forms.SubmitForm(meetings=selectors.upcoming_meetings()) if "submit" in actions else None,
             "next_plan": selectors.next_year_plan(plan),
+            "stale_signals": plan_signals(plans=[plan], today=timezone.localdate())[plan.pk]
+            if plan.status in LIVE_STATUSES else None,
         }
     )
     return render(request, "planning/plan_detail.html", context)
