@@ -135,3 +135,29 @@ def test_signals_take_a_fixed_number_of_queries(approved_plan, django_assert_max
     with django_assert_max_num_queries(12):
         signals = plan_signals(plans=loaded, today=TODAY)
     assert all(signals[plan.pk] for plan in plans)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_plan_list_and_overview_budgets_with_running_plans(client_for, approved_plan, account_manager,
+                                                           django_assert_max_num_queries, size):
+    from tests.factories import make_running_plans
+
+    for plan in make_running_plans(owner=account_manager, count=size):
+        ContactFactory(account=plan.account, is_decision_maker=True)
+        ActionItemFactory(plan=plan)
+    client = client_for(account_manager)
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("planning:plan-list"), {"freshness": "stale"}).status_code == 200
+    with django_assert_max_num_queries(60):
+        assert client.get(reverse("planning:plan-detail", args=[approved_plan.pk])).status_code == 200
+
+
+def test_checklists_never_tick_vacuously(plan, approved_plan):
+    from planning.rules import plan_step_states
+    from planning.selectors import plan_facts
+
+    ActionItem.objects.filter(plan=approved_plan).delete()
+    states = plan_step_states(approved_plan, plan_facts(approved_plan, today=approved_plan.period_start))
+    owner_rule = next(rule for rule in states[5].rules if str(rule.text) == "Every action has an owner.")
+    assert not owner_rule.ok and owner_rule.detail == "No action yet."
+    assert not states[6].complete and states[6].nothing_due  # no quarter of this year has ended yet
