@@ -176,6 +176,7 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "accounts.models.Account.Kind",
         "BusinessUnitKindEnum": "accounts.models.BusinessUnit.Kind",
         "OfferingKindEnum": "accounts.models.Offering.Kind",
+        "InteractionKindEnum": "accounts.models.Interaction.Kind",
         "OpportunityStageEnum": "accounts.models.Opportunity.Stage",
         "TeamMemberRoleEnum": "accounts.models.AccountTeamMember.Role",
         "ContactStatusEnum": "accounts.models.Contact.Status",
