@@ -33,13 +33,12 @@ from accounts.models import (
 from accounts.interactions import (
     InteractionRow,
     InteractionRowErrors,
-    accounts_not_recordable_by,
     interaction_delete,
     interaction_save,
     interactions_upsert,
     relationships_with_last_contact,
-    user_can_record_interaction,
 )
+from accounts.permissions import accounts_not_recordable_by, role_records_interactions, user_can_record_interaction
 from accounts.roles import is_admin, user_roles
 from accounts.selectors import accounts_visible_to
 from accounts.services import (
@@ -53,12 +52,11 @@ from accounts.services import (
     relationship_save,
     unmet_need_save,
 )
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
-from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts
-from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
-from kam.api.viewsets import AccountDataViewSet
+from core.api import fields
+from core.api.exceptions import call_service, field_errors
+from accounts.api_base import ADMIN_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts, VisibleRelatedField
+from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
 
 TEXT = {"max_length": TEXT_MAX_LENGTH}
 MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
@@ -253,7 +251,7 @@ class AccountViewSet(AccountDataViewSet):
         account = self.get_object()
         payload = GradeChangeRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
+        call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(account).data)
 
     @extend_schema(responses=GradeChangeSerializer(many=True))
@@ -441,16 +439,8 @@ class OpportunitySerializer(ServiceModelSerializer):
         with transaction.atomic():
             opportunity = super().update(instance, validated_data)
             if tier is not None or stage is not None:
-                _call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
+                call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
         return opportunity
-
-
-def _call_service(service, **kwargs):
-    """Call a service; its Django ValidationError becomes DRF's, a 400 with field errors."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(field_errors(exc)) from None
 
 
 class TierMoveSerializer(serializers.Serializer):
@@ -500,7 +490,7 @@ class OpportunityViewSet(AccountDataViewSet):
         opportunity = self.get_object()
         payload = TierMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
+        call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(opportunity).data)
 
     @extend_schema(responses=OpportunityMoveSerializer(many=True))
@@ -667,8 +657,15 @@ class CustomerActivityFilter(AccountDataFilterSet):
 class CustomerActivityViewSet(AccountDataViewSet):
     """Customer-experience work with accounts: workshops, seminars, training, pilots, support incidents.
 
-    The account team and admins write (with the participants on both sides); executives read.
+    Whoever may record interactions with the account writes (its team, executive sponsors
+    included, and admins; with the participants on both sides); other executives read.
     """
+
+    def may_write(self, user, account) -> bool:
+        return user_can_record_interaction(user=user, account=account)
+
+    def may_write_some(self, user) -> bool:
+        return role_records_interactions(user)
 
     serializer_class = CustomerActivitySerializer
     filterset_class = CustomerActivityFilter

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, AccountTeamMember, Contact, CustomerActivity, Interaction, Relationship, User
-from accounts.roles import is_admin
 
 # A support incident is not a contact with the customer; every other customer activity is one.
 ACTIVITY_KINDS = {
@@ -26,29 +25,6 @@ ACTIVITY_KINDS = {
     CustomerActivity.Kind.PILOT: Interaction.Kind.PILOT,
     CustomerActivity.Kind.CONFERENCE: Interaction.Kind.CONFERENCE,
 }
-
-
-# --- Who records -------------------------------------------------------------------------------
-
-
-def user_can_record_interaction(*, user: User, account: Account) -> bool:
-    """The account's team (every role on it, an executive sponsor included) and admins record interactions.
-
-    Anyone else is answered 404 by the pages and the API: recording is not offered to them.
-    """
-    if not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    return AccountTeamMember.objects.filter(account=account, user=user).exists()
-
-
-def accounts_not_recordable_by(user: User, account_ids: set[int]) -> set[int]:
-    """Of the given accounts, those where the user may not record interactions (the set form of the rule)."""
-    if is_admin(user) or not account_ids:
-        return set()
-    mine = AccountTeamMember.objects.filter(user=user, account_id__in=account_ids).values_list("account_id", flat=True)
-    return set(account_ids) - set(mine)
 
 
 # --- Last contact, read from the log --------------------------------------------------------------

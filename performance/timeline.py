@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.timeline import TimelineEvent, in_range
-from performance.models import Order
+from accounts.models import Order
 
 
 def large_orders(*, account, since, until, limit: int) -> tuple[int, list[TimelineEvent]]:

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import selectors
 from accounts.forms import InteractionForm
-from accounts.interactions import interaction_save, user_can_record_interaction
+from accounts.interactions import interaction_save
+from accounts.permissions import user_can_record_interaction
 from accounts.models import Account, Interaction
 from accounts.timeline import account_timeline, timeline_kinds
 from accounts.views.account360 import _form_response, _int_param, _readable, _save_with, _saved, _section

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import selectors
-from accounts.interactions import user_can_record_interaction
+from accounts.permissions import user_can_record_interaction
 from accounts.models import AccountTeamMember, CustomerActivity, Interaction, OpportunityMove, OrgChange
 from accounts.services import customer_activity_save
 from tests.factories import (

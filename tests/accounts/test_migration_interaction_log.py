@@ -1,4 +1,4 @@
-"""accounts 0011: past customer activities and hand-kept last-interaction dates become interactions, and back."""
+"""accounts 0012: past customer activities and hand-kept last-interaction dates become interactions, and back."""
 
 import datetime
 
@@ -8,8 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("accounts", "0010_user_level_one_kam")]
-AFTER = [("accounts", "0011_interaction_log")]
+BEFORE = [("accounts", "0011_order_from_performance")]
+AFTER = [("accounts", "0012_interaction_log")]
 
 
 def migrate(targets):
