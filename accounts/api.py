@@ -53,7 +53,7 @@ from accounts.services import (
     unmet_need_save,
 )
 from core.api import fields
-from core.api.exceptions import call_service, field_errors
+from core.api.exceptions import call_service
 from accounts.api_base import ADMIN_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts, VisibleRelatedField
 from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
 from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer

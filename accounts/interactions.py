@@ -15,7 +15,7 @@ from django.db.models import DateField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, AccountTeamMember, Contact, CustomerActivity, Interaction, Relationship, User
+from accounts.models import Account, Contact, CustomerActivity, Interaction, Relationship, User
 
 # A support incident is not a contact with the customer; every other customer activity is one.
 ACTIVITY_KINDS = {

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
@@ -28,6 +28,7 @@ from accounts.interactions import contact_last_contact, relationships_with_last_
 # The write rules are written in accounts.permissions; importable from here too, next to the read rules.
 from accounts.permissions import accounts_editable_by, accounts_not_editable_by, user_can_edit_account  # noqa: F401
 from accounts.pareto import pareto_class
+from accounts.risks import registered_risks
 from accounts.roles import sees_all_accounts
 
 
@@ -248,7 +249,8 @@ def _key_contacts_last_interaction(*, account: Account, today: datetime.date) ->
 
 
 def account_risks(*, account: Account, pipeline: list[dict], today: datetime.date) -> list[dict]:
-    """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1."""
+    """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1,
+    and the risks other apps register (stale plans)."""
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
     risks = []
     left = account.contacts.filter(
@@ -261,6 +263,8 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
             risks.append({"kind": "kingpin_fox_silent", "contact": contact, "date": contact.last_interaction})
     if not pipeline[0]["count"]:
         risks.append({"kind": "no_tier_1"})
+    # What higher apps register (planning: its stale-plan signals), `accounts.risks`.
+    risks.extend(registered_risks(account=account, today=today))
     return risks
 
 

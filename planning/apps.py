@@ -50,3 +50,16 @@ class PlanningConfig(AppConfig):
         from planning.account_events import plan_events
 
         register_source(kind="plan", label=_("Plan events"), read=plan_events)
+
+        # Stale plans show on the account summary's risk card and as a tile of the executive dashboard;
+        # the tile is kept for the day, or until a write to plans or KPI snapshots (like the daily sweep's notices).
+        from accounts.risks import register_risk_source
+        from planning.freshness import stale_plan_counts, stale_plan_items, stale_plan_risks
+
+        register_risk_source("stale_plans", stale_plan_risks)
+        register_dashboard_panel(
+            DashboardPanel(
+                key="stale_plans", title=_("Stale plans"), counts=stale_plan_counts, items=stale_plan_items,
+                depends=(portfolio_cache.PLANS, portfolio_cache.SNAPSHOTS),
+            )
+        )

@@ -83,7 +83,6 @@ def plan_signals(*, plans: list[AccountPlan], today: datetime.date) -> dict[int,
     signals: dict[int, list[Signal]] = {plan.pk: [] for plan in plans}
     if not live:
         return signals
-    plan_ids = [plan.pk for plan in live]
     account_ids = {plan.account_id for plan in live}
 
     # 1. The org chart: reviewed lately, and not changed since.
@@ -220,3 +219,52 @@ def live_plans(queryset=None):
     """Live plans with what `plan_signals` reads, in one query."""
     queryset = AccountPlan.objects.all() if queryset is None else queryset
     return queryset.filter(status__in=LIVE_STATUSES).select_related("approved_version__decision")
+
+
+# --- Where the signals show besides the plan pages (registered in PlanningConfig.ready()) ----------
+
+DASHBOARD_STALE_ITEMS = 8
+
+
+def stale_plan_risks(*, account, today: datetime.date) -> list[dict]:
+    """The account summary's risk card: each live plan's stale signals (`accounts.risks`)."""
+    plans = list(live_plans(AccountPlan.objects.filter(account=account)).select_related("account"))
+    if not plans:
+        return []
+    signals = plan_signals(plans=plans, today=today)
+    return [
+        {"kind": "stale_plan", "plan": plan, "signal": signal}
+        for plan in plans for signal in signals.get(plan.pk, [])
+    ]
+
+
+def _stale_plans(accounts) -> list[tuple[AccountPlan, list[Signal]]]:
+    plans = list(live_plans(AccountPlan.objects.filter(account__in=accounts)).select_related("account"))
+    signals = plan_signals(plans=plans, today=timezone.localdate()) if plans else {}
+    return [(plan, signals[plan.pk]) for plan in plans if signals.get(plan.pk)]
+
+
+def stale_plan_counts(*, accounts) -> dict[str, int]:
+    """The executive dashboard's "Stale plans" tile: how many live plans are stale, then how many show each signal."""
+    stale = _stale_plans(accounts)
+    if not stale:
+        return {}
+    counts = {str(gettext_lazy("Stale plans")): len(stale)}
+    for code, label in SIGNAL_LABELS.items():
+        number = sum(1 for _plan, found in stale if any(signal.code == code for signal in found))
+        if number:
+            counts[str(label)] = number
+    return counts
+
+
+def stale_plan_items(*, accounts) -> list[dict]:
+    """The stalest plans (most signals first), linked to their overview, for the dashboard's tile."""
+    stale = sorted(_stale_plans(accounts), key=lambda pair: (-len(pair[1]), pair[0].account.name, pair[0].pk))
+    return [
+        {
+            "label": str(plan),
+            "url": reverse("planning:plan-detail", args=[plan.pk]),
+            "note": ", ".join(dict.fromkeys(signal.label for signal in found)),
+        }
+        for plan, found in stale[:DASHBOARD_STALE_ITEMS]
+    ]

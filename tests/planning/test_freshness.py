@@ -150,6 +150,11 @@ def test_plan_list_and_overview_budgets_with_running_plans(client_for, approved_
         assert client.get(reverse("planning:plan-list"), {"freshness": "stale"}).status_code == 200
     with django_assert_max_num_queries(60):
         assert client.get(reverse("planning:plan-detail", args=[approved_plan.pk])).status_code == 200
+    # The stale plans show on the account summary and the executive dashboard in a fixed number of queries too.
+    with django_assert_max_num_queries(45):
+        assert client.get(reverse("accounts:detail", args=[approved_plan.account.pk])).status_code == 200
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("performance:dashboard")).status_code == 200
 
 
 def test_checklists_never_tick_vacuously(plan, approved_plan):
@@ -161,3 +166,29 @@ def test_checklists_never_tick_vacuously(plan, approved_plan):
     owner_rule = next(rule for rule in states[5].rules if str(rule.text) == "Every action has an owner.")
     assert not owner_rule.ok and owner_rule.detail == "No action yet."
     assert not states[6].complete and states[6].nothing_due  # no quarter of this year has ended yet
+
+
+def _idle_action(plan):
+    action = plan.actions.filter(status__in=ActionItem.OPEN_STATUSES).first() or ActionItemFactory(plan=plan)
+    ActionItem.objects.filter(pk=action.pk).update(updated_at=timezone.now() - datetime.timedelta(days=45))
+    return action
+
+
+def test_the_account_summary_risk_card_shows_the_plan_s_signals(client_for, approved_plan, account_manager):
+    action = _idle_action(approved_plan)
+    response = client_for(account_manager).get(reverse("accounts:detail", args=[approved_plan.account.pk]))
+    stale = [risk for risk in response.context["risks"] if risk["kind"] == "stale_plan"]
+    assert any(risk["signal"].code == "action_idle" for risk in stale)
+    assert f"Update the action “{action.title}”" in response.content.decode()
+    assert reverse("planning:plan-step", args=[approved_plan.pk, 5]) in response.content.decode()
+
+
+def test_the_executive_dashboard_counts_and_lists_stale_plans(client_for, approved_plan, executive):
+    _idle_action(approved_plan)
+    response = client_for(executive).get(reverse("performance:dashboard"))
+    panel = next(p for p in response.context["panels"] if p["key"] == "stale_plans")
+    assert panel["counts"]["Stale plans"] == 1
+    assert panel["counts"]["Action not updated"] == 1
+    assert panel["items"][0]["url"] == reverse("planning:plan-detail", args=[approved_plan.pk])
+    assert "Action not updated" in panel["items"][0]["note"]
+    assert 'data-testid="panel-stale_plans-items"' in response.content.decode()
