@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     Contact,
     CustomerActivity,
@@ -29,7 +30,9 @@ from accounts.models import (
 from accounts import portfolio_cache
 from accounts.interactions import interaction_sync_from_activity
 from accounts.pareto import pareto_class
+from accounts.roles import is_admin
 from core.languages import language_offered
+from core.text import isolate
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.
@@ -119,22 +122,22 @@ def contact_save(*, contact: Contact, acting_user: User | None, happened_on: dat
 
 def _contact_changes(previous: Contact | None, current: Contact) -> list[tuple[str, str]]:
     if previous is None:
-        return [(OrgChange.Kind.JOINED, _("%(name)s joined as %(title)s") % {"name": current.name, "title": current.title or "—"})]
+        return [(OrgChange.Kind.JOINED, _("%(name)s joined as %(title)s") % {"name": isolate(current.name), "title": isolate(current.title or "—")})]
     changes = []
     if previous.status != current.status:
         if current.status == Contact.Status.LEFT:
-            changes.append((OrgChange.Kind.LEFT, _("%(name)s left") % {"name": current.name}))
+            changes.append((OrgChange.Kind.LEFT, _("%(name)s left") % {"name": isolate(current.name)}))
         else:
-            changes.append((OrgChange.Kind.JOINED, _("%(name)s returned") % {"name": current.name}))
+            changes.append((OrgChange.Kind.JOINED, _("%(name)s returned") % {"name": isolate(current.name)}))
     if previous.org_unit_id != current.org_unit_id or previous.reports_to_id != current.reports_to_id:
         changes.append((OrgChange.Kind.MOVED, _("%(name)s moved to %(unit)s") % {
-            "name": current.name, "unit": current.org_unit.name if current.org_unit else "—"}))
+            "name": isolate(current.name), "unit": isolate(current.org_unit.name if current.org_unit else "—")}))
     old_roles, new_roles = previous.buying_roles, current.buying_roles
     if old_roles != new_roles or previous.title != current.title:
         changes.append((OrgChange.Kind.ROLE_CHANGED, _("%(name)s: %(old)s → %(new)s") % {
-            "name": current.name,
-            "old": ", ".join([previous.title, *old_roles]).strip(", ") or "—",
-            "new": ", ".join([current.title, *new_roles]).strip(", ") or "—",
+            "name": isolate(current.name),
+            "old": isolate(", ".join([previous.title, *old_roles]).strip(", ") or "—"),
+            "new": isolate(", ".join([current.title, *new_roles]).strip(", ") or "—"),
         }))
     return changes
 
@@ -378,3 +381,60 @@ def user_language_set(*, user: User, language: str, acting_user: User) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def account_kam_set(*, account: Account, user: User, acting_user: User | None) -> AccountTeamMember:
+    """Make `user` the account's one key account manager (KAM), its accountable owner.
+
+    The KAM is replaced, never removed: the previous KAM stays on the team as a sales rep, and
+    `user` joins the team if not on it yet. Only admins (or the system, `acting_user=None`) do this.
+    """
+    if acting_user is not None and not is_admin(acting_user):
+        raise PermissionDenied(_("Only admins name an account's KAM."))
+    if not user.is_active:
+        raise ValidationError({"kam": _("The KAM must be an active user.")})
+    AccountTeamMember.objects.filter(account=account, role=AccountTeamMember.Role.KAM).exclude(user=user).update(
+        role=AccountTeamMember.Role.SALES_REP
+    )
+    member, _created = AccountTeamMember.objects.update_or_create(
+        account=account, user=user, defaults={"role": AccountTeamMember.Role.KAM}
+    )
+    portfolio_cache.bump()
+    return member
+
+
+def team_kam_count_error(roles: list[str]) -> str | None:
+    """The message when a team (the roles of its members) has not exactly one KAM, else None."""
+    kams = sum(role == AccountTeamMember.Role.KAM for role in roles)
+    if kams == 1:
+        return None
+    if kams == 0:
+        return _("An account team needs exactly one key account manager (KAM). To remove the KAM, name another one.")
+    return _("An account team has exactly one key account manager (KAM).")
+
+
+def account_risk_save(*, risk: AccountRisk, acting_user: User | None) -> AccountRisk:
+    """Create or update a risk of the account's register.
+
+    The owner is on the risk's side (one of our people, or a contact of this account); closing a
+    risk dates it (today unless given), reopening it clears the date.
+    """
+    if risk.owner_side == AccountRisk.Side.OURS:
+        risk.owner_contact = None
+    else:
+        risk.owner_user = None
+        if risk.owner_contact_id is not None and risk.owner_contact.account_id != risk.account_id:
+            raise ValidationError({"owner_contact": _("The owner must be a contact of this account.")})
+    if risk.raised_on is None:
+        risk.raised_on = timezone.localdate()
+    if risk.status == AccountRisk.Status.CLOSED:
+        risk.closed_on = risk.closed_on or max(timezone.localdate(), risk.raised_on)
+    else:
+        risk.closed_on = None
+    if risk.pk is None and risk.recorded_by_id is None:
+        risk.recorded_by = acting_user
+    with transaction.atomic():
+        risk.full_clean()
+        risk.save()
+    return risk

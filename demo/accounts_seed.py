@@ -246,11 +246,11 @@ class _DemoBuilder(PipelineBuilder):
         # Hashing is deliberately slow; every demo user shares one hash of the same password.
         password = make_password(DEMO_PASSWORD)
         users = []
-        for username, first, last, role, unit, job_title in USERS:
+        for username, first, last, role, unit, job_title, level in USERS:
             users.append(User(
                 username=username, first_name=first, last_name=last, email=f"{username}@kam-demo.example",
                 password=password, is_staff=role == Role.ADMIN, business_unit=self.units.get(unit) if unit else None,
-                job_title=job_title,
+                job_title=job_title, level=level,
             ))
         _bulk(User, users)
         self.users = {user.username: user for user in users}
@@ -262,7 +262,7 @@ class _DemoBuilder(PipelineBuilder):
         Membership = User.groups.through
         _bulk(Membership, [
             Membership(user_id=self.users[username].pk, group_id=groups[role].pk)
-            for username, _first, _last, role, _unit, _title in USERS
+            for username, _first, _last, role, _unit, _title, _level in USERS
         ])
 
     # -- accounts -------------------------------------------------------------------------------

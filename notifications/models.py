@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.text import isolate
 
 
 class NotificationKind(models.TextChoices):
@@ -19,8 +21,14 @@ class NotificationKind(models.TextChoices):
     PLAN_DECISION = "plan_decision", _("Plan decision made")
     YEAR_END = "year_end", _("Year-end evaluation open")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for executives")
+    MEETING_INVITATION = "meeting_invitation", _("Invited to a consensus meeting")
+    MEETING_AGENDA = "meeting_agenda", _("Agenda of a consensus meeting changed")
+    MEETING_MINUTES = "meeting_minutes", _("Minutes of a consensus meeting")
     STALE_PLAN = "stale_plan", _("Plan going stale")
 
+
+# Parameters that hold what people typed (plan, account and action names).
+USER_TEXT_PARAMS = {"plan", "title", "account"}
 
 # Each kind's sentence, filled from the notification's parameters when it is shown or sent.
 MESSAGES = {
@@ -32,6 +40,9 @@ MESSAGES = {
         "This week: %(waiting)s plans wait for a decision, %(off_track)s accounts are off track, "
         "%(overdue)s quarterly reviews are overdue."
     ),
+    NotificationKind.MEETING_INVITATION: _("You attend the consensus meeting “%(meeting)s” on %(when)s (%(place)s)."),
+    NotificationKind.MEETING_AGENDA: _("The agenda of the consensus meeting “%(meeting)s” on %(when)s changed:\n%(agenda)s"),
+    NotificationKind.MEETING_MINUTES: _("The minutes of the consensus meeting “%(meeting)s” of %(when)s:\n\n%(minutes)s"),
     # `fix` is the one-line fix, written in the reader's language when the sweep finds the signal.
     NotificationKind.STALE_PLAN: _("%(plan)s is going stale. %(fix)s"),
     NotificationKind.YEAR_END: _("FY %(year)s of %(account)s has ended: write the year-end evaluation (step 7) and start next year's plan."),
@@ -80,13 +91,22 @@ class Notification(models.Model):
     def message(self) -> str:
         """The sentence in the active language."""
         params = dict(self.params)
+        # "<name>_i18n": {language: text} written in every language by the sender; the reader's is used.
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        for key in [key for key in params if key.endswith("_i18n") and isinstance(params[key], dict)]:
+            texts = params.pop(key)
+            params[key.removesuffix("_i18n")] = texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), "")
         for (kind, param), choices in PARAM_LABELS.items():
             if self.kind == kind and param in params and params[param] in choices.values:
                 params[param] = choices(params[param]).label
+        # Names and titles are isolated, so a right-to-left or odd name cannot reorder the sentence.
+        params = {key: isolate(value) if key in USER_TEXT_PARAMS else value for key, value in params.items()}
         try:
-            return gettext(str(MESSAGES[self.kind])) % params
+            text = gettext(str(MESSAGES[self.kind])) % params
         except (KeyError, TypeError, ValueError):
             return str(NotificationKind(self.kind).label)
+        # A quote (the decision's comments) follows the sentence as written.
+        return f"{text}\n\n{params['quote']}" if params.get("quote") else text
 
 
 class NotificationPreference(models.Model):

@@ -3,21 +3,28 @@
 from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextFormMixin
 from accounts.models import Account, Contact, OrgUnit, Opportunity
+from core import params
 from performance.models import KpiDefinition
 from planning.models import (
     COMMENT_MAX,
+    LONG_TEXT_MAX,
     ROW_TEXT_MAX,
     AccountPlan,
     ActionItem,
     Confidence,
     Decision,
+    GrantStatus,
     MarketingAction,
+    Opinion,
     StrategicTask,
     SupportRequest,
 )
+from planning.grants import GrantInput
 from planning.targets import TargetInput, number
 
 TEXTAREA = {"rows": 3}
@@ -42,7 +49,7 @@ class ObjectChoiceField(forms.ChoiceField):
         return self.prepare_value(initial) != (data or "")
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(CleanTextFormMixin, forms.Form):
     """The account and the fiscal year of a new plan.
 
     Any account in `accounts` is accepted. Up to CHOICE_LIMIT accounts are all offered, by name;
@@ -70,13 +77,14 @@ class PlanCreateForm(forms.Form):
             shown = []  # too many to list: the search finds them
         shown = sorted(shown[: self.CHOICE_LIMIT], key=lambda account: (account.name, account.pk))
         chosen = self["account"].value()
-        if chosen and str(chosen).isdigit() and all(str(account.pk) != str(chosen) for account in shown):
-            shown = [*accounts.filter(pk=int(chosen)), *shown]  # the one asked for stays offered
+        chosen = params.parse_id(str(chosen or ""))
+        if chosen is not None and all(account.pk != chosen for account in shown):
+            shown = [*accounts.filter(pk=chosen), *shown]  # the one asked for stays offered
         self.found = len(shown)
         field.widget.choices = [("", field.empty_label), *((account.pk, str(account)) for account in shown)]
 
 
-class StepForm(forms.ModelForm):
+class StepForm(CleanTextFormMixin, forms.ModelForm):
     """The plan's own fields of one step; the lock version travels in a separate hidden input."""
 
     class Meta:
@@ -142,15 +150,16 @@ class Step4Form(StepForm):
         self.fields["tam"].widget.attrs["min"] = 0
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(CleanTextFormMixin, forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
     def __init__(
         self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str],
-        account_targets: dict[int, TargetInput] | None = None, **kwargs,
+        fiscal_year: int, account_targets: dict[int, TargetInput] | None = None, **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.kpis = kpis
+        self.later_fiscal_years = [fiscal_year + 1, fiscal_year + 2]
         self.month_labels = month_labels
         # The account's targets of KPIs the plan has not chosen: shown beside the row, never in its cells.
         self.account_targets = account_targets or {}
@@ -160,6 +169,10 @@ class TargetsForm(forms.Form):
                 label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
             )
             self.fields[f"year_{kpi.pk}"] = self._number(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
+            for offset, value in enumerate(target.later_years, start=1):
+                self.fields[f"later{offset}_{kpi.pk}"] = self._number(
+                    _("%(kpi)s, FY %(year)s") % {"kpi": kpi.display_name, "year": fiscal_year + offset}, value
+                )
             for index, value in enumerate(target.quarters, start=1):
                 self.fields[f"q{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, Q{index}", value)
             for index, value in enumerate(target.months, start=1):
@@ -177,8 +190,11 @@ class TargetsForm(forms.Form):
         for kpi in self.kpis:
             if data.get(f"chosen_{kpi.pk}"):
                 continue
-            names = [f"year_{kpi.pk}", *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13))]
             # The cells of a KPI the plan has not chosen start empty: a value in them is the user's own.
+            names = [
+                f"year_{kpi.pk}", f"later1_{kpi.pk}", f"later2_{kpi.pk}",
+                *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13)),
+            ]
             if any(data.get(name) is not None for name in names):
                 self.add_error(
                     f"chosen_{kpi.pk}",
@@ -202,6 +218,7 @@ class TargetsForm(forms.Form):
                 "kpi": kpi,
                 "chosen": self[f"chosen_{kpi.pk}"],
                 "year": self[f"year_{kpi.pk}"],
+                "later_years": [self[f"later{offset}_{kpi.pk}"] for offset in (1, 2)],
                 "quarters": [self[f"q{i}_{kpi.pk}"] for i in range(1, 5)],
                 "month_groups": [
                     [(self.month_labels[m - 1], self[f"m{m}_{kpi.pk}"]) for m in range(q * 3 + 1, q * 3 + 4)] for q in range(4)
@@ -221,12 +238,14 @@ class TargetsForm(forms.Form):
                 year=data.get(f"year_{kpi.pk}"),
                 quarters=[data.get(f"q{i}_{kpi.pk}") for i in range(1, 5)],
                 months=[data.get(f"m{i}_{kpi.pk}") for i in range(1, 13)],
+                later_years=[data.get(f"later{offset}_{kpi.pk}") for offset in (1, 2)],
             )
             existing = self.account_targets.get(kpi.pk)
-            empty = all(v is None for v in (target.year, *target.quarters, *target.months))
+            empty = all(v is None for v in (target.year, *target.quarters, *target.months, *target.later_years))
             if target.chosen and empty and existing is not None:
                 target = TargetInput(
-                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months)
+                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months),
+                    later_years=list(existing.later_years),
                 )
             result[kpi] = target
         return result
@@ -238,7 +257,7 @@ class Step7Form(StepForm):
         widgets = {"year_end_evaluation": forms.Textarea(attrs={"rows": 5}), "wrap_up": forms.Textarea(attrs={"rows": 5})}
 
 
-class RowForm(forms.Form):
+class RowForm(CleanTextFormMixin, forms.Form):
     """One row of a list in a step; `id` is empty for a new row."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -339,7 +358,7 @@ def rows_of(formset) -> list[dict]:
     return rows
 
 
-class ActionProgressForm(forms.Form):
+class ActionProgressForm(CleanTextFormMixin, forms.Form):
     """Status and % done of each action of an approved plan."""
 
     def __init__(self, *args, actions: list[ActionItem], **kwargs):
@@ -364,12 +383,12 @@ class ActionProgressForm(forms.Form):
         ]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextFormMixin, forms.Form):
     file = forms.FileField(label=_("Document (PDF, Word, Excel, PowerPoint)"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanTextFormMixin, forms.Form):
     note = forms.CharField(label=_("Note to the meeting"), max_length=300, required=False)
 
     def __init__(self, *args, meetings=(), **kwargs):
@@ -378,25 +397,103 @@ class SubmitForm(forms.Form):
         if meetings:
             self.fields["meeting"] = ObjectChoiceField(
                 objects=meetings, label=_("Consensus meeting"),
-                label_of=lambda m: f"{m.title} · {m.scheduled_for:%Y-%m-%d %H:%M}",
+                label_of=lambda m: f"{m.title} · {timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M}",
                 help_text=_("Optional: the executives can also put the plan on a meeting's agenda."),
             )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment on the whole plan"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
     )
-    committed_budget = forms.DecimalField(
-        label=_("Budget committed"), required=False, min_value=0, max_digits=16, decimal_places=0
-    )
-    committed_people = forms.CharField(
-        label=_("People committed"), required=False, max_length=300,
-        help_text=_("For example: 2 solution engineers, 1 project manager from Q2."),
-    )
 
     STEP_FIELDS = {1: "step_1", 2: "step_2", 3: "step_3", 4: "step_4", 5: "step_5"}
+
+    def __init__(self, *args, step_titles: dict, support_requests=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for step, name in self.STEP_FIELDS.items():
+            self.fields[name] = forms.CharField(
+                label=f"{step}. {step_titles[step]}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        # One grant per support request of the version (배정): granted in full unless the chair says otherwise.
+        self.support_requests = list(support_requests)
+        for row in self.support_requests:
+            key = row["id"]
+            self.fields[f"grant_{key}_status"] = forms.ChoiceField(
+                label=_("Status"), choices=GrantStatus.choices, initial=GrantStatus.GRANTED, required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"grant_{key}_amount"] = forms.DecimalField(
+                label=_("Granted"), required=False, min_value=0, max_digits=16, decimal_places=0, initial=row["amount"],
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            self.fields[f"grant_{key}_reason"] = forms.CharField(
+                label=_("Reason"), required=False, max_length=1000,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("Reason, unless granted in full")}),
+            )
+
+    def grant_rows(self):
+        """(support request, status field, amount field, reason field) for the template."""
+        return [(row, self[f"grant_{row['id']}_status"], self[f"grant_{row['id']}_amount"], self[f"grant_{row['id']}_reason"])
+                for row in self.support_requests]
+
+    def grants(self) -> list[GrantInput]:
+        return [
+            GrantInput(
+                support_request_id=row["id"], status=self.cleaned_data.get(f"grant_{row['id']}_status") or GrantStatus.GRANTED,
+                amount=self.cleaned_data.get(f"grant_{row['id']}_amount"),
+                reason=self.cleaned_data.get(f"grant_{row['id']}_reason") or "",
+            )
+            for row in self.support_requests
+        ]
+
+    def step_comments(self) -> dict[int, str]:
+        return {step: self.cleaned_data[name] for step, name in self.STEP_FIELDS.items() if self.cleaned_data.get(name)}
+
+    def step_fields(self):
+        return [self[name] for name in self.STEP_FIELDS.values()]
+
+
+class MeetingForm(CleanTextFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scheduled_for = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the site's time zone."),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=120, required=False
+    )
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video link"), max_length=300, required=False, assume_scheme="https")
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, executives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"] = ObjectChoiceField(
+            objects=executives, label=_("Chair"), label_of=lambda u: u.get_full_name() or u.username,
+            help_text=_("An executive; you, if none is chosen."),
+        )
+        self.order_fields(["title", "scheduled_for", "duration_minutes", "chair", "location", "video_link", "notes"])
+
+    def clean_duration_minutes(self):
+        return self.cleaned_data.get("duration_minutes") or 120
+
+
+class AttendeeForm(forms.Form):
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"] = ObjectChoiceField(
+            objects=users, label=_("Invite"), required=True,
+            label_of=lambda u: u.get_full_name() or u.username,
+        )
+
+
+class OpinionForm(CleanTextFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Opinion"), choices=Opinion.Outcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    STEP_FIELDS = DecisionForm.STEP_FIELDS
 
     def __init__(self, *args, step_titles: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -413,20 +510,21 @@ class DecisionForm(forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
-class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    scheduled_for = forms.DateTimeField(
-        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA))
+class MinutesForm(CleanTextFormMixin, forms.Form):
+    text = forms.CharField(label=_("Minutes"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ReviewCommentForm(forms.Form):
+class SpendForm(CleanTextFormMixin, forms.Form):
+    spent_on = forms.DateField(label=_("Spent on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount"), min_value=1, max_digits=16, decimal_places=0)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReviewCommentForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NextYearForm(forms.Form):
+class NextYearForm(CleanTextFormMixin, forms.Form):
     carry_ambition = forms.BooleanField(label=_("The 3-year ambition"), required=False, initial=True)
     carry_org_chart = forms.BooleanField(
         label=_("Today's org chart, as the baseline step 1 compares with"), required=False, initial=True

@@ -13,7 +13,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Opportunity, OrgUnit
+from accounts.models import AccountTeamMember, Opportunity, OrgUnit
+from accounts.selectors import is_level_matched
 from planning import selectors
 from planning.models import AccountPlan
 from planning.targets import number
@@ -74,7 +75,16 @@ def org_section(plan: AccountPlan) -> dict:
     for contact in contacts:
         people_by_unit.setdefault(contact.org_unit_id, []).append(contact)
     key_people = selectors.key_people(plan)
-    covered = sum(1 for person in key_people if person.relationships.all())
+    # Covered one-to-one: by one of our people of the person's own level (the KAM counts among our executives).
+    kam_user_id = (
+        AccountTeamMember.objects.filter(account_id=plan.account_id, role=AccountTeamMember.Role.KAM)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    covered = sum(
+        1 for person in key_people
+        if is_level_matched(contact=person, relationships=person.relationships.all(), kam_user_id=kam_user_id)
+    )
     since = selectors.org_reference_date(plan)
     changes = selectors.org_changes_since(plan, since)
     return {

@@ -20,6 +20,7 @@ Answers: 200, 201, 204, 302 (to the sign-in page for anon; elsewhere a view's ow
 route does not take), 415 (a JSON action sent a form body).
 """
 
+import datetime
 import re
 
 import pytest
@@ -96,6 +97,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     'meetings/<int:meeting_id>/agenda/':                             _row(302, 405, 405, 405, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/items/<int:item_id>/':                _row(302, 403, 200, 200, 403, 403, 403, 403),
+    'plans/<int:plan_id>/reviews/q<int:quarter>/spend/':             _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/agenda/<int:item_id>/move/':          _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/start/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/close/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/minutes/':                            _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/':                          _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/': _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/meeting.ics':                         _row(302, 403, 200, 200, 200, 403, 403, 403),  # executives and attendees (am is the KAM)
+    'meetings/<int:meeting_id>/items/<int:item_id>/opinion/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/items/<int:item_id>/minutes/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
     'performance/':                                                  _row(302, 200, 200, 200, 200, 200, 200, 200),
     'performance/refresh/':                                          _row(302, 405, 405, 405, 405, 405, 405, 405),
     'performance/kpis/':                                             _row(302, 200, 200, 200, 200, 200, 200, 200),
@@ -144,6 +155,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/unmet-needs/<int:pk>/':                                  _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/customer-activities/':                                   _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/customer-activities/<int:pk>/':                          _row(401, 200, 200, 200, 200, 404, 200, 200),
+    'api/v1/account-risks/':                                         _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/account-risks/<int:pk>/':                                _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/interactions/':                                          _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/interactions/bulk/':                                     _row(401, 405, 405, 405, 405, 405, 405, 405),
     'api/v1/interactions/<int:pk>/':                                 _row(401, 200, 200, 200, 200, 404, 200, 200),
@@ -206,6 +219,15 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/'):                               _row(302, 200, 200, 200, 404, 200, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/'):                      _row(302, 403, 302, 302, 404, 403, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/'):                       _row(302, 302, 403, 403, 404, 302, 404, 404),
+    ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/spend/'):                         _row(302, 302, 403, 403, 404, 302, 404, 404),
+    ('POST', 'meetings/<int:meeting_id>/agenda/<int:item_id>/move/'):                      _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/start/'):                                          _row(302, 403, 302, 403, 403, 403, 403, 403),  # the chair
+    ('POST', 'meetings/<int:meeting_id>/close/'):                                          _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/minutes/'):                                        _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/attendees/'):                                      _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/'):             _row(302, 403, 302, 403, 403, 403, 403, 403),  # the chair
+    ('POST', 'meetings/<int:meeting_id>/items/<int:item_id>/opinion/'):                    _row(302, 403, 400, 400, 403, 403, 403, 403),  # executives; an empty opinion is refused
+    ('POST', 'meetings/<int:meeting_id>/items/<int:item_id>/minutes/'):                    _row(302, 403, 302, 302, 403, 403, 403, 403),
     ('POST', 'meetings/new/'):                                                             _row(302, 403, 200, 200, 403, 403, 403, 403),
     ('POST', 'meetings/<int:meeting_id>/agenda/'):                                         _row(302, 403, 302, 302, 403, 403, 403, 403),
     ('POST', 'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/'):                    _row(302, 403, 302, 302, 403, 403, 403, 403),
@@ -255,6 +277,10 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('PUT', 'api/v1/customer-activities/<int:pk>/'):                                       _row(401, 400, 403, 400, 400, 404, 400, 400),
     ('PATCH', 'api/v1/customer-activities/<int:pk>/'):                                     _row(401, 200, 403, 200, 200, 404, 200, 200),
     ('DELETE', 'api/v1/customer-activities/<int:pk>/'):                                    _row(401, 204, 403, 204, 204, 404, 204, 204),
+    ('PATCH', 'api/v1/users/<int:pk>/'):                                                   _row(401, 200, 403, 403, 403, 403, 403, 403),  # admins set a level
+    ('POST', 'api/v1/account-risks/'):                                                     _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('PUT', 'api/v1/account-risks/<int:pk>/'):                                             _row(401, 400, 403, 403, 400, 404, 400, 400),
+    ('PATCH', 'api/v1/account-risks/<int:pk>/'):                                           _row(401, 200, 403, 403, 200, 404, 200, 200),
     # interactions: an empty body is a 400 for everyone; a valid one on an account the user may not record on is a 404
     ('POST', 'api/v1/interactions/'):                                                      _row(401, 400, 400, 400, 400, 400, 400, 400),
     ('POST', 'api/v1/interactions/bulk/'):                                                 _row(401, 400, 400, 400, 400, 400, 400, 400),
@@ -318,6 +344,7 @@ def ids_for(route: str, world) -> dict:
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
         "notification_id": world["notification"].pk, "pdf_id": world["pdf"].pk,
+        "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
         "interaction_id": world["interaction"].pk,
     }
     if "/reviews/" in route:
@@ -331,6 +358,7 @@ def ids_for(route: str, world) -> dict:
             "business-units": world["business_unit"].pk, "users": world["am"].pk,
             "orders": world["order"].pk, "pricing-tiers": world["pricing_tier"].pk,
             "unmet-needs": world["unmet_need"].pk, "customer-activities": world["activity"].pk,
+            "account-risks": world["account_risk"].pk,
             "interactions": world["interaction"].pk,
             "kpi-definitions": world["kpi"].pk, "kpi-targets": world["kpi_target"].pk,
             "manual-actuals": world["manual_actual"].pk, "nps-responses": world["nps_response"].pk,
@@ -344,7 +372,7 @@ ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/
 
 @pytest.fixture
 def world():
-    from accounts.models import BusinessUnit, UnmetNeed
+    from accounts.models import AccountRisk, BusinessUnit, UnmetNeed
     from notifications.models import Notification, NotificationKind
     from planning.models import QuarterlyReview
     from tests.factories import (
@@ -371,6 +399,9 @@ def world():
     world["order"] = OrderFactory(account=world["account"], offering=world["offering"])
     world["pricing_tier"] = PricingTierFactory()
     world["business_unit"] = BusinessUnit.objects.create(name="World unit", kind=BusinessUnit.Kind.VERTICAL)
+    world["account_risk"] = AccountRisk.objects.create(
+        account=world["account"], title="Budget freeze", raised_on=datetime.date(2026, 1, 5)
+    )
     world["unmet_need"] = UnmetNeed.objects.filter(account=world["account"]).first() or UnmetNeed.objects.create(
         account=world["account"], org_unit=world["unit"], offering=world["offering"], note="24/7 monitoring"
     )
