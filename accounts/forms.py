@@ -21,6 +21,7 @@ from accounts.models import (
     User,
     level_from_title,
 )
+from core.money import MoneyField
 
 
 class DateInput(forms.DateInput):
@@ -123,6 +124,7 @@ class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
             "expected_close_date", "owner", "offerings", "description",
         ]
         widgets = {"expected_close_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"amount": MoneyField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +138,6 @@ class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
         if self.instance.pk:
             offerings = offerings | Offering.objects.filter(opportunities=self.instance)
         self.fields["offerings"].queryset = offerings.distinct().order_by("name")
-        self.fields["amount"].error_messages["invalid"] = _("Enter the amount as a number.")
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]

@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import isolate
+
 
 class BusinessUnit(models.Model):
     """A unit of our own matrix organisation."""
@@ -129,6 +131,28 @@ class User(AbstractUser):
 
 def _is_hangul(text: str) -> bool:
     return any("\uac00" <= char <= "\ud7a3" for char in text)
+
+
+def person_name(user) -> str:
+    """The one way a person's name is written: `User.get_full_name` (김서연, Jane Smith), else the username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def full_name_expression(prefix: str = "") -> models.Expression:
+    """`get_full_name` as a database expression (for names aggregated in SQL): family name first for Korean names."""
+    from django.db.models import Case, CharField, Value, When
+    from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+
+    first, last, username = f"{prefix}first_name", f"{prefix}last_name", f"{prefix}username"
+    hangul = Q(**{f"{first}__regex": "[가-힣]"}) | Q(**{f"{last}__regex": "[가-힣]"})
+    name = Case(
+        When(hangul, then=Concat(Trim(last), Trim(first), output_field=CharField())),
+        default=Trim(Concat(Trim(first), Value(" "), Trim(last), output_field=CharField())),
+        output_field=CharField(),
+    )
+    return Coalesce(NullIf(name, Value("")), username, output_field=CharField())
 
 
 class Industry(models.TextChoices):
@@ -471,7 +495,10 @@ class OrgChange(models.Model):
         OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
     )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    # What changed, as names and titles (name, title, unit, parent, old, new): the line is composed
+    # in the reader's language when shown (`text`); `description` is kept for free-text entries.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     happened_on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -485,7 +512,45 @@ class OrgChange(models.Model):
         indexes = [models.Index(fields=["account", "-happened_on"], name="orgchange_account_date_idx")]
 
     def __str__(self) -> str:
-        return self.description
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The line of the log in the active language, from `details`; the stored description otherwise."""
+        return org_change_text(self.kind, self.details) or self.description
+
+
+def org_change_text(kind: str, details: dict) -> str:
+    """One org-change line in the active language; "" when `details` does not say enough."""
+    from django.utils.translation import gettext
+
+    # Names and titles are the customer's text: isolated, so no character in them reorders the line.
+    details = {key: isolate(value) if isinstance(value, str) and value else value for key, value in details.items()}
+    name = details.get("name")
+    dash = "—"
+    if kind == OrgChange.Kind.UNIT_CHANGED and details.get("unit"):
+        parent = details.get("parent") or gettext("the top level")
+        return gettext("Unit %(unit)s moved under %(parent)s") % {"unit": details["unit"], "parent": parent}
+    if not name:
+        return ""
+    if kind == OrgChange.Kind.JOINED:
+        if details.get("returned"):
+            return gettext("%(name)s returned") % {"name": name}
+        if details.get("unit"):
+            return gettext("%(name)s joined %(unit)s as %(title)s") % {
+                "name": name, "unit": details["unit"], "title": details.get("title") or dash}
+        return gettext("%(name)s joined as %(title)s") % {"name": name, "title": details.get("title") or dash}
+    if kind == OrgChange.Kind.LEFT:
+        if details.get("title"):
+            return gettext("%(name)s (%(title)s) left the company") % {"name": name, "title": details["title"]}
+        return gettext("%(name)s left the company") % {"name": name}
+    if kind == OrgChange.Kind.MOVED:
+        return gettext("%(name)s moved to %(unit)s") % {"name": name, "unit": details.get("unit") or dash}
+    if kind == OrgChange.Kind.ROLE_CHANGED:
+        line = gettext("%(name)s: %(old)s → %(new)s") % {
+            "name": name, "old": details.get("old") or dash, "new": details.get("new") or dash}
+        return f"{line} ({details['unit']})" if details.get("unit") else line
+    return ""
 
 
 class Offering(models.Model):

@@ -32,7 +32,6 @@ from accounts.interactions import interaction_sync_from_activity
 from accounts.pareto import pareto_class
 from accounts.roles import is_admin
 from core.languages import language_offered
-from core.text import isolate
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.
@@ -75,8 +74,7 @@ def org_unit_save(*, unit: OrgUnit, acting_user: User | None) -> OrgUnit:
                 account_id=unit.account_id,
                 org_unit=unit,
                 kind=OrgChange.Kind.UNIT_CHANGED,
-                description=_("Unit %(unit)s moved under %(parent)s")
-                % {"unit": unit.name, "parent": unit.parent.name if unit.parent else _("the top level")},
+                details={"unit": unit.name, "parent": unit.parent.name if unit.parent else ""},
                 happened_on=timezone.localdate(),
                 recorded_by=acting_user,
             )
@@ -107,37 +105,38 @@ def contact_save(*, contact: Contact, acting_user: User | None, happened_on: dat
         previous = None if contact.pk is None else Contact.objects.filter(pk=contact.pk).first()
         contact.full_clean()
         contact.save()
-        for kind, description in _contact_changes(previous, contact):
+        for kind, details in _contact_changes(previous, contact):
             OrgChange.objects.create(
                 account_id=contact.account_id,
                 contact=contact,
                 org_unit=contact.org_unit,
                 kind=kind,
-                description=description,
+                details=details,
                 happened_on=contact.left_on if kind == OrgChange.Kind.LEFT else when,
                 recorded_by=acting_user,
             )
     return contact
 
 
-def _contact_changes(previous: Contact | None, current: Contact) -> list[tuple[str, str]]:
+def _contact_changes(previous: Contact | None, current: Contact) -> list[tuple[str, dict]]:
+    """The org-change entries of a contact's save, as (kind, details); the line is composed when read."""
     if previous is None:
-        return [(OrgChange.Kind.JOINED, _("%(name)s joined as %(title)s") % {"name": isolate(current.name), "title": isolate(current.title or "—")})]
-    changes = []
+        return [(OrgChange.Kind.JOINED, {"name": current.name, "title": current.title})]
+    changes: list[tuple[str, dict]] = []
     if previous.status != current.status:
         if current.status == Contact.Status.LEFT:
-            changes.append((OrgChange.Kind.LEFT, _("%(name)s left") % {"name": isolate(current.name)}))
+            changes.append((OrgChange.Kind.LEFT, {"name": current.name}))
         else:
-            changes.append((OrgChange.Kind.JOINED, _("%(name)s returned") % {"name": isolate(current.name)}))
+            changes.append((OrgChange.Kind.JOINED, {"name": current.name, "returned": True}))
     if previous.org_unit_id != current.org_unit_id or previous.reports_to_id != current.reports_to_id:
-        changes.append((OrgChange.Kind.MOVED, _("%(name)s moved to %(unit)s") % {
-            "name": isolate(current.name), "unit": isolate(current.org_unit.name if current.org_unit else "—")}))
+        changes.append((OrgChange.Kind.MOVED, {
+            "name": current.name, "unit": current.org_unit.name if current.org_unit else ""}))
     old_roles, new_roles = previous.buying_roles, current.buying_roles
     if old_roles != new_roles or previous.title != current.title:
-        changes.append((OrgChange.Kind.ROLE_CHANGED, _("%(name)s: %(old)s → %(new)s") % {
-            "name": isolate(current.name),
-            "old": isolate(", ".join([previous.title, *old_roles]).strip(", ") or "—"),
-            "new": isolate(", ".join([current.title, *new_roles]).strip(", ") or "—"),
+        changes.append((OrgChange.Kind.ROLE_CHANGED, {
+            "name": current.name,
+            "old": ", ".join([previous.title, *old_roles]).strip(", "),
+            "new": ", ".join([current.title, *new_roles]).strip(", "),
         }))
     return changes
 

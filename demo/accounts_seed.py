@@ -575,16 +575,14 @@ class _DemoBuilder(PipelineBuilder):
                 if contact.status == Contact.Status.LEFT:
                     changes.append(OrgChange(
                         account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.LEFT,
-                        description=f"{contact.name} {contact.title} 퇴사" if spec.korean
-                        else f"{contact.name} ({contact.title}) left the company",
+                        details={"name": contact.name, "title": contact.title},
                         happened_on=contact.left_on, recorded_by=recorder,
                     ))
             staff = [c for c in active if c.level == Contact.Level.STAFF]
             for contact in rng.sample(staff, min(len(staff), rng.randint(1, 2))):
                 changes.append(OrgChange(
                     account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.JOINED,
-                    description=f"{contact.name} 입사 ({contact.org_unit.name} {contact.title})" if spec.korean
-                    else f"{contact.name} joined {contact.org_unit.name} as {contact.title}",
+                    details={"name": contact.name, "unit": contact.org_unit.name, "title": contact.title},
                     happened_on=self.days_ago(20, 330), recorded_by=recorder,
                 ))
             promoted = [c for c in active if c.is_purchasing and c.title in PREVIOUS_TITLE]
@@ -596,7 +594,7 @@ class _DemoBuilder(PipelineBuilder):
                     continue
                 changes.append(OrgChange(
                     account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.ROLE_CHANGED,
-                    description=f"{contact.name}: {before} → {contact.title} ({contact.org_unit.name})",
+                    details={"name": contact.name, "old": before, "new": contact.title, "unit": contact.org_unit.name},
                     happened_on=self.days_ago(30, 360), recorded_by=recorder,
                 ))
         _bulk(Relationship, relationships)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import CleanTextFormMixin
 from accounts.filters import owners_for_filter
-from accounts.models import Account, BusinessUnit, Contact, PricingTier, User
+from accounts.models import Account, BusinessUnit, Contact, PricingTier, User, person_name
 from performance.models import ImportBatch, KpiDefinition
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, fiscal_year_of
 from performance.selectors import DashboardFilters, Sort
@@ -18,7 +18,7 @@ SORTS = [(Sort.ATTENTION, _("Needs attention first")), (Sort.REVENUE, _("Largest
 
 
 def _user_label(user: User) -> str:
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 class DashboardFilterForm(CleanTextFormMixin, forms.Form):

@@ -34,7 +34,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -527,11 +527,9 @@ class Sort:
 def _kam_names() -> Subquery:
 
 
-    full_name = Coalesce(
-        NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())), Value("")),
-        "user__username",
-        output_field=CharField(),
-    )
+    from accounts.models import full_name_expression
+
+    full_name = full_name_expression("user__")
 
     names = (
         AccountTeamMember.objects.filter(account=OuterRef("pk"), role=AccountTeamMember.Role.KAM)
@@ -883,3 +881,24 @@ def manual_actuals_for_account(*, account: Account) -> QuerySet[ManualActual]:
         .select_related("kpi", "recorded_by", "account")
         .order_by("-fiscal_year", "kpi__sort_order", "period_kind", "-period_index")
     )
+
+
+KPI_NAMES_CACHE_KEY = "performance:kpi-names"
+
+
+def kpi_catalogue_names() -> dict[str, tuple[str, str, str]]:
+    """code -> (name, Korean name, unit) of the KPI catalogue, for rendering frozen snapshots in the
+    reader's language. Cached; a KPI definition's save or delete clears it (PerformanceConfig.ready)."""
+    from django.core.cache import cache
+
+    names = cache.get(KPI_NAMES_CACHE_KEY)
+    if names is None:
+        names = {code: (name, name_ko, unit) for code, name, name_ko, unit in KpiDefinition.objects.values_list("code", "name", "name_ko", "unit")}
+        cache.set(KPI_NAMES_CACHE_KEY, names, 3600)
+    return names
+
+
+def kpi_catalogue_names_clear(**_kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(KPI_NAMES_CACHE_KEY)

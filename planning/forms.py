@@ -1,6 +1,7 @@
 """Input parsing for the plan's steps, meetings, decisions and reviews. Rules live in planning.services."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import CleanTextFormMixin
 from accounts.models import Account, Contact, OrgUnit, Opportunity
 from core import params
+from core.money import MoneyField
 from performance.models import KpiDefinition
 from planning.models import (
     COMMENT_MAX,
@@ -129,12 +131,13 @@ class Step3Form(StepForm):
     class Meta(StepForm.Meta):
         fields = ("cbp_summary", "cbp_initiatives", "cbp_budget", "cbp_budget_notes", "cbp_source", "cbp_confidence")
         widgets = {"cbp_summary": forms.Textarea(attrs={"rows": 4}), "cbp_initiatives": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"cbp_budget": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cbp_confidence"].choices = [("", "—"), *Confidence.choices]
         self.fields["cbp_budget"].min_value = 0
-        self.fields["cbp_budget"].widget.attrs["min"] = 0
+        self.fields["cbp_budget"].validators.append(MinValueValidator(0))
 
 
 class Step4Form(StepForm):
@@ -144,10 +147,23 @@ class Step4Form(StepForm):
             "swot_opportunities", "swot_threats", "strategy_summary", "execution_summary", "tam",
         )
         widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in fields if name != "tam"}
+        field_classes = {"tam": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tam"].widget.attrs["min"] = 0
+        self.fields["tam"].validators.append(MinValueValidator(0))
+
+
+class PlainNumberInput(forms.NumberInput):
+    """A number input showing 40, not 40.0000 (values are stored with four decimal places)."""
+
+    def format_value(self, value):
+        from decimal import Decimal
+
+        if isinstance(value, Decimal):
+            normal = value.normalize()
+            return f"{normal:f}"
+        return super().format_value(value)
 
 
 class TargetsForm(CleanTextFormMixin, forms.Form):
@@ -182,7 +198,7 @@ class TargetsForm(CleanTextFormMixin, forms.Form):
     def _number(label, initial):
         return forms.DecimalField(
             label=label, required=False, max_digits=20, decimal_places=4, initial=initial,
-            widget=forms.NumberInput(attrs={"step": "any"}),
+            widget=PlainNumberInput(attrs={"step": "any"}),
         )
 
     def clean(self):
@@ -303,7 +319,7 @@ def contact_label(contact: Contact) -> str:
 class SupportRequestRow(RowForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
     description = forms.CharField(label=_("Support request"), max_length=300)
-    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
+    amount = MoneyField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
     status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
 
     def __init__(self, *args, offerings=(), **kwargs):
@@ -403,7 +419,13 @@ class SubmitForm(CleanTextFormMixin, forms.Form):
 
 
 class DecisionForm(CleanTextFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    # Decisions are offered as actions (approve / request changes / reject); Decision.Outcome's labels are the states.
+    OUTCOME_ACTIONS = [
+        (Decision.Outcome.APPROVED, _("Approve")),
+        (Decision.Outcome.CHANGES_REQUESTED, _("Request changes")),
+        (Decision.Outcome.REJECTED, _("Reject")),
+    ]
+    outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOME_ACTIONS, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment on the whole plan"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
     )

@@ -221,7 +221,10 @@ def plan_target_rows(plan: AccountPlan) -> list[dict]:
                     *({"label": f"H{i + 1}", "value": _json_number(v)} for i, v in enumerate(halves)),
                     {"label": f"FY {plan.fiscal_year}", "value": _json_number(target.year)},
                 ],
-                "months": [{"label": label, "value": _json_number(v)} for label, v in zip(month_labels, target.months)],
+                "months": [
+                    {"month": index, "label": label, "value": _json_number(v)}
+                    for index, (label, v) in enumerate(zip(month_labels, target.months, strict=True), start=1)
+                ],
                 "tam_share": share,
             }
         )
@@ -262,7 +265,7 @@ def _ytd_part(row: dict) -> dict:
 
 def review_year_to_date_rows(snapshot: list[dict]) -> list[dict]:
     """A review snapshot's year-to-date lines, shaped like its quarter lines (empty for older reviews)."""
-    return [{"kpi": row["kpi"], "is_money": row["is_money"], **row["ytd"]} for row in snapshot if row.get("ytd")]
+    return [{"key": row.get("key"), "kpi": row["kpi"], "is_money": row["is_money"], **row["ytd"]} for row in snapshot if row.get("ytd")]
 
 
 def review_kpi_rows_bulk(

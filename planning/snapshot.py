@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import AccountTeamMember, Opportunity, OrgUnit
 from accounts.selectors import is_level_matched
@@ -125,7 +126,10 @@ def org_section(plan: AccountPlan) -> dict:
         "changes_since": _day(since),
         "changes": {
             group: [
-                {"id": change.pk, "kind": change.kind, "description": change.description, "happened_on": _day(change.happened_on)}
+                {
+                    "id": change.pk, "kind": change.kind, "description": change.description, "details": change.details,
+                    "happened_on": _day(change.happened_on),
+                }
                 for change in items
             ]
             for group, items in changes.items()
@@ -282,6 +286,9 @@ SECTION_TITLES = {
 }
 # Derived or volatile values: they follow from what is compared anyway.
 IGNORED_KEYS = {"taken_at", "depth", "coverage_percent", "tiers", "support_total", "changes_since", "reviewed_at", "id"}
+# Words a snapshot holds in the language it was frozen in, next to the code they follow from (a KPI's
+# name and unit beside its `key`, a month's label beside its number): compared through the code only.
+LANGUAGE_KEYS = {"kpi", "unit", "label"}
 LABELS = {
     "reviewed_by": _("reviewed by"),
     "notes": _("notes"),
@@ -351,6 +358,9 @@ LABELS = {
 }
 
 
+SWOT_OPPORTUNITIES = pgettext_lazy("SWOT", "opportunities")
+
+
 def _label(name: str) -> str:
     return str(LABELS.get(name, name.replace("_", " ")))
 
@@ -396,6 +406,10 @@ def _text(value) -> str:
 
 
 def _item_label(item: dict) -> str:
+    if item.get("kpi") and item.get("key"):
+        from performance.templatetags.kpi_format import kpi_name
+
+        return kpi_name(item)  # in the reader's language, not the one it was frozen in
     for key in ("title", "name", "description", "kpi", "user", "label"):
         if item.get(key):
             return str(item[key])
@@ -403,7 +417,7 @@ def _item_label(item: dict) -> str:
 
 
 def _item_key(item: dict):
-    return item.get("key") or item.get("id") or item.get("label") or _item_label(item)
+    return item.get("key") or item.get("id") or item.get("month") or item.get("label") or _item_label(item)
 
 
 def _diff_lists(label: str, old: list, new: list) -> list[Change]:
@@ -418,8 +432,9 @@ def _diff_lists(label: str, old: list, new: list) -> list[Change]:
         if key not in before:
             changes.append(Change(label, "added", _item_label(item)))
             continue
+        coded = ("key" in item or "month" in item) and ("key" in before[key] or "month" in before[key])
         for name, value in item.items():
-            if name in IGNORED_KEYS:
+            if name in IGNORED_KEYS or (coded and name in LANGUAGE_KEYS):
                 continue
             previous = before[key].get(name)
             if previous == value:
@@ -443,6 +458,8 @@ def _diff_dicts(old: dict, new: dict) -> list[Change]:
         if before == after:
             continue
         label = _label(name)
+        if name == "opportunities" and isinstance(after if after is not None else before, str):
+            label = str(SWOT_OPPORTUNITIES)  # the strategy's SWOT box, not the sales opportunities
         if isinstance(before, dict) or isinstance(after, dict):
             for change in _diff_dicts(before or {}, after or {}):
                 change.what = f"{label} · {change.what}"

@@ -1,4 +1,4 @@
-"""accounts 0013: past customer activities and hand-kept last-interaction dates become interactions, and back."""
+"""accounts 0014: past customer activities and hand-kept last-interaction dates become interactions, and back."""
 
 import datetime
 
@@ -8,8 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("accounts", "0012_account_risk_register")]
-AFTER = [("accounts", "0013_interaction_log")]
+BEFORE = [("accounts", "0013_org_change_details")]
+AFTER = [("accounts", "0014_interaction_log")]
 
 
 def migrate(targets):

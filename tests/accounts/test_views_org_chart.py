@@ -96,7 +96,7 @@ def test_a_role_change_is_logged(client_for, account, account_manager):
         person(name="Rising Jang", title="Director", is_decision_maker="on"),
     )
     change = OrgChange.objects.get(contact=contact, kind="role_changed")
-    assert "Director" in change.description and "decision maker" in change.description
+    assert "Director" in change.text and "decision maker" in change.text
 
 
 def test_a_cycle_in_reports_to_is_refused_with_a_message(client_for, account, account_manager):
@@ -147,7 +147,7 @@ def test_moving_a_unit_is_logged(client_for, account, account_manager):
     client_for(account_manager).post(
         reverse("accounts:org-unit-edit", args=[account.pk, moving.pk]), {"name": "Moving", "parent": top.pk}
     )
-    assert OrgChange.objects.get(kind="unit_changed").description == "Unit Moving moved under Top"
+    assert OrgChange.objects.get(kind="unit_changed").text == "Unit \u2068Moving\u2069 moved under \u2068Top\u2069"
 
 
 def test_a_reporting_loop_already_in_the_data_is_drawn_once(client_for, account, account_manager):

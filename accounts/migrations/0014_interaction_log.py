@@ -58,7 +58,7 @@ def dates_from_interactions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0012_account_risk_register'),
+        ('accounts', '0013_org_change_details'),
     ]
 
     operations = [

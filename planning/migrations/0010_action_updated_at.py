@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     count as updated when this runs, so no plan is flagged for time it could not have measured."""
 
     dependencies = [
-        ("planning", "0008_meeting_text_limits"),
+        ("planning", "0009_snapshot_kpi_codes"),
     ]
 
     operations = [
