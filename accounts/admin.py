@@ -15,6 +15,7 @@ from accounts.models import (
     BusinessUnit,
     Contact,
     CustomerActivity,
+    Interaction,
     GradeChange,
     IncentiveProgram,
     Offering,
@@ -209,7 +210,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(Relationship)
 class RelationshipAdmin(admin.ModelAdmin):
-    list_display = ("user", "contact", "strength", "last_interaction_on")
+    list_display = ("user", "contact", "strength")
     search_fields = ("user__username", "contact__name")
     list_select_related = ("user", "contact")
     raw_id_fields = ("contact",)
@@ -269,6 +270,16 @@ class GradeChangeAdmin(admin.ModelAdmin):
     list_select_related = ("account", "from_grade", "to_grade", "changed_by")
     search_fields = ("account__name", "reason")
     raw_id_fields = ("account",)
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ("occurred_on", "account", "kind", "note", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("note", "next_step", "reference", "account__name")
+    list_select_related = ("account", "recorded_by")
+    raw_id_fields = ("account", "their_attendees", "activity", "recorded_by")
+    filter_horizontal = ("our_attendees",)
 
 
 @admin.register(CustomerActivity)

@@ -2,13 +2,14 @@
 customer activities (mounted by kam.api)."""
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -20,6 +21,7 @@ from accounts.models import (
     Contact,
     CustomerActivity,
     GradeChange,
+    Interaction,
     Offering,
     Opportunity,
     OpportunityMove,
@@ -30,8 +32,17 @@ from accounts.models import (
     User,
     level_from_title,
 )
-from accounts.permissions import role_records_interactions, user_can_record_interaction
+from accounts.interactions import (
+    InteractionRow,
+    InteractionRowErrors,
+    interaction_delete,
+    interaction_save,
+    interactions_upsert,
+    relationships_with_last_contact,
+)
+from accounts.permissions import accounts_not_recordable_by, role_records_interactions, user_can_record_interaction
 from accounts.roles import is_admin, user_roles
+from accounts.selectors import accounts_visible_to
 from accounts.services import (
     account_grade_change,
     account_kam_set,
@@ -402,6 +413,10 @@ class RelationshipSerializer(ServiceModelSerializer):
     contact = VisibleRelatedField(queryset=Contact.objects.all())
     user = fields.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     account = serializers.IntegerField(source="contact.account_id", read_only=True)
+    last_interaction_on = serializers.DateField(
+        source="last_contact_on", read_only=True, allow_null=True,
+        help_text=_("Read only: the latest logged interaction both people attended (POST /interactions/ to log one)."),
+    )
 
     class Meta:
         model = Relationship
@@ -412,7 +427,11 @@ class RelationshipSerializer(ServiceModelSerializer):
         validators = []
 
     def save_instance(self, instance, **extra):
-        return relationship_save(relationship=instance, acting_user=self.acting_user)
+        saved = relationship_save(relationship=instance, acting_user=self.acting_user)
+        saved.last_contact_on = (
+            relationships_with_last_contact(Relationship.objects.filter(pk=saved.pk)).values_list("last_contact_on", flat=True).get()
+        )
+        return saved
 
 
 class RelationshipFilter(StrictFilterSet):
@@ -430,12 +449,12 @@ class RelationshipViewSet(AccountDataViewSet):
     filterset_class = RelationshipFilter
     # By the account's key (see `visible_rows`), then contact and id.
     ordering = ["account_key", "contact_id", "id"]
-    ordering_fields = ["strength", "last_interaction_on", "id"]
+    ordering_fields = ["strength", "id"]
     account_field = "contact__account"
     http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
 
     def base_queryset(self):
-        return Relationship.objects.select_related("contact")
+        return relationships_with_last_contact(Relationship.objects.select_related("contact"))
 
     def get_queryset(self):
         # `account_key > 0` holds for every row (ids start at 1), but without a range on it SQLite reads
@@ -765,6 +784,213 @@ class CustomerActivityViewSet(AccountDataViewSet):
         )
 
 
+# --- The interaction log ---------------------------------------------------------------------
+
+BULK_MAX_ROWS = 1000
+
+
+class InteractionSerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    their_attendees = VisibleRelatedField(
+        queryset=Contact.objects.all(), many=True, required=False,
+        help_text=_("Their attendees: contacts of this account (at least one)."),
+    )
+    our_attendees = fields.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False,
+        help_text=_("Our attendees: active users (at least one)."),
+    )
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id", "account", "kind", "occurred_on", "our_attendees", "their_attendees", "note", "next_step", "reference",
+            "activity", "recorded_by", "created_at", "updated_at",
+        ]
+        read_only_fields = ["activity", "recorded_by"]
+        extra_kwargs = {"note": {"max_length": Interaction.NOTE_MAX_LENGTH}}
+        fixed_on_update = ["account"]
+        service_fields = ["our_attendees", "their_attendees"]
+        validators = []
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and self.instance.activity_id is not None:
+            raise serializers.ValidationError(
+                {"activity": [_("This interaction is recorded by a customer activity: change the activity instead.")]}
+            )
+        return attrs
+
+    def save_instance(self, instance, **extra):
+        reference = instance.reference
+        if reference and Interaction.objects.filter(account=instance.account, reference=reference).exclude(pk=instance.pk).exists():
+            raise DjangoValidationError({"reference": _("Another interaction of this account has this reference.")})
+        return interaction_save(
+            interaction=instance, acting_user=self.acting_user,
+            our_attendees=extra.get("our_attendees"), their_attendees=extra.get("their_attendees"),
+        )
+
+
+class InteractionBulkRowSerializer(serializers.Serializer):
+    """One interaction of a batch; `account` + `reference` is the natural key."""
+
+    account = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
+    reference = fields.CharField(max_length=64, help_text=_("The interaction's id in the calendar or CRM; unique per account."))
+    kind = fields.ChoiceField(choices=Interaction.Kind.choices)
+    occurred_on = serializers.DateField()
+    our_attendees = serializers.ListField(child=fields.IntegerField(min_value=1, max_value=fields.MAX_ID), max_length=50)
+    their_attendees = serializers.ListField(child=fields.IntegerField(min_value=1, max_value=fields.MAX_ID), max_length=50)
+    note = fields.CharField(max_length=Interaction.NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    next_step = fields.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class InteractionBatchSerializer(serializers.ListSerializer):
+    """A batch checked as a whole: ids resolved in a query per kind; errors keyed by the row's position."""
+
+    child = InteractionBulkRowSerializer()
+
+    def validate(self, rows):
+        user = self.context["request"].user
+        accounts = accounts_visible_to(user).in_bulk({row["account"] for row in rows})
+        users = User.objects.filter(is_active=True).in_bulk({pk for row in rows for pk in row["our_attendees"]})
+        contacts = Contact.objects.in_bulk({pk for row in rows for pk in row["their_attendees"]})
+        errors, seen = {}, set()
+        for index, row in enumerate(rows):
+            row_errors = {}
+            account = accounts.get(row["account"])
+            if account is None:
+                row_errors["account"] = [_('Invalid pk "%(pk)s" - object does not exist.') % {"pk": row["account"]}]
+            missing = [pk for pk in row["our_attendees"] if pk not in users]
+            if missing:
+                row_errors["our_attendees"] = [_('Invalid pk "%(pk)s" - object does not exist.') % {"pk": missing[0]}]
+            strangers = [pk for pk in row["their_attendees"] if pk not in contacts or account is None
+                         or contacts[pk].account_id != account.pk]
+            if strangers:
+                row_errors["their_attendees"] = [_("Their attendees must be contacts of this account.")]
+            key = (row["account"], row["reference"])
+            if key in seen:
+                row_errors["reference"] = [_("This reference appears twice for the same account in the batch.")]
+            seen.add(key)
+            if row_errors:
+                errors[str(index)] = row_errors
+                continue
+            row["account"] = account
+            row["our_attendees"] = [users[pk] for pk in row["our_attendees"]]
+            row["their_attendees"] = [contacts[pk] for pk in row["their_attendees"]]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return rows
+
+
+class InteractionBulkOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    account = serializers.IntegerField()
+    reference = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+
+
+class InteractionBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    results = InteractionBulkOutcomeSerializer(many=True)
+
+
+class InteractionFilter(AccountDataFilterSet):
+    occurred_since = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
+    occurred_until = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
+    contact = IntegerFilter(field_name="their_attendees", help_text=_("Only interactions this contact attended."))
+    user = IntegerFilter(field_name="our_attendees", help_text=_("Only interactions this user of ours attended."))
+
+    class Meta:
+        model = Interaction
+        fields = ["account", "kind", "reference", "occurred_since", "occurred_until", "contact", "user"]
+
+
+NOT_RECORDABLE = _("No such account to record interactions on.")
+
+
+class InteractionViewSet(AccountDataViewSet):
+    """The interaction log: every meeting, call, visit, workshop or dinner with the customer's people.
+
+    A relationship's last contact is the latest interaction both people attended. Whoever sees the
+    account reads; its team (an executive sponsor included) and admins record; for anyone else a
+    write is a 404. `POST bulk/` upserts a batch by (account, reference), all or nothing.
+    An interaction that a customer activity records changes with the activity only.
+    """
+
+    serializer_class = InteractionSerializer
+    filterset_class = InteractionFilter
+    ordering_fields = ["occurred_on", "id"]
+    http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
+    permission_classes = [IsAuthenticated]
+
+    def base_queryset(self):
+        return Interaction.objects.prefetch_related(
+            Prefetch("our_attendees", queryset=User.objects.only("id")),
+            Prefetch("their_attendees", queryset=Contact.objects.only("id")),
+        )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if {"contact", "user"} & set(self.request.query_params):
+            # One row per interaction even when a filter joins the attendees.
+            queryset = queryset.distinct()
+        return queryset
+
+    def perform_create(self, serializer):
+        if not user_can_record_interaction(user=self.request.user, account=serializer.validated_data["account"]):
+            raise NotFound(NOT_RECORDABLE)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        if not user_can_record_interaction(user=self.request.user, account=serializer.instance.account):
+            raise NotFound(NOT_RECORDABLE)
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        if not user_can_record_interaction(user=self.request.user, account=instance.account):
+            raise NotFound(NOT_RECORDABLE)
+        try:
+            interaction_delete(interaction=instance, acting_user=self.request.user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"activity": exc.messages}) from None
+
+    @extend_schema(
+        request=InteractionBulkRowSerializer(many=True),
+        responses={200: InteractionBulkResultSerializer},
+        description="Create or update up to 1000 interactions by their natural key (account, reference), all or nothing. "
+        "Sending the same batch again changes nothing. Errors come keyed by the failing rows' positions "
+        '(`{"3": {"their_attendees": ["…"]}}`).',
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request):
+        batch = InteractionBatchSerializer(
+            data=request.data, context=self.get_serializer_context(), allow_empty=False, max_length=BULK_MAX_ROWS
+        )
+        batch.is_valid(raise_exception=True)
+        if accounts_not_recordable_by(request.user, {row["account"].pk for row in batch.validated_data}):
+            raise NotFound(NOT_RECORDABLE)
+        try:
+            outcomes = interactions_upsert(
+                rows=[InteractionRow(**row) for row in batch.validated_data], acting_user=request.user
+            )
+        except InteractionRowErrors as exc:
+            raise serializers.ValidationError(
+                {str(index): {name: [message] for name, message in errors.items()} for index, errors in exc.errors.items()}
+            ) from None
+        counts = {kind: sum(1 for _record, outcome in outcomes if outcome == kind) for kind in ("created", "updated", "unchanged")}
+        return Response(
+            {
+                **counts,
+                "results": [
+                    {"id": record.pk, "account": record.account_id, "reference": record.reference, "outcome": outcome}
+                    for record, outcome in outcomes
+                ],
+            },
+            status=status.HTTP_200_OK,
+        )
+
+
 # Mounted under /api/v1/ by kam.api.urls, in this order.
 routes = [
     ("accounts", AccountViewSet, "account"),
@@ -779,4 +1005,5 @@ routes = [
     ("unmet-needs", UnmetNeedViewSet, "unmet-need"),
     ("account-risks", AccountRiskViewSet, "account-risk"),
     ("customer-activities", CustomerActivityViewSet, "customer-activity"),
+    ("interactions", InteractionViewSet, "interaction"),
 ]

@@ -11,6 +11,7 @@ from accounts.models import (
     Account,
     Contact,
     CustomerActivity,
+    Interaction,
     Offering,
     Opportunity,
     OrgUnit,
@@ -174,9 +175,8 @@ class OpportunityMoveForm(CleanTextFormMixin, forms.Form):
 class RelationshipForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Relationship
-        fields = ["contact", "user", "strength", "last_interaction_on", "notes"]
+        fields = ["contact", "user", "strength", "notes"]
         widgets = {
-            "last_interaction_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "strength": forms.Select(choices=[(n, n) for n in range(1, 6)]),
         }
@@ -247,3 +247,30 @@ class CustomerActivityForm(CleanTextFormMixin, forms.ModelForm):
             if starts_on and cleaned.get(name) and cleaned[name] < starts_on:
                 self.add_error(name, message)
         return cleaned
+
+
+class InteractionForm(forms.ModelForm):
+    """An interaction with the customer: their attendees are this account's contacts, ours are active users."""
+
+    class Meta:
+        model = Interaction
+        fields = ["occurred_on", "kind", "their_attendees", "our_attendees", "note", "next_step"]
+        widgets = {
+            "occurred_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "their_attendees": forms.SelectMultiple(attrs={"size": 6}),
+            "our_attendees": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["their_attendees"].queryset = account.contacts.order_by("name")
+        self.fields["their_attendees"].required = True
+        for code in ("invalid_choice", "invalid_pk_value"):
+            self.fields["their_attendees"].error_messages[code] = _("Choose their attendees from this account's contacts.")
+            self.fields["our_attendees"].error_messages[code] = _("Choose our attendees from our active people.")
+        self.fields["their_attendees"].error_messages["required"] = _("Who did we meet? Choose at least one of their people.")
+        self.fields["our_attendees"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        self.fields["our_attendees"].required = True
+        self.fields["our_attendees"].error_messages["required"] = _("Who of ours took part? Choose at least one.")

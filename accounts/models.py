@@ -462,7 +462,6 @@ class Relationship(models.Model):
     strength = models.PositiveSmallIntegerField(
         _("strength"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    last_interaction_on = models.DateField(_("last interaction"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -864,6 +863,72 @@ class CustomerActivity(models.Model):
     @property
     def is_open_incident(self) -> bool:
         return self.kind == self.Kind.SUPPORT_INCIDENT and self.resolved_on is None
+
+
+class Interaction(models.Model):
+    """A contact with the customer: who met whom, when, how, what was said and what comes next.
+
+    A relationship's last contact is the latest interaction both people attended (read, never typed in:
+    `accounts.interactions`). A customer-experience activity records its interaction (`activity`).
+    """
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        CALL = "call", _("Call")
+        VISIT = "visit", _("Visit")
+        WORKSHOP = "workshop", _("Workshop")
+        SEMINAR = "seminar", _("Seminar")
+        CONFERENCE = "conference", _("Conference")
+        TRAINING = "training", _("Training")
+        PILOT = "pilot", _("Pilot program")
+        DINNER = "dinner", _("Dinner")
+        EMAIL = "email", _("E-mail thread")
+
+    NOTE_MAX_LENGTH = 1000
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="interactions")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MEETING)
+    occurred_on = models.DateField(_("date"))
+    our_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("our attendees"), related_name="interactions", blank=True
+    )
+    their_attendees = models.ManyToManyField(
+        Contact, verbose_name=_("their attendees"), related_name="interactions", blank=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    reference = models.CharField(
+        _("reference"), max_length=64, blank=True,
+        help_text=_("An id from another system (calendar, CRM), unique per account: the key of bulk imports."),
+    )
+    activity = models.OneToOneField(
+        CustomerActivity, verbose_name=_("customer activity"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="interaction",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["meeting", "call", "visit", "workshop", "seminar", "conference", "training",
+                                      "pilot", "dinner", "email"]),
+                name="interaction_kind_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "reference"], condition=~Q(reference=""), name="interaction_reference_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "-occurred_on"], name="interaction_account_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"
 
 
 class PortfolioStamp(models.Model):

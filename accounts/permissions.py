@@ -71,6 +71,18 @@ def user_can_record_interaction(*, user: User | AnonymousUser, account: Account)
     return AccountTeamMember.objects.filter(user=user, account=account).exists()
 
 
+def accounts_not_recordable_by(user: User | AnonymousUser, account_ids: Iterable[int]) -> set[int]:
+    """Of the given accounts, those where the user may not record interactions (the set form of
+    `user_can_record_interaction`)."""
+    wanted = set(account_ids)
+    if not wanted or (user.is_authenticated and is_admin(user)):
+        return set()
+    if not user.is_authenticated:
+        return wanted
+    mine = AccountTeamMember.objects.filter(user=user, account_id__in=wanted).values_list("account_id", flat=True)
+    return wanted - set(mine)
+
+
 def accounts_editable_by(user: User | AnonymousUser) -> QuerySet[Account]:
     """The accounts `user_can_edit_account` allows, as a query (plan creation, imports)."""
     if not role_writes_account_data(user):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
@@ -27,9 +27,11 @@ from accounts.models import (
     User,
 )
 from accounts import portfolio_cache
+from accounts.interactions import contact_last_contact, relationships_with_last_contact
 # The write rules are written in accounts.permissions; importable from here too, next to the read rules.
 from accounts.permissions import accounts_editable_by, accounts_not_editable_by, user_can_edit_account  # noqa: F401
 from accounts.pareto import pareto_class
+from accounts.risks import registered_risks
 from accounts.roles import sees_all_accounts
 
 
@@ -240,16 +242,18 @@ def open_pipeline_by_tier(*, opportunities: QuerySet[Opportunity]) -> list[dict]
     return result
 
 
-def _key_contacts_last_interaction(*, account: Account) -> QuerySet[Contact]:
+def _key_contacts_last_interaction(*, account: Account, today: datetime.date) -> QuerySet[Contact]:
+    """Active decision makers, Foxes and Kingpins with the date of their latest interaction in the log."""
     return (
         account.contacts.filter(KEY_CONTACT, status=Contact.Status.ACTIVE)
-        .annotate(last_interaction=Max("relationships__last_interaction_on"), counterparts=Count("relationships"))
+        .annotate(last_interaction=contact_last_contact(today), counterparts=Count("relationships"))
         .order_by("name")
     )
 
 
 def account_risks(*, account: Account, pipeline: list[dict], today: datetime.date) -> list[dict]:
-    """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1."""
+    """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1,
+    and the risks other apps register (stale plans)."""
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
     risks = []
     left = account.contacts.filter(
@@ -257,11 +261,13 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
     ).order_by("-left_on")
     for contact in left:
         risks.append({"kind": "decision_maker_left", "contact": contact, "date": contact.left_on})
-    for contact in _key_contacts_last_interaction(account=account).filter(Q(is_fox=True) | Q(is_kingpin=True)):
+    for contact in _key_contacts_last_interaction(account=account, today=today).filter(Q(is_fox=True) | Q(is_kingpin=True)):
         if contact.last_interaction is None or contact.last_interaction < stale_before:
             risks.append({"kind": "kingpin_fox_silent", "contact": contact, "date": contact.last_interaction})
     if not pipeline[0]["count"]:
         risks.append({"kind": "no_tier_1"})
+    # What higher apps register (planning: its stale-plan signals), `accounts.risks`.
+    risks.extend(registered_risks(account=account, today=today))
     return risks
 
 
@@ -445,11 +451,14 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
     kam_user_id = next((user_id for user_id, m in team_roles.items() if m.role == AccountTeamMember.Role.KAM), None)
     contacts = (
         account.contacts.filter(status=Contact.Status.ACTIVE)
+        .annotate(last_interaction=contact_last_contact(today))
         .select_related("org_unit")
         .prefetch_related(
             Prefetch(
                 "relationships",
-                queryset=Relationship.objects.select_related("user").order_by("-strength", "user__last_name"),
+                queryset=relationships_with_last_contact(
+                    Relationship.objects.select_related("user"), today=today
+                ).order_by("-strength", "user__last_name"),
             )
         )
         .order_by("name")
@@ -462,8 +471,8 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
         links = list(contact.relationships.all())
         for link in links:
             link.team_member = team_roles.get(link.user_id)
-            link.is_stale = link.last_interaction_on is None or link.last_interaction_on < stale_before
-        last = max((link.last_interaction_on for link in links if link.last_interaction_on), default=None)
+            link.is_stale = link.last_contact_on is None or link.last_contact_on < stale_before
+        last = contact.last_interaction
         is_key = contact.is_decision_maker or contact.is_fox or contact.is_kingpin
         gap = None
         if is_key and not links:
@@ -661,7 +670,7 @@ def retention_health(*, account: Account, today: datetime.date) -> dict:
     support:    open support incidents: none = full, 3 or more = 0
     """
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    key = list(_key_contacts_last_interaction(account=account))
+    key = list(_key_contacts_last_interaction(account=account, today=today))
     covered = sum(1 for c in key if c.last_interaction is not None and c.last_interaction >= stale_before)
     activity = account.activities.aggregate(
         engagement=Count(

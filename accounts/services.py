@@ -28,6 +28,7 @@ from accounts.models import (
     User,
 )
 from accounts import portfolio_cache
+from accounts.interactions import interaction_sync_from_activity
 from accounts.pareto import pareto_class
 from accounts.roles import is_admin
 from core.languages import language_offered
@@ -282,9 +283,8 @@ def opportunity_save(
 
 
 def relationship_save(*, relationship: Relationship, acting_user: User | None) -> Relationship:
-    """Map one of our people to a customer contact, or update strength and last interaction."""
-    if relationship.last_interaction_on is not None and relationship.last_interaction_on > timezone.localdate():
-        raise ValidationError({"last_interaction_on": _("The last interaction cannot be in the future.")})
+    """Map one of our people to a customer contact, or update the strength (the last contact is read from the
+    interaction log, `accounts.interactions`)."""
     duplicate = Relationship.objects.filter(user_id=relationship.user_id, contact_id=relationship.contact_id)
     if relationship.pk is not None:
         duplicate = duplicate.exclude(pk=relationship.pk)
@@ -376,6 +376,8 @@ def customer_activity_save(
             activity.contacts.set(contacts)
         if our_people is not None:
             activity.our_people.set(our_people)
+        # The activity records its interaction: the relationship map and retention health read the log.
+        interaction_sync_from_activity(activity=activity, contacts=contacts, our_people=our_people)
     return activity
 
 

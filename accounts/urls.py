@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import account360, lists
+from accounts.views import account360, interactions, lists
 
 app_name = "accounts"
 
@@ -49,4 +49,11 @@ urlpatterns = [
     path("accounts/<int:account_id>/experience/", account360.experience, name="experience"),
     path("accounts/<int:account_id>/experience/new/", account360.activity_edit, name="activity-add"),
     path("accounts/<int:account_id>/experience/<int:activity_id>/", account360.activity_edit, name="activity-edit"),
+    path("accounts/<int:account_id>/timeline/", interactions.timeline, name="timeline"),
+    path("accounts/<int:account_id>/interactions/new/", interactions.interaction_edit, name="interaction-add"),
+    path(
+        "accounts/<int:account_id>/interactions/<int:interaction_id>/",
+        interactions.interaction_edit,
+        name="interaction-edit",
+    ),
 ]

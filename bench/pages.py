@@ -430,7 +430,7 @@ def define_floors() -> None:
         "contacts": lambda u, i: Contact.objects.filter(account=i["a"]).order_by("-influence", "name").values(
             "pk", "name", "title", "level", "org_unit__name"),
         "relationships": lambda u, i: Relationship.objects.filter(contact__account=i["a"]).values(
-            "contact__name", "user__username", "strength", "last_interaction_on"),
+            "contact__name", "user__username", "strength"),
         "opportunities": lambda u, i: Opportunity.objects.filter(account=i["a"]).order_by("tier", "-amount").values(
             "pk", "name", "tier", "stage", "amount", "probability", "sponsor_unit__name"),
         "whitespace": lambda u, i: Order.objects.filter(account=i["a"]).order_by().values("offering__name").annotate(

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 
-from accounts.models import Account, Contact, CustomerActivity, Industry, Level, Opportunity, OrgUnit
+from accounts.models import Account, Contact, CustomerActivity, Industry, Interaction, Level, Opportunity, OrgUnit, User
 from accounts.roles import Role
 
 DEFAULT_SEED = 2026
@@ -351,6 +351,14 @@ PARETO_SPREAD = 20
 PARETO_EXPONENT = 1.8
 
 
+# The last contact of each relationship: (kind, (Korean note, English note)).
+INTERACTION_TEMPLATES = [
+    (Interaction.Kind.MEETING, ("정기 미팅: 하반기 추진 과제 점검", "Regular meeting: second-half priorities")),
+    (Interaction.Kind.CALL, ("전화: 견적 일정 확인", "Call: quotation schedule")),
+    (Interaction.Kind.VISIT, ("현장 방문: 운영 현황 청취", "Site visit: listened to operations")),
+    (Interaction.Kind.DINNER, ("저녁 식사: 내년 투자 방향 의견 교환", "Dinner: next year's investment plans")),
+    (Interaction.Kind.EMAIL, ("메일: 제안서 후속 질의 응답", "E-mail thread: follow-up questions on the proposal")),
+]
 # Customer-experience activities: kind, (Korean, English) titles, days it lasts (0: one day).
 ACTIVITY_TEMPLATES = (
     (CustomerActivity.Kind.WORKSHOP, ("숨겨진 니즈 발굴 워크숍", "Unmet-needs discovery workshop"), 1),
@@ -409,6 +417,19 @@ class _AccountSpec:
 
 def _bulk(model, objs: list) -> list:
     return model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+
+
+def _bulk_attendees(rows: list[tuple[Interaction, list[User] | User, list[Contact] | Contact]]) -> None:
+    """The attendees of interactions already created, on both sides, in two bulk inserts."""
+    Ours, Theirs = Interaction.our_attendees.through, Interaction.their_attendees.through
+
+    def many(value) -> list:
+        return value if isinstance(value, list) else [value]
+
+    _bulk(Ours, [Ours(interaction_id=row.pk, user_id=user.pk) for row, users, _c in rows for user in many(users)])
+    _bulk(Theirs, [
+        Theirs(interaction_id=row.pk, contact_id=contact.pk) for row, _u, contacts in rows for contact in many(contacts)
+    ])
 
 
 def _slug(text: str) -> str:

@@ -13,17 +13,20 @@ from accounts.models import (
     CustomerActivity,
     GradeChange,
     IncentiveProgram,
+    Interaction,
     Offering,
     Opportunity,
     OpportunityMove,
     UnmetNeed,
     User,
 )
+from accounts.interactions import ACTIVITY_KINDS
 from accounts.models import Order
 
 from demo.accounts_content import (
     _AccountSpec,
     _bulk,
+    _bulk_attendees,
     BATCH_SIZE,
     INDUSTRIES,
     OPPORTUNITY_TEMPLATES,
@@ -260,6 +263,15 @@ class PipelineBuilder:
                 activities.append(activity)
                 participants.append((activity, rng.sample(technical, min(len(technical), rng.randint(1, 2))), [engineer]))
         _bulk(CustomerActivity, activities)
+        recorded = [
+            (Interaction(
+                account_id=activity.account_id, kind=ACTIVITY_KINDS[activity.kind], occurred_on=activity.starts_on,
+                note=activity.title, activity=activity, recorded_by=activity.recorded_by,
+            ), contacts, ours)
+            for activity, contacts, ours in participants if activity.kind in ACTIVITY_KINDS
+        ]
+        _bulk(Interaction, [interaction for interaction, _contacts, _ours in recorded])
+        _bulk_attendees([(interaction, ours, contacts) for interaction, contacts, ours in recorded])
         ContactThrough = CustomerActivity.contacts.through
         PeopleThrough = CustomerActivity.our_people.through
         _bulk(ContactThrough, [

@@ -31,6 +31,7 @@ from accounts.models import (
     GradeChange,
     IncentiveProgram,
     Industry,
+    Interaction,
     Offering,
     Opportunity,
     OpportunityMove,
@@ -49,7 +50,9 @@ from demo.accounts_content import (
     DIVISIONS,
     _AccountSpec,
     _bulk,
+    _bulk_attendees,
     _slug,
+    INTERACTION_TEMPLATES,
     DEFAULT_SEED,
     DEFAULT_ACCOUNT_COUNT,
     DEMO_PASSWORD,
@@ -117,6 +120,9 @@ def demo_flush() -> None:
     PROTECT parents are cut first. Rows the collector must still load come with their pk only.
     """
     Order.objects.all().delete()
+    Interaction.our_attendees.through.objects.all().delete()
+    Interaction.their_attendees.through.objects.all().delete()
+    Interaction.objects.all().delete()
     CustomerActivity.contacts.through.objects.all().delete()
     CustomerActivity.our_people.through.objects.all().delete()
     CustomerActivity.objects.all().delete()
@@ -519,6 +525,7 @@ class _DemoBuilder(PipelineBuilder):
     def build_relationships_and_changes(self, specs: list[_AccountSpec]) -> None:
         rng = self.rng
         relationships: list[Relationship] = []
+        interactions: list[tuple[Interaction, User, Contact]] = []
         changes: list[OrgChange] = []
         for index, spec in enumerate(specs):
             active = [c for c in spec.contacts if c.status == Contact.Status.ACTIVE]
@@ -552,13 +559,16 @@ class _DemoBuilder(PipelineBuilder):
                     link(team[AccountTeamMember.Role.ENGINEER], contact)
                 if contact.level == Contact.Level.MANAGER and rng.random() < 0.25:
                     link(team[AccountTeamMember.Role.SALES_REP], contact)
-            for user, contact in links.values():
+            for number, (user, contact) in enumerate(links.values()):
                 stale = rng.random() < 0.25
                 strength = rng.randint(1, 3) if contact.attitude == Contact.Attitude.OPPONENT else rng.randint(2, 5)
-                relationships.append(Relationship(
-                    user=user, contact=contact, strength=strength,
-                    last_interaction_on=self.days_ago(91, 300) if stale else self.days_ago(1, 75),
-                ))
+                relationships.append(Relationship(user=user, contact=contact, strength=strength))
+                # The last contact of the two, in the interaction log.
+                kind, notes = INTERACTION_TEMPLATES[number % len(INTERACTION_TEMPLATES)]
+                interactions.append((Interaction(
+                    account=spec.account, kind=kind, note=notes[0 if spec.korean else 1], recorded_by=user,
+                    occurred_on=self.days_ago(91, 300) if stale else self.days_ago(1, 75),
+                ), user, contact))
 
             recorder = team[AccountTeamMember.Role.KAM]
             for contact in spec.contacts:
@@ -588,6 +598,8 @@ class _DemoBuilder(PipelineBuilder):
                     happened_on=self.days_ago(30, 360), recorded_by=recorder,
                 ))
         _bulk(Relationship, relationships)
+        _bulk(Interaction, [interaction for interaction, _user, _contact in interactions])
+        _bulk_attendees(interactions)
         _bulk(OrgChange, changes)
 
     # -- opportunities ----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     MEETING_INVITATION = "meeting_invitation", _("Invited to a consensus meeting")
     MEETING_AGENDA = "meeting_agenda", _("Agenda of a consensus meeting changed")
     MEETING_MINUTES = "meeting_minutes", _("Minutes of a consensus meeting")
+    STALE_PLAN = "stale_plan", _("Plan going stale")
 
 
 # Parameters that hold what people typed (plan, account and action names).
@@ -42,6 +43,8 @@ MESSAGES = {
     NotificationKind.MEETING_INVITATION: _("You attend the consensus meeting “%(meeting)s” on %(when)s (%(place)s)."),
     NotificationKind.MEETING_AGENDA: _("The agenda of the consensus meeting “%(meeting)s” on %(when)s changed:\n%(agenda)s"),
     NotificationKind.MEETING_MINUTES: _("The minutes of the consensus meeting “%(meeting)s” of %(when)s:\n\n%(minutes)s"),
+    # `fix` is the one-line fix, written in the reader's language when the sweep finds the signal.
+    NotificationKind.STALE_PLAN: _("%(plan)s is going stale. %(fix)s"),
     NotificationKind.YEAR_END: _("FY %(year)s of %(account)s has ended: write the year-end evaluation (step 7) and start next year's plan."),
 }
 

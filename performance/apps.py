@@ -19,3 +19,8 @@ class PerformanceConfig(AppConfig):
         post_delete.connect(kpi_catalogue_names_clear, sender=KpiDefinition, dispatch_uid="kpi-names-delete")
         # Snapshots are written in bulk by `kpi_snapshot_refresh` (which bumps); a single save is rare.
         portfolio_cache.watch("performance.KpiSnapshot", portfolio_cache.SNAPSHOTS, deletes=False)
+
+        from accounts.timeline import register_source
+        from performance.timeline import large_orders
+
+        register_source(kind="order", label=_("Large orders"), read=large_orders)

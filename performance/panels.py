@@ -17,6 +17,8 @@ class DashboardPanel:
     title: str  # shown above the counts (a lazy translation)
     counts: Callable[..., dict[str, int]]  # counts(accounts=QuerySet[Account]) -> {label: count}, empty ones left out
     depends: tuple[str, ...] = ()  # the portfolio stamps (accounts.portfolio_cache) whose writes change the counts
+    # items(accounts=QuerySet[Account]) -> [{"label", "url", "note"}]: a short list under the counts (optional)
+    items: Callable[..., list[dict]] | None = None
 
 
 _PANELS: dict[str, DashboardPanel] = {}
@@ -32,3 +34,11 @@ def dashboard_panels() -> list[DashboardPanel]:
 
 def panel_counts(panel: DashboardPanel, *, accounts: QuerySet) -> dict[str, int]:
     return panel.counts(accounts=accounts)
+
+
+def panel_content(panel: DashboardPanel, *, accounts: QuerySet) -> dict:
+    """The panel's counts and, if it has one, its list."""
+    return {
+        "counts": panel_counts(panel, accounts=accounts),
+        "items": panel.items(accounts=accounts) if panel.items is not None else [],
+    }

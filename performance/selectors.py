@@ -42,7 +42,7 @@ from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, Opportunity, Order
 from accounts.selectors import accounts_visible_to
 from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, TIME, Facts, Inputs, KpiValue, kpi_value_of
-from performance.panels import dashboard_panels, panel_counts
+from performance.panels import dashboard_panels, panel_content
 from performance.models import KpiDefinition, KpiSnapshot, KpiStatus, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, period_containing
 
@@ -796,9 +796,9 @@ def dashboard_portfolio(
         {
             "key": panel.key,
             "title": panel.title,
-            "counts": portfolio_cache.cached(
+            **portfolio_cache.cached(
                 ("panel", panel.key, scope, filters, today, language),
-                lambda panel=panel: panel_counts(panel, accounts=accounts),
+                lambda panel=panel: panel_content(panel, accounts=accounts),
                 depends=panel.depends,
             ),
         }

@@ -45,3 +45,21 @@ class PlanningConfig(AppConfig):
 
         post_save.connect(_team_changed, sender=AccountTeamMember, dispatch_uid="planning-plan-kam")
         post_delete.connect(_team_changed, sender=AccountTeamMember, dispatch_uid="planning-plan-kam-delete")
+
+        from accounts.timeline import register_source
+        from planning.account_events import plan_events
+
+        register_source(kind="plan", label=_("Plan events"), read=plan_events)
+
+        # Stale plans show on the account summary's risk card and as a tile of the executive dashboard;
+        # the tile is kept for the day, or until a write to plans or KPI snapshots (like the daily sweep's notices).
+        from accounts.risks import register_risk_source
+        from planning.freshness import stale_plan_counts, stale_plan_items, stale_plan_risks
+
+        register_risk_source("stale_plans", stale_plan_risks)
+        register_dashboard_panel(
+            DashboardPanel(
+                key="stale_plans", title=_("Stale plans"), counts=stale_plan_counts, items=stale_plan_items,
+                depends=(portfolio_cache.PLANS, portfolio_cache.SNAPSHOTS),
+            )
+        )

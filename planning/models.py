@@ -319,6 +319,8 @@ class ActionItem(models.Model):
     carried_from = models.ForeignKey(
         "self", verbose_name=_("carried from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Stale-plan signal: an open action not updated in KAM_STALE_ACTION_DAYS (planning/freshness.py).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 

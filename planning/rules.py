@@ -46,10 +46,11 @@ class StepState:
     icon: str
     rules: list[Rule] = field(default_factory=list)
     due: bool = True  # steps 6 and 7 are only due once the plan has been approved
+    nothing_due: bool = False  # step 6 before any quarter has ended: not complete, nothing to do yet
 
     @property
     def complete(self) -> bool:
-        return self.due and all(rule.ok for rule in self.rules)
+        return self.due and not self.nothing_due and all(rule.ok for rule in self.rules)
 
 
 @dataclass
@@ -143,16 +144,21 @@ def _step_5(plan: AccountPlan, facts: PlanFacts) -> list[Rule]:
         Rule(_("The action plan has at least one task and one milestone."), facts.tasks > 0 and facts.milestones > 0),
         Rule(
             _("Every action has an owner."),
-            facts.actions_without_owner == 0,
+            # Not ticked vacuously: with no action there is nobody to own anything.
+            facts.actions_without_owner == 0 and facts.tasks + facts.milestones > 0,
             ngettext("%(count)d action has no owner.", "%(count)d actions have no owner.", facts.actions_without_owner)
             % {"count": facts.actions_without_owner}
             if facts.actions_without_owner
-            else "",
+            else "" if facts.tasks + facts.milestones else str(_("No action yet.")),
         ),
     ]
 
 
 def _step_6(plan: AccountPlan, facts: PlanFacts) -> list[Rule]:
+    if not facts.ended_quarters:
+        # Not ticked vacuously: before the first quarter ends there is no review to have.
+        return [Rule(_("Every quarter that has ended has its review."), False,
+                     str(_("Nothing due yet: no quarter of the fiscal year has ended.")))]
     return [
         Rule(
             _("Every quarter that has ended has its review."),
@@ -187,6 +193,7 @@ def plan_step_states(plan: AccountPlan, facts: PlanFacts) -> dict[int, StepState
             icon=STEP_ICONS[number],
             rules=rules(plan, facts),
             due=number in PLAN_STEPS or executed,
+            nothing_due=number == 6 and not facts.ended_quarters,
         )
         for number, rules in _RULES.items()
     }

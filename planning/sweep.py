@@ -11,10 +11,11 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import CharField, Count, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.roles import Role
@@ -22,6 +23,7 @@ from notifications.models import Notification, NotificationKind
 from notifications.services import NotificationDraft, notifications_create
 from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
 from performance.periods import PeriodKind
+from planning.freshness import live_plans, plan_signals
 from planning.models import AccountPlan, ActionItem, PlanKpi, PlanStatus, PlanVersion, QuarterlyReview
 from planning.selectors import review_kpi_rows_bulk
 from planning.services import plan_label, quarterly_review_new
@@ -160,6 +162,54 @@ def _year_end_drafts(as_of: datetime.date) -> list[NotificationDraft]:
         )
         for pk, owner_id, year, account_name in rows.iterator(chunk_size=2000)
     ]
+
+
+@dataclass(frozen=True)
+class _LinkedDraft(NotificationDraft):
+    """A draft whose link is already a path (a stale signal's fix may carry a query string)."""
+
+    link: str = ""
+
+    def url(self) -> str:
+        return self.link
+
+
+def stale_plan_notices_create(*, as_of: datetime.date) -> int:
+    """The daily sweep's stale-plan part (`planning.freshness`): new notices this week; see `_stale_drafts`."""
+    return notifications_create(drafts=_stale_drafts(as_of))
+
+
+def _stale_drafts(as_of: datetime.date) -> list[NotificationDraft]:
+    """The owner of each live plan hears of each stale signal once a week, with the fix in one line, in their
+    language; a stale-plan notice whose signal has gone is marked read (the KAM fixed it)."""
+    plans = list(live_plans().filter(owner__isnull=False).select_related("account", "owner"))
+    year, week, _day = as_of.isocalendar()
+    drafts: list[NotificationDraft] = []
+    current: set[tuple[int, str]] = set()
+    by_language: dict[str, list[AccountPlan]] = defaultdict(list)
+    for plan in plans:
+        by_language[plan.owner.language or settings.LANGUAGE_CODE].append(plan)
+    for language, group in by_language.items():
+        with translation.override(language):
+            signals = plan_signals(plans=group, today=as_of)
+        for plan in group:
+            for signal in signals[plan.pk]:
+                stem = f"stale:{plan.pk}:{signal.code}:{signal.subject}:"
+                current.add((plan.owner_id, stem))
+                drafts.append(_LinkedDraft(
+                    plan.owner_id, NotificationKind.STALE_PLAN, f"{stem}{year}-W{week:02d}",
+                    {"plan": plan_label(plan.account.name, plan.fiscal_year), "fix": signal.fix, "signal": signal.code},
+                    link=signal.url,
+                ))
+    resolved = [
+        pk for pk, user_id, key in Notification.objects.filter(
+            kind=NotificationKind.STALE_PLAN, read_at__isnull=True
+        ).values_list("pk", "user_id", "key")
+        if (user_id, key.rsplit(":", 1)[0] + ":") not in current
+    ]
+    if resolved:
+        Notification.objects.filter(pk__in=resolved).update(read_at=timezone.now())
+    return drafts
 
 
 def executive_digest_create(*, as_of: datetime.date) -> int:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from planning.pdfs import plan_pdf_render
-from planning.sweep import executive_digest_create, sweep_run
+from planning.sweep import executive_digest_create, stale_plan_notices_create, sweep_run
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +22,11 @@ def _day(as_of: str | None) -> datetime.date:
 
 @shared_task(**RETRY)
 def daily_sweep(as_of: str | None = None) -> dict:
-    """Quarterly reviews, year-end and reminders as of `as_of` (ISO date; default today)."""
+    """Quarterly reviews, year-end, reminders and stale-plan notices as of `as_of` (ISO date; default today)."""
     result = sweep_run(as_of=_day(as_of))
-    logger.info("daily_sweep: %d reviews created, %d notifications", result.reviews_created, result.notifications_created)
+    stale = stale_plan_notices_create(as_of=_day(as_of))
+    logger.info("daily_sweep: %d reviews created, %d notifications, %d stale-plan notices",
+                result.reviews_created, result.notifications_created, stale)
     return {"reviews_created": result.reviews_created, "notifications_created": result.notifications_created}
 
 

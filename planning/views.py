@@ -17,6 +17,7 @@ from accounts import portfolio_cache
 from accounts.permissions import user_runs_meetings
 from core import params
 from accounts.roles import is_executive
+from planning.freshness import LIVE_STATUSES, live_plans, plan_signals
 from performance.periods import fiscal_year_of
 from planning import exports, forms, grants, meetings, pdfs, selectors, services
 from planning.models import (
@@ -76,12 +77,22 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ),
         depends=(portfolio_cache.PLANS,),
     )
-    page = portfolio_cache.page_of(plans, ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
+    today = timezone.localdate()
+    freshness = request.GET.get("freshness", "")
+    freshness = freshness if freshness in ("stale", "fresh") else ""
+    if freshness:
+        # Every matching live plan's signals: a fixed number of queries, the plans read once.
+        stale = {pk for pk, found in plan_signals(plans=list(live_plans(plans.order_by())), today=today).items() if found}
+        ids = [pk for pk in ids if (pk in stale) == (freshness == "stale")]
+    page = portfolio_cache.page_of(plans.select_related("approved_version__decision"), ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
+    signals = plan_signals(plans=page.object_list, today=today)
+    for plan in page.object_list:
+        plan.stale_signals = signals[plan.pk]
     return render(
         request,
         "planning/plan_list.html",
         {
-            "page": page, "query": query, "year": year, "status": status, "years": years,
+            "page": page, "query": query, "year": year, "status": status, "years": years, "freshness": freshness,
             "statuses": PlanStatus.choices, "nav": "plans",
             "may_create": selectors.editable_accounts(request.user).exists(),
         },
@@ -138,6 +149,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "submit_form": _submit_form(versions) if "submit" in actions else None,
             "is_executive": is_executive(request.user),
             "next_plan": selectors.next_year_plan(plan),
+            "stale_signals": plan_signals(plans=[plan], today=timezone.localdate())[plan.pk]
+            if plan.status in LIVE_STATUSES else None,
         }
     )
     return render(request, "planning/plan_detail.html", context)

@@ -14,6 +14,7 @@ from accounts.models import (
     CustomerActivity,
     GradeChange,
     IncentiveProgram,
+    Interaction,
     Offering,
     Opportunity,
     OpportunityMove,
@@ -125,10 +126,43 @@ class ContactFactory(factory.django.DjangoModelFactory):
 class RelationshipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Relationship
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     contact = factory.SubFactory(ContactFactory)
     strength = 3
+
+    @factory.post_generation
+    def last_interaction_on(relationship, create, extracted, **kwargs):
+        """`last_interaction_on=date` logs a meeting of the two people on that day (the last contact is read from the log)."""
+        if create and extracted:
+            interaction_log(user=relationship.user, contact=relationship.contact, on=extracted)
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    kind = Interaction.Kind.MEETING
+    occurred_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
+    note = factory.Sequence(lambda n: f"Meeting {n}")
+
+    @factory.post_generation
+    def our_attendees(interaction, create, extracted, **kwargs):
+        if create and extracted:
+            interaction.our_attendees.set(extracted)
+
+    @factory.post_generation
+    def their_attendees(interaction, create, extracted, **kwargs):
+        if create and extracted:
+            interaction.their_attendees.set(extracted)
+
+
+def interaction_log(*, user, contact, on: datetime.date, kind: str = Interaction.Kind.MEETING) -> Interaction:
+    """A logged interaction of one of our people with one contact on a day."""
+    return InteractionFactory(account=contact.account, kind=kind, occurred_on=on, our_attendees=[user], their_attendees=[contact])
 
 
 class OfferingFactory(factory.django.DjangoModelFactory):
@@ -568,5 +602,6 @@ def build_site_world() -> dict:
         "contact": built["contacts"][1], "unit": built["units"][1], "offering": built["offerings"][0],
         "relationship": Relationship.objects.filter(contact__account=account).first(),
         "opportunity": account.opportunities.first(), "activity": account.activities.first(),
+        "interaction": account.interactions.first(),
         "batch": batch,
     }

@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "accounts.models.Account.Kind",
         "BusinessUnitKindEnum": "accounts.models.BusinessUnit.Kind",
         "OfferingKindEnum": "accounts.models.Offering.Kind",
+        "InteractionKindEnum": "accounts.models.Interaction.Kind",
         "OpportunityStageEnum": "accounts.models.Opportunity.Stage",
         "TeamMemberRoleEnum": "accounts.models.AccountTeamMember.Role",
         "ContactStatusEnum": "accounts.models.Contact.Status",
@@ -261,6 +262,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
 }
+# The account timeline shows orders of at least this amount (in the account's currency).
+KAM_TIMELINE_ORDER_THRESHOLD = env_int("KAM_TIMELINE_ORDER_THRESHOLD", 100_000_000, minimum=0)
+# Stale-plan signals (planning/freshness.py): thresholds in days (weeks for the KPI), documented in README.
+KAM_STALE_ORG_REVIEW_DAYS = env_int("KAM_STALE_ORG_REVIEW_DAYS", 90, minimum=1)
+KAM_STALE_DECISION_MAKER_DAYS = env_int("KAM_STALE_DECISION_MAKER_DAYS", 60, minimum=1)
+KAM_STALE_ACTION_DAYS = env_int("KAM_STALE_ACTION_DAYS", 30, minimum=1)
+KAM_STALE_KPI_WEEKS = env_int("KAM_STALE_KPI_WEEKS", 3, minimum=1)
+KAM_STALE_APPROVED_IDLE_DAYS = env_int("KAM_STALE_APPROVED_IDLE_DAYS", 30, minimum=1)
+
 # The address e-mails link to (https://kam.example.com); links are site-relative without it.
 KAM_SITE_URL = env_str("KAM_SITE_URL", "")
 

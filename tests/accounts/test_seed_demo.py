@@ -16,6 +16,7 @@ from accounts.models import (
     BusinessUnit,
     Contact,
     CustomerActivity,
+    Interaction,
     GradeChange,
     IncentiveProgram,
     Offering,
@@ -26,6 +27,7 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
+from accounts.interactions import relationships_with_last_contact
 from accounts.roles import Role
 from accounts.selectors import accounts_visible_to
 from performance.models import KpiSnapshot, KpiTarget, NpsResponse, TimeEntry
@@ -62,6 +64,8 @@ def snapshot() -> dict:
         "activities": list(CustomerActivity.objects.order_by("account__name", "starts_on", "title").values_list(
             "account__name", "kind", "title", "starts_on", "resolved_on")),
         "participants": CustomerActivity.contacts.through.objects.count(),
+        "interactions": list(Interaction.objects.order_by("account__name", "occurred_on", "note", "id").values_list(
+            "account__name", "kind", "occurred_on", "note")),
         "grade_changes": GradeChange.objects.count(),
         "unmet_needs": sorted(UnmetNeed.objects.values_list("org_unit__name", "offering__name", "note")),
         "targets": KpiTarget.objects.aggregate(total=Sum("value"), count=Count("pk")),
@@ -175,8 +179,13 @@ def test_opportunities_orders_and_relationships_look_like_a_real_book_of_busines
     assert 1 <= Account.objects.filter(pareto_class="A").count() <= 6
 
     stale = today - datetime.timedelta(days=90)
-    assert Relationship.objects.filter(last_interaction_on__lt=stale).exists()
-    assert Relationship.objects.filter(last_interaction_on__gte=stale).exists()
+    last_contacts = list(relationships_with_last_contact(Relationship.objects.all(), today=today).values_list(
+        "last_contact_on", flat=True))
+    assert all(last_contacts), "every demo relationship has a last contact in the interaction log"
+    assert any(day < stale for day in last_contacts) and any(day >= stale for day in last_contacts)
+    # Every customer activity but a support incident records its interaction.
+    assert not CustomerActivity.objects.exclude(kind="incident").filter(interaction__isnull=True).exists()
+    assert not Interaction.objects.filter(activity__kind="incident").exists()
     uncovered_kingpins = Contact.objects.filter(is_kingpin=True, relationships__isnull=True)
     assert uncovered_kingpins.exists()
 

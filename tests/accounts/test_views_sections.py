@@ -83,26 +83,15 @@ def test_relationship_map_groups_by_level_and_highlights_gaps(client_for, accoun
     assert "No counterpart" in response.text and "No interaction in 90 days" in response.text
 
 
-def test_team_member_maps_a_person_and_logs_an_interaction(client_for, account, account_manager):
+def test_team_member_maps_a_person(client_for, account, account_manager):
     contact = ContactFactory(account=account)
     client = client_for(account_manager)
     client.post(
         reverse("accounts:relationship-add", args=[account.pk]),
-        {"contact": contact.pk, "user": account_manager.pk, "strength": 4, "last_interaction_on": TODAY.isoformat()},
+        {"contact": contact.pk, "user": account_manager.pk, "strength": 4},
     )
     link = Relationship.objects.get()
-    assert (link.contact, link.user, link.strength, link.last_interaction_on) == (contact, account_manager, 4, TODAY)
-
-
-def test_an_interaction_in_the_future_is_refused(client_for, account, account_manager):
-    contact = ContactFactory(account=account)
-    response = client_for(account_manager).post(
-        reverse("accounts:relationship-add", args=[account.pk]),
-        {"contact": contact.pk, "user": account_manager.pk, "strength": 3,
-         "last_interaction_on": (TODAY + datetime.timedelta(days=3)).isoformat()},
-    )
-    assert "The last interaction cannot be in the future." in response.text
-    assert not Relationship.objects.exists()
+    assert (link.contact, link.user, link.strength) == (contact, account_manager, 4)
 
 
 def test_a_contact_of_another_account_cannot_be_mapped(client_for, account, account_manager):

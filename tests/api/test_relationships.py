@@ -1,7 +1,9 @@
+import datetime
+
 import pytest
 
 from accounts.models import Relationship
-from tests.factories import ContactFactory, RelationshipFactory, UserFactory
+from tests.factories import ContactFactory, RelationshipFactory, UserFactory, interaction_log
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +102,13 @@ def test_relationship_list_query_count_is_fixed(api_for, account, account_manage
         assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size
 
 
-def test_a_last_interaction_in_the_future_is_a_400(api_for, account, account_manager):
+def test_last_interaction_on_is_read_from_the_log_and_not_written(api_for, account, account_manager):
     contact = ContactFactory(account=account)
     payload = {"user": account_manager.pk, "contact": contact.pk, "last_interaction_on": "2999-01-01"}
     response = api_for(account_manager).post(LIST, payload, format="json")
-    assert response.status_code == 400 and "last_interaction_on" in response.json()
-    assert not Relationship.objects.exists()
+    assert response.status_code == 201 and response.json()["last_interaction_on"] is None
+    interaction_log(user=account_manager, contact=contact, on=datetime.date(2026, 8, 14))
+    interaction_log(user=UserFactory(), contact=contact, on=datetime.date(2026, 9, 1))  # not both of them
+    body = api_for(account_manager).get(detail(Relationship.objects.get())).json()
+    assert body["last_interaction_on"] == "2026-08-14"
+

@@ -65,6 +65,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     'accounts/<int:account_id>/experience/':                         _row(302, 200, 200, 200, 200, 404, 200, 200),
     'accounts/<int:account_id>/experience/new/':                     _row(302, 200, 403, 200, 200, 404, 200, 200),
     'accounts/<int:account_id>/experience/<int:activity_id>/':       _row(302, 200, 403, 200, 200, 404, 200, 200),
+    'accounts/<int:account_id>/timeline/':                           _row(302, 200, 200, 200, 200, 404, 200, 200),
+    # The team (an executive sponsor included) and admins record interactions; for anyone else the form does not exist.
+    'accounts/<int:account_id>/interactions/new/':                   _row(302, 200, 404, 200, 200, 404, 200, 200),
+    'accounts/<int:account_id>/interactions/<int:interaction_id>/':  _row(302, 200, 404, 200, 200, 404, 200, 200),
     'plans/':                                                        _row(302, 200, 200, 200, 200, 200, 200, 200),
     'plans/new/':                                                    _row(302, 200, 200, 200, 200, 200, 200, 200),
     'plans/<int:plan_id>/':                                          _row(302, 200, 200, 200, 200, 404, 200, 200),
@@ -154,6 +158,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/customer-activities/<int:pk>/':                          _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/account-risks/':                                         _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/account-risks/<int:pk>/':                                _row(401, 200, 200, 200, 200, 404, 200, 200),
+    'api/v1/interactions/':                                          _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/interactions/bulk/':                                     _row(401, 405, 405, 405, 405, 405, 405, 405),
+    'api/v1/interactions/<int:pk>/':                                 _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/kpi-definitions/':                                       _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/kpi-definitions/<int:pk>/':                              _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/kpi-targets/':                                           _row(401, 200, 200, 200, 200, 200, 200, 200),
@@ -198,6 +205,9 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'accounts/<int:account_id>/pricing/grade/'):                                  _row(302, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'accounts/<int:account_id>/experience/new/'):                                 _row(302, 200, 403, 200, 200, 404, 200, 200),
     ('POST', 'accounts/<int:account_id>/experience/<int:activity_id>/'):                   _row(302, 200, 403, 200, 200, 404, 200, 200),
+    # interactions: the form does not exist for whoever may not record on the account (404)
+    ('POST', 'accounts/<int:account_id>/interactions/new/'):                               _row(302, 200, 404, 200, 200, 404, 200, 200),
+    ('POST', 'accounts/<int:account_id>/interactions/<int:interaction_id>/'):              _row(302, 200, 404, 200, 200, 404, 200, 200),
     ('POST', 'plans/new/'):                                                                _row(302, 200, 403, 403, 200, 200, 200, 200),
     ('POST', 'plans/<int:plan_id>/step/<int:step>/'):                                      _row(302, 302, 403, 403, 302, 404, 302, 302),
     ('POST', 'plans/<int:plan_id>/submit/'):                                               _row(302, 302, 403, 403, 302, 404, 302, 302),
@@ -273,6 +283,12 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'api/v1/account-risks/'):                                                     _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('PUT', 'api/v1/account-risks/<int:pk>/'):                                             _row(401, 400, 403, 403, 400, 404, 400, 400),
     ('PATCH', 'api/v1/account-risks/<int:pk>/'):                                           _row(401, 200, 403, 403, 200, 404, 200, 200),
+    # interactions: an empty body is a 400 for everyone; a valid one on an account the user may not record on is a 404
+    ('POST', 'api/v1/interactions/'):                                                      _row(401, 400, 400, 400, 400, 400, 400, 400),
+    ('POST', 'api/v1/interactions/bulk/'):                                                 _row(401, 400, 400, 400, 400, 400, 400, 400),
+    ('PUT', 'api/v1/interactions/<int:pk>/'):                                              _row(401, 400, 400, 400, 400, 404, 400, 400),
+    ('PATCH', 'api/v1/interactions/<int:pk>/'):                                            _row(401, 200, 404, 200, 200, 404, 200, 200),
+    ('DELETE', 'api/v1/interactions/<int:pk>/'):                                           _row(401, 204, 404, 204, 204, 404, 204, 204),
     ('POST', 'api/v1/orders/'):                                                            _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'api/v1/orders/bulk/'):                                                       _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('PUT', 'api/v1/orders/<int:pk>/'):                                                    _row(401, 400, 403, 403, 400, 404, 400, 400),
@@ -331,6 +347,7 @@ def ids_for(route: str, world) -> dict:
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
         "notification_id": world["notification"].pk, "pdf_id": world["pdf"].pk,
         "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
+        "interaction_id": world["interaction"].pk,
     }
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
@@ -344,6 +361,7 @@ def ids_for(route: str, world) -> dict:
             "orders": world["order"].pk, "pricing-tiers": world["pricing_tier"].pk,
             "unmet-needs": world["unmet_need"].pk, "customer-activities": world["activity"].pk,
             "account-risks": world["account_risk"].pk,
+            "interactions": world["interaction"].pk,
             "kpi-definitions": world["kpi"].pk, "kpi-targets": world["kpi_target"].pk,
             "manual-actuals": world["manual_actual"].pk, "nps-responses": world["nps_response"].pk,
             "plans": world["plan"].pk, "quarterly-reviews": world["review"].pk,

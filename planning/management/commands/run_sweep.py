@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from notifications.services import notifications_deliver
-from planning.sweep import executive_digest_create, sweep_run
+from planning.sweep import executive_digest_create, stale_plan_notices_create, sweep_run
 
 
 def _date(value: str) -> datetime.date:
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         result = sweep_run(as_of=as_of)
         self.stdout.write(
             f"Sweep as of {as_of.isoformat()}: {result.reviews_created} reviews created, "
-            f"{result.notifications_created} notifications."
+            f"{result.notifications_created} notifications, {stale_plan_notices_create(as_of=as_of)} stale-plan notices."
         )
         if options["digest"]:
             self.stdout.write(f"Executive digests: {executive_digest_create(as_of=as_of)}.")

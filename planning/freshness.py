@@ -1,0 +1,270 @@
+"""Stale plans: the signals that a plan is no longer looked after, each with the fix in one line.
+
+Signals (thresholds are settings, defaults in brackets, see README "Stale plans"):
+- `org_review`: the org chart (step 1) not reviewed in KAM_STALE_ORG_REVIEW_DAYS [90], or changed since the review;
+- `decision_maker`: no logged interaction with an active decision maker in KAM_STALE_DECISION_MAKER_DAYS [60];
+- `action_idle`: an open action not updated in KAM_STALE_ACTION_DAYS [30];
+- `kpi_off_track`: a chosen KPI off track in each of the last KAM_STALE_KPI_WEEKS [3] weekly snapshots;
+- `review_overdue`: a quarterly review past its due date and not signed off;
+- `approved_idle`: approved more than KAM_STALE_APPROVED_IDLE_DAYS [30] ago with no interaction, action
+  update or signed-off review since.
+
+`plan_signals(plans=…, today=…)` reads every plan's signals in a fixed number of queries (about ten),
+whatever the number of plans, so the plan list, the sweep and the dashboards can all call it.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.interactions import contact_last_contact
+from accounts.models import Contact, Interaction, OrgChange
+from performance.models import KpiSnapshot, KpiStatus
+from planning.models import AccountPlan, ActionItem, PlanKpi, PlanStatus, QuarterlyReview
+
+# The plans that can go stale: being written or running (not decided against, not closed).
+LIVE_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.CHANGES_REQUESTED, PlanStatus.APPROVED)
+
+SIGNAL_LABELS = {
+    "org_review": gettext_lazy("Org chart review out of date"),
+    "decision_maker": gettext_lazy("Decision maker out of touch"),
+    "action_idle": gettext_lazy("Action not updated"),
+    "kpi_off_track": gettext_lazy("KPI off track for weeks"),
+    "review_overdue": gettext_lazy("Quarterly review overdue"),
+    "approved_idle": gettext_lazy("No activity since approval"),
+}
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One reason a plan is stale. `subject` tells signals of one kind apart (a contact, an action…)."""
+
+    code: str
+    plan_id: int
+    subject: str
+    fix: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        return str(SIGNAL_LABELS[self.code])
+
+
+def thresholds() -> dict[str, int]:
+    return {
+        "org_review_days": settings.KAM_STALE_ORG_REVIEW_DAYS,
+        "decision_maker_days": settings.KAM_STALE_DECISION_MAKER_DAYS,
+        "action_days": settings.KAM_STALE_ACTION_DAYS,
+        "kpi_weeks": settings.KAM_STALE_KPI_WEEKS,
+        "approved_idle_days": settings.KAM_STALE_APPROVED_IDLE_DAYS,
+    }
+
+
+def _day(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment is not None else None
+
+
+def _roles(contact: Contact) -> str:
+    roles = [str(label) for field, label in (("is_kingpin", "Kingpin"), ("is_fox", "Fox")) if getattr(contact, field)]
+    return roles[0] if roles else _("decision maker")
+
+
+def plan_signals(*, plans: list[AccountPlan], today: datetime.date) -> dict[int, list[Signal]]:
+    """Each live plan's stale signals (an empty list: fresh), by plan id."""
+    limits = thresholds()
+    live = [plan for plan in plans if plan.status in LIVE_STATUSES]
+    signals: dict[int, list[Signal]] = {plan.pk: [] for plan in plans}
+    if not live:
+        return signals
+    account_ids = {plan.account_id for plan in live}
+
+    # 1. The org chart: reviewed lately, and not changed since.
+    changed = dict(
+        OrgChange.objects.filter(account_id__in=account_ids).order_by().values("account_id")
+        .annotate(last=Max("recorded_at")).values_list("account_id", "last")
+    )
+    review_before = today - datetime.timedelta(days=limits["org_review_days"])
+    for plan in live:
+        url = reverse("planning:plan-step", args=[plan.pk, 1])
+        reviewed = _day(plan.org_reviewed_at)
+        if reviewed is None or reviewed < review_before:
+            fix = (_("Review the org chart (step 1): last reviewed %(date)s") % {"date": reviewed.isoformat()}
+                   if reviewed else _("Review the org chart (step 1): never reviewed"))
+            signals[plan.pk].append(Signal("org_review", plan.pk, "age", fix, url))
+        elif changed.get(plan.account_id) and changed[plan.account_id] > plan.org_reviewed_at:
+            fix = _("Review the org chart (step 1): it changed on %(date)s, after the review") % {
+                "date": _day(changed[plan.account_id]).isoformat()
+            }
+            signals[plan.pk].append(Signal("org_review", plan.pk, "changed", fix, url))
+
+    # 2. Decision makers in touch: the latest logged interaction each attended.
+    contact_before = today - datetime.timedelta(days=limits["decision_maker_days"])
+    silent_by_account = defaultdict(list)
+    for contact in (
+        Contact.objects.filter(account_id__in=account_ids, status=Contact.Status.ACTIVE)
+        .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
+        .annotate(last_contact=contact_last_contact(today))
+        .order_by("name")
+    ):
+        if contact.last_contact is None or contact.last_contact < contact_before:
+            silent_by_account[contact.account_id].append(contact)
+    for plan in live:
+        for contact in silent_by_account.get(plan.account_id, ()):
+            params = {"name": contact.name, "role": _roles(contact)}
+            if contact.last_contact:
+                fix = _("Log a meeting with %(name)s (%(role)s): last contact %(date)s") % {
+                    **params, "date": contact.last_contact.isoformat()
+                }
+            else:
+                fix = _("Log a meeting with %(name)s (%(role)s): no contact logged") % params
+            url = reverse("accounts:interaction-add", args=[plan.account_id]) + f"?contact={contact.pk}"
+            signals[plan.pk].append(Signal("decision_maker", plan.pk, str(contact.pk), fix, url))
+
+    running = [plan for plan in live if plan.status == PlanStatus.APPROVED]
+    running_ids = [plan.pk for plan in running]
+
+    # 3. Open actions of running plans not updated lately.
+    action_before = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=limits["action_days"]), datetime.time.min)
+    )
+    for action in ActionItem.objects.filter(
+        plan_id__in=running_ids, status__in=ActionItem.OPEN_STATUSES, updated_at__lt=action_before
+    ).order_by("plan_id", "updated_at").only("pk", "plan_id", "title", "updated_at"):
+        fix = _("Update the action “%(title)s”: last updated %(date)s") % {
+            "title": action.title, "date": _day(action.updated_at).isoformat()
+        }
+        signals[action.plan_id].append(
+            Signal("action_idle", action.plan_id, str(action.pk), fix, reverse("planning:plan-step", args=[action.plan_id, 5]))
+        )
+
+    # 4. A chosen KPI off track in each of the last N weekly snapshots.
+    weeks = limits["kpi_weeks"]
+    dates = list(
+        KpiSnapshot.objects.filter(as_of__lte=today).order_by("-as_of").values_list("as_of", flat=True).distinct()[:weeks]
+    )
+    if len(dates) == weeks and running_ids:
+        chosen = defaultdict(set)
+        for plan_id, kpi_id in PlanKpi.objects.filter(plan_id__in=running_ids).values_list("plan_id", "kpi_id"):
+            chosen[plan_id].add(kpi_id)
+        off = defaultdict(int)
+        names = {}
+        for account_id, kpi_id, kpi_name in KpiSnapshot.objects.filter(
+            account_id__in={plan.account_id for plan in running}, as_of__in=dates, status=KpiStatus.OFF_TRACK
+        ).values_list("account_id", "kpi_id", "kpi__name"):
+            off[(account_id, kpi_id)] += 1
+            names[kpi_id] = kpi_name
+        for plan in running:
+            for kpi_id in sorted(chosen[plan.pk]):
+                if off.get((plan.account_id, kpi_id), 0) >= weeks:
+                    fix = _("Act on %(kpi)s: off track for %(weeks)s weeks") % {"kpi": names[kpi_id], "weeks": weeks}
+                    signals[plan.pk].append(Signal(
+                        "kpi_off_track", plan.pk, str(kpi_id), fix, reverse("performance:account-kpis", args=[plan.account_id])
+                    ))
+
+    # 5. Quarterly reviews past due.
+    for review in QuarterlyReview.objects.filter(
+        plan_id__in=running_ids, status=QuarterlyReview.Status.OPEN, due_on__lt=today
+    ).order_by("plan_id", "quarter").only("plan_id", "quarter", "due_on"):
+        fix = _("Sign off the Q%(quarter)s review: due %(date)s") % {"quarter": review.quarter, "date": review.due_on.isoformat()}
+        signals[review.plan_id].append(Signal(
+            "review_overdue", review.plan_id, str(review.quarter), fix,
+            reverse("planning:review-detail", args=[review.plan_id, review.quarter]),
+        ))
+
+    # 6. Approved, then nothing: no interaction, action update or review sign-off since the decision.
+    decided = {plan.pk: _approved_on(plan) for plan in running}
+    idle_before = today - datetime.timedelta(days=limits["approved_idle_days"])
+    candidates = [plan for plan in running if decided[plan.pk] and decided[plan.pk] < idle_before]
+    if candidates:
+        last_interaction = dict(
+            Interaction.objects.filter(account_id__in={plan.account_id for plan in candidates}, occurred_on__lte=today)
+            .order_by().values("account_id").annotate(last=Max("occurred_on")).values_list("account_id", "last")
+        )
+        last_action = dict(
+            ActionItem.objects.filter(plan_id__in=[plan.pk for plan in candidates]).order_by().values("plan_id")
+            .annotate(last=Max("updated_at")).values_list("plan_id", "last")
+        )
+        last_review = dict(
+            QuarterlyReview.objects.filter(plan_id__in=[plan.pk for plan in candidates], signed_off_at__isnull=False)
+            .order_by().values("plan_id").annotate(last=Max("signed_off_at")).values_list("plan_id", "last")
+        )
+        for plan in candidates:
+            since = decided[plan.pk]
+            activity = [
+                last_interaction.get(plan.account_id), _day(last_action.get(plan.pk)), _day(last_review.get(plan.pk))
+            ]
+            if not any(day is not None and day >= since for day in activity):
+                fix = _("Log what happened since the approval on %(date)s") % {"date": since.isoformat()}
+                signals[plan.pk].append(Signal(
+                    "approved_idle", plan.pk, "idle", fix, reverse("accounts:timeline", args=[plan.account_id])
+                ))
+    return signals
+
+
+def _approved_on(plan: AccountPlan) -> datetime.date | None:
+    """The day the approved version was decided (plans come with `approved_version__decision` selected)."""
+    version = plan.approved_version
+    decision = getattr(version, "decision", None) if version is not None else None
+    return _day(decision.decided_at) if decision is not None else None
+
+
+def live_plans(queryset=None):
+    """Live plans with what `plan_signals` reads, in one query."""
+    queryset = AccountPlan.objects.all() if queryset is None else queryset
+    return queryset.filter(status__in=LIVE_STATUSES).select_related("approved_version__decision")
+
+
+# --- Where the signals show besides the plan pages (registered in PlanningConfig.ready()) ----------
+
+DASHBOARD_STALE_ITEMS = 8
+
+
+def stale_plan_risks(*, account, today: datetime.date) -> list[dict]:
+    """The account summary's risk card: each live plan's stale signals (`accounts.risks`)."""
+    plans = list(live_plans(AccountPlan.objects.filter(account=account)).select_related("account"))
+    if not plans:
+        return []
+    signals = plan_signals(plans=plans, today=today)
+    return [
+        {"kind": "stale_plan", "plan": plan, "signal": signal}
+        for plan in plans for signal in signals.get(plan.pk, [])
+    ]
+
+
+def _stale_plans(accounts) -> list[tuple[AccountPlan, list[Signal]]]:
+    plans = list(live_plans(AccountPlan.objects.filter(account__in=accounts)).select_related("account"))
+    signals = plan_signals(plans=plans, today=timezone.localdate()) if plans else {}
+    return [(plan, signals[plan.pk]) for plan in plans if signals.get(plan.pk)]
+
+
+def stale_plan_counts(*, accounts) -> dict[str, int]:
+    """The executive dashboard's "Stale plans" tile: how many live plans are stale, then how many show each signal."""
+    stale = _stale_plans(accounts)
+    if not stale:
+        return {}
+    counts = {str(gettext_lazy("Stale plans")): len(stale)}
+    for code, label in SIGNAL_LABELS.items():
+        number = sum(1 for _plan, found in stale if any(signal.code == code for signal in found))
+        if number:
+            counts[str(label)] = number
+    return counts
+
+
+def stale_plan_items(*, accounts) -> list[dict]:
+    """The stalest plans (most signals first), linked to their overview, for the dashboard's tile."""
+    stale = sorted(_stale_plans(accounts), key=lambda pair: (-len(pair[1]), pair[0].account.name, pair[0].pk))
+    return [
+        {
+            "label": str(plan),
+            "url": reverse("planning:plan-detail", args=[plan.pk]),
+            "note": ", ".join(dict.fromkeys(signal.label for signal in found)),
+        }
+        for plan, found in stale[:DASHBOARD_STALE_ITEMS]
+    ]
