@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, Contact, Interaction, OpportunityMove, OrgChange, User
+from accounts.models import Account, Contact, OpportunityMove, User
 
 PAGE_SIZE = 25
 

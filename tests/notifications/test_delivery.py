@@ -32,7 +32,7 @@ def test_delivery_emails_each_notification_once(account_manager):
     [message] = mail.outbox
     assert message.to == ["am@example.com"]
     assert "Quarterly review due" in message.subject
-    assert "The Q1 review of Acme · FY 2025 is open; it is due on 2025-04-15." in message.body
+    assert "The Q1 review of \u2068Acme · FY 2025\u2069 is open; it is due on 2025-04-15." in message.body
     assert "/plans/1/reviews/q1/" in message.body
 
 
@@ -82,13 +82,13 @@ def test_each_user_gets_the_email_in_their_own_language():
         by_address.setdefault(message.to[0], []).append(message)
     [review, decision] = by_address["ko@example.com"]
     assert review.subject == "[KAM Planner] 분기 점검 기한 도래"
-    assert "Acme · FY 2025의 1분기 점검이 시작되었습니다. 기한은 2025-04-15입니다." in review.body
+    assert "\u2068Acme · FY 2025\u2069의 1분기 점검이 시작되었습니다. 기한은 2025-04-15입니다." in review.body
     assert decision.subject == "[KAM Planner] 플랜 결정 완료"
-    assert decision.body == "Acme · FY 2025: 컨센서스 미팅 결정 “승인됨”"
+    assert decision.body == "\u2068Acme · FY 2025\u2069: 컨센서스 미팅 결정 “승인됨”"
     for address in ("en@example.com", "default@example.com"):
         [message] = by_address[address]
         assert message.subject == "[KAM Planner] Quarterly review due"
-        assert "The Q1 review of Acme · FY 2025 is open; it is due on 2025-04-15." in message.body
+        assert "The Q1 review of \u2068Acme · FY 2025\u2069 is open; it is due on 2025-04-15." in message.body
 
 
 def test_the_site_default_follows_the_sites_language(settings):
