@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     PLAN_DECISION = "plan_decision", _("Plan decision made")
     YEAR_END = "year_end", _("Year-end evaluation open")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for executives")
+    HANDOVER = "handover", _("Work handed over to you")
 
 
 # Each kind's sentence, filled from the notification's parameters when it is shown or sent.
@@ -30,6 +31,9 @@ MESSAGES = {
     NotificationKind.WEEKLY_DIGEST: _(
         "This week: %(waiting)s plans wait for a decision, %(off_track)s accounts are off track, "
         "%(overdue)s quarterly reviews are overdue."
+    ),
+    NotificationKind.HANDOVER: _(
+        "%(person)s's work was handed over to you: %(accounts)s account teams, %(work)s open plan drafts, actions and reviews."
     ),
     NotificationKind.YEAR_END: _("FY %(year)s of %(account)s has ended: write the year-end evaluation (step 7) and start next year's plan."),
 }

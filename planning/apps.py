@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        from planning.handover import register
+
+        register()

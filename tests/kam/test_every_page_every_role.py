@@ -51,6 +51,18 @@ EXPECTED: dict[str, dict[str, int]] = {
     'accounts/<int:account_id>/experience/': _row(302, 200, 200, 200, 404),
     'accounts/<int:account_id>/experience/new/': _row(302, 200, 403, 200, 404),
     'accounts/<int:account_id>/experience/<int:activity_id>/': _row(302, 200, 403, 200, 404),
+    'organisation/': _row(302, 200, 200, 200, 200),  # account managers: their own teams, read only
+    'organisation/units/new/': _row(302, 200, 403, 403, 403),
+    'organisation/units/<int:unit_id>/rename/': _row(302, 200, 403, 403, 403),
+    'organisation/units/<int:unit_id>/merge/': _row(302, 200, 403, 403, 403),
+    'organisation/units/<int:unit_id>/close/': _row(302, 200, 403, 403, 403),
+    'organisation/accounts/<int:account_id>/move/': _row(302, 200, 403, 403, 403),
+    'organisation/accounts/<int:account_id>/team/': _row(302, 200, 403, 403, 403),
+    'organisation/accounts/<int:account_id>/team/<int:member_id>/remove/': _row(302, 405, 405, 405, 405),
+    'organisation/people/': _row(302, 200, 200, 403, 403),
+    'organisation/people/<int:user_id>/level/': _row(302, 200, 403, 403, 403),
+    'organisation/people/<int:user_id>/handover/': _row(302, 200, 403, 403, 403),
+    'organisation/history/': _row(302, 200, 200, 403, 403),
     'plans/': _row(302, 200, 200, 200, 200),
     'plans/new/': _row(302, 200, 200, 200, 200),
     'plans/<int:plan_id>/': _row(302, 200, 200, 200, 404),
@@ -163,6 +175,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     'meetings/<int:meeting_id>/agenda/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
     'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/': {'anon': 302, 'admin': 403, 'am': 403, 'am2': 403},
     'performance/refresh/': {'anon': 302, 'exec': 403, 'am2': 403},
+    'organisation/accounts/<int:account_id>/team/<int:member_id>/remove/': {'anon': 302, 'exec': 403, 'am': 403, 'am2': 403},
     'api/v1/accounts/<int:pk>/grade/': {'anon': 401, 'exec': 403, 'am2': 404},
     'api/v1/accounts/<int:pk>/key-account/': {'anon': 401, 'exec': 415, 'am2': 403},
     'api/v1/opportunities/<int:pk>/move/': {'anon': 401, 'exec': 403, 'am2': 404},
@@ -211,8 +224,11 @@ def ids_for(route: str, world) -> dict:
         "offering_id": world["offering"].pk, "activity_id": world["activity"].pk, "plan_id": world["plan"].pk,
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
-        "notification_id": world["notification"].pk,
+        "notification_id": world["notification"].pk, "user_id": world["am"].pk,
+        "member_id": world["account"].team.first().pk,
     }
+    if route.startswith("organisation/units/"):
+        ids["unit_id"] = world["business_unit"].pk
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
     if route.startswith("api/v1/") and "<int:pk>" in route:
