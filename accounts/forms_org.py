@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account, AccountTeamMember, BusinessUnit, Level, User
 from accounts.roles import Role
@@ -100,7 +101,7 @@ class InviteForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ACCOUNT_MANAGER)
-    business_unit = forms.ModelChoiceField(label=_("Unit"), queryset=BusinessUnit.objects.none(), required=False)
+    business_unit = forms.ModelChoiceField(label=pgettext_lazy("business unit", "Unit"), queryset=BusinessUnit.objects.none(), required=False)
     level = forms.ChoiceField(label=_("Level"), choices=[("", _("Not set")), *Level.choices], required=False)
 
     def __init__(self, *args, **kwargs):
@@ -111,7 +112,9 @@ class InviteForm(forms.Form):
 class MatrixFilterForm(forms.Form):
     """Only to draw the filter bar; the selector parses the query string itself."""
 
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=BusinessUnit.objects.none(), required=False, empty_label=_("All units"))
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("business unit", "Unit"), queryset=BusinessUnit.objects.none(), required=False, empty_label=_("All units")
+    )
     person = PersonChoiceField(label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Anyone"))
     team_type = forms.ChoiceField(label=_("Team type"), choices=[("", _("Any team type")), *Account.TeamType.choices], required=False)
     key = forms.BooleanField(label=_("Key accounts only"), required=False)

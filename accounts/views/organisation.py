@@ -92,7 +92,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             **data,
             "page": page,
             "filters": filters,
-            "filter_form": MatrixFilterForm(request.GET or None),
+            "filter_form": MatrixFilterForm(request.GET or None, auto_id="filter-%s"),
             "can_edit": is_admin(request.user),
             "sees_all": sees_all_accounts(request.user),
             "nav": "organisation",
