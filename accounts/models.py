@@ -763,6 +763,7 @@ class OrganisationEvent(models.Model):
         MEMBER_ROLE = "member_role", _("Team role changed")
         KAM_SET = "kam_set", _("KAM set")
         LEVEL_SET = "level_set", _("Level set")
+        PERSON_INVITED = "invited", _("Person invited")
         PERSON_DEACTIVATED = "deactivated", _("Person deactivated")
         HANDED_OVER = "handed_over", _("Work handed over")
 
@@ -793,7 +794,7 @@ class OrganisationEvent(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=[
                 "unit_created", "unit_renamed", "unit_merged", "unit_closed", "account_moved", "member_added",
-                "member_removed", "member_role", "kam_set", "level_set", "deactivated", "handed_over",
+                "member_removed", "member_role", "kam_set", "level_set", "invited", "deactivated", "handed_over",
             ]), name="org_event_kind_valid"),
         ]
 

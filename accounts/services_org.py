@@ -3,14 +3,23 @@
 Keyword-only, atomic, told who acts; only admins change the organisation (PermissionDenied otherwise).
 """
 
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import handover as handover_registry
 from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, BusinessUnit, Level, OrganisationEvent, User
+from accounts.roles import Role as UserRole
 from accounts.roles import is_admin
 
 Kind = OrganisationEvent.Kind
@@ -223,6 +232,66 @@ def user_level_set(*, user: User, level: str, acting_user: User) -> User:
     user.level = level
     user.save(update_fields=["level"])
     _record(kind=Kind.LEVEL_SET, acting_user=acting_user, subject=str(user), before=before, after=level, person=user)
+    return user
+
+
+def welcome_link(*, user: User, site_url: str) -> str:
+    """The one-time link that lets a new person set their password (Django's password-reset token:
+    it stops working once the password is set or after PASSWORD_RESET_TIMEOUT)."""
+    path = reverse(
+        "accounts:welcome",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    return (settings.KAM_SITE_URL or site_url).rstrip("/") + path
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str = "",
+    role: str,
+    business_unit: BusinessUnit | None = None,
+    level: str = "",
+    site_url: str,
+    acting_user: User,
+) -> User:
+    """A new person with a role, a unit and a level, and no password yet: they get an e-mail with a
+    link to set one. The e-mail goes once the person is saved."""
+    _require_admin(acting_user)
+    username = (username or "").strip()
+    email = (email or "").strip()
+    if role not in UserRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if level not in ("", *Level.values):
+        raise ValidationError({"level": _("Choose a level.")})
+    if business_unit is not None and not business_unit.is_active:
+        raise ValidationError({"business_unit": _("A closed unit takes no new people.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone has this e-mail address already.")})
+    user = User(
+        username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip(),
+        business_unit=business_unit, level=level,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    _record(kind=Kind.PERSON_INVITED, acting_user=acting_user, subject=str(user), after=str(UserRole(role).label), person=user)
+    link = welcome_link(user=user, site_url=site_url)
+    context = {"user": user, "link": link, "inviter": acting_user, "role": UserRole(role).label}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("You are invited to KAM Planner"),
+            message=render_to_string("accounts/organisation/invite_email.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    )
     return user
 
 

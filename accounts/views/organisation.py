@@ -5,6 +5,8 @@ Edits open in a modal through htmx and work as ordinary pages without JavaScript
 """
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +20,7 @@ from accounts.forms_org import (
     AccountMoveForm,
     ConfirmForm,
     HandoverForm,
+    InviteForm,
     LevelForm,
     MatrixFilterForm,
     TeamMemberForm,
@@ -212,6 +215,29 @@ def people(request: HttpRequest) -> HttpResponse:
         request, "accounts/organisation/people.html",
         {"page": page, "query": query, "show_inactive": show_inactive, "can_edit": is_admin(request.user), "nav": "organisation", "tab": "people"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def person_invite(request: HttpRequest) -> HttpResponse:
+    """A new person with a role, a unit and a level; they get an e-mail with a link to set their password."""
+    _require_admin(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and _save_with(
+        form, lambda data: services_org.user_invite(site_url=request.build_absolute_uri("/"), acting_user=request.user, **data)
+    ):
+        return _saved(request, _("%(email)s is invited: an e-mail with a link to set a password is on its way.") % {"email": form.cleaned_data["email"]})
+    return _form_response(request, form=form, title=_("Invite a person"), submit=_("Send the invitation"))
+
+
+class WelcomeView(auth_views.PasswordResetConfirmView):
+    """The invited person's link: Django's password-reset token, good once."""
+
+    template_name = "accounts/organisation/welcome.html"
+    success_url = reverse_lazy("accounts:welcome-done")
+
+
+class WelcomeDoneView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/organisation/welcome_done.html"
 
 
 @require_http_methods(["GET", "POST"])

@@ -162,3 +162,57 @@ def test_korean_page(client, kam_admin, account):
     client.force_login(kam_admin)
     html = client.get(reverse("accounts:organisation"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "수직 조직" in html
+
+
+def test_admin_invites_a_person_who_sets_a_password_through_the_link(client, kam_admin, mailoutbox, django_capture_on_commit_callbacks):
+    unit = BusinessUnitFactory(name="Finance sector")
+    client.force_login(kam_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:organisation-invite"),
+            {"username": "newbie", "first_name": "Yuna", "last_name": "Seo", "email": "yuna@example.com",
+             "role": "Account manager", "business_unit": unit.pk, "level": "staff"},
+        )
+    assert response.status_code == 302
+    newbie = User.objects.get(username="newbie")
+    assert not newbie.has_usable_password() and newbie.business_unit == unit and newbie.level == "staff"
+    assert list(newbie.groups.values_list("name", flat=True)) == ["Account manager"]
+    assert OrganisationEvent.objects.filter(kind="invited", person=newbie).exists()
+    (message,) = mailoutbox
+    link = next(word for word in message.body.split() if "/welcome/" in word)
+    client.logout()
+    path = link[link.index("/welcome/"):]
+    response = client.get(path, follow=True)
+    assert response.status_code == 200 and "Choose the password" in response.content.decode()
+    response = client.post(response.redirect_chain[-1][0], {"new_password1": "Quiet-river-42", "new_password2": "Quiet-river-42"})
+    assert response.status_code == 302
+    assert client.login(username="newbie", password="Quiet-river-42")
+    client.logout()
+    assert "has been used already" in client.get(path, follow=True).content.decode()  # good once
+
+
+def test_invite_refuses_taken_name_and_bad_role_and_saves_nothing(client, kam_admin, account_manager, mailoutbox):
+    client.force_login(kam_admin)
+    url = reverse("accounts:organisation-invite")
+    for data in (
+        {"username": "AM-USER", "first_name": "X", "email": "x@example.com", "role": "Account manager"},
+        {"username": "fresh", "first_name": "X", "email": "x@example.com", "role": "Emperor"},
+        {"username": "fresh", "first_name": "X", "email": "not-an-address", "role": "Admin"},
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200 and "Nothing was saved" in response.content.decode()
+    assert not User.objects.filter(username="fresh").exists() and not mailoutbox
+    assert client.get(url).status_code == 200
+
+
+def test_people_page_shows_load_from_higher_apps(client, kam_admin, account, account_manager):
+    from performance.models import TimeEntry
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    TimeEntry.objects.create(account=account, user=account_manager, worked_on=today, kind="billable", hours=6)
+    TimeEntry.objects.create(account=account, user=account_manager, worked_on=today, kind="available", hours=2)
+    client.force_login(kam_admin)
+    html = client.get(reverse("accounts:organisation-people")).content.decode()
+    assert "Utilisation (90 days)" in html and "75 %" in html and "Open actions" in html
+    assert account.name in html

@@ -60,6 +60,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'organisation/accounts/<int:account_id>/team/': _row(302, 200, 403, 403, 403),
     'organisation/accounts/<int:account_id>/team/<int:member_id>/remove/': _row(302, 405, 405, 405, 405),
     'organisation/people/': _row(302, 200, 200, 403, 403),
+    'organisation/people/invite/': _row(302, 200, 403, 403, 403),
+    'welcome/<uidb64>/<token>/': _row(200, 200, 200, 200, 200),  # an invalid link says so
+    'welcome/done/': _row(200, 200, 200, 200, 200),
     'organisation/people/<int:user_id>/level/': _row(302, 200, 403, 403, 403),
     'organisation/people/<int:user_id>/handover/': _row(302, 200, 403, 403, 403),
     'organisation/history/': _row(302, 200, 200, 403, 403),
@@ -224,7 +227,7 @@ def ids_for(route: str, world) -> dict:
         "offering_id": world["offering"].pk, "activity_id": world["activity"].pk, "plan_id": world["plan"].pk,
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
-        "notification_id": world["notification"].pk, "user_id": world["am"].pk,
+        "notification_id": world["notification"].pk, "user_id": world["am"].pk, "uidb64": "MQ", "token": "set-password",
         "member_id": world["account"].team.first().pk,
     }
     if route.startswith("organisation/units/"):
