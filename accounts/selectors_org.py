@@ -154,3 +154,62 @@ def organisation_history(*, page_number: str | int | None, kind: str = "", per_p
     if kind in OrganisationEvent.Kind.values:
         events = events.filter(kind=kind)
     return Paginator(events, per_page).get_page(page_number)
+
+
+def _coverage_rows(contacts: QuerySet) -> list[dict]:
+    """(account, level, covered) of each active decision maker: covered when one of our active people
+    of the same level keeps a relationship with them (the one-to-one mapping)."""
+    from django.db.models import Exists, OuterRef
+
+    from accounts.models import Contact, Relationship
+
+    same_level = Relationship.objects.filter(contact=OuterRef("pk"), user__is_active=True, user__level=OuterRef("level"))
+    return list(
+        contacts.filter(status=Contact.Status.ACTIVE, is_decision_maker=True)
+        .annotate(covered=Exists(same_level))
+        .order_by()
+        .values("account_id", "level", "covered")
+    )
+
+
+def organisation_coverage(*, user: User, key_only: bool, page_number: str | int | None, per_page: int = 25) -> dict:
+    """Per account and level, how many of the customer's decision makers one of our people of the same
+    level covers: a page of accounts (two queries) and the totals over every account (one grouped query)."""
+    from accounts.models import Contact, Level
+
+    accounts = accounts_visible_to(user).select_related("vertical_unit").order_by("-is_key_account", "name")
+    if key_only:
+        accounts = accounts.filter(is_key_account=True)
+    page = Paginator(accounts, per_page).get_page(page_number)
+    levels = list(Level)
+    cells: dict[tuple[int, str], list[int]] = {}
+    for row in _coverage_rows(Contact.objects.filter(account__in=[a.pk for a in page.object_list])):
+        cell = cells.setdefault((row["account_id"], row["level"]), [0, 0])
+        cell[0] += 1
+        cell[1] += int(row["covered"])
+
+    def shown(total: int, covered: int) -> dict:
+        share = round(100 * covered / total) if total else None
+        heat = "none" if share is None else ("high" if share >= 80 else "mid" if share >= 50 else "low" if share > 0 else "zero")
+        return {"total": total, "covered": covered, "share": share, "heat": heat}
+
+    for account in page.object_list:
+        account.coverage = [shown(*cells.get((account.pk, level.value), [0, 0])) for level in levels]
+    from django.db.models import Exists, OuterRef
+
+    from accounts.models import Relationship
+
+    same_level = Relationship.objects.filter(contact=OuterRef("pk"), user__is_active=True, user__level=OuterRef("level"))
+    totals = {
+        row["level"]: row
+        for row in Contact.objects.filter(account__in=accounts.values("pk"), status=Contact.Status.ACTIVE, is_decision_maker=True)
+        .annotate(matched=Exists(same_level))
+        .order_by()
+        .values("level")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(matched=True)))
+    }
+    summary = [
+        {"level": level, **shown(totals.get(level.value, {}).get("total", 0), totals.get(level.value, {}).get("covered", 0))}
+        for level in levels
+    ]
+    return {"page": page, "levels": levels, "summary": summary}

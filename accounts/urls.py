@@ -63,5 +63,6 @@ urlpatterns = [
     path("welcome/done/", organisation.WelcomeDoneView.as_view(), name="welcome-done"),
     path("organisation/people/<int:user_id>/level/", organisation.person_level, name="organisation-person-level"),
     path("organisation/people/<int:user_id>/handover/", organisation.person_handover, name="organisation-handover"),
+    path("organisation/coverage/", organisation.coverage, name="organisation-coverage"),
     path("organisation/history/", organisation.history, name="organisation-history"),
 ]

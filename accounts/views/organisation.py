@@ -280,6 +280,21 @@ def person_handover(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
+# --- Coverage ---------------------------------------------------------------------------------
+
+
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Per account, the customer's decision makers by level that one of our people of the same level covers."""
+    _require_reader(request)
+    key_only = request.GET.get("key") == "1"
+    data = selectors_org.organisation_coverage(user=request.user, key_only=key_only, page_number=request.GET.get("page"))
+    return render(
+        request, "accounts/organisation/coverage.html",
+        {**data, "key_only": key_only, "nav": "organisation", "tab": "coverage"},
+    )
+
+
 # --- History ----------------------------------------------------------------------------------
 
 

@@ -63,7 +63,12 @@ def test_admin_reorganises_builds_a_team_and_hands_a_leaving_kam_over(page, brow
     _shot(page, "organisation-matrix-1400")
     page.set_viewport_size({"width": 390, "height": 844})
     _shot(page, "organisation-matrix-390")
-    print(page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-responsive')).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/organisation/coverage/")
+    _shot(page, "organisation-coverage-ko-1400")
+    expect(page.locator(".coverage-table")).to_contain_text("1/1")
+    page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1400, "height": 900})
 
@@ -109,7 +114,12 @@ def test_organisation_in_korean(page):
     admin = make_admin(username="admin")
     admin.language = "ko"
     admin.save()
-    AccountFactory(name="한빛전자", vertical_unit=BusinessUnitFactory(name="제조 사업부"))
+    hanbit = AccountFactory(name="한빛전자", vertical_unit=BusinessUnitFactory(name="제조 사업부"), is_key_account=True)
+    from tests.factories import ContactFactory, RelationshipFactory
+
+    ceo = ContactFactory(account=hanbit, name="김대현", level="executive", is_decision_maker=True)
+    ContactFactory(account=hanbit, name="이소라", level="manager", is_decision_maker=True)
+    RelationshipFactory(user=UserFactory(username="ourexec", level="executive"), contact=ceo)
     BusinessUnitFactory(name="클라우드 플랫폼", kind="horizontal")
     login(page, "admin")
     page.goto("/organisation/")
@@ -117,4 +127,10 @@ def test_organisation_in_korean(page):
     _shot(page, "organisation-matrix-ko-1400")
     page.set_viewport_size({"width": 390, "height": 844})
     _shot(page, "organisation-matrix-ko-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/organisation/coverage/")
+    _shot(page, "organisation-coverage-ko-1400")
+    expect(page.locator(".coverage-table")).to_contain_text("1/1")
+    page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

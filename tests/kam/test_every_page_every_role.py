@@ -65,6 +65,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'welcome/done/': _row(200, 200, 200, 200, 200),
     'organisation/people/<int:user_id>/level/': _row(302, 200, 403, 403, 403),
     'organisation/people/<int:user_id>/handover/': _row(302, 200, 403, 403, 403),
+    'organisation/coverage/': _row(302, 200, 200, 403, 403),
     'organisation/history/': _row(302, 200, 200, 403, 403),
     'plans/': _row(302, 200, 200, 200, 200),
     'plans/new/': _row(302, 200, 200, 200, 200),
