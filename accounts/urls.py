@@ -64,5 +64,8 @@ urlpatterns = [
     path("organisation/people/<int:user_id>/level/", organisation.person_level, name="organisation-person-level"),
     path("organisation/people/<int:user_id>/handover/", organisation.person_handover, name="organisation-handover"),
     path("organisation/coverage/", organisation.coverage, name="organisation-coverage"),
+    path("organisation/mapping/", organisation.mapping_import, name="organisation-mapping"),
+    path("organisation/mapping/commit/", organisation.mapping_commit, name="organisation-mapping-commit"),
+    path("organisation/mapping/export.csv", organisation.mapping_export, name="organisation-mapping-export"),
     path("organisation/history/", organisation.history, name="organisation-history"),
 ]

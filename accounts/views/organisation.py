@@ -295,6 +295,71 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- Import and export of the mapping -------------------------------------------------------------
+
+MAPPING_SALT = "accounts.organisation.mapping"
+
+
+@require_http_methods(["GET", "POST"])
+def mapping_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV/Excel file of the mapping: a preview with row errors; nothing is written until the
+    admin commits a file without errors (the checked rows travel signed, so they cannot be altered)."""
+    _require_admin(request)
+    from django.core import signing
+
+    from accounts import mapping
+
+    context = {"nav": "organisation", "tab": "mapping", "columns": mapping.COLUMNS}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = _("Choose a CSV or Excel file.")
+        else:
+            try:
+                rows = mapping.read_rows(content=upload.read(mapping.MAX_BYTES + 1), filename=upload.name)
+            except ValidationError as error:
+                context["file_error"] = " ".join(error.messages)
+            else:
+                plan = mapping.plan_import(rows)
+                context.update(plan=plan, filename=upload.name, preview=[[row.get(c, "") for c in mapping.COLUMNS] for row in rows[:50]])
+                if plan.ok:
+                    context["payload"] = signing.dumps(rows, salt=MAPPING_SALT, compress=True)
+    return render(request, "accounts/organisation/mapping.html", context)
+
+
+@require_POST
+def mapping_commit(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    from django.core import signing
+
+    from accounts import mapping
+
+    try:
+        rows = signing.loads(request.POST.get("payload", ""), salt=MAPPING_SALT, max_age=3600)
+    except signing.BadSignature:
+        messages.error(request, _("The checked file has expired or was altered: upload it again."))
+        return redirect("accounts:organisation-mapping")
+    try:
+        plan = mapping.import_commit(rows=rows, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Nothing was imported: %(errors)s") % {"errors": "; ".join(error.messages[:5])})
+        return redirect("accounts:organisation-mapping")
+    messages.success(request, _("Imported %(rows)s rows: %(people)s new people, %(units)s new units.") % {
+        "rows": len(plan.rows), "people": len(plan.new_people), "units": len(plan.new_units),
+    })
+    return redirect("accounts:organisation-history")
+
+
+@require_GET
+def mapping_export(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    from accounts import mapping
+
+    response = HttpResponse(mapping.export_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="organisation-mapping.csv"'
+    return response
+
+
 # --- History ----------------------------------------------------------------------------------
 
 
