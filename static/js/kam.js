@@ -13,8 +13,17 @@ function kamApplyDataStyles(root) {
   });
 }
 
+// A region that scrolls must be reachable by keyboard (arrow keys scroll it once focused).
+function kamFocusableScrollers(root) {
+  root.querySelectorAll(".table-responsive, .org-tree-scroll, .org-chart, .whitespace-wrap, .timeline-wrap").forEach((el) => {
+    if (!el.hasAttribute("tabindex") && (el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight)) el.setAttribute("tabindex", "0");
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   kamApplyDataStyles(document);
+  kamFocusableScrollers(document);
+  window.addEventListener("resize", () => kamFocusableScrollers(document));
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.removeAttribute("onchange");
     select.addEventListener("change", () => select.form.submit());
@@ -23,5 +32,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) event.detail.headers["X-CSRFToken"] = token.value;
   });
-  document.body.addEventListener("htmx:load", (event) => kamApplyDataStyles(event.target.parentNode || event.target));
+  document.body.addEventListener("htmx:load", (event) => {
+    kamApplyDataStyles(event.target.parentNode || event.target);
+    kamFocusableScrollers(document);
+  });
 });

@@ -95,7 +95,7 @@ def test_moving_an_opportunity_from_tier_3_to_tier_2_changes_the_tier_totals(pag
     expect(page.get_by_test_id("tier-3-totals").locator(".tier-count")).to_have_text("0")
     expect(page.get_by_test_id("tier-2-totals").locator(".tier-amount")).to_have_text("400.0M")
     expect(page.get_by_test_id("tier-2-totals").locator(".tier-weighted")).to_have_text("170.0M")
-    expect(page.locator(".tier-column[data-tier='2']").get_by_text("MES upgrade")).to_be_visible()
+    expect(page.locator(".tier-column[data-tier='2']").get_by_role("heading", name="MES upgrade")).to_be_visible()
     page.reload()
     expect(page.get_by_test_id("tier-2-totals").locator(".tier-count")).to_have_text("2")
 
