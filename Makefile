@@ -41,7 +41,9 @@ worker: install
 	@mkdir -p var/celery/broker var/celery/processed var/celery/control
 	$(VENV)/bin/celery -A kam worker -B --concurrency=1 --loglevel=INFO --schedule=var/celery/beat-schedule
 
+# The import layers first (pyproject.toml [tool.importlinter]; seconds), then the suite.
 test: install
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # Page speed at 2,000 and 20,000 accounts, SQLite and PostgreSQL (bench/pages.py; BENCH_ARGS="--accounts 2000 --keep").

@@ -14,6 +14,7 @@ from accounts.models import (
     Offering,
     Opportunity,
     OpportunityMove,
+    Order,
     OrgChange,
     OrgUnit,
     PricingTier,
@@ -54,6 +55,16 @@ class OrgUnitInline(admin.TabularInline):
     extra = 0
     fk_name = "account"
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self._account = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A parent is one of this account's units (OrgUnit.clean refuses any other).
+        if db_field.name == "parent":
+            kwargs["queryset"] = OrgUnit.objects.filter(account=getattr(self, "_account", None))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ContactInline(admin.TabularInline):
     model = Contact
@@ -93,6 +104,23 @@ class OrgUnitAdmin(admin.ModelAdmin):
     search_fields = ("name", "account__name")
     list_select_related = ("account", "parent")
     autocomplete_fields = ("account",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        self._unit = obj
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # On change the parent list holds the unit's account's other units; on add any unit is
+        # listed and OrgUnit.clean refuses one of another account with a message on `parent`.
+        unit = getattr(self, "_unit", None)
+        if db_field.name == "parent" and unit is not None:
+            kwargs["queryset"] = OrgUnit.objects.filter(account_id=unit.account_id).exclude(pk=unit.pk).select_related("account")
+        elif db_field.name == "parent":
+            kwargs["queryset"] = OrgUnit.objects.select_related("account").order_by("account__name", "name")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda parent: f"{parent.account.name} · {parent.name}"
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Contact)
@@ -177,3 +205,13 @@ class CustomerActivityAdmin(admin.ModelAdmin):
     list_select_related = ("account",)
     raw_id_fields = ("account", "contacts")
     filter_horizontal = ("our_people",)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost")
+    list_filter = ("offering",)
+    search_fields = ("reference", "account__name")
+    date_hierarchy = "ordered_on"
+    list_select_related = ("account", "offering")
+    autocomplete_fields = ("account",)

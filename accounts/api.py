@@ -29,6 +29,12 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
+from accounts.permissions import (
+    role_records_interactions,
+    user_can_record_interaction,
+    user_changes_organisation,
+    user_sees_organisation,
+)
 from accounts.roles import is_admin, user_roles
 from accounts.services import (
     account_grade_change,
@@ -41,12 +47,11 @@ from accounts.services import (
     relationship_save,
     unmet_need_save,
 )
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
-from kam.api.permissions import ADMIN_ONLY_MESSAGE, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts
-from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
-from kam.api.viewsets import AccountDataViewSet
+from core.api import fields
+from core.api.exceptions import call_service, field_errors
+from accounts.api_base import ADMIN_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts, VisibleRelatedField
+from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
 
 TEXT = {"max_length": TEXT_MAX_LENGTH}
 MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
@@ -241,7 +246,7 @@ class AccountViewSet(AccountDataViewSet):
         account = self.get_object()
         payload = GradeChangeRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
+        call_service(account_grade_change, account=account, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(account).data)
 
     @extend_schema(responses=GradeChangeSerializer(many=True))
@@ -421,16 +426,8 @@ class OpportunitySerializer(ServiceModelSerializer):
         with transaction.atomic():
             opportunity = super().update(instance, validated_data)
             if tier is not None or stage is not None:
-                _call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
+                call_service(opportunity_move, opportunity=opportunity, acting_user=self.acting_user, tier=tier, stage=stage)
         return opportunity
-
-
-def _call_service(service, **kwargs):
-    """Call a service; its Django ValidationError becomes DRF's, a 400 with field errors."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(field_errors(exc)) from None
 
 
 class TierMoveSerializer(serializers.Serializer):
@@ -480,7 +477,7 @@ class OpportunityViewSet(AccountDataViewSet):
         opportunity = self.get_object()
         payload = TierMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
+        call_service(opportunity_move, opportunity=opportunity, acting_user=request.user, **payload.validated_data)
         return Response(self.get_serializer(opportunity).data)
 
     @extend_schema(responses=OpportunityMoveSerializer(many=True))
@@ -647,8 +644,15 @@ class CustomerActivityFilter(AccountDataFilterSet):
 class CustomerActivityViewSet(AccountDataViewSet):
     """Customer-experience work with accounts: workshops, seminars, training, pilots, support incidents.
 
-    The account team and admins write (with the participants on both sides); executives read.
+    Whoever may record interactions with the account writes (its team, executive sponsors
+    included, and admins; with the participants on both sides); other executives read.
     """
+
+    def may_write(self, user, account) -> bool:
+        return user_can_record_interaction(user=user, account=account)
+
+    def may_write_some(self, user) -> bool:
+        return role_records_interactions(user)
 
     serializer_class = CustomerActivitySerializer
     filterset_class = CustomerActivityFilter
@@ -687,7 +691,7 @@ class OrganisationMappingViewSet(viewsets.ViewSet):
     serializer_class = MappingRowSerializer
 
     def _require_reader(self, request) -> None:
-        if not (user_roles(request.user) & {"Admin", "Executive"}) and not request.user.is_superuser:
+        if not user_sees_organisation(request.user):
             raise PermissionDenied(_("Only admins and executives see the whole organisation."))
 
     @extend_schema(responses=MappingRowSerializer(many=True))
@@ -702,7 +706,7 @@ class OrganisationMappingViewSet(viewsets.ViewSet):
     def bulk(self, request):
         from accounts import mapping
 
-        if not is_admin(request.user):
+        if not user_changes_organisation(request.user):
             raise PermissionDenied(ADMIN_ONLY_MESSAGE)
         batch = MappingRowSerializer(data=request.data, many=True, allow_empty=False, max_length=mapping.MAX_ROWS)
         batch.is_valid(raise_exception=True)

@@ -84,7 +84,7 @@ class HandoverForm(forms.Form):
     )
     work_successor = PersonChoiceField(
         label=_("Successor for plan drafts, actions and reviews"), queryset=User.objects.none(), required=False,
-        help_text=_("Empty: the same successor."),
+        help_text=_("Empty: the same successor. A plan's KAM is its account's KAM: plan drafts and their open reviews go with the account to its new KAM."),
     )
 
     confirm = forms.BooleanField(label=_("I have read the list above: hand all of it over and deactivate this person."))

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts import services_org
 from accounts.models import Account, AccountTeamMember, BusinessUnit, Level, User
-from accounts.roles import Role, is_admin
+from accounts.permissions import user_changes_organisation
+from accounts.roles import Role
 
 COLUMNS = (
     "username", "first_name", "last_name", "email", "role", "unit", "unit_kind", "level",
@@ -175,7 +176,7 @@ def plan_import(rows: list[dict]) -> MappingPlan:
 @transaction.atomic
 def import_commit(*, rows: list[dict], acting_user: User) -> MappingPlan:
     """Check, then write every row through the organisation's services; any error writes nothing."""
-    if not is_admin(acting_user):
+    if not user_changes_organisation(acting_user):
         raise PermissionDenied(_("Only admins change the organisation."))
     plan = plan_import(rows)
     if not plan.ok:

@@ -1,12 +1,13 @@
 """Customers and our own matrix organisation.
 
 Accounts, their org charts (units and contacts), the relationships our people keep
-with contacts, opportunities by tier, the offering catalogue and pricing tiers.
+with contacts, opportunities by tier, the offering catalogue, pricing tiers and orders (수주).
 Invariants live in database constraints so no code path can store bad data.
 """
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -305,6 +306,16 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A parent is a unit of the same account (admin, API and forms all call this through full_clean)."""
+        super().clean()
+        if self.parent_id is not None and self.account_id is not None:
+            parent_account_id = OrgUnit.objects.filter(pk=self.parent_id).values_list("account_id", flat=True).first()
+            if parent_account_id is not None and parent_account_id != self.account_id:
+                raise ValidationError({"parent": _("The parent unit belongs to another account: choose a unit of the same account.")})
+            if self.pk is not None and self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A unit cannot be its own parent.")})
+
 
 class Contact(models.Model):
     """A person in the customer's organisation."""
@@ -481,6 +492,44 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Order(models.Model):
+    """An order (수주) booked with an account: revenue is its amount, profit its amount less cost."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="orders")
+    offering = models.ForeignKey(Offering, verbose_name=_("offering"), on_delete=models.PROTECT, related_name="orders")
+    ordered_on = models.DateField(_("order date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=0)
+    cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=0, default=0)
+    reference = models.CharField(
+        _("reference"), max_length=64, help_text=_("The order number in the ERP; unique per account.")
+    )
+
+    class Meta:
+        # Born in `performance` (migration performance 0001); moved here with its table (accounts 0011).
+        db_table = "performance_order"
+        ordering = ["-ordered_on", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_gte_0"),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="order_cost_gte_0"),
+            models.UniqueConstraint(fields=["account", "reference"], name="order_reference_unique_in_account"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "ordered_on"], name="order_account_date_idx"),
+            models.Index(fields=["ordered_on"], name="order_date_idx"),
+            # Repurchase: "was this offering bought again by this account in the next period?"
+            models.Index(fields=["account", "offering", "ordered_on"], name="order_account_offering_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.account}"
+
+    @property
+    def profit(self):
+        return self.amount - self.cost
 
 
 class IncentiveProgram(models.Model):

@@ -6,8 +6,10 @@ they read changes far less often than they are opened. `cached()` stores a compu
 current tokens of the `PortfolioStamp`s it depends on, and every write changes the token of its
 stamp (`bump()`): the next request computes afresh. There is a stamp per kind of data (accounts and
 teams, opportunities, plans, KPI snapshots), so saving an opportunity recomputes the tier funnel,
-not the KPI statuses. Single saves and deletes bump through the signals wired in
-`connect_signals()`; bulk writes (snapshot refresh, revenue refresh, running plans, the demo) call
+not the KPI statuses. Single saves and deletes bump through the signals wired by `watch()`: accounts
+watches its own models in `connect_signals()`, a higher app registers its models from its
+`AppConfig.ready()` (performance: KPI definitions and snapshots; planning: plans), so this module
+names no model of a higher app. Bulk writes (snapshot refresh, revenue refresh, running plans, the demo) call
 `bump()` themselves. The tokens live in the database, so the cache may be each process's own memory
 or a shared Redis: no process can serve a value computed before a write it can see.
 """
@@ -35,15 +37,15 @@ SNAPSHOTS = "snapshots"
 ALL = (PORTFOLIO, OPPORTUNITIES, PLANS, SNAPSHOTS)
 TIMEOUT = 6 * 60 * 60  # a stale token's entries simply age out
 
-# Models whose single saves and deletes change what the portfolio pages show, and the stamp they change.
-WATCHED = {
+# Models whose single saves (and deletes) change what the portfolio pages show, and the stamp they
+# change: accounts' own here, a higher app's added by `watch()` from its AppConfig.ready().
+WATCHED: dict[str, str] = {}
+ACCOUNTS_WATCHED = {
     "accounts.Account": PORTFOLIO,
     "accounts.AccountTeamMember": PORTFOLIO,
     "accounts.BusinessUnit": PORTFOLIO,
     "accounts.PricingTier": PORTFOLIO,
-    "performance.KpiDefinition": PORTFOLIO,
     "accounts.Opportunity": OPPORTUNITIES,
-    "planning.AccountPlan": PLANS,
 }
 
 
@@ -130,22 +132,26 @@ def _changed(sender, **kwargs) -> None:
     _bump_unless_bulk(WATCHED[sender._meta.label])
 
 
-def _snapshot_changed(sender, **kwargs) -> None:
-    _bump_unless_bulk(SNAPSHOTS)
-
-
 def _user_changed(sender, update_fields=None, **kwargs) -> None:
     # Names show on the dashboard (KAM column); a login only writes last_login, a language switch language.
     if update_fields is None or not set(update_fields) <= {"last_login", "language"}:
         _bump_unless_bulk(PORTFOLIO)
 
 
+def watch(model: str, stamp_name: str, *, deletes: bool = True) -> None:
+    """Bump `stamp_name` on every single save (and, unless `deletes` is off, delete) of `model`
+    ("app_label.ModelName"). A higher app calls it from its AppConfig.ready() for its own models."""
+    if stamp_name not in ALL:
+        raise ValueError(f"unknown portfolio stamp {stamp_name!r}")
+    WATCHED[model] = stamp_name
+    post_save.connect(_changed, sender=model, dispatch_uid=f"portfolio-save-{model}")
+    if deletes:
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"portfolio-delete-{model}")
+
+
 def connect_signals() -> None:
     from django.conf import settings
 
-    for model in WATCHED:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"portfolio-save-{model}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"portfolio-delete-{model}")
+    for model, stamp_name in ACCOUNTS_WATCHED.items():
+        watch(model, stamp_name)
     post_save.connect(_user_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="portfolio-save-user")
-    # Snapshots are written in bulk by `kpi_snapshot_refresh` (which bumps); a single save is rare.
-    post_save.connect(_snapshot_changed, sender="performance.KpiSnapshot", dispatch_uid="portfolio-save-snapshot")

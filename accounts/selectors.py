@@ -24,8 +24,10 @@ from accounts.models import (
     User,
 )
 from accounts import portfolio_cache
+# The write rules are written in accounts.permissions; importable from here too, next to the read rules.
+from accounts.permissions import accounts_editable_by, accounts_not_editable_by, user_can_edit_account  # noqa: F401
 from accounts.pareto import pareto_class
-from accounts.roles import is_admin, sees_all_accounts
+from accounts.roles import sees_all_accounts
 
 
 def accounts_visible_to(user: User) -> QuerySet[Account]:
@@ -85,11 +87,13 @@ def account_get_for_user(*, user: User, account_id: int) -> Account:
     return account
 
 
-def user_can_edit_account(*, user: User, account: Account) -> bool:
-    """The account team edits its account; admins may too. Executives read."""
-    if is_admin(user):
-        return True
-    return AccountTeamMember.objects.filter(account=account, user=user).exists()
+def account_kam_id(*, account: Account) -> int | None:
+    """The account's KAM (its team member with the role KAM; at most one, a database constraint)."""
+    return (
+        AccountTeamMember.objects.filter(account=account, role=AccountTeamMember.Role.KAM)
+        .values_list("user_id", flat=True)
+        .first()
+    )
 
 
 def _open_pipeline_subquery() -> Subquery:
@@ -152,7 +156,7 @@ def account_team(*, account: Account) -> list[AccountTeamMember]:
 
 def _revenue_windows(*, account: Account, today: datetime.date) -> dict:
     """Revenue and profit of the last 12 months and of the 12 before, from orders, in one query."""
-    from performance.models import Order
+    from accounts.models import Order
 
     year_ago = today - datetime.timedelta(days=365)
     two_years_ago = today - datetime.timedelta(days=730)
@@ -184,7 +188,7 @@ def _change(current: Decimal, previous: Decimal) -> Decimal | None:
 
 def _monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
     """Revenue per calendar month over the last 12 months (months without orders included, at 0)."""
-    from performance.models import Order
+    from accounts.models import Order
 
     first_month = (today.replace(day=1) - datetime.timedelta(days=334)).replace(day=1)
     rows = (
@@ -495,7 +499,7 @@ def whitespace_grid(*, account: Account, today: datetime.date) -> dict:
     with several offerings counts its amount in equal shares. Orders carry no org unit, so the
     account's orders of the last 12 months are shown per offering in a row of their own.
     """
-    from performance.models import Order
+    from accounts.models import Order
 
     units = org_units_in_tree_order(account=account)
     links = list(
@@ -558,7 +562,7 @@ def pricing_overview(*, account: Account, today: datetime.date) -> dict:
     Progress of a program is the account's orders inside the program's period up to today;
     when it reaches the target the program's discount applies to the whole amount.
     """
-    from performance.models import Order
+    from accounts.models import Order
 
     tiers = list(PricingTier.objects.order_by("rank"))
     earned = next((tier for tier in tiers if account.revenue_ttm >= tier.min_annual_amount), None)

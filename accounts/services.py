@@ -28,7 +28,7 @@ from accounts.models import (
 )
 from accounts import portfolio_cache
 from accounts.pareto import pareto_class
-from kam.languages import language_offered
+from core.languages import language_offered
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
 # reopened into an early stage only; everything open may move freely between open stages.
@@ -57,8 +57,7 @@ def _chain_has_cycle(start_id: int | None, target_id: int | None, parent_of: dic
 def org_unit_save(*, unit: OrgUnit, acting_user: User | None) -> OrgUnit:
     """Create or update a customer org unit; refuses a parent from another account or a loop in the tree."""
     if unit.parent_id is not None:
-        if unit.parent.account_id != unit.account_id:
-            raise ValidationError({"parent": _("The parent unit belongs to another account.")})
+        unit.clean()  # the model's rule: a parent of the same account
         parent_of = dict(OrgUnit.objects.filter(account_id=unit.account_id).values_list("id", "parent_id"))
         if _chain_has_cycle(unit.parent_id, unit.pk, parent_of):
             raise ValidationError({"parent": _("This parent would put the unit inside its own branch.")})
@@ -181,7 +180,7 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
     B: the next 15 %; C: the rest. Runs a fixed handful of statements whatever the number of
     accounts, and gives the same result when run twice. Returns the number of accounts.
     """
-    from performance.models import Order
+    from accounts.models import Order
 
     today = as_of or timezone.localdate()
     since = today - datetime.timedelta(days=365)

@@ -20,14 +20,14 @@ from accounts import handover as handover_registry
 from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, BusinessUnit, Level, OrganisationEvent, User
 from accounts.roles import Role as UserRole
-from accounts.roles import is_admin
+from accounts.permissions import user_changes_organisation
 
 Kind = OrganisationEvent.Kind
 Role = AccountTeamMember.Role
 
 
 def _require_admin(acting_user: User) -> None:
-    if not is_admin(acting_user):
+    if not user_changes_organisation(acting_user):
         raise PermissionDenied(_("Only admins change the organisation."))
 
 
@@ -314,7 +314,8 @@ def user_deactivate_and_handover(
 ) -> handover_registry.HandoverDone:
     """Deactivate `person` and, in the same transaction, hand their account memberships to `successor`
     (as KAM where they were KAM) and their registered work (drafts, actions, reviews…) to
-    `work_successor` (default: `successor`). What they did before stays attributed to them:
+    `work_successor` (default: `successor`), except that plans and their open reviews follow their
+    account's KAM (the planning rule). What they did before stays attributed to them:
     only current ownership moves. Listeners (notifications) hear of it once it commits."""
     _require_admin(acting_user)
     work_successor = work_successor or successor
@@ -329,6 +330,11 @@ def user_deactivate_and_handover(
     if not person.is_active:
         raise ValidationError(_("%(name)s is deactivated already.") % {"name": person})
 
+    # What leaves the person, counted before anything moves: a plan's KAM is its account's KAM
+    # (planning follows team changes), so their plan drafts and open reviews go with the account to
+    # its new KAM as the teams change below; the participants then move what is still theirs.
+    participants = handover_registry.participants()
+    leaving = {participant.key: len(participant.preview(person)) for participant in participants}
     memberships = list(AccountTeamMember.objects.filter(user=person).select_related("account").order_by("account__name"))
     theirs = {m.account_id: m for m in AccountTeamMember.objects.filter(user=successor, account__in=[m.account_id for m in memberships])}
     moved_accounts: list[str] = []
@@ -347,8 +353,9 @@ def user_deactivate_and_handover(
             before=str(person), after=str(successor), role=role, account=account, person=successor,
         )
     moved = {_("Account teams"): len(memberships)}
-    for participant in handover_registry.participants():
-        moved[str(participant.title())] = participant.transfer(from_user=person, to_user=work_successor)
+    for participant in participants:
+        participant.transfer(from_user=person, to_user=work_successor)
+        moved[str(participant.title())] = leaving[participant.key]
 
     person.is_active = False
     person.save(update_fields=["is_active"])

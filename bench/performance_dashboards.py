@@ -52,7 +52,8 @@ def main() -> int:
     from django.utils import timezone
 
     from accounts.models import Account, AccountTeamMember, User
-    from performance.models import KpiSnapshot, NpsResponse, Order
+    from performance.models import KpiSnapshot, NpsResponse
+    from accounts.models import Order
     from performance.services import kpi_snapshot_refresh
 
     call_command("migrate", verbosity=0)
@@ -156,7 +157,7 @@ def seed_fallback(count: int, seed: int = 11) -> None:
     )
     from accounts.roles import Role
     from accounts.services import account_revenue_refresh
-    from performance.models import Order
+    from accounts.models import Order
 
     rng = random.Random(seed)
     today = datetime.date.today()

@@ -35,8 +35,8 @@ def _admin(sql: str) -> None:
 
 def _seed(count: int) -> None:
     from accounts.models import Account, AccountTeamMember, BusinessUnit, Offering, User
-    from performance.models import Order
-    from planning.running_plans import running_plans_create
+    from accounts.models import Order
+    from demo.running_plans import running_plans_create
 
     unit = BusinessUnit.objects.create(name="Bench vertical", kind=BusinessUnit.Kind.VERTICAL)
     kam = User.objects.create_user(username="bench-kam", email="kam@example.com")

@@ -1,8 +1,5 @@
 """Views that belong to the site rather than to one app."""
 
-import os
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from kombu import Connection
 
 from accounts.login_throttle import ThrottledAuthenticationForm
 from accounts.services import user_language_set
+from core.languages import language_cookie_set, language_offered
+from core.queue import broker_status
 from kam.celery import app as celery_app
-from kam.languages import language_cookie_set, language_offered
 
 
 def _database_ok() -> tuple[bool, str]:
@@ -31,29 +28,13 @@ def _database_ok() -> tuple[bool, str]:
     return True, "ok"
 
 
-def _broker_ok() -> tuple[bool, str]:
-    """Connect to the broker with a short timeout and one try, so the page never waits long."""
-    conf = celery_app.conf
-    if conf.broker_url.startswith("filesystem://"):
-        folder = Path(conf.broker_transport_options["data_folder_out"])
-        if not (folder.is_dir() and os.access(folder, os.W_OK)):
-            return False, f"broker folder {folder} is missing or not writable"
-        return True, "ok (embedded filesystem broker)"
-    try:
-        with Connection(conf.broker_url, transport_options=conf.broker_transport_options, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable", reported as text
-        return False, exc.__class__.__name__
-    return True, "ok"
-
-
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and broker status: 200 when both answer, 503 otherwise."""
     db_ok, db_detail = _database_ok()
-    broker_ok, broker_detail = _broker_ok()
+    broker_ok, broker_detail = broker_status(celery_app)
     healthy = db_ok and broker_ok
     return JsonResponse(
         {

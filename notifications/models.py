@@ -39,6 +39,16 @@ MESSAGES = {
 }
 
 
+# Parameters whose stored value is a choice of a higher app, shown by its label: (kind, parameter) ->
+# the choices (a TextChoices class). Registered by that app in its AppConfig.ready() (planning: the
+# decision's outcome), so notifications imports no app above it.
+PARAM_LABELS: dict[tuple[str, str], type[models.TextChoices]] = {}
+
+
+def register_param_labels(kind: str, param: str, choices: type[models.TextChoices]) -> None:
+    PARAM_LABELS[(str(kind), param)] = choices
+
+
 class Notification(models.Model):
     """One thing a user should know, in their inbox; e-mailed once by the delivery task."""
 
@@ -71,10 +81,9 @@ class Notification(models.Model):
     def message(self) -> str:
         """The sentence in the active language."""
         params = dict(self.params)
-        if self.kind == NotificationKind.PLAN_DECISION and "outcome" in params:
-            from planning.models import Decision
-
-            params["outcome"] = Decision.Outcome(params["outcome"]).label if params["outcome"] in Decision.Outcome.values else params["outcome"]
+        for (kind, param), choices in PARAM_LABELS.items():
+            if self.kind == kind and param in params and params[param] in choices.values:
+                params[param] = choices(params[param]).label
         try:
             return gettext(str(MESSAGES[self.kind])) % params
         except (KeyError, TypeError, ValueError):

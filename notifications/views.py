@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kam.languages import language_cookie_set
+from core.languages import language_cookie_set
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification

@@ -1,26 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from performance.models import (
-    ImportBatch,
-    KpiDefinition,
-    KpiSnapshot,
-    KpiTarget,
-    ManualActual,
-    NpsResponse,
-    Order,
-    TimeEntry,
-)
-
-
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost")
-    list_filter = ("offering",)
-    search_fields = ("reference", "account__name")
-    date_hierarchy = "ordered_on"
-    list_select_related = ("account", "offering")
-    autocomplete_fields = ("account",)
+from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
 
 
 @admin.register(KpiDefinition)

@@ -18,15 +18,15 @@ from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from accounts.models import Account, Contact, Offering, User
-from accounts.selectors import accounts_visible_to, user_can_edit_account
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, UpdatedSinceMixin
-from kam.api.permissions import READ_ONLY_MESSAGE, AdminWritesOthersRead, accounts_not_editable_by
-from kam.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer, VisibleRelatedField
-from kam.api.viewsets import AccountDataViewSet
-from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, Order
+from accounts.api_base import READ_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AdminWritesOthersRead, VisibleRelatedField
+from accounts.models import Account, Contact, Offering, Order, User
+from accounts.permissions import accounts_not_editable_by
+from accounts.selectors import accounts_visible_to
+from core.api import fields
+from core.api.exceptions import call_service, field_errors
+from core.api.filters import UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
+from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values, kpis_for_team
 from performance.services import (
@@ -372,23 +372,15 @@ class PeriodValueViewSet(AccountDataViewSet):
         payload = self.input_serializer_class(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        if not user_can_edit_account(user=request.user, account=data["account"]):
+        if not self.may_write(request.user, data["account"]):
             raise PermissionDenied(READ_ONLY_MESSAGE)
         period = payload.period()
         existed = self.base_queryset().filter(
             account=data["account"], kpi=data["kpi"], fiscal_year=period.fiscal_year, period_kind=period.kind,
             period_index=period.index,
         ).exists()
-        saved = _call_service(self.record, payload=payload, period=period)
+        saved = call_service(self.record, payload=payload, period=period)
         return Response(self.get_serializer(saved).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
-
-
-def _call_service(service, **kwargs):
-    """Call a service; its Django ValidationError becomes DRF's, a 400 with field errors."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(field_errors(exc)) from None
 
 
 class KpiTargetViewSet(PeriodValueViewSet):

@@ -7,6 +7,12 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance")
 
     def ready(self) -> None:
+        from accounts import portfolio_cache
+
+        portfolio_cache.watch("performance.KpiDefinition", portfolio_cache.PORTFOLIO)
+        # Snapshots are written in bulk by `kpi_snapshot_refresh` (which bumps); a single save is rare.
+        portfolio_cache.watch("performance.KpiSnapshot", portfolio_cache.SNAPSHOTS, deletes=False)
+
         from performance.load import register
 
         register()

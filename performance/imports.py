@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, Contact, Offering, User
-from accounts.roles import is_admin
-from performance.models import ImportBatch, KpiDefinition, ManualActual, NpsResponse, Order, TimeEntry
+from accounts.models import Account, Contact, Offering, Order, User
+from accounts.permissions import accounts_editable_by
+from performance.models import ImportBatch, KpiDefinition, ManualActual, NpsResponse, TimeEntry
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 
 MAX_ROWS = 20_000
@@ -283,9 +283,7 @@ class CheckReport:
 
 def editable_accounts(user: User):
     """The accounts a user may import into: every account for admins, their team's accounts otherwise."""
-    if is_admin(user):
-        return Account.objects.all()
-    return Account.objects.filter(team__user=user)
+    return accounts_editable_by(user)
 
 
 def _account_lookup(rows: list[dict], user: User) -> dict[str, list[Account]]:

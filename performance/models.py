@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Account, Contact, Offering
+from accounts.models import Account, Contact
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 
 # The KPIs the application computes from data; `performance.kpis` holds one calculator per code.
@@ -31,42 +31,6 @@ COMPUTED_KPI_CODES = (
     "utilisation",
     "deployment",
 )
-
-
-class Order(models.Model):
-    """An order (수주) booked with an account: revenue is its amount, profit its amount less cost."""
-
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="orders")
-    offering = models.ForeignKey(Offering, verbose_name=_("offering"), on_delete=models.PROTECT, related_name="orders")
-    ordered_on = models.DateField(_("order date"))
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=0)
-    cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=0, default=0)
-    reference = models.CharField(
-        _("reference"), max_length=64, help_text=_("The order number in the ERP; unique per account.")
-    )
-
-    class Meta:
-        ordering = ["-ordered_on", "-id"]
-        verbose_name = _("order")
-        verbose_name_plural = _("orders")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_gte_0"),
-            models.CheckConstraint(condition=Q(cost__gte=0), name="order_cost_gte_0"),
-            models.UniqueConstraint(fields=["account", "reference"], name="order_reference_unique_in_account"),
-        ]
-        indexes = [
-            models.Index(fields=["account", "ordered_on"], name="order_account_date_idx"),
-            models.Index(fields=["ordered_on"], name="order_date_idx"),
-            # Repurchase: "was this offering bought again by this account in the next period?"
-            models.Index(fields=["account", "offering", "ordered_on"], name="order_account_offering_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reference} · {self.account}"
-
-    @property
-    def profit(self):
-        return self.amount - self.cost
 
 
 class KpiDefinition(models.Model):
@@ -112,6 +76,7 @@ class KpiDefinition(models.Model):
     applies_to_operations = models.BooleanField(_("applies to operations-type teams"), default=True)
     applies_to_mixed = models.BooleanField(_("applies to mixed / self-supporting teams"), default=True)
     on_track_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("on track from (% of target)"),
         max_digits=6,
         decimal_places=1,
@@ -119,6 +84,7 @@ class KpiDefinition(models.Model):
         help_text=_("At or above this share of the target the KPI is on track."),
     )
     at_risk_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("at risk from (% of target)"),
         max_digits=6,
         decimal_places=1,

@@ -40,10 +40,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts import portfolio_cache
-from accounts.models import Account, AccountTeamMember, Opportunity
+from accounts.models import Account, AccountTeamMember, Opportunity, Order
 from accounts.selectors import accounts_visible_to
 from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, TIME, Facts, Inputs, KpiValue, kpi_value_of
-from performance.models import KpiDefinition, KpiSnapshot, KpiStatus, KpiTarget, ManualActual, NpsResponse, Order, TimeEntry
+from performance.panels import dashboard_panels, panel_counts
+from performance.models import KpiDefinition, KpiSnapshot, KpiStatus, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, period_containing
 
 ALL_START_MONTHS = tuple(range(1, 13))
@@ -784,22 +785,6 @@ def tier_funnel(*, accounts: QuerySet[Account]) -> list[dict]:
     ]
 
 
-def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
-    """How many of these accounts' running and upcoming plans (not yet ended) are in each status.
-
-    One grouped query; statuses in the state machine's order, labels translated, empty ones left out.
-    """
-    from planning.models import AccountPlan, PlanStatus
-
-    counts = dict(
-        AccountPlan.objects.filter(account__in=accounts, period_end__gte=timezone.localdate())
-        .order_by()
-        .values_list("status")
-        .annotate(count=Count("id"))
-    )
-    return {str(status.label): counts[status.value] for status in PlanStatus if counts.get(status.value)}
-
-
 # One account's KPI dashboard ---------------------------------------------------------------
 # How many periods of each kind the account dashboard shows, ending with the chosen fiscal year.
 SHOWN_PERIODS = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 8, PeriodKind.HALF: 4, PeriodKind.YEAR: 3}
@@ -812,7 +797,7 @@ def dashboard_portfolio(
     *, user, accounts: QuerySet[Account], filters, sort: str, page_number: int, days: SnapshotDays
 ) -> tuple[dict, list[dict], dict[str, int]]:
     """The weekly dashboard's sums over every account in scope: (KPI statuses with the page's rows,
-    movers and Pareto chart; the tier funnel; the plan counts), each kept in the portfolio cache until
+    movers and Pareto chart; the tier funnel; the registered panels' counts, `performance.panels`), each kept in the portfolio cache until
     the next write to what it reads (`accounts/portfolio_cache.py`)."""
     def statuses() -> dict:
         kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=filters.kind)
@@ -835,11 +820,19 @@ def dashboard_portfolio(
     funnel = portfolio_cache.cached(
         ("funnel", scope, filters), lambda: tier_funnel(accounts=accounts), depends=(portfolio_cache.OPPORTUNITIES,)
     )
-    plans = portfolio_cache.cached(
-        ("plan-counts", scope, filters, today, language), lambda: plan_status_counts(accounts=accounts),
-        depends=(portfolio_cache.PLANS,),
-    )
-    return data, funnel, plans
+    panels = [
+        {
+            "key": panel.key,
+            "title": panel.title,
+            "counts": portfolio_cache.cached(
+                ("panel", panel.key, scope, filters, today, language),
+                lambda panel=panel: panel_counts(panel, accounts=accounts),
+                depends=panel.depends,
+            ),
+        }
+        for panel in dashboard_panels()
+    ]
+    return data, funnel, panels
 
 
 @dataclass

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import portfolio_cache
-from accounts.models import Account, Contact, User
+from accounts.models import Account, Contact, Order, User
 from accounts.roles import Role
-from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, Order, TimeEntry
+from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import Period, PeriodKind
 
 logger = logging.getLogger(__name__)
@@ -283,8 +283,8 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
 
 
 def _refresh_after_import(account_ids: list[int], *, orders: bool) -> None:
-    from accounts.tasks import refresh_account_revenue
-    from kam.celery import enqueue
+    from performance.tasks import refresh_account_revenue
+    from core.queue import enqueue
     from performance.tasks import refresh_kpi_snapshots
 
     if orders:
@@ -361,8 +361,8 @@ def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list
 
 
 def _refresh_account_revenue() -> None:
-    from accounts.tasks import refresh_account_revenue
-    from kam.celery import enqueue
+    from performance.tasks import refresh_account_revenue
+    from core.queue import enqueue
 
     enqueue(refresh_account_revenue)
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, User
-from accounts.roles import is_admin, is_executive
-from accounts.selectors import account_get_for_user, user_can_edit_account
+from accounts.roles import is_admin
+from accounts.permissions import role_writes_account_data, user_can_edit_account
+from accounts.selectors import account_get_for_user
 from performance import exports
 from performance.forms import (
     AccountDashboardForm,
@@ -65,14 +66,14 @@ def _export_format(request: HttpRequest) -> str:
 
 def can_import(user: User) -> bool:
     """Admins import for every account, account teams for their own; executives only read."""
-    return is_admin(user) or not is_executive(user)
+    return role_writes_account_data(user)
 
 
 # The weekly KPI dashboard ---------------------------------------------------------------------
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Executives see every account, account managers their own: status per account and KPI, the
-    week's movers, the Pareto chart, the tier funnel and (when the planning app has plans) plan status."""
+    week's movers, the Pareto chart, the tier funnel and the count tiles other apps register (`performance.panels`: plans by status)."""
     form = DashboardFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     accounts = dashboard_accounts(user=request.user, filters=filters)
@@ -91,7 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_number = 1
 
-    data, funnel, plans = dashboard_portfolio(
+    data, funnel, panels = dashboard_portfolio(
         user=request.user, accounts=accounts, filters=filters, sort=sort, page_number=page_number, days=days
     )
     kpis, rows, total, movers, pareto_data = data["kpis"], data["rows"], data["total"], data["movers"], data["pareto"]
@@ -141,7 +142,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "movers": movers,
             "pareto": pareto_data,
             "funnel": funnel,
-            "plans": plans,
+            "panels": panels,
             "totals": totals,
             "charts": charts,
             "can_import": can_import(request.user),

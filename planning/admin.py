@@ -10,10 +10,11 @@ class AccountPlanAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "fiscal_year")
     search_fields = ("account__name",)
     list_select_related = ("account", "owner")
-    # Plans change through their pages (planning.services), where the state machine is enforced.
-    readonly_fields = ("status", "revision", "lock_version", "approved_version")
+    # Plans change through their pages (planning.services), where the state machine is enforced;
+    # the plan's KAM is its account's KAM (change the account's team instead).
+    readonly_fields = ("status", "revision", "lock_version", "approved_version", "owner")
     autocomplete_fields = ("account",)
-    raw_id_fields = ("owner", "previous_plan", "org_reviewed_by", "created_by", "updated_by")
+    raw_id_fields = ("previous_plan", "org_reviewed_by", "created_by", "updated_by")
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -28,15 +29,28 @@ class ConsensusMeetingAdmin(admin.ModelAdmin):
     inlines = [AgendaItemInline]
 
 
+class FrozenAdmin(admin.ModelAdmin):
+    """A record that never changes once written (a submitted version, a decision): the admin only shows it."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(FrozenAdmin):
     list_display = ("plan", "number", "revision", "submitted_by", "submitted_at")
     list_select_related = ("plan__account", "submitted_by")
     readonly_fields = ("plan", "number", "revision", "snapshot", "submitted_by", "submitted_at")
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(FrozenAdmin):
     list_display = ("version", "outcome", "decided_by", "decided_at")
     list_select_related = ("version__plan__account", "decided_by")
     readonly_fields = ("version", "outcome", "decided_by", "decided_at")

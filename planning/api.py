@@ -14,10 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.selectors import visible_rows
-from kam.api import fields
-from kam.api.exceptions import field_errors
-from kam.api.filters import AccountDataFilterSet, IntegerFilter, StrictFilterSet, UpdatedSinceMixin
-from kam.api.serializers import TEXT_MAX_LENGTH
+from core.api import fields
+from core.api.exceptions import call_service, field_errors
+from accounts.api_base import AccountDataFilterSet
+from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
+from core.api.serializers import TEXT_MAX_LENGTH
 from planning.models import (
     AccountPlan,
     ActionItem,
@@ -139,7 +140,7 @@ class DecideRequestSerializer(serializers.Serializer):
     )
     committed_budget = fields.DecimalField(max_digits=18, decimal_places=0, min_value=0, coerce_to_string=False,
                                            required=False, allow_null=True, default=None)
-    committed_people = fields.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+    committed_people = fields.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate_step_comments(self, value: dict) -> dict[int, str]:
         steps = {}
@@ -154,14 +155,6 @@ class PlanFilter(AccountDataFilterSet, UpdatedSinceMixin):
     class Meta:
         model = AccountPlan
         fields = ["account", "fiscal_year", "status", "owner"]
-
-
-def _call_service(service, **kwargs):
-    """Call a planning service: a rule it refuses is a 400; a role it refuses (PermissionDenied) a 403."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(field_errors(exc)) from None
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -200,7 +193,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         plan = self.get_object()
         payload = SubmitRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        _call_service(plan_submit, plan=plan, acting_user=request.user, **payload.validated_data)
+        call_service(plan_submit, plan=plan, acting_user=request.user, **payload.validated_data)
         return self._after(plan)
 
     @extend_schema(request=DecideRequestSerializer, responses=PlanDetailSerializer)
@@ -213,11 +206,11 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         data = dict(payload.validated_data)
         decision = data.pop("decision")
         # The table first: a plan that is not submitted, or a caller who may not decide, is refused as such.
-        _call_service(transition_for, plan=plan, action=decision, acting_user=request.user)
+        call_service(transition_for, plan=plan, action=decision, acting_user=request.user)
         version = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
         if version is None:
             raise serializers.ValidationError({"non_field_errors": [_("The plan has no submitted version to decide on.")]})
-        _call_service(plan_decide, version=version, outcome=DECISIONS[decision], acting_user=request.user, **data)
+        call_service(plan_decide, version=version, outcome=DECISIONS[decision], acting_user=request.user, **data)
         return self._after(plan)
 
     @extend_schema(request=None, responses=PlanDetailSerializer)
@@ -225,7 +218,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def revise(self, request, pk=None):
         """Open a new revision of an approved or rejected plan; it needs approval again."""
         plan = self.get_object()
-        _call_service(plan_revise, plan=plan, acting_user=request.user)
+        call_service(plan_revise, plan=plan, acting_user=request.user)
         return self._after(plan)
 
     @extend_schema(request=None, responses=PlanDetailSerializer)
@@ -233,7 +226,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def close(self, request, pk=None):
         """Close an approved plan at year-end, once the evaluation and wrap-up (step 7) are written."""
         plan = self.get_object()
-        _call_service(plan_close, plan=plan, acting_user=request.user)
+        call_service(plan_close, plan=plan, acting_user=request.user)
         return self._after(plan)
 
 

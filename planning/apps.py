@@ -1,5 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _team_changed(sender, instance, **kwargs) -> None:
+    """A KAM joined, left or changed role: the account's open plans follow (others change nothing)."""
+    from planning.models import AccountPlan, PlanStatus
+    from planning.services import plan_owners_follow_kam
+
+    if kwargs.get("raw"):
+        return
+    if instance.role != sender.Role.KAM and not (
+        AccountPlan.objects.filter(account_id=instance.account_id, owner_id=instance.user_id)
+        .exclude(status=PlanStatus.CLOSED)
+        .exists()
+    ):
+        return
+    plan_owners_follow_kam(account_id=instance.account_id)
 
 
 class PlanningConfig(AppConfig):
@@ -7,6 +24,29 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self) -> None:
+        # Lower apps learn of planning only here: the portfolio stamp its plans bump, the dashboard's
+        # plan tile, the labels of its decisions in notifications.
+        from accounts import portfolio_cache
+        from notifications.models import NotificationKind, register_param_labels
+        from performance.panels import DashboardPanel, register_dashboard_panel
+        from planning.models import Decision
+        from planning.selectors import plan_status_counts
+
+        portfolio_cache.watch("planning.AccountPlan", portfolio_cache.PLANS)
+        register_dashboard_panel(
+            DashboardPanel(
+                key="plans", title=_("Account plans"), counts=plan_status_counts, depends=(portfolio_cache.PLANS,)
+            )
+        )
+        register_param_labels(NotificationKind.PLAN_DECISION, "outcome", Decision.Outcome)
+
+        # The plan's KAM is its account's KAM: a change of the account's team reaches its open plans.
+        from accounts.models import AccountTeamMember
+
+        post_save.connect(_team_changed, sender=AccountTeamMember, dispatch_uid="planning-plan-kam")
+        post_delete.connect(_team_changed, sender=AccountTeamMember, dispatch_uid="planning-plan-kam-delete")
+
+        # The organisation's handover and people pages learn of plans, actions and reviews here.
         from planning.handover import register
 
         register()

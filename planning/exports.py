@@ -15,10 +15,10 @@ from openpyxl.utils import get_column_letter
 from planning.timeline import timeline
 
 
-def file_name(account_name: str, fiscal_year: int, extension: str) -> str:
-    """`<account>-FY<year>-plan.<ext>`, the account's name kept (Korean included) but without path characters."""
+def file_name(account_name: str, fiscal_year: int, extension: str, *, suffix: str = "") -> str:
+    """`<account>-FY<year>-plan<suffix>.<ext>`, the account's name kept (Korean included) but without path characters."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", account_name).strip(" .-") or "account"
-    return f"{safe}-FY{fiscal_year}-plan.{extension}"
+    return f"{safe}-FY{fiscal_year}-plan{suffix}.{extension}"
 
 
 def unit_tree(units: list[dict]) -> list[dict]:
@@ -112,6 +112,7 @@ def plan_workbook(snap: dict) -> bytes:
     )
     _sheet(
         workbook, _("Actions"),
+        # xgettext:no-python-format
         [_("WBS"), _("Task or milestone"), _("Kind"), _("Owner"), _("Start"), _("Due"), _("Status"), _("% done")],
         [
             [action["depth"] + 1, "    " * action["depth"] + action["title"], choice_label(action["kind"], "action_kind"),

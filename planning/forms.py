@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, Contact, OrgUnit, Opportunity
 from performance.models import KpiDefinition
 from planning.models import (
+    COMMENT_MAX,
+    ROW_TEXT_MAX,
     AccountPlan,
     ActionItem,
     Confidence,
@@ -16,7 +18,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
-from planning.targets import TargetInput
+from planning.targets import TargetInput, number
 
 TEXTAREA = {"rows": 3}
 
@@ -143,10 +145,15 @@ class Step4Form(StepForm):
 class TargetsForm(forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
-    def __init__(self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str], **kwargs):
+    def __init__(
+        self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str],
+        account_targets: dict[int, TargetInput] | None = None, **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kpis = kpis
         self.month_labels = month_labels
+        # The account's targets of KPIs the plan has not chosen: shown beside the row, never in its cells.
+        self.account_targets = account_targets or {}
         for kpi in kpis:
             target = inputs.get(kpi.pk, TargetInput())
             self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
@@ -171,12 +178,22 @@ class TargetsForm(forms.Form):
             if data.get(f"chosen_{kpi.pk}"):
                 continue
             names = [f"year_{kpi.pk}", *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13))]
+            # The cells of a KPI the plan has not chosen start empty: a value in them is the user's own.
             if any(data.get(name) is not None for name in names):
                 self.add_error(
                     f"chosen_{kpi.pk}",
                     _("Tick %(kpi)s to use it, or clear its targets.") % {"kpi": kpi.display_name},
                 )
         return data
+
+    def _account_summary(self, kpi: KpiDefinition) -> list[tuple[str, str]]:
+        """The account's own targets of a KPI the plan has not chosen, as (period, value) for the page."""
+        target = self.account_targets.get(kpi.pk)
+        if target is None:
+            return []
+        periods = [(_("Year"), target.year), *((f"Q{i}", v) for i, v in enumerate(target.quarters, start=1)),
+                   *zip(self.month_labels, target.months)]
+        return [(label, number(value)) for label, value in periods if value is not None]
 
     def rows(self):
         """For the template: each KPI with its bound fields."""
@@ -189,21 +206,30 @@ class TargetsForm(forms.Form):
                 "month_groups": [
                     [(self.month_labels[m - 1], self[f"m{m}_{kpi.pk}"]) for m in range(q * 3 + 1, q * 3 + 4)] for q in range(4)
                 ],
+                "account_targets": self._account_summary(kpi),
             }
             for kpi in self.kpis
         ]
 
     def targets(self) -> dict[KpiDefinition, TargetInput]:
+        """Each KPI as entered; a KPI ticked with empty cells takes the account's targets it already has."""
         data = self.cleaned_data
-        return {
-            kpi: TargetInput(
+        result = {}
+        for kpi in self.kpis:
+            target = TargetInput(
                 chosen=bool(data.get(f"chosen_{kpi.pk}")),
                 year=data.get(f"year_{kpi.pk}"),
                 quarters=[data.get(f"q{i}_{kpi.pk}") for i in range(1, 5)],
                 months=[data.get(f"m{i}_{kpi.pk}") for i in range(1, 13)],
             )
-            for kpi in self.kpis
-        }
+            existing = self.account_targets.get(kpi.pk)
+            empty = all(v is None for v in (target.year, *target.quarters, *target.months))
+            if target.chosen and empty and existing is not None:
+                target = TargetInput(
+                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months)
+                )
+            result[kpi] = target
+        return result
 
 
 class Step7Form(StepForm):
@@ -225,7 +251,9 @@ class RowForm(forms.Form):
 
 class StrategicTaskRow(RowForm):
     title = forms.CharField(label=_("Strategic task"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=ROW_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 1})
+    )
     target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
 
@@ -270,6 +298,7 @@ class ActionRow(RowForm):
     start_on = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
+    # xgettext:no-python-format
     percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
 
     def __init__(self, *args, users=(), parents=(), **kwargs):
@@ -321,6 +350,7 @@ class ActionProgressForm(forms.Form):
                 label=_("Status"), choices=ActionItem.Status.choices, initial=action.status
             )
             self.fields[f"percent_{action.pk}"] = forms.IntegerField(
+                # xgettext:no-python-format
                 label=_("% done"), min_value=0, max_value=100, initial=action.percent_done
             )
 
@@ -355,7 +385,9 @@ class SubmitForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    comment = forms.CharField(
+        label=_("Comment on the whole plan"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
+    )
     committed_budget = forms.DecimalField(
         label=_("Budget committed"), required=False, min_value=0, max_digits=16, decimal_places=0
     )
@@ -370,7 +402,8 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for step, name in self.STEP_FIELDS.items():
             self.fields[name] = forms.CharField(
-                label=f"{step}. {step_titles[step]}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=f"{step}. {step_titles[step]}", required=False, max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def step_comments(self) -> dict[int, str]:
@@ -386,11 +419,11 @@ class MeetingForm(forms.Form):
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA))
 
 
 class ReviewCommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NextYearForm(forms.Form):

@@ -22,6 +22,11 @@ from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period, PeriodKind, period_containing
 
 STEP_NUMBERS = (1, 2, 3, 4, 5, 6, 7)
+# Text limits, so no single field can make a page or a PDF huge: a step's long texts, comments and notes,
+# and a row's description (short titles keep their CharField limits).
+LONG_TEXT_MAX = 20_000
+COMMENT_MAX = 10_000
+ROW_TEXT_MAX = 2_000
 # The steps the consensus meeting approves; they are frozen in a version at submission.
 PLAN_STEPS = (1, 2, 3, 4, 5)
 
@@ -73,38 +78,40 @@ class AccountPlan(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     org_reviewed_at = models.DateTimeField(_("org chart reviewed at"), null=True, blank=True)
-    org_review_notes = models.TextField(_("review notes"), blank=True)
+    org_review_notes = models.TextField(_("review notes"), blank=True, max_length=LONG_TEXT_MAX)
     org_baseline = models.JSONField(_("org chart at the end of last year"), default=list, blank=True, encoder=DjangoJSONEncoder)
     org_baseline_on = models.DateField(_("org chart baseline date"), null=True, blank=True)
 
     # Step 2: org units to opportunities.
-    mapping_notes = models.TextField(_("mapping notes"), blank=True)
+    mapping_notes = models.TextField(_("mapping notes"), blank=True, max_length=LONG_TEXT_MAX)
 
     # Step 3: the customer's business plan.
-    cbp_summary = models.TextField(_("what we know of the customer's business plan"), blank=True)
-    cbp_initiatives = models.TextField(_("key initiatives"), blank=True, help_text=_("One per line."))
+    cbp_summary = models.TextField(_("what we know of the customer's business plan"), blank=True, max_length=LONG_TEXT_MAX)
+    cbp_initiatives = models.TextField(
+        _("key initiatives"), blank=True, help_text=_("One per line."), max_length=LONG_TEXT_MAX
+    )
     cbp_budget = models.DecimalField(_("customer's budget"), max_digits=18, decimal_places=0, null=True, blank=True)
     cbp_budget_notes = models.CharField(_("budget notes"), max_length=300, blank=True)
     cbp_source = models.CharField(_("source"), max_length=300, blank=True)
     cbp_confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence.choices, blank=True)
 
     # Step 4: account strategy.
-    ambition_3y = models.TextField(_("3-year ambition"), blank=True)
-    plan_1y = models.TextField(_("1-year plan"), blank=True)
-    market_review = models.TextField(_("market"), blank=True)
-    competition_review = models.TextField(_("competition"), blank=True)
-    swot_strengths = models.TextField(_("strengths"), blank=True)
-    swot_weaknesses = models.TextField(_("weaknesses"), blank=True)
-    swot_opportunities = models.TextField(_("opportunities"), blank=True)
-    swot_threats = models.TextField(_("threats"), blank=True)
-    strategy_summary = models.TextField(_("strategy"), blank=True)
-    execution_summary = models.TextField(_("execution plan"), blank=True)
+    ambition_3y = models.TextField(_("3-year ambition"), blank=True, max_length=LONG_TEXT_MAX)
+    plan_1y = models.TextField(_("1-year plan"), blank=True, max_length=LONG_TEXT_MAX)
+    market_review = models.TextField(_("market"), blank=True, max_length=LONG_TEXT_MAX)
+    competition_review = models.TextField(_("competition"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_strengths = models.TextField(_("strengths"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_weaknesses = models.TextField(_("weaknesses"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_opportunities = models.TextField(_("opportunities"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_threats = models.TextField(_("threats"), blank=True, max_length=LONG_TEXT_MAX)
+    strategy_summary = models.TextField(_("strategy"), blank=True, max_length=LONG_TEXT_MAX)
+    execution_summary = models.TextField(_("execution plan"), blank=True, max_length=LONG_TEXT_MAX)
     tam = models.DecimalField(_("TAM"), max_digits=18, decimal_places=0, null=True, blank=True)
     carried_context = models.JSONField(_("carried from last year"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     # Step 7: year-end evaluation and wrap-up.
-    year_end_evaluation = models.TextField(_("year-end evaluation"), blank=True)
-    wrap_up = models.TextField(_("wrap-up and lessons"), blank=True)
+    year_end_evaluation = models.TextField(_("year-end evaluation"), blank=True, max_length=LONG_TEXT_MAX)
+    wrap_up = models.TextField(_("wrap-up and lessons"), blank=True, max_length=LONG_TEXT_MAX)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -186,7 +193,7 @@ class StrategicTask(models.Model):
 
     plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="strategic_tasks")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=ROW_TEXT_MAX)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -305,6 +312,7 @@ class ActionItem(models.Model):
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     percent_done = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("% done"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     carried_from = models.ForeignKey(
@@ -399,7 +407,7 @@ class ConsensusMeeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     scheduled_for = models.DateTimeField(_("date and time"))
     location = models.CharField(_("location"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=COMMENT_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -447,7 +455,7 @@ class Decision(models.Model):
         ConsensusMeeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX)
     committed_budget = models.DecimalField(_("budget committed"), max_digits=16, decimal_places=0, null=True, blank=True)
     committed_people = models.CharField(_("people committed"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
@@ -478,7 +486,7 @@ class StepComment(models.Model):
 
     decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="step_comments")
     step = models.PositiveSmallIntegerField(_("step"))
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=COMMENT_MAX)
 
     class Meta:
         ordering = ["decision", "step"]
@@ -545,7 +553,7 @@ class ReviewComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=COMMENT_MAX)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
@@ -555,3 +563,63 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+def plan_pdf_path(instance: "PlanPdf", filename: str) -> str:
+    """A random name under the plan's folder, next to its attachments' storage: served only through the app."""
+    return f"plan-pdfs/{instance.plan_id}/{uuid.uuid4().hex}.pdf"
+
+
+class PlanPdf(models.Model):
+    """The plan's PDF, rendered by a Celery worker and stored: never in a web request.
+
+    A frozen version's PDF (`version` set) is made once per language, at submission. A draft's
+    (`version` empty) is made on request and keyed by a digest of what it shows (`snapshot_digest`),
+    so a draft edited after its PDF was made gets a fresh one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("could not be prepared")
+
+    plan = models.ForeignKey(AccountPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="pdfs")
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("version"), null=True, blank=True, on_delete=models.CASCADE, related_name="pdfs"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    lock_version = models.PositiveIntegerField(_("lock version"), default=0)
+    snapshot_digest = models.CharField(_("snapshot digest"), max_length=64, blank=True)
+    # A draft's snapshot as requested, so the worker renders exactly what the digest names; emptied once rendered.
+    snapshot = models.JSONField(_("snapshot"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to=plan_pdf_path, max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan PDF")
+        verbose_name_plural = _("plan PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language"], condition=Q(version__isnull=False), name="plan_pdf_one_per_version_language"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "snapshot_digest", "language"], condition=Q(version__isnull=True),
+                name="plan_pdf_one_per_draft_state_language",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="plan_pdf_ready_has_a_file"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__isnull=False) | ~Q(snapshot_digest=""), name="plan_pdf_draft_has_a_digest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(plan)s · PDF") % {"plan": self.plan}

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.utils import formats, timezone
 
 from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
-from accounts.roles import is_admin, is_executive
-from accounts.selectors import accounts_visible_to, user_can_edit_account, visible_q
+from accounts.permissions import accounts_editable_by, user_can_decide_plans, user_can_edit_account
+from accounts.selectors import accounts_visible_to, visible_q
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
 from performance.periods import Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values
@@ -68,11 +68,8 @@ def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: st
 
 
 def editable_accounts(user: User) -> QuerySet[Account]:
-    """The accounts whose plans the user may write: their team's accounts, every account for admins."""
-    if is_admin(user):
-        return Account.objects.order_by("name")
-    # A user is on an account's team at most once, so the join adds no duplicates.
-    return Account.objects.filter(team__user=user).order_by("name") if user.is_authenticated else Account.objects.none()
+    """The accounts whose plans the user may write (`accounts.permissions.user_can_edit_account`)."""
+    return accounts_editable_by(user).order_by("name")
 
 
 def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
@@ -81,7 +78,7 @@ def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
 
 
 def user_can_decide(user: User) -> bool:
-    return is_executive(user)
+    return user_can_decide_plans(user)
 
 
 def org_reference_date(plan: AccountPlan) -> datetime.date:
@@ -167,15 +164,25 @@ def target_candidates(plan: AccountPlan) -> list[KpiDefinition]:
     )
 
 
-def target_grid(plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput]]:
-    """Step 4's targets form: the candidate KPIs and, for each, what is chosen and entered."""
+def target_grid(plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput], dict[int, TargetInput]]:
+    """Step 4's targets form: the candidate KPIs, what the plan chose and entered, and the account's other targets.
+
+    Targets of a KPI the plan has not chosen (set by imports, the API or the performance pages)
+    are not the plan's: they come back apart, as context, and the form's cells stay empty.
+    """
     candidates = target_candidates(plan)
     chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
-    inputs = plan_target_inputs(plan, candidates)
+    stored = plan_target_inputs(plan, candidates)
+    inputs, others = {}, {}
     for kpi in candidates:
-        inputs.setdefault(kpi.pk, TargetInput())
-        inputs[kpi.pk].chosen = kpi.pk in chosen
-    return candidates, inputs
+        if kpi.pk in chosen:
+            inputs[kpi.pk] = stored.get(kpi.pk, TargetInput())
+            inputs[kpi.pk].chosen = True
+        else:
+            inputs[kpi.pk] = TargetInput()
+            if kpi.pk in stored:
+                others[kpi.pk] = stored[kpi.pk]
+    return candidates, inputs, others
 
 
 def _json_number(value: Decimal | None) -> str | None:
@@ -646,3 +653,18 @@ def year_results(plan: AccountPlan) -> list[dict]:
 def unmet_targets(plan: AccountPlan) -> list[dict]:
     """The KPIs whose actual for the year fell short of the target."""
     return [row for row in year_results(plan) if row.get("met") is False]
+
+
+# The weekly dashboard's "Account plans" tile (registered with performance in PlanningConfig.ready()).
+def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
+    """How many of these accounts' running and upcoming plans (not yet ended) are in each status.
+
+    One grouped query; statuses in the state machine's order, labels translated, empty ones left out.
+    """
+    counts = dict(
+        AccountPlan.objects.filter(account__in=accounts, period_end__gte=timezone.localdate())
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    return {str(status.label): counts[status.value] for status in PlanStatus if counts.get(status.value)}

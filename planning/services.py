@@ -14,12 +14,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AccountTeamMember, Opportunity, OrgUnit, User
-from accounts.roles import is_executive
-from accounts.selectors import user_can_edit_account
+from accounts.permissions import (
+    user_can_decide_plans,
+    user_can_edit_account,
+    user_can_sign_off_reviews,
+    user_runs_meetings,
+)
+from accounts.selectors import account_kam_id
 from accounts.services import opportunity_save
 from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create
@@ -44,6 +50,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning.pdfs import version_pdfs_request
 from planning.rules import incomplete_plan_steps, plan_step_states
 from planning.snapshot import plan_snapshot
 from planning.targets import TargetInput, target_problems
@@ -105,7 +112,52 @@ class PlanConflict(Exception):
 def _actor_may(actor: Actor, *, user: User, plan: AccountPlan) -> bool:
     if actor is Actor.TEAM:
         return user_can_edit_account(user=user, account=plan.account)
-    return is_executive(user)
+    return user_can_decide_plans(user)
+
+
+# --- Separation of duties ---------------------------------------------------------------
+
+# The plan's content rows: whoever saved one of them before a version was frozen edited that version.
+CONTENT_MODELS = (StrategicTask, MarketingAction, SupportRequest, ActionItem, PlanAttachment, PlanKpi)
+
+
+def version_authors(*, version: PlanVersion) -> set[int]:
+    """The users who submitted or edited the version: nobody of them decides on it.
+
+    "Edited" is read from the audit trail (simple-history): a save of the plan's own content (a
+    record of the plan whose status did not change, so status moves such as a decision do not
+    count) or of one of its content rows, up to the moment the version was frozen. A version holds
+    everything saved before it, so earlier revisions' authors count too.
+    """
+    plan_id, frozen_at = version.plan_id, version.submitted_at
+    authors = {version.submitted_by_id}
+    records = (
+        AccountPlan.history.filter(id=plan_id, history_date__lte=frozen_at)
+        .order_by("history_date", "history_id")
+        .values_list("history_type", "status", "history_user_id")
+    )
+    previous_status = None
+    for history_type, status, user_id in records:
+        if history_type == "~" and status == previous_status:
+            authors.add(user_id)
+        previous_status = status
+    rows = [
+        model.history.filter(plan_id=plan_id, history_date__lte=frozen_at).order_by().values_list("history_user_id", flat=True)
+        for model in CONTENT_MODELS
+    ]
+    # One query for all the content tables (unordered: the historical models' default ordering is not in the union).
+    authors.update(rows[0].union(*rows[1:]).order_by())
+    authors.discard(None)
+    return authors
+
+
+def _require_not_author(*, version: PlanVersion, acting_user: User, message: str) -> None:
+    if acting_user.pk in version_authors(version=version):
+        raise PermissionDenied(message)
+
+
+def _latest_version(plan: AccountPlan) -> PlanVersion | None:
+    return PlanVersion.objects.filter(plan=plan).order_by("-number").first()
 
 
 def transition_for(*, plan: AccountPlan, action: str, acting_user: User) -> Transition:
@@ -131,6 +183,10 @@ def allowed_actions(*, plan: AccountPlan, user: User) -> set[str]:
     for transition in TRANSITIONS:
         if transition.source == plan.status and _actor_may(transition.actor, user=user, plan=plan):
             allowed.add(transition.action)
+    if allowed & set(_DECISION_ACTIONS.values()):
+        latest = _latest_version(plan)
+        if latest is not None and user.pk in version_authors(version=latest):
+            allowed -= set(_DECISION_ACTIONS.values())
     return allowed
 
 
@@ -154,7 +210,10 @@ def _locked(plan: AccountPlan) -> AccountPlan:
 
 
 def plan_create(*, account: Account, fiscal_year: int, acting_user: User) -> AccountPlan:
-    """Start a draft plan for the account's fiscal year; one plan per account and year."""
+    """Start a draft plan for the account's fiscal year; one plan per account and year.
+
+    The plan's KAM (`owner`) is the account's KAM, whoever opens the plan (none while the team has no KAM).
+    """
     if not user_can_edit_account(user=acting_user, account=account):
         raise PermissionDenied(_("Only the account's team writes its plan."))
     try:
@@ -163,7 +222,7 @@ def plan_create(*, account: Account, fiscal_year: int, acting_user: User) -> Acc
         raise ValidationError(_("Choose a fiscal year between 2000 and 2100.")) from None
     plan = AccountPlan(
         account=account, fiscal_year=fiscal_year, period_start=year.start, period_end=year.end,
-        owner=acting_user, created_by=acting_user, updated_by=acting_user,
+        owner_id=account_kam_id(account=account), created_by=acting_user, updated_by=acting_user,
     )
     plan._history_user = acting_user
     try:
@@ -174,6 +233,22 @@ def plan_create(*, account: Account, fiscal_year: int, acting_user: User) -> Acc
             _("%(account)s already has a plan for FY %(year)s.") % {"account": account.name, "year": fiscal_year}
         ) from None
     return plan
+
+
+def plan_owners_follow_kam(*, account_id: int) -> int:
+    """The account's open plans (and their open reviews) take its current KAM as their KAM.
+
+    Called when the account's team changes (registered in `PlanningConfig.ready`); closed plans keep
+    the KAM of their year. Returns how many plans changed.
+    """
+    kam_id = account_kam_id(account=Account(pk=account_id))
+    with transaction.atomic():
+        plans = AccountPlan.objects.filter(account_id=account_id).exclude(status=PlanStatus.CLOSED)
+        changed = plans.exclude(owner_id=kam_id) if kam_id is not None else plans.filter(owner__isnull=False)
+        count = changed.update(owner_id=kam_id)
+        if count:
+            QuarterlyReview.objects.filter(plan__in=plans, status=QuarterlyReview.Status.OPEN).update(owner_id=kam_id)
+    return count
 
 
 # --- Saving a step ----------------------------------------------------------------------
@@ -324,6 +399,17 @@ def _check_fields(plan: AccountPlan, fields: dict, errors: list[str]) -> None:
         value = fields.get(name)
         if value is not None and value < 0:
             errors.append(_("%(field)s cannot be negative.") % {"field": AccountPlan._meta.get_field(name).verbose_name})
+    for name, value in fields.items():
+        _check_length(AccountPlan, name, value, errors)
+
+
+def _check_length(model: type[models.Model], name: str, value, errors: list[str], *, row: str = "") -> None:
+    """Text over its field's limit (the model's max_length, which a TextField does not check itself)."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if isinstance(value, str) and limit and len(value) > limit:
+        message = _("%(field)s may be at most %(limit)s characters long (it has %(length)s).") % {
+            "field": capfirst(model._meta.get_field(name).verbose_name), "limit": f"{limit:,}", "length": f"{len(value):,}"}
+        errors.append(f"{row}: {message}" if row else message)
 
 
 def _check_rows(plan: AccountPlan, name: str, rows: list[dict], errors: list[str]) -> None:
@@ -342,6 +428,9 @@ def _check_rows(plan: AccountPlan, name: str, rows: list[dict], errors: list[str
     for row in rows:
         if not row.get("delete"):
             checker(plan, row, errors)
+            for field in collection.fields:
+                _check_length(collection.model, field, row.get(field), errors,
+                              row=str(row.get("title") or row.get("description") or "")[:60])
     if name == "actions":
         _check_action_tree(plan, rows, errors)
 
@@ -601,6 +690,8 @@ def plan_submit(
         _transition(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
         if meeting is not None:
             agenda_item_add(meeting=meeting, version=version, acting_user=acting_user, check_role=False)
+        # The frozen version's PDF, made once by the worker after commit (planning.pdfs).
+        version_pdfs_request(version=version, acting_user=acting_user)
     plan.status, plan.lock_version = current.status, current.lock_version
     return version
 
@@ -628,6 +719,10 @@ def plan_decide(
     with transaction.atomic():
         plan = _locked(version.plan)
         transition_for(plan=plan, action=_DECISION_ACTIONS[outcome], acting_user=acting_user)
+        _require_not_author(
+            version=version, acting_user=acting_user,
+            message=_("You submitted or edited this version of the plan: another executive decides on it."),
+        )
         latest = PlanVersion.objects.filter(plan=plan).aggregate(top=Max("number"))["top"]
         if version.number != latest or Decision.objects.filter(version=version).exists():
             raise ValidationError(_("This version was already decided or superseded."))
@@ -699,8 +794,21 @@ def plan_close(*, plan: AccountPlan, acting_user: User) -> AccountPlan:
 # --- Meetings ---------------------------------------------------------------------------
 
 
+def review_sign_off_allowed(*, review: QuarterlyReview, user: User) -> bool:
+    """Whether `quarterly_review_sign_off` would let the user sign the (open) review off."""
+    if not user_can_sign_off_reviews(user) or user.pk == review.owner_id:
+        return False
+    version = review.plan.approved_version
+    return version is None or user.pk not in version_authors(version=version)
+
+
+def decision_allowed(*, version: PlanVersion, user: User) -> bool:
+    """Whether the user may decide on the version (an executive who neither submitted nor edited it)."""
+    return user_can_decide_plans(user) and user.pk not in version_authors(version=version)
+
+
 def _require_executive(user: User) -> None:
-    if not is_executive(user):
+    if not user_runs_meetings(user):
         raise PermissionDenied(_("Only executives run consensus meetings."))
 
 
@@ -810,8 +918,14 @@ def review_comment_add(*, review: QuarterlyReview, text: str, acting_user: User)
 
 
 def quarterly_review_sign_off(*, review: QuarterlyReview, acting_user: User) -> QuarterlyReview:
-    """An executive signs the review off; its figures are then kept as they are."""
-    _require_executive(acting_user)
+    """An executive signs the review off; its figures are then kept as they are.
+
+    Not the review's owner, nor anyone who submitted or edited the plan version it reviews.
+    """
+    if not user_can_sign_off_reviews(acting_user):
+        raise PermissionDenied(_("Only executives sign reviews off."))
+    if not review_sign_off_allowed(review=review, user=acting_user):
+        raise PermissionDenied(_("You own this review or wrote the plan it reviews: another executive signs it off."))
     if review.status == QuarterlyReview.Status.SIGNED_OFF:
         raise ValidationError(_("This review is already signed off."))
     review.status = QuarterlyReview.Status.SIGNED_OFF

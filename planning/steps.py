@@ -147,11 +147,14 @@ class StrategyStep(StepPage):
         tasks = [_initial(t, task_fields) for t in selectors.plan_strategic_tasks(self.plan)]
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
         marketing = [_initial(a, marketing_fields) for a in selectors.plan_marketing_actions(self.plan)]
-        kpis, inputs = selectors.target_grid(self.plan)
+        kpis, inputs, account_targets = selectors.target_grid(self.plan)
         month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
         return {
             "form": forms.Step4Form(data, instance=self.plan),
-            "targets": forms.TargetsForm(data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels),
+            "targets": forms.TargetsForm(
+                data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels,
+                account_targets=account_targets,
+            ),
             "tasks": forms.StrategicTaskFormSet(
                 data, prefix="tasks", form_kwargs={"users": users, "default_year": self.plan.fiscal_year + 2},
                 initial=tasks,

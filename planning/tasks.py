@@ -1,4 +1,4 @@
-"""Thin Celery tasks over the sweep: they take dates or nothing, are safe to run twice, retry with backoff."""
+"""Thin Celery tasks over the sweep and the plan's PDF: they take dates or ids, are safe to run twice, retry with backoff."""
 
 import datetime
 import logging
@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from planning.pdfs import plan_pdf_render
 from planning.sweep import executive_digest_create, sweep_run
 
 logger = logging.getLogger(__name__)
@@ -33,3 +34,10 @@ def weekly_executive_digest(as_of: str | None = None) -> int:
     count = executive_digest_create(as_of=_day(as_of))
     logger.info("weekly_executive_digest: %d digests", count)
     return count
+
+
+@shared_task(**RETRY)
+def render_plan_pdf(pdf_id: int) -> str | None:
+    """Render and store a plan's PDF (planning.pdfs); its status says ready or failed, for the page to show."""
+    pdf = plan_pdf_render(pdf_id=pdf_id)
+    return None if pdf is None else pdf.status

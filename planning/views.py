@@ -1,6 +1,5 @@
 """Plan, meeting and review pages: thin views that parse, call a selector or service, and render."""
 
-import time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import portfolio_cache
-from accounts.roles import is_executive
-from planning import exports, forms, selectors, services
+from accounts.permissions import user_runs_meetings
+from planning import exports, forms, pdfs, selectors, services
 from performance.periods import fiscal_year_of
-from planning.models import PLAN_STEPS, ActionItem, PlanStatus, StrategicTask
+from planning.models import PLAN_STEPS, ActionItem, PlanPdf, PlanStatus, PlanVersion, StrategicTask
 from planning.rules import STEP_TITLES
 from planning.snapshot import plan_snapshot, snapshot_diff
 from planning.steps import step_page
@@ -392,20 +392,78 @@ def attachment_delete(request: HttpRequest, plan_id: int, attachment_id: int) ->
 # --- Exports ----------------------------------------------------------------------------
 
 
+def _pdf_version(plan, value: str):
+    """The version named by ?version= (ASCII digits of a version of this plan), None for the draft, else 404."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 5):
+        raise Http404("No such version.")
+    version = PlanVersion.objects.filter(plan=plan, number=int(value)).only("id", "plan_id", "number").first()
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
+def _pdf_response(plan, pdf: PlanPdf) -> FileResponse:
+    try:
+        handle = pdf.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    suffix = f"-v{pdf.version.number}" if pdf.version_id else ""
+    name = exports.file_name(plan.account.name, plan.fiscal_year, "pdf", suffix=suffix)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan for the meeting as a PDF (WeasyPrint), from the submitted version when ?version= is given."""
+    """The plan's PDF (of the version given by ?version=, else of the draft as it stands): the stored file
+    when the worker has made it, otherwise a page that says it is being prepared and offers it when ready."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    number = request.GET.get("version", "")
-    snap = selectors.version_get(plan=plan, number=int(number)).snapshot if number.isdigit() else plan_snapshot(plan)
-    started = time.perf_counter()
-    pdf = exports.plan_pdf(snap, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=exports.file_name(snap["account"]["name"], snap["plan"]["fiscal_year"], "pdf")
-    )
-    response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
-    return response
+    version = _pdf_version(plan, request.GET.get("version", ""))
+    pdf = pdfs.plan_pdf_request(plan=plan, version=version, language=get_language(), acting_user=request.user)
+    pdf.refresh_from_db(fields=["status", "file"])  # a worker (or eager Celery) may have finished meanwhile
+    if pdf.status == PlanPdf.Status.READY:
+        return _pdf_response(plan, pdf)
+    context = _plan_context(request, plan)
+    context.update({"pdf": pdf, "version": version, "may_retry": pdfs.may_retry(pdf)})
+    return render(request, "planning/plan_pdf_prepare.html", context)
+
+
+def _plan_pdf_get(request: HttpRequest, plan_id: int, pdf_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    pdf = PlanPdf.objects.select_related("version").defer("snapshot", "version__snapshot").filter(
+        plan=plan, pk=pdf_id).first()
+    if pdf is None:
+        raise Http404("No such PDF.")
+    return plan, pdf
+
+
+@require_GET
+def plan_pdf_status(request: HttpRequest, plan_id: int, pdf_id: int) -> HttpResponse:
+    """The small fragment the "being prepared" page polls (htmx): still preparing, the file's link, or the failure."""
+    plan, pdf = _plan_pdf_get(request, plan_id, pdf_id)
+    return render(request, "planning/includes/pdf_status.html", {"plan": plan, "pdf": pdf, "may_retry": pdfs.may_retry(pdf)})
+
+
+@require_GET
+def plan_pdf_file(request: HttpRequest, plan_id: int, pdf_id: int) -> FileResponse:
+    """A stored PDF, only for users who see the account; always as a download."""
+    plan, pdf = _plan_pdf_get(request, plan_id, pdf_id)
+    if pdf.status != PlanPdf.Status.READY:
+        raise Http404("The PDF is not ready.")
+    return _pdf_response(plan, pdf)
+
+
+@require_POST
+def plan_pdf_retry(request: HttpRequest, plan_id: int, pdf_id: int) -> HttpResponse:
+    """Ask the worker again for a PDF that could not be prepared."""
+    plan, pdf = _plan_pdf_get(request, plan_id, pdf_id)
+    pdfs.plan_pdf_retry(pdf=pdf, acting_user=request.user)
+    url = reverse("planning:plan-pdf", args=[plan.pk])
+    return redirect(f"{url}?version={pdf.version.number}" if pdf.version_id else url)
 
 
 @require_GET
@@ -429,6 +487,8 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
 def review_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The KAM creates this quarter's review (the scheduled sweep calls the same service)."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
     quarter = request.POST.get("quarter", "")
     if not quarter.isdigit():
         quarter = plan.quarter_containing(timezone.localdate())
@@ -464,7 +524,7 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
         "review": review,
         "year_to_date": selectors.review_year_to_date_rows(review.kpi_snapshot),
         "form": form,
-        "may_sign_off": is_executive(request.user),
+        "may_sign_off": services.review_sign_off_allowed(review=review, user=request.user),
     })
     return render(request, "planning/review_detail.html", context, status=400 if form.errors else 200)
 
@@ -499,7 +559,7 @@ def review_refresh(request: HttpRequest, plan_id: int, quarter: int) -> HttpResp
 
 
 def _require_meeting_reader(request: HttpRequest) -> None:
-    if not is_executive(request.user):
+    if not user_runs_meetings(request.user):
         raise PermissionDenied
 
 
@@ -614,7 +674,9 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
             "form": None if decided else form, "decided": decided, "nav": "meetings",
             "previous_item": agenda[position - 1] if position > 0 else None,
             "next_item": agenda[position + 1] if position + 1 < len(agenda) else None,
-            "may_decide": selectors.user_can_decide(request.user) and plan.status == PlanStatus.SUBMITTED,
+            "may_decide": plan.status == PlanStatus.SUBMITTED and services.decision_allowed(version=version, user=request.user),
+            "decider_is_author": plan.status == PlanStatus.SUBMITTED and selectors.user_can_decide(request.user)
+            and not services.decision_allowed(version=version, user=request.user),
             **_snapshot_extras(version.snapshot),
         },
         status=status,

@@ -25,7 +25,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
-from performance.models import Order
+from accounts.models import Order
 
 PASSWORD = "kamdemo"
 
@@ -498,7 +498,7 @@ def make_running_plans(*, owner, count: int, fiscal_year: int = 2025, start_mont
         [Account(name=f"Running account {first + n}", fiscal_year_start_month=start_month, vertical_unit=unit)
          for n in range(count)]
     )
-    AccountTeamMember.objects.bulk_create([AccountTeamMember(account=account, user=owner) for account in accounts])
+    AccountTeamMember.objects.bulk_create([AccountTeamMember(account=account, user=owner, role=AccountTeamMember.Role.KAM) for account in accounts])
     plans = AccountPlan.objects.bulk_create(
         [AccountPlan(account=account, fiscal_year=fiscal_year, period_start=year.start, period_end=year.end,
                      status=PlanStatus.APPROVED, owner=owner) for account in accounts]

@@ -1,7 +1,8 @@
 """The account page: one account through the six KAM management points, one section per tab.
 
 Everyone who may see the account reads every section; its team and admins edit, executives
-read only (a write is refused with 403), anyone else gets 404. Edits open in a modal through
+read only (a write is refused with 403; an executive sponsor on the team records customer
+activities), anyone else gets 404. The rules are `accounts.permissions`'. Edits open in a modal through
 htmx and work as ordinary pages without JavaScript.
 """
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from accounts import selectors, services
+from accounts import permissions, selectors, services
 from accounts.forms import (
     ContactForm,
     CustomerActivityForm,
@@ -34,13 +35,21 @@ from accounts.models import Account, Contact, CustomerActivity, Offering, Opport
 
 def _readable(request: HttpRequest, account_id: int) -> tuple[Account, bool]:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    return account, selectors.user_can_edit_account(user=request.user, account=account)
+    return account, permissions.user_can_edit_account(user=request.user, account=account)
 
 
 def _editable(request: HttpRequest, account_id: int) -> Account:
     account, can_edit = _readable(request, account_id)
     if not can_edit:
         raise PermissionDenied(_("Only the account team edits this account."))
+    return account
+
+
+def _recordable(request: HttpRequest, account_id: int) -> Account:
+    """The account, if the user may record customer interactions on it (executive sponsors may)."""
+    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    if not permissions.user_can_record_interaction(user=request.user, account=account):
+        raise PermissionDenied(_("Only the account team records interactions with this customer."))
     return account
 
 
@@ -363,6 +372,7 @@ def experience(request: HttpRequest, account_id: int) -> HttpResponse:
         account=account,
         can_edit=can_edit,
         section="experience",
+        can_record=permissions.user_can_record_interaction(user=request.user, account=account),
         activities=selectors.customer_activities(account=account),
         health=selectors.retention_health(account=account, today=today),
     )
@@ -370,7 +380,7 @@ def experience(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, account_id: int, activity_id: int | None = None) -> HttpResponse:
-    account = _editable(request, account_id)
+    account = _recordable(request, account_id)
     if activity_id:
         activity = get_object_or_404(CustomerActivity, pk=activity_id, account=account)
     else:

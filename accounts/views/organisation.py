@@ -29,16 +29,16 @@ from accounts.forms_org import (
     UnitRenameForm,
 )
 from accounts.models import Account, AccountTeamMember, BusinessUnit, OrganisationEvent, User
-from accounts.roles import is_admin, sees_all_accounts
+from accounts.permissions import user_changes_organisation, user_sees_organisation
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not is_admin(request.user):
+    if not user_changes_organisation(request.user):
         raise PermissionDenied(_("Only admins change the organisation."))
 
 
 def _require_reader(request: HttpRequest) -> None:
-    if not sees_all_accounts(request.user):
+    if not user_sees_organisation(request.user):
         raise PermissionDenied(_("Only admins and executives see the whole organisation."))
 
 
@@ -96,8 +96,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "filter_form": MatrixFilterForm(request.GET or None, auto_id="filter-%s"),
-            "can_edit": is_admin(request.user),
-            "sees_all": sees_all_accounts(request.user),
+            "can_edit": user_changes_organisation(request.user),
+            "sees_all": user_sees_organisation(request.user),
             "nav": "organisation",
             "tab": "matrix",
         },
@@ -213,7 +213,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = selectors_org.organisation_people_page(page_number=request.GET.get("page"), query=query, show_inactive=show_inactive)
     return render(
         request, "accounts/organisation/people.html",
-        {"page": page, "query": query, "show_inactive": show_inactive, "can_edit": is_admin(request.user), "nav": "organisation", "tab": "people"},
+        {"page": page, "query": query, "show_inactive": show_inactive, "can_edit": user_changes_organisation(request.user), "nav": "organisation", "tab": "people"},
     )
 
 

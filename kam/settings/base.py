@@ -35,10 +35,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "accounts",
     "planning",
     "performance",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +144,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["kam.api.throttling.AnonThrottle", "kam.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonThrottle", "core.api.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("KAM_API_THROTTLE_ANON", "60/minute"),
         "user": env_rate("KAM_API_THROTTLE_USER", "1200/minute"),
@@ -150,13 +152,13 @@ REST_FRAMEWORK = {
     # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
     # with 0 the header is ignored, so a caller cannot pick its own throttling identity.
     "NUM_PROXIES": env_int("KAM_API_NUM_PROXIES", 0, minimum=0),
-    "DEFAULT_PAGINATION_CLASS": "kam.api.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "kam.api.filters.FilterBackend",
+        "core.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kam.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -189,7 +191,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Form widgets are rendered with Jinja2 (kam/renderers.py); page templates stay Django templates.
-FORM_RENDERER = "kam.renderers.WidgetRenderer"
+FORM_RENDERER = "core.renderers.WidgetRenderer"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERNAMES
+from demo.accounts_content import DEMO_PASSWORD, DEMO_USERNAMES
 from accounts.models import (
     Account,
     AccountTeamMember,
@@ -28,7 +28,8 @@ from accounts.models import (
 )
 from accounts.roles import Role
 from accounts.selectors import accounts_visible_to
-from performance.models import KpiSnapshot, KpiTarget, NpsResponse, Order, TimeEntry
+from performance.models import KpiSnapshot, KpiTarget, NpsResponse, TimeEntry
+from accounts.models import Order
 from planning.models import AccountPlan, ConsensusMeeting
 
 pytestmark = pytest.mark.django_db

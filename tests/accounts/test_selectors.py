@@ -4,9 +4,8 @@ from django.http import Http404
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from accounts.models import Account, Contact
+from accounts.models import Account, Contact, Order
 from accounts.selectors import account_get_for_user, accounts_visible_to, user_can_edit_account, visible_q, visible_rows
-from performance.models import Order
 from tests.factories import AccountFactory, ContactFactory, OrderFactory, TeamMemberFactory, make_account_manager
 
 pytestmark = pytest.mark.django_db

@@ -151,7 +151,7 @@ def test_account_fiscal_year_month_must_be_1_to_12():
 
 
 def test_refresh_task_runs_the_service(settings):
-    from accounts.tasks import refresh_account_revenue
+    from performance.tasks import refresh_account_revenue
 
     account = AccountFactory()
     OrderFactory(account=account, amount=1000, cost=400)

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Opportunity, OpportunityMove, UnmetNeed
+from accounts.models import Opportunity, OpportunityMove, Relationship, UnmetNeed
 from accounts.pareto import pareto_class
 from accounts.services import (
     account_grade_change,
@@ -14,7 +14,6 @@ from accounts.services import (
     relationship_save,
     unmet_need_save,
 )
-from accounts.models import Relationship
 from tests.factories import (
     AccountFactory,
     ContactFactory,

@@ -162,12 +162,13 @@ def test_level_set_recorded_and_shown_as_label(kam_admin, account_manager):
 
 @pytest.fixture
 def leaver_world(kam_admin, account, account_manager):
-    """`account_manager` is KAM of `account` and sales rep of a second; owns a draft, an open and a done action, an open review."""
+    """`account_manager` is KAM of `account` and sales rep of a second; owns a draft, an open and a done action, an open review
+    (all on `account`: a plan's KAM is its account's KAM)."""
     second = AccountFactory(name="Second")
     TeamMemberFactory(account=second, user=make_account_manager(username="kam2"), role=Role.KAM)
     TeamMemberFactory(account=second, user=account_manager, role=Role.SALES_REP)
     draft = AccountPlanFactory(account=account, owner=account_manager)
-    approved = AccountPlanFactory(account=second, owner=account_manager, fiscal_year=2020, status=PlanStatus.APPROVED)
+    approved = AccountPlanFactory(account=account, owner=account_manager, fiscal_year=2020, status=PlanStatus.APPROVED)
     open_action = ActionItemFactory(plan=approved, owner=account_manager)
     done_action = ActionItemFactory(plan=approved, owner=account_manager, status=ActionItem.Status.DONE)
     review = QuarterlyReview.objects.create(
@@ -214,10 +215,15 @@ def test_handover_to_a_team_member_promotes_them_to_kam(leaver_world, kam_admin,
 
 def test_handover_splits_account_and_work_successors(leaver_world, kam_admin, account_manager):
     teams, work = make_account_manager(username="teams"), make_account_manager(username="work")
-    services_org.user_deactivate_and_handover(person=account_manager, successor=teams, work_successor=work, acting_user=kam_admin)
-    leaver_world["draft"].refresh_from_db()
-    assert leaver_world["draft"].owner == work
+    done = services_org.user_deactivate_and_handover(person=account_manager, successor=teams, work_successor=work, acting_user=kam_admin)
+    for key in ("draft", "open_action", "review"):
+        leaver_world[key].refresh_from_db()
+    # The plan's KAM is its account's KAM: the draft and the plan's open review go with the account
+    # to its new KAM; the open action goes to the successor for work.
+    assert leaver_world["draft"].owner == teams and leaver_world["review"].owner == teams
+    assert leaver_world["open_action"].owner == work
     assert AccountTeamMember.objects.filter(user=teams).count() == 2
+    assert list(done.moved.values()) == [2, 1, 1, 1]  # what left the person: teams, drafts, actions, reviews
 
 
 def test_handover_refuses_bad_successors_and_changes_nothing(leaver_world, kam_admin, account_manager):

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from accounts.models import Contact, Opportunity
-from performance.models import Order
+from accounts.models import Contact, Opportunity, Order
 from tests.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db

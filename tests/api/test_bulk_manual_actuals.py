@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.models import AccountTeamMember
 from performance.models import ManualActual
 from tests.factories import AccountFactory, ManualActualFactory, ManualKpiFactory, TeamMemberFactory, kpi
 
@@ -132,10 +133,10 @@ def test_executive_cannot_record_actuals(api_for, account, executive, workshops)
     assert not ManualActual.objects.exists()
 
 
-def test_a_team_member_who_is_also_executive_cannot_write_other_accounts(api_for, account, other_account, executive, workshops):
-    TeamMemberFactory(account=account, user=executive, role="sales_rep")  # the account has its KAM already
-    batch = [row(account, workshops), row(other_account, workshops)]
-    assert api_for(executive).post(BULK, batch, format="json").status_code == 403
+def test_an_executive_sponsor_on_the_team_writes_no_actuals(api_for, account, other_account, executive, workshops):
+    TeamMemberFactory(account=account, user=executive, role=AccountTeamMember.Role.EXECUTIVE_SPONSOR)
+    for batch in ([row(account, workshops)], [row(account, workshops), row(other_account, workshops)]):
+        assert api_for(executive).post(BULK, batch, format="json").status_code == 403
     assert not ManualActual.objects.exists()
 
 

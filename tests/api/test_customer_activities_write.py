@@ -146,7 +146,7 @@ def test_anonymous_caller_cannot_write_activities(api_for, account):
 
 def test_contacts_of_another_account_are_a_400_on_contacts(api_for, account, other_account, account_manager):
     # The manager sees both accounts, so the contact exists for them, but belongs to the other account.
-    TeamMemberFactory(account=other_account, user=account_manager)
+    TeamMemberFactory(account=other_account, user=account_manager, role="sales_rep")
     foreign_contact = ContactFactory(account=other_account)
     response = api_for(account_manager).post(LIST, workshop(account, contacts=[foreign_contact.pk]), format="json")
     assert response.status_code == 400

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from performance.models import Order
+from accounts.models import Order
 from tests.factories import OfferingFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from performance.models import Order
+from accounts.models import Order
 from tests.factories import (
     AccountFactory,
     ContactFactory,

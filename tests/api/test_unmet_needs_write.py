@@ -45,7 +45,7 @@ def test_team_member_notes_an_unmet_need_on_a_cell(api_for, account, account_man
 
 def test_posting_to_a_noted_cell_replaces_its_note_with_200(api_for, account, account_manager, unit, offering):
     colleague = UserFactory()
-    TeamMemberFactory(account=account, user=colleague)
+    TeamMemberFactory(account=account, user=colleague, role="sales_rep")
     first = noted(account, unit, offering, recorded_by=colleague)
     response = api_for(account_manager).post(LIST, cell(account, unit, offering, note="Vision QA"), format="json")
     assert response.status_code == 200, response.json()

@@ -65,9 +65,14 @@ def test_admin_reorganises_builds_a_team_and_hands_a_leaving_kam_over(page, brow
     _shot(page, "organisation-matrix-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1400, "height": 900})
+    # Coverage lists both accounts; their customers have no decision makers yet (the Korean test
+    # below has some), so every level says so.
     page.goto("/organisation/coverage/")
-    _shot(page, "organisation-coverage-ko-1400")
-    expect(page.locator(".coverage-table")).to_contain_text("1/1")
+    _shot(page, "organisation-coverage-1400")
+    coverage = page.locator(".coverage-table")
+    expect(coverage.get_by_role("row", name="한빛전자")).to_contain_text("Smart factory")
+    expect(coverage.get_by_role("row", name="Daon Steel")).to_contain_text("Smart factory")
+    expect(coverage.get_by_title("No decision maker at this level")).to_have_count(2 * 3)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1400, "height": 900})

@@ -58,7 +58,7 @@ def worker(django_db_setup, django_db_blocker):
 
 
 def test_task_goes_through_redis_into_worker_and_writes_to_postgresql(worker):
-    from accounts.tasks import refresh_account_revenue
+    from performance.tasks import refresh_account_revenue
     from kam.celery import app
 
     account = AccountFactory()

@@ -134,8 +134,8 @@ def test_web_answers_while_broker_is_down_and_sweep_catches_up(redis_and_worker,
     assert health.json()["broker"]["ok"] is False and health.json()["database"]["ok"] is True
     app.conf.task_always_eager = False
     try:
-        from accounts.tasks import refresh_account_revenue
-        from kam.celery import enqueue
+        from performance.tasks import refresh_account_revenue
+        from core.queue import enqueue
 
         assert enqueue(refresh_account_revenue) is False
     finally:

@@ -22,7 +22,7 @@ def channels(tmp_path):
 
 
 def test_the_app_uses_the_whole_message_transport():
-    from kam.broker import Channel
+    from core.broker import Channel
     from kam.celery import app
 
     with app.connection_for_write("filesystem://") as conn:

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.forms.renderers import Jinja2
 
-from kam.renderers import WidgetRenderer
+from core.renderers import WidgetRenderer
 
 TRICKY = 'He said "<b>5 > 3</b>" & it\'s {{ true }}'
 

@@ -130,7 +130,7 @@ def test_enqueue_never_raises_or_waits_when_the_broker_is_unreachable(monkeypatc
 
     from celery import Celery
 
-    from kam.celery import enqueue
+    from core.queue import enqueue
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -44,3 +44,10 @@ def test_compiled_korean_catalogue_matches_the_source():
         if "%" not in msgid and (compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)) != msgstr
     ]
     assert stale == [], "run `make messages` (the .mo is older than the .po)"
+
+
+def test_no_korean_message_is_fuzzy():
+    """msgmerge marks a new message fuzzy when it resembles an old one; a fuzzy translation is never shown."""
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    body = text.split("\n\n", 1)[1]  # the header entry is fuzzy by convention
+    assert "#, fuzzy" not in body and ", fuzzy" not in body

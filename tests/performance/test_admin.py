@@ -1,13 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import KpiTargetFactory, ManualActualFactory, NpsResponseFactory, TimeEntryFactory, kpi
+from tests.factories import KpiTargetFactory, ManualActualFactory, NpsResponseFactory, OrderFactory, TimeEntryFactory, kpi
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "model", ["kpidefinition", "kpitarget", "manualactual", "npsresponse", "timeentry", "kpisnapshot", "importbatch", "order"]
+    "model", ["kpidefinition", "kpitarget", "manualactual", "npsresponse", "timeentry", "kpisnapshot", "importbatch"]
 )
 def test_admin_lists_every_performance_model(client_for, kam_admin, model):
     KpiTargetFactory()
@@ -18,6 +18,14 @@ def test_admin_lists_every_performance_model(client_for, kam_admin, model):
     kam_admin.save()
     response = client_for(kam_admin).get(reverse(f"admin:performance_{model}_changelist"))
     assert response.status_code == 200
+
+
+def test_admin_lists_orders_under_accounts(client_for, kam_admin):
+    """Orders moved to accounts (their table is still performance_order)."""
+    OrderFactory()
+    kam_admin.is_staff = True
+    kam_admin.save()
+    assert client_for(kam_admin).get(reverse("admin:accounts_order_changelist")).status_code == 200
 
 
 def test_computed_kpi_code_cannot_be_changed_in_admin(client_for, kam_admin):

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from performance.models import ImportBatch, ManualActual, NpsResponse, Order, TimeEntry
+from performance.models import ImportBatch, ManualActual, NpsResponse, TimeEntry
+from accounts.models import Order
 from performance.selectors import kpi_actual
 from performance.periods import Period
 from tests.factories import ContactFactory, ManualKpiFactory, OfferingFactory, UserFactory, kpi

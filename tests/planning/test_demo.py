@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from accounts.demo import demo_flush
+from demo.accounts_seed import demo_flush
 from accounts.models import Account, CustomerActivity, GradeChange, UnmetNeed, User
 from accounts.selectors import accounts_visible_to
-from performance.demo import performance_demo_flush
+from demo.performance import performance_demo_flush
 from performance.models import KpiSnapshot, KpiTarget, NpsResponse, TimeEntry
-from planning.demo import planning_demo_flush
+from demo.planning import planning_demo_flush
 from planning.models import (
     AccountPlan,
     ActionItem,
@@ -103,6 +103,10 @@ def test_am_finds_plans_in_several_states_and_exec_finds_a_meeting_with_an_agend
         assert decision.version.submitted_at < decision.decided_at
     # Every submitted version is on exactly one agenda.
     assert PlanVersion.objects.filter(agenda_item__isnull=True).count() == 0
+    # Their PDFs are made when first opened, not queued all at once ahead of the scheduled work.
+    from planning.models import PlanPdf
+
+    assert not PlanPdf.objects.exists()
 
 
 def test_the_approved_plan_has_resources_overdue_actions_and_reviews_the_sent_back_plan_has_step_comments(seeded):
@@ -164,3 +168,24 @@ def test_seed_performance_alone_adds_nothing_to_a_seeded_database(seeded):
     call_command("seed_performance", stdout=out)
     assert (KpiTarget.objects.count(), NpsResponse.objects.count(), TimeEntry.objects.count()) == before
     assert "snapshot" in out.getvalue()
+
+
+def test_the_demo_keeps_the_roles_rules(seeded):
+    """The demo executive (executive sponsor on the key accounts) writes no account data or plan
+    content, no decider edited or submitted what they decided, and each plan's KAM is its account's."""
+    from accounts.models import AccountTeamMember
+    from planning.services import CONTENT_MODELS, version_authors
+
+    executive = User.objects.get(username="exec")
+    assert AccountTeamMember.objects.filter(user=executive, role=AccountTeamMember.Role.EXECUTIVE_SPONSOR).exists()
+    assert not GradeChange.objects.filter(changed_by=executive).exists()
+    assert not KpiTarget.objects.filter(set_by=executive).exists()
+    for version in PlanVersion.objects.all():
+        assert executive.pk not in version_authors(version=version)
+    for model in CONTENT_MODELS:
+        assert not model.history.filter(history_user=executive).exists(), model
+    for decision in Decision.objects.select_related("version"):
+        assert decision.decided_by_id not in version_authors(version=decision.version)
+    kams = dict(AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM).values_list("account_id", "user_id"))
+    for account_id, owner_id in AccountPlan.objects.exclude(status=PlanStatus.CLOSED).values_list("account_id", "owner_id"):
+        assert owner_id == kams.get(account_id)

@@ -349,7 +349,7 @@ def test_text_from_a_browser_is_stored_with_plain_line_breaks(account, account_m
 
 
 def test_demo_flush_also_removes_plans(account, account_manager):
-    from accounts.demo import demo_flush
+    from demo.accounts_seed import demo_flush
 
     make_complete_plan(account=account, user=account_manager)
     demo_flush()

@@ -146,6 +146,58 @@ def test_step_4_asks_to_tick_a_kpi_before_its_targets_count(client_for, draft, a
     assert not KpiTarget.objects.exists()
 
 
+def _foreign_revenue_targets(account, year=2026):
+    """Revenue targets of the account set outside the plan (an import, the API, the performance pages)."""
+    from tests.factories import KpiTargetFactory
+
+    KpiTargetFactory(account=account, fiscal_year=year, period_kind="year", period_index=1, value=1000)
+    for quarter in range(1, 5):
+        KpiTargetFactory(account=account, fiscal_year=year, period_kind="quarter", period_index=quarter, value=250)
+
+
+def test_step_4_saves_a_swot_box_while_the_account_has_targets_the_plan_did_not_tick(client_for, draft, account_manager):
+    _foreign_revenue_targets(draft.account)
+    client = client_for(account_manager)
+    response = client.get(step_url(draft, 4))
+    revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
+    # The account's targets are shown apart, labelled, and the plan's cells stay empty.
+    assert "Account's targets, not this plan's" in response.text and 'data-testid="account-targets"' in response.text
+    assert response.context["forms"]["targets"][f"year_{revenue.pk}"].value() is None
+    data = form_data(response) | {"swot_strengths": "Installed base in every plant"}
+    response = client.post(step_url(draft, 4), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.swot_strengths == "Installed base in every plant"
+    # The account's targets are untouched, and still not the plan's.
+    assert KpiTarget.objects.filter(account=draft.account, fiscal_year=2026).count() == 5
+    assert not draft.plan_kpis.exists()
+
+
+def test_step_4_still_refuses_targets_the_user_typed_into_an_unticked_kpi(client_for, draft, account_manager):
+    _foreign_revenue_targets(draft.account)
+    client = client_for(account_manager)
+    response = client.get(step_url(draft, 4))
+    revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
+    data = form_data(response) | {"swot_strengths": "Installed base", f"targets-year_{revenue.pk}": "2000"}
+    response = client.post(step_url(draft, 4), data)
+    assert response.status_code == 400 and "Tick Revenue to use it, or clear its targets." in response.text
+    draft.refresh_from_db()
+    assert draft.swot_strengths == ""
+    assert sorted(KpiTarget.objects.values_list("value", flat=True)) == [250] * 4 + [1000]
+
+
+def test_step_4_ticking_a_kpi_with_empty_cells_takes_the_accounts_targets(client_for, draft, account_manager):
+    _foreign_revenue_targets(draft.account)
+    client = client_for(account_manager)
+    response = client.get(step_url(draft, 4))
+    revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
+    assert client.post(step_url(draft, 4), form_data(response) | {f"targets-chosen_{revenue.pk}": "on"}).status_code == 302
+    assert list(draft.plan_kpis.values_list("kpi__code", flat=True)) == ["revenue"]
+    response = client.get(step_url(draft, 4))
+    assert response.context["forms"]["targets"][f"year_{revenue.pk}"].value() == 1000
+    assert 'data-testid="account-targets"' not in response.text
+
+
 def test_step_4_saves_targets_and_a_strategic_task(client_for, draft, account_manager):
     client = client_for(account_manager)
     response = client.get(step_url(draft, 4))

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from kam.api.throttling import AnonThrottle
+from core.api.throttling import AnonThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +51,12 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+def call_service(service, **kwargs):
+    """Call a service from a view: a Django ValidationError (a rule it refuses) becomes DRF's, a 400
+    with field errors; a PermissionDenied (a role it refuses) stays a 403."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(field_errors(exc)) from None

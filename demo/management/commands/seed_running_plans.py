@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from planning.running_plans import default_demo_year, running_plans_create
+from demo.running_plans import default_demo_year, running_plans_create
 
 
 class Command(BaseCommand):

@@ -98,7 +98,11 @@ def planning_demo_seed(*, seed: int, today: datetime.date | None = None) -> Plan
     today = today or timezone.localdate()
     builder = _PlanningDemo(rng=random.Random(seed), today=today)
     with transaction.atomic():
-        return builder.build()
+        summary = builder.build()
+        # The demo versions' PDFs are made when someone opens them, not all at once ahead of the scheduled
+        # work: without their rows, the messages the submissions sent do nothing.
+        planning_models.PlanPdf.objects.all().delete()
+        return summary
 
 
 def _aware(day: datetime.date, time: datetime.time = MEETING_TIME) -> datetime.datetime:

@@ -9,17 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import portfolio_cache
-from accounts.demo import (
-    DEFAULT_ACCOUNT_COUNT,
-    DEFAULT_SEED,
-    DEMO_PASSWORD,
-    USERS,
-    demo_data_exists,
-    demo_flush,
-    demo_seed,
-)
-from performance.demo import performance_demo_flush, performance_demo_seed
-from planning.demo import planning_demo_flush, planning_demo_seed
+from demo.accounts_content import DEFAULT_ACCOUNT_COUNT, DEFAULT_SEED, DEMO_PASSWORD, USERS
+from demo.accounts_seed import demo_data_exists, demo_flush, demo_seed
+from demo.performance import performance_demo_flush, performance_demo_seed
+from demo.planning import planning_demo_flush, planning_demo_seed
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.demo import DEFAULT_SEED
+from demo.accounts_content import DEFAULT_SEED
 from accounts.services import account_revenue_refresh
-from performance.demo import performance_demo_seed
+from demo.performance import performance_demo_seed
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0010_user_level_one_kam'),
+        ('accounts', '0011_order_from_performance'),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
 """Query filters, checked like a payload: a bad value is a 400 naming the parameter, never silently ignored.
 
 Shared here: the strict base FilterSet (also used for `filterset_fields`, through
-`FilterBackend`), `updated_since` for models that keep `updated_at`, and `account`.
+`FilterBackend`), `updated_since` for models that keep `updated_at` (`?account=` is `accounts.api_base.AccountDataFilterSet`).
 """
 
 import re
@@ -64,12 +64,6 @@ class FilterBackend(drf_filters.DjangoFilterBackend):
     """django-filter for the API, building `filterset_fields` on the strict base."""
 
     filterset_base = StrictFilterSet
-
-
-class AccountDataFilterSet(StrictFilterSet):
-    """`?account=<id>`: one account's records (an account the caller cannot see gives an empty list)."""
-
-    account = IntegerFilter(field_name="account", help_text=_("Only this account's records."))
 
 
 class UpdatedSinceMixin(StrictFilterSet):

@@ -1,40 +1,21 @@
-"""Base classes for the API's serializers: related ids limited to what the caller sees, writes through services."""
+"""Base classes for the API's serializers: strict JSON types, writes through services (related ids limited to what the caller sees: `accounts.api_base.VisibleRelatedField`)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.selectors import accounts_visible_to
-from kam.api import fields
-from kam.api.exceptions import field_errors
+from core.api import fields
+from core.api.exceptions import field_errors
 
 # Free text (descriptions, notes) has no limit in the database; the API sets one so a
 # huge payload is a field error rather than a huge row.
 TEXT_MAX_LENGTH = 10_000
 
 
-class VisibleRelatedField(fields.PrimaryKeyRelatedField):
-    """An id of a record whose account the caller may see; any other id reads "does not exist", like a 404.
-
-    `account_path` leads from the related model to its account (`"pk"` for accounts themselves).
-    """
-
-    def __init__(self, *, account_path: str = "account", **kwargs):
-        self.account_path = account_path
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None:
-            return queryset.none()
-        return queryset.filter(**{f"{self.account_path}__in": accounts_visible_to(request.user)})
-
-
 class StrictModelSerializer(serializers.ModelSerializer):
-    """A model serializer whose fields take only JSON values of the type the schema names (kam.api.fields)."""
+    """A model serializer whose fields take only JSON values of the type the schema names (core.api.fields)."""
 
     serializer_field_mapping = {
         model_field: fields.STRICT_FIELDS.get(serializer_field, serializer_field)

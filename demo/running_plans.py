@@ -17,15 +17,14 @@ DEMO_KPI_CODES = ("revenue", "profit")
 def running_plans_create(*, fiscal_year: int, accounts=None) -> int:
     """An approved plan (version 1, revenue and profit KPIs) for each account without a plan that year.
 
-    The owner is the account's KAM (or first team member). Returns how many plans were made.
+    The owner is the account's KAM (none while its team has no KAM). Returns how many plans were made.
     """
     accounts = (accounts if accounts is not None else Account.objects.all()).exclude(plans__fiscal_year=fiscal_year)
-    owners: dict[int, int] = {}
-    for account_id, user_id, role in AccountTeamMember.objects.filter(account__in=accounts).values_list(
-        "account_id", "user_id", "role"
-    ).order_by("account_id", "id"):
-        if role == AccountTeamMember.Role.KAM or account_id not in owners:
-            owners[account_id] = user_id
+    owners: dict[int, int] = dict(
+        AccountTeamMember.objects.filter(account__in=accounts, role=AccountTeamMember.Role.KAM).values_list(
+            "account_id", "user_id"
+        )
+    )
     rows = list(accounts.values_list("pk", "fiscal_year_start_month"))
     if not rows:
         return 0
