@@ -42,6 +42,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning import meetings
 from planning.services import (
     meeting_create,
     plan_create,
@@ -148,6 +149,9 @@ class _PlanningDemo:
             acting_user=executive,
         )
         self.summary.meetings = 3
+        # The two past meetings were held: in session while they decide, closed afterwards.
+        for held in (self.kickoff, self.last):
+            meetings.meeting_start(meeting=held, acting_user=executive)
         for username, scenarios in SCENARIOS.items():
             user = users.get(username)
             if user is None:
@@ -158,6 +162,8 @@ class _PlanningDemo:
             )
             for account, scenario in zip(accounts, scenarios, strict=False):
                 self.plan(account=account, user=user, scenario=scenario)
+        for held in (self.kickoff, self.last):
+            meetings.meeting_close(meeting=held, acting_user=executive)
         return self.summary
 
     # -- one plan ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +19,9 @@ class NotificationKind(models.TextChoices):
     PLAN_DECISION = "plan_decision", _("Plan decision made")
     YEAR_END = "year_end", _("Year-end evaluation open")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for executives")
+    MEETING_INVITATION = "meeting_invitation", _("Invited to a consensus meeting")
+    MEETING_AGENDA = "meeting_agenda", _("Agenda of a consensus meeting changed")
+    MEETING_MINUTES = "meeting_minutes", _("Minutes of a consensus meeting")
     HANDOVER = "handover", _("Work handed over to you")
 
 
@@ -35,6 +38,9 @@ MESSAGES = {
     NotificationKind.HANDOVER: _(
         "%(person)s's work was handed over to you: %(accounts)s account teams, %(work)s open plan drafts, actions and reviews."
     ),
+    NotificationKind.MEETING_INVITATION: _("You attend the consensus meeting “%(meeting)s” on %(when)s (%(place)s)."),
+    NotificationKind.MEETING_AGENDA: _("The agenda of the consensus meeting “%(meeting)s” on %(when)s changed:\n%(agenda)s"),
+    NotificationKind.MEETING_MINUTES: _("The minutes of the consensus meeting “%(meeting)s” of %(when)s:\n\n%(minutes)s"),
     NotificationKind.YEAR_END: _("FY %(year)s of %(account)s has ended: write the year-end evaluation (step 7) and start next year's plan."),
 }
 
@@ -81,13 +87,20 @@ class Notification(models.Model):
     def message(self) -> str:
         """The sentence in the active language."""
         params = dict(self.params)
+        # "<name>_i18n": {language: text} written in every language by the sender; the reader's is used.
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        for key in [key for key in params if key.endswith("_i18n") and isinstance(params[key], dict)]:
+            texts = params.pop(key)
+            params[key.removesuffix("_i18n")] = texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), "")
         for (kind, param), choices in PARAM_LABELS.items():
             if self.kind == kind and param in params and params[param] in choices.values:
                 params[param] = choices(params[param]).label
         try:
-            return gettext(str(MESSAGES[self.kind])) % params
+            text = gettext(str(MESSAGES[self.kind])) % params
         except (KeyError, TypeError, ValueError):
             return str(NotificationKind(self.kind).label)
+        # A quote (the decision's comments) follows the sentence as written.
+        return f"{text}\n\n{params['quote']}" if params.get("quote") else text
 
 
 class NotificationPreference(models.Model):

@@ -3,21 +3,26 @@
 from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact, OrgUnit, Opportunity
 from performance.models import KpiDefinition
 from planning.models import (
     COMMENT_MAX,
+    LONG_TEXT_MAX,
     ROW_TEXT_MAX,
     AccountPlan,
     ActionItem,
     Confidence,
     Decision,
+    GrantStatus,
     MarketingAction,
+    Opinion,
     StrategicTask,
     SupportRequest,
 )
+from planning.grants import GrantInput
 from planning.targets import TargetInput, number
 
 TEXTAREA = {"rows": 3}
@@ -378,7 +383,7 @@ class SubmitForm(forms.Form):
         if meetings:
             self.fields["meeting"] = ObjectChoiceField(
                 objects=meetings, label=_("Consensus meeting"),
-                label_of=lambda m: f"{m.title} · {m.scheduled_for:%Y-%m-%d %H:%M}",
+                label_of=lambda m: f"{m.title} · {timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M}",
                 help_text=_("Optional: the executives can also put the plan on a meeting's agenda."),
             )
 
@@ -388,15 +393,93 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment on the whole plan"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
     )
-    committed_budget = forms.DecimalField(
-        label=_("Budget committed"), required=False, min_value=0, max_digits=16, decimal_places=0
-    )
-    committed_people = forms.CharField(
-        label=_("People committed"), required=False, max_length=300,
-        help_text=_("For example: 2 solution engineers, 1 project manager from Q2."),
-    )
 
     STEP_FIELDS = {1: "step_1", 2: "step_2", 3: "step_3", 4: "step_4", 5: "step_5"}
+
+    def __init__(self, *args, step_titles: dict, support_requests=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for step, name in self.STEP_FIELDS.items():
+            self.fields[name] = forms.CharField(
+                label=f"{step}. {step_titles[step]}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        # One grant per support request of the version (배정): granted in full unless the chair says otherwise.
+        self.support_requests = list(support_requests)
+        for row in self.support_requests:
+            key = row["id"]
+            self.fields[f"grant_{key}_status"] = forms.ChoiceField(
+                label=_("Status"), choices=GrantStatus.choices, initial=GrantStatus.GRANTED, required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"grant_{key}_amount"] = forms.DecimalField(
+                label=_("Granted"), required=False, min_value=0, max_digits=16, decimal_places=0, initial=row["amount"],
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            self.fields[f"grant_{key}_reason"] = forms.CharField(
+                label=_("Reason"), required=False, max_length=1000,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("Reason, unless granted in full")}),
+            )
+
+    def grant_rows(self):
+        """(support request, status field, amount field, reason field) for the template."""
+        return [(row, self[f"grant_{row['id']}_status"], self[f"grant_{row['id']}_amount"], self[f"grant_{row['id']}_reason"])
+                for row in self.support_requests]
+
+    def grants(self) -> list[GrantInput]:
+        return [
+            GrantInput(
+                support_request_id=row["id"], status=self.cleaned_data.get(f"grant_{row['id']}_status") or GrantStatus.GRANTED,
+                amount=self.cleaned_data.get(f"grant_{row['id']}_amount"),
+                reason=self.cleaned_data.get(f"grant_{row['id']}_reason") or "",
+            )
+            for row in self.support_requests
+        ]
+
+    def step_comments(self) -> dict[int, str]:
+        return {step: self.cleaned_data[name] for step, name in self.STEP_FIELDS.items() if self.cleaned_data.get(name)}
+
+    def step_fields(self):
+        return [self[name] for name in self.STEP_FIELDS.values()]
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scheduled_for = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the site's time zone."),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=120, required=False
+    )
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video link"), max_length=300, required=False, assume_scheme="https")
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, executives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"] = ObjectChoiceField(
+            objects=executives, label=_("Chair"), label_of=lambda u: u.get_full_name() or u.username,
+            help_text=_("An executive; you, if none is chosen."),
+        )
+        self.order_fields(["title", "scheduled_for", "duration_minutes", "chair", "location", "video_link", "notes"])
+
+    def clean_duration_minutes(self):
+        return self.cleaned_data.get("duration_minutes") or 120
+
+
+class AttendeeForm(forms.Form):
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"] = ObjectChoiceField(
+            objects=users, label=_("Invite"), required=True,
+            label_of=lambda u: u.get_full_name() or u.username,
+        )
+
+
+class OpinionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Opinion"), choices=Opinion.Outcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    STEP_FIELDS = DecisionForm.STEP_FIELDS
 
     def __init__(self, *args, step_titles: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -413,13 +496,14 @@ class DecisionForm(forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
-class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    scheduled_for = forms.DateTimeField(
-        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA))
+class MinutesForm(forms.Form):
+    text = forms.CharField(label=_("Minutes"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class SpendForm(forms.Form):
+    spent_on = forms.DateField(label=_("Spent on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount"), min_value=1, max_digits=16, decimal_places=0)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class ReviewCommentForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from accounts.models import Account, AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
 from accounts.permissions import accounts_editable_by, user_can_decide_plans, user_can_edit_account
 from accounts.selectors import accounts_visible_to, visible_q
+from accounts.roles import Role
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
 from performance.periods import Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values
@@ -20,6 +21,9 @@ from planning.models import (
     AgendaItem,
     ConsensusMeeting,
     MarketingAction,
+    MeetingAttendee,
+    MeetingStatus,
+    Opinion,
     PlanAttachment,
     PlanKpi,
     PlanStatus,
@@ -430,7 +434,7 @@ def plan_versions(plan: AccountPlan) -> list[PlanVersion]:
     return list(
         PlanVersion.objects.filter(plan=plan)
         .select_related("submitted_by", "decision__decided_by", "agenda_item__meeting")
-        .prefetch_related("decision__step_comments")
+        .prefetch_related("decision__step_comments", "decision__grants")
         .defer("snapshot")
         .order_by("-number")
     )
@@ -440,7 +444,7 @@ def version_get(*, plan: AccountPlan, number: int) -> PlanVersion:
     version = (
         PlanVersion.objects.filter(plan=plan, number=number)
         .select_related("submitted_by", "decision__decided_by", "agenda_item__meeting")
-        .prefetch_related("decision__step_comments")
+        .prefetch_related("decision__step_comments", "decision__grants")
         .first()
     )
     if version is None:
@@ -476,7 +480,7 @@ def meetings_list() -> QuerySet[ConsensusMeeting]:
 
 
 def meeting_get(meeting_id: int) -> ConsensusMeeting:
-    meeting = ConsensusMeeting.objects.select_related("created_by").filter(pk=meeting_id).first()
+    meeting = ConsensusMeeting.objects.select_related("created_by", "chair", "closed_by").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No such meeting.")
     return meeting
@@ -518,15 +522,60 @@ def meeting_open_reviews(meeting: ConsensusMeeting, *, now: datetime.datetime | 
 
 
 def upcoming_meetings(*, now: datetime.datetime | None = None) -> list[ConsensusMeeting]:
+    """Meetings a plan can still be put on: not closed, from twelve hours ago on."""
     now = now or timezone.now()
-    return list(ConsensusMeeting.objects.filter(scheduled_for__gte=now - datetime.timedelta(hours=12)).order_by("scheduled_for")[:20])
+    return list(
+        ConsensusMeeting.objects.filter(scheduled_for__gte=now - datetime.timedelta(hours=12))
+        .exclude(status=MeetingStatus.CLOSED).order_by("scheduled_for")[:20]
+    )
+
+
+def latest_step_comments(*, plan: AccountPlan, step: int) -> dict | None:
+    """The last decision's comment on this step and the whole plan, if the plan was sent back or rejected
+    and has not been submitted again: what the KAM must answer on the step's page. One query."""
+    latest = (
+        PlanVersion.objects.filter(plan=plan).order_by("-number")
+        .select_related("decision__decided_by").defer("snapshot").prefetch_related("decision__step_comments").first()
+    )
+    decision = getattr(latest, "decision", None) if latest else None
+    if decision is None or decision.outcome == "approved":
+        return None
+    texts = [c.text for c in decision.step_comments.all() if c.step == step]
+    if not texts and not decision.comment:
+        return None
+    return {"decision": decision, "step_texts": texts, "version": latest}
+
+
+def meeting_attendees(meeting: ConsensusMeeting) -> list[MeetingAttendee]:
+    return list(MeetingAttendee.objects.filter(meeting=meeting).select_related("user").order_by("role", "user__username"))
+
+
+def executives() -> list[User]:
+    """Active executives, who chair meetings and attend them as such."""
+    return list(User.objects.filter(is_active=True, groups__name=Role.EXECUTIVE).order_by("username").distinct())
+
+
+def invitable_users(meeting: ConsensusMeeting, *, limit: int = 300) -> list[User]:
+    """Active users not attending yet (executives first), for the invitation list."""
+    return list(
+        User.objects.filter(is_active=True).exclude(pk__in=MeetingAttendee.objects.filter(meeting=meeting).values("user_id"))
+        .order_by("username")[:limit]
+    )
+
+
+def item_opinions(item: AgendaItem) -> list[Opinion]:
+    return list(Opinion.objects.filter(item=item).select_related("author").order_by("recorded_at", "id"))
+
+
+def user_attends(*, user: User, meeting: ConsensusMeeting) -> bool:
+    return user.is_authenticated and MeetingAttendee.objects.filter(meeting=meeting, user=user).exists()
 
 
 def agenda_item_get(*, meeting: ConsensusMeeting, item_id: int) -> AgendaItem:
     item = (
         AgendaItem.objects.filter(meeting=meeting, pk=item_id)
         .select_related("version__plan__account", "version__submitted_by", "version__decision__decided_by")
-        .prefetch_related("version__decision__step_comments")
+        .prefetch_related("version__decision__step_comments", "version__decision__grants")
         .first()
     )
     if item is None:

@@ -30,6 +30,8 @@ from accounts.services import opportunity_save
 from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create
 from planning import attachments as attachment_checks
+from planning import grants as grants_module
+from planning import meetings
 from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period, PeriodKind
 from planning.models import (
@@ -40,6 +42,7 @@ from planning.models import (
     ConsensusMeeting,
     Decision,
     MarketingAction,
+    MeetingStatus,
     PlanAttachment,
     PlanKpi,
     PlanStatus,
@@ -50,6 +53,7 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning.authorship import version_authors
 from planning.pdfs import version_pdfs_request
 from planning.rules import incomplete_plan_steps, plan_step_states
 from planning.snapshot import plan_snapshot
@@ -95,6 +99,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 _TRANSITION_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
 del S
 
+# The audit trail's reason on the plan's row when an executive's decision moved its status.
+DECISION_CHANGE_REASON = "decision"
+
 # Where the plan's content (steps 1–5) may be edited.
 EDITABLE_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.CHANGES_REQUESTED})
 
@@ -116,40 +123,6 @@ def _actor_may(actor: Actor, *, user: User, plan: AccountPlan) -> bool:
 
 
 # --- Separation of duties ---------------------------------------------------------------
-
-# The plan's content rows: whoever saved one of them before a version was frozen edited that version.
-CONTENT_MODELS = (StrategicTask, MarketingAction, SupportRequest, ActionItem, PlanAttachment, PlanKpi)
-
-
-def version_authors(*, version: PlanVersion) -> set[int]:
-    """The users who submitted or edited the version: nobody of them decides on it.
-
-    "Edited" is read from the audit trail (simple-history): a save of the plan's own content (a
-    record of the plan whose status did not change, so status moves such as a decision do not
-    count) or of one of its content rows, up to the moment the version was frozen. A version holds
-    everything saved before it, so earlier revisions' authors count too.
-    """
-    plan_id, frozen_at = version.plan_id, version.submitted_at
-    authors = {version.submitted_by_id}
-    records = (
-        AccountPlan.history.filter(id=plan_id, history_date__lte=frozen_at)
-        .order_by("history_date", "history_id")
-        .values_list("history_type", "status", "history_user_id")
-    )
-    previous_status = None
-    for history_type, status, user_id in records:
-        if history_type == "~" and status == previous_status:
-            authors.add(user_id)
-        previous_status = status
-    rows = [
-        model.history.filter(plan_id=plan_id, history_date__lte=frozen_at).order_by().values_list("history_user_id", flat=True)
-        for model in CONTENT_MODELS
-    ]
-    # One query for all the content tables (unordered: the historical models' default ordering is not in the union).
-    authors.update(rows[0].union(*rows[1:]).order_by())
-    authors.discard(None)
-    return authors
-
 
 def _require_not_author(*, version: PlanVersion, acting_user: User, message: str) -> None:
     if acting_user.pk in version_authors(version=version):
@@ -195,7 +168,12 @@ def _transition(*, plan: AccountPlan, action: str, acting_user: User) -> Account
     transition = transition_for(plan=plan, action=action, acting_user=acting_user)
     plan.status = transition.target
     plan.lock_version += 1
-    plan.updated_by = acting_user
+    if transition.actor is Actor.TEAM:
+        # An executive's decision edits no step: "Last saved by" stays the last person who wrote the plan.
+        plan.updated_by = acting_user
+    else:
+        # Marked in the audit trail, so deciding is never taken for editing (planning.meetings.user_edited_version).
+        plan._change_reason = DECISION_CHANGE_REASON
     plan._history_user = acting_user
     plan.save(update_fields=["status", "revision", "approved_version", "lock_version", "updated_by", "updated_at"])
     return plan
@@ -683,8 +661,9 @@ def plan_submit(
                 % {"steps": ", ".join(f"{state.number}. {state.title}" for state in missing)}
             )
         number = (PlanVersion.objects.filter(plan=current).aggregate(top=Max("number"))["top"] or 0) + 1
+        submission = PlanVersion.objects.filter(plan=current, revision=current.revision).count() + 1
         version = PlanVersion.objects.create(
-            plan=current, number=number, revision=current.revision, snapshot=plan_snapshot(current),
+            plan=current, number=number, revision=current.revision, submission=submission, snapshot=plan_snapshot(current),
             submitted_by=acting_user, submitted_at=timezone.now(), note=note,
         )
         _transition(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
@@ -713,8 +692,10 @@ def plan_decide(
     committed_budget: Decimal | None = None,
     committed_people: str = "",
     meeting: ConsensusMeeting | None = None,
+    grants: "list[grants_module.GrantInput] | None" = None,
 ) -> Decision:
-    """An executive's decision on the submitted version, with comments per step and, on approval, resources."""
+    """An executive's decision on the submitted version, with comments per step and, on approval, the
+    resources granted against each support request (planning.grants)."""
     step_comments = {step: text.strip() for step, text in (step_comments or {}).items() if text and text.strip()}
     with transaction.atomic():
         plan = _locked(version.plan)
@@ -723,6 +704,8 @@ def plan_decide(
             version=version, acting_user=acting_user,
             message=_("You submitted or edited this version of the plan: another executive decides on it."),
         )
+        if meeting is not None:
+            meetings.decision_check(meeting=meeting, version=version, acting_user=acting_user)
         latest = PlanVersion.objects.filter(plan=plan).aggregate(top=Max("number"))["top"]
         if version.number != latest or Decision.objects.filter(version=version).exists():
             raise ValidationError(_("This version was already decided or superseded."))
@@ -734,6 +717,9 @@ def plan_decide(
             raise ValidationError(_("The committed budget cannot be negative."))
         if any(step not in range(1, 8) for step in step_comments):
             raise ValidationError(_("Comments belong to steps 1 to 7."))
+        if grants and outcome != Decision.Outcome.APPROVED:
+            raise ValidationError(_("Resources are committed only with an approval."))
+        grant_rows = grants_module.grants_check(version=version, grants=grants) if grants else []
         decision = Decision.objects.create(
             version=version, meeting=meeting, outcome=outcome, comment=comment.strip(),
             committed_budget=committed_budget, committed_people=committed_people.strip(),
@@ -741,11 +727,16 @@ def plan_decide(
         )
         StepComment.objects.bulk_create([StepComment(decision=decision, step=step, text=text) for step, text in sorted(step_comments.items())])
         if outcome == Decision.Outcome.APPROVED:
+            grants_module.grants_save(
+                decision=decision, rows=grant_rows, committed_budget=committed_budget, committed_people=committed_people.strip()
+            )
+        if outcome == Decision.Outcome.APPROVED:
             plan.approved_version = version
         _transition(plan=plan, action=_DECISION_ACTIONS[outcome], acting_user=acting_user)
         # Inbox rows in the same transaction; e-mail goes out from the delivery task, so the
         # executive's request never talks to the broker.
-        plan_decision_notify(plan=plan, decision_id=decision.pk, outcome=outcome)
+        plan_decision_notify(plan=plan, decision_id=decision.pk, outcome=outcome, comment=decision.comment,
+                             step_comments=step_comments)
     return decision
 
 
@@ -754,8 +745,28 @@ def plan_label(account_name: str, fiscal_year: int) -> str:
     return f"{account_name} · FY {fiscal_year}"
 
 
-def plan_decision_notify(*, plan: AccountPlan, decision_id: int, outcome: str) -> int:
-    """Tell the plan's owner and its account team the meeting's decision, in the inbox and by e-mail.
+def _decision_quote(comment: str, step_comments: dict[int, str]) -> dict[str, str]:
+    """The decision's comments, quoted in the notification and its e-mail, in every language of the site."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from planning.rules import STEP_TITLES
+
+    quotes = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines = [f"{step}. {STEP_TITLES[step]}: {text}" for step, text in sorted(step_comments.items())]
+            if comment:
+                lines.insert(0, f"“{comment}”")
+            quotes[code] = "\n".join(lines)
+    return quotes
+
+
+def plan_decision_notify(
+    *, plan: AccountPlan, decision_id: int, outcome: str, comment: str = "", step_comments: dict[int, str] | None = None
+) -> int:
+    """Tell the plan's owner and its account team the meeting's decision, quoting its comments, in the inbox
+    and by e-mail.
 
     Writes rows only: no broker call, so a decision never waits on Redis.
     """
@@ -763,6 +774,8 @@ def plan_decision_notify(*, plan: AccountPlan, decision_id: int, outcome: str) -
     if plan.owner_id:
         recipients.add(plan.owner_id)
     params = {"plan": plan_label(plan.account.name, plan.fiscal_year), "outcome": outcome}
+    if comment or step_comments:
+        params["quote_i18n"] = _decision_quote(comment, step_comments or {})
     return notifications_create(
         drafts=[NotificationDraft(user_id, NotificationKind.PLAN_DECISION, f"decision:{decision_id}", params,
                                   "planning:plan-detail", {"plan_id": plan.pk})
@@ -813,35 +826,47 @@ def _require_executive(user: User) -> None:
 
 
 def meeting_create(
-    *, title: str, scheduled_for: datetime.datetime, location: str = "", notes: str = "", acting_user: User
+    *, title: str, scheduled_for: datetime.datetime, location: str = "", notes: str = "", acting_user: User,
+    chair: User | None = None, video_link: str = "", duration_minutes: int = 120,
 ) -> ConsensusMeeting:
-    _require_executive(acting_user)
-    if not title.strip():
-        raise ValidationError(_("The meeting needs a title."))
-    return ConsensusMeeting.objects.create(
-        title=title.strip(), scheduled_for=scheduled_for, location=location, notes=notes, created_by=acting_user
+    """Schedule a consensus meeting (planning.meetings.meeting_create: its chair attends it)."""
+    return meetings.meeting_create(
+        title=title, scheduled_for=scheduled_for, location=location, notes=notes, acting_user=acting_user,
+        chair=chair, video_link=video_link, duration_minutes=duration_minutes,
     )
 
 
 def agenda_item_add(
     *, meeting: ConsensusMeeting, version: PlanVersion, acting_user: User, check_role: bool = True
 ) -> AgendaItem:
-    """Put a submitted version on the meeting's agenda (the team does so when submitting)."""
+    """Put a submitted version on the meeting's agenda (the team does so when submitting).
+
+    The plan's KAM becomes an attendee and every attendee is told the new agenda.
+    """
     if check_role:
-        _require_executive(acting_user)
+        meetings.meeting_transition_for(meeting=meeting, action=meetings.MeetingAction.EDIT_AGENDA, acting_user=acting_user)
+    elif meeting.status == MeetingStatus.CLOSED:
+        raise ValidationError(_("That meeting is closed: choose another one."))
     if Decision.objects.filter(version=version).exists():
         raise ValidationError(_("This version was already decided."))
     if AgendaItem.objects.filter(version=version).exists():
         raise ValidationError(_("This plan is already on an agenda."))
-    position = (AgendaItem.objects.filter(meeting=meeting).aggregate(top=Max("position"))["top"] or 0) + 1
-    return AgendaItem.objects.create(meeting=meeting, version=version, position=position, added_by=acting_user)
+    with transaction.atomic():
+        item = AgendaItem.objects.create(
+            meeting=meeting, version=version, position=meetings.next_agenda_position(meeting), added_by=acting_user
+        )
+        meetings.attendee_add_kam(meeting=meeting, version=version, acting_user=acting_user)
+        meetings.meeting_notify_agenda(meeting=meeting)
+    return item
 
 
 def agenda_item_remove(*, item: AgendaItem, acting_user: User) -> None:
-    _require_executive(acting_user)
+    meetings.meeting_transition_for(meeting=item.meeting, action=meetings.MeetingAction.EDIT_AGENDA, acting_user=acting_user)
     if Decision.objects.filter(version_id=item.version_id).exists():
         raise ValidationError(_("A decided plan stays on the agenda of its meeting."))
-    item.delete()
+    with transaction.atomic():
+        item.delete()
+        meetings.meeting_notify_agenda(meeting=item.meeting)
 
 
 # --- Quarterly reviews ------------------------------------------------------------------
@@ -917,8 +942,9 @@ def review_comment_add(*, review: QuarterlyReview, text: str, acting_user: User)
     return ReviewComment.objects.create(review=review, author=acting_user, text=text.strip())
 
 
-def quarterly_review_sign_off(*, review: QuarterlyReview, acting_user: User) -> QuarterlyReview:
-    """An executive signs the review off; its figures are then kept as they are.
+def quarterly_review_sign_off(*, review: QuarterlyReview, acting_user: User, comment: str = "") -> QuarterlyReview:
+    """An executive signs the review off, with a comment on the figures and the resources' use if they
+    have one; its figures are then kept as they are.
 
     Not the review's owner, nor anyone who submitted or edited the plan version it reviews.
     """
@@ -928,6 +954,8 @@ def quarterly_review_sign_off(*, review: QuarterlyReview, acting_user: User) -> 
         raise PermissionDenied(_("You own this review or wrote the plan it reviews: another executive signs it off."))
     if review.status == QuarterlyReview.Status.SIGNED_OFF:
         raise ValidationError(_("This review is already signed off."))
+    if comment.strip():
+        ReviewComment.objects.create(review=review, author=acting_user, text=comment.strip())
     review.status = QuarterlyReview.Status.SIGNED_OFF
     review.signed_off_by = acting_user
     review.signed_off_at = timezone.now()

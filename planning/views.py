@@ -15,9 +15,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import portfolio_cache
 from accounts.permissions import user_runs_meetings
-from planning import exports, forms, pdfs, selectors, services
+from accounts.roles import is_executive
 from performance.periods import fiscal_year_of
-from planning.models import PLAN_STEPS, ActionItem, PlanPdf, PlanStatus, PlanVersion, StrategicTask
+from planning import exports, forms, grants, meetings, pdfs, selectors, services
+from planning.models import (
+    PLAN_STEPS,
+    ActionItem,
+    Decision,
+    MeetingAttendee,
+    PlanPdf,
+    PlanStatus,
+    PlanVersion,
+    StrategicTask,
+)
 from planning.rules import STEP_TITLES
 from planning.snapshot import plan_snapshot, snapshot_diff
 from planning.steps import step_page
@@ -123,11 +133,20 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "latest_decision": next((v.decision for v in versions if hasattr(v, "decision")), None),
             "allowed": actions,
             "missing_steps": [context["states"][n] for n in PLAN_STEPS if not context["states"][n].complete],
-            "submit_form": forms.SubmitForm(meetings=selectors.upcoming_meetings()) if "submit" in actions else None,
+            "submit_form": _submit_form(versions) if "submit" in actions else None,
+            "is_executive": is_executive(request.user),
             "next_plan": selectors.next_year_plan(plan),
         }
     )
     return render(request, "planning/plan_detail.html", context)
+
+
+def _submit_form(versions) -> forms.SubmitForm:
+    """The submit form, with the meeting the last version was discussed at chosen if it is still open."""
+    meetings_open = selectors.upcoming_meetings()
+    last = next((getattr(v, "agenda_item", None) for v in versions), None)
+    initial = {"meeting": last.meeting} if last is not None and any(m.pk == last.meeting_id for m in meetings_open) else {}
+    return forms.SubmitForm(meetings=meetings_open, initial=initial)
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,6 +208,7 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
             "forms": bound,
             "lock_version": lock_version,
             "errors": errors,
+            "meeting_comments": selectors.latest_step_comments(plan=plan, step=step),
             **page.context(),
             **({} if page.has_form else page.read_only_context()),
         }
@@ -525,6 +545,8 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
         "year_to_date": selectors.review_year_to_date_rows(review.kpi_snapshot),
         "form": form,
         "may_sign_off": services.review_sign_off_allowed(review=review, user=request.user),
+        "grant_use": grants.grant_use(plan, until=review.period_end),
+        "spend_form": forms.SpendForm() if selectors.user_can_edit_plan(user=request.user, plan=plan) else None,
     })
     return render(request, "planning/review_detail.html", context, status=400 if form.errors else 200)
 
@@ -534,12 +556,35 @@ def review_sign_off(request: HttpRequest, plan_id: int, quarter: int) -> HttpRes
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     review = selectors.review_get(plan=plan, quarter=quarter)
     try:
-        services.quarterly_review_sign_off(review=review, acting_user=request.user)
+        services.quarterly_review_sign_off(
+            review=review, acting_user=request.user, comment=request.POST.get("comment", "")[:5000]
+        )
     except ValidationError as error:
         messages.error(request, _first_error(error))
     else:
         messages.success(request, _("The review of Q%(quarter)s is signed off.") % {"quarter": quarter})
     return redirect("planning:review-detail", plan_id=plan.pk, quarter=quarter)
+
+
+@require_POST
+def review_spend_add(request: HttpRequest, plan_id: int, quarter: int) -> HttpResponse:
+    """The account team records budget spent against a grant of the approved plan."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    review = selectors.review_get(plan=plan, quarter=quarter)
+    if not selectors.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    form = forms.SpendForm(request.POST)
+    grant = next((g for g in grants.plan_grants(plan) if str(g.pk) == request.POST.get("grant", "")), None)
+    if grant is None or not form.is_valid():
+        messages.error(request, _("Choose a granted budget, a date and an amount. Nothing was saved."))
+    else:
+        try:
+            grants.resource_spend_add(grant=grant, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("The budget spent was recorded."))
+    return redirect("planning:review-detail", plan_id=plan.pk, quarter=review.quarter)
 
 
 @require_POST
@@ -576,30 +621,141 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     _require_meeting_reader(request)
-    form = forms.MeetingForm(request.POST or None)
+    form = forms.MeetingForm(request.POST or None, executives=selectors.executives())
     if request.method == "POST":
         if form.is_valid():
-            meeting = services.meeting_create(acting_user=request.user, **form.cleaned_data)
-            messages.success(request, _("The meeting was scheduled. Add submitted plans to its agenda."))
-            return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+            try:
+                meeting = services.meeting_create(acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The meeting was scheduled. Add submitted plans to its agenda."))
+                return redirect("planning:meeting-detail", meeting_id=meeting.pk)
         messages.error(request, _("Please correct the errors below. Nothing was saved."))
     return render(request, "planning/meeting_form.html", {"form": form, "nav": "meetings"}, status=400 if form.errors else 200)
 
 
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The meeting's agenda of submitted plans, and plans still waiting for a meeting."""
+    """The meeting: chair, attendees, agenda in order, minutes, and plans still waiting for a meeting."""
     _require_meeting_reader(request)
     meeting = selectors.meeting_get(meeting_id)
+    attendees = selectors.meeting_attendees(meeting)
+    attending = any(a.user_id == request.user.pk for a in attendees)
+    allowed = meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending)
+    items = selectors.meeting_agenda(meeting)
     return render(
         request,
         "planning/meeting_detail.html",
         {
-            "meeting": meeting, "items": selectors.meeting_agenda(meeting),
-            "waiting": selectors.versions_awaiting_meeting(), "nav": "meetings",
+            "meeting": meeting, "items": items, "attendees": attendees, "allowed": allowed,
+            "waiting": selectors.versions_awaiting_meeting() if "edit_agenda" in allowed else [],
+            "nav": "meetings",
             "open_reviews": selectors.meeting_open_reviews(meeting),
+            "attendee_form": forms.AttendeeForm(users=selectors.invitable_users(meeting)) if "edit_attendees" in allowed else None,
+            "minutes_form": forms.MinutesForm(initial={"text": meeting.minutes}) if "write_minutes" in allowed else None,
+            "undecided": sum(1 for item in items if not hasattr(item.version, "decision")),
         },
     )
+
+
+def _meeting_action(request: HttpRequest, meeting_id: int, work, success: str) -> HttpResponse:
+    """Run a meeting service for a POST and go back to the meeting with its message."""
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    try:
+        work(meeting)
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, success)
+    return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+
+
+@require_POST
+def meeting_start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.meeting_start(meeting=m, acting_user=request.user),
+        _("The session is open: opinions, decisions and minutes can be recorded."),
+    )
+
+
+@require_POST
+def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.meeting_close(meeting=m, acting_user=request.user),
+        _("The meeting is closed; the minutes went to the attendees."),
+    )
+
+
+@require_POST
+def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    form = forms.MinutesForm(request.POST)
+    if not form.is_valid():
+        _require_meeting_reader(request)
+        messages.error(request, _first_error(ValidationError(list(form.errors.values())[0])))
+        return redirect("planning:meeting-detail", meeting_id=selectors.meeting_get(meeting_id).pk)
+    return _meeting_action(
+        request, meeting_id,
+        lambda m: meetings.meeting_minutes_save(meeting=m, text=form.cleaned_data["text"], acting_user=request.user),
+        _("The minutes were saved."),
+    )
+
+
+@require_POST
+def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    form = forms.AttendeeForm(request.POST, users=selectors.invitable_users(meeting))
+    if not form.is_valid():
+        messages.error(request, _("Choose someone from the list."))
+        return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+    user = form.cleaned_data["user"]
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.attendee_add(meeting=m, user=user, acting_user=request.user),
+        _("%(user)s attends; they were told.") % {"user": user.get_full_name() or user.username},
+    )
+
+
+@require_POST
+def attendee_remove(request: HttpRequest, meeting_id: int, attendee_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    attendee = MeetingAttendee.objects.filter(meeting=meeting, pk=attendee_id).select_related("user", "meeting").first()
+    if attendee is None:
+        raise Http404("No such attendee.")
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.attendee_remove(attendee=attendee, acting_user=request.user),
+        _("%(user)s no longer attends.") % {"user": attendee.user},
+    )
+
+
+@require_POST
+def agenda_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        messages.error(request, _("An item moves one place up or down."))
+        return redirect("planning:meeting-detail", meeting_id=meeting.pk)
+    return _meeting_action(
+        request, meeting_id, lambda m: meetings.agenda_item_move(item=item, step=step, acting_user=request.user),
+        _("The agenda order was changed; the attendees were told."),
+    )
+
+
+@require_GET
+def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting as a calendar file, for executives and the meeting's attendees."""
+    meeting = selectors.meeting_get(meeting_id)
+    if not (is_executive(request.user) or selectors.user_attends(user=request.user, meeting=meeting)):
+        raise PermissionDenied
+    url = request.build_absolute_uri(reverse("planning:meeting-detail", args=[meeting.pk]))
+    body = meetings.meeting_ics(meeting, attendees=selectors.meeting_attendees(meeting), url=url)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"consensus-meeting-{meeting.pk}.ics")
+    return response
 
 
 @require_POST
@@ -636,14 +792,18 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    """The one-page meeting view of a submitted plan (printable), with the decision form."""
+    """The one-page meeting view of a submitted plan (printable): opinions, the chair's decision, the item's minutes."""
     _require_meeting_reader(request)
     meeting = selectors.meeting_get(meeting_id)
     item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
     version = item.version
     plan = version.plan
     decided = hasattr(version, "decision")
-    form = forms.DecisionForm(request.POST or None, step_titles=STEP_TITLES)
+    attending = selectors.user_attends(user=request.user, meeting=meeting)
+    allowed = meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending)
+    independent = not meetings.user_edited_version(user=request.user, version=version)
+    support_requests = (version.snapshot or {}).get("execution", {}).get("support_requests", [])
+    form = forms.DecisionForm(request.POST or None, step_titles=STEP_TITLES, support_requests=support_requests)
     status = 200
     if request.method == "POST":
         if decided:
@@ -653,9 +813,8 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
             try:
                 decision = services.plan_decide(
                     version=version, outcome=form.cleaned_data["outcome"], acting_user=request.user,
-                    comment=form.cleaned_data["comment"], step_comments=form.step_comments(),
-                    committed_budget=form.cleaned_data["committed_budget"],
-                    committed_people=form.cleaned_data["committed_people"], meeting=meeting,
+                    comment=form.cleaned_data["comment"], step_comments=form.step_comments(), meeting=meeting,
+                    grants=form.grants() if form.cleaned_data["outcome"] == Decision.Outcome.APPROVED else None,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -664,6 +823,22 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
                 return redirect("planning:meeting-detail", meeting_id=meeting.pk)
         status = 400
         messages.error(request, _("The decision was not recorded: see the message below."))
+    return _meeting_item_page(
+        request, meeting=meeting, item=item, allowed=allowed, independent=independent, decision_form=form, status=status
+    )
+
+
+def _meeting_item_page(request, *, meeting, item, allowed, independent, decision_form=None, opinion_form=None, status=200):
+    version = item.version
+    plan = version.plan
+    decided = hasattr(version, "decision")
+    opinions = selectors.item_opinions(item)
+    mine = next((o for o in opinions if o.author_id == request.user.pk), None)
+    if opinion_form is None and "give_opinion" in allowed and independent and not decided:
+        initial = {"outcome": mine.outcome, "comment": mine.comment} if mine else {}
+        if mine:
+            initial.update({f"step_{k}": v for k, v in mine.step_comments.items()})
+        opinion_form = forms.OpinionForm(initial=initial, step_titles=STEP_TITLES, prefix="opinion")
     agenda = selectors.meeting_agenda(meeting)
     position = next((index for index, entry in enumerate(agenda) if entry.pk == item.pk), 0)
     return render(
@@ -671,13 +846,65 @@ def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRes
         "planning/meeting_item.html",
         {
             "meeting": meeting, "item": item, "version": version, "plan": plan, "snap": version.snapshot,
-            "form": None if decided else form, "decided": decided, "nav": "meetings",
+            "form": None if decided else decision_form, "decided": decided, "nav": "meetings",
             "previous_item": agenda[position - 1] if position > 0 else None,
             "next_item": agenda[position + 1] if position + 1 < len(agenda) else None,
-            "may_decide": plan.status == PlanStatus.SUBMITTED and services.decision_allowed(version=version, user=request.user),
-            "decider_is_author": plan.status == PlanStatus.SUBMITTED and selectors.user_can_decide(request.user)
-            and not services.decision_allowed(version=version, user=request.user),
+            "position": position + 1, "agenda_size": len(agenda),
+            "may_decide": "decide" in allowed and independent and plan.status == PlanStatus.SUBMITTED,
+            "decide_blocked": "decide" in allowed and not independent,
+            "opinions": opinions, "opinion_form": opinion_form if not decided else None,
+            "item_minutes_form": forms.MinutesForm(initial={"text": item.minutes}) if "write_minutes" in allowed else None,
+            "allowed": allowed,
             **_snapshot_extras(version.snapshot),
         },
         status=status,
     )
+
+
+@require_POST
+def meeting_item_opinion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """An executive attendee's opinion on the agenda item (recorded again to change it)."""
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    form = forms.OpinionForm(request.POST, step_titles=STEP_TITLES, prefix="opinion")
+    if form.is_valid():
+        try:
+            meetings.opinion_save(
+                item=item, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"],
+                step_comments=form.step_comments(), acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your opinion was recorded."))
+            return redirect("planning:meeting-item", meeting_id=meeting.pk, item_id=item.pk)
+    messages.error(request, _("The opinion was not recorded: see the message below."))
+    attending = selectors.user_attends(user=request.user, meeting=meeting)
+    return _meeting_item_page(
+        request, meeting=meeting, item=item,
+        allowed=meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending),
+        independent=not meetings.user_edited_version(user=request.user, version=item.version),
+        decision_form=forms.DecisionForm(
+            step_titles=STEP_TITLES, support_requests=(item.version.snapshot or {}).get("execution", {}).get("support_requests", [])
+        ),
+        opinion_form=form, status=400,
+    )
+
+
+@require_POST
+def meeting_item_minutes(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    _require_meeting_reader(request)
+    meeting = selectors.meeting_get(meeting_id)
+    item = selectors.agenda_item_get(meeting=meeting, item_id=item_id)
+    form = forms.MinutesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            meetings.agenda_item_minutes_save(item=item, text=form.cleaned_data["text"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("The minutes were saved."))
+    return redirect("planning:meeting-item", meeting_id=meeting.pk, item_id=item.pk)

@@ -360,6 +360,7 @@ from planning.models import (  # noqa: E402
     AccountPlan,
     ActionItem,
     ConsensusMeeting,
+    MeetingAttendee,
     MarketingAction,
     StrategicTask,
     SupportRequest,
@@ -421,9 +422,18 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
 class ConsensusMeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ConsensusMeeting
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Consensus meeting {n}")
     scheduled_for = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7))
+    created_by = None
+    chair = factory.LazyAttribute(lambda o: o.created_by)
+
+    @factory.post_generation
+    def chair_attends(obj, create, extracted, **kwargs):
+        """The chair attends, as when the meeting is scheduled in the web."""
+        if create and obj.chair_id:
+            MeetingAttendee.objects.get_or_create(meeting=obj, user=obj.chair, defaults={"role": "executive"})
 
 
 def make_complete_plan(*, account, user, fiscal_year: int | None = None) -> AccountPlan:

@@ -1,6 +1,7 @@
 """Template helpers for plans: labels of choice codes stored in snapshots, status badges."""
 
 from django import forms, template
+from django.conf import settings
 
 from accounts.models import Contact, Industry, Opportunity
 from planning.models import (
@@ -12,8 +13,20 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
+from planning.models import version_label as _version_label
 
 register = template.Library()
+
+
+@register.simple_tag
+def version_label(version) -> str:
+    """"Revision 1 · submission 2": the one name of a submitted version, everywhere."""
+    return _version_label(version.revision, getattr(version, "submission", 1))
+
+
+@register.simple_tag
+def site_time_zone() -> str:
+    return settings.TIME_ZONE
 
 CHOICES = {
     "plan_status": PlanStatus,
@@ -51,7 +64,11 @@ STATUS_BADGES = {
     "declined": "text-bg-danger",
     "delivered": "text-bg-dark",
     "planned": "text-bg-light",
+    "in_session": "text-bg-primary",
     "cancelled": "text-bg-secondary",
+    "granted": "text-bg-success",
+    "partly": "text-bg-warning",
+    "refused": "text-bg-danger",
     "dropped": "text-bg-secondary",
 }
 

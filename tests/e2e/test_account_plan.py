@@ -129,12 +129,12 @@ def test_am_fills_the_plan_exec_approves_am_revises_and_exports(page, browser, l
     login(exec_page, "exec")
     exec_page.get_by_role("link", name="Consensus meetings").click()
     exec_page.get_by_role("link", name="FY plan consensus").click()
+    exec_page.get_by_test_id("meeting-start").click()
+    expect(exec_page.get_by_test_id("meeting-status")).to_have_text("In session")
     exec_page.get_by_test_id("agenda-item").click()
     expect(exec_page.get_by_role("heading", name=re.compile("한빛전자"))).to_be_visible()
     expect(exec_page.get_by_text("Land and expand")).to_be_visible()
     exec_page.get_by_label("Approved").check()
-    exec_page.get_by_label("Budget committed").fill("300000000")
-    exec_page.get_by_label("People committed").fill("2 MES engineers from Q2")
     exec_page.get_by_test_id("record-decision").click()
     expect(exec_page.get_by_text("한빛전자 · FY %s: Approved." % year)).to_be_visible()
     exec_context.close()
@@ -144,6 +144,7 @@ def test_am_fills_the_plan_exec_approves_am_revises_and_exports(page, browser, l
     # The account manager edits the approved plan: a new revision.
     page.reload()
     assert page.get_by_test_id("plan-status").inner_text() == "Approved"
+    page.once("dialog", lambda dialog: dialog.accept())  # starting a revision asks first
     page.get_by_test_id("revise-plan").click()
     expect(page.get_by_text("Revision 2", exact=True)).to_be_visible()
     page.get_by_test_id("step-link-4").click()

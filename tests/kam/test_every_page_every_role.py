@@ -111,6 +111,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     'meetings/<int:meeting_id>/agenda/':                             _row(302, 405, 405, 405, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
     'meetings/<int:meeting_id>/items/<int:item_id>/':                _row(302, 403, 200, 200, 403, 403, 403, 403),
+    'plans/<int:plan_id>/reviews/q<int:quarter>/spend/':             _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/agenda/<int:item_id>/move/':          _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/start/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/close/':                              _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/minutes/':                            _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/':                          _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/': _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/meeting.ics':                         _row(302, 403, 200, 200, 200, 403, 403, 403),  # executives and attendees (am is the KAM)
+    'meetings/<int:meeting_id>/items/<int:item_id>/opinion/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'meetings/<int:meeting_id>/items/<int:item_id>/minutes/':        _row(302, 405, 405, 405, 405, 405, 405, 405),
     'performance/':                                                  _row(302, 200, 200, 200, 200, 200, 200, 200),
     'performance/refresh/':                                          _row(302, 405, 405, 405, 405, 405, 405, 405),
     'performance/kpis/':                                             _row(302, 200, 200, 200, 200, 200, 200, 200),
@@ -217,6 +227,15 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/'):                               _row(302, 200, 200, 200, 404, 200, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/sign-off/'):                      _row(302, 403, 302, 302, 404, 403, 404, 404),
     ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/refresh/'):                       _row(302, 302, 403, 403, 404, 302, 404, 404),
+    ('POST', 'plans/<int:plan_id>/reviews/q<int:quarter>/spend/'):                         _row(302, 302, 403, 403, 404, 302, 404, 404),
+    ('POST', 'meetings/<int:meeting_id>/agenda/<int:item_id>/move/'):                      _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/start/'):                                          _row(302, 403, 302, 403, 403, 403, 403, 403),  # the chair
+    ('POST', 'meetings/<int:meeting_id>/close/'):                                          _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/minutes/'):                                        _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/attendees/'):                                      _row(302, 403, 302, 302, 403, 403, 403, 403),
+    ('POST', 'meetings/<int:meeting_id>/attendees/<int:attendee_id>/remove/'):             _row(302, 403, 302, 403, 403, 403, 403, 403),  # the chair
+    ('POST', 'meetings/<int:meeting_id>/items/<int:item_id>/opinion/'):                    _row(302, 403, 400, 400, 403, 403, 403, 403),  # executives; an empty opinion is refused
+    ('POST', 'meetings/<int:meeting_id>/items/<int:item_id>/minutes/'):                    _row(302, 403, 302, 302, 403, 403, 403, 403),
     ('POST', 'meetings/new/'):                                                             _row(302, 403, 200, 200, 403, 403, 403, 403),
     ('POST', 'meetings/<int:meeting_id>/agenda/'):                                         _row(302, 403, 302, 302, 403, 403, 403, 403),
     ('POST', 'meetings/<int:meeting_id>/agenda/<int:item_id>/remove/'):                    _row(302, 403, 302, 302, 403, 403, 403, 403),
@@ -342,6 +361,7 @@ def ids_for(route: str, world) -> dict:
         # welcome link whose token is not valid (the page says so).
         "user_id": world["am"].pk, "member_id": world["account"].team.get(user=world["eng"]).pk,
         "uidb64": "MQ", "token": "set-password",
+        "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
     }
     if route.startswith("organisation/units/"):
         ids["unit_id"] = world["business_unit"].pk

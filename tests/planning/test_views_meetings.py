@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def meeting(executive):
-    return ConsensusMeetingFactory(title="H2 consensus", created_by=executive)
+    """A meeting chaired by `executive`, in session (decisions are taken in session)."""
+    return ConsensusMeetingFactory(title="H2 consensus", created_by=executive, status="in_session")
 
 
 @pytest.fixture
@@ -81,19 +82,48 @@ def test_meeting_view_shows_the_frozen_version(client_for, item, executive, acco
     assert 'data-print' in response.text
 
 
-def test_executive_approves_with_resources_and_step_comments(client_for, item, executive):
+def test_the_chair_approves_granting_part_of_a_request_with_step_comments(client_for, item, executive):
+    request_id = item.version.snapshot["execution"]["support_requests"][0]["id"]
     response = client_for(executive).post(decide_url(item), {
-        "outcome": "approved", "comment": "Go ahead", "committed_budget": "300000000",
-        "committed_people": "2 engineers", "step_4": "Watch the price",
+        "outcome": "approved", "comment": "Go ahead", "step_4": "Watch the price",
+        f"grant_{request_id}_status": "partly", f"grant_{request_id}_amount": "70000000",
+        f"grant_{request_id}_reason": "One engineer from Q2",
     })
     assert response.status_code == 302
     decision = Decision.objects.get()
     assert decision.outcome == "approved" and decision.meeting == item.meeting and decision.decided_by == executive
-    assert decision.committed_budget == 300_000_000
+    grant = decision.grants.get()
+    assert (grant.support_request_id, grant.requested_amount, grant.granted_amount, grant.status, grant.reason) == (
+        request_id, 100_000_000, 70_000_000, "partly", "One engineer from Q2")
     assert list(decision.step_comments.values_list("step", "text")) == [(4, "Watch the price")]
     plan = item.version.plan
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
+    page = client_for(executive).get(decide_url(item))
+    assert "One engineer from Q2" in page.text and 'data-testid="decision-grants"' in page.text
+
+
+def test_requests_are_granted_in_full_unless_the_chair_says_otherwise(client_for, item, executive):
+    client_for(executive).post(decide_url(item), {"outcome": "approved"})
+    grant = Decision.objects.get().grants.get()
+    assert (grant.status, grant.granted_amount) == ("granted", 100_000_000)
+
+
+@pytest.mark.parametrize("status, amount, reason, message", [
+    ("partly", "100000000", "x", "a partial grant is more than 0"),
+    ("partly", "5", "", "say why"),
+    ("refused", "5", "No budget", "a refused request is granted nothing"),
+    ("maybe", "5", "x", "Select a valid choice"),
+    ("granted", "-1", "", "greater than or equal to 0"),
+])
+def test_bad_grants_are_refused_with_a_message(client_for, item, executive, status, amount, reason, message):
+    request_id = item.version.snapshot["execution"]["support_requests"][0]["id"]
+    response = client_for(executive).post(decide_url(item), {
+        "outcome": "approved", f"grant_{request_id}_status": status, f"grant_{request_id}_amount": amount,
+        f"grant_{request_id}_reason": reason,
+    })
+    assert response.status_code == 400 and message in response.text
+    assert not Decision.objects.exists()
 
 
 def test_sending_back_without_a_reason_is_refused_with_a_message(client_for, item, executive):
@@ -102,10 +132,12 @@ def test_sending_back_without_a_reason_is_refused_with_a_message(client_for, ite
     assert not Decision.objects.exists()
 
 
-def test_resources_with_a_rejection_are_refused(client_for, item, executive):
-    response = client_for(executive).post(decide_url(item), {"outcome": "rejected", "comment": "No", "committed_budget": "5"})
-    assert response.status_code == 400 and "only with an approval" in response.text
-    assert not Decision.objects.exists()
+def test_a_rejection_grants_nothing(client_for, item, executive):
+    request_id = item.version.snapshot["execution"]["support_requests"][0]["id"]
+    response = client_for(executive).post(decide_url(item), {"outcome": "rejected", "comment": "No",
+                                                             f"grant_{request_id}_amount": "5"})
+    assert response.status_code == 302
+    assert Decision.objects.get().outcome == "rejected" and not Decision.objects.get().grants.exists()
 
 
 def test_a_decided_plan_cannot_be_decided_twice(client_for, item, executive):
@@ -140,5 +172,5 @@ def test_meeting_pages_query_count_is_fixed(client_for, executive, meeting, djan
         assert client.get(reverse("planning:meeting-create")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("planning:meeting-detail", args=[meeting.pk])).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(20):
         assert client.get(decide_url(items[-1])).status_code == 200
