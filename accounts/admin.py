@@ -1,10 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     BusinessUnit,
     Contact,
@@ -22,13 +28,14 @@ from accounts.models import (
     UnmetNeed,
     User,
 )
+from accounts.services import account_risk_save, team_kam_count_error
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Our organisation"), {"fields": ("business_unit", "job_title")}))
-    list_display = ("username", "first_name", "last_name", "business_unit", "job_title", "is_active")
-    list_filter = ("groups", "business_unit", "is_active")
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Our organisation"), {"fields": ("business_unit", "job_title", "level")}))
+    list_display = ("username", "first_name", "last_name", "business_unit", "job_title", "level", "is_active")
+    list_filter = ("groups", "business_unit", "level", "is_active")
     list_select_related = ("business_unit",)
 
 
@@ -44,10 +51,61 @@ class PricingTierAdmin(admin.ModelAdmin):
     list_display = ("name", "rank", "discount_percent", "min_annual_amount")
 
 
+class TeamMemberForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # The one-KAM rule is checked across the whole team by TeamFormSet, so that the KAM can be
+        # replaced in one save (the database constraint still holds: TeamFormSet saves the KAM last).
+        exclude = super()._get_validation_exclusions()
+        exclude.add("role")
+        return exclude
+
+
+class TeamFormSet(BaseInlineFormSet):
+    """An account team saved in the admin has exactly one KAM: removing the KAM means naming another."""
+
+    @property
+    def initial_forms(self):
+        # Save the KAM's row after the others, so the previous KAM is demoted before the new one is named.
+        forms = super().initial_forms
+        return sorted(forms, key=lambda form: form.cleaned_data.get("role") == AccountTeamMember.Role.KAM
+                      if getattr(form, "cleaned_data", None) else False)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        roles = [
+            form.cleaned_data.get("role")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        message = team_kam_count_error(roles)
+        if message:
+            raise ValidationError(message)
+
+
 class TeamInline(admin.TabularInline):
     model = AccountTeamMember
+    form = TeamMemberForm
+    formset = TeamFormSet
     extra = 0
     autocomplete_fields = ("user",)
+
+
+class HasKamFilter(admin.SimpleListFilter):
+    title = _("key account manager (KAM)")
+    parameter_name = "has_kam"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has a KAM")), ("no", _("No KAM"))]
+
+    def queryset(self, request, queryset):
+        has_kam = Exists(AccountTeamMember.objects.filter(account=OuterRef("pk"), role=AccountTeamMember.Role.KAM))
+        if self.value() == "yes":
+            return queryset.filter(has_kam)
+        if self.value() == "no":
+            return queryset.exclude(has_kam)
+        return queryset
 
 
 class OrgUnitInline(admin.TabularInline):
@@ -89,12 +147,28 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "english_name", "industry", "vertical_unit", "grade", "is_key_account", "revenue_ttm")
-    list_filter = ("industry", "vertical_unit", "grade", "is_key_account", "team_type")
+    list_display = ("name", "english_name", "industry", "vertical_unit", "grade", "is_key_account", "kam_display", "revenue_ttm")
+    list_filter = ("industry", "vertical_unit", "grade", "is_key_account", "team_type", HasKamFilter)
     search_fields = ("name", "english_name")
     list_select_related = ("vertical_unit", "grade")
     readonly_fields = ("revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at")
     inlines = [TeamInline, OrgUnitInline, ContactInline]
+
+    def get_queryset(self, request):
+        kams = AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM).select_related("user")
+        return super().get_queryset(request).prefetch_related(Prefetch("team", queryset=kams))
+
+    @admin.display(description=_("KAM"))
+    def kam_display(self, obj):
+        kam = obj.kam
+        if kam is None:
+            return format_html('<strong style="color:#b02a37">⚠ {}</strong>', _("No KAM"))
+        return str(kam)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.kam is None:
+            messages.warning(request, _("This account has no key account manager (KAM): name one in the team below."))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 @admin.register(OrgUnit)
@@ -215,3 +289,18 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "ordered_on"
     list_select_related = ("account", "offering")
     autocomplete_fields = ("account",)
+
+
+@admin.register(AccountRisk)
+class AccountRiskAdmin(admin.ModelAdmin):
+    list_display = ("title", "account", "owner_side", "impact", "likelihood", "status", "shared_with_customer", "raised_on")
+    list_filter = ("status", "owner_side", "impact", "shared_with_customer")
+    search_fields = ("title", "account__name")
+    list_select_related = ("account",)
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("owner_user", "owner_contact")
+    # Set by the service: the closing date when the status is closed, and who recorded the risk.
+    readonly_fields = ("closed_on", "recorded_by")
+
+    def save_model(self, request, obj, form, change):
+        account_risk_save(risk=obj, acting_user=request.user)

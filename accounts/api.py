@@ -2,12 +2,11 @@
 customer activities (mounted by kam.api)."""
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     BusinessUnit,
     Contact,
@@ -28,6 +28,7 @@ from accounts.models import (
     Relationship,
     UnmetNeed,
     User,
+    level_from_title,
 )
 from accounts.permissions import (
     role_records_interactions,
@@ -38,6 +39,8 @@ from accounts.permissions import (
 from accounts.roles import is_admin, user_roles
 from accounts.services import (
     account_grade_change,
+    account_kam_set,
+    account_risk_save,
     account_key_account_set,
     contact_save,
     customer_activity_save,
@@ -48,7 +51,7 @@ from accounts.services import (
     unmet_need_save,
 )
 from core.api import fields
-from core.api.exceptions import call_service, field_errors
+from core.api.exceptions import call_service
 from accounts.api_base import ADMIN_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AccountPermission, AdminWritesOthersRead, ChoosesKeyAccounts, VisibleRelatedField
 from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
 from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
@@ -80,7 +83,18 @@ class BusinessUnitViewSet(viewsets.ReadOnlyModelViewSet):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "job_title", "business_unit", "is_active"]
+        fields = ["id", "username", "first_name", "last_name", "job_title", "business_unit", "level", "is_active"]
+        # Admins set a person's level here (the relationship map matches levels one-to-one); the rest is read only.
+        read_only_fields = ["id", "username", "first_name", "last_name", "job_title", "business_unit", "is_active"]
+
+    def validate(self, attrs):
+        # Read-only fields are normally ignored; refused here so that a caller does not believe they changed.
+        sent = [name for name in self.Meta.read_only_fields if name in getattr(self, "initial_data", {})]
+        if sent:
+            raise serializers.ValidationError(
+                {name: [_("Only the level changes through the API; the rest is kept in the admin.")] for name in sent}
+            )
+        return super().validate(attrs)
 
 
 class MeSerializer(UserSerializer):
@@ -93,11 +107,16 @@ class MeSerializer(UserSerializer):
         return sorted(user_roles(user))
 
 
-class UserViewSet(viewsets.ReadOnlyModelViewSet):
-    """Our people, for the ids that opportunities (owner) and relationships (user) refer to."""
+class UserViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Our people, for the ids that opportunities (owner) and relationships (user) refer to.
+
+    Admins set a person's level (executive, middle manager, staff) with `PATCH`; everyone signed in reads.
+    """
 
     serializer_class = UserSerializer
     queryset = User.objects.all()
+    permission_classes = [IsAuthenticated, AdminWritesOthersRead]
+    http_method_names = ["get", "patch", "head", "options"]
     filterset_fields = ["is_active", "business_unit"]
     ordering = ["username", "id"]
     ordering_fields = ["username", "id"]
@@ -124,19 +143,28 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 class AccountSerializer(ServiceModelSerializer):
     # Our matrix mapping: set by admins only. The grade and the key-account flag change
     # through their own actions (grade/, key-account/), which record who and why.
-    ADMIN_FIELDS = ("kind", "parent", "vertical_unit")
+    ADMIN_FIELDS = ("kind", "parent", "vertical_unit", "kam")
 
     parent = VisibleRelatedField(account_path="pk", queryset=Account.objects.all(), allow_null=True, required=False)
     vertical_unit = fields.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL))
+    kam = fields.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text=_(
+            "The account's one key account manager (KAM), its accountable owner. Required when an admin creates an "
+            "account; naming another replaces the KAM (the previous one stays on the team as a sales rep)."
+        ),
+    )
     team = TeamMemberSerializer(many=True, read_only=True)
 
     class Meta:
         model = Account
         fields = [
             "id", "name", "english_name", "kind", "parent", "industry", "vertical_unit", "is_key_account", "grade",
-            "fiscal_year_start_month", "currency", "team_type", "description", "team",
+            "fiscal_year_start_month", "currency", "team_type", "description", "kam", "team",
             "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at", "created_at", "updated_at",
         ]
+        service_fields = ["kam"]
         read_only_fields = ["is_key_account", "grade", "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"]
         # (name, parent) is unique only under a parent (NULLs are distinct); full_clean checks it the
         # database's way, where DRF's validator would make `parent` required.
@@ -172,6 +200,8 @@ class AccountSerializer(ServiceModelSerializer):
             changed = [f for f in self.ADMIN_FIELDS if f in attrs and attrs[f] != getattr(self.instance, f)]
             if changed:
                 raise PermissionDenied(ADMIN_ONLY_MESSAGE)
+        if self.instance is None and attrs.get("kam") is None:
+            raise serializers.ValidationError({"kam": [_("Name the account's key account manager (KAM): every account has exactly one.")]})
         parent = attrs.get("parent")
         if parent is not None and self.instance is not None:
             # Walk up from the new parent: meeting this account would close a loop.
@@ -182,6 +212,15 @@ class AccountSerializer(ServiceModelSerializer):
                 seen.add(ancestor.pk)
                 ancestor = ancestor.parent
         return attrs
+
+    def save_instance(self, instance, **extra):
+        instance.full_clean()
+        instance.save()
+        kam = extra.get("kam")
+        if kam is not None and kam != instance.kam:
+            account_kam_set(account=instance, user=kam, acting_user=self.acting_user)
+            instance._prefetched_objects_cache = {}
+        return instance
 
 
 class GradeChangeRequestSerializer(serializers.Serializer):
@@ -314,6 +353,16 @@ class ContactSerializer(ServiceModelSerializer):
     happened_on = serializers.DateField(
         write_only=True, required=False, help_text=_("When the change happened, for the org-change log (today if omitted).")
     )
+    level = serializers.ChoiceField(
+        choices=Contact.Level.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Executive, middle manager or staff, matched one-to-one with our people of the same level. Omitted when "
+            "creating, or empty: read from the title (대표, 전무, 상무, 이사, 본부장, director, chief… → executive; "
+            "부장, 차장, 과장, 팀장, manager, lead… → middle manager; otherwise staff)."
+        ),
+    )
 
     class Meta:
         model = Contact
@@ -325,6 +374,13 @@ class ContactSerializer(ServiceModelSerializer):
         extra_kwargs = {"notes": TEXT}
         fixed_on_update = ["account"]
         service_fields = ["happened_on"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("level") == "" or (self.instance is None and "level" not in attrs):
+            title = attrs.get("title", getattr(self.instance, "title", ""))
+            attrs["level"] = level_from_title(title or "")
+        return attrs
 
     def save_instance(self, instance, **extra):
         return contact_save(contact=instance, acting_user=self.acting_user, happened_on=extra.get("happened_on"))
@@ -540,6 +596,54 @@ class PricingTierViewSet(viewsets.ModelViewSet):
 # --- Account 360: unmet needs and customer activities ------------------------------------------
 
 
+class AccountRiskSerializer(ServiceModelSerializer):
+    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+    owner_contact = VisibleRelatedField(
+        queryset=Contact.objects.all(), allow_null=True, required=False,
+        help_text=_("The customer's owner (a contact of this account) when `owner_side` is customer."),
+    )
+    owner_user = fields.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), allow_null=True, required=False,
+        help_text=_("Our owner when `owner_side` is ours."),
+    )
+    raised_on = serializers.DateField(required=False, help_text=_("When the risk was raised (today if omitted)."))
+    impact = fields.IntegerField(min_value=1, max_value=3, required=False, help_text=_("1 low, 2 medium, 3 high."))
+    likelihood = fields.IntegerField(min_value=1, max_value=3, required=False, help_text=_("1 low, 2 medium, 3 high."))
+
+    class Meta:
+        model = AccountRisk
+        fields = [
+            "id", "account", "title", "description", "owner_side", "owner_user", "owner_contact", "impact", "likelihood",
+            "status", "shared_with_customer", "raised_on", "closed_on", "recorded_by", "updated_at",
+        ]
+        read_only_fields = ["closed_on", "recorded_by"]
+        extra_kwargs = {"description": TEXT}
+        fixed_on_update = ["account"]
+
+    def save_instance(self, instance, **extra):
+        return account_risk_save(risk=instance, acting_user=self.acting_user)
+
+
+class AccountRiskFilter(AccountDataFilterSet, UpdatedSinceMixin):
+    class Meta:
+        model = AccountRisk
+        fields = ["account", "status", "owner_side", "shared_with_customer"]
+
+
+class AccountRiskViewSet(AccountDataViewSet):
+    """The accounts' risk registers (리스크 공유: risks shared with the customer, and our own).
+
+    The account team and admins write; executives read. Closing a risk (`status` closed) dates it.
+    """
+
+    serializer_class = AccountRiskSerializer
+    filterset_class = AccountRiskFilter
+    ordering_fields = ["raised_on", "updated_at", "id"]
+
+    def base_queryset(self):
+        return AccountRisk.objects.all()
+
+
 class UnmetNeedSerializer(ServiceModelSerializer):
     account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
     org_unit = VisibleRelatedField(queryset=OrgUnit.objects.all(), help_text=_("A unit of the account's org chart."))
@@ -732,6 +836,7 @@ routes = [
     ("business-units", BusinessUnitViewSet, "business-unit"),
     ("users", UserViewSet, "user"),
     ("unmet-needs", UnmetNeedViewSet, "unmet-need"),
+    ("account-risks", AccountRiskViewSet, "account-risk"),
     ("customer-activities", CustomerActivityViewSet, "customer-activity"),
     ("organisation-mapping", OrganisationMappingViewSet, "organisation-mapping"),
 ]

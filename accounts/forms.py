@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextFormMixin
 from accounts.models import (
     Account,
     Contact,
@@ -17,7 +18,9 @@ from accounts.models import (
     Relationship,
     UnmetNeed,
     User,
+    level_from_title,
 )
+from core.money import MoneyField
 
 
 class DateInput(forms.DateInput):
@@ -27,7 +30,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(CleanTextFormMixin, forms.ModelForm):
     """A person in the customer's org chart, with the date a change to them took effect."""
 
     happened_on = forms.DateField(
@@ -63,15 +66,24 @@ class ContactForm(forms.ModelForm):
             "Choose a manager from this account's org chart."
         )
         self.fields["left_on"].help_text = _("Only for someone who left; today when left empty.")
+        self.fields["level"].required = False
+        self.fields["level"].choices = [("", _("From the title")), *Contact.Level.choices]
+        self.fields["level"].help_text = _(
+            "Matched one-to-one with our people of the same level. “From the title”: 대표, 전무, 상무, 이사, 본부장, "
+            "director, chief… → executive; 부장, 차장, 과장, 팀장, manager, lead… → middle manager; otherwise staff."
+        )
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("level"):
+            cleaned["level"] = level_from_title(cleaned.get("title") or "")
+            self.instance.level = cleaned["level"]
         if cleaned.get("status") == Contact.Status.ACTIVE:
             cleaned["left_on"] = None
         return cleaned
 
 
-class OrgUnitForm(forms.ModelForm):
+class OrgUnitForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = OrgUnit
         fields = ["name", "parent", "is_purchasing"]
@@ -89,7 +101,7 @@ class OrgUnitForm(forms.ModelForm):
 TIER_CHOICES = [(tier, _("Tier %(tier)s") % {"tier": tier}) for tier in (1, 2, 3, 4)]
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
     tier = forms.TypedChoiceField(
         label=_("Tier"),
         choices=TIER_CHOICES,
@@ -111,6 +123,7 @@ class OpportunityForm(forms.ModelForm):
             "expected_close_date", "owner", "offerings", "description",
         ]
         widgets = {"expected_close_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"amount": MoneyField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +137,6 @@ class OpportunityForm(forms.ModelForm):
         if self.instance.pk:
             offerings = offerings | Offering.objects.filter(opportunities=self.instance)
         self.fields["offerings"].queryset = offerings.distinct().order_by("name")
-        self.fields["amount"].error_messages["invalid"] = _("Enter the amount as a number.")
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -133,7 +145,7 @@ class OpportunityForm(forms.ModelForm):
         return amount
 
 
-class OpportunityMoveForm(forms.Form):
+class OpportunityMoveForm(CleanTextFormMixin, forms.Form):
     """A move on the board: to another tier, to another stage, or both."""
 
     tier = forms.TypedChoiceField(
@@ -146,7 +158,7 @@ class OpportunityMoveForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
-class RelationshipForm(forms.ModelForm):
+class RelationshipForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Relationship
         fields = ["contact", "user", "strength", "last_interaction_on", "notes"]
@@ -164,7 +176,7 @@ class RelationshipForm(forms.ModelForm):
         self.fields["strength"].help_text = _("1 = barely know each other, 5 = trusted partner.")
 
 
-class UnmetNeedForm(forms.Form):
+class UnmetNeedForm(CleanTextFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Unmet need"),
         required=False,
@@ -174,7 +186,7 @@ class UnmetNeedForm(forms.Form):
     )
 
 
-class GradeChangeForm(forms.Form):
+class GradeChangeForm(CleanTextFormMixin, forms.Form):
     grade = forms.ModelChoiceField(
         label=_("New grade"), queryset=PricingTier.objects.order_by("rank"), required=False, empty_label=_("No grade")
     )
@@ -192,7 +204,7 @@ class GradeChangeForm(forms.Form):
         return changed_on
 
 
-class CustomerActivityForm(forms.ModelForm):
+class CustomerActivityForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = CustomerActivity
         fields = ["kind", "title", "starts_on", "ends_on", "resolved_on", "contacts", "our_people", "notes"]

@@ -5,6 +5,8 @@ with contacts, opportunities by tier, the offering catalogue, pricing tiers and 
 Invariants live in database constraints so no code path can store bad data.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -13,6 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.text import isolate
 
 
 class BusinessUnit(models.Model):
@@ -77,6 +81,37 @@ class Level(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
+# The documented rule that gives a customer contact a level from their title when none is set:
+# the first group whose word appears in the title (case does not matter) wins, staff otherwise.
+LEVEL_TITLE_WORDS = (
+    ("executive", (
+        "대표", "사장", "부회장", "회장", "전무", "상무", "이사", "임원", "본부장", "부문장", "그룹장", "원장", "행장", "총장",
+        "chief", "ceo", "cio", "cfo", "cto", "coo", "cdo", "ciso", "president", "vp", "director", "head of",
+        "executive", "board", "founder", "owner",
+    )),
+    ("manager", (
+        "부장", "차장", "과장", "팀장", "실장", "센터장", "파트장", "소장", "지점장", "manager", "lead", "head", "supervisor",
+    )),
+)
+
+
+def _title_has(title: str, word: str) -> bool:
+    # Korean titles are compounds (구매팀장, 영업본부장): a Korean word matches inside one; a Latin word
+    # matches as a whole word only ("cto" is not in "Factory", "coo" not in "Coordinator").
+    if word.isascii():
+        return re.search(rf"\b{re.escape(word)}\b", title) is not None
+    return word in title
+
+
+def level_from_title(title: str) -> str:
+    """A customer contact's level read from their title: executive, middle manager or staff (LEVEL_TITLE_WORDS)."""
+    lowered = title.lower()
+    for level, words in LEVEL_TITLE_WORDS:
+        if any(_title_has(lowered, word) for word in words):
+            return level
+    return Level.STAFF
+
+
 class User(AbstractUser):
     """One of our people: account managers, sales reps, engineers, executives, admins."""
 
@@ -128,6 +163,28 @@ def _is_hangul(text: str) -> bool:
     return any("\uac00" <= char <= "\ud7a3" for char in text)
 
 
+def person_name(user) -> str:
+    """The one way a person's name is written: `User.get_full_name` (김서연, Jane Smith), else the username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def full_name_expression(prefix: str = "") -> models.Expression:
+    """`get_full_name` as a database expression (for names aggregated in SQL): family name first for Korean names."""
+    from django.db.models import Case, CharField, Value, When
+    from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+
+    first, last, username = f"{prefix}first_name", f"{prefix}last_name", f"{prefix}username"
+    hangul = Q(**{f"{first}__regex": "[가-힣]"}) | Q(**{f"{last}__regex": "[가-힣]"})
+    name = Case(
+        When(hangul, then=Concat(Trim(last), Trim(first), output_field=CharField())),
+        default=Trim(Concat(Trim(first), Value(" "), Trim(last), output_field=CharField())),
+        output_field=CharField(),
+    )
+    return Coalesce(NullIf(name, Value("")), username, output_field=CharField())
+
+
 class Industry(models.TextChoices):
     MANUFACTURING = "manufacturing", _("Manufacturing")
     FINANCE = "finance", _("Finance")
@@ -142,12 +199,31 @@ class PricingTier(models.Model):
     """A customer grade by purchase record, with its discount and privileges."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
-    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest grade."), unique=True)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), help_text=_("1 is the highest grade; a higher grade never has a smaller discount."), unique=True
+    )
     discount_percent = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2, default=0)
     min_annual_amount = models.DecimalField(
         _("minimum annual purchases"), max_digits=16, decimal_places=0, default=0
     )
     privileges = models.TextField(_("privileges"), blank=True)
+
+    def clean(self):
+        """The discount follows the rank: never above a higher grade's, never below a lower grade's."""
+        super().clean()
+        if self.rank is None or self.discount_percent is None:
+            return
+        others = PricingTier.objects.exclude(pk=self.pk) if self.pk else PricingTier.objects.all()
+        higher = others.filter(rank__lt=self.rank).order_by("-rank").first()
+        lower = others.filter(rank__gt=self.rank).order_by("rank").first()
+        if higher is not None and self.discount_percent > higher.discount_percent:
+            raise ValidationError({"discount_percent": _(
+                "The discount cannot be above that of the higher grade %(grade)s (%(discount)s %%)."
+            ) % {"grade": higher.name, "discount": higher.discount_percent}})
+        if lower is not None and self.discount_percent < lower.discount_percent:
+            raise ValidationError({"discount_percent": _(
+                "The discount cannot be below that of the lower grade %(grade)s (%(discount)s %%)."
+            ) % {"grade": lower.name, "discount": lower.discount_percent}})
 
     class Meta:
         ordering = ["rank"]
@@ -246,6 +322,17 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def kam(self) -> "User | None":
+        """The account team's key account manager, the account's accountable owner; None while the team has none.
+
+        Reads the prefetched team when there is one.
+        """
+        for member in self.team.all():
+            if member.role == AccountTeamMember.Role.KAM:
+                return member.user
+        return None
 
 
 class AccountTeamMember(models.Model):
@@ -446,7 +533,10 @@ class OrgChange(models.Model):
         OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
     )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    # What changed, as names and titles (name, title, unit, parent, old, new): the line is composed
+    # in the reader's language when shown (`text`); `description` is kept for free-text entries.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     happened_on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -460,7 +550,45 @@ class OrgChange(models.Model):
         indexes = [models.Index(fields=["account", "-happened_on"], name="orgchange_account_date_idx")]
 
     def __str__(self) -> str:
-        return self.description
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The line of the log in the active language, from `details`; the stored description otherwise."""
+        return org_change_text(self.kind, self.details) or self.description
+
+
+def org_change_text(kind: str, details: dict) -> str:
+    """One org-change line in the active language; "" when `details` does not say enough."""
+    from django.utils.translation import gettext
+
+    # Names and titles are the customer's text: isolated, so no character in them reorders the line.
+    details = {key: isolate(value) if isinstance(value, str) and value else value for key, value in details.items()}
+    name = details.get("name")
+    dash = "—"
+    if kind == OrgChange.Kind.UNIT_CHANGED and details.get("unit"):
+        parent = details.get("parent") or gettext("the top level")
+        return gettext("Unit %(unit)s moved under %(parent)s") % {"unit": details["unit"], "parent": parent}
+    if not name:
+        return ""
+    if kind == OrgChange.Kind.JOINED:
+        if details.get("returned"):
+            return gettext("%(name)s returned") % {"name": name}
+        if details.get("unit"):
+            return gettext("%(name)s joined %(unit)s as %(title)s") % {
+                "name": name, "unit": details["unit"], "title": details.get("title") or dash}
+        return gettext("%(name)s joined as %(title)s") % {"name": name, "title": details.get("title") or dash}
+    if kind == OrgChange.Kind.LEFT:
+        if details.get("title"):
+            return gettext("%(name)s (%(title)s) left the company") % {"name": name, "title": details["title"]}
+        return gettext("%(name)s left the company") % {"name": name}
+    if kind == OrgChange.Kind.MOVED:
+        return gettext("%(name)s moved to %(unit)s") % {"name": name, "unit": details.get("unit") or dash}
+    if kind == OrgChange.Kind.ROLE_CHANGED:
+        line = gettext("%(name)s: %(old)s → %(new)s") % {
+            "name": name, "old": details.get("old") or dash, "new": details.get("new") or dash}
+        return f"{line} ({details['unit']})" if details.get("unit") else line
+    return ""
 
 
 class Offering(models.Model):
@@ -862,3 +990,90 @@ class OrganisationEvent(models.Model):
     @property
     def after_shown(self) -> str:
         return self._shown(self.after)
+
+
+class AccountRisk(models.Model):
+    """A risk of the account's business, in the account's risk register; shared with the customer or not (리스크 공유)."""
+
+    class Side(models.TextChoices):
+        OURS = "ours", _("Ours")
+        CUSTOMER = "customer", _("The customer's")
+
+    class Rating(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MITIGATING = "mitigating", _("Being mitigated")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATUSES = (Status.OPEN, Status.MITIGATING)
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner_side = models.CharField(
+        _("owned by"), max_length=8, choices=Side.choices, default=Side.OURS,
+        help_text=_("Whose risk to handle: ours, or the customer's."),
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner (ours)"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner_contact = models.ForeignKey(
+        Contact, verbose_name=_("owner (customer)"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Rating.choices, default=Rating.MEDIUM)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"), choices=Rating.choices, default=Rating.MEDIUM)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    shared_with_customer = models.BooleanField(
+        _("shared with the customer"), default=False,
+        help_text=_("Risk sharing (리스크 공유): the customer knows the risk and works on it with us."),
+    )
+    raised_on = models.DateField(_("raised on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["account", "-impact", "-likelihood", "title"]
+        verbose_name = _("account risk")
+        verbose_name_plural = _("account risks")
+        constraints = [
+            models.CheckConstraint(condition=Q(impact__gte=1) & Q(impact__lte=3), name="risk_impact_1_3"),
+            models.CheckConstraint(condition=Q(likelihood__gte=1) & Q(likelihood__lte=3), name="risk_likelihood_1_3"),
+            models.CheckConstraint(condition=Q(owner_side__in=["ours", "customer"]), name="risk_owner_side_valid"),
+            models.CheckConstraint(condition=Q(status__in=["open", "mitigating", "closed"]), name="risk_status_valid"),
+            # Our owner is one of our people, the customer's one of their contacts.
+            models.CheckConstraint(
+                condition=(Q(owner_side="ours") & Q(owner_contact__isnull=True))
+                | (Q(owner_side="customer") & Q(owner_user__isnull=True)),
+                name="risk_owner_on_its_side",
+                violation_error_message=_("Our risks have one of our people as owner, the customer's one of their contacts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False) | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="risk_closed_on_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("raised_on")), name="risk_closed_after_raised"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "status"], name="risk_account_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def severity(self) -> int:
+        """Impact × likelihood, 1 to 9."""
+        return self.impact * self.likelihood
+
+    @property
+    def owner(self):
+        return self.owner_user if self.owner_side == self.Side.OURS else self.owner_contact

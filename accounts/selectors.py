@@ -2,19 +2,22 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     Contact,
     CustomerActivity,
+    Level,
     Offering,
     Opportunity,
     OrgChange,
@@ -265,8 +268,10 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
 def account_summary(*, account: Account, today: datetime.date) -> dict:
     """What the summary section shows: team, revenue and profit with trend, pipeline by tier, risks."""
     pipeline = open_pipeline_by_tier(opportunities=account.opportunities.all())
+    team = account_team(account=account)
     return {
-        "team": account_team(account=account),
+        "team": team,
+        "kam_member": next((member for member in team if member.role == AccountTeamMember.Role.KAM), None),
         "revenue": _revenue_windows(account=account, today=today),
         "monthly_revenue": _monthly_revenue(account=account, today=today),
         "pipeline": pipeline,
@@ -276,6 +281,7 @@ def account_summary(*, account: Account, today: datetime.date) -> dict:
             "weighted": sum((row["weighted"] for row in pipeline), Decimal(0)),
         },
         "risks": account_risks(account=account, pipeline=pipeline, today=today),
+        "open_risks": open_risks(account=account),
         "top_opportunities": list(
             account.opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
             .select_related("sponsor_unit")
@@ -411,14 +417,32 @@ def org_changes_since(*, account: Account, since: datetime.date, limit: int = 10
 # --- Relationship map ----------------------------------------------------------------------
 
 
+def counterpart_level(*, user: User, is_kam: bool) -> str:
+    """The level at which one of our people meets the customer: the account's KAM counts among our
+    executives (the seed maps "KAM을 포함한 핵심 의사결정자" to the customer's decision makers),
+    everybody else at their own level ("" when an admin has not set it, which matches no one)."""
+    return Level.EXECUTIVE if is_kam else user.level
+
+
+def is_level_matched(*, contact: Contact, relationships: Iterable[Relationship], kam_user_id: int | None) -> bool:
+    """Whether one of our people of the contact's own level is mapped to them (one-to-one by level)."""
+    return any(
+        counterpart_level(user=link.user, is_kam=link.user_id == kam_user_id) == contact.level for link in relationships
+    )
+
+
 def relationship_map(*, account: Account, today: datetime.date) -> dict:
     """Active contacts by level against our people mapped to them, with the gaps a KAM must close.
 
     A gap is a decision maker, Fox or Kingpin with no counterpart on our side, or with no
-    interaction in the last 90 days.
+    interaction in the last 90 days. One-to-one by level: a key person mapped only to people of
+    another level is flagged (`level_mismatch`), and so is each of our executives on the team
+    (the KAM among them) with no executive counterpart; `coverage` counts the key people
+    covered at their level.
     """
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    team_roles = {member.user_id: member for member in account.team.all()}
+    team_roles = {member.user_id: member for member in account.team.select_related("user")}
+    kam_user_id = next((user_id for user_id, m in team_roles.items() if m.role == AccountTeamMember.Role.KAM), None)
     contacts = (
         account.contacts.filter(status=Contact.Status.ACTIVE)
         .select_related("org_unit")
@@ -432,6 +456,8 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
     )
     levels = {level: [] for level in Contact.Level.values}
     gaps = 0
+    key_count = matched_count = 0
+    executive_counterparts: set[int] = set()
     for contact in contacts:
         links = list(contact.relationships.all())
         for link in links:
@@ -445,13 +471,30 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
         elif is_key and (last is None or last < stale_before):
             gap = "no_recent_interaction"
         gaps += gap is not None
-        levels[contact.level].append({"contact": contact, "links": links, "last_interaction": last, "is_key": is_key, "gap": gap})
+        matched = is_level_matched(contact=contact, relationships=links, kam_user_id=kam_user_id)
+        if contact.level == Level.EXECUTIVE:
+            executive_counterparts.update(link.user_id for link in links)
+        key_count += is_key
+        matched_count += is_key and matched
+        levels[contact.level].append({
+            "contact": contact, "links": links, "last_interaction": last, "is_key": is_key, "gap": gap,
+            "level_mismatch": is_key and bool(links) and not matched,
+        })
+    executives_without_counterpart = [
+        member for user_id, member in team_roles.items()
+        if counterpart_level(user=member.user, is_kam=user_id == kam_user_id) == Level.EXECUTIVE
+        and user_id not in executive_counterparts
+    ]
     return {
         "levels": [
             {"level": level, "label": Contact.Level(level).label, "rows": rows} for level, rows in levels.items()
         ],
         "gap_count": gaps,
         "stale_before": stale_before,
+        "coverage": {"key": key_count, "matched": matched_count,
+                     "percent": round(100 * matched_count / key_count) if key_count else None},
+        "level_mismatch_count": sum(row["level_mismatch"] for rows in levels.values() for row in rows),
+        "executives_without_counterpart": executives_without_counterpart,
     }
 
 
@@ -585,7 +628,15 @@ def pricing_overview(*, account: Account, today: datetime.date) -> dict:
         program.is_met = program.amount >= program.target_amount
         program.earned_discount = program.amount * program.discount_percent / 100 if program.is_met else Decimal(0)
         program.remaining = max(Decimal(0), program.target_amount - program.amount)
+    # Special offerings for key accounts and 24/7 service (오퍼링 관리): what sets a key account's terms apart.
+    service_offerings = list(
+        Offering.objects.filter(is_active=True)
+        .filter(Q(is_key_account_special=True) | Q(has_24x7_support=True))
+        .annotate(bought=Exists(Order.objects.filter(account=account, offering=OuterRef("pk"))))
+        .order_by("-is_key_account_special", "name")
+    )
     return {
+        "service_offerings": service_offerings,
         "tiers": tiers,
         "earned_grade": earned,
         "programs": programs,
@@ -738,3 +789,11 @@ def _pareto_ranking(user: User, page_number) -> dict:
         "flagged": flagged,
         "mismatched": mismatched,
     }
+
+
+def open_risks(*, account: Account) -> list[AccountRisk]:
+    """The account's open risks (open or being mitigated), most severe first (impact × likelihood), with their owners."""
+    risks = list(
+        account.risks.filter(status__in=AccountRisk.OPEN_STATUSES).select_related("owner_user", "owner_contact")
+    )
+    return sorted(risks, key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import (
     Account,
+    AccountRisk,
     AccountTeamMember,
     Contact,
     CustomerActivity,
@@ -28,6 +29,7 @@ from accounts.models import (
 )
 from accounts import portfolio_cache
 from accounts.pareto import pareto_class
+from accounts.roles import is_admin
 from core.languages import language_offered
 
 # Tier and stage moves an opportunity may make. A closed opportunity (won or lost) can be
@@ -71,8 +73,7 @@ def org_unit_save(*, unit: OrgUnit, acting_user: User | None) -> OrgUnit:
                 account_id=unit.account_id,
                 org_unit=unit,
                 kind=OrgChange.Kind.UNIT_CHANGED,
-                description=_("Unit %(unit)s moved under %(parent)s")
-                % {"unit": unit.name, "parent": unit.parent.name if unit.parent else _("the top level")},
+                details={"unit": unit.name, "parent": unit.parent.name if unit.parent else ""},
                 happened_on=timezone.localdate(),
                 recorded_by=acting_user,
             )
@@ -103,37 +104,38 @@ def contact_save(*, contact: Contact, acting_user: User | None, happened_on: dat
         previous = None if contact.pk is None else Contact.objects.filter(pk=contact.pk).first()
         contact.full_clean()
         contact.save()
-        for kind, description in _contact_changes(previous, contact):
+        for kind, details in _contact_changes(previous, contact):
             OrgChange.objects.create(
                 account_id=contact.account_id,
                 contact=contact,
                 org_unit=contact.org_unit,
                 kind=kind,
-                description=description,
+                details=details,
                 happened_on=contact.left_on if kind == OrgChange.Kind.LEFT else when,
                 recorded_by=acting_user,
             )
     return contact
 
 
-def _contact_changes(previous: Contact | None, current: Contact) -> list[tuple[str, str]]:
+def _contact_changes(previous: Contact | None, current: Contact) -> list[tuple[str, dict]]:
+    """The org-change entries of a contact's save, as (kind, details); the line is composed when read."""
     if previous is None:
-        return [(OrgChange.Kind.JOINED, _("%(name)s joined as %(title)s") % {"name": current.name, "title": current.title or "—"})]
-    changes = []
+        return [(OrgChange.Kind.JOINED, {"name": current.name, "title": current.title})]
+    changes: list[tuple[str, dict]] = []
     if previous.status != current.status:
         if current.status == Contact.Status.LEFT:
-            changes.append((OrgChange.Kind.LEFT, _("%(name)s left") % {"name": current.name}))
+            changes.append((OrgChange.Kind.LEFT, {"name": current.name}))
         else:
-            changes.append((OrgChange.Kind.JOINED, _("%(name)s returned") % {"name": current.name}))
+            changes.append((OrgChange.Kind.JOINED, {"name": current.name, "returned": True}))
     if previous.org_unit_id != current.org_unit_id or previous.reports_to_id != current.reports_to_id:
-        changes.append((OrgChange.Kind.MOVED, _("%(name)s moved to %(unit)s") % {
-            "name": current.name, "unit": current.org_unit.name if current.org_unit else "—"}))
+        changes.append((OrgChange.Kind.MOVED, {
+            "name": current.name, "unit": current.org_unit.name if current.org_unit else ""}))
     old_roles, new_roles = previous.buying_roles, current.buying_roles
     if old_roles != new_roles or previous.title != current.title:
-        changes.append((OrgChange.Kind.ROLE_CHANGED, _("%(name)s: %(old)s → %(new)s") % {
+        changes.append((OrgChange.Kind.ROLE_CHANGED, {
             "name": current.name,
-            "old": ", ".join([previous.title, *old_roles]).strip(", ") or "—",
-            "new": ", ".join([current.title, *new_roles]).strip(", ") or "—",
+            "old": ", ".join([previous.title, *old_roles]).strip(", "),
+            "new": ", ".join([current.title, *new_roles]).strip(", "),
         }))
     return changes
 
@@ -376,3 +378,60 @@ def user_language_set(*, user: User, language: str, acting_user: User) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def account_kam_set(*, account: Account, user: User, acting_user: User | None) -> AccountTeamMember:
+    """Make `user` the account's one key account manager (KAM), its accountable owner.
+
+    The KAM is replaced, never removed: the previous KAM stays on the team as a sales rep, and
+    `user` joins the team if not on it yet. Only admins (or the system, `acting_user=None`) do this.
+    """
+    if acting_user is not None and not is_admin(acting_user):
+        raise PermissionDenied(_("Only admins name an account's KAM."))
+    if not user.is_active:
+        raise ValidationError({"kam": _("The KAM must be an active user.")})
+    AccountTeamMember.objects.filter(account=account, role=AccountTeamMember.Role.KAM).exclude(user=user).update(
+        role=AccountTeamMember.Role.SALES_REP
+    )
+    member, _created = AccountTeamMember.objects.update_or_create(
+        account=account, user=user, defaults={"role": AccountTeamMember.Role.KAM}
+    )
+    portfolio_cache.bump()
+    return member
+
+
+def team_kam_count_error(roles: list[str]) -> str | None:
+    """The message when a team (the roles of its members) has not exactly one KAM, else None."""
+    kams = sum(role == AccountTeamMember.Role.KAM for role in roles)
+    if kams == 1:
+        return None
+    if kams == 0:
+        return _("An account team needs exactly one key account manager (KAM). To remove the KAM, name another one.")
+    return _("An account team has exactly one key account manager (KAM).")
+
+
+def account_risk_save(*, risk: AccountRisk, acting_user: User | None) -> AccountRisk:
+    """Create or update a risk of the account's register.
+
+    The owner is on the risk's side (one of our people, or a contact of this account); closing a
+    risk dates it (today unless given), reopening it clears the date.
+    """
+    if risk.owner_side == AccountRisk.Side.OURS:
+        risk.owner_contact = None
+    else:
+        risk.owner_user = None
+        if risk.owner_contact_id is not None and risk.owner_contact.account_id != risk.account_id:
+            raise ValidationError({"owner_contact": _("The owner must be a contact of this account.")})
+    if risk.raised_on is None:
+        risk.raised_on = timezone.localdate()
+    if risk.status == AccountRisk.Status.CLOSED:
+        risk.closed_on = risk.closed_on or max(timezone.localdate(), risk.raised_on)
+    else:
+        risk.closed_on = None
+    if risk.pk is None and risk.recorded_by_id is None:
+        risk.recorded_by = acting_user
+    with transaction.atomic():
+        risk.full_clean()
+        risk.save()
+    return risk

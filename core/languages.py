@@ -2,6 +2,11 @@
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext_noop
+
+# Messages of Django itself that its Korean catalogue leaves untranslated: ours, read first
+# (LOCALE_PATHS), supplies them. The empty choice of every select (BLANK_CHOICE_LABEL, Django 6.1).
+DJANGO_MESSAGES_FILLED_IN = [gettext_noop("- Select an option -")]
 
 
 def language_offered(code: str) -> bool:

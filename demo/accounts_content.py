@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 
-from accounts.models import Account, Contact, CustomerActivity, Industry, Opportunity, OrgUnit
+from accounts.models import Account, Contact, CustomerActivity, Industry, Level, Opportunity, OrgUnit
 from accounts.roles import Role
 
 DEFAULT_SEED = 2026
@@ -75,32 +75,33 @@ OFFERING_DESCRIPTIONS = {
 }
 
 # name, rank, discount %, minimum annual purchases (KRW), privileges
+# As in the seed's example (Cisco's partner grades): Gold is the top grade, then Silver, then Premier.
 PRICING_TIERS = (
-    ("Premier", 1, "10.00", 5_000_000_000,
+    ("Gold", 1, "10.00", 5_000_000_000,
      "전담 KAM과 임원 스폰서 · Dedicated KAM and executive sponsor\n"
      "24/7 우선 지원, 4시간 내 현장 출동 · 24/7 priority support, on site within 4 hours\n"
      "연 2회 혁신 워크숍 무상 제공 · Two free innovation workshops a year"),
-    ("Gold", 2, "7.00", 1_500_000_000,
+    ("Silver", 2, "7.00", 1_500_000_000,
      "전담 KAM · Dedicated KAM\n"
      "평일 우선 지원, 익일 현장 출동 · Priority support on workdays, on site next day\n"
      "신제품 파일럿 우선 참여 · First access to pilot programs"),
-    ("Silver", 3, "3.00", 300_000_000,
+    ("Premier", 3, "3.00", 300_000_000,
      "어카운트 팀 지정 · Named account team\n"
      "분기별 기술 세미나 초대 · Quarterly technical seminars"),
 )
 
 # username, first name, last name, role, business unit key, job title
 USERS = (
-    ("admin", "지영", "한", Role.ADMIN, None, "시스템 관리자 System administrator"),
-    ("exec", "태호", "정", Role.EXECUTIVE, None, "대표이사 CEO"),
-    ("am", "서연", "김", Role.ACCOUNT_MANAGER, "manufacturing", "핵심 어카운트 매니저 Key account manager"),
-    ("am2", "Daniel", "Kwon", Role.ACCOUNT_MANAGER, "finance", "Key account manager"),
-    ("rep1", "준호", "이", Role.ACCOUNT_MANAGER, "manufacturing", "영업대표 Sales representative"),
-    ("rep2", "Sophie", "Becker", Role.ACCOUNT_MANAGER, "finance", "Sales representative"),
-    ("rep3", "유나", "최", Role.ACCOUNT_MANAGER, "public", "영업대표 Sales representative"),
-    ("eng1", "현우", "박", Role.ACCOUNT_MANAGER, "services", "기술지원 엔지니어 Support engineer"),
-    ("eng2", "Erik", "Lindqvist", Role.ACCOUNT_MANAGER, "solutions", "Solutions engineer"),
-    ("vp1", "미경", "윤", Role.ACCOUNT_MANAGER, "solutions", "전무 · 임원 스폰서 Executive sponsor"),
+    ("admin", "지영", "한", Role.ADMIN, None, "시스템 관리자 System administrator", ""),
+    ("exec", "태호", "정", Role.EXECUTIVE, None, "대표이사 CEO", Level.EXECUTIVE),
+    ("am", "서연", "김", Role.ACCOUNT_MANAGER, "manufacturing", "핵심 어카운트 매니저 Key account manager", Level.MANAGER),
+    ("am2", "Daniel", "Kwon", Role.ACCOUNT_MANAGER, "finance", "Key account manager", Level.MANAGER),
+    ("rep1", "준호", "이", Role.ACCOUNT_MANAGER, "manufacturing", "영업대표 Sales representative", Level.STAFF),
+    ("rep2", "Sophie", "Becker", Role.ACCOUNT_MANAGER, "finance", "Sales representative", Level.MANAGER),
+    ("rep3", "유나", "최", Role.ACCOUNT_MANAGER, "public", "영업대표 Sales representative", Level.STAFF),
+    ("eng1", "현우", "박", Role.ACCOUNT_MANAGER, "services", "기술지원 엔지니어 Support engineer", Level.STAFF),
+    ("eng2", "Erik", "Lindqvist", Role.ACCOUNT_MANAGER, "solutions", "Solutions engineer", Level.STAFF),
+    ("vp1", "미경", "윤", Role.ACCOUNT_MANAGER, "solutions", "전무 · 임원 스폰서 Executive sponsor", Level.EXECUTIVE),
 )
 DEMO_USERNAMES = tuple(row[0] for row in USERS)
 SALES_REP_BY_INDUSTRY = {Industry.MANUFACTURING: "rep1", Industry.FINANCE: "rep2", Industry.PUBLIC: "rep3"}

@@ -151,16 +151,27 @@ class PipelineBuilder:
             shares = [rng.uniform(0.5, 2.0) for _ in bought]
             total_share = sum(shares)
             regularity = 0.55 + 0.4 * spec.size
+            # Cross-selling over time: half the offerings were bought from the start, the others one after
+            # another (spread over the three years), each with a larger first order, so every year holds
+            # first purchases and the repurchase rate is not 100 %.
+            core = max(1, len(bought) // 2)
+            first_month = [0] * core + [
+                min(len(months) - 1, (index % 3) * 12 + rng.randrange(12)) for index in range(len(bought) - core)
+            ]
             for age, (year, month) in enumerate(reversed(months)):
                 fiscal_month = (month - account.fiscal_year_start_month) % 12
                 trend = (1 + spec.growth) ** (-age / 12)
                 last_day = self.today.day if (year, month) == (self.today.year, self.today.month) else 28
                 number = 0
-                for key, share in zip(bought, shares, strict=True):
-                    if rng.random() > regularity:
+                month_index = len(months) - 1 - age
+                for key, share, first in zip(bought, shares, first_month, strict=True):
+                    if month_index < first:
+                        continue
+                    initial = first > 0 and month_index == first
+                    if not initial and rng.random() > regularity:
                         continue
                     amount = (spec.annual_revenue / 12 * share / total_share / regularity * SEASON[fiscal_month]
-                              * trend * rng.lognormvariate(0, 0.25))
+                              * trend * rng.lognormvariate(0, 0.25) * (rng.uniform(2, 4) if initial else 1))
                     amount = self.money(amount)
                     number += 1
                     orders.append(Order(

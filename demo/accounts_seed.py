@@ -240,11 +240,11 @@ class _DemoBuilder(PipelineBuilder):
         # Hashing is deliberately slow; every demo user shares one hash of the same password.
         password = make_password(DEMO_PASSWORD)
         users = []
-        for username, first, last, role, unit, job_title in USERS:
+        for username, first, last, role, unit, job_title, level in USERS:
             users.append(User(
                 username=username, first_name=first, last_name=last, email=f"{username}@kam-demo.example",
                 password=password, is_staff=role == Role.ADMIN, business_unit=self.units.get(unit) if unit else None,
-                job_title=job_title,
+                job_title=job_title, level=level,
             ))
         _bulk(User, users)
         self.users = {user.username: user for user in users}
@@ -256,7 +256,7 @@ class _DemoBuilder(PipelineBuilder):
         Membership = User.groups.through
         _bulk(Membership, [
             Membership(user_id=self.users[username].pk, group_id=groups[role].pk)
-            for username, _first, _last, role, _unit, _title in USERS
+            for username, _first, _last, role, _unit, _title, _level in USERS
         ])
 
     # -- accounts -------------------------------------------------------------------------------
@@ -565,16 +565,14 @@ class _DemoBuilder(PipelineBuilder):
                 if contact.status == Contact.Status.LEFT:
                     changes.append(OrgChange(
                         account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.LEFT,
-                        description=f"{contact.name} {contact.title} 퇴사" if spec.korean
-                        else f"{contact.name} ({contact.title}) left the company",
+                        details={"name": contact.name, "title": contact.title},
                         happened_on=contact.left_on, recorded_by=recorder,
                     ))
             staff = [c for c in active if c.level == Contact.Level.STAFF]
             for contact in rng.sample(staff, min(len(staff), rng.randint(1, 2))):
                 changes.append(OrgChange(
                     account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.JOINED,
-                    description=f"{contact.name} 입사 ({contact.org_unit.name} {contact.title})" if spec.korean
-                    else f"{contact.name} joined {contact.org_unit.name} as {contact.title}",
+                    details={"name": contact.name, "unit": contact.org_unit.name, "title": contact.title},
                     happened_on=self.days_ago(20, 330), recorded_by=recorder,
                 ))
             promoted = [c for c in active if c.is_purchasing and c.title in PREVIOUS_TITLE]
@@ -586,7 +584,7 @@ class _DemoBuilder(PipelineBuilder):
                     continue
                 changes.append(OrgChange(
                     account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.ROLE_CHANGED,
-                    description=f"{contact.name}: {before} → {contact.title} ({contact.org_unit.name})",
+                    details={"name": contact.name, "old": before, "new": contact.title, "unit": contact.org_unit.name},
                     happened_on=self.days_ago(30, 360), recorded_by=recorder,
                 ))
         _bulk(Relationship, relationships)

@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import NotificationKind
 
 
+class LanguageSelect(forms.Select):
+    """Each language is named in itself, and marked so (`lang`) for screen readers and spell checks."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 def language_choices() -> list[tuple[str, str]]:
     """The site's default (named), then each offered language in its own name, as the navbar lists them."""
     default = get_language_info(settings.LANGUAGE_CODE)["name_local"]
@@ -24,5 +34,5 @@ class PreferencesForm(forms.Form):
         choices=language_choices,
         required=False,
         error_messages={"invalid_choice": _("Choose one of the languages offered.")},
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=LanguageSelect(attrs={"class": "form-select form-select-sm"}),
     )

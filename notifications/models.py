@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import isolate
+
 
 class NotificationKind(models.TextChoices):
     REVIEW_DUE = "review_due", _("Quarterly review due")
@@ -24,6 +26,9 @@ class NotificationKind(models.TextChoices):
     MEETING_MINUTES = "meeting_minutes", _("Minutes of a consensus meeting")
     HANDOVER = "handover", _("Work handed over to you")
 
+
+# Parameters that hold what people typed (plan, account and action names).
+USER_TEXT_PARAMS = {"plan", "title", "account"}
 
 # Each kind's sentence, filled from the notification's parameters when it is shown or sent.
 MESSAGES = {
@@ -95,6 +100,8 @@ class Notification(models.Model):
         for (kind, param), choices in PARAM_LABELS.items():
             if self.kind == kind and param in params and params[param] in choices.values:
                 params[param] = choices(params[param]).label
+        # Names and titles are isolated, so a right-to-left or odd name cannot reorder the sentence.
+        params = {key: isolate(value) if key in USER_TEXT_PARAMS else value for key, value in params.items()}
         try:
             text = gettext(str(MESSAGES[self.kind])) % params
         except (KeyError, TypeError, ValueError):

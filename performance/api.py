@@ -13,7 +13,6 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -29,6 +28,7 @@ from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values, kpis_for_team
+from performance.values import order_date_problem
 from performance.services import (
     ManualActualRow,
     NpsAnswer,
@@ -48,6 +48,13 @@ BULK_MAX_ROWS = 1000
 TEXT = {"max_length": TEXT_MAX_LENGTH}
 
 
+def validate_order_date(value) -> None:
+    """The order-date rule the import applies too (performance.values.order_date_problem)."""
+    problem = order_date_problem(value, timezone.localdate())
+    if problem:
+        raise serializers.ValidationError(problem)
+
+
 class OrderSerializer(ServiceModelSerializer):
     account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
     profit = fields.DecimalField(max_digits=17, decimal_places=0, read_only=True, coerce_to_string=False)
@@ -55,7 +62,7 @@ class OrderSerializer(ServiceModelSerializer):
     class Meta:
         model = Order
         fields = ["id", "account", "offering", "ordered_on", "amount", "cost", "profit", "reference"]
-        extra_kwargs = {"amount": MONEY, "cost": MONEY}
+        extra_kwargs = {"amount": MONEY, "cost": MONEY, "ordered_on": {"validators": [validate_order_date]}}
         fixed_on_update = ["account"]
 
 
@@ -65,7 +72,7 @@ class OrderBulkRowSerializer(serializers.Serializer):
     account = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
     reference = fields.CharField(max_length=64, help_text=gettext_lazy("The order number in the ERP; unique per account."))
     offering = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
-    ordered_on = serializers.DateField()
+    ordered_on = serializers.DateField(validators=[validate_order_date], help_text=gettext_lazy("From 2000-01-01 to today."))
     amount = fields.DecimalField(**MONEY)
     cost = fields.DecimalField(**MONEY, default=0)
 

@@ -10,6 +10,13 @@ class PerformanceConfig(AppConfig):
         from accounts import portfolio_cache
 
         portfolio_cache.watch("performance.KpiDefinition", portfolio_cache.PORTFOLIO)
+        from django.db.models.signals import post_delete, post_save
+
+        from performance.models import KpiDefinition
+        from performance.selectors import kpi_catalogue_names_clear
+
+        post_save.connect(kpi_catalogue_names_clear, sender=KpiDefinition, dispatch_uid="kpi-names-save")
+        post_delete.connect(kpi_catalogue_names_clear, sender=KpiDefinition, dispatch_uid="kpi-names-delete")
         # Snapshots are written in bulk by `kpi_snapshot_refresh` (which bumps); a single save is rare.
         portfolio_cache.watch("performance.KpiSnapshot", portfolio_cache.SNAPSHOTS, deletes=False)
 

@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextFormMixin
 from accounts.filters import owners_for_filter
-from accounts.models import Account, BusinessUnit, Contact, PricingTier, User
+from accounts.models import Account, BusinessUnit, Contact, PricingTier, User, person_name
 from performance.models import ImportBatch, KpiDefinition
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, fiscal_year_of
 from performance.selectors import DashboardFilters, Sort
@@ -17,10 +18,10 @@ SORTS = [(Sort.ATTENTION, _("Needs attention first")), (Sort.REVENUE, _("Largest
 
 
 def _user_label(user: User) -> str:
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(CleanTextFormMixin, forms.Form):
     """Filters of the weekly KPI dashboard. Choices come from one query per list, so an invalid or
     unknown value is simply ignored (the dashboard then shows everything)."""
 
@@ -67,7 +68,7 @@ def fiscal_year_choices(start_month: int) -> list[tuple[int, str]]:
     return [(year, _("FY%(year)s") % {"year": year}) for year in range(current + 1, current - 5, -1)]
 
 
-class AccountDashboardForm(forms.Form):
+class AccountDashboardForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Periods"),
         choices=[
@@ -94,7 +95,7 @@ class AccountDashboardForm(forms.Form):
         return data.get("kind") or PeriodKind.QUARTER, data.get("fiscal_year") or current
 
 
-class NpsResponseForm(forms.Form):
+class NpsResponseForm(CleanTextFormMixin, forms.Form):
     contact = forms.ModelChoiceField(
         label=_("Respondent"),
         queryset=Contact.objects.none(),
@@ -122,7 +123,7 @@ class NpsResponseForm(forms.Form):
         return day
 
 
-class ManualActualForm(forms.Form):
+class ManualActualForm(CleanTextFormMixin, forms.Form):
     kpi = forms.ModelChoiceField(label=_("KPI"), queryset=KpiDefinition.objects.none())
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
     period_kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
@@ -159,7 +160,7 @@ class ManualActualForm(forms.Form):
         return Period(data["period_kind"], data["fiscal_year"], data["period_index"], self.account.fiscal_year_start_month)
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportBatch.Kind.choices)
     file = forms.FileField(
         label=_("CSV or Excel file"),

@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, Contact, Offering, Order, User
 from accounts.permissions import accounts_editable_by
+from core.text import clean_name, clean_text
 from performance.models import ImportBatch, KpiDefinition, ManualActual, NpsResponse, TimeEntry
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
+from performance.values import order_date_problem, parse_amount, parse_date
 
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -42,47 +44,84 @@ class Column:
     required: bool = True
     aliases: tuple[str, ...] = ()
 
+    @property
+    def headers(self) -> list[str]:
+        """Every header accepted for this column, its own name first."""
+        return [self.name, *self.aliases]
 
-ACCOUNT = Column("account", gettext_lazy("Account name"), aliases=("account_name", "customer", "어카운트", "고객사"))
+
+ACCOUNT = Column(
+    "account", gettext_lazy("Account name"),
+    aliases=("account_name", "customer", "customer_name", "client", "어카운트", "고객사", "고객사명", "고객", "고객명",
+             "거래처", "거래처명", "매출처", "업체명", "회사명"),
+)
+# Each column's accepted headers, as Korean ERP and Excel exports name them; compared without
+# case, spaces or punctuation (see `header_key`), and all listed on the import page.
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ImportBatch.Kind.ORDERS: (
         ACCOUNT,
-        Column("reference", gettext_lazy("Order number"), aliases=("order_number", "order_no", "수주번호")),
-        Column("ordered_on", gettext_lazy("Order date"), aliases=("order_date", "date", "수주일")),
-        Column("offering", gettext_lazy("Offering name"), aliases=("product", "오퍼링")),
-        Column("amount", gettext_lazy("Amount"), aliases=("금액",)),
-        Column("cost", gettext_lazy("Cost"), required=False, aliases=("원가",)),
+        Column("reference", gettext_lazy("Order number"),
+               aliases=("order_number", "order_no", "order_id", "order_ref", "수주번호", "주문번호", "오더번호", "계약번호",
+                        "수주no")),
+        Column("ordered_on", gettext_lazy("Order date"),
+               aliases=("order_date", "date", "수주일", "수주일자", "주문일", "주문일자", "계약일", "계약일자", "일자")),
+        Column("offering", gettext_lazy("Offering name"),
+               aliases=("offering_name", "product", "product_name", "item", "오퍼링", "품목", "품목명", "제품", "제품명",
+                        "상품", "상품명")),
+        Column("amount", gettext_lazy("Amount"),
+               aliases=("order_amount", "amount_krw", "금액", "수주금액", "주문금액", "계약금액", "공급가액", "합계금액",
+                        "매출액")),
+        Column("cost", gettext_lazy("Cost"), required=False, aliases=("원가", "매출원가", "비용")),
     ),
     ImportBatch.Kind.NPS: (
         ACCOUNT,
-        Column("respondent", gettext_lazy("Respondent (contact name or e-mail)"), aliases=("contact", "응답자")),
-        Column("responded_on", gettext_lazy("Response date"), aliases=("date", "응답일")),
-        Column("score", gettext_lazy("Score (0–10)"), aliases=("점수",)),
-        Column("comment", gettext_lazy("Comment"), required=False, aliases=("의견",)),
-        Column("survey", gettext_lazy("Survey"), required=False, aliases=("설문",)),
+        Column("respondent", gettext_lazy("Respondent (contact name or e-mail)"),
+               aliases=("contact", "응답자", "응답자명", "성명", "이름")),
+        Column("responded_on", gettext_lazy("Response date"), aliases=("date", "response_date", "응답일", "응답일자", "조사일")),
+        Column("score", gettext_lazy("Score (0–10)"), aliases=("nps", "점수", "추천점수")),
+        Column("comment", gettext_lazy("Comment"), required=False, aliases=("의견", "코멘트")),
+        Column("survey", gettext_lazy("Survey"), required=False, aliases=("설문", "설문명", "조사명")),
     ),
     ImportBatch.Kind.ACTUALS: (
         ACCOUNT,
-        Column("kpi", gettext_lazy("KPI code"), aliases=("kpi_code", "평가지표")),
-        Column("fiscal_year", gettext_lazy("Fiscal year"), aliases=("fy", "회계연도")),
-        Column("period", gettext_lazy("Period (month, quarter, half or year)"), aliases=("period_kind", "기간")),
-        Column("period_number", gettext_lazy("Period number"), aliases=("index", "period_index", "number")),
-        Column("value", gettext_lazy("Actual"), aliases=("actual", "실적")),
-        Column("note", gettext_lazy("Note"), required=False),
+        Column("kpi", gettext_lazy("KPI code"), aliases=("kpi_code", "평가지표", "지표", "지표코드")),
+        Column("fiscal_year", gettext_lazy("Fiscal year"), aliases=("fy", "회계연도", "연도")),
+        Column("period", gettext_lazy("Period (month, quarter, half or year)"), aliases=("period_kind", "기간", "기간구분")),
+        Column("period_number", gettext_lazy("Period number"), aliases=("index", "period_index", "number", "기간번호")),
+        Column("value", gettext_lazy("Actual"), aliases=("actual", "실적", "실적값")),
+        Column("note", gettext_lazy("Note"), required=False, aliases=("비고", "메모")),
     ),
     ImportBatch.Kind.TIME: (
         ACCOUNT,
-        Column("person", gettext_lazy("Person (user name)"), aliases=("user", "username", "engineer")),
-        Column("worked_on", gettext_lazy("Date"), aliases=("date",)),
-        Column("kind", gettext_lazy("Kind (billable, non_billable or available)"), aliases=("type",)),
-        Column("hours", gettext_lazy("Hours"), aliases=("시간",)),
+        Column("person", gettext_lazy("Person (user name)"), aliases=("user", "username", "engineer", "사용자", "아이디")),
+        Column("worked_on", gettext_lazy("Date"), aliases=("date", "work_date", "작업일", "작업일자", "근무일")),
+        Column("kind", gettext_lazy("Kind (billable, non_billable or available)"), aliases=("type", "구분", "유형")),
+        Column("hours", gettext_lazy("Hours"), aliases=("시간", "작업시간", "투입시간")),
     ),
 }
+# A unit in an amount column's header that would make every amount 1,000 times (or more) too small.
+SCALED_UNITS = ("천원", "만원", "백만원", "억원", "천", "백만", "thousand", "thousands", "million", "millions")
 
 
 # Reading ---------------------------------------------------------------------------------
 def _normalise_header(text) -> str:
     return re.sub(r"[\s\-/.]+", "_", str(text or "").strip().lower()).strip("_")
+
+
+def header_key(text) -> str:
+    """A header compared without case, spaces, punctuation, direction marks or a unit in brackets."""
+    text = re.sub(r"[(\[（【].*?[)\]）】]", "", clean_name(str(text or "")))
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _header_unit(text) -> str:
+    match = re.search(r"[(\[（【](.*?)[)\]）】]", str(text or ""))
+    if not match:
+        return ""
+    unit = re.sub(r"^(단위|unit)\s*[:：]?\s*", "", match.group(1).strip(), flags=re.IGNORECASE)
+    return unit.strip().casefold()
+
+
 
 
 def _cell_text(value) -> str:
@@ -92,9 +131,23 @@ def _cell_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.time(0) else value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return _number_cell_text(value)
     return str(value).strip()
+
+
+def _number_cell_text(value: float) -> str:
+    """A number cell as text the amount rules read back exactly. Excel keeps 15 significant digits:
+    a larger number was rounded, and is written in scientific notation so the row says so."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = format(value, ".15g")
+    if "e" in text:
+        return text.upper()
+    # A number cell is a number, not text: 1.234 is one and a quarter, never 1,234 (a fourth
+    # decimal keeps the text rule for ambiguous separators from refusing it).
+    whole, _dot, decimals = text.partition(".")
+    return text + "0" if len(decimals) == 3 else text
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -144,22 +197,37 @@ def read_table(upload, kind: str) -> list[dict]:
         raise ImportFileError(
             _("“%(name)s” is not a CSV or Excel file. Upload a .csv or .xlsx file.") % {"name": upload.name}
         )
-    raw = [[_cell_text(value) for value in row] for row in raw]
+    # Direction and zero-width characters are dropped from every cell, as the web forms do.
+    raw = [[clean_text(_cell_text(value)) for value in row] for row in raw]
     start = next((i for i, row in enumerate(raw) if any(row)), None)
     if start is None:
         raise ImportFileError(_("The file is empty."))
     columns = COLUMNS[kind]
     lookup = {}
     for column in columns:
-        for alias in (column.name, *column.aliases):
-            lookup[_normalise_header(alias)] = column.name
-    header = [lookup.get(_normalise_header(text)) for text in raw[start]]
-    missing = [str(column.label) for column in columns if column.required and column.name not in header]
+        for alias in column.headers:
+            lookup[header_key(alias)] = column.name
+    header = [lookup.get(header_key(text)) for text in raw[start]]
+    missing = [column for column in columns if column.required and column.name not in header]
     if missing:
-        raise ImportFileError(
-            _("Missing columns: %(columns)s. The first row must name the columns; see the expected columns below.")
-            % {"columns": ", ".join(missing)}
-        )
+        raise ImportFileError(" ".join(
+            _("The file has no “%(column)s” column; name it one of: %(names)s.")
+            % {"column": column.label, "names": ", ".join(column.headers)}
+            for column in missing
+        ))
+    for name in set(header) - {None}:
+        texts = [text for text, column_name in zip(raw[start], header) if column_name == name]
+        if len(texts) > 1:
+            raise ImportFileError(
+                _("Several columns hold the same thing: %(columns)s. Keep one of them and upload the file again.")
+                % {"columns": ", ".join(f"“{text}”" for text in texts)}
+            )
+    for text, column_name in zip(raw[start], header):
+        if column_name in ("amount", "cost") and _header_unit(text) in SCALED_UNITS:
+            raise ImportFileError(
+                _("The column “%(column)s” counts in %(unit)s: export the amounts in won and upload the file again.")
+                % {"column": text, "unit": _header_unit(text)}
+            )
     rows = []
     for offset, values in enumerate(raw[start + 1 :], start=start + 2):
         if not any(values):
@@ -216,17 +284,13 @@ def _text(row: dict, result: RowResult, column: str, *, required: bool = True, m
 
 def _decimal(row: dict, result: RowResult, column: str, *, required: bool = True, whole: bool = False,
              minimum: Decimal | None = Decimal(0), maximum: Decimal | None = None) -> Decimal | None:
-    text = (row.get(column) or "").strip().replace(",", "").replace("₩", "").replace(" ", "")
-    if not text:
+    value, problem = parse_amount(row.get(column) or "")
+    if problem:
+        result.error(column, problem)
+        return None
+    if value is None:
         if required:
             result.error(column, _("Required."))
-        return None
-    try:
-        value = Decimal(text)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        result.error(column, _("“%(value)s” is not a number.") % {"value": row.get(column)})
         return None
     if whole and value != value.to_integral():
         result.error(column, _("Must be a whole amount."))
@@ -240,29 +304,24 @@ def _decimal(row: dict, result: RowResult, column: str, *, required: bool = True
     return value.quantize(Decimal(1)) if whole else value
 
 
-DATE_PATTERN = re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})\.?$|^(\d{4})(\d{2})(\d{2})$")
-
-
-def _date(row: dict, result: RowResult, column: str, today: datetime.date) -> datetime.date | None:
-    text = (row.get(column) or "").strip()
-    if not text:
+def _date(row: dict, result: RowResult, column: str, today: datetime.date,
+          rule: Callable[[datetime.date, datetime.date], str | None] | None = None) -> datetime.date | None:
+    day, problem = parse_date(row.get(column) or "")
+    if problem:
+        result.error(column, problem)
+        return None
+    if day is None:
         result.error(column, _("Required."))
         return None
-    match = DATE_PATTERN.match(text[:10] if "T" in text else text)
-    day = None
-    if match:
-        parts = [int(part) for part in (match.groups()[:3] if match.group(1) else match.groups()[3:])]
-        try:
-            day = datetime.date(*parts)
-        except ValueError:
-            day = None
-    if day is None:
-        result.error(column, _("“%(value)s” is not a date; use YYYY-MM-DD.") % {"value": text})
-        return None
-    if day > today:
-        result.error(column, _("%(date)s is in the future.") % {"date": day.isoformat()})
+    problem = (rule or _not_in_future)(day, today)
+    if problem:
+        result.error(column, problem)
         return None
     return day
+
+
+def _not_in_future(day: datetime.date, today: datetime.date) -> str | None:
+    return _("%(date)s is in the future.") % {"date": day.isoformat()} if day > today else None
 
 
 @dataclass
@@ -332,7 +391,7 @@ def _check_orders(rows: list[dict], user: User, today: datetime.date) -> list[Ro
         result = RowResult(row=row[ROW])
         account = _resolve_account(row, result, accounts)
         reference = _text(row, result, "reference", max_length=64)
-        ordered_on = _date(row, result, "ordered_on", today)
+        ordered_on = _date(row, result, "ordered_on", today, order_date_problem)
         offering_name = _text(row, result, "offering")
         offering = offerings.get(offering_name)
         if offering_name and offering is None:

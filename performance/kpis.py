@@ -25,11 +25,12 @@ class Facts:
     revenue: Decimal = ZERO
     cost: Decimal = ZERO
     offerings: int = 0
-    # Repurchase: the previous period's offerings and amount, and what of them was bought again in this one.
-    previous_offerings: int = 0
-    again_offerings: int = 0
-    previous_amount: Decimal = ZERO
-    again_amount: Decimal = ZERO
+    # Repurchase: this period's purchases (orders) and amount, and the part that repeats a purchase, an
+    # order of an offering the account had already ordered on an earlier day.
+    purchases: int = 0
+    repeat_purchases: int = 0
+    purchase_amount: Decimal = ZERO
+    repeat_amount: Decimal = ZERO
     # NPS
     responses: int = 0
     promoters: int = 0
@@ -81,11 +82,13 @@ def _nps(i: Inputs) -> Decimal | None:
 
 
 def _repurchase_count(i: Inputs) -> Decimal | None:
-    return _ratio(i.current.again_offerings, i.current.previous_offerings)
+    # How often the customer buys again: repeat orders ÷ orders (재구매율, 구매 횟수 기준).
+    return _ratio(i.current.repeat_purchases, i.current.purchases)
 
 
 def _repurchase_amount(i: Inputs) -> Decimal | None:
-    return _ratio(i.current.again_amount, i.current.previous_amount)
+    # The same by amount: the amount of repeat orders ÷ the amount of all orders (금액 비중 기준).
+    return _ratio(i.current.repeat_amount, i.current.purchase_amount)
 
 
 def _cross_sell(i: Inputs) -> Decimal | None:

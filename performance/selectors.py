@@ -17,7 +17,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -35,7 +34,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -125,25 +124,6 @@ def _date_window(plan: SlotPlan, *, clip: bool = True) -> tuple[datetime.date, d
     return min(starts), max(ends)
 
 
-def _next_bound(plan: SlotPlan, *, start: bool) -> Case:
-    """For an order in slot k, the first (or last) day of slot k + 1 in its account's calendar.
-
-    Conditions are written on the order date itself (not on the slot annotation) so the SQL
-    stays linear in the number of slots.
-    """
-    whens = []
-    for month, periods in plan.periods.items():
-        for slot in range(len(periods) - 1):
-            period, following = periods[slot], periods[slot + 1]
-            end = _period_end(period, plan, True)
-            if end < period.start:
-                continue
-            bound = following.start if start else _period_end(following, plan, True)
-            condition = _month_condition(plan, month, "account__") & Q(ordered_on__gte=period.start, ordered_on__lte=end)
-            whens.append(When(condition, then=Value(bound)))
-    return Case(*whens, default=Value(None), output_field=DateField())
-
-
 def _fiscal_slot(plan: SlotPlan) -> Case:
     """CASE putting a target or manual actual in its slot: the slot's own period, or one of its months."""
     whens = []
@@ -175,40 +155,34 @@ def _order_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
 
 
 def _repurchase_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
-    """For each slot k, the offerings bought in slot k − 1 and which of them were bought again in slot k.
+    """For each slot, its orders and amount, and the part that are repeat purchases.
 
-    One query: every order of the earlier period is checked with EXISTS against the same
-    account's orders of the same offering in the following period.
+    An order is a repeat purchase when the same account had ordered the same offering on an
+    earlier day (in any period, not only the previous one). One query: each order of the
+    window is checked with EXISTS, served by the (account, offering, date) index.
     """
-    earlier = SlotPlan(plan.kind, plan.as_of, {m: periods[:-1] for m, periods in plan.periods.items()})
-    if earlier.slot_count == 0:
-        return []
-    low, high = _date_window(earlier)
-    bought_again = Exists(
+    low, high = _date_window(plan)
+    bought_before = Exists(
         Order.objects.filter(
             account_id=OuterRef("account_id"),
             offering_id=OuterRef("offering_id"),
-            ordered_on__gte=OuterRef("next_start"),
-            ordered_on__lte=OuterRef("next_end"),
+            ordered_on__lt=OuterRef("ordered_on"),
         )
     )
-    rows = (
+    return (
         Order.objects.filter(where, ordered_on__gte=low, ordered_on__lte=high)
-        .annotate(slot=_date_slot(earlier, "ordered_on"))
+        .annotate(slot=_date_slot(plan, "ordered_on"))
         .filter(slot__isnull=False)
-        .annotate(next_start=_next_bound(plan, start=True), next_end=_next_bound(plan, start=False))
-        .annotate(again=bought_again)
+        .annotate(repeat=bought_before)
         .values("account_id", "slot")
         .annotate(
-            previous_offerings=Count("offering_id", distinct=True),
-            again_offerings=Count("offering_id", distinct=True, filter=Q(again=True)),
-            previous_amount=Sum("amount"),
-            again_amount=Sum("amount", filter=Q(again=True)),
+            purchases=Count("id"),
+            repeat_purchases=Count("id", filter=Q(repeat=True)),
+            purchase_amount=Sum("amount"),
+            repeat_amount=Sum("amount", filter=Q(repeat=True)),
         )
         .order_by()
     )
-    # The facts belong to the later period: shift each row one slot on.
-    return ({**row, "slot": row["slot"] + 1} for row in rows)
 
 
 def _nps_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
@@ -553,11 +527,9 @@ class Sort:
 def _kam_names() -> Subquery:
 
 
-    full_name = Coalesce(
-        NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())), Value("")),
-        "user__username",
-        output_field=CharField(),
-    )
+    from accounts.models import full_name_expression
+
+    full_name = full_name_expression("user__")
 
     names = (
         AccountTeamMember.objects.filter(account=OuterRef("pk"), role=AccountTeamMember.Role.KAM)
@@ -909,3 +881,24 @@ def manual_actuals_for_account(*, account: Account) -> QuerySet[ManualActual]:
         .select_related("kpi", "recorded_by", "account")
         .order_by("-fiscal_year", "kpi__sort_order", "period_kind", "-period_index")
     )
+
+
+KPI_NAMES_CACHE_KEY = "performance:kpi-names"
+
+
+def kpi_catalogue_names() -> dict[str, tuple[str, str, str]]:
+    """code -> (name, Korean name, unit) of the KPI catalogue, for rendering frozen snapshots in the
+    reader's language. Cached; a KPI definition's save or delete clears it (PerformanceConfig.ready)."""
+    from django.core.cache import cache
+
+    names = cache.get(KPI_NAMES_CACHE_KEY)
+    if names is None:
+        names = {code: (name, name_ko, unit) for code, name, name_ko, unit in KpiDefinition.objects.values_list("code", "name", "name_ko", "unit")}
+        cache.set(KPI_NAMES_CACHE_KEY, names, 3600)
+    return names
+
+
+def kpi_catalogue_names_clear(**_kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(KPI_NAMES_CACHE_KEY)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, User
-from accounts.roles import is_admin
 from accounts.permissions import role_writes_account_data, user_can_edit_account
+from accounts.roles import is_admin
+from core import params
 from accounts.selectors import account_get_for_user
 from performance import exports
 from performance.forms import (
@@ -87,10 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if table is not None:
             return exports.export_response(table, _export_format(request))
 
-    try:
-        page_number = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        page_number = 1
+    page_number = params.page_number(request.GET.get("page"))
 
     data, funnel, panels = dashboard_portfolio(
         user=request.user, accounts=accounts, filters=filters, sort=sort, page_number=page_number, days=days
@@ -343,7 +341,7 @@ def account_nps(request: HttpRequest, account_id: int) -> HttpResponse:
              for r in responses],
         )
         return exports.export_response(table, _export_format(request))
-    page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(responses, PAGE_SIZE).get_page(params.page_number(request.GET.get("page")))
     return render(
         request,
         "performance/account_nps.html",
@@ -388,7 +386,7 @@ def account_actuals(request: HttpRequest, account_id: int) -> HttpResponse:
               str(a.recorded_by or "")] for a in actuals],
         )
         return exports.export_response(table, _export_format(request))
-    page = Paginator(actuals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(actuals, PAGE_SIZE).get_page(params.page_number(request.GET.get("page")))
     return render(
         request,
         "performance/account_actuals.html",

@@ -4,7 +4,6 @@ Mounted by kam.api. The TRANSITIONS table in planning.services decides who may d
 a transition the plan's status does not allow is a 400, one the caller's role may not take a 403.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.selectors import visible_rows
 from core.api import fields
-from core.api.exceptions import call_service, field_errors
+from core.api.exceptions import call_service
 from accounts.api_base import AccountDataFilterSet
 from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
 from core.api.serializers import TEXT_MAX_LENGTH

@@ -5,7 +5,6 @@ Office Open XML, the parts inside the zip) decide. A file whose content does not
 extension is refused.
 """
 
-import unicodedata
 import zipfile
 from pathlib import PurePath
 
@@ -13,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from core import text
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -39,7 +40,7 @@ def max_bytes() -> int:
 def clean_name(name: str) -> str:
     """The file's base name, without any path, control characters, and at most 200 characters."""
     base = PurePath(name.replace("\\", "/")).name
-    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
+    base = text.clean_name(base)
     stem, suffix = PurePath(base).stem, PurePath(base).suffix
     return (stem[: 200 - len(suffix)] + suffix) or "document"
 

@@ -1,12 +1,16 @@
 """Input parsing for the plan's steps, meetings, decisions and reviews. Rules live in planning.services."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextFormMixin
 from accounts.models import Account, Contact, OrgUnit, Opportunity
+from core import params
+from core.money import MoneyField
 from performance.models import KpiDefinition
 from planning.models import (
     COMMENT_MAX,
@@ -47,7 +51,7 @@ class ObjectChoiceField(forms.ChoiceField):
         return self.prepare_value(initial) != (data or "")
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(CleanTextFormMixin, forms.Form):
     """The account and the fiscal year of a new plan.
 
     Any account in `accounts` is accepted. Up to CHOICE_LIMIT accounts are all offered, by name;
@@ -75,13 +79,14 @@ class PlanCreateForm(forms.Form):
             shown = []  # too many to list: the search finds them
         shown = sorted(shown[: self.CHOICE_LIMIT], key=lambda account: (account.name, account.pk))
         chosen = self["account"].value()
-        if chosen and str(chosen).isdigit() and all(str(account.pk) != str(chosen) for account in shown):
-            shown = [*accounts.filter(pk=int(chosen)), *shown]  # the one asked for stays offered
+        chosen = params.parse_id(str(chosen or ""))
+        if chosen is not None and all(account.pk != chosen for account in shown):
+            shown = [*accounts.filter(pk=chosen), *shown]  # the one asked for stays offered
         self.found = len(shown)
         field.widget.choices = [("", field.empty_label), *((account.pk, str(account)) for account in shown)]
 
 
-class StepForm(forms.ModelForm):
+class StepForm(CleanTextFormMixin, forms.ModelForm):
     """The plan's own fields of one step; the lock version travels in a separate hidden input."""
 
     class Meta:
@@ -126,12 +131,13 @@ class Step3Form(StepForm):
     class Meta(StepForm.Meta):
         fields = ("cbp_summary", "cbp_initiatives", "cbp_budget", "cbp_budget_notes", "cbp_source", "cbp_confidence")
         widgets = {"cbp_summary": forms.Textarea(attrs={"rows": 4}), "cbp_initiatives": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"cbp_budget": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cbp_confidence"].choices = [("", "—"), *Confidence.choices]
         self.fields["cbp_budget"].min_value = 0
-        self.fields["cbp_budget"].widget.attrs["min"] = 0
+        self.fields["cbp_budget"].validators.append(MinValueValidator(0))
 
 
 class Step4Form(StepForm):
@@ -141,21 +147,35 @@ class Step4Form(StepForm):
             "swot_opportunities", "swot_threats", "strategy_summary", "execution_summary", "tam",
         )
         widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in fields if name != "tam"}
+        field_classes = {"tam": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tam"].widget.attrs["min"] = 0
+        self.fields["tam"].validators.append(MinValueValidator(0))
 
 
-class TargetsForm(forms.Form):
+class PlainNumberInput(forms.NumberInput):
+    """A number input showing 40, not 40.0000 (values are stored with four decimal places)."""
+
+    def format_value(self, value):
+        from decimal import Decimal
+
+        if isinstance(value, Decimal):
+            normal = value.normalize()
+            return f"{normal:f}"
+        return super().format_value(value)
+
+
+class TargetsForm(CleanTextFormMixin, forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
     def __init__(
         self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str],
-        account_targets: dict[int, TargetInput] | None = None, **kwargs,
+        fiscal_year: int, account_targets: dict[int, TargetInput] | None = None, **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.kpis = kpis
+        self.later_fiscal_years = [fiscal_year + 1, fiscal_year + 2]
         self.month_labels = month_labels
         # The account's targets of KPIs the plan has not chosen: shown beside the row, never in its cells.
         self.account_targets = account_targets or {}
@@ -165,6 +185,10 @@ class TargetsForm(forms.Form):
                 label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
             )
             self.fields[f"year_{kpi.pk}"] = self._number(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
+            for offset, value in enumerate(target.later_years, start=1):
+                self.fields[f"later{offset}_{kpi.pk}"] = self._number(
+                    _("%(kpi)s, FY %(year)s") % {"kpi": kpi.display_name, "year": fiscal_year + offset}, value
+                )
             for index, value in enumerate(target.quarters, start=1):
                 self.fields[f"q{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, Q{index}", value)
             for index, value in enumerate(target.months, start=1):
@@ -174,7 +198,7 @@ class TargetsForm(forms.Form):
     def _number(label, initial):
         return forms.DecimalField(
             label=label, required=False, max_digits=20, decimal_places=4, initial=initial,
-            widget=forms.NumberInput(attrs={"step": "any"}),
+            widget=PlainNumberInput(attrs={"step": "any"}),
         )
 
     def clean(self):
@@ -182,8 +206,11 @@ class TargetsForm(forms.Form):
         for kpi in self.kpis:
             if data.get(f"chosen_{kpi.pk}"):
                 continue
-            names = [f"year_{kpi.pk}", *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13))]
             # The cells of a KPI the plan has not chosen start empty: a value in them is the user's own.
+            names = [
+                f"year_{kpi.pk}", f"later1_{kpi.pk}", f"later2_{kpi.pk}",
+                *(f"q{i}_{kpi.pk}" for i in range(1, 5)), *(f"m{i}_{kpi.pk}" for i in range(1, 13)),
+            ]
             if any(data.get(name) is not None for name in names):
                 self.add_error(
                     f"chosen_{kpi.pk}",
@@ -207,6 +234,7 @@ class TargetsForm(forms.Form):
                 "kpi": kpi,
                 "chosen": self[f"chosen_{kpi.pk}"],
                 "year": self[f"year_{kpi.pk}"],
+                "later_years": [self[f"later{offset}_{kpi.pk}"] for offset in (1, 2)],
                 "quarters": [self[f"q{i}_{kpi.pk}"] for i in range(1, 5)],
                 "month_groups": [
                     [(self.month_labels[m - 1], self[f"m{m}_{kpi.pk}"]) for m in range(q * 3 + 1, q * 3 + 4)] for q in range(4)
@@ -226,12 +254,14 @@ class TargetsForm(forms.Form):
                 year=data.get(f"year_{kpi.pk}"),
                 quarters=[data.get(f"q{i}_{kpi.pk}") for i in range(1, 5)],
                 months=[data.get(f"m{i}_{kpi.pk}") for i in range(1, 13)],
+                later_years=[data.get(f"later{offset}_{kpi.pk}") for offset in (1, 2)],
             )
             existing = self.account_targets.get(kpi.pk)
-            empty = all(v is None for v in (target.year, *target.quarters, *target.months))
+            empty = all(v is None for v in (target.year, *target.quarters, *target.months, *target.later_years))
             if target.chosen and empty and existing is not None:
                 target = TargetInput(
-                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months)
+                    chosen=True, year=existing.year, quarters=list(existing.quarters), months=list(existing.months),
+                    later_years=list(existing.later_years),
                 )
             result[kpi] = target
         return result
@@ -243,7 +273,7 @@ class Step7Form(StepForm):
         widgets = {"year_end_evaluation": forms.Textarea(attrs={"rows": 5}), "wrap_up": forms.Textarea(attrs={"rows": 5})}
 
 
-class RowForm(forms.Form):
+class RowForm(CleanTextFormMixin, forms.Form):
     """One row of a list in a step; `id` is empty for a new row."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -289,7 +319,7 @@ def contact_label(contact: Contact) -> str:
 class SupportRequestRow(RowForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
     description = forms.CharField(label=_("Support request"), max_length=300)
-    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
+    amount = MoneyField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
     status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
 
     def __init__(self, *args, offerings=(), **kwargs):
@@ -344,7 +374,7 @@ def rows_of(formset) -> list[dict]:
     return rows
 
 
-class ActionProgressForm(forms.Form):
+class ActionProgressForm(CleanTextFormMixin, forms.Form):
     """Status and % done of each action of an approved plan."""
 
     def __init__(self, *args, actions: list[ActionItem], **kwargs):
@@ -369,12 +399,12 @@ class ActionProgressForm(forms.Form):
         ]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextFormMixin, forms.Form):
     file = forms.FileField(label=_("Document (PDF, Word, Excel, PowerPoint)"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanTextFormMixin, forms.Form):
     note = forms.CharField(label=_("Note to the meeting"), max_length=300, required=False)
 
     def __init__(self, *args, meetings=(), **kwargs):
@@ -388,8 +418,14 @@ class SubmitForm(forms.Form):
             )
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+class DecisionForm(CleanTextFormMixin, forms.Form):
+    # Decisions are offered as actions (approve / request changes / reject); Decision.Outcome's labels are the states.
+    OUTCOME_ACTIONS = [
+        (Decision.Outcome.APPROVED, _("Approve")),
+        (Decision.Outcome.CHANGES_REQUESTED, _("Request changes")),
+        (Decision.Outcome.REJECTED, _("Reject")),
+    ]
+    outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOME_ACTIONS, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment on the whole plan"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
     )
@@ -441,7 +477,7 @@ class DecisionForm(forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     scheduled_for = forms.DateTimeField(
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -475,7 +511,7 @@ class AttendeeForm(forms.Form):
         )
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(CleanTextFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Opinion"), choices=Opinion.Outcome.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment on the whole plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -496,21 +532,21 @@ class OpinionForm(forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Minutes"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class SpendForm(forms.Form):
+class SpendForm(CleanTextFormMixin, forms.Form):
     spent_on = forms.DateField(label=_("Spent on"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(label=_("Amount"), min_value=1, max_digits=16, decimal_places=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class ReviewCommentForm(forms.Form):
+class ReviewCommentForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NextYearForm(forms.Form):
+class NextYearForm(CleanTextFormMixin, forms.Form):
     carry_ambition = forms.BooleanField(label=_("The 3-year ambition"), required=False, initial=True)
     carry_org_chart = forms.BooleanField(
         label=_("Today's org chart, as the baseline step 1 compares with"), required=False, initial=True

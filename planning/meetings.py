@@ -24,20 +24,13 @@ from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create
 from planning.authorship import version_authors
 from planning.models import (
-    AccountPlan,
-    ActionItem,
     AgendaItem,
     ConsensusMeeting,
     Decision,
-    MarketingAction,
     MeetingAttendee,
     MeetingStatus,
     Opinion,
-    PlanAttachment,
-    PlanKpi,
     PlanVersion,
-    StrategicTask,
-    SupportRequest,
 )
 
 # --- The state machine ------------------------------------------------------------------

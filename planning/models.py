@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
@@ -102,7 +103,7 @@ class AccountPlan(models.Model):
     competition_review = models.TextField(_("competition"), blank=True, max_length=LONG_TEXT_MAX)
     swot_strengths = models.TextField(_("strengths"), blank=True, max_length=LONG_TEXT_MAX)
     swot_weaknesses = models.TextField(_("weaknesses"), blank=True, max_length=LONG_TEXT_MAX)
-    swot_opportunities = models.TextField(_("opportunities"), blank=True, max_length=LONG_TEXT_MAX)
+    swot_opportunities = models.TextField(pgettext_lazy("SWOT", "opportunities"), blank=True, max_length=LONG_TEXT_MAX)
     swot_threats = models.TextField(_("threats"), blank=True, max_length=LONG_TEXT_MAX)
     strategy_summary = models.TextField(_("strategy"), blank=True, max_length=LONG_TEXT_MAX)
     execution_summary = models.TextField(_("execution plan"), blank=True, max_length=LONG_TEXT_MAX)

@@ -144,9 +144,13 @@ def plan_kpis(plan: AccountPlan) -> list[KpiDefinition]:
 
 
 def plan_target_inputs(plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[int, TargetInput]:
-    """The account's targets for the plan's year for these KPIs, as entered values keyed by KPI id."""
-    rows = KpiTarget.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year, kpi__in=kpis)
-    return inputs_from_rows(rows)
+    """The account's targets for the plan's year for these KPIs, and the year targets of the two years
+    after it (the 3-year targets), as entered values keyed by KPI id."""
+    year = plan.fiscal_year
+    rows = KpiTarget.objects.filter(account_id=plan.account_id, kpi__in=kpis).filter(
+        Q(fiscal_year=year) | Q(fiscal_year__in=[year + 1, year + 2], period_kind=PeriodKind.YEAR)
+    )
+    return inputs_from_rows(rows, fiscal_year=year)
 
 
 def plan_target_facts(plan: AccountPlan) -> tuple[int, list[str]]:
@@ -217,7 +221,10 @@ def plan_target_rows(plan: AccountPlan) -> list[dict]:
                     *({"label": f"H{i + 1}", "value": _json_number(v)} for i, v in enumerate(halves)),
                     {"label": f"FY {plan.fiscal_year}", "value": _json_number(target.year)},
                 ],
-                "months": [{"label": label, "value": _json_number(v)} for label, v in zip(month_labels, target.months)],
+                "months": [
+                    {"month": index, "label": label, "value": _json_number(v)}
+                    for index, (label, v) in enumerate(zip(month_labels, target.months, strict=True), start=1)
+                ],
                 "tam_share": share,
             }
         )
@@ -258,7 +265,7 @@ def _ytd_part(row: dict) -> dict:
 
 def review_year_to_date_rows(snapshot: list[dict]) -> list[dict]:
     """A review snapshot's year-to-date lines, shaped like its quarter lines (empty for older reviews)."""
-    return [{"kpi": row["kpi"], "is_money": row["is_money"], **row["ytd"]} for row in snapshot if row.get("ytd")]
+    return [{"key": row.get("key"), "kpi": row["kpi"], "is_money": row["is_money"], **row["ytd"]} for row in snapshot if row.get("ytd")]
 
 
 def review_kpi_rows_bulk(

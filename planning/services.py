@@ -12,7 +12,7 @@ from enum import Enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -535,9 +535,12 @@ def _depth(by_id: dict, action_id: int) -> int:
 def _apply_targets(plan: AccountPlan, targets: dict[KpiDefinition, TargetInput], acting_user: User) -> None:
     """Choose and drop the plan's KPIs and write their targets; only changed values are written."""
     chosen_rows = {row.kpi_id: row for row in PlanKpi.objects.filter(plan=plan)}
+    year = plan.fiscal_year
     stored = {
-        (row.kpi_id, row.period_kind, row.period_index): row
-        for row in KpiTarget.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year, kpi__in=list(targets))
+        (row.kpi_id, row.fiscal_year, row.period_kind, row.period_index): row
+        for row in KpiTarget.objects.filter(account_id=plan.account_id, kpi__in=list(targets)).filter(
+            Q(fiscal_year=year) | Q(fiscal_year__in=[year + 1, year + 2], period_kind=PeriodKind.YEAR)
+        )
     }
     for kpi, target in targets.items():
         row = chosen_rows.get(kpi.pk)
@@ -550,10 +553,14 @@ def _apply_targets(plan: AccountPlan, targets: dict[KpiDefinition, TargetInput],
             row.delete()
         elif not target.chosen:
             continue  # never part of this plan: its targets (if any) are not the plan's to touch
-        for (kind, index), value in target.values(kpi).items():
+        # The plan year's periods, then the 3-year targets: the year targets of the two years after it,
+        # which next year's plan starts from.
+        values = [((year, kind, index), value) for (kind, index), value in target.values(kpi).items()]
+        values += [((year + offset, PeriodKind.YEAR, 1), value) for offset, value in enumerate(target.later_years, start=1)]
+        for (fiscal_year, kind, index), value in values:
             if not target.chosen:
                 value = None
-            existing = stored.get((kpi.pk, kind, index))
+            existing = stored.get((kpi.pk, fiscal_year, kind, index))
             if existing is not None:
                 existing._history_user = acting_user
             if value is None:
@@ -561,7 +568,7 @@ def _apply_targets(plan: AccountPlan, targets: dict[KpiDefinition, TargetInput],
                     existing.delete()
             elif existing is None:
                 created = KpiTarget(
-                    account_id=plan.account_id, kpi=kpi, fiscal_year=plan.fiscal_year, period_kind=kind,
+                    account_id=plan.account_id, kpi=kpi, fiscal_year=fiscal_year, period_kind=kind,
                     period_index=index, value=value, set_by=acting_user,
                 )
                 created._history_user = acting_user
@@ -1007,6 +1014,16 @@ def plan_start_next_year(
             next_plan.carried_context = {"unmet_targets": unmet_targets(plan), "from_fiscal_year": plan.fiscal_year}
         next_plan._history_user = acting_user
         next_plan.save()
+
+        # The 3-year targets carry on: a KPI of this plan with a target for next year is chosen in next
+        # year's plan, whose step 4 starts from that target (and from the one after it as its own year 2).
+        for kpi_id in KpiTarget.objects.filter(
+            account_id=plan.account_id, fiscal_year=next_plan.fiscal_year, period_kind=PeriodKind.YEAR,
+            kpi__in=PlanKpi.objects.filter(plan=plan).values("kpi"),
+        ).values_list("kpi_id", flat=True):
+            carried = PlanKpi(plan=next_plan, kpi_id=kpi_id)
+            carried._history_user = acting_user
+            carried.save()
 
         tasks = StrategicTask.objects.filter(plan=plan, pk__in=task_ids, status__in=StrategicTask.OPEN_STATUSES)
         for task in tasks:

@@ -12,8 +12,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from accounts.models import Opportunity, OrgUnit
+from accounts.models import AccountTeamMember, Opportunity, OrgUnit
+from accounts.selectors import is_level_matched
 from planning import selectors
 from planning.models import AccountPlan
 from planning.targets import number
@@ -74,7 +76,16 @@ def org_section(plan: AccountPlan) -> dict:
     for contact in contacts:
         people_by_unit.setdefault(contact.org_unit_id, []).append(contact)
     key_people = selectors.key_people(plan)
-    covered = sum(1 for person in key_people if person.relationships.all())
+    # Covered one-to-one: by one of our people of the person's own level (the KAM counts among our executives).
+    kam_user_id = (
+        AccountTeamMember.objects.filter(account_id=plan.account_id, role=AccountTeamMember.Role.KAM)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    covered = sum(
+        1 for person in key_people
+        if is_level_matched(contact=person, relationships=person.relationships.all(), kam_user_id=kam_user_id)
+    )
     since = selectors.org_reference_date(plan)
     changes = selectors.org_changes_since(plan, since)
     return {
@@ -115,7 +126,10 @@ def org_section(plan: AccountPlan) -> dict:
         "changes_since": _day(since),
         "changes": {
             group: [
-                {"id": change.pk, "kind": change.kind, "description": change.description, "happened_on": _day(change.happened_on)}
+                {
+                    "id": change.pk, "kind": change.kind, "description": change.description, "details": change.details,
+                    "happened_on": _day(change.happened_on),
+                }
                 for change in items
             ]
             for group, items in changes.items()
@@ -272,6 +286,9 @@ SECTION_TITLES = {
 }
 # Derived or volatile values: they follow from what is compared anyway.
 IGNORED_KEYS = {"taken_at", "depth", "coverage_percent", "tiers", "support_total", "changes_since", "reviewed_at", "id"}
+# Words a snapshot holds in the language it was frozen in, next to the code they follow from (a KPI's
+# name and unit beside its `key`, a month's label beside its number): compared through the code only.
+LANGUAGE_KEYS = {"kpi", "unit", "label"}
 LABELS = {
     "reviewed_by": _("reviewed by"),
     "notes": _("notes"),
@@ -341,6 +358,9 @@ LABELS = {
 }
 
 
+SWOT_OPPORTUNITIES = pgettext_lazy("SWOT", "opportunities")
+
+
 def _label(name: str) -> str:
     return str(LABELS.get(name, name.replace("_", " ")))
 
@@ -386,6 +406,10 @@ def _text(value) -> str:
 
 
 def _item_label(item: dict) -> str:
+    if item.get("kpi") and item.get("key"):
+        from performance.templatetags.kpi_format import kpi_name
+
+        return kpi_name(item)  # in the reader's language, not the one it was frozen in
     for key in ("title", "name", "description", "kpi", "user", "label"):
         if item.get(key):
             return str(item[key])
@@ -393,7 +417,7 @@ def _item_label(item: dict) -> str:
 
 
 def _item_key(item: dict):
-    return item.get("key") or item.get("id") or item.get("label") or _item_label(item)
+    return item.get("key") or item.get("id") or item.get("month") or item.get("label") or _item_label(item)
 
 
 def _diff_lists(label: str, old: list, new: list) -> list[Change]:
@@ -408,8 +432,9 @@ def _diff_lists(label: str, old: list, new: list) -> list[Change]:
         if key not in before:
             changes.append(Change(label, "added", _item_label(item)))
             continue
+        coded = ("key" in item or "month" in item) and ("key" in before[key] or "month" in before[key])
         for name, value in item.items():
-            if name in IGNORED_KEYS:
+            if name in IGNORED_KEYS or (coded and name in LANGUAGE_KEYS):
                 continue
             previous = before[key].get(name)
             if previous == value:
@@ -433,6 +458,8 @@ def _diff_dicts(old: dict, new: dict) -> list[Change]:
         if before == after:
             continue
         label = _label(name)
+        if name == "opportunities" and isinstance(after if after is not None else before, str):
+            label = str(SWOT_OPPORTUNITIES)  # the strategy's SWOT box, not the sales opportunities
         if isinstance(before, dict) or isinstance(after, dict):
             for change in _diff_dicts(before or {}, after or {}):
                 change.what = f"{label} · {change.what}"

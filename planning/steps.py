@@ -153,7 +153,7 @@ class StrategyStep(StepPage):
             "form": forms.Step4Form(data, instance=self.plan),
             "targets": forms.TargetsForm(
                 data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels,
-                account_targets=account_targets,
+                fiscal_year=self.plan.fiscal_year, account_targets=account_targets,
             ),
             "tasks": forms.StrategicTaskFormSet(
                 data, prefix="tasks", form_kwargs={"users": users, "default_year": self.plan.fiscal_year + 2},

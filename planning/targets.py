@@ -23,6 +23,8 @@ class TargetInput:
     year: Decimal | None = None
     quarters: list[Decimal | None] = field(default_factory=lambda: [None] * 4)
     months: list[Decimal | None] = field(default_factory=lambda: [None] * 12)
+    # The mid/long-term (3-year) targets: the year targets of the two fiscal years after the plan's.
+    later_years: list[Decimal | None] = field(default_factory=lambda: [None] * 2)
 
     def halves(self, kpi: KpiDefinition) -> list[Decimal | None]:
         """H1 and H2 from their quarters: the sum for KPIs that add up, the mean for levels and rates."""
@@ -59,7 +61,7 @@ def target_problems(kpi: KpiDefinition, target: TargetInput) -> list[str]:
     if target.year is None:
         problems.append(_("%(kpi)s: give the target for the year.") % {"kpi": name})
     if kpi.unit == KpiDefinition.Unit.COUNT:
-        entered = [v for v in (target.year, *target.quarters, *target.months) if v is not None]
+        entered = [v for v in (target.year, *target.quarters, *target.months, *target.later_years) if v is not None]
         if any(v < 0 for v in entered):
             problems.append(_("%(kpi)s: a count cannot be negative.") % {"kpi": name})
     if not kpi.is_cumulative:
@@ -86,11 +88,20 @@ def target_problems(kpi: KpiDefinition, target: TargetInput) -> list[str]:
     return problems
 
 
-def inputs_from_rows(rows) -> dict[int, TargetInput]:
-    """Stored KpiTarget rows (of one account and year) as TargetInputs keyed by KPI id."""
+def inputs_from_rows(rows, fiscal_year: int | None = None) -> dict[int, TargetInput]:
+    """Stored KpiTarget rows (of one account) as TargetInputs keyed by KPI id.
+
+    With `fiscal_year`, rows of that year fill the year, quarters and months, and the year rows of
+    the two years after it the 3-year targets; without it every row is taken as the plan year's.
+    """
     inputs: dict[int, TargetInput] = {}
     for row in rows:
         target = inputs.setdefault(row.kpi_id, TargetInput(chosen=True))
+        later = None if fiscal_year is None else row.fiscal_year - fiscal_year
+        if later in (1, 2):
+            if row.period_kind == PeriodKind.YEAR:
+                target.later_years[later - 1] = row.value
+            continue
         if row.period_kind == PeriodKind.YEAR:
             target.year = row.value
         elif row.period_kind == PeriodKind.QUARTER:

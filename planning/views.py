@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import portfolio_cache
 from accounts.permissions import user_runs_meetings
+from core import params
 from accounts.roles import is_executive
 from performance.periods import fiscal_year_of
 from planning import exports, forms, grants, meetings, pdfs, selectors, services
@@ -61,7 +62,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()
-    fiscal_year = int(year) if year.isdigit() else None
+    fiscal_year = params.parse_year(year)
     status = status if status in PlanStatus.values else ""
     plans = selectors.plan_list_for_user(user=request.user, fiscal_year=fiscal_year, status=status, query=query)
     # Ordering every visible plan by year and account name reads them all: the ordered ids and the
@@ -75,7 +76,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ),
         depends=(portfolio_cache.PLANS,),
     )
-    page = portfolio_cache.page_of(plans, ids, request.GET.get("page"), PAGE_SIZE)
+    page = portfolio_cache.page_of(plans, ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
     return render(
         request,
         "planning/plan_list.html",
@@ -92,8 +93,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     """Start a plan for one of the user's accounts and a fiscal year."""
     accounts = selectors.editable_accounts(request.user)
     initial = {"fiscal_year": timezone.localdate().year + 1}
-    if request.GET.get("account", "").isdigit():
-        account = accounts.filter(pk=int(request.GET["account"])).first()
+    account_id = params.parse_id(request.GET.get("account", ""))
+    if account_id is not None:
+        account = accounts.filter(pk=account_id).first()
         if account is not None:
             today = timezone.localdate()
             initial = {"account": account, "fiscal_year": fiscal_year_of(today, account.fiscal_year_start_month) + 1}
@@ -166,11 +168,14 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
                 "status": plan.get_status_display()})
             return redirect("planning:plan-step", plan_id=plan.pk, step=step)
         bound = page.build_forms(request.POST, request.FILES)
-        posted_lock = request.POST.get("lock_version", "")
-        if not posted_lock.isdigit():
-            raise PermissionDenied
-        lock_version = int(posted_lock)
-        if page.forms_valid(bound):
+        posted_lock = params.parse_lock_version(request.POST.get("lock_version", ""))
+        if posted_lock is None:
+            # The hidden field was tampered with or lost: the form's own error, nothing saved.
+            status = 400
+            messages.error(request, _("The form was incomplete. Nothing was saved: reload the page and try again."))
+        else:
+            lock_version = posted_lock  # a re-shown form keeps the version it was opened with
+        if posted_lock is not None and page.forms_valid(bound):
             try:
                 page.save(bound, lock_version)
             except services.PlanConflict as conflict:
@@ -193,7 +198,7 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
                 if "continue" in request.POST and step < 7:
                     return redirect("planning:plan-step", plan_id=plan.pk, step=step + 1)
                 return redirect("planning:plan-step", plan_id=plan.pk, step=step)
-        else:
+        elif posted_lock is not None:
             status = 400
             messages.error(request, _("Please correct the errors below. Nothing was saved."))
         plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
@@ -303,7 +308,7 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The audit trail: every change of the plan and its parts, who and when."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     entries = selectors.plan_history(plan)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(params.page_number(request.GET.get("page")))
     context = _plan_context(request, plan)
     context.update({"page": page})
     return render(request, "planning/plan_history.html", context)
@@ -340,9 +345,8 @@ def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _version_number(value, numbers: list[int], default):
-    if value and str(value).isdigit() and int(value) in numbers:
-        return int(value)
-    return default
+    number = params.parse_version(value)
+    return number if number in numbers else default
 
 
 def _snapshot_extras(snap: dict) -> dict:
@@ -416,9 +420,10 @@ def _pdf_version(plan, value: str):
     """The version named by ?version= (ASCII digits of a version of this plan), None for the draft, else 404."""
     if not value:
         return None
-    if not (value.isascii() and value.isdigit() and len(value) <= 5):
+    number = params.parse_version(value)
+    if number is None:
         raise Http404("No such version.")
-    version = PlanVersion.objects.filter(plan=plan, number=int(value)).only("id", "plan_id", "number").first()
+    version = PlanVersion.objects.filter(plan=plan, number=number).only("id", "plan_id", "number").first()
     if version is None:
         raise Http404("No such version.")
     return version
@@ -509,8 +514,8 @@ def review_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     if not selectors.user_can_edit_plan(user=request.user, plan=plan):
         raise PermissionDenied
-    quarter = request.POST.get("quarter", "")
-    if not quarter.isdigit():
+    quarter = params.parse_quarter(request.POST.get("quarter", ""))
+    if quarter is None:
         quarter = plan.quarter_containing(timezone.localdate())
         if quarter is None:
             messages.error(request, _("Today is outside this plan's fiscal year: choose the quarter."))

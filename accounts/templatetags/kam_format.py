@@ -59,3 +59,23 @@ def sort_link(context, field: str, label: str, default_descending: bool = False)
         params["sort"] = f"-{field}" if default_descending else field
     direction = "asc" if current == field else "desc" if current == f"-{field}" else ""
     return {"url": "?" + params.urlencode(), "label": label, "direction": direction}
+
+
+@register.filter
+def person_name(user) -> str:
+    """A person's name the one way the site writes it (family name first for Korean names)."""
+    from accounts.models import person_name as name
+
+    return name(user)
+
+
+@register.filter
+def plain_number(value) -> str:
+    """A number as people write it: 40 not 40.0000, 1,234.5 with thousands separators; '–' when there is none."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = Decimal(str(value)).normalize()
+    except ArithmeticError:
+        return str(value)
+    return f"{number:,f}"

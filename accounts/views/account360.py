@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -31,6 +30,7 @@ from accounts.forms import (
     UnmetNeedForm,
 )
 from accounts.models import Account, Contact, CustomerActivity, Offering, Opportunity, OrgUnit, Relationship, UnmetNeed
+from core import params
 
 
 def _readable(request: HttpRequest, account_id: int) -> tuple[Account, bool]:
@@ -54,8 +54,7 @@ def _recordable(request: HttpRequest, account_id: int) -> Account:
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return params.parse_id(request.GET.get(name, ""))
 
 
 def _section(request: HttpRequest, template: str, *, account: Account, can_edit: bool, section: str, **context) -> HttpResponse:
@@ -121,7 +120,7 @@ def org_chart(request: HttpRequest, account_id: int) -> HttpResponse:
     """The drawn org chart along reports-to, filtered by org unit, and the org-change log."""
     account, can_edit = _readable(request, account_id)
     today = timezone.localdate()
-    since = parse_date(request.GET.get("since", "") or "") or today - datetime.timedelta(days=90)
+    since = params.parse_iso_date(request.GET.get("since", "")) or today - datetime.timedelta(days=90)
     show_left = request.GET.get("left") == "1"
     chart = selectors.org_chart(account=account, unit_id=_int_param(request, "unit"), show_left=show_left)
     return _section(

@@ -17,6 +17,7 @@ from accounts.selectors import (
 )
 from accounts.services import account_key_account_set
 from accounts.roles import sees_all_accounts
+from core import params
 
 PAGE_SIZE = 25
 
@@ -36,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         lambda: list(account_filter.qs.values_list("pk", flat=True)),
         depends=(portfolio_cache.OPPORTUNITIES,) if by_pipeline else (),
     )
-    page = portfolio_cache.page_of(account_filter.qs, ids, request.GET.get("page"), PAGE_SIZE)
+    page = portfolio_cache.page_of(account_filter.qs, ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
     if not by_pipeline:
         page.object_list = open_pipeline_attach(page.object_list)
     filtered = any(request.GET.get(name) for name in ("q", "industry", "vertical_unit", "grade", "key", "owner"))
@@ -57,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pareto(request: HttpRequest) -> HttpResponse:
     """Accounts by trailing-12-month revenue, cumulative share and class; the 80 % are key-account candidates."""
-    data = pareto_rows_for_user(user=request.user, page_number=request.GET.get("page"))
+    data = pareto_rows_for_user(user=request.user, page_number=params.page_number(request.GET.get("page")))
     chart = {
         "labels": [row["account"].name for row in data["chart_rows"]],
         "revenue": [float(row["account"].revenue_ttm) for row in data["chart_rows"]],

@@ -7,6 +7,8 @@ error, as the OpenAPI schema promises, so every writable field of the API uses t
 
 from rest_framework import serializers
 
+from core.text import strip_invisible
+
 # The largest id the database holds (a 64-bit signed integer).
 MAX_ID = 2**63 - 1
 
@@ -33,6 +35,11 @@ class CharField(_JSONType, serializers.CharField):
         # surrounding spaces would make it fit.
         if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
+        # Direction and zero-width characters are dropped, as the web forms do (core.text).
+        if isinstance(data, str):
+            data = strip_invisible(data)
+            if not data.strip() and not self.allow_blank:
+                self.fail("blank")
         return super().to_internal_value(data)
 
 

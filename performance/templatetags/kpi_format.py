@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import get_language
 
 from accounts.templatetags.kam_format import compact_money
 from performance.models import KpiDefinition, KpiStatus
@@ -82,3 +83,27 @@ def export_url(context, table: str, fmt: str) -> str:
     params["export"] = table
     params["format"] = fmt
     return "?" + params.urlencode()
+
+
+@register.filter
+def kpi_name(row) -> str:
+    """A KPI's name in the reader's language for a row of a frozen snapshot (found by its code, `key`);
+    the name frozen in the row when the KPI is no longer in the catalogue."""
+    from performance.selectors import kpi_catalogue_names
+
+    names = kpi_catalogue_names().get(row.get("key") or "")
+    if names is None:
+        return row.get("kpi", "")
+    name, name_ko, _unit = names
+    return name_ko if name_ko and (get_language() or "").startswith("ko") else name
+
+
+@register.filter
+def kpi_unit_label(row) -> str:
+    """The unit of a snapshot's KPI row in the reader's language (the currency for money)."""
+    from performance.selectors import kpi_catalogue_names
+
+    names = kpi_catalogue_names().get(row.get("key") or "")
+    if row.get("is_money") or names is None:
+        return row.get("unit", "")
+    return str(KpiDefinition.Unit(names[2]).label)

@@ -108,6 +108,11 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
+  // Axis ticks and tooltips in the page's short units: 35억 in Korean, 3.5B in English.
+  const compact = new Intl.NumberFormat(document.documentElement.lang || "en", { notation: "compact", maximumFractionDigits: 1 });
+  const money = { ticks: { callback: (value) => compact.format(value) } };
+  const moneyTooltip = { callbacks: { label: (context) => context.dataset.label + ": " + compact.format(context.raw) } };
+
   function revenueChart() {
     const data = readJson("revenue-chart-data");
     const canvas = document.getElementById("revenue-chart");
@@ -115,7 +120,7 @@
     new Chart(canvas, {
       type: "bar",
       data: { labels: data.labels, datasets: [{ label: data.label, data: data.revenue, backgroundColor: "#2e86ab" }] },
-      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+      options: { plugins: { legend: { display: false }, tooltip: moneyTooltip }, scales: { y: { beginAtZero: true, ...money } } },
     });
   }
 
@@ -132,8 +137,9 @@
         ],
       },
       options: {
+        plugins: { tooltip: { callbacks: { label: (context) => context.dataset.yAxisID === "y" ? moneyTooltip.callbacks.label(context) : context.dataset.label + ": " + context.raw + " %" } } },
         scales: {
-          y: { beginAtZero: true, position: "left" },
+          y: { beginAtZero: true, position: "left", ...money },
           share: { beginAtZero: true, max: 100, position: "right", grid: { drawOnChartArea: false } },
           x: { ticks: { autoSkip: true, maxRotation: 60 } },
         },

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
 from demo.accounts_content import DEMO_PASSWORD, DEMO_USERNAMES
@@ -86,7 +86,7 @@ def test_default_seed_makes_twelve_accounts_in_three_industries(seeded):
     assert Offering.objects.filter(is_key_account_special=True).exists()
     assert Offering.objects.filter(has_24x7_support=True).exists()
     assert list(PricingTier.objects.values_list("name", "rank", "discount_percent")) == [
-        ("Premier", 1, Decimal("10.00")), ("Gold", 2, Decimal("7.00")), ("Silver", 3, Decimal("3.00")),
+        ("Gold", 1, Decimal("10.00")), ("Silver", 2, Decimal("7.00")), ("Premier", 3, Decimal("3.00")),
     ]
     assert not Account.objects.filter(grade__isnull=True).exists()
     assert set(Account.objects.values_list("is_key_account", flat=True)) == {True, False}
@@ -222,3 +222,35 @@ def test_accounts_option_makes_that_many_accounts_split_between_am_and_am2():
 def test_accounts_option_rejects_zero():
     with pytest.raises(CommandError):
         seed("--accounts", "0")
+
+
+def test_demo_accounts_keep_buying_new_offerings_so_repurchase_rates_are_not_all_100_percent(seeded):
+    from performance.periods import PeriodKind, period_containing
+    from performance.selectors import kpi_actual
+    from tests.factories import kpi
+
+    today = timezone.localdate()
+    # Every one of the last three years brings first purchases of an offering somewhere in the book.
+    firsts = Order.objects.values("account_id", "offering_id").annotate(first=Min("ordered_on"))
+    for years_back in range(3):
+        low, high = today - datetime.timedelta(days=365 * (years_back + 1) - 31), today - datetime.timedelta(days=365 * years_back)
+        assert any(low <= row["first"] <= high for row in firsts), years_back
+    rates = []
+    for account in Account.objects.filter(is_key_account=True):
+        last_year = period_containing(today, PeriodKind.YEAR, account.fiscal_year_start_month).previous()
+        rates.append(kpi_actual(account=account, kpi=kpi("repurchase_count"), period=last_year, as_of=today))
+    measured = [rate for rate in rates if rate is not None]
+    assert measured
+    assert sum(rate == 100 for rate in measured) <= len(measured) // 2
+    assert all(0 <= rate <= 100 for rate in measured)
+
+
+def test_demo_people_have_levels_and_the_map_shows_level_gaps_somewhere_but_not_everywhere(seeded):
+    from accounts.selectors import relationship_map
+
+    assert not User.objects.filter(username__in=DEMO_USERNAMES).exclude(username="admin").filter(level="").exists()
+    assert User.objects.get(username="exec").level == "executive"
+    today = timezone.localdate()
+    maps = [relationship_map(account=account, today=today) for account in Account.objects.filter(is_key_account=True)]
+    assert any(data["level_mismatch_count"] for data in maps)
+    assert any(data["coverage"]["matched"] for data in maps)

@@ -111,7 +111,7 @@ def test_team_member_adds_an_opportunity_with_its_sponsoring_unit_and_offerings(
         ({"tier": 0}, "The tier must be 1, 2, 3 or 4."),
         ({"amount": "-1"}, "The amount cannot be negative."),
         ({"expected_close_date": "2020-01-01"}, "An open opportunity cannot close in the past"),
-        ({"amount": "lots"}, "Enter the amount as a number."),
+        ({"amount": "lots"}, "Enter an amount, for example"),
     ],
 )
 def test_bad_opportunity_input_shows_a_message_and_saves_nothing(client_for, account, account_manager, overrides, message):

@@ -50,8 +50,9 @@ def test_executive_reads_any_account(api_for, other_account, executive):
     assert api_for(executive).get(detail(other_account)).status_code == 200
 
 
-def test_admin_creates_an_account(api_for, kam_admin, account):
-    payload = {"name": "Daehan Steel", "industry": "manufacturing", "vertical_unit": account.vertical_unit_id}
+def test_admin_creates_an_account(api_for, kam_admin, account, account_manager):
+    payload = {"name": "Daehan Steel", "industry": "manufacturing", "vertical_unit": account.vertical_unit_id,
+               "kam": account_manager.pk}
     response = api_for(kam_admin).post(LIST, payload, format="json")
     assert response.status_code == 201, response.json()
     assert Account.objects.filter(name="Daehan Steel").exists()
@@ -196,3 +197,42 @@ def test_account_list_query_count_is_fixed(api_for, executive, django_assert_max
     with django_assert_max_num_queries(5):
         response = client.get(LIST, {"page_size": 100})
     assert len(response.json()["results"]) == size
+
+
+# The KAM ------------------------------------------------------------------------------------------
+
+
+def test_api_create_requires_the_kam(api_for, kam_admin, account):
+    payload = {"name": "Daehan Steel", "industry": "manufacturing", "vertical_unit": account.vertical_unit_id}
+    response = api_for(kam_admin).post(LIST, payload, format="json")
+    assert response.status_code == 400
+    assert "kam" in str(response.json())
+    assert not Account.objects.filter(name="Daehan Steel").exists()
+
+
+def test_api_create_names_the_kam(api_for, kam_admin, account, other_account_manager):
+    payload = {"name": "Daehan Steel", "industry": "manufacturing", "vertical_unit": account.vertical_unit_id,
+               "kam": other_account_manager.pk}
+    response = api_for(kam_admin).post(LIST, payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["kam"] == other_account_manager.pk
+    assert roles(Account.objects.get(name="Daehan Steel")) == {"am-other": "kam"}
+
+
+def test_api_admin_replaces_the_kam_but_cannot_remove_it(api_for, kam_admin, account, other_account_manager):
+    client = api_for(kam_admin)
+    assert client.patch(f"{LIST}{account.pk}/", {"kam": None}, format="json").status_code == 400
+    response = client.patch(f"{LIST}{account.pk}/", {"kam": other_account_manager.pk}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["kam"] == other_account_manager.pk
+    assert {row["username"]: row["role"] for row in response.json()["team"]} == {"am-user": "sales_rep", "am-other": "kam"}
+
+
+def test_api_team_member_cannot_change_the_kam(api_for, account, account_manager, other_account_manager):
+    response = api_for(account_manager).patch(f"{LIST}{account.pk}/", {"kam": other_account_manager.pk}, format="json")
+    assert response.status_code == 403
+    assert roles(account) == {"am-user": "kam"}
+
+
+def roles(account):
+    return dict(account.team.values_list("user__username", "role"))

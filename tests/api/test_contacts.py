@@ -124,3 +124,16 @@ def test_contact_list_query_count_is_fixed(api_for, account, account_manager, dj
     client = api_for(account_manager)
     with django_assert_max_num_queries(4):
         assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size + 1
+
+
+def test_api_reads_a_new_contacts_level_from_the_title_unless_given(api_for, account, account_manager):
+    client = api_for(account_manager)
+    derived = client.post(LIST, {"account": account.pk, "name": "Oh", "title": "전무"}, format="json")
+    assert derived.status_code == 201 and derived.json()["level"] == "executive"
+    given = client.post(LIST, {"account": account.pk, "name": "Yu", "title": "전무", "level": "manager"}, format="json")
+    assert given.json()["level"] == "manager"
+    reset = client.patch(f"{LIST}{given.json()['id']}/", {"level": ""}, format="json")
+    assert reset.status_code == 200 and reset.json()["level"] == "executive"
+    bad = client.post(LIST, {"account": account.pk, "name": "Ko", "level": "boss"}, format="json")
+    assert bad.status_code == 400
+    assert not Contact.objects.filter(name="Ko").exists()

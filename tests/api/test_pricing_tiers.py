@@ -64,3 +64,39 @@ def test_pricing_tier_list_query_count_is_fixed(api_for, account_manager, django
     client = api_for(account_manager)
     with django_assert_max_num_queries(3):
         assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == size
+
+
+def test_the_discount_follows_the_rank(api_for, kam_admin):
+    PricingTierFactory(name="Gold", rank=1, discount_percent=10)
+    PricingTierFactory(name="Premier", rank=3, discount_percent=3)
+    client = api_for(kam_admin)
+    above = client.post(LIST, {"name": "Silver", "rank": 2, "discount_percent": 12}, format="json")
+    assert above.status_code == 400 and "higher grade Gold" in str(above.json())
+    below = client.post(LIST, {"name": "Silver", "rank": 2, "discount_percent": 2}, format="json")
+    assert below.status_code == 400 and "lower grade Premier" in str(below.json())
+    assert not PricingTier.objects.filter(name="Silver").exists()
+    assert client.post(LIST, {"name": "Silver", "rank": 2, "discount_percent": 7}, format="json").status_code == 201
+
+
+def test_admin_form_refuses_a_discount_out_of_rank_order(client_for, kam_admin):
+    from django.urls import reverse
+
+    kam_admin.is_staff = True
+    kam_admin.save()
+    gold = PricingTierFactory(name="Gold", rank=1, discount_percent=10)
+    PricingTierFactory(name="Silver", rank=2, discount_percent=7)
+    response = client_for(kam_admin).post(
+        reverse("admin:accounts_pricingtier_change", args=[gold.pk]),
+        {"name": "Gold", "rank": 1, "discount_percent": "5", "min_annual_amount": "0", "privileges": ""},
+    )
+    assert response.status_code == 200 and "lower grade Silver" in response.text
+    gold.refresh_from_db()
+    assert gold.discount_percent == 10
+
+
+def test_demo_grades_follow_the_seed_gold_above_silver_above_premier():
+    from demo.accounts_content import PRICING_TIERS
+
+    assert [(name, rank) for name, rank, *_rest in PRICING_TIERS] == [("Gold", 1), ("Silver", 2), ("Premier", 3)]
+    discounts = [float(discount) for _name, _rank, discount, *_rest in PRICING_TIERS]
+    assert discounts == sorted(discounts, reverse=True)

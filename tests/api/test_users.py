@@ -19,9 +19,35 @@ def test_users_list_gives_ids_without_secrets(api_for, account_manager):
     assert client.get(f"/api/v1/users/{colleague.pk}/").json()["username"] == "lee"
 
 
-def test_users_are_read_only(api_for, kam_admin):
+def test_only_the_level_of_a_user_changes_through_the_api(api_for, kam_admin):
     colleague = UserFactory(username="lee")
-    assert api_for(kam_admin).patch(f"/api/v1/users/{colleague.pk}/", {"username": "x"}, format="json").status_code == 405
+    response = api_for(kam_admin).patch(f"/api/v1/users/{colleague.pk}/", {"username": "x"}, format="json")
+    assert response.status_code == 400
+    colleague.refresh_from_db()
+    assert colleague.username == "lee"
+    assert api_for(kam_admin).put(f"/api/v1/users/{colleague.pk}/", {"level": "staff"}, format="json").status_code == 405
+    assert api_for(kam_admin).delete(f"/api/v1/users/{colleague.pk}/").status_code == 405
+
+
+def test_admin_sets_a_users_level(api_for, kam_admin):
+    colleague = UserFactory(username="lee")
+    response = api_for(kam_admin).patch(f"/api/v1/users/{colleague.pk}/", {"level": "executive"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["level"] == "executive"
+    colleague.refresh_from_db()
+    assert colleague.level == "executive"
+    assert api_for(kam_admin).patch(f"/api/v1/users/{colleague.pk}/", {"level": "boss"}, format="json").status_code == 400
+    colleague.refresh_from_db()
+    assert colleague.level == "executive"
+
+
+@pytest.mark.parametrize("role", ["account_manager", "executive"])
+def test_only_admins_set_a_users_level(api_for, request, role):
+    colleague = UserFactory(username="lee")
+    response = api_for(request.getfixturevalue(role)).patch(f"/api/v1/users/{colleague.pk}/", {"level": "executive"}, format="json")
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert colleague.level == ""
 
 
 def test_me_gives_the_caller_and_their_roles(api_for, executive):

@@ -134,7 +134,7 @@ def test_am_fills_the_plan_exec_approves_am_revises_and_exports(page, browser, l
     exec_page.get_by_test_id("agenda-item").click()
     expect(exec_page.get_by_role("heading", name=re.compile("한빛전자"))).to_be_visible()
     expect(exec_page.get_by_text("Land and expand")).to_be_visible()
-    exec_page.get_by_label("Approved").check()
+    exec_page.get_by_label("Approve", exact=True).check()
     exec_page.get_by_test_id("record-decision").click()
     expect(exec_page.get_by_text("한빛전자 · FY %s: Approved." % year)).to_be_visible()
     exec_context.close()

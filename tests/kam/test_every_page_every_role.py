@@ -20,6 +20,7 @@ Answers: 200, 201, 204, 302 (to the sign-in page for anon; elsewhere a view's ow
 route does not take), 415 (a JSON action sent a form body).
 """
 
+import datetime
 import re
 
 import pytest
@@ -171,6 +172,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/unmet-needs/<int:pk>/':                                  _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/customer-activities/':                                   _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/customer-activities/<int:pk>/':                          _row(401, 200, 200, 200, 200, 404, 200, 200),
+    'api/v1/account-risks/':                                         _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/account-risks/<int:pk>/':                                _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/kpi-definitions/':                                       _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/kpi-definitions/<int:pk>/':                              _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/kpi-targets/':                                           _row(401, 200, 200, 200, 200, 200, 200, 200),
@@ -299,6 +302,10 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('PUT', 'api/v1/customer-activities/<int:pk>/'):                                       _row(401, 400, 403, 400, 400, 404, 400, 400),
     ('PATCH', 'api/v1/customer-activities/<int:pk>/'):                                     _row(401, 200, 403, 200, 200, 404, 200, 200),
     ('DELETE', 'api/v1/customer-activities/<int:pk>/'):                                    _row(401, 204, 403, 204, 204, 404, 204, 204),
+    ('PATCH', 'api/v1/users/<int:pk>/'):                                                   _row(401, 200, 403, 403, 403, 403, 403, 403),  # admins set a level
+    ('POST', 'api/v1/account-risks/'):                                                     _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('PUT', 'api/v1/account-risks/<int:pk>/'):                                             _row(401, 400, 403, 403, 400, 404, 400, 400),
+    ('PATCH', 'api/v1/account-risks/<int:pk>/'):                                           _row(401, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'api/v1/orders/'):                                                            _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'api/v1/orders/bulk/'):                                                       _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('PUT', 'api/v1/orders/<int:pk>/'):                                                    _row(401, 400, 403, 403, 400, 404, 400, 400),
@@ -376,6 +383,7 @@ def ids_for(route: str, world) -> dict:
             "business-units": world["business_unit"].pk, "users": world["am"].pk,
             "orders": world["order"].pk, "pricing-tiers": world["pricing_tier"].pk,
             "unmet-needs": world["unmet_need"].pk, "customer-activities": world["activity"].pk,
+            "account-risks": world["account_risk"].pk,
             "kpi-definitions": world["kpi"].pk, "kpi-targets": world["kpi_target"].pk,
             "manual-actuals": world["manual_actual"].pk, "nps-responses": world["nps_response"].pk,
             "plans": world["plan"].pk, "quarterly-reviews": world["review"].pk,
@@ -388,7 +396,7 @@ ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/
 
 @pytest.fixture
 def world():
-    from accounts.models import BusinessUnit, UnmetNeed
+    from accounts.models import AccountRisk, BusinessUnit, UnmetNeed
     from notifications.models import Notification, NotificationKind
     from planning.models import QuarterlyReview
     from tests.factories import (
@@ -415,6 +423,9 @@ def world():
     world["order"] = OrderFactory(account=world["account"], offering=world["offering"])
     world["pricing_tier"] = PricingTierFactory()
     world["business_unit"] = BusinessUnit.objects.create(name="World unit", kind=BusinessUnit.Kind.VERTICAL)
+    world["account_risk"] = AccountRisk.objects.create(
+        account=world["account"], title="Budget freeze", raised_on=datetime.date(2026, 1, 5)
+    )
     world["unmet_need"] = UnmetNeed.objects.filter(account=world["account"]).first() or UnmetNeed.objects.create(
         account=world["account"], org_unit=world["unit"], offering=world["offering"], note="24/7 monitoring"
     )

@@ -51,6 +51,12 @@ def test_session_expiry_comes_from_the_environment():
     assert _setting("SESSION_EXPIRE_AT_BROWSER_CLOSE", SESSION_EXPIRE_AT_BROWSER_CLOSE="1") == "True"
 
 
+def test_production_cookies_are_secure_including_the_language_cookie():
+    assert _setting("LANGUAGE_COOKIE_SECURE") == "True"
+    assert _setting("SESSION_COOKIE_SECURE") == "True"
+    assert _setting("CSRF_COOKIE_SECURE") == "True"
+
+
 def test_production_sends_mail_through_smtp_by_default():
     assert "smtp.EmailBackend" in _setting("MAILERS")
 

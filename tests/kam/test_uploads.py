@@ -45,3 +45,40 @@ def test_oversized_form_body_is_refused(client_for, account_manager, settings):
     )
     assert response.status_code == 400
     assert not ImportBatch.objects.exists()
+
+
+def _absurd_upload(request):
+    from django.core.exceptions import SuspiciousFileOperation
+
+    raise SuspiciousFileOperation("Storage can not find an available filename for " + "a" * 300)
+
+
+def _urlpatterns():
+    from django.urls import path
+
+    from kam.urls import urlpatterns
+
+    return [path("absurd/", _absurd_upload), *urlpatterns]
+
+
+urlpatterns = _urlpatterns()
+
+
+def test_an_absurd_upload_name_gets_the_sites_own_error_page(client_for, account_manager, settings):
+    settings.ROOT_URLCONF = __name__
+    settings.DEBUG = False
+    client = client_for(account_manager)
+    client.raise_request_exception = False
+    response = client.post("/absurd/")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The request could not be read" in text
+    assert 'class="navbar' in text  # in the site's layout, not Django's bare "Bad Request (400)"
+    assert "Bad Request (400)" not in text
+
+
+def test_a_request_for_another_host_gets_the_sites_own_error_page(client):
+    client.raise_request_exception = False
+    response = client.get("/login/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "The request could not be read" in response.content.decode()

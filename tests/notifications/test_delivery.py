@@ -84,7 +84,7 @@ def test_each_user_gets_the_email_in_their_own_language():
     assert review.subject == "[KAM Planner] 분기 점검 기한 도래"
     assert "Acme · FY 2025의 1분기 점검이 시작되었습니다. 기한은 2025-04-15입니다." in review.body
     assert decision.subject == "[KAM Planner] 플랜 결정 완료"
-    assert decision.body == "Acme · FY 2025: 컨센서스 미팅에서 “승인됨”(으)로 결정했습니다."
+    assert decision.body == "Acme · FY 2025: 컨센서스 미팅 결정 “승인됨”"
     for address in ("en@example.com", "default@example.com"):
         [message] = by_address[address]
         assert message.subject == "[KAM Planner] Quarterly review due"

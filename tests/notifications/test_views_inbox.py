@@ -109,7 +109,7 @@ def test_settings_show_the_language_choice_with_mine_selected(client_for, accoun
     account_manager.save()
     html = client_for(account_manager).get(reverse("notifications:inbox")).text
     assert '<option value="">Site default (English)</option>' in html
-    assert '<option value="ko" selected>한국어</option>' in html
+    assert '<option value="ko" selected lang="ko">한국어</option>' in html
 
 
 def test_choosing_a_language_stores_it_and_switches_the_site(client_for, account_manager):

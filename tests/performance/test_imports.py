@@ -137,7 +137,7 @@ def test_a_committed_batch_cannot_be_committed_again(client_for, account, accoun
         ("orders.xlsx", b"not really a workbook", "The file is not a valid Excel workbook"),
         ("orders.csv", b"\x00\x01\x02binary", "The file is not a text CSV file"),
         ("orders.csv", b"", "The submitted file is empty."),
-        ("orders.csv", b"account,reference\n", "Missing columns: Order date, Offering name, Amount"),
+        ("orders.csv", b"account,reference\n", "The file has no “Order date” column; name it one of: ordered_on, order_date, date, 수주일"),
         ("orders.csv", b"account,reference,ordered_on,offering,amount\n", "no data rows"),
     ],
 )

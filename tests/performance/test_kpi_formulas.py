@@ -79,28 +79,47 @@ def test_orders_revenue_profit_and_margin(april_account, orders):
     assert actual(april_account, "margin").quantize(Decimal("0.01")) == amount("26.67")  # 200 ÷ 750
 
 
-def test_repurchase_rate_by_count_is_the_share_of_last_periods_offerings_bought_again(april_account, orders):
-    # Previous quarter: A, B, C. Bought again this quarter: A and C → 2 of 3.
-    assert actual(april_account, "repurchase_count").quantize(Decimal("0.01")) == amount("66.67")
+def test_repurchase_rate_by_count_is_the_share_of_this_periods_orders_that_repeat_a_purchase(april_account, orders):
+    # This quarter's four orders: A (Apr 15, A bought Jan 10), C (May 1, C bought Mar 20), D (new), A (Jun 1)
+    # → 3 of 4 orders are repeat purchases.
+    assert actual(april_account, "repurchase_count") == 75
 
 
-def test_repurchase_rate_by_amount_is_the_share_of_last_periods_spend_bought_again(april_account, orders):
-    # Previous quarter's 1,000 was 100 on A, 300 on B and 600 on C; A and C came back → 700 of 1,000.
-    assert actual(april_account, "repurchase_amount") == 70
+def test_repurchase_rate_by_amount_is_the_share_of_this_periods_amount_spent_on_repeat_purchases(april_account, orders):
+    # 200 (A) + 50 (C) + 100 (A) = 350 of 750 → 46.67 %.
+    assert actual(april_account, "repurchase_amount").quantize(Decimal("0.01")) == amount("46.67")
 
 
-def test_repurchase_rate_ignores_offerings_new_this_period(april_account, offerings):
-    OrderFactory(account=april_account, offering=offerings["A"], ordered_on=D(2025, 3, 1), amount=500)
+def test_repurchase_rate_counts_a_second_order_in_the_same_period_and_purchases_long_ago(april_account, offerings):
+    OrderFactory(account=april_account, offering=offerings["A"], ordered_on=D(2022, 6, 1), amount=999)
+    OrderFactory(account=april_account, offering=offerings["A"], ordered_on=D(2025, 4, 10), amount=100)  # repeat (2022)
+    OrderFactory(account=april_account, offering=offerings["B"], ordered_on=D(2025, 4, 20), amount=300)  # new
+    OrderFactory(account=april_account, offering=offerings["B"], ordered_on=D(2025, 5, 20), amount=200)  # repeat
+    OrderFactory(account=april_account, offering=offerings["C"], ordered_on=D(2025, 6, 5), amount=400)  # new
+    OrderFactory(account=april_account, offering=offerings["C"], ordered_on=D(2025, 6, 5), amount=400)  # same day: new
+    # 2 of the quarter's 5 orders; 100 + 200 = 300 of 1,400.
+    assert actual(april_account, "repurchase_count") == 40
+    assert actual(april_account, "repurchase_amount").quantize(Decimal("0.01")) == amount("21.43")
+
+
+def test_repurchase_rate_is_zero_when_every_offering_is_new(april_account, offerings):
     OrderFactory(account=april_account, offering=offerings["B"], ordered_on=D(2025, 5, 1), amount=500)
+    OrderFactory(account=april_account, offering=offerings["A"], ordered_on=D(2025, 6, 1), amount=500)
     assert actual(april_account, "repurchase_count") == 0
     assert actual(april_account, "repurchase_amount") == 0
 
 
-def test_repurchase_rate_by_year_compares_with_the_previous_fiscal_year(april_account, orders):
+def test_repurchase_does_not_look_at_another_accounts_purchases(april_account, offerings):
+    OrderFactory(offering=offerings["A"], ordered_on=D(2024, 1, 1), amount=500)
+    OrderFactory(account=april_account, offering=offerings["A"], ordered_on=D(2025, 5, 1), amount=500)
+    assert actual(april_account, "repurchase_count") == 0
+
+
+def test_repurchase_rate_by_year_counts_the_years_orders(april_account, orders):
     year = Period(PeriodKind.YEAR, 2025, 1, 4)
-    # FY2024 (Apr 2024–Mar 2025) bought A, B, C; FY2025 bought A, C, D.
-    assert actual(april_account, "repurchase_count", year).quantize(Decimal("0.01")) == amount("66.67")
-    assert actual(april_account, "repurchase_amount", year) == 70
+    # FY2025 (Apr 2025–Mar 2026) holds the same four orders as its first quarter.
+    assert actual(april_account, "repurchase_count", year) == 75
+    assert actual(april_account, "repurchase_amount", year).quantize(Decimal("0.01")) == amount("46.67")
 
 
 def test_cross_sell_counts_distinct_offerings(april_account, orders):
@@ -291,3 +310,21 @@ def test_other_accounts_data_does_not_leak_in(april_account, orders, offerings):
 def test_period_in_another_calendar_is_read_in_the_accounts_own(april_account, orders):
     calendar_q1 = Period(PeriodKind.QUARTER, 2025, 1, 1)  # Jan–Mar in a January calendar
     assert actual(april_account, "revenue", calendar_q1) == 750  # read as the account's Q1: April–June
+
+
+def test_catalogue_defines_repurchase_by_repeat_orders_and_keeps_an_admins_wording():
+    import importlib
+
+    from django.apps import apps
+
+    from performance.models import KpiDefinition
+
+    migration = importlib.import_module("performance.migrations.0006_repurchase_rate_counts_repeat_orders")
+    assert "share that are repeat purchases" in kpi("repurchase_count").formula
+    assert "재구매" in kpi("repurchase_count").formula_ko
+    KpiDefinition.objects.filter(code="repurchase_amount").update(formula="Our own wording")
+    migration.backwards(apps, None)
+    assert kpi("repurchase_count").formula == migration.OLD["repurchase_count"][0]
+    assert kpi("repurchase_amount").formula == "Our own wording"
+    migration.forwards(apps, None)
+    assert kpi("repurchase_count").formula == migration.NEW["repurchase_count"][0]

@@ -137,7 +137,8 @@ def test_snapshots_saved_one_by_one_also_refresh_the_dashboard(client_for, execu
 
 
 def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, portfolio):
-    from tests.factories import TeamMemberFactory, make_account_manager
+    from accounts.services import account_kam_set
+    from tests.factories import make_account_manager
 
     accounts = portfolio(1)
     client = client_for(executive)
@@ -146,8 +147,8 @@ def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, por
     newcomer = make_account_manager(username="newcomer")
     newcomer.first_name, newcomer.last_name = "Newcomer", "Kam"
     newcomer.save()
-    accounts[0].team.filter(role="kam").delete()  # an account has one KAM: the newcomer takes over
-    TeamMemberFactory(account=accounts[0], user=newcomer, role="kam")
+    # The KAM is replaced, never added beside another (one KAM per account).
+    account_kam_set(account=accounts[0], user=newcomer, acting_user=None)
     assert "Newcomer" in client.get(home).text and "Newcomer" in client.get(DASHBOARD).text
 
 

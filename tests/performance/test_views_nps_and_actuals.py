@@ -173,7 +173,7 @@ def test_everyone_signed_in_reads_the_kpi_catalogue(client_for, account_manager)
     response = client_for(account_manager).get(reverse("performance:kpi-catalogue"))
     assert response.status_code == 200
     assert "Repurchase rate by amount" in response.text
-    assert "the share spent on offerings the account ordered again" in response.text
+    assert "the share spent on repeat purchases" in response.text
 
 
 def test_kpi_catalogue_exports(client_for, executive):

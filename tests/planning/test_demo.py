@@ -174,7 +174,7 @@ def test_the_demo_keeps_the_roles_rules(seeded):
     """The demo executive (executive sponsor on the key accounts) writes no account data or plan
     content, no decider edited or submitted what they decided, and each plan's KAM is its account's."""
     from accounts.models import AccountTeamMember
-    from planning.services import CONTENT_MODELS, version_authors
+    from planning.authorship import CONTENT_MODELS, version_authors
 
     executive = User.objects.get(username="exec")
     assert AccountTeamMember.objects.filter(user=executive, role=AccountTeamMember.Role.EXECUTIVE_SPONSOR).exists()

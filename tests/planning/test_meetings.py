@@ -186,9 +186,9 @@ def test_only_the_chair_decides_and_only_in_session(item, meeting, members, chai
 
 
 def test_who_edited_or_submitted_the_version_neither_opines_nor_decides(account, account_manager, chair):
-    """An executive on the account's team edits its plan: they cannot judge it (separation of duties)."""
+    """An executive who is also an admin edits the plan: they cannot judge it (separation of duties)."""
     editor = make_executive(username="editing-exec")
-    TeamMemberFactory(account=account, user=editor, role="executive_sponsor")
+    editor.groups.add(*make_admin(username="admin-groups").groups.all())
     plan = make_complete_plan(account=account, user=account_manager)
     services.plan_step_save(plan=plan, step=4, acting_user=editor, expected_lock_version=plan.lock_version,
                             fields={"strategy_summary": "Edited by an executive"})

@@ -120,3 +120,19 @@ def test_history_shows_who_changed_which_field(account, account_manager):
     assert {"field": "strategy", "old": "Land and expand", "new": "Partner first"} in change["changes"]
     models = {entry["model"] for entry in entries}
     assert {"KPI target", "action", "strategic task", "plan KPI"} <= models
+
+
+def test_next_years_plan_starts_from_the_three_year_targets(approved_plan, account_manager, account):
+    from performance.models import KpiTarget
+    from planning.models import PlanKpi
+    from planning.selectors import target_grid
+
+    kpi = PlanKpi.objects.filter(plan=approved_plan).first().kpi
+    year = approved_plan.fiscal_year
+    for offset, value in ((1, 480), (2, 560)):
+        KpiTarget.objects.create(account=account, kpi=kpi, fiscal_year=year + offset, period_kind="year", period_index=1, value=value)
+    next_plan = services.plan_start_next_year(plan=approved_plan, acting_user=account_manager)
+    _kpis, inputs = target_grid(next_plan)
+    assert inputs[kpi.pk].chosen
+    assert inputs[kpi.pk].year == 480
+    assert inputs[kpi.pk].later_years == [560, None]

@@ -321,3 +321,45 @@ def test_dates_in_the_form_are_inside_the_plans_year(client_for, draft, account_
     response = client_for(account_manager).get(step_url(draft, 5))
     assert "Dates between 2026-01-01 and 2026-12-31" in response.text
     assert AccountPlan.objects.get(pk=draft.pk).period_end == datetime.date(2026, 12, 31)
+
+
+def test_step_4_saves_three_year_targets_beside_the_years_and_shows_them_again(client_for, draft, account_manager):
+    client = client_for(account_manager)
+    response = client.get(step_url(draft, 4))
+    assert f"FY {draft.fiscal_year + 1}" in response.text and f"FY {draft.fiscal_year + 2}" in response.text
+    revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
+    data = form_data(response) | {
+        f"targets-chosen_{revenue.pk}": "on", f"targets-year_{revenue.pk}": "400",
+        **{f"targets-q{q}_{revenue.pk}": "100" for q in range(1, 5)},
+        f"targets-later1_{revenue.pk}": "480", f"targets-later2_{revenue.pk}": "560",
+    }
+    assert client.post(step_url(draft, 4), data).status_code == 302
+    years = dict(
+        KpiTarget.objects.filter(account=draft.account, kpi=revenue, period_kind="year").values_list("fiscal_year", "value")
+    )
+    assert years == {draft.fiscal_year: 400, draft.fiscal_year + 1: 480, draft.fiscal_year + 2: 560}
+    form = client.get(step_url(draft, 4)).context["forms"]["targets"]
+    assert [form[f"later{i}_{revenue.pk}"].value() for i in (1, 2)] == [480, 560]
+    # Dropping the KPI drops its 3-year targets with it.
+    data = form_data(client.get(step_url(draft, 4)))
+    data.pop(f"targets-chosen_{revenue.pk}")
+    for name in [name for name in data if name.startswith("targets-") and name.endswith(f"_{revenue.pk}")]:
+        data[name] = ""
+    assert client.post(step_url(draft, 4), data).status_code == 302
+    assert not KpiTarget.objects.filter(account=draft.account, kpi=revenue).exists()
+
+
+def test_step_4_three_year_targets_need_the_kpi_ticked_and_counts_cannot_be_negative(client_for, draft, account_manager):
+    client = client_for(account_manager)
+    response = client.get(step_url(draft, 4))
+    kpis = {kpi.code: kpi for kpi in response.context["forms"]["targets"].kpis}
+    response = client.post(step_url(draft, 4), form_data(response) | {f"targets-later2_{kpis['revenue'].pk}": "900"})
+    assert response.status_code == 400 and "Tick Revenue to use it, or clear its targets." in response.text
+    orders = kpis["orders"]
+    data = form_data(client.get(step_url(draft, 4))) | {
+        f"targets-chosen_{orders.pk}": "on", f"targets-year_{orders.pk}": "4",
+        **{f"targets-q{q}_{orders.pk}": "1" for q in range(1, 5)}, f"targets-later1_{orders.pk}": "-2",
+    }
+    response = client.post(step_url(draft, 4), data)
+    assert response.status_code == 400 and "a count cannot be negative" in response.text
+    assert not KpiTarget.objects.exists()

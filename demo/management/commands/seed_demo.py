@@ -88,5 +88,5 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD})
-        for username, _first, _last, role, _unit, job_title in USERS:
+        for username, _first, _last, role, _unit, job_title, _level in USERS:
             self.stdout.write(f"  {username:<6} {role.label} · {job_title}")

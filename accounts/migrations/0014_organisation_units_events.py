@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0011_order_from_performance'),
+        ('accounts', '0013_org_change_details'),
     ]
 
     operations = [

@@ -1,0 +1,81 @@
+"""The account's risk register: ours and the customer's risks, shared with the customer or not (리스크 공유)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccountRisk
+from accounts.selectors import open_risks
+from accounts.services import account_risk_save
+from tests.factories import AccountFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def risk(account, **fields):
+    values = {"title": "Budget freeze", "raised_on": D(2026, 1, 5)} | fields
+    return account_risk_save(risk=AccountRisk(account=account, **values), acting_user=None)
+
+
+def test_open_risks_come_most_severe_first_and_leave_closed_ones_out(account):
+    risk(account, title="Low", impact=1, likelihood=1)
+    risk(account, title="Severe", impact=3, likelihood=3)
+    risk(account, title="Closed", impact=3, likelihood=3, status="closed")
+    risk(account, title="Mitigating", impact=2, likelihood=3, status="mitigating")
+    assert [r.title for r in open_risks(account=account)] == ["Severe", "Mitigating", "Low"]
+
+
+def test_closing_a_risk_dates_it_and_reopening_clears_the_date(account, account_manager):
+    saved = risk(account)
+    assert saved.closed_on is None
+    saved.status = "closed"
+    account_risk_save(risk=saved, acting_user=account_manager)
+    assert saved.closed_on == timezone.localdate()
+    saved.status = "open"
+    account_risk_save(risk=saved, acting_user=account_manager)
+    assert saved.closed_on is None
+
+
+def test_the_customers_owner_is_a_contact_of_this_account(account):
+    stranger = ContactFactory(account=AccountFactory())
+    with pytest.raises(ValidationError):
+        risk(account, owner_side="customer", owner_contact=stranger)
+    assert not AccountRisk.objects.exists()
+    theirs = risk(account, owner_side="customer", owner_contact=ContactFactory(account=account, name="CIO Han"))
+    assert theirs.owner.name == "CIO Han"
+
+
+def test_the_database_keeps_the_owner_on_its_side(account, account_manager):
+    contact = ContactFactory(account=account)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccountRisk.objects.create(account=account, title="x", raised_on=D(2026, 1, 1), owner_side="ours", owner_contact=contact)
+
+
+def test_account_summary_shows_open_risks_with_sharing_and_owner(client_for, account, account_manager):
+    risk(account, title="Plant move delays the rollout", impact=3, likelihood=2, shared_with_customer=True,
+         owner_side="ours", owner_user=account_manager)
+    risk(account, title="Old closed one", status="closed")
+    text = client_for(account_manager).get(reverse("accounts:detail", args=[account.pk])).text
+    register = text.split('id="risk-register"')[1].split('class="card border-0 shadow-sm mb-3"')[0]
+    assert "Plant move delays the rollout" in register and "Shared with the customer" in register
+    assert "Old closed one" not in register
+
+
+def test_account_summary_says_when_the_register_is_empty(client_for, account, account_manager):
+    text = client_for(account_manager).get(reverse("accounts:detail", args=[account.pk])).text
+    assert "No open risk in the register." in text
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_account_summary_query_count_does_not_grow_with_risks(client_for, account, account_manager, django_assert_max_num_queries, size):
+    for index in range(size):
+        risk(account, title=f"Risk {index}", owner_side="customer", owner_contact=ContactFactory(account=account))
+    client = client_for(account_manager)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("accounts:detail", args=[account.pk])).status_code == 200
