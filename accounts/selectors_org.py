@@ -117,7 +117,7 @@ def organisation_accounts_page(*, user: User, filters: MatrixFilters, page_numbe
     page = Paginator(accounts, per_page).get_page(page_number)
     for account in page.object_list:
         account.team_members.sort(key=lambda member: ROLE_ORDER.get(member.role, 99))
-        account.kam = next((m for m in account.team_members if m.role == AccountTeamMember.Role.KAM), None)
+        account.kam_member = next((m for m in account.team_members if m.role == AccountTeamMember.Role.KAM), None)
     return page
 
 
