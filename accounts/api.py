@@ -40,7 +40,13 @@ from accounts.interactions import (
     interactions_upsert,
     relationships_with_last_contact,
 )
-from accounts.permissions import accounts_not_recordable_by, role_records_interactions, user_can_record_interaction
+from accounts.permissions import (
+    accounts_not_recordable_by,
+    role_records_interactions,
+    user_can_record_interaction,
+    user_changes_organisation,
+    user_sees_organisation,
+)
 from accounts.roles import is_admin, user_roles
 from accounts.selectors import accounts_visible_to
 from accounts.services import (
@@ -992,6 +998,60 @@ class InteractionViewSet(AccountDataViewSet):
 
 
 # Mounted under /api/v1/ by kam.api.urls, in this order.
+class MappingRowSerializer(serializers.Serializer):
+    """One row of the organisation's mapping, in the CSV's columns (empty: leave as it is)."""
+
+    username = serializers.CharField(max_length=150, allow_blank=True)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    role = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    unit_kind = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    level = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    account = serializers.CharField(max_length=160, required=False, allow_blank=True)
+    account_vertical_unit = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    team_role = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class OrganisationMappingViewSet(viewsets.ViewSet):
+    """Our people, units and account teams as rows (the web export's columns). Admins and executives
+    read it; `POST bulk/` (admins) upserts a batch all or nothing, with the web import's row checks."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MappingRowSerializer
+
+    def _require_reader(self, request) -> None:
+        if not user_sees_organisation(request.user):
+            raise PermissionDenied(_("Only admins and executives see the whole organisation."))
+
+    @extend_schema(responses=MappingRowSerializer(many=True))
+    def list(self, request):
+        from accounts import mapping
+
+        self._require_reader(request)
+        return Response(mapping.export_rows())
+
+    @extend_schema(request=MappingRowSerializer(many=True), responses={200: MappingRowSerializer(many=True)})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        from accounts import mapping
+
+        if not user_changes_organisation(request.user):
+            raise PermissionDenied(ADMIN_ONLY_MESSAGE)
+        batch = MappingRowSerializer(data=request.data, many=True, allow_empty=False, max_length=mapping.MAX_ROWS)
+        batch.is_valid(raise_exception=True)
+        rows = [{key: value.strip() for key, value in row.items()} for row in batch.validated_data]
+        plan = mapping.plan_import(rows)
+        if plan.errors:
+            errors: dict[str, list[str]] = {}
+            for line, message in plan.errors:
+                errors.setdefault(str(line - 2), []).append(message)  # by row position, like the other bulk endpoints
+            raise serializers.ValidationError(errors)
+        mapping.import_commit(rows=rows, acting_user=request.user)
+        return Response({"rows": len(rows), "new_people": len(plan.new_people), "new_units": len(plan.new_units)})
+
+
 routes = [
     ("accounts", AccountViewSet, "account"),
     ("org-units", OrgUnitViewSet, "org-unit"),
@@ -1006,4 +1066,5 @@ routes = [
     ("account-risks", AccountRiskViewSet, "account-risk"),
     ("customer-activities", CustomerActivityViewSet, "customer-activity"),
     ("interactions", InteractionViewSet, "interaction"),
+    ("organisation-mapping", OrganisationMappingViewSet, "organisation-mapping"),
 ]

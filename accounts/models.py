@@ -32,15 +32,45 @@ class BusinessUnit(models.Model):
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     description = models.TextField(_("description"), blank=True)
+    # A closed unit keeps its history (accounts once served, events) but takes no new accounts or people.
+    is_active = models.BooleanField(_("active"), default=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("business unit")
         verbose_name_plural = _("business units")
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["vertical", "horizontal"]), name="bu_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["vertical", "horizontal"]), name="bu_kind_valid"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="bu_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(is_active=True, closed_at__isnull=True) | Q(is_active=False, closed_at__isnull=False),
+                name="bu_closed_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A unit's parent is an active unit of the same kind (the same tree), and never one of its own descendants."""
+        from django.core.exceptions import ValidationError
+
+        parent = self.parent
+        if parent is None:
+            return
+        if parent.kind != self.kind:
+            raise ValidationError({"parent": _("The parent unit must be of the same kind (vertical or horizontal).")})
+        if not parent.is_active:
+            raise ValidationError({"parent": _("A closed unit cannot be a parent.")})
+        if self.pk is not None:
+            parent_of = dict(BusinessUnit.objects.values_list("pk", "parent_id"))
+            current, seen = parent.pk, set()
+            while current is not None and current not in seen:
+                if current == self.pk:
+                    raise ValidationError({"parent": _("A unit cannot sit under one of its own sub-units.")})
+                seen.add(current)
+                current = parent_of.get(current)
 
 
 class Level(models.TextChoices):
@@ -332,6 +362,13 @@ class AccountTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """Only active people sit on account teams: a person who has left is handed over, not kept."""
+        from django.core.exceptions import ValidationError
+
+        if self.user_id is not None and not self.user.is_active:
+            raise ValidationError({"user": _("%(name)s is deactivated and cannot be on an account team.") % {"name": self.user}})
 
 
 class OrgUnit(models.Model):
@@ -948,6 +985,76 @@ class PortfolioStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.token}"
+
+
+class OrganisationEvent(models.Model):
+    """One change to our organisation or its mapping to accounts: who, when, what, before → after.
+
+    Names are copied into `subject`, `before` and `after` when the change is made, so the history
+    reads the same after a unit is merged or a person leaves.
+    """
+
+    class Kind(models.TextChoices):
+        UNIT_CREATED = "unit_created", _("Unit created")
+        UNIT_RENAMED = "unit_renamed", _("Unit renamed")
+        UNIT_MERGED = "unit_merged", _("Units merged")
+        UNIT_CLOSED = "unit_closed", _("Unit closed")
+        ACCOUNT_MOVED = "account_moved", _("Account moved to another vertical unit")
+        MEMBER_ADDED = "member_added", _("Team member added")
+        MEMBER_REMOVED = "member_removed", _("Team member removed")
+        MEMBER_ROLE = "member_role", _("Team role changed")
+        KAM_SET = "kam_set", _("KAM set")
+        LEVEL_SET = "level_set", _("Level set")
+        PERSON_INVITED = "invited", _("Person invited")
+        PERSON_DEACTIVATED = "deactivated", _("Person deactivated")
+        HANDED_OVER = "handed_over", _("Work handed over")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    happened_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    before = models.CharField(_("before"), max_length=300, blank=True)
+    after = models.CharField(_("after"), max_length=300, blank=True)
+    # For kinds about a role or a level, the value of that choice (shown in the reader's language).
+    role = models.CharField(_("role"), max_length=20, choices=AccountTeamMember.Role.choices, blank=True)
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey(
+        BusinessUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+        verbose_name = _("organisation event")
+        verbose_name_plural = _("organisation history")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[
+                "unit_created", "unit_renamed", "unit_merged", "unit_closed", "account_moved", "member_added",
+                "member_removed", "member_role", "kam_set", "level_set", "invited", "deactivated", "handed_over",
+            ]), name="org_event_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    def _shown(self, value: str) -> str:
+        if self.kind == self.Kind.LEVEL_SET:
+            return str(Level(value).label) if value in Level.values else value
+        return value
+
+    @property
+    def before_shown(self) -> str:
+        return self._shown(self.before)
+
+    @property
+    def after_shown(self) -> str:
+        return self._shown(self.after)
 
 
 class AccountRisk(models.Model):

@@ -10,6 +10,10 @@ Web views, the API and the services ask these functions; nothing else decides wh
 | Account manager / sales rep / engineer on the team | that account | that account | that account | no |
 | anyone on no team of the account | nothing (404) | nothing (404) | nothing (404) | no |
 
+The organisation (units, accounts' vertical units, teams, people, levels, handovers, the HR
+mapping) is the admins' to change; admins and executives read it whole, everybody else sees the
+teams they are on.
+
 Separation of duties (nobody decides on a plan version they submitted or edited) is the
 planning service's, which knows who edited a version.
 """
@@ -20,7 +24,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import Account, AccountTeamMember, User
-from accounts.roles import is_admin, is_executive
+from accounts.roles import is_admin, is_executive, sees_all_accounts
 
 # The team roles that write the account's data and its plans. An executive sponsor records
 # interactions only, and an executive writes nothing whatever their place on the team.
@@ -118,3 +122,15 @@ def user_can_sign_off_reviews(user: User | AnonymousUser) -> bool:
 def user_runs_meetings(user: User | AnonymousUser) -> bool:
     """Executives run consensus meetings (agendas)."""
     return user.is_authenticated and is_executive(user)
+
+
+def user_changes_organisation(user: User | AnonymousUser) -> bool:
+    """Units, accounts' vertical units, teams and KAMs, people (invites, levels, handovers) and the
+    HR mapping import: admins only."""
+    return user.is_authenticated and is_admin(user)
+
+
+def user_sees_organisation(user: User | AnonymousUser) -> bool:
+    """The whole organisation (every team, our people, coverage, history, the mapping export):
+    admins and executives; an account manager sees the teams they are on."""
+    return user.is_authenticated and sees_all_accounts(user)

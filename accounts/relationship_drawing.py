@@ -124,7 +124,7 @@ def layout(*, levels: list[dict], today: datetime.date) -> Drawing:
             Line(
                 x1=THEIRS_X + BOX_WIDTH, y1=their_box.mid_y, x2=OURS_X, y2=our_box.mid_y,
                 strength=max(1, min(5, int(link.strength or 1))),
-                age=contact_age(getattr(link, "last_interaction_on", None), today),
+                age=contact_age(getattr(link, "last_contact_on", None), today),
             )
         )
     bottom = max([box.y + BOX_HEIGHT for box in drawing.ours + drawing.theirs], default=TOP)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import account360, interactions, lists
+from accounts.views import account360, interactions, lists, organisation
 
 app_name = "accounts"
 
@@ -56,4 +56,28 @@ urlpatterns = [
         interactions.interaction_edit,
         name="interaction-edit",
     ),
+    # The organisation workspace: our matrix, account teams, people, handovers, history.
+    path("organisation/", organisation.matrix, name="organisation"),
+    path("organisation/units/new/", organisation.unit_create, name="organisation-unit-add"),
+    path("organisation/units/<int:unit_id>/rename/", organisation.unit_rename, name="organisation-unit-rename"),
+    path("organisation/units/<int:unit_id>/merge/", organisation.unit_merge, name="organisation-unit-merge"),
+    path("organisation/units/<int:unit_id>/close/", organisation.unit_close, name="organisation-unit-close"),
+    path("organisation/accounts/<int:account_id>/move/", organisation.account_move, name="organisation-account-move"),
+    path("organisation/accounts/<int:account_id>/team/", organisation.team_edit, name="organisation-team"),
+    path(
+        "organisation/accounts/<int:account_id>/team/<int:member_id>/remove/",
+        organisation.team_member_remove,
+        name="organisation-team-remove",
+    ),
+    path("organisation/people/", organisation.people, name="organisation-people"),
+    path("organisation/people/invite/", organisation.person_invite, name="organisation-invite"),
+    path("welcome/<uidb64>/<token>/", organisation.WelcomeView.as_view(), name="welcome"),
+    path("welcome/done/", organisation.WelcomeDoneView.as_view(), name="welcome-done"),
+    path("organisation/people/<int:user_id>/level/", organisation.person_level, name="organisation-person-level"),
+    path("organisation/people/<int:user_id>/handover/", organisation.person_handover, name="organisation-handover"),
+    path("organisation/coverage/", organisation.coverage, name="organisation-coverage"),
+    path("organisation/mapping/", organisation.mapping_import, name="organisation-mapping"),
+    path("organisation/mapping/commit/", organisation.mapping_commit, name="organisation-mapping-commit"),
+    path("organisation/mapping/export.csv", organisation.mapping_export, name="organisation-mapping-export"),
+    path("organisation/history/", organisation.history, name="organisation-history"),
 ]

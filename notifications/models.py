@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     MEETING_AGENDA = "meeting_agenda", _("Agenda of a consensus meeting changed")
     MEETING_MINUTES = "meeting_minutes", _("Minutes of a consensus meeting")
     STALE_PLAN = "stale_plan", _("Plan going stale")
+    HANDOVER = "handover", _("Work handed over to you")
 
 
 # Parameters that hold what people typed (plan, account and action names).
@@ -39,6 +40,9 @@ MESSAGES = {
     NotificationKind.WEEKLY_DIGEST: _(
         "This week: %(waiting)s plans wait for a decision, %(off_track)s accounts are off track, "
         "%(overdue)s quarterly reviews are overdue."
+    ),
+    NotificationKind.HANDOVER: _(
+        "%(person)s's work was handed over to you: %(accounts)s account teams, %(work)s open plan drafts, actions and reviews."
     ),
     NotificationKind.MEETING_INVITATION: _("You attend the consensus meeting “%(meeting)s” on %(when)s (%(place)s)."),
     NotificationKind.MEETING_AGENDA: _("The agenda of the consensus meeting “%(meeting)s” on %(when)s changed:\n%(agenda)s"),

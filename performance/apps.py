@@ -24,3 +24,6 @@ class PerformanceConfig(AppConfig):
         from performance.timeline import large_orders
 
         register_source(kind="order", label=_("Large orders"), read=large_orders)
+        from performance.load import register
+
+        register()

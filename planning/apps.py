@@ -63,3 +63,7 @@ class PlanningConfig(AppConfig):
                 depends=(portfolio_cache.PLANS, portfolio_cache.SNAPSHOTS),
             )
         )
+        # The organisation's handover and people pages learn of plans, actions and reviews here.
+        from planning.handover import register
+
+        register()

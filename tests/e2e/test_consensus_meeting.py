@@ -85,7 +85,7 @@ def test_the_meeting_journey(browser, live_server, world):
     ceo.get_by_test_id("agenda-item").click()
     expect(ceo.get_by_test_id("opinions")).to_contain_text("cfo: my view")
     form = ceo.get_by_test_id("decision-form")
-    form.get_by_label("Changes requested").check()
+    form.get_by_label("Request changes", exact=True).check()
     form.get_by_text("Comments per step").click()
     form.get_by_label("4. Account strategy").fill("Raise the Q3 revenue target")
     ceo.get_by_test_id("record-decision").click()
@@ -105,7 +105,7 @@ def test_the_meeting_journey(browser, live_server, world):
     ceo.get_by_test_id("agenda-item").click()
     expect(ceo.get_by_test_id("what-changed")).to_be_visible()
     form = ceo.get_by_test_id("decision-form")
-    form.get_by_label("Approved").check()
+    form.get_by_label("Approve", exact=True).check()
     budget = next(row for row in AccountPlan.objects.get(pk=plan.pk).versions.first().snapshot["execution"]["support_requests"]
                   if row["kind"] == "budget")
     form.locator(f"select[name=grant_{budget['id']}_status]").select_option("partly")

@@ -27,6 +27,13 @@ def _pages(world) -> list[str]:
         reverse("planning:plan-history", args=[plan]),
         reverse("planning:review-detail", args=[world["approved_plan"].pk, 1]),
         reverse("planning:plan-detail", args=[world["approved_plan"].pk]),
+        reverse("accounts:organisation"),
+        reverse("accounts:organisation-people"),
+        reverse("accounts:organisation-coverage"),
+        reverse("accounts:organisation-history"),
+        reverse("accounts:organisation-mapping"),
+        reverse("accounts:organisation-team", args=[account]),
+        reverse("accounts:organisation-handover", args=[world["am"].pk]),
         reverse("api:docs"),
         reverse("admin:index"),
     ]

@@ -69,6 +69,25 @@ EXPECTED: dict[str, dict[str, int]] = {
     # The team (an executive sponsor included) and admins record interactions; for anyone else the form does not exist.
     'accounts/<int:account_id>/interactions/new/':                   _row(302, 200, 404, 200, 200, 404, 200, 200),
     'accounts/<int:account_id>/interactions/<int:interaction_id>/':  _row(302, 200, 404, 200, 200, 404, 200, 200),
+    'organisation/':                                                 _row(302, 200, 200, 200, 200, 200, 200, 200),  # account managers, sales reps, engineers: their own teams, read only
+    'organisation/units/new/':                                       _row(302, 200, 403, 403, 403, 403, 403, 403),  # only admins change the organisation
+    'organisation/units/<int:unit_id>/rename/':                      _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/units/<int:unit_id>/merge/':                       _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/units/<int:unit_id>/close/':                       _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/accounts/<int:account_id>/move/':                  _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/accounts/<int:account_id>/team/':                  _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/accounts/<int:account_id>/team/<int:member_id>/remove/': _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'organisation/people/':                                          _row(302, 200, 200, 200, 403, 403, 403, 403),  # admins and executives see the whole organisation
+    'organisation/people/invite/':                                   _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/people/<int:user_id>/level/':                      _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/people/<int:user_id>/handover/':                   _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/coverage/':                                        _row(302, 200, 200, 200, 403, 403, 403, 403),
+    'organisation/mapping/':                                         _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/mapping/commit/':                                  _row(302, 405, 405, 405, 405, 405, 405, 405),
+    'organisation/mapping/export.csv':                               _row(302, 200, 200, 200, 403, 403, 403, 403),
+    'organisation/history/':                                         _row(302, 200, 200, 200, 403, 403, 403, 403),
+    'welcome/<uidb64>/<token>/':                                     _row(200, 200, 200, 200, 200, 200, 200, 200),  # an invited person sets a password; an invalid link says so
+    'welcome/done/':                                                 _row(200, 200, 200, 200, 200, 200, 200, 200),
     'plans/':                                                        _row(302, 200, 200, 200, 200, 200, 200, 200),
     'plans/new/':                                                    _row(302, 200, 200, 200, 200, 200, 200, 200),
     'plans/<int:plan_id>/':                                          _row(302, 200, 200, 200, 200, 404, 200, 200),
@@ -147,6 +166,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/orders/bulk/':                                           _row(401, 405, 405, 405, 405, 405, 405, 405),
     'api/v1/orders/<int:pk>/':                                       _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/':                                                       _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/organisation-mapping/':                                  _row(401, 200, 200, 200, 403, 403, 403, 403),
+    'api/v1/organisation-mapping/bulk/':                             _row(401, 405, 405, 405, 405, 405, 405, 405),
     'inbox/':                                                        _row(302, 200, 200, 200, 200, 200, 200, 200),
     'inbox/unread/':                                                 _row(302, 200, 200, 200, 200, 200, 200, 200),
     'inbox/read-all/':                                               _row(302, 405, 405, 405, 405, 405, 405, 405),
@@ -239,6 +260,20 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'performance/accounts/<int:account_id>/actuals/'):                            _row(302, 400, 403, 403, 400, 404, 400, 400),
     ('POST', 'performance/import/'):                                                       _row(302, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'performance/import/<int:batch_id>/'):                                        _row(302, 302, 403, 403, 302, 404, 404, 404),
+    # only admins change the organisation (the team member removed is the engineer)
+    ('POST', 'organisation/units/new/'):                                                   _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/units/<int:unit_id>/rename/'):                                  _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/units/<int:unit_id>/merge/'):                                   _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/units/<int:unit_id>/close/'):                                   _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/accounts/<int:account_id>/move/'):                              _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/accounts/<int:account_id>/team/'):                              _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/accounts/<int:account_id>/team/<int:member_id>/remove/'):       _row(302, 302, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/people/invite/'):                                               _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/people/<int:user_id>/level/'):                                  _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/people/<int:user_id>/handover/'):                               _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/mapping/'):                                                     _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/mapping/commit/'):                                              _row(302, 302, 403, 403, 403, 403, 403, 403),
+    ('POST', 'welcome/<uidb64>/<token>/'):                                                 _row(200, 200, 200, 200, 200, 200, 200, 200),  # the link is not valid: the page says so, nothing is set
     ('POST', 'inbox/read-all/'):                                                           _row(302, 302, 302, 302, 302, 302, 302, 302),
     ('POST', 'inbox/preferences/'):                                                        _row(302, 302, 302, 302, 302, 302, 302, 302),
     ('POST', 'inbox/<int:notification_id>/open/'):                                         _row(302, 404, 404, 404, 302, 404, 404, 404),
@@ -303,6 +338,7 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'api/v1/manual-actuals/bulk/'):                                               _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'api/v1/nps-responses/'):                                                     _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'api/v1/nps-responses/bulk/'):                                                _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('POST', 'api/v1/organisation-mapping/bulk/'):                                         _row(401, 400, 403, 403, 403, 403, 403, 403),
     ('POST', 'api/v1/plans/<int:pk>/close/'):                                              _row(401, 400, 400, 400, 400, 404, 400, 400),
     ('POST', 'api/v1/plans/<int:pk>/decide/'):                                             _row(401, 403, 200, 200, 403, 404, 403, 403),
     ('POST', 'api/v1/plans/<int:pk>/revise/'):                                             _row(401, 400, 400, 400, 400, 404, 400, 400),
@@ -346,9 +382,15 @@ def ids_for(route: str, world) -> dict:
         "step": 1, "number": 1, "attachment_id": world["attachment"].pk, "quarter": 1,
         "meeting_id": world["meeting"].pk, "item_id": world["agenda_item"].pk, "batch_id": world["batch"].pk,
         "notification_id": world["notification"].pk, "pdf_id": world["pdf"].pk,
+        # The organisation: a person (the KAM), a team member (the engineer), a vertical unit, and a
+        # welcome link whose token is not valid (the page says so).
+        "user_id": world["am"].pk, "member_id": world["account"].team.get(user=world["eng"]).pk,
+        "uidb64": "MQ", "token": "set-password",
         "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
         "interaction_id": world["interaction"].pk,
     }
+    if route.startswith("organisation/units/"):
+        ids["unit_id"] = world["business_unit"].pk
     if "/reviews/" in route:
         ids["plan_id"] = world["approved_plan"].pk
     if route.startswith("api/v1/") and "<int:pk>" in route:

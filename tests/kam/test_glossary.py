@@ -19,8 +19,8 @@ EXCEPTIONS = {
     # "order" as a sequence
     ("order", "The agenda order was changed; the attendees were told."),
 }
-# Messages that name things in English on purpose (API parameters, file formats).
-SKIP = re.compile(r"/api/|billable|\?page=|KAM_DEMO|--")
+# Messages that name things in English on purpose (API parameters, file formats, the values an import file holds).
+SKIP = re.compile(r"/api/|billable|\?page=|KAM_DEMO|--|^Unknown (role|level) ")
 
 
 def glossary() -> list[tuple[str, str]]:
