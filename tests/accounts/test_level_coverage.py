@@ -81,7 +81,7 @@ def test_a_kam_with_no_executive_counterpart_is_listed(account, account_manager)
 
 
 def test_relationship_page_shows_level_coverage(client_for, account, account_manager, mapped):
-    response = client_for(account_manager).get(reverse("accounts:relationships", args=[account.pk]))
+    response = client_for(account_manager).get(reverse("accounts:relationships", args=[account.pk]), {"view": "table"})
     assert response.status_code == 200
     text = response.text
     assert "60 %" in text and "3 of 5" in text
