@@ -8,8 +8,6 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.factories import AccountFactory, OfferingFactory
-
 BEFORE = [("accounts", "0010_user_level_one_kam"), ("performance", "0004_snapshot_covering_index")]
 AFTER = [("accounts", "0011_order_from_performance"), ("performance", "0005_order_to_accounts")]
 
@@ -30,8 +28,11 @@ def test_orders_written_before_the_move_are_accounts_orders_after_it():
         ContentType = old.get_model("contenttypes", "ContentType")
         ContentType.objects.filter(app_label="accounts", model="order").delete()
         ContentType.objects.get_or_create(app_label="performance", model="order")
-        # The accounts tables are the same before and after the move: today's factories write them.
-        account, offering = AccountFactory(), OfferingFactory()
+        # Written with the models as they were then: later migrations add columns today's factories write.
+        unit = old.get_model("accounts", "BusinessUnit").objects.create(name="Manufacturing", kind="vertical")
+        account = old.get_model("accounts", "Account").objects.create(name="Acme", vertical_unit=unit)
+        product = old.get_model("accounts", "BusinessUnit").objects.create(name="Products", kind="horizontal")
+        offering = old.get_model("accounts", "Offering").objects.create(name="MES", owner_unit=product)
         before = OldOrder.objects.create(
             account_id=account.pk, offering_id=offering.pk, ordered_on=datetime.date(2026, 1, 5), amount=Decimal(1000), reference="SO-1"
         )
