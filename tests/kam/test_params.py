@@ -80,7 +80,7 @@ def test_every_id_in_a_url_beyond_the_database_range_is_not_found(world):
         ids = ids_for(route, world)
         # A role refused the page whatever the id (meetings for non-executives) may be refused first.
         refused = {client: client.get(fill(route, ids)).status_code for client in (admin, am)}
-        for name in {match.group("name") for match in PARAM.finditer(route)}:
+        for name in {match.group("name") for match in PARAM.finditer(route) if match.group("conv") == "int"}:
             for huge in ("2147483648", "9223372036854775808", "99999999999999999999"):
                 url = fill(route, {**ids, name: huge})
                 for client in (admin, am):
