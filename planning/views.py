@@ -19,7 +19,7 @@ from core import params
 from accounts.roles import is_executive
 from planning.freshness import LIVE_STATUSES, live_plans, plan_signals
 from performance.periods import fiscal_year_of
-from planning import exports, forms, grants, meetings, pdfs, selectors, services
+from planning import exports, forms, grants, live, meetings, pdfs, selectors, services
 from planning.models import (
     PLAN_STEPS,
     ActionItem,
@@ -151,6 +151,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "next_plan": selectors.next_year_plan(plan),
             "stale_signals": plan_signals(plans=[plan], today=timezone.localdate())[plan.pk]
             if plan.status in LIVE_STATUSES else None,
+            "now": live.plan_now(plan=plan, version=versions[0] if versions else None),
         }
     )
     return render(request, "planning/plan_detail.html", context)
@@ -874,6 +875,7 @@ def _meeting_item_page(request, *, meeting, item, allowed, independent, decision
             "item_minutes_form": forms.MinutesForm(initial={"text": item.minutes}) if "write_minutes" in allowed else None,
             "allowed": allowed,
             **_snapshot_extras(version.snapshot),
+            **live.meeting_context(plan=plan, version=version),
         },
         status=status,
     )
