@@ -139,7 +139,7 @@ class NowPanel:
     overdue_count: Figure | None = None
     open_actions: int = 0
     done_actions: Figure | None = None
-    reviews: list[dict] = field(default_factory=list)
+    reviews: list[dict] | None = None
     timeline: dict | None = None
 
     @property
@@ -303,7 +303,7 @@ def plan_now(
     panel.moves_up, panel.moves_down = counts["up"], counts["down"]
     panel.moves = list(moves.select_related("opportunity").order_by("-moved_at", "-id")[:LIST_LIMIT])
     panel.grade_changes = list(
-        GradeChange.objects.filter(account=account, recorded_at__gt=since)
+        GradeChange.objects.filter(account=account, changed_on__gt=reference.day if reference else year.start - datetime.timedelta(days=1))
         .select_related("from_grade", "to_grade").order_by("-changed_on", "-recorded_at")[:LIST_LIMIT]
     )
 
@@ -370,7 +370,8 @@ def plan_now(
         panel.timeline = timeline(actions, period_start=frozen_plan["period_start"], period_end=frozen_plan["period_end"],
                                   today=today)
 
-    panel.reviews = plan_review_states(plan=plan, today=today)
+    # Quarterly reviews run once a plan is approved (step 6).
+    panel.reviews = plan_review_states(plan=plan, today=today) if plan.approved_version_id else None
     return panel
 
 
