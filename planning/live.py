@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.interactions import contact_last_contact
-from accounts.models import AccountRisk, Contact, GradeChange, Opportunity, OpportunityMove
+from accounts.models import AccountRisk, Contact, GradeChange, Opportunity, OpportunityMove, Relationship
 from accounts.selectors import open_pipeline_by_tier, open_risks, retention_health
 from performance.kpis import KpiValue
 from performance.models import KpiDefinition, KpiStatus
@@ -126,6 +126,7 @@ class NowPanel:
     pipeline: list[dict] = field(default_factory=list)
     pipeline_total: Figure | None = None
     pipeline_count: Figure | None = None
+    pipeline_weighted: Decimal = Decimal(0)
     moves: list[OpportunityMove] = field(default_factory=list)
     moves_up: int = 0
     moves_down: int = 0
@@ -280,6 +281,7 @@ def plan_now(
     frozen_tiers = {row["tier"]: row for row in snap.get("mapping", {}).get("tiers", [])}
     for row in open_pipeline_by_tier(opportunities=Opportunity.objects.filter(account_id=account.pk)):
         frozen = frozen_tiers.get(row["tier"])
+        panel.pipeline_weighted += row["weighted"]
         panel.pipeline.append({
             "tier": row["tier"],
             "count": Figure(row["count"], frozen["count"] if frozen else None),
@@ -326,18 +328,8 @@ def plan_now(
     panel.people_in_touch = Figure(sum(1 for p in people if p.in_touch), in_touch_then)
     panel.people = sorted(people, key=lambda p: (p.days_since is not None, -(p.days_since or 0), p.name))[:PEOPLE_LIMIT]
 
-    # The frozen key people, each with their last contact read from the log (and whether they left since).
-    frozen_people = snap.get("org", {}).get("key_people", [])
-    current = {
-        pk: (status, last) for pk, status, last in Contact.objects.filter(pk__in=[p["id"] for p in frozen_people])
-        .annotate(last=contact_last_contact(today)).values_list("pk", "status", "last")
-    } if frozen_people else {}
-    for person in frozen_people:
-        status, last = current.get(person["id"], (Contact.Status.LEFT, None))
-        panel.key_people.append({
-            **person, "live": True, "left": status != Contact.Status.ACTIVE, "last_contact": last,
-            "days_since": (today - last).days if last else None,
-        })
+    # The frozen key people as they are now: roles, attitude, our coverage and the last contact from the log.
+    panel.key_people = live_key_people(frozen=snap.get("org", {}).get("key_people", []), today=today)
 
     # Actions: overdue now, against those overdue in the frozen plan on the reference day.
     overdue = Q(status__in=OPEN_ACTION, due_on__lt=today)
@@ -373,6 +365,43 @@ def plan_now(
     # Quarterly reviews run once a plan is approved (step 6).
     panel.reviews = plan_review_states(plan=plan, today=today) if plan.approved_version_id else None
     return panel
+
+
+def live_key_people(*, frozen: list[dict], today: datetime.date) -> list[dict]:
+    """The snapshot's key people read again (two queries): what changed since is flagged per field."""
+    if not frozen:
+        return []
+    contacts = Contact.objects.filter(pk__in=[person["id"] for person in frozen]).annotate(
+        last=contact_last_contact(today)
+    ).prefetch_related(Prefetch("relationships", queryset=Relationship.objects.select_related("user").order_by("-strength", "pk")))
+    current = {contact.pk: contact for contact in contacts}
+    people = []
+    for person in frozen:
+        contact = current.get(person["id"])
+        if contact is None:  # deleted since: shown as it was, marked gone
+            people.append({**person, "live": True, "left": True, "last_contact": None, "days_since": None})
+            continue
+        now = {
+            "roles": [name for name in Contact.BUYING_ROLE_FIELDS if getattr(contact, name)],
+            "attitude": contact.attitude,
+            "influence": contact.influence,
+            "coverage": [{"user": str(rel.user), "strength": rel.strength} for rel in contact.relationships.all()],
+        }
+        people.append({
+            **person, **now, "live": True,
+            "left": contact.status != Contact.Status.ACTIVE,
+            "last_contact": contact.last,
+            "days_since": (today - contact.last).days if contact.last else None,
+            "was": {key: person.get(key) for key in now if _comparable(key, person.get(key)) != _comparable(key, now[key])},
+        })
+    return people
+
+
+def _comparable(key: str, value):
+    """Coverage lists compare whatever the order of people with equal strength."""
+    if key == "coverage" and value is not None:
+        return sorted((row["user"], row["strength"]) for row in value)
+    return value
 
 
 def meeting_context(*, plan: AccountPlan, version: PlanVersion) -> dict:

@@ -126,6 +126,7 @@ def test_the_figures_move_with_the_data_and_say_since_submission(client_for, ite
     OpportunityMove.objects.create(opportunity=opportunity, from_tier=opportunity.tier, to_tier=1,
                                    from_stage=opportunity.stage, to_stage=opportunity.stage)
     Opportunity.objects.filter(pk=opportunity.pk).update(tier=1)
+    type(fox).objects.filter(pk=fox.pk).update(is_kingpin=True, attitude="supporter")
     ActionItem.objects.create(plan=plan, title="Send the offer", start_on=today - datetime.timedelta(days=5),
                               due_on=today - datetime.timedelta(days=1))
 
@@ -136,6 +137,7 @@ def test_the_figures_move_with_the_data_and_say_since_submission(client_for, ite
         "revenue-fytd", "profit-fytd", "kpi-revenue-actual", f"revenue-{month.index}", f"profit-{month.index}",
         "nps", "kpi-nps-actual", "kpi-workshops-actual", "kpi-workshops-status", "repurchase-count",
         "risk-count", "people-in-touch", f"contact-{fox.pk}", "tier-moves", "pipeline-tier-1", "overdue-actions",
+        f"key-person-{fox.pk}", f"key-person-{fox.pk}-roles", "retention", "retention-coverage",
     }
     assert must <= changed, must - changed
     assert "since submission" in after_page
