@@ -149,7 +149,7 @@ def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: lis
     and runs a fixed number of aggregate queries whatever the number of accounts. Returns the
     number of rows written.
     """
-    from performance.selectors import SlotPlan, kpi_values
+    from performance.selectors.kpi_engine import SlotPlan, kpi_values
 
     day = as_of or timezone.localdate()
     accounts = Account.objects.all() if account_ids is None else Account.objects.filter(pk__in=account_ids)
@@ -545,7 +545,7 @@ def dashboard_warm() -> int:
     cache the web processes share (Redis with CACHE_URL); with a cache per process it only warms its
     own. Returns the number of pages computed (none when nobody sees every account)."""
     from performance.forms import DashboardFilterForm
-    from performance.selectors import dashboard_accounts, dashboard_portfolio, snapshot_days
+    from performance.selectors.weekly_dashboard import dashboard_accounts, dashboard_portfolio, snapshot_days
 
     viewer = (
         User.objects.filter(Q(groups__name__in=[Role.EXECUTIVE, Role.ADMIN]) | Q(is_superuser=True), is_active=True)

@@ -27,14 +27,13 @@ from performance.forms import (
 from performance.imports import COLUMNS, ImportFileError
 from performance.models import ImportBatch, KpiDefinition, KpiStatus
 from performance.periods import Period, PeriodKind
-from performance.selectors import (
-    account_dashboard,
+from performance.selectors.account_dashboard import account_dashboard
+from performance.selectors.records import manual_actuals_for_account, nps_responses_for_account
+from performance.selectors.weekly_dashboard import (
     DASHBOARD_PAGE_SIZE,
     dashboard_accounts,
     dashboard_kpis,
     dashboard_portfolio,
-    manual_actuals_for_account,
-    nps_responses_for_account,
     pareto,
     snapshot_days,
     status_grid,
