@@ -126,20 +126,26 @@ def _fiscal_slot(plan: SlotPlan) -> Case:
 
 
 # Facts -----------------------------------------------------------------------------------
-def _order_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
-    low, high = _date_window(plan)
+def _slot_totals(rows: QuerySet, plan: SlotPlan, date_field: str, *, clip: bool = True, **totals) -> QuerySet:
+    """The rows dated in the plan's window, each put in its account's slot, with `totals` per (account, slot).
+
+    The plain range filter lets the date indexes serve the query; the CASE then picks the slot.
+    """
+    low, high = _date_window(plan, clip=clip)
     return (
-        Order.objects.filter(where, ordered_on__gte=low, ordered_on__lte=high)
-        .annotate(slot=_date_slot(plan, "ordered_on"))
+        rows.filter(**{f"{date_field}__gte": low, f"{date_field}__lte": high})
+        .annotate(slot=_date_slot(plan, date_field, clip=clip))
         .filter(slot__isnull=False)
         .values("account_id", "slot")
-        .annotate(
-            orders=Count("id"),
-            revenue=Sum("amount"),
-            cost=Sum("cost"),
-            offerings=Count("offering_id", distinct=True),
-        )
+        .annotate(**totals)
         .order_by()
+    )
+
+
+def _order_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
+    return _slot_totals(
+        Order.objects.filter(where), plan, "ordered_on",
+        orders=Count("id"), revenue=Sum("amount"), cost=Sum("cost"), offerings=Count("offering_id", distinct=True),
     )
 
 
@@ -150,7 +156,6 @@ def _repurchase_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
     earlier day (in any period, not only the previous one). One query: each order of the
     window is checked with EXISTS, served by the (account, offering, date) index.
     """
-    low, high = _date_window(plan)
     bought_before = Exists(
         Order.objects.filter(
             account_id=OuterRef("account_id"),
@@ -158,68 +163,37 @@ def _repurchase_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
             ordered_on__lt=OuterRef("ordered_on"),
         )
     )
-    return (
-        Order.objects.filter(where, ordered_on__gte=low, ordered_on__lte=high)
-        .annotate(slot=_date_slot(plan, "ordered_on"))
-        .filter(slot__isnull=False)
-        .annotate(repeat=bought_before)
-        .values("account_id", "slot")
-        .annotate(
-            purchases=Count("id"),
-            repeat_purchases=Count("id", filter=Q(repeat=True)),
-            purchase_amount=Sum("amount"),
-            repeat_amount=Sum("amount", filter=Q(repeat=True)),
-        )
-        .order_by()
+    return _slot_totals(
+        Order.objects.filter(where).annotate(repeat=bought_before), plan, "ordered_on",
+        purchases=Count("id"),
+        repeat_purchases=Count("id", filter=Q(repeat=True)),
+        purchase_amount=Sum("amount"),
+        repeat_amount=Sum("amount", filter=Q(repeat=True)),
     )
 
 
 def _nps_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
-    low, high = _date_window(plan)
-    return (
-        NpsResponse.objects.filter(where, responded_on__gte=low, responded_on__lte=high)
-        .annotate(slot=_date_slot(plan, "responded_on"))
-        .filter(slot__isnull=False)
-        .values("account_id", "slot")
-        .annotate(
-            responses=Count("id"),
-            promoters=Count("id", filter=Q(score__gte=NpsResponse.PROMOTER_FROM)),
-            detractors=Count("id", filter=Q(score__lte=NpsResponse.DETRACTOR_UP_TO)),
-        )
-        .order_by()
+    return _slot_totals(
+        NpsResponse.objects.filter(where), plan, "responded_on",
+        responses=Count("id"),
+        promoters=Count("id", filter=Q(score__gte=NpsResponse.PROMOTER_FROM)),
+        detractors=Count("id", filter=Q(score__lte=NpsResponse.DETRACTOR_UP_TO)),
     )
 
 
 def _time_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
-    low, high = _date_window(plan)
-    return (
-        TimeEntry.objects.filter(where, worked_on__gte=low, worked_on__lte=high)
-        .annotate(slot=_date_slot(plan, "worked_on"))
-        .filter(slot__isnull=False)
-        .values("account_id", "slot")
-        .annotate(
-            billable_hours=Sum("hours", filter=Q(kind=TimeEntry.Kind.BILLABLE)),
-            non_billable_hours=Sum("hours", filter=Q(kind=TimeEntry.Kind.NON_BILLABLE)),
-            available_hours=Sum("hours"),
-        )
-        .order_by()
+    return _slot_totals(
+        TimeEntry.objects.filter(where), plan, "worked_on",
+        billable_hours=Sum("hours", filter=Q(kind=TimeEntry.Kind.BILLABLE)),
+        non_billable_hours=Sum("hours", filter=Q(kind=TimeEntry.Kind.NON_BILLABLE)),
+        available_hours=Sum("hours"),
     )
 
 
 def _pipeline_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
-    low, high = _date_window(plan, clip=False)
-    return (
-        Opportunity.objects.filter(
-            where,
-            stage__in=Opportunity.OPEN_STAGES,
-            expected_close_date__gte=low,
-            expected_close_date__lte=high,
-        )
-        .annotate(slot=_date_slot(plan, "expected_close_date", clip=False))
-        .filter(slot__isnull=False)
-        .values("account_id", "slot")
-        .annotate(pipeline=Sum("amount"))
-        .order_by()
+    return _slot_totals(
+        Opportunity.objects.filter(where, stage__in=Opportunity.OPEN_STAGES), plan, "expected_close_date", clip=False,
+        pipeline=Sum("amount"),
     )
 
 
