@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from accounts import permissions, relationship_drawing, selectors, services
+from accounts import permissions, relationship_drawing, services
 from accounts.forms import (
     ContactForm,
     CustomerActivityForm,
@@ -30,12 +30,13 @@ from accounts.forms import (
     RelationshipForm,
     UnmetNeedForm,
 )
+from accounts.selectors import account360, commerce, org, visibility
 from accounts.models import Account, Contact, CustomerActivity, Offering, Opportunity, OrgUnit, Relationship, UnmetNeed
 from core import params
 
 
 def _readable(request: HttpRequest, account_id: int) -> tuple[Account, bool]:
-    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    account = visibility.account_get_for_user(user=request.user, account_id=account_id)
     return account, permissions.user_can_edit_account(user=request.user, account=account)
 
 
@@ -48,7 +49,7 @@ def _editable(request: HttpRequest, account_id: int) -> Account:
 
 def _recordable(request: HttpRequest, account_id: int) -> Account:
     """The account, if the user may record customer interactions on it (executive sponsors may)."""
-    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    account = visibility.account_get_for_user(user=request.user, account_id=account_id)
     if not permissions.user_can_record_interaction(user=request.user, account=account):
         raise PermissionDenied(_("Only the account team records interactions with this customer."))
     return account
@@ -102,7 +103,7 @@ def _save_with(form, save) -> bool:
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     """Summary: grade, team, revenue and profit with trend, open pipeline by tier, risks from data."""
     account, can_edit = _readable(request, account_id)
-    summary = selectors.account_summary(account=account, today=timezone.localdate())
+    summary = account360.account_summary(account=account, today=timezone.localdate())
     chart = {
         "labels": [row["month"].strftime("%Y-%m") for row in summary["monthly_revenue"]],
         "revenue": [float(row["revenue"]) for row in summary["monthly_revenue"]],
@@ -127,14 +128,14 @@ def _org_chart_page(request: HttpRequest, *, account: Account, can_edit: bool, *
     today = timezone.localdate()
     since = params.parse_iso_date(request.GET.get("since", "")) or today - datetime.timedelta(days=90)
     show_left = request.GET.get("left") == "1"
-    chart = selectors.org_chart(account=account, unit_id=_int_param(request, "unit"), show_left=show_left)
+    chart = org.org_chart(account=account, unit_id=_int_param(request, "unit"), show_left=show_left)
     return _section(
         request,
         "accounts/org_chart.html",
         account=account,
         can_edit=can_edit,
         section="org-chart",
-        changes=selectors.org_changes_since(account=account, since=since),
+        changes=org.org_changes_since(account=account, since=since),
         since=since,
         show_left=show_left,
         filter_query=urlencode({key: value for key, value in request.GET.items() if key in ("unit", "left", "since")}),
@@ -253,7 +254,7 @@ def org_unit_edit(request: HttpRequest, account_id: int, unit_id: int | None = N
 def relationships(request: HttpRequest, account_id: int) -> HttpResponse:
     """Customer contacts by level against our people mapped to them, gaps highlighted."""
     account, can_edit = _readable(request, account_id)
-    data = selectors.relationship_map(account=account, today=timezone.localdate())
+    data = org.relationship_map(account=account, today=timezone.localdate())
     view = "table" if request.GET.get("view") == "table" else "map"
     drawing = relationship_drawing.layout(levels=data["levels"], today=timezone.localdate()) if view == "map" else None
     return _section(
@@ -290,7 +291,7 @@ def _board_context(request: HttpRequest, account: Account) -> dict:
     offering_id = _int_param(request, "offering")
     unit_id = _int_param(request, "unit")
     return {
-        **selectors.opportunity_board(account=account, offering_id=offering_id, unit_id=unit_id),
+        **commerce.opportunity_board(account=account, offering_id=offering_id, unit_id=unit_id),
         "offering_filter": offering_id,
         "unit_filter": unit_id,
         "filter_query": request.GET.urlencode(),
@@ -309,8 +310,8 @@ def opportunities(request: HttpRequest, account_id: int) -> HttpResponse:
         account=account,
         can_edit=can_edit,
         section="opportunities",
-        offerings=selectors.offerings_for_filter(),
-        units=selectors.org_units_in_tree_order(account=account),
+        offerings=commerce.offerings_for_filter(),
+        units=org.org_units_in_tree_order(account=account),
         **_board_context(request, account),
     )
 
@@ -389,7 +390,7 @@ def opportunity_edit(request: HttpRequest, account_id: int, opportunity_id: int 
 def whitespace(request: HttpRequest, account_id: int) -> HttpResponse:
     """Customer org units × offerings: bought, in the pipeline, white space; unmet needs noted on cells."""
     account, can_edit = _readable(request, account_id)
-    grid = selectors.whitespace_grid(account=account, today=timezone.localdate())
+    grid = commerce.whitespace_grid(account=account, today=timezone.localdate())
     return _section(request, "accounts/whitespace.html", account=account, can_edit=can_edit, section="whitespace", **grid)
 
 
@@ -420,7 +421,7 @@ def unmet_need_edit(request: HttpRequest, account_id: int, unit_id: int, offerin
 def pricing(request: HttpRequest, account_id: int) -> HttpResponse:
     """The grade with its discount and privileges, incentive-program progress, and grade changes."""
     account, can_edit = _readable(request, account_id)
-    data = selectors.pricing_overview(account=account, today=timezone.localdate())
+    data = commerce.pricing_overview(account=account, today=timezone.localdate())
     return _section(request, "accounts/pricing.html", account=account, can_edit=can_edit, section="pricing", **data)
 
 
@@ -459,8 +460,8 @@ def experience(request: HttpRequest, account_id: int) -> HttpResponse:
         can_edit=can_edit,
         section="experience",
         can_record=permissions.user_can_record_interaction(user=request.user, account=account),
-        activities=selectors.customer_activities(account=account),
-        health=selectors.retention_health(account=account, today=today),
+        activities=account360.customer_activities(account=account),
+        health=account360.retention_health(account=account, today=today),
     )
 
 

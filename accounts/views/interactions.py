@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import selectors
+from accounts.selectors.visibility import account_get_for_user
 from accounts.forms import InteractionForm
 from accounts.interactions import interaction_save
 from accounts.permissions import user_can_record_interaction
@@ -25,7 +25,7 @@ from accounts.views.account360 import _form_response, _int_param, _readable, _sa
 
 
 def _recordable(request: HttpRequest, account_id: int) -> Account:
-    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    account = account_get_for_user(user=request.user, account_id=account_id)
     if not user_can_record_interaction(user=request.user, account=account):
         raise Http404("No such page.")
     return account
