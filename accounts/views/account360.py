@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from accounts import permissions, relationship_drawing, services
 from accounts.forms import (
+    save_with,
     ContactForm,
     CustomerActivityForm,
     GradeChangeForm,
@@ -78,22 +79,6 @@ def _saved(request: HttpRequest, message: str, back: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRefresh()
     return redirect(back)
-
-
-def _save_with(form, save) -> bool:
-    """Run a service on a valid form, moving its ValidationError onto the form's fields."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field_name, field_errors in error.error_dict.items():
-                form.add_error(field_name if field_name in form.fields else None, field_errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 # --- 1. Summary ----------------------------------------------------------------------------
@@ -206,7 +191,7 @@ def contact_edit(request: HttpRequest, account_id: int, contact_id: int | None =
             initial = {"org_unit": _int_param(request, "unit")}
     form = ContactForm(request.POST or None, instance=contact, account=account, initial=initial)
     back = reverse("accounts:org-chart", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form, lambda: services.contact_save(contact=form.instance, acting_user=request.user, happened_on=form.cleaned_data["happened_on"])
     ):
         return _saved_in_chart(request, _("%(name)s saved in the org chart.") % {"name": form.instance.name}, form.instance)
@@ -241,7 +226,7 @@ def org_unit_edit(request: HttpRequest, account_id: int, unit_id: int | None = N
     initial = {"parent": _int_param(request, "parent")} if unit_id is None and _int_param(request, "parent") else {}
     form = OrgUnitForm(request.POST or None, instance=unit, account=account, initial=initial)
     back = reverse("accounts:org-chart", args=[account.pk])
-    if request.method == "POST" and _save_with(form, lambda: services.org_unit_save(unit=form.instance, acting_user=request.user)):
+    if request.method == "POST" and save_with(form, lambda: services.org_unit_save(unit=form.instance, acting_user=request.user)):
         return _saved(request, _("Org unit %(name)s saved.") % {"name": form.instance.name}, back)
     title = _("Edit unit %(name)s") % {"name": unit.name} if unit_id else _("Add an org unit")
     return _form_response(request, account=account, form=form, title=title, back=back)
@@ -276,7 +261,7 @@ def relationship_edit(request: HttpRequest, account_id: int, relationship_id: in
         initial = {"contact": _int_param(request, "contact"), "user": request.user, "last_interaction_on": timezone.localdate()}
     form = RelationshipForm(request.POST or None, instance=relationship, account=account, initial=initial)
     back = reverse("accounts:relationships", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form, lambda: services.relationship_save(relationship=form.instance, acting_user=request.user)
     ):
         return _saved(request, _("Relationship saved."), back)
@@ -371,7 +356,7 @@ def opportunity_edit(request: HttpRequest, account_id: int, opportunity_id: int 
         opportunity = Opportunity(account=account, tier=_int_param(request, "tier") or 4)
     form = OpportunityForm(request.POST or None, instance=opportunity, account=account)
     back = reverse("accounts:opportunities", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.opportunity_save(
             opportunity=form.instance, acting_user=request.user, offerings=list(form.cleaned_data["offerings"])
@@ -403,7 +388,7 @@ def unmet_need_edit(request: HttpRequest, account_id: int, unit_id: int, offerin
     need = UnmetNeed.objects.filter(org_unit=unit, offering=offering).first()
     form = UnmetNeedForm(request.POST or None, initial={"note": need.note if need else ""})
     back = reverse("accounts:whitespace", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.unmet_need_save(
             account=account, org_unit=unit, offering=offering, note=form.cleaned_data["note"], acting_user=request.user
@@ -431,7 +416,7 @@ def grade_change(request: HttpRequest, account_id: int) -> HttpResponse:
     account = _editable(request, account_id)
     form = GradeChangeForm(request.POST or None, initial={"grade": account.grade})
     back = reverse("accounts:pricing", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.account_grade_change(
             account=account,
@@ -475,7 +460,7 @@ def activity_edit(request: HttpRequest, account_id: int, activity_id: int | None
     initial = {"starts_on": timezone.localdate(), "our_people": [request.user]} if activity_id is None else {}
     form = CustomerActivityForm(request.POST or None, instance=activity, account=account, initial=initial)
     back = reverse("accounts:experience", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.customer_activity_save(
             activity=form.instance,
