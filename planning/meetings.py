@@ -3,7 +3,7 @@
 The meeting's state machine is `MEETING_TRANSITIONS` below and nothing else: planned → in session →
 closed, and what each role may do in each state (acts that keep the state are rows whose source is
 their target). Every write here is keyword-only, atomic and told who acts. The plan's own decision
-stays in planning.services.plan_decide, which asks `decision_check` here when it is taken at a meeting.
+stays in planning.services.decisions.plan_decide, which asks `decision_check` here when it is taken at a meeting.
 """
 
 import datetime

@@ -25,8 +25,9 @@ from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
 from performance.periods import PeriodKind
 from planning.freshness import live_plans, plan_signals
 from planning.models import AccountPlan, ActionItem, PlanKpi, PlanStatus, PlanVersion, QuarterlyReview
-from planning.selectors import review_kpi_rows_bulk
-from planning.services import plan_label, quarterly_review_new
+from planning.selectors.kpis import review_kpi_rows_bulk
+from planning.services.decisions import plan_label
+from planning.services.reviews import quarterly_review_new
 
 logger = logging.getLogger(__name__)
 
