@@ -89,7 +89,7 @@ def quarterly_reviews_create_due(*, as_of: datetime.date) -> int:
     reviews = []
     for (_month, _year, quarter), group in groups.items():
         period = group[0].period(PeriodKind.QUARTER, quarter)
-        rows = review_kpi_rows_bulk(group, period, kpis_by_plan, as_of=as_of)
+        rows = review_kpi_rows_bulk(plans=group, period=period, kpis_by_plan=kpis_by_plan, as_of=as_of)
         reviews.extend(
             quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=rows[plan.pk], taken_at=taken_at) for plan in group
         )

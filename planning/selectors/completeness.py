@@ -16,10 +16,10 @@ from planning.models import (
 )
 from planning.rules import PlanFacts, StepState, plan_step_states
 
-from .kpis import plan_target_facts
+from .kpis import PlanTargets, plan_target_facts
 
 
-def org_reference_date(plan: AccountPlan) -> datetime.date:
+def org_reference_date(*, plan: AccountPlan) -> datetime.date:
     """The day "since the last plan" starts: the last plan's org review, the carried baseline, or a year back."""
     previous = (
         AccountPlan.objects.filter(account_id=plan.account_id, fiscal_year__lt=plan.fiscal_year, org_reviewed_at__isnull=False)
@@ -34,8 +34,11 @@ def org_reference_date(plan: AccountPlan) -> datetime.date:
     return plan.period_start - datetime.timedelta(days=365)
 
 
-def plan_facts(plan: AccountPlan, *, today: datetime.date | None = None) -> PlanFacts:
-    """Aggregates the completeness rules need: a fixed number of queries whatever the plan's size."""
+def plan_facts(*, plan: AccountPlan, today: datetime.date | None = None, targets: PlanTargets | None = None) -> PlanFacts:
+    """Aggregates the completeness rules need: a fixed number of queries whatever the plan's size.
+
+    `targets` (from `plan_targets`) saves reading the plan's targets again when the caller has them.
+    """
     today = today or timezone.localdate()
     account_id = plan.account_id
     latest_change = OrgChange.objects.filter(account_id=account_id).aggregate(latest=Max("recorded_at"))["latest"]
@@ -53,7 +56,7 @@ def plan_facts(plan: AccountPlan, *, today: datetime.date | None = None) -> Plan
     reviews = QuarterlyReview.objects.filter(plan=plan, quarter__in=ended).aggregate(
         total=Count("id"), signed_off=Count("id", filter=Q(status=QuarterlyReview.Status.SIGNED_OFF))
     )
-    kpis, target_problems = plan_target_facts(plan)
+    kpis, target_problems = plan_target_facts(plan=plan, targets=targets)
     return PlanFacts(
         latest_org_change_at=latest_change,
         decision_makers=decision_makers,
@@ -72,5 +75,5 @@ def plan_facts(plan: AccountPlan, *, today: datetime.date | None = None) -> Plan
     )
 
 
-def plan_states(plan: AccountPlan) -> dict[int, StepState]:
-    return plan_step_states(plan, plan_facts(plan))
+def plan_states(*, plan: AccountPlan) -> dict[int, StepState]:
+    return plan_step_states(plan, plan_facts(plan=plan))

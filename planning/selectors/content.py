@@ -18,7 +18,7 @@ from planning.models import (
 )
 
 
-def team_users(plan: AccountPlan) -> list[User]:
+def team_users(*, plan: AccountPlan) -> list[User]:
     """Our people on the account's team, who may own actions and tasks."""
     members = AccountTeamMember.objects.filter(account_id=plan.account_id).select_related("user").order_by("user__first_name")
     users = {member.user_id: member.user for member in members}
@@ -27,7 +27,7 @@ def team_users(plan: AccountPlan) -> list[User]:
     return list(users.values())
 
 
-def org_changes_since(plan: AccountPlan, since: datetime.date) -> dict[str, list[OrgChange]]:
+def org_changes_since(*, plan: AccountPlan, since: datetime.date) -> dict[str, list[OrgChange]]:
     """The org-change log since `since`, sorted into what step 1 asks about."""
     changes = (
         OrgChange.objects.filter(account_id=plan.account_id, happened_on__gte=since)
@@ -48,7 +48,7 @@ def org_changes_since(plan: AccountPlan, since: datetime.date) -> dict[str, list
     return groups
 
 
-def org_baseline_changes(plan: AccountPlan, contacts: list[Contact]) -> dict[str, list[str]]:
+def org_baseline_changes(*, plan: AccountPlan, contacts: list[Contact]) -> dict[str, list[str]]:
     """Differences between the org chart carried from last year and today's: who left, new decision makers."""
     if not plan.org_baseline:
         return {}
@@ -62,7 +62,7 @@ def org_baseline_changes(plan: AccountPlan, contacts: list[Contact]) -> dict[str
     return {"left": left, "decision_makers": new_dms, "purchasing": purchasing}
 
 
-def active_contacts(plan: AccountPlan) -> list[Contact]:
+def active_contacts(*, plan: AccountPlan) -> list[Contact]:
     return list(
         Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
         .select_related("org_unit")
@@ -70,11 +70,11 @@ def active_contacts(plan: AccountPlan) -> list[Contact]:
     )
 
 
-def org_units(plan: AccountPlan) -> list[OrgUnit]:
+def org_units(*, plan: AccountPlan) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(account_id=plan.account_id).order_by("name"))
 
 
-def open_opportunities(plan: AccountPlan) -> list[Opportunity]:
+def open_opportunities(*, plan: AccountPlan) -> list[Opportunity]:
     return list(
         Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)
         .select_related("sponsor_unit")
@@ -82,13 +82,13 @@ def open_opportunities(plan: AccountPlan) -> list[Opportunity]:
     )
 
 
-def plan_actions(plan: AccountPlan) -> list[ActionItem]:
+def plan_actions(*, plan: AccountPlan) -> list[ActionItem]:
     """The action plan in WBS order: each parent followed by its children, with `depth` set."""
     actions = list(ActionItem.objects.filter(plan=plan).select_related("owner").order_by("start_on", "id"))
-    return wbs_order(actions)
+    return wbs_order(actions=actions)
 
 
-def wbs_order(actions: list) -> list:
+def wbs_order(*, actions: list) -> list:
     """Depth-first order of a parent/child list (objects or dicts with id/parent_id), each given a depth."""
 
     def key(item, name):
@@ -114,19 +114,19 @@ def wbs_order(actions: list) -> list:
     return ordered
 
 
-def plan_strategic_tasks(plan: AccountPlan) -> list[StrategicTask]:
+def plan_strategic_tasks(*, plan: AccountPlan) -> list[StrategicTask]:
     return list(StrategicTask.objects.filter(plan=plan).select_related("owner"))
 
 
-def plan_marketing_actions(plan: AccountPlan) -> list[MarketingAction]:
+def plan_marketing_actions(*, plan: AccountPlan) -> list[MarketingAction]:
     return list(MarketingAction.objects.filter(plan=plan).select_related("contact"))
 
 
-def plan_support_requests(plan: AccountPlan) -> list[SupportRequest]:
+def plan_support_requests(*, plan: AccountPlan) -> list[SupportRequest]:
     return list(SupportRequest.objects.filter(plan=plan).select_related("offering"))
 
 
-def plan_attachments(plan: AccountPlan) -> list[PlanAttachment]:
+def plan_attachments(*, plan: AccountPlan) -> list[PlanAttachment]:
     return list(PlanAttachment.objects.filter(plan=plan).select_related("uploaded_by"))
 
 
@@ -142,7 +142,7 @@ def attachment_get_for_user(*, user: User, plan_id: int, attachment_id: int) -> 
     return attachment
 
 
-def key_people(plan: AccountPlan) -> list[Contact]:
+def key_people(*, plan: AccountPlan) -> list[Contact]:
     """Active decision makers, purchasing people, Foxes, Kingpins, influencers and executives, with who covers them."""
     key = (
         Q(is_decision_maker=True) | Q(is_purchasing=True) | Q(is_fox=True) | Q(is_kingpin=True)
@@ -157,7 +157,7 @@ def key_people(plan: AccountPlan) -> list[Contact]:
     )
 
 
-def marketing_contacts(plan: AccountPlan) -> list[Contact]:
+def marketing_contacts(*, plan: AccountPlan) -> list[Contact]:
     """The account's active contacts, Foxes and Kingpins first: the people marketing actions are with."""
     return list(
         Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)

@@ -1,6 +1,7 @@
 """The plan's KPIs and targets, and target against actual for reviews and the year's results."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
@@ -16,12 +17,12 @@ from planning.models import (
 from planning.targets import TargetInput, inputs_from_rows, target_problems
 
 
-def plan_kpis(plan: AccountPlan) -> list[KpiDefinition]:
+def plan_kpis(*, plan: AccountPlan) -> list[KpiDefinition]:
     """The KPIs the plan chose, in catalogue order."""
     return [row.kpi for row in PlanKpi.objects.filter(plan=plan).select_related("kpi").order_by("kpi__sort_order", "kpi__code")]
 
 
-def plan_target_inputs(plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[int, TargetInput]:
+def plan_target_inputs(*, plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[int, TargetInput]:
     """The account's targets for the plan's year for these KPIs, and the year targets of the two years
     after it (the 3-year targets), as entered values keyed by KPI id."""
     year = plan.fiscal_year
@@ -31,17 +32,33 @@ def plan_target_inputs(plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[int
     return inputs_from_rows(rows, fiscal_year=year)
 
 
-def plan_target_facts(plan: AccountPlan) -> tuple[int, list[str]]:
+@dataclass(frozen=True)
+class PlanTargets:
+    """The KPIs the plan chose (catalogue order) and their entered targets, keyed by KPI id."""
+
+    kpis: list[KpiDefinition]
+    inputs: dict[int, TargetInput]
+
+
+def plan_targets(*, plan: AccountPlan) -> PlanTargets:
+    """The plan's chosen KPIs and targets in two queries: what the completeness rules and the snapshot read.
+
+    Read once where both need them (submitting), so they see the same targets.
+    """
+    kpis = plan_kpis(plan=plan)
+    return PlanTargets(kpis=kpis, inputs=plan_target_inputs(plan=plan, kpis=kpis))
+
+
+def plan_target_facts(*, plan: AccountPlan, targets: PlanTargets | None = None) -> tuple[int, list[str]]:
     """How many KPIs the plan chose, and what is wrong with their targets."""
-    kpis = plan_kpis(plan)
-    inputs = plan_target_inputs(plan, kpis)
+    targets = targets or plan_targets(plan=plan)
     problems = []
-    for kpi in kpis:
-        problems += target_problems(kpi, inputs.get(kpi.pk, TargetInput(chosen=True)))
-    return len(kpis), problems
+    for kpi in targets.kpis:
+        problems += target_problems(kpi, targets.inputs.get(kpi.pk, TargetInput(chosen=True)))
+    return len(targets.kpis), problems
 
 
-def target_candidates(plan: AccountPlan) -> list[KpiDefinition]:
+def target_candidates(*, plan: AccountPlan) -> list[KpiDefinition]:
     """The KPIs step 4 offers: the active ones for the account's team type, plus any already chosen."""
     chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
     team = f"applies_to_{plan.account.team_type}"
@@ -50,15 +67,15 @@ def target_candidates(plan: AccountPlan) -> list[KpiDefinition]:
     )
 
 
-def target_grid(plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput], dict[int, TargetInput]]:
+def target_grid(*, plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput], dict[int, TargetInput]]:
     """Step 4's targets form: the candidate KPIs, what the plan chose and entered, and the account's other targets.
 
     Targets of a KPI the plan has not chosen (set by imports, the API or the performance pages)
     are not the plan's: they come back apart, as context, and the form's cells stay empty.
     """
-    candidates = target_candidates(plan)
+    candidates = target_candidates(plan=plan)
     chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
-    stored = plan_target_inputs(plan, candidates)
+    stored = plan_target_inputs(plan=plan, kpis=candidates)
     inputs, others = {}, {}
     for kpi in candidates:
         if kpi.pk in chosen:
@@ -75,10 +92,10 @@ def _json_number(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def plan_target_rows(plan: AccountPlan) -> list[dict]:
+def plan_target_rows(*, plan: AccountPlan, targets: PlanTargets | None = None) -> list[dict]:
     """The plan's targets per chosen KPI, as the snapshot, the meeting view and the exports show them."""
-    kpis = plan_kpis(plan)
-    inputs = plan_target_inputs(plan, kpis)
+    targets = targets or plan_targets(plan=plan)
+    kpis, inputs = targets.kpis, targets.inputs
     month_labels = [formats.date_format(plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
     rows = []
     for kpi in kpis:
@@ -110,23 +127,23 @@ def plan_target_rows(plan: AccountPlan) -> list[dict]:
 
 
 def review_kpi_rows(
-    plan: AccountPlan, period: Period, *, as_of: datetime.date | None = None, year_to_date: bool = False
+    *, plan: AccountPlan, period: Period, as_of: datetime.date | None = None, year_to_date: bool = False
 ) -> list[dict]:
     """Target against actual for each KPI the plan chose, over one period of its year (as of today).
 
     With `year_to_date`, each row also holds the fiscal year to the period's end (`row["ytd"]`).
     """
-    kpis = plan_kpis(plan)
+    kpis = plan_kpis(plan=plan)
     if not kpis:
         return []
     today = as_of or timezone.localdate()
     slots = SlotPlan.for_periods(start_month=plan.start_month, periods=[period.previous(), period], as_of=today)
     table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: plan.start_month}, slots=[1])
-    rows = [review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1)) for kpi in kpis]
+    rows = [review_kpi_row(kpi=kpi, value=table.get(plan.account_id, kpi.code, 1)) for kpi in kpis]
     if year_to_date:
         ytd = _year_to_date_table(kpis, period, {plan.account_id: plan.start_month}, as_of=today)
         for row, kpi in zip(rows, kpis, strict=True):
-            row["ytd"] = _ytd_part(review_kpi_row(kpi, ytd.get(plan.account_id, kpi.code, 1)))
+            row["ytd"] = _ytd_part(review_kpi_row(kpi=kpi, value=ytd.get(plan.account_id, kpi.code, 1)))
     return rows
 
 
@@ -141,13 +158,13 @@ def _ytd_part(row: dict) -> dict:
     return {key: row[key] for key in ("target", "expected", "actual", "status", "percent", "met")}
 
 
-def review_year_to_date_rows(snapshot: list[dict]) -> list[dict]:
+def review_year_to_date_rows(*, snapshot: list[dict]) -> list[dict]:
     """A review snapshot's year-to-date lines, shaped like its quarter lines (empty for older reviews)."""
     return [{"key": row.get("key"), "kpi": row["kpi"], "is_money": row["is_money"], **row["ytd"]} for row in snapshot if row.get("ytd")]
 
 
 def review_kpi_rows_bulk(
-    plans: list[AccountPlan], period: Period, kpis_by_plan: dict[int, list[KpiDefinition]], *, as_of: datetime.date
+    *, plans: list[AccountPlan], period: Period, kpis_by_plan: dict[int, list[KpiDefinition]], as_of: datetime.date
 ) -> dict[int, list[dict]]:
     """`review_kpi_rows(..., year_to_date=True)` for many plans sharing one fiscal calendar and period.
 
@@ -165,13 +182,13 @@ def review_kpi_rows_bulk(
     for plan in plans:
         rows[plan.pk] = []
         for kpi in kpis_by_plan.get(plan.pk, ()):
-            row = review_kpi_row(kpi, table.get(plan.account_id, kpi.code, 1))
-            row["ytd"] = _ytd_part(review_kpi_row(kpi, ytd.get(plan.account_id, kpi.code, 1)))
+            row = review_kpi_row(kpi=kpi, value=table.get(plan.account_id, kpi.code, 1))
+            row["ytd"] = _ytd_part(review_kpi_row(kpi=kpi, value=ytd.get(plan.account_id, kpi.code, 1)))
             rows[plan.pk].append(row)
     return rows
 
 
-def review_kpi_row(kpi: KpiDefinition, value) -> dict:
+def review_kpi_row(*, kpi: KpiDefinition, value) -> dict:
     """One KPI's line of a review's snapshot, as JSON."""
     return {
         "key": kpi.code,
@@ -186,11 +203,11 @@ def review_kpi_row(kpi: KpiDefinition, value) -> dict:
     }
 
 
-def year_results(plan: AccountPlan) -> list[dict]:
+def year_results(*, plan: AccountPlan) -> list[dict]:
     """The fiscal year's targets against actuals, KPI by KPI."""
-    return review_kpi_rows(plan, plan.period())
+    return review_kpi_rows(plan=plan, period=plan.period())
 
 
-def unmet_targets(plan: AccountPlan) -> list[dict]:
+def unmet_targets(*, plan: AccountPlan) -> list[dict]:
     """The KPIs whose actual for the year fell short of the target."""
-    return [row for row in year_results(plan) if row.get("met") is False]
+    return [row for row in year_results(plan=plan) if row.get("met") is False]

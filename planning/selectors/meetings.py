@@ -19,6 +19,8 @@ from planning.models import (
     QuarterlyReview,
 )
 
+from .versions import first_or_404, with_decision
+
 
 def meetings_list() -> QuerySet[ConsensusMeeting]:
     return ConsensusMeeting.objects.annotate(
@@ -27,14 +29,14 @@ def meetings_list() -> QuerySet[ConsensusMeeting]:
     ).order_by("-scheduled_for")
 
 
-def meeting_get(meeting_id: int) -> ConsensusMeeting:
+def meeting_get(*, meeting_id: int) -> ConsensusMeeting:
     meeting = ConsensusMeeting.objects.select_related("created_by", "chair", "closed_by").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No such meeting.")
     return meeting
 
 
-def meeting_agenda(meeting: ConsensusMeeting) -> list[AgendaItem]:
+def meeting_agenda(*, meeting: ConsensusMeeting) -> list[AgendaItem]:
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related(
@@ -55,7 +57,7 @@ def versions_awaiting_meeting() -> list[PlanVersion]:
     )
 
 
-def meeting_open_reviews(meeting: ConsensusMeeting, *, now: datetime.datetime | None = None) -> list[QuarterlyReview]:
+def meeting_open_reviews(*, meeting: ConsensusMeeting, now: datetime.datetime | None = None) -> list[QuarterlyReview]:
     """Open quarterly reviews, which go on the agenda of the next consensus meeting (and only that one)."""
     now = now or timezone.now()
     next_meeting = ConsensusMeeting.objects.filter(scheduled_for__gte=now - datetime.timedelta(hours=12)).order_by("scheduled_for", "pk").values_list("pk", flat=True).first()
@@ -78,7 +80,7 @@ def upcoming_meetings(*, now: datetime.datetime | None = None) -> list[Consensus
     )
 
 
-def meeting_attendees(meeting: ConsensusMeeting) -> list[MeetingAttendee]:
+def meeting_attendees(*, meeting: ConsensusMeeting) -> list[MeetingAttendee]:
     return list(MeetingAttendee.objects.filter(meeting=meeting).select_related("user").order_by("role", "user__username"))
 
 
@@ -87,7 +89,7 @@ def executives() -> list[User]:
     return list(User.objects.filter(is_active=True, groups__name=Role.EXECUTIVE).order_by("username").distinct())
 
 
-def invitable_users(meeting: ConsensusMeeting, *, limit: int = 300) -> list[User]:
+def invitable_users(*, meeting: ConsensusMeeting, limit: int = 300) -> list[User]:
     """Active users not attending yet (executives first), for the invitation list."""
     return list(
         User.objects.filter(is_active=True).exclude(pk__in=MeetingAttendee.objects.filter(meeting=meeting).values("user_id"))
@@ -95,7 +97,7 @@ def invitable_users(meeting: ConsensusMeeting, *, limit: int = 300) -> list[User
     )
 
 
-def item_opinions(item: AgendaItem) -> list[Opinion]:
+def item_opinions(*, item: AgendaItem) -> list[Opinion]:
     return list(Opinion.objects.filter(item=item).select_related("author").order_by("recorded_at", "id"))
 
 
@@ -104,12 +106,9 @@ def user_attends(*, user: User, meeting: ConsensusMeeting) -> bool:
 
 
 def agenda_item_get(*, meeting: ConsensusMeeting, item_id: int) -> AgendaItem:
-    item = (
-        AgendaItem.objects.filter(meeting=meeting, pk=item_id)
-        .select_related("version__plan__account", "version__submitted_by", "version__decision__decided_by")
-        .prefetch_related("version__decision__step_comments", "version__decision__grants")
-        .first()
+    return first_or_404(
+        with_decision(AgendaItem.objects.filter(meeting=meeting, pk=item_id), via="version__").select_related(
+            "version__plan__account"
+        ),
+        "No such agenda item.",
     )
-    if item is None:
-        raise Http404("No such agenda item.")
-    return item

@@ -22,14 +22,14 @@ PLAN_RELATED = ("account", "account__vertical_unit", "approved_version")
 PLAN_PEOPLE = ("owner", "updated_by", "org_reviewed_by")
 
 
-def plans_visible_to(user: User) -> QuerySet[AccountPlan]:
+def plans_visible_to(*, user: User) -> QuerySet[AccountPlan]:
     """The plans of the accounts the user may see."""
     return AccountPlan.objects.filter(visible_q(user))
 
 
 def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
     """The plan if the user may see its account; otherwise 404, so its existence is not revealed."""
-    plan = plans_visible_to(user).select_related(*PLAN_RELATED).filter(pk=plan_id).order_by().first()
+    plan = plans_visible_to(user=user).select_related(*PLAN_RELATED).filter(pk=plan_id).order_by().first()
     if plan is None:
         raise Http404("No such plan.")
     ids = {getattr(plan, f"{name}_id") for name in PLAN_PEOPLE} - {None}
@@ -41,7 +41,7 @@ def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
 
 
 def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: str = "", query: str = "") -> QuerySet[AccountPlan]:
-    plans = plans_visible_to(user).select_related("account", "owner").order_by("-fiscal_year", "account__name")
+    plans = plans_visible_to(user=user).select_related("account", "owner").order_by("-fiscal_year", "account__name")
     if fiscal_year:
         plans = plans.filter(fiscal_year=fiscal_year)
     if status:
@@ -51,7 +51,7 @@ def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: st
     return plans
 
 
-def editable_accounts(user: User) -> QuerySet[Account]:
+def editable_accounts(*, user: User) -> QuerySet[Account]:
     """The accounts whose plans the user may write (`accounts.permissions.user_can_edit_account`)."""
     return accounts_editable_by(user).order_by("name")
 
@@ -61,11 +61,11 @@ def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
     return user_can_edit_account(user=user, account=plan.account)
 
 
-def user_can_decide(user: User) -> bool:
+def user_can_decide(*, user: User) -> bool:
     return user_can_decide_plans(user)
 
 
-def next_year_plan(plan: AccountPlan) -> AccountPlan | None:
+def next_year_plan(*, plan: AccountPlan) -> AccountPlan | None:
     return AccountPlan.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year + 1).first()
 
 

@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 
@@ -24,30 +24,39 @@ from planning.models import (
 from planning.targets import number
 
 
-def plan_versions(plan: AccountPlan) -> list[PlanVersion]:
+def with_decision(rows: QuerySet, *, via: str = "") -> QuerySet:
+    """Versions (or rows that reach their version through `via`, such as "version__") with who submitted
+    the version and its decision: who decided, the comments per step and the resources granted."""
+    return rows.select_related(f"{via}submitted_by", f"{via}decision__decided_by").prefetch_related(
+        f"{via}decision__step_comments", f"{via}decision__grants"
+    )
+
+
+def first_or_404(rows: QuerySet, message: str):
+    """The first row, or 404 (`message`) when there is none."""
+    row = rows.first()
+    if row is None:
+        raise Http404(message)
+    return row
+
+
+def plan_versions(*, plan: AccountPlan) -> list[PlanVersion]:
     """The plan's versions, newest first, with their decision, step comments and agenda slot."""
     return list(
-        PlanVersion.objects.filter(plan=plan)
-        .select_related("submitted_by", "decision__decided_by", "agenda_item__meeting")
-        .prefetch_related("decision__step_comments", "decision__grants")
+        with_decision(PlanVersion.objects.filter(plan=plan)).select_related("agenda_item__meeting")
         .defer("snapshot")
         .order_by("-number")
     )
 
 
 def version_get(*, plan: AccountPlan, number: int) -> PlanVersion:
-    version = (
-        PlanVersion.objects.filter(plan=plan, number=number)
-        .select_related("submitted_by", "decision__decided_by", "agenda_item__meeting")
-        .prefetch_related("decision__step_comments", "decision__grants")
-        .first()
+    return first_or_404(
+        with_decision(PlanVersion.objects.filter(plan=plan, number=number)).select_related("agenda_item__meeting"),
+        "No such version.",
     )
-    if version is None:
-        raise Http404("No such version.")
-    return version
 
 
-def plan_reviews(plan: AccountPlan) -> dict[int, QuarterlyReview]:
+def plan_reviews(*, plan: AccountPlan) -> dict[int, QuarterlyReview]:
     reviews = QuarterlyReview.objects.filter(plan=plan).select_related("owner", "signed_off_by").annotate(
         comment_count=Count("comments")
     )
@@ -83,7 +92,7 @@ def latest_step_comments(*, plan: AccountPlan, step: int) -> dict | None:
     return {"decision": decision, "step_texts": texts, "version": latest}
 
 
-def plan_history(plan: AccountPlan, *, limit: int = 200) -> list[dict]:
+def plan_history(*, plan: AccountPlan, limit: int = 200) -> list[dict]:
     """Every recorded change of the plan and its parts, newest first, with who, when and which fields.
 
     One query per audited model and one per model a changed foreign key points to; the

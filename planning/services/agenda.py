@@ -5,14 +5,11 @@ The meeting as it is held lives in planning.meetings.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import (
-    user_runs_meetings,
-)
 from planning import meetings
 from planning.models import (
     AgendaItem,
@@ -21,11 +18,6 @@ from planning.models import (
     MeetingStatus,
     PlanVersion,
 )
-
-
-def _require_executive(user: User) -> None:
-    if not user_runs_meetings(user):
-        raise PermissionDenied(_("Only executives run consensus meetings."))
 
 
 def meeting_create(

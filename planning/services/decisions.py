@@ -23,6 +23,8 @@ from planning.models import (
     PlanVersion,
     StepComment,
 )
+from planning.selectors.completeness import plan_facts
+from planning.selectors.kpis import plan_targets
 from planning.authorship import version_authors
 from planning.pdfs import version_pdfs_request
 from planning.rules import incomplete_plan_steps, plan_step_states
@@ -36,12 +38,12 @@ def plan_submit(
     *, plan: AccountPlan, acting_user: User, meeting: ConsensusMeeting | None = None, note: str = ""
 ) -> PlanVersion:
     """Submit the plan for the consensus meeting: steps 1–5 must be complete; the version is frozen."""
-    from planning.selectors.completeness import plan_facts
-
     with transaction.atomic():
         current = _locked(plan)
-        transition_for(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
-        missing = incomplete_plan_steps(plan_step_states(current, plan_facts(current)))
+        transition = transition_for(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
+        # Read once: the completeness rules and the frozen snapshot see the same targets.
+        targets = plan_targets(plan=current)
+        missing = incomplete_plan_steps(plan_step_states(current, plan_facts(plan=current, targets=targets)))
         if missing:
             raise ValidationError(
                 _("Complete these steps before submitting: %(steps)s.")
@@ -50,10 +52,10 @@ def plan_submit(
         number = (PlanVersion.objects.filter(plan=current).aggregate(top=Max("number"))["top"] or 0) + 1
         submission = PlanVersion.objects.filter(plan=current, revision=current.revision).count() + 1
         version = PlanVersion.objects.create(
-            plan=current, number=number, revision=current.revision, submission=submission, snapshot=plan_snapshot(current),
+            plan=current, number=number, revision=current.revision, submission=submission, snapshot=plan_snapshot(current, targets=targets),
             submitted_by=acting_user, submitted_at=timezone.now(), note=note,
         )
-        _transition(plan=current, action=PlanAction.SUBMIT, acting_user=acting_user)
+        _transition(plan=current, transition=transition, acting_user=acting_user)
         if meeting is not None:
             agenda_item_add(meeting=meeting, version=version, acting_user=acting_user, check_role=False)
         # The frozen version's PDF, made once by the worker after commit (planning.pdfs).
@@ -79,7 +81,7 @@ def plan_decide(
     step_comments = {step: text.strip() for step, text in (step_comments or {}).items() if text and text.strip()}
     with transaction.atomic():
         plan = _locked(version.plan)
-        transition_for(plan=plan, action=DECISION_ACTIONS[outcome], acting_user=acting_user)
+        transition = transition_for(plan=plan, action=DECISION_ACTIONS[outcome], acting_user=acting_user)
         _require_not_author(
             version=version, acting_user=acting_user,
             message=_("You submitted or edited this version of the plan: another executive decides on it."),
@@ -112,7 +114,7 @@ def plan_decide(
             )
         if outcome == Decision.Outcome.APPROVED:
             plan.approved_version = version
-        _transition(plan=plan, action=DECISION_ACTIONS[outcome], acting_user=acting_user)
+        _transition(plan=plan, transition=transition, acting_user=acting_user)
         # Inbox rows in the same transaction; e-mail goes out from the delivery task, so the
         # executive's request never talks to the broker.
         plan_decision_notify(plan=plan, decision_id=decision.pk, outcome=outcome, comment=decision.comment,

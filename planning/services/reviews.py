@@ -18,6 +18,7 @@ from planning.models import (
     QuarterlyReview,
     ReviewComment,
 )
+from planning.selectors.kpis import review_kpi_rows
 from planning.authorship import version_authors
 
 
@@ -53,8 +54,6 @@ def quarterly_review_create(*, plan: AccountPlan, quarter: int, acting_user: Use
     Safe to call twice and from a scheduled task (`acting_user` None): the second call returns
     the existing review. The KPI figures are taken when the review is created.
     """
-    from planning.selectors.kpis import review_kpi_rows
-
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("A fiscal year has quarters 1 to 4."))
     if acting_user is not None and not user_can_edit_account(user=acting_user, account=plan.account):
@@ -65,7 +64,7 @@ def quarterly_review_create(*, plan: AccountPlan, quarter: int, acting_user: Use
     if existing is not None:
         return existing, False
     period = plan.period(PeriodKind.QUARTER, quarter)
-    review = quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=review_kpi_rows(plan, period, year_to_date=True), taken_at=timezone.now())
+    review = quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=review_kpi_rows(plan=plan, period=period, year_to_date=True), taken_at=timezone.now())
     review._history_user = acting_user
     try:
         with transaction.atomic():
@@ -78,14 +77,12 @@ def quarterly_review_create(*, plan: AccountPlan, quarter: int, acting_user: Use
 
 def quarterly_review_refresh(*, review: QuarterlyReview, acting_user: User) -> QuarterlyReview:
     """Take the targets and actuals again, while the review is open."""
-    from planning.selectors.kpis import review_kpi_rows
-
     if not user_can_edit_account(user=acting_user, account=review.plan.account):
         raise PermissionDenied(_("Only the account's team updates its reviews."))
     if review.status != QuarterlyReview.Status.OPEN:
         raise ValidationError(_("A signed-off review keeps its figures."))
     review.kpi_snapshot = review_kpi_rows(
-        review.plan, review.plan.period(PeriodKind.QUARTER, review.quarter), year_to_date=True
+        plan=review.plan, period=review.plan.period(PeriodKind.QUARTER, review.quarter), year_to_date=True
     )
     review.snapshot_taken_at = timezone.now()
     review._history_user = acting_user

@@ -1,10 +1,10 @@
 """The plan's state machine: the `TRANSITIONS` table, who may take each action, and the writes that only move a plan along it (create, revise, close).
 
-Every status change goes through `_transition`, which applies a transition `transition_for` found in the table.
+Every status change goes through `_transition`, which applies the transition `transition_for` found in the
+table and allowed for the acting user (the right is checked there, once).
 """
 
 import datetime
-from dataclasses import dataclass
 from enum import Enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +27,9 @@ from planning.models import (
     PlanVersion,
     QuarterlyReview,
 )
+from planning.selectors.completeness import plan_facts
 from planning.authorship import version_authors
+from planning.transitions import Transition, TransitionTable
 from planning.rules import plan_step_states
 
 
@@ -45,18 +47,8 @@ class Actor(Enum):
     EXECUTIVE = "executive"  # executives decide at the consensus meeting
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    source: str
-    target: str
-    actor: Actor
-
-
 S = PlanStatus
-
-
-TRANSITIONS: tuple[Transition, ...] = (
+TRANSITIONS = TransitionTable((
     Transition(PlanAction.SUBMIT, S.DRAFT, S.SUBMITTED, Actor.TEAM),
     Transition(PlanAction.SUBMIT, S.CHANGES_REQUESTED, S.SUBMITTED, Actor.TEAM),
     Transition(PlanAction.APPROVE, S.SUBMITTED, S.APPROVED, Actor.EXECUTIVE),
@@ -66,12 +58,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(PlanAction.REVISE, S.APPROVED, S.DRAFT, Actor.TEAM),
     Transition(PlanAction.REVISE, S.REJECTED, S.DRAFT, Actor.TEAM),
     Transition(PlanAction.CLOSE, S.APPROVED, S.CLOSED, Actor.TEAM),
-)
-
-
-_TRANSITION_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
-
-
+))
 del S
 
 
@@ -114,7 +101,7 @@ def transition_for(*, plan: AccountPlan, action: str, acting_user: User) -> Tran
     Raises ValidationError when the action is not allowed from this status, PermissionDenied
     when the user's role may not take it.
     """
-    transition = _TRANSITION_BY_KEY.get((plan.status, action))
+    transition = TRANSITIONS.find(status=plan.status, action=action)
     if transition is None:
         raise ValidationError(
             _("“%(action)s” is not possible while the plan is “%(status)s”.")
@@ -128,8 +115,8 @@ def transition_for(*, plan: AccountPlan, action: str, acting_user: User) -> Tran
 def allowed_actions(*, plan: AccountPlan, user: User) -> set[str]:
     """The actions the user may take on the plan now (before any step-specific precondition)."""
     allowed = set()
-    for transition in TRANSITIONS:
-        if transition.source == plan.status and _actor_may(transition.actor, user=user, plan=plan):
+    for transition in TRANSITIONS.from_status(plan.status):
+        if _actor_may(transition.actor, user=user, plan=plan):
             allowed.add(transition.action)
     if allowed & set(DECISION_ACTIONS.values()):
         latest = _latest_version(plan)
@@ -138,9 +125,9 @@ def allowed_actions(*, plan: AccountPlan, user: User) -> set[str]:
     return allowed
 
 
-def _transition(*, plan: AccountPlan, action: str, acting_user: User) -> AccountPlan:
-    """Move the (locked) plan along the table; open step forms become stale, so the lock moves on too."""
-    transition = transition_for(plan=plan, action=action, acting_user=acting_user)
+def _transition(*, plan: AccountPlan, transition: Transition, acting_user: User) -> AccountPlan:
+    """Move the (locked) plan along `transition`, which `transition_for` found and allowed for `acting_user`;
+    open step forms become stale, so the lock moves on too."""
     plan.status = transition.target
     plan.lock_version += 1
     if transition.actor is Actor.TEAM:
@@ -221,18 +208,16 @@ def plan_revise(*, plan: AccountPlan, acting_user: User) -> AccountPlan:
     """Open a new revision of an approved or rejected plan; it needs approval again."""
     with transaction.atomic():
         current = _locked(plan)
-        transition_for(plan=current, action=PlanAction.REVISE, acting_user=acting_user)
+        transition = transition_for(plan=current, action=PlanAction.REVISE, acting_user=acting_user)
         current.revision += 1
-        return _transition(plan=current, action=PlanAction.REVISE, acting_user=acting_user)
+        return _transition(plan=current, transition=transition, acting_user=acting_user)
 
 
 def plan_close(*, plan: AccountPlan, acting_user: User) -> AccountPlan:
     """Close an approved plan at year-end once the evaluation and wrap-up are written."""
-    from planning.selectors.completeness import plan_facts
-
     with transaction.atomic():
         current = _locked(plan)
-        transition_for(plan=current, action=PlanAction.CLOSE, acting_user=acting_user)
-        if not plan_step_states(current, plan_facts(current))[7].complete:
+        transition = transition_for(plan=current, action=PlanAction.CLOSE, acting_user=acting_user)
+        if not plan_step_states(current, plan_facts(plan=current))[7].complete:
             raise ValidationError(_("Write the year-end evaluation and the wrap-up (step 7) before closing the plan."))
-        return _transition(plan=current, action=PlanAction.CLOSE, acting_user=acting_user)
+        return _transition(plan=current, transition=transition, acting_user=acting_user)

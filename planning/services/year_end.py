@@ -16,6 +16,8 @@ from planning.models import (
     PlanKpi,
     StrategicTask,
 )
+from planning.selectors.content import active_contacts
+from planning.selectors.kpis import unmet_targets
 
 from .workflow import plan_create
 
@@ -36,9 +38,6 @@ def plan_start_next_year(
     carried too), open strategic tasks are copied, the org chart as it stands becomes the
     baseline step 1 compares against, and unmet targets are kept as context for step 4.
     """
-    from planning.selectors.content import active_contacts
-    from planning.selectors.kpis import unmet_targets
-
     if plan.approved_version_id is None:
         raise ValidationError(_("Next year's plan starts from a plan that was approved."))
     action_ids, task_ids = set(action_ids), set(task_ids)
@@ -54,11 +53,11 @@ def plan_start_next_year(
                     "unit": contact.org_unit.name if contact.org_unit else "",
                     "is_decision_maker": contact.is_decision_maker, "is_purchasing": contact.is_purchasing,
                 }
-                for contact in active_contacts(plan)
+                for contact in active_contacts(plan=plan)
             ]
             next_plan.org_baseline_on = timezone.localdate()
         if carry_unmet_targets:
-            next_plan.carried_context = {"unmet_targets": unmet_targets(plan), "from_fiscal_year": plan.fiscal_year}
+            next_plan.carried_context = {"unmet_targets": unmet_targets(plan=plan), "from_fiscal_year": plan.fiscal_year}
         next_plan._history_user = acting_user
         next_plan.save()
 

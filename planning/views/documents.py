@@ -30,7 +30,7 @@ from .plans import _first_error, _plan_context
 def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The audit trail: every change of the plan and its parts, who and when."""
     plan = plans.plan_get_for_user(user=request.user, plan_id=plan_id)
-    entries = versions_reads.plan_history(plan)
+    entries = versions_reads.plan_history(plan=plan)
     page = Paginator(entries, 50).get_page(params.page_number(request.GET.get("page")))
     context = _plan_context(request, plan)
     context.update({"page": page})
@@ -51,7 +51,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
 def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
     """What changed between two versions, or between a version and the plan as it stands now."""
     plan = plans.plan_get_for_user(user=request.user, plan_id=plan_id)
-    versions = versions_reads.plan_versions(plan)
+    versions = versions_reads.plan_versions(plan=plan)
     numbers = [v.number for v in versions]
     default_base = plan.approved_version.number if plan.approved_version else (numbers[-1] if numbers else None)
     base = _version_number(request.GET.get("base"), numbers, default_base)

@@ -61,11 +61,11 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting: chair, attendees, agenda in order, minutes, and plans still waiting for a meeting."""
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
-    attendees = meetings_reads.meeting_attendees(meeting)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
+    attendees = meetings_reads.meeting_attendees(meeting=meeting)
     attending = any(a.user_id == request.user.pk for a in attendees)
     allowed = meetings.meeting_allowed_actions(meeting=meeting, user=request.user, attending=attending)
-    items = meetings_reads.meeting_agenda(meeting)
+    items = meetings_reads.meeting_agenda(meeting=meeting)
     return render(
         request,
         "planning/meeting_detail.html",
@@ -73,8 +73,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting, "items": items, "attendees": attendees, "allowed": allowed,
             "waiting": meetings_reads.versions_awaiting_meeting() if "edit_agenda" in allowed else [],
             "nav": "meetings",
-            "open_reviews": meetings_reads.meeting_open_reviews(meeting),
-            "attendee_form": forms.AttendeeForm(users=meetings_reads.invitable_users(meeting)) if "edit_attendees" in allowed else None,
+            "open_reviews": meetings_reads.meeting_open_reviews(meeting=meeting),
+            "attendee_form": forms.AttendeeForm(users=meetings_reads.invitable_users(meeting=meeting)) if "edit_attendees" in allowed else None,
             "minutes_form": forms.MinutesForm(initial={"text": meeting.minutes}) if "write_minutes" in allowed else None,
             "undecided": sum(1 for item in items if not hasattr(item.version, "decision")),
         },
@@ -84,7 +84,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def _meeting_action(request: HttpRequest, meeting_id: int, work, success: str) -> HttpResponse:
     """Run a meeting service for a POST and go back to the meeting with its message."""
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     try:
         work(meeting)
     except ValidationError as error:
@@ -116,7 +116,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if not form.is_valid():
         _require_meeting_reader(request)
         messages.error(request, _first_error(ValidationError(list(form.errors.values())[0])))
-        return redirect("planning:meeting-detail", meeting_id=meetings_reads.meeting_get(meeting_id).pk)
+        return redirect("planning:meeting-detail", meeting_id=meetings_reads.meeting_get(meeting_id=meeting_id).pk)
     return _meeting_action(
         request, meeting_id,
         lambda m: meetings.meeting_minutes_save(meeting=m, text=form.cleaned_data["text"], acting_user=request.user),
@@ -127,8 +127,8 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
-    form = forms.AttendeeForm(request.POST, users=meetings_reads.invitable_users(meeting))
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
+    form = forms.AttendeeForm(request.POST, users=meetings_reads.invitable_users(meeting=meeting))
     if not form.is_valid():
         messages.error(request, _("Choose someone from the list."))
         return redirect("planning:meeting-detail", meeting_id=meeting.pk)
@@ -142,7 +142,7 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def attendee_remove(request: HttpRequest, meeting_id: int, attendee_id: int) -> HttpResponse:
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     attendee = MeetingAttendee.objects.filter(meeting=meeting, pk=attendee_id).select_related("user", "meeting").first()
     if attendee is None:
         raise Http404("No such attendee.")
@@ -155,7 +155,7 @@ def attendee_remove(request: HttpRequest, meeting_id: int, attendee_id: int) -> 
 @require_POST
 def agenda_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     item = meetings_reads.agenda_item_get(meeting=meeting, item_id=item_id)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
@@ -170,11 +170,11 @@ def agenda_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 @require_GET
 def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting as a calendar file, for executives and the meeting's attendees."""
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     if not (is_executive(request.user) or meetings_reads.user_attends(user=request.user, meeting=meeting)):
         raise PermissionDenied
     url = request.build_absolute_uri(reverse("planning:meeting-detail", args=[meeting.pk]))
-    body = meetings.meeting_ics(meeting, attendees=meetings_reads.meeting_attendees(meeting), url=url)
+    body = meetings.meeting_ics(meeting, attendees=meetings_reads.meeting_attendees(meeting=meeting), url=url)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"consensus-meeting-{meeting.pk}.ics")
     return response
@@ -183,7 +183,7 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     version_id = request.POST.get("version", "")
     version = next((v for v in meetings_reads.versions_awaiting_meeting() if str(v.pk) == version_id), None)
     if version is None:
@@ -201,7 +201,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     item = meetings_reads.agenda_item_get(meeting=meeting, item_id=item_id)
     try:
         agenda_writes.agenda_item_remove(item=item, acting_user=request.user)
@@ -216,7 +216,7 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 def meeting_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """The one-page meeting view of a submitted plan (printable): opinions, the chair's decision, the item's minutes."""
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     item = meetings_reads.agenda_item_get(meeting=meeting, item_id=item_id)
     version = item.version
     plan = version.plan
@@ -254,14 +254,14 @@ def _meeting_item_page(request, *, meeting, item, allowed, independent, decision
     version = item.version
     plan = version.plan
     decided = hasattr(version, "decision")
-    opinions = meetings_reads.item_opinions(item)
+    opinions = meetings_reads.item_opinions(item=item)
     mine = next((o for o in opinions if o.author_id == request.user.pk), None)
     if opinion_form is None and "give_opinion" in allowed and independent and not decided:
         initial = {"outcome": mine.outcome, "comment": mine.comment} if mine else {}
         if mine:
             initial.update({f"step_{k}": v for k, v in mine.step_comments.items()})
         opinion_form = forms.OpinionForm(initial=initial, step_titles=STEP_TITLES, prefix="opinion")
-    agenda = meetings_reads.meeting_agenda(meeting)
+    agenda = meetings_reads.meeting_agenda(meeting=meeting)
     position = next((index for index, entry in enumerate(agenda) if entry.pk == item.pk), 0)
     return render(
         request,
@@ -287,7 +287,7 @@ def _meeting_item_page(request, *, meeting, item, allowed, independent, decision
 def meeting_item_opinion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """An executive attendee's opinion on the agenda item (recorded again to change it)."""
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     item = meetings_reads.agenda_item_get(meeting=meeting, item_id=item_id)
     form = forms.OpinionForm(request.POST, step_titles=STEP_TITLES, prefix="opinion")
     if form.is_valid():
@@ -317,7 +317,7 @@ def meeting_item_opinion(request: HttpRequest, meeting_id: int, item_id: int) ->
 @require_POST
 def meeting_item_minutes(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     _require_meeting_reader(request)
-    meeting = meetings_reads.meeting_get(meeting_id)
+    meeting = meetings_reads.meeting_get(meeting_id=meeting_id)
     item = meetings_reads.agenda_item_get(meeting=meeting, item_id=item_id)
     form = forms.MinutesForm(request.POST)
     if not form.is_valid():

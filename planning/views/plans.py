@@ -36,7 +36,7 @@ def _first_error(error: ValidationError) -> str:
 
 def _plan_context(request: HttpRequest, plan, *, states=None) -> dict:
     """What every plan page's header and step bar need."""
-    states = states if states is not None else completeness.plan_states(plan)
+    states = states if states is not None else completeness.plan_states(plan=plan)
     return {
         "plan": plan,
         "account": plan.account,
@@ -61,7 +61,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         ("plan-list", portfolio_cache.scope(request.user), fiscal_year, status, query),
         lambda: (
             list(plans.values_list("pk", flat=True)),
-            list(plans_reads.plans_visible_to(request.user).order_by("-fiscal_year")
+            list(plans_reads.plans_visible_to(user=request.user).order_by("-fiscal_year")
                  .values_list("fiscal_year", flat=True).distinct()),
         ),
         depends=(portfolio_cache.PLANS,),
@@ -83,7 +83,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page, "query": query, "year": year, "status": status, "years": years, "freshness": freshness,
             "statuses": PlanStatus.choices, "nav": "plans",
-            "may_create": plans_reads.editable_accounts(request.user).exists(),
+            "may_create": plans_reads.editable_accounts(user=request.user).exists(),
         },
     )
 
@@ -91,7 +91,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     """Start a plan for one of the user's accounts and a fiscal year."""
-    accounts = plans_reads.editable_accounts(request.user)
+    accounts = plans_reads.editable_accounts(user=request.user)
     initial = {"fiscal_year": timezone.localdate().year + 1}
     account_id = params.parse_id(request.GET.get("account", ""))
     if account_id is not None:
@@ -127,7 +127,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's overview: progress, rules of every step, versions, decisions and what can be done now."""
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     context = _plan_context(request, plan)
-    versions = versions_reads.plan_versions(plan)
+    versions = versions_reads.plan_versions(plan=plan)
     actions = workflow.allowed_actions(plan=plan, user=request.user)
     context.update(
         {
@@ -137,7 +137,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "missing_steps": [context["states"][n] for n in PLAN_STEPS if not context["states"][n].complete],
             "submit_form": _submit_form(versions) if "submit" in actions else None,
             "is_executive": is_executive(request.user),
-            "next_plan": plans_reads.next_year_plan(plan),
+            "next_plan": plans_reads.next_year_plan(plan=plan),
             "stale_signals": plan_signals(plans=[plan], today=timezone.localdate())[plan.pk]
             if plan.status in LIVE_STATUSES else None,
         }
@@ -225,9 +225,8 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
 
 @require_POST
 def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    # Who may is the service's to say (the plan's transition table): it refuses with PermissionDenied (403).
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
-    if not plans_reads.user_can_edit_plan(user=request.user, plan=plan):
-        raise PermissionDenied
     form = forms.SubmitForm(request.POST, meetings=meetings.upcoming_meetings())
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed meetings."))
@@ -278,12 +277,12 @@ def plan_next_year(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     if not plans_reads.user_can_edit_plan(user=request.user, plan=plan):
         raise PermissionDenied
-    existing = plans_reads.next_year_plan(plan)
+    existing = plans_reads.next_year_plan(plan=plan)
     if existing is not None:
         messages.info(request, _("FY %(year)s already has a plan.") % {"year": existing.fiscal_year})
         return redirect("planning:plan-detail", plan_id=existing.pk)
-    open_actions = [a for a in content.plan_actions(plan) if a.status in ActionItem.OPEN_STATUSES]
-    open_tasks = [t for t in content.plan_strategic_tasks(plan) if t.status in StrategicTask.OPEN_STATUSES]
+    open_actions = [a for a in content.plan_actions(plan=plan) if a.status in ActionItem.OPEN_STATUSES]
+    open_tasks = [t for t in content.plan_strategic_tasks(plan=plan) if t.status in StrategicTask.OPEN_STATUSES]
     form = forms.NextYearForm(request.POST or None, actions=open_actions, tasks=open_tasks)
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,5 +300,5 @@ def plan_next_year(request: HttpRequest, plan_id: int) -> HttpResponse:
                 "year": next_plan.fiscal_year})
             return redirect("planning:plan-detail", plan_id=next_plan.pk)
     context = _plan_context(request, plan)
-    context.update({"form": form, "unmet": kpis.unmet_targets(plan), "open_actions": open_actions})
+    context.update({"form": form, "unmet": kpis.unmet_targets(plan=plan), "open_actions": open_actions})
     return render(request, "planning/plan_next_year.html", context)

@@ -55,7 +55,7 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
     context = _plan_context(request, plan)
     context.update({
         "review": review,
-        "year_to_date": kpis.review_year_to_date_rows(review.kpi_snapshot),
+        "year_to_date": kpis.review_year_to_date_rows(snapshot=review.kpi_snapshot),
         "form": form,
         "may_sign_off": reviews.review_sign_off_allowed(review=review, user=request.user),
         "grant_use": grants.grant_use(plan, until=review.period_end),
