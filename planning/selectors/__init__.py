@@ -19,6 +19,8 @@ from .plans import (
 )
 from .completeness import org_reference_date, plan_facts, plan_states
 from .kpis import (
+    PlanTargets,
+    plan_targets,
     plan_kpis,
     plan_target_inputs,
     plan_target_facts,
@@ -66,6 +68,8 @@ from .meetings import (
 )
 
 __all__ = [
+    "PlanTargets",
+    "plan_targets",
     "PLAN_RELATED",
     "PLAN_PEOPLE",
     "plans_visible_to",

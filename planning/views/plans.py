@@ -225,8 +225,11 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
 
 @require_POST
 def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
-    # Who may is the service's to say (the plan's transition table): it refuses with PermissionDenied (403).
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
+    # The page refuses whoever may not write the plan before anything else (403, whatever its status);
+    # the service checks the right again under the plan's lock, once.
+    if not plans_reads.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
     form = forms.SubmitForm(request.POST, meetings=meetings.upcoming_meetings())
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed meetings."))
