@@ -35,8 +35,6 @@ from planning.timeline import timeline
 # The figures every panel shows whether or not the plan chose them as KPIs.
 REVENUE, PROFIT, NPS, REPURCHASE_AMOUNT, REPURCHASE_COUNT = "revenue", "profit", "nps", "repurchase_amount", "repurchase_count"
 ALWAYS = (REVENUE, PROFIT, NPS, REPURCHASE_AMOUNT, REPURCHASE_COUNT)
-# Quarterly reviews are due this many days after their quarter ends (as `planning.services` creates them).
-REVIEW_DUE_DAYS = 15
 LIST_LIMIT = 5
 PEOPLE_LIMIT = 6
 OPEN_ACTION = [status.value for status in (ActionItem.Status.NOT_STARTED, ActionItem.Status.IN_PROGRESS, ActionItem.Status.BLOCKED)]
@@ -415,6 +413,8 @@ def meeting_context(*, plan: AccountPlan, version: PlanVersion) -> dict:
 
 def plan_review_states(*, plan: AccountPlan, today: datetime.date) -> list[dict]:
     """Each ended quarter of the plan's year: its review signed off, due, or overdue (one query)."""
+    from planning.services.reviews import REVIEW_DUE_DAYS  # the services import the PDFs, which import this module
+
     reviews = {review.quarter: review for review in QuarterlyReview.objects.filter(plan=plan).only(
         "plan_id", "quarter", "status", "due_on", "signed_off_at")}
     states = []

@@ -4,7 +4,8 @@ A frozen version's PDF is asked for at submission (one per language) and never c
 draft's PDF is asked for when someone opens it and is keyed by a digest of the snapshot it
 shows: a draft edited (or whose account data changed) after its PDF was made gets a fresh one.
 Pages show a PlanPdf's status and offer its file once it is ready; a failure is kept on the row
-with its reason, so the page can say so and offer to try again.
+with its reason, so the page can say so and offer to try again. The PDF carries the plan's "Now"
+panel (`planning.live`) as of the moment the worker renders it, marked with that time.
 """
 
 import datetime
