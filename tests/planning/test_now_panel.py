@@ -241,3 +241,13 @@ def test_the_panels_query_count_does_not_grow_with_the_plan_or_the_portfolio(
         assert client_for(executive).get(meeting_url(agenda_item)).status_code == 200
     with django_assert_max_num_queries(58):
         assert client_for(am).get(reverse("planning:plan-detail", args=[plan.pk])).status_code == 200
+
+
+def test_the_overview_of_an_approved_plan_compares_with_the_decision(client_for, approved_plan, account_manager):
+    text = client_for(account_manager).get(reverse("planning:plan-detail", args=[approved_plan.pk])).text
+    assert 'data-testid="now-panel"' in text and "compared with the decision of" in text
+
+
+def test_an_account_manager_off_the_team_sees_no_panel(client_for, plan, other_account_manager):
+    response = client_for(other_account_manager).get(reverse("planning:plan-detail", args=[plan.pk]))
+    assert response.status_code == 404 and "now-panel" not in response.text
