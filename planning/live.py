@@ -329,35 +329,28 @@ def plan_now(
     # The frozen key people as they are now: roles, attitude, our coverage and the last contact from the log.
     panel.key_people = live_key_people(frozen=snap.get("org", {}).get("key_people", []), today=today)
 
-    # Actions: overdue now, against those overdue in the frozen plan on the reference day.
-    overdue = Q(status__in=OPEN_ACTION, due_on__lt=today)
-    action_counts = ActionItem.objects.filter(plan=plan).aggregate(
-        open=Count("id", filter=Q(status__in=OPEN_ACTION)), overdue=Count("id", filter=overdue),
-        done=Count("id", filter=Q(status=ActionItem.Status.DONE)),
-    )
-    panel.open_actions = action_counts["open"]
+    # Actions, read once: overdue now against those overdue in the frozen plan on the reference day,
+    # and the frozen action plan's bars with each action's status and progress as they are now.
+    actions = list(ActionItem.objects.filter(plan=plan).select_related("owner").order_by("due_on", "id"))
+    overdue = [action for action in actions if action.status in OPEN_ACTION and action.due_on < today]
+    panel.open_actions = sum(1 for action in actions if action.status in OPEN_ACTION)
+    panel.overdue_actions = overdue[:LIST_LIMIT]
     frozen_actions = snap.get("execution", {}).get("actions") if snap else None
     overdue_then = done_then = None
     if frozen_actions is not None and then_day:
         overdue_then = sum(1 for a in frozen_actions if a["status"] in OPEN_ACTION and a["due_on"] < then_day.isoformat())
         done_then = sum(1 for a in frozen_actions if a["status"] == ActionItem.Status.DONE)
-    panel.overdue_count = Figure(action_counts["overdue"], overdue_then)
-    panel.done_actions = Figure(action_counts["done"], done_then)
-    panel.overdue_actions = list(
-        ActionItem.objects.filter(plan=plan).filter(overdue).select_related("owner").order_by("due_on", "id")[:LIST_LIMIT]
-    )
-
-    # The frozen action plan's bars with each action's status and progress as they are now.
+    panel.overdue_count = Figure(len(overdue), overdue_then)
+    panel.done_actions = Figure(sum(1 for action in actions if action.status == ActionItem.Status.DONE), done_then)
     if frozen_actions:
-        progress = dict(((pk, (status, done)) for pk, status, done in
-                         ActionItem.objects.filter(plan=plan).values_list("pk", "status", "percent_done")))
-        actions = [
-            {**action, "status": progress[action["id"]][0], "percent_done": progress[action["id"]][1], "live": True}
-            if action["id"] in progress else action
-            for action in frozen_actions
+        progress = {action.pk: action for action in actions}
+        bars = [
+            {**frozen, "status": progress[frozen["id"]].status, "percent_done": progress[frozen["id"]].percent_done, "live": True}
+            if frozen["id"] in progress else frozen
+            for frozen in frozen_actions
         ]
         frozen_plan = snap["plan"]
-        panel.timeline = timeline(actions, period_start=frozen_plan["period_start"], period_end=frozen_plan["period_end"],
+        panel.timeline = timeline(bars, period_start=frozen_plan["period_start"], period_end=frozen_plan["period_end"],
                                   today=today)
 
     # Quarterly reviews run once a plan is approved (step 6).

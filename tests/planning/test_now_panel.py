@@ -235,11 +235,11 @@ def test_the_panels_query_count_does_not_grow_with_the_plan_or_the_portfolio(
     client_for, executive, meeting, django_assert_max_num_queries, size
 ):
     am, plan, agenda_item = _portfolio(executive, meeting, size)
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(29):
         live.plan_now(plan=plan, version=agenda_item.version)
-    with django_assert_max_num_queries(55):
+    with django_assert_max_num_queries(53):
         assert client_for(executive).get(meeting_url(agenda_item)).status_code == 200
-    with django_assert_max_num_queries(58):
+    with django_assert_max_num_queries(56):
         assert client_for(am).get(reverse("planning:plan-detail", args=[plan.pk])).status_code == 200
 
 
