@@ -1,6 +1,4 @@
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
@@ -34,6 +32,7 @@ from accounts.models import (
     full_name_expression,
 )
 from accounts import services_org
+from core.admin_widgets import KnownNamesForm, KnownNamesInlineMixin
 from accounts.roles import Role as UserRole
 from accounts.services import account_risk_save, team_kam_count_error
 
@@ -181,30 +180,7 @@ class PricingTierAdmin(admin.ModelAdmin):
     ordering = ("rank",)
 
 
-class KnownNameAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete told the name of its selected value (`known`: {value: name}, set by the form from
-    the row it edits), so an inline of many rows does not ask the database for each row's name."""
-
-    known: dict[str, str] = {}
-
-    def optgroups(self, name, value, attr=None):
-        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
-        if not selected or not selected <= self.known.keys():
-            return super().optgroups(name, value, attr)
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        for option_value in sorted(selected):
-            options.append(self.create_option(name, option_value, self.known[option_value], selected, len(options)))
-        return [(None, options, 0)]
-
-
-class TeamMemberForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields.get("user")
-        picker = getattr(field.widget, "widget", field.widget) if field is not None else None
-        if isinstance(picker, KnownNameAutocompleteSelect) and self.instance.user_id is not None:
-            picker.known = {str(self.instance.user_id): str(self.instance.user)}  # fetched with the team
-
+class TeamMemberForm(KnownNamesForm):
     def _get_validation_exclusions(self):
         # The one-KAM rule is checked across the whole team by TeamFormSet, so that the KAM can be
         # replaced in one save (the database constraint still holds: TeamFormSet saves the KAM last).
@@ -237,16 +213,12 @@ class TeamFormSet(BaseInlineFormSet):
             raise ValidationError(message)
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(KnownNamesInlineMixin, admin.TabularInline):
     model = AccountTeamMember
     form = TeamMemberForm
     formset = TeamFormSet
     extra = 0
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            kwargs["widget"] = KnownNameAutocompleteSelect(db_field, self.admin_site)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    autocomplete_fields = ("user",)
 
 
 class HasKamFilter(admin.SimpleListFilter):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_widgets import KnownNamesInlineMixin
 from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, Decision, PlanVersion, QuarterlyReview
 
 
@@ -17,7 +18,7 @@ class AccountPlanAdmin(SimpleHistoryAdmin):
     autocomplete_select_related = ("account",)
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(KnownNamesInlineMixin, admin.TabularInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ("version", "added_by")

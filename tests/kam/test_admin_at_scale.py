@@ -173,6 +173,24 @@ def test_account_form_costs_the_same_with_3_and_30_team_members_contacts_and_uni
     assert all(str(member.user) in body for member in account.team.select_related("user"))
 
 
+def test_meeting_form_costs_the_same_with_3_and_30_agenda_items(client, kam_admin, executive, django_assert_max_num_queries):
+    from planning.models import AgendaItem
+
+    client.force_login(kam_admin)
+    meeting = ConsensusMeetingFactory(created_by=executive)
+    plans = make_running_plans(owner=make_account_manager(username="agenda-owner"), count=30)
+    versions = list(PlanVersion.objects.filter(plan__in=plans).select_related("plan__account"))
+    url = reverse("admin:planning_consensusmeeting_change", args=[meeting.pk])
+    AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, version=v, added_by=executive) for v in versions[:3]])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, version=v, added_by=executive) for v in versions[3:]])
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(url)
+    body = response.content.decode()
+    assert all(str(version) in body for version in versions)
+
+
 @pytest.fixture
 def people_and_accounts(account, account_manager):
     """A Korean-named admin-visible world: 한빛전자 (KAM `am-user`), a colleague 김서연, a leaver, units named alike."""
