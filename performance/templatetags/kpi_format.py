@@ -66,9 +66,12 @@ def status_icon(status: str) -> str:
 @functools.lru_cache(maxsize=16)
 def _cell_words(language: str | None) -> dict:
     """The words of a status cell in `language` (the active one), translated once per language."""
-    words = {key: escape(gettext(text)) for key, text in (
-        ("actual", "Actual"), ("to_date", "target to date"), ("full", "full target"), ("not_applicable", "Does not apply to this team type"),
-    )}
+    words = {
+        "actual": escape(gettext("Actual")),
+        "to_date": escape(gettext("target to date")),
+        "full": escape(gettext("full target")),
+        "not_applicable": escape(gettext("Does not apply to this team type")),
+    }
     words["labels"] = {status.value: escape(str(status.label)) for status in KpiStatus}
     return words
 
