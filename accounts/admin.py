@@ -148,8 +148,10 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "english_name", "industry", "vertical_unit", "grade", "is_key_account", "kam_display", "revenue_ttm")
-    list_filter = ("industry", "vertical_unit", "grade", "is_key_account", "team_type", HasKamFilter)
+    list_display = (
+        "name", "english_name", "industry", "vertical_unit", "grade", "is_key_account", "lifecycle", "kam_display", "revenue_ttm",
+    )
+    list_filter = ("lifecycle", "industry", "vertical_unit", "grade", "is_key_account", "team_type", HasKamFilter)
     search_fields = ("name", "english_name")
     list_select_related = ("vertical_unit", "grade")
     readonly_fields = ("revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at")

@@ -40,11 +40,23 @@ class AccountFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=User.objects.none(), method="filter_owner", label=_("Owner (KAM)"), empty_label=_("All owners")
     )
+    lifecycle = django_filters.ChoiceFilter(
+        choices=(*Account.Lifecycle.choices, ("all", _("All, withdrawn included"))),
+        method="filter_lifecycle",
+        label=_("Status"),
+        empty_label=_("Active and on hold"),
+    )
     sort = django_filters.OrderingFilter(fields=SORTS, label=_("Sort by"))
 
     class Meta:
         model = Account
-        fields = ["q", "industry", "vertical_unit", "grade", "key", "owner"]
+        fields = ["q", "industry", "vertical_unit", "grade", "key", "owner", "lifecycle"]
+
+    def filter_queryset(self, queryset):
+        # Withdrawn accounts leave the list unless the status filter asks for them.
+        if not self.form.cleaned_data.get("lifecycle"):
+            queryset = queryset.in_service()
+        return super().filter_queryset(queryset)
 
     def __init__(self, *args, owners: QuerySet[User], **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +71,9 @@ class AccountFilter(django_filters.FilterSet):
 
     def filter_key(self, queryset, name, value):
         return queryset.filter(is_key_account=value == "yes")
+
+    def filter_lifecycle(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(lifecycle=value)
 
     def filter_owner(self, queryset, name, value):
         return queryset.filter(team__user=value, team__role=AccountTeamMember.Role.KAM)

@@ -29,6 +29,7 @@ class DashboardFilterForm(CleanTextFormMixin, forms.Form):
     grade = forms.TypedChoiceField(label=_("Grade"), required=False, coerce=int, empty_value=None)
     kam = forms.TypedChoiceField(label=_("KAM"), required=False, coerce=int, empty_value=None)
     key_only = forms.BooleanField(label=_("Key accounts only"), required=False)
+    with_withdrawn = forms.BooleanField(label=_("Include withdrawn accounts"), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=SNAPSHOT_PERIODS, required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
 
@@ -55,6 +56,7 @@ class DashboardFilterForm(CleanTextFormMixin, forms.Form):
             grade_id=data.get("grade"),
             kam_id=data.get("kam"),
             key_only=bool(data.get("key_only")),
+            with_withdrawn=bool(data.get("with_withdrawn")),
             kind=data.get("period") or PeriodKind.QUARTER,
         )
 

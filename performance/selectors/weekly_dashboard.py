@@ -47,12 +47,15 @@ class DashboardFilters:
     kam_id: int | None = None
     key_only: bool = False
     kind: str = PeriodKind.QUARTER
+    with_withdrawn: bool = False
 
 
 def dashboard_accounts(*, user, filters: DashboardFilters) -> QuerySet[Account]:
-    """The accounts the dashboard covers: those the user may see, narrowed by the filters."""
+    """The accounts the dashboard covers: those the user may see (withdrawn ones only when asked), narrowed by the filters."""
 
     accounts = accounts_visible_to(user)
+    if not filters.with_withdrawn:
+        accounts = accounts.in_service()
     if filters.vertical_unit_id:
         accounts = accounts.filter(vertical_unit_id=filters.vertical_unit_id)
     if filters.grade_id:
