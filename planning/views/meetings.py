@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import user_runs_meetings
 from accounts.roles import is_executive
+from accounts.selectors import account360
 from planning import forms, meetings
 from planning.models import (
     Decision,
@@ -277,6 +278,8 @@ def _meeting_item_page(request, *, meeting, item, allowed, independent, decision
             "opinions": opinions, "opinion_form": opinion_form if not decided else None,
             "item_minutes_form": forms.MinutesForm(initial={"text": item.minutes}) if "write_minutes" in allowed else None,
             "allowed": allowed,
+            # Today's open risks of the account's register, beside the plan as it was submitted.
+            "open_risks": account360.open_risks(account=plan.account),
             **_snapshot_extras(version.snapshot),
         },
         status=status,
