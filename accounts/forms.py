@@ -242,7 +242,7 @@ class AccountLifecycleForm(CleanTextFormMixin, forms.Form):
     """An admin puts the account on hold, withdraws it or makes it active again, saying when and why."""
 
     lifecycle = forms.ChoiceField(label=_("Status"), choices=Account.Lifecycle.choices)
-    lifecycle_since = forms.DateField(label=_("Since"), widget=DateInput())
+    lifecycle_since = forms.DateField(label=_("Date of this change"), widget=DateInput())
     lifecycle_reason = forms.CharField(
         label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the account's history and shown on its pages."),

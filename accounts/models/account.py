@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -80,9 +80,9 @@ class Account(models.Model):
     """A customer company, or a business area of one (a territory), served by a vertical unit."""
 
     class Lifecycle(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        ON_HOLD = "on_hold", _("On hold")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ACTIVE = "active", pgettext_lazy("account lifecycle", "Active")
+        ON_HOLD = "on_hold", pgettext_lazy("account lifecycle", "On hold")
+        WITHDRAWN = "withdrawn", pgettext_lazy("account lifecycle", "Withdrawn")
 
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
