@@ -96,3 +96,26 @@ def owners_for_filter(user: User) -> QuerySet[User]:
 
     ids = portfolio_cache.cached(("kams", portfolio_cache.scope(user)), compute)
     return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
+
+
+
+def team_people_for_filter(user: User) -> list[tuple[User, bool]]:
+    """Everyone on the teams of the accounts `user` may see, whatever their role, each with whether they are
+    the KAM of one of them: the weekly dashboard's person and KAM filters in one read. The ids are kept in
+    the portfolio cache like the owners'."""
+
+    def compute() -> list[tuple[int, bool]]:
+        rows = (
+            AccountTeamMember.objects.filter(account__in=accounts_visible_to(user))
+            .order_by()
+            .values_list("user_id", "role")
+            .distinct()
+        )
+        kams: dict[int, bool] = {}
+        for user_id, role in rows:
+            kams[user_id] = kams.get(user_id, False) or role == AccountTeamMember.Role.KAM
+        return list(kams.items())
+
+    is_kam = dict(portfolio_cache.cached(("team-people", portfolio_cache.scope(user)), compute))
+    people = User.objects.filter(pk__in=list(is_kam)).order_by("last_name", "first_name", "username")
+    return [(person, is_kam[person.pk]) for person in people]

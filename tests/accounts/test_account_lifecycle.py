@@ -233,3 +233,20 @@ def test_the_team_cannot_change_the_status_through_the_api(client_for, account_m
     assert response.status_code == 400 and "lifecycle" in response.json()
     account.refresh_from_db()
     assert account.lifecycle == "active"
+
+
+# --- the admin ----------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_filters_and_edits_the_lifecycle(client_for, kam_admin, account, gone):
+    kam_admin.is_staff = kam_admin.is_superuser = True
+    kam_admin.save()
+    client = client_for(kam_admin)
+    response = client.get(reverse("admin:accounts_account_changelist"), {"lifecycle__exact": "withdrawn"})
+    assert list(response.context["cl"].result_list) == [gone]
+    form = client.get(reverse("admin:accounts_account_change", args=[account.pk])).context["adminform"].form
+    assert {"lifecycle", "lifecycle_since", "lifecycle_reason"} <= set(form.fields)
+    account.lifecycle = "withdrawn"
+    with pytest.raises(ValidationError) as error:
+        account.full_clean()
+    assert {"lifecycle_since", "lifecycle_reason"} <= set(error.value.message_dict)
