@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from accounts.selectors import visible_rows
 from core.api import fields
 from core.api.exceptions import call_service
-from accounts.api_base import AccountDataFilterSet
+from accounts.api.base import AccountDataFilterSet
 from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
 from core.api.serializers import TEXT_MAX_LENGTH
 from planning.models import (
