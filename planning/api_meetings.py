@@ -27,6 +27,8 @@ from planning import grants, meetings, services
 from planning.api import DECISIONS, DecideRequestSerializer
 from planning.api_grants import GrantSerializer
 from planning.models import (
+    COMMENT_MAX,
+    LONG_TEXT_MAX,
     AgendaItem,
     ConsensusMeeting,
     Decision,
@@ -38,7 +40,6 @@ from planning.models import (
     StepComment,
     SupportRequest,
 )
-from planning.models.plan import COMMENT_MAX, LONG_TEXT_MAX
 
 
 class RunsMeetings(BasePermission):
@@ -65,10 +66,10 @@ def _step_comments(value: dict) -> dict[int, str]:
     return steps
 
 
-def _step_comments_field(**kwargs):
+def _step_comments_field():
     return serializers.DictField(
         child=fields.CharField(max_length=COMMENT_MAX, allow_blank=True), required=False, default=dict,
-        help_text=gettext_lazy('Comments per step, keyed by the step number 1–7: {"4": "…"}.'), **kwargs,
+        help_text=gettext_lazy('Comments per step, keyed by the step number 1–7: {"4": "…"}.'),
     )
 
 

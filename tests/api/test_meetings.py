@@ -491,3 +491,32 @@ def test_spending_goes_against_a_granted_budget_only(api_for, budget_grant, peop
         SPENDS, {"grant": people_grant.pk, "spent_on": str(plan.period_start), "amount": 1}, format="json")
     assert response.status_code == 400 and "budget that was granted" in response.json()["non_field_errors"][0]
     assert not ResourceSpend.objects.exists()
+
+
+@pytest.mark.parametrize("role, code", [(None, 401), ("admin", 403), ("kam", 403), ("am2", 403), ("sales", 403)])
+def test_every_meeting_write_is_refused_to_whoever_is_not_an_executive(api_for, item, meeting, people, version, role, code):
+    client = api_for(people[role] if role else None)
+    attendee = MeetingAttendee.objects.get(meeting=meeting, user=people["attending"])
+    writes = [
+        ("post", MEETINGS, {"title": "x", "scheduled_for": "2027-01-14T10:00"}),
+        ("patch", at(MEETINGS, meeting.pk), {"title": "Mine"}),
+        ("put", at(MEETINGS, meeting.pk), {"title": "Mine", "scheduled_for": "2027-01-14T10:00"}),
+        ("post", at(MEETINGS, meeting.pk, "start"), {}),
+        ("post", at(MEETINGS, meeting.pk, "close"), {}),
+        ("post", at(MEETINGS, meeting.pk, "minutes"), {"text": "x"}),
+        ("post", ATTENDEES, {"meeting": meeting.pk, "user": people["absent"].pk}),
+        ("delete", at(ATTENDEES, attendee.pk), None),
+        ("post", ITEMS, {"meeting": meeting.pk, "version": version.pk}),
+        ("delete", at(ITEMS, item.pk), None),
+        ("post", at(ITEMS, item.pk, "move"), {"direction": "down"}),
+        ("post", at(ITEMS, item.pk, "minutes"), {"text": "x"}),
+        ("post", at(ITEMS, item.pk, "opinion"), {"outcome": "approved"}),
+        ("post", at(ITEMS, item.pk, "decide"), {"decision": "approve"}),
+    ]
+    for method, url, body in writes:
+        response = getattr(client, method)(url, body, format="json") if body is not None else getattr(client, method)(url)
+        assert response.status_code == code, (method, url, response.status_code)
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.status, meeting.minutes) == ("H2 consensus", MeetingStatus.PLANNED, "")
+    assert ConsensusMeeting.objects.count() == 1 and MeetingAttendee.objects.filter(meeting=meeting).count() == 3
+    assert AgendaItem.objects.filter(pk=item.pk).exists() and not Opinion.objects.exists() and not Decision.objects.exists()
