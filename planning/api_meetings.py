@@ -23,9 +23,11 @@ from core.api import fields
 from core.api.exceptions import call_service
 from core.api.filters import StrictFilterSet
 from core.api.serializers import TEXT_MAX_LENGTH
-from planning import grants, meetings, services
+from planning import grants, meetings
 from planning.api import DECISIONS, DecideRequestSerializer
 from planning.api_grants import GrantSerializer
+from planning.services.agenda import agenda_item_add, agenda_item_remove, meeting_create
+from planning.services.decisions import plan_decide
 from planning.models import (
     COMMENT_MAX,
     LONG_TEXT_MAX,
@@ -212,7 +214,7 @@ class MeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         """Schedule a meeting; its chair attends it and is told."""
         payload = MeetingCreateSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
-        meeting = call_service(services.meeting_create, acting_user=request.user, **payload.validated_data)
+        meeting = call_service(meeting_create, acting_user=request.user, **payload.validated_data)
         return self._after(meeting, status.HTTP_201_CREATED)
 
     @extend_schema(request=MeetingWriteSerializer, responses=MeetingDetailSerializer)
@@ -465,12 +467,12 @@ class AgendaItemViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, views
         """Put a submitted version on a meeting's agenda; its KAM attends and every attendee is told."""
         payload = AgendaAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        item = call_service(services.agenda_item_add, acting_user=request.user, **payload.validated_data)
+        item = call_service(agenda_item_add, acting_user=request.user, **payload.validated_data)
         return self._after(item, status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
         """Take an undecided plan off the agenda; the attendees are told."""
-        call_service(services.agenda_item_remove, item=self.get_object(), acting_user=request.user)
+        call_service(agenda_item_remove, item=self.get_object(), acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=MoveSerializer, responses=AgendaItemDetailSerializer)
@@ -530,7 +532,7 @@ class AgendaItemViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, views
             raise serializers.ValidationError({"grants": [_("Resources are committed only with an approval.")]})
         if outcome == Decision.Outcome.APPROVED:
             grant_rows = _with_defaults(item.version, grant_rows)
-        call_service(services.plan_decide, version=item.version, outcome=outcome, acting_user=request.user,
+        call_service(plan_decide, version=item.version, outcome=outcome, acting_user=request.user,
                      meeting=item.meeting, grants=grant_rows or None, **data)
         return self._after(item)
 
