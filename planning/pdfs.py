@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts.models import User
-from planning.models import AccountPlan, PlanPdf, PlanVersion, plan_pdf_path, version_status
+from planning.models import AccountPlan, PlanPdf, PlanStatus, PlanVersion, plan_pdf_path, version_status
 from planning.snapshot import plan_snapshot
 
 logger = logging.getLogger(__name__)
@@ -43,18 +43,18 @@ def snapshot_digest(snap: dict, *, status: str = "") -> str:
 
 
 def plan_pdf_request(
-    *, plan: AccountPlan, version: PlanVersion | None, language: str, acting_user: User | None
+    *, plan: AccountPlan, version: PlanVersion | None, language: str, acting_user: User | None, shown: str = ""
 ) -> PlanPdf:
     """The PDF of `version` (or of the draft as it stands now) in `language`; asked of the worker if there is none.
 
     Never renders: the row comes back ready (its file stored) or being prepared. Asking again
     for the same version, or for an unchanged draft, returns the same row. A version's PDF names
     where the version stands (kept in `snapshot_digest`): once it is decided, the PDF asked for
-    again is made again with the decision.
+    again is made again with the decision. `shown` is that status when the caller knows it.
     """
     now = timezone.now()
     if version is not None:
-        shown = version_status(version)
+        shown = shown or version_status(version)
         lookup = {"version": version, "language": language}
         defaults = {"plan_id": version.plan_id, "requested_by": acting_user, "requested_at": now, "snapshot_digest": shown}
     else:
@@ -91,7 +91,8 @@ def _remake(pdf: PlanPdf, *, shown: str, acting_user: User | None) -> None:
 def version_pdfs_request(*, version: PlanVersion, acting_user: User | None) -> list[PlanPdf]:
     """At submission: the frozen version's PDF in every language of the site, made once by the worker."""
     return [
-        plan_pdf_request(plan=version.plan, version=version, language=code, acting_user=acting_user)
+        plan_pdf_request(plan=version.plan, version=version, language=code, acting_user=acting_user,
+                         shown=PlanStatus.SUBMITTED)  # just frozen: not decided yet
         for code, _name in settings.LANGUAGES
     ]
 
