@@ -40,8 +40,11 @@ def pdf_heading(*, revision: int, status: str, submission: int | None = None) ->
     return {"label": label, "status": status, "status_label": str(PlanStatus(status).label)}
 
 
-def plan_pdf_html(snap: dict, *, heading: dict[str, str] | None = None) -> str:
-    """The PDF's HTML (planning/plan_pdf.html); without a heading, the snapshot's revision names it."""
+def plan_pdf_html(snap: dict, *, heading: dict[str, str] | None = None, now=None) -> str:
+    """The PDF's HTML (planning/plan_pdf.html); without a heading, the snapshot's revision names it.
+
+    `now` is the plan's "Now" panel (`planning.live.plan_now`) as of the moment the PDF is made.
+    """
     plan = snap["plan"]
     return render_to_string(
         "planning/plan_pdf.html",
@@ -54,15 +57,17 @@ def plan_pdf_html(snap: dict, *, heading: dict[str, str] | None = None) -> str:
             ),
             "org_tree": unit_tree(snap["org"]["units"]),
             "printed_at": timezone.localtime(),
+            "now": now,
+            "pdf": True,
         },
     )
 
 
-def plan_pdf(snap: dict, *, base_url: str | None = None, heading: dict[str, str] | None = None) -> bytes:
-    """The meeting's view of the plan as PDF bytes; Korean text is set in NanumGothic."""
+def plan_pdf(snap: dict, *, base_url: str | None = None, heading: dict[str, str] | None = None, now=None) -> bytes:
+    """The meeting's view of the plan as PDF bytes; Korean text is set in NanumGothic (`plan_pdf_html`)."""
     from weasyprint import HTML
 
-    return HTML(string=plan_pdf_html(snap, heading=heading), base_url=base_url).write_pdf()
+    return HTML(string=plan_pdf_html(snap, heading=heading, now=now), base_url=base_url).write_pdf()
 
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
