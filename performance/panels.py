@@ -1,8 +1,9 @@
-"""Count tiles a higher app adds to the weekly dashboard, registered from its AppConfig.ready().
+"""Count tiles and small tables a higher app adds to the weekly dashboard, registered from its AppConfig.ready().
 
 performance knows nothing of the apps above it: planning registers its "Account plans" tile (plans
 by status) with `register_dashboard_panel`; the dashboard shows every registered panel that counts
-something for the accounts in scope, each cached until a write to what it reads (`depends`).
+something for the accounts in scope, each cached until a write to what it reads (`depends`). A panel
+with a `table` is shown as a table card (its `empty` text when it has no rows) instead of a tile.
 """
 
 from collections.abc import Callable
@@ -12,13 +13,42 @@ from django.db.models import QuerySet
 
 
 @dataclass(frozen=True)
+class PanelColumn:
+    label: str
+    format: str = "text"  # how the dashboard shows the column's values: text, money, percent, number or days
+
+
+@dataclass(frozen=True)
+class PanelTable:
+    """A panel's table: rows whose first cell names the row, an optional totals row, and what to say with no rows."""
+
+    columns: tuple[PanelColumn, ...]
+    rows: list[tuple]
+    totals: tuple | None = None
+    empty: str = ""
+    note: str = ""
+
+    def cells(self) -> list[list[dict]]:
+        return [[{"value": value, "format": column.format} for column, value in zip(self.columns, row, strict=True)]
+                for row in self.rows]
+
+    def total_cells(self) -> list[dict]:
+        if self.totals is None:
+            return []
+        return [{"value": value, "format": column.format} for column, value in zip(self.columns, self.totals, strict=True)]
+
+
+@dataclass(frozen=True)
 class DashboardPanel:
     key: str  # unique; part of the cache key
     title: str  # shown above the counts (a lazy translation)
-    counts: Callable[..., dict[str, int]]  # counts(accounts=QuerySet[Account]) -> {label: count}, empty ones left out
+    # counts(accounts=QuerySet[Account]) -> {label: count}, empty ones left out
+    counts: Callable[..., dict[str, int]] | None = None
     depends: tuple[str, ...] = ()  # the portfolio stamps (accounts.portfolio_cache) whose writes change the counts
     # items(accounts=QuerySet[Account]) -> [{"label", "url", "note"}]: a short list under the counts (optional)
     items: Callable[..., list[dict]] | None = None
+    # table(accounts=QuerySet[Account]) -> PanelTable: the panel as a table card (optional)
+    table: Callable[..., PanelTable] | None = None
 
 
 _PANELS: dict[str, DashboardPanel] = {}
@@ -33,12 +63,13 @@ def dashboard_panels() -> list[DashboardPanel]:
 
 
 def panel_counts(panel: DashboardPanel, *, accounts: QuerySet) -> dict[str, int]:
-    return panel.counts(accounts=accounts)
+    return panel.counts(accounts=accounts) if panel.counts is not None else {}
 
 
 def panel_content(panel: DashboardPanel, *, accounts: QuerySet) -> dict:
-    """The panel's counts and, if it has one, its list."""
+    """The panel's counts and, if it has them, its list and its table."""
     return {
         "counts": panel_counts(panel, accounts=accounts),
         "items": panel.items(accounts=accounts) if panel.items is not None else [],
+        "table": panel.table(accounts=accounts) if panel.table is not None else None,
     }

@@ -63,6 +63,18 @@ class PlanningConfig(AppConfig):
                 depends=(portfolio_cache.PLANS, portfolio_cache.SNAPSHOTS),
             )
         )
+        # Resources granted against their use per vertical unit (a table card of the executive dashboard),
+        # kept for the day or until a grant, a spend or a plan changes.
+        from planning.resource_use import resource_use_by_unit
+
+        portfolio_cache.watch("planning.ResourceGrant", portfolio_cache.PLANS)
+        portfolio_cache.watch("planning.ResourceSpend", portfolio_cache.PLANS)
+        register_dashboard_panel(
+            DashboardPanel(
+                key="resource_use", title=_("Resources granted and used"), table=resource_use_by_unit,
+                depends=(portfolio_cache.PLANS, portfolio_cache.SNAPSHOTS),
+            )
+        )
         # The organisation's handover and people pages learn of plans, actions and reviews here.
         from planning.handover import register
 

@@ -31,18 +31,26 @@ def unit_tree(units: list[dict]) -> list[dict]:
     return roots
 
 
-def plan_pdf(snap: dict, *, base_url: str | None = None, now=None) -> bytes:
-    """The meeting's view of the plan as PDF bytes; Korean text is set in NanumGothic.
+def pdf_heading(*, revision: int, status: str, submission: int | None = None) -> dict[str, str]:
+    """How the PDF names what it shows, in the active language, as the web does: a submitted version is
+    "Revision N · submission M", the draft "Revision N"; then where it stands (a PlanStatus value)."""
+    from planning.models import PlanStatus, version_label
+
+    label = version_label(revision, submission) if submission else _("Revision %(revision)s") % {"revision": revision}
+    return {"label": label, "status": status, "status_label": str(PlanStatus(status).label)}
+
+
+def plan_pdf_html(snap: dict, *, heading: dict[str, str] | None = None, now=None) -> str:
+    """The PDF's HTML (planning/plan_pdf.html); without a heading, the snapshot's revision names it.
 
     `now` is the plan's "Now" panel (`planning.live.plan_now`) as of the moment the PDF is made.
     """
-    from weasyprint import HTML
-
     plan = snap["plan"]
-    html = render_to_string(
+    return render_to_string(
         "planning/plan_pdf.html",
         {
             "snap": snap,
+            "heading": heading or {"label": _("Revision %(revision)s") % {"revision": plan["revision"]}},
             "timeline": timeline(
                 snap["execution"]["actions"], period_start=plan["period_start"], period_end=plan["period_end"],
                 today=timezone.localdate(),
@@ -53,7 +61,13 @@ def plan_pdf(snap: dict, *, base_url: str | None = None, now=None) -> bytes:
             "pdf": True,
         },
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def plan_pdf(snap: dict, *, base_url: str | None = None, heading: dict[str, str] | None = None, now=None) -> bytes:
+    """The meeting's view of the plan as PDF bytes; Korean text is set in NanumGothic (`plan_pdf_html`)."""
+    from weasyprint import HTML
+
+    return HTML(string=plan_pdf_html(snap, heading=heading, now=now), base_url=base_url).write_pdf()
 
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")

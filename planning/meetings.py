@@ -37,6 +37,7 @@ from planning.models import (
 
 
 class MeetingAction(models.TextChoices):
+    RESCHEDULE = "reschedule", gettext_lazy("Change the date, place or title")
     START = "start", gettext_lazy("Open the session")
     CLOSE = "close", gettext_lazy("Close the meeting")
     EDIT_AGENDA = "edit_agenda", gettext_lazy("Change the agenda")
@@ -54,6 +55,7 @@ class MeetingActor(Enum):
 
 M, A, R = MeetingStatus, MeetingAction, MeetingActor
 MEETING_TRANSITIONS = TransitionTable((
+    Transition(A.RESCHEDULE, M.PLANNED, M.PLANNED, R.CHAIR),
     Transition(A.START, M.PLANNED, M.IN_SESSION, R.CHAIR),
     Transition(A.CLOSE, M.IN_SESSION, M.CLOSED, R.CHAIR),
     Transition(A.EDIT_AGENDA, M.PLANNED, M.PLANNED, R.EXECUTIVE),
@@ -165,6 +167,38 @@ def meeting_create(
         )
         _attendee_ensure(meeting=meeting, user=chair, role=MeetingAttendee.Role.EXECUTIVE, acting_user=acting_user)
     return meeting
+
+
+# What `meeting_update` may change; the chair, the state and the minutes have their own acts.
+MEETING_DETAILS = ("title", "scheduled_for", "duration_minutes", "location", "video_link", "notes")
+
+
+def meeting_update(*, meeting: ConsensusMeeting, acting_user: User, **details) -> ConsensusMeeting:
+    """The chair changes a planned meeting's title, time, duration, place, video link or notes; when the
+    time or the place moves, every attendee is told (with the agenda as it stands)."""
+    unknown = set(details) - set(MEETING_DETAILS)
+    if unknown:
+        raise ValueError(f"meeting_update does not change {sorted(unknown)}")
+    with transaction.atomic():
+        current = _locked_meeting(meeting)
+        meeting_transition_for(meeting=current, action=MeetingAction.RESCHEDULE, acting_user=acting_user)
+        for name in ("title", "location", "video_link"):
+            if name in details:
+                details[name] = details[name].strip()
+        if "title" in details and not details["title"]:
+            raise ValidationError(_("The meeting needs a title."))
+        if "duration_minutes" in details and not 1 <= details["duration_minutes"] <= 24 * 60:
+            raise ValidationError(_("A meeting lasts between 1 minute and 24 hours."))
+        changed = [name for name, value in details.items() if getattr(current, name) != value]
+        for name in changed:
+            setattr(current, name, details[name])
+        if changed:
+            current.save(update_fields=changed)
+        if {"scheduled_for", "duration_minutes", "location", "video_link"} & set(changed):
+            meeting_notify_agenda(meeting=current)
+    for name in changed:
+        setattr(meeting, name, getattr(current, name))
+    return current
 
 
 def _attendee_ensure(*, meeting: ConsensusMeeting, user: User, role: str, acting_user: User | None) -> MeetingAttendee | None:

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from planning.live import plan_now
-from planning.models import AccountPlan, PlanPdf, PlanVersion, plan_pdf_path
+from planning.models import AccountPlan, PlanPdf, PlanStatus, PlanVersion, plan_pdf_path, version_status
 from planning.snapshot import plan_snapshot
 
 logger = logging.getLogger(__name__)
@@ -31,32 +31,38 @@ logger = logging.getLogger(__name__)
 STUCK_AFTER = datetime.timedelta(minutes=3)
 
 
-def snapshot_digest(snap: dict) -> str:
+def snapshot_digest(snap: dict, *, status: str = "") -> str:
     """What a draft's PDF shows, as a key: equal snapshots on the same day give equal digests.
 
     The moment the snapshot was taken is left out (the PDF does not show it); today is in, as the
-    PDF's timeline marks it.
+    PDF's timeline marks it, and so is the plan's status, which its header names.
     """
     shown = {key: value for key, value in snap.items() if key != "taken_at"}
+    if status:
+        shown["status"] = status
     text = json.dumps([shown, timezone.localdate()], cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def plan_pdf_request(
-    *, plan: AccountPlan, version: PlanVersion | None, language: str, acting_user: User | None
+    *, plan: AccountPlan, version: PlanVersion | None, language: str, acting_user: User | None, shown: str = ""
 ) -> PlanPdf:
     """The PDF of `version` (or of the draft as it stands now) in `language`; asked of the worker if there is none.
 
     Never renders: the row comes back ready (its file stored) or being prepared. Asking again
-    for the same version, or for an unchanged draft, returns the same row.
+    for the same version, or for an unchanged draft, returns the same row. A version's PDF names
+    where the version stands (kept in `snapshot_digest`): once it is decided, the PDF asked for
+    again is made again with the decision. `shown` is that status when the caller knows it.
     """
     now = timezone.now()
     if version is not None:
+        shown = shown or version_status(version)
         lookup = {"version": version, "language": language}
-        defaults = {"plan_id": version.plan_id, "requested_by": acting_user, "requested_at": now}
+        defaults = {"plan_id": version.plan_id, "requested_by": acting_user, "requested_at": now, "snapshot_digest": shown}
     else:
         snap = plan_snapshot(plan)
-        lookup = {"plan": plan, "version": None, "snapshot_digest": snapshot_digest(snap), "language": language}
+        lookup = {"plan": plan, "version": None, "snapshot_digest": snapshot_digest(snap, status=plan.status),
+                  "language": language}
         defaults = {"snapshot": snap, "lock_version": plan.lock_version, "requested_by": acting_user, "requested_at": now}
     try:
         with transaction.atomic():
@@ -65,13 +71,30 @@ def plan_pdf_request(
         pdf, created = PlanPdf.objects.get(**lookup), False
     if created:
         _send(pdf)
+    elif version is not None and pdf.snapshot_digest != shown and pdf.status != PlanPdf.Status.PENDING:
+        _remake(pdf, shown=shown, acting_user=acting_user)
     return pdf
+
+
+def _remake(pdf: PlanPdf, *, shown: str, acting_user: User | None) -> None:
+    """A version's PDF that names an older status is made again; the old file goes once the row has moved on."""
+    old_name = pdf.file.name
+    moved = PlanPdf.objects.filter(pk=pdf.pk).exclude(snapshot_digest=shown).update(
+        status=PlanPdf.Status.PENDING, file="", error="", snapshot_digest=shown, requested_by=acting_user,
+        requested_at=timezone.now(),
+    )
+    pdf.refresh_from_db()
+    if moved:
+        if old_name:
+            transaction.on_commit(lambda: default_storage.delete(old_name))
+        _send(pdf)
 
 
 def version_pdfs_request(*, version: PlanVersion, acting_user: User | None) -> list[PlanPdf]:
     """At submission: the frozen version's PDF in every language of the site, made once by the worker."""
     return [
-        plan_pdf_request(plan=version.plan, version=version, language=code, acting_user=acting_user)
+        plan_pdf_request(plan=version.plan, version=version, language=code, acting_user=acting_user,
+                         shown=PlanStatus.SUBMITTED)  # just frozen: not decided yet
         for code, _name in settings.LANGUAGES
     ]
 
@@ -119,7 +142,7 @@ def plan_pdf_render(*, pdf_id: int) -> PlanPdf | None:
     """
     from planning import exports
 
-    pdf = PlanPdf.objects.select_related("version").filter(pk=pdf_id).first()
+    pdf = PlanPdf.objects.select_related("version__decision", "plan").filter(pk=pdf_id).first()
     if pdf is None or pdf.status == PlanPdf.Status.READY:
         return pdf
     snap = pdf.version.snapshot if pdf.version_id else pdf.snapshot
@@ -127,7 +150,12 @@ def plan_pdf_render(*, pdf_id: int) -> PlanPdf | None:
         if snap is None:
             raise ValueError("the draft's snapshot is missing")
         with translation.override(pdf.language):
-            content = exports.plan_pdf(snap, now=_now_panel(pdf))
+            if pdf.version_id:
+                heading = exports.pdf_heading(revision=pdf.version.revision, submission=pdf.version.submission,
+                                              status=version_status(pdf.version))
+            else:
+                heading = exports.pdf_heading(revision=snap["plan"]["revision"], status=pdf.plan.status)
+            content = exports.plan_pdf(snap, heading=heading, now=_now_panel(pdf))
     except Exception as error:  # noqa: BLE001 - WeasyPrint may fail on anything; the user is told and may retry
         logger.exception("Plan PDF %s could not be rendered", pdf_id)
         PlanPdf.objects.filter(pk=pdf_id).exclude(status=PlanPdf.Status.READY).update(
@@ -137,7 +165,9 @@ def plan_pdf_render(*, pdf_id: int) -> PlanPdf | None:
         return pdf
     name = default_storage.save(plan_pdf_path(pdf, "plan.pdf"), ContentFile(content))
     done = PlanPdf.objects.filter(pk=pdf_id).exclude(status=PlanPdf.Status.READY).update(
-        status=PlanPdf.Status.READY, file=name, error="", snapshot=None, rendered_at=timezone.now()
+        status=PlanPdf.Status.READY, file=name, error="", snapshot=None, rendered_at=timezone.now(),
+        # A version's row keeps the status its PDF names (a draft's digest is its key, and stays).
+        **({"snapshot_digest": heading["status"]} if pdf.version_id else {}),
     )
     if not done:  # another worker stored it first
         default_storage.delete(name)

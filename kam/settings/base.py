@@ -191,6 +191,15 @@ SPECTACULAR_SETTINGS = {
         "MarketingActionStatusEnum": "planning.models.MarketingAction.Status",
         "SupportRequestStatusEnum": "planning.models.SupportRequest.Status",
         "ActionItemStatusEnum": "planning.models.ActionItem.Status",
+        "SupportKindEnum": "planning.models.SupportRequest.Kind",
+        "DirectionEnum": "performance.models.KpiDefinition.Direction",
+        "MeetingStatusEnum": "planning.models.MeetingStatus",
+        "GrantStatusEnum": "planning.models.GrantStatus",
+        "DecisionOutcomeEnum": "planning.models.Decision.Outcome",
+        "OpinionOutcomeEnum": "planning.models.Opinion.Outcome",
+        # Named as before the meeting's resources came: a bulk write's row outcome, a plan decision's action.
+        "OutcomeEnum": ["created", "updated", "unchanged"],
+        "DecisionEnum": [("approve", "Approve"), ("request_changes", "Request changes"), ("reject", "Reject")],
     },
 }
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-from .plan import COMMENT_MAX, LONG_TEXT_MAX, PlanVersion, SupportRequest
+from .plan import COMMENT_MAX, LONG_TEXT_MAX, PlanStatus, PlanVersion, SupportRequest
 
 
 class MeetingStatus(models.TextChoices):
@@ -180,6 +180,13 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version}: {self.get_outcome_display()}"
+
+
+def version_status(version: PlanVersion) -> str:
+    """Where a submitted version stands, as a PlanStatus value: its decision's outcome once decided
+    (approved, changes requested, rejected), submitted until then."""
+    decision = getattr(version, "decision", None)
+    return PlanStatus(decision.outcome) if decision is not None else PlanStatus.SUBMITTED
 
 
 class GrantStatus(models.TextChoices):

@@ -14,6 +14,7 @@ from planning.models import (
     SupportRequest,
 )
 from planning.models import version_label as _version_label
+from planning.models import version_status as _version_status
 
 register = template.Library()
 
@@ -22,6 +23,12 @@ register = template.Library()
 def version_label(version) -> str:
     """"Revision 1 · submission 2": the one name of a submitted version, everywhere."""
     return _version_label(version.revision, getattr(version, "submission", 1))
+
+
+@register.simple_tag
+def version_status(version) -> str:
+    """Where a submitted version stands (a PlanStatus code): `{% version_status version as status %}`."""
+    return str(_version_status(version))
 
 
 @register.simple_tag

@@ -206,6 +206,25 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/plans/<int:pk>/submit/':                                 _row(401, 405, 405, 405, 405, 405, 405, 405),
     'api/v1/quarterly-reviews/':                                     _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/quarterly-reviews/<int:pk>/':                            _row(401, 200, 200, 200, 404, 200, 404, 404),
+    # Consensus meetings: executives only, as in the web (non-executives are refused before the method is looked at).
+    'api/v1/meetings/':                                               _row(401, 403, 200, 200, 403, 403, 403, 403),
+    'api/v1/meetings/<int:pk>/':                                      _row(401, 403, 200, 200, 403, 403, 403, 403),
+    'api/v1/meetings/<int:pk>/close/':                                _row(401, 403, 405, 405, 403, 403, 403, 403),
+    'api/v1/meetings/<int:pk>/minutes/':                              _row(401, 403, 405, 405, 403, 403, 403, 403),
+    'api/v1/meetings/<int:pk>/start/':                                _row(401, 403, 405, 405, 403, 403, 403, 403),
+    'api/v1/meeting-attendees/':                                      _row(401, 403, 200, 200, 403, 403, 403, 403),
+    'api/v1/meeting-attendees/<int:pk>/':                             _row(401, 403, 200, 200, 403, 403, 403, 403),
+    'api/v1/agenda-items/':                                           _row(401, 403, 200, 200, 403, 403, 403, 403),
+    'api/v1/agenda-items/<int:pk>/':                                  _row(401, 403, 200, 200, 403, 403, 403, 403),
+    'api/v1/agenda-items/<int:pk>/decide/':                           _row(401, 403, 405, 405, 403, 403, 403, 403),
+    'api/v1/agenda-items/<int:pk>/minutes/':                          _row(401, 403, 405, 405, 403, 403, 403, 403),
+    'api/v1/agenda-items/<int:pk>/move/':                             _row(401, 403, 405, 405, 403, 403, 403, 403),
+    'api/v1/agenda-items/<int:pk>/opinion/':                          _row(401, 403, 405, 405, 403, 403, 403, 403),
+    # Grants and spending of last year's approved plan (am2's account).
+    'api/v1/resource-grants/':                                        _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/resource-grants/<int:pk>/':                               _row(401, 200, 200, 200, 404, 200, 404, 404),
+    'api/v1/resource-spends/':                                        _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/resource-spends/<int:pk>/':                               _row(401, 200, 200, 200, 404, 200, 404, 404),
     'api/schema/':                                                   _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/docs/':                                                     _row(302, 200, 200, 200, 200, 200, 200, 200),
 }
@@ -354,6 +373,21 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'api/v1/plans/<int:pk>/decide/'):                                             _row(401, 403, 200, 200, 403, 404, 403, 403),
     ('POST', 'api/v1/plans/<int:pk>/revise/'):                                             _row(401, 400, 400, 400, 400, 404, 400, 400),
     ('POST', 'api/v1/plans/<int:pk>/submit/'):                                             _row(401, 400, 400, 400, 400, 404, 400, 400),
+    ('POST', 'api/v1/meetings/'):                                                              _row(401, 403, 400, 400, 403, 403, 403, 403),  # consensus meetings: executives; the world's meeting is planned, chaired by exec
+    ('PUT', 'api/v1/meetings/<int:pk>/'):                                                      _row(401, 403, 400, 403, 403, 403, 403, 403),  # the chair changes a planned meeting
+    ('PATCH', 'api/v1/meetings/<int:pk>/'):                                                    _row(401, 403, 200, 403, 403, 403, 403, 403),
+    ('POST', 'api/v1/meetings/<int:pk>/start/'):                                               _row(401, 403, 200, 403, 403, 403, 403, 403),
+    ('POST', 'api/v1/meetings/<int:pk>/close/'):                                               _row(401, 403, 400, 400, 403, 403, 403, 403),  # not in session yet: refused for its state
+    ('POST', 'api/v1/meetings/<int:pk>/minutes/'):                                             _row(401, 403, 400, 400, 403, 403, 403, 403),
+    ('POST', 'api/v1/meeting-attendees/'):                                                     _row(401, 403, 400, 400, 403, 403, 403, 403),
+    ('DELETE', 'api/v1/meeting-attendees/<int:pk>/'):                                          _row(401, 403, 204, 403, 403, 403, 403, 403),  # the chair takes the KAM off
+    ('POST', 'api/v1/agenda-items/'):                                                          _row(401, 403, 400, 400, 403, 403, 403, 403),
+    ('DELETE', 'api/v1/agenda-items/<int:pk>/'):                                               _row(401, 403, 204, 204, 403, 403, 403, 403),  # any executive edits the agenda
+    ('POST', 'api/v1/agenda-items/<int:pk>/move/'):                                            _row(401, 403, 400, 400, 403, 403, 403, 403),
+    ('POST', 'api/v1/agenda-items/<int:pk>/minutes/'):                                         _row(401, 403, 400, 400, 403, 403, 403, 403),
+    ('POST', 'api/v1/agenda-items/<int:pk>/opinion/'):                                         _row(401, 403, 400, 403, 403, 403, 403, 403),  # attending executives; sponsor does not attend
+    ('POST', 'api/v1/agenda-items/<int:pk>/decide/'):                                          _row(401, 403, 400, 400, 403, 403, 403, 403),
+    ('POST', 'api/v1/resource-spends/'):                                                       _row(401, 400, 403, 403, 400, 400, 400, 400),  # the team records spending; executives write nothing
 }
 # The few writes sent with a body: the one that names what is decided, so the role decides the answer.
 WRITE_DATA = {("POST", "api/v1/plans/<int:pk>/decide/"): {"decision": "approve"}}
@@ -418,6 +452,8 @@ def ids_for(route: str, world) -> dict:
             "kpi-definitions": world["kpi"].pk, "kpi-targets": world["kpi_target"].pk,
             "manual-actuals": world["manual_actual"].pk, "nps-responses": world["nps_response"].pk,
             "plans": world["plan"].pk, "quarterly-reviews": world["review"].pk,
+            "meetings": world["meeting"].pk, "meeting-attendees": ids["attendee_id"], "agenda-items": world["agenda_item"].pk,
+            "resource-grants": world["grant"].pk, "resource-spends": world["spend"].pk,
         }[resource]
     return ids
 
@@ -465,6 +501,18 @@ def world():
     world["manual_actual"] = ManualActualFactory(account=world["account"])
     world["nps_response"] = NpsResponseFactory(account=world["account"])
     world["review"] = QuarterlyReview.objects.get(plan=world["approved_plan"], quarter=1)
+    # A budget granted by the approval of last year's plan, with some of it spent.
+    from decimal import Decimal
+
+    from planning.models import ResourceGrant, ResourceSpend
+
+    world["grant"] = ResourceGrant.objects.create(
+        decision=world["approved_plan"].approved_version.decision, kind="budget", description="Seminars",
+        requested_amount=Decimal(10_000_000), granted_amount=Decimal(10_000_000), status="granted",
+    )
+    world["spend"] = ResourceSpend.objects.create(
+        grant=world["grant"], spent_on=world["approved_plan"].period_start, amount=Decimal(1_000_000)
+    )
     # A PDF of the plan the worker has made.
     from django.core.files.base import ContentFile
     from django.utils import timezone

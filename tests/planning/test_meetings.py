@@ -356,3 +356,25 @@ def sent_back_twice(submitted, chair, account_manager):
     services.plan_decide(version=version, outcome="changes_requested", comment="Again", acting_user=chair)
     plan.refresh_from_db()
     return chair, services.plan_submit(plan=plan, acting_user=account_manager)
+
+
+def test_the_chair_reschedules_a_planned_meeting_and_a_new_time_or_place_is_told(item, meeting, members, chair, account_manager):
+    later = datetime.datetime(2026, 12, 11, 5, 0, tzinfo=datetime.UTC)
+    with pytest.raises(PermissionDenied):
+        meetings.meeting_update(meeting=meeting, scheduled_for=later, acting_user=members["attending_executive"])
+    with pytest.raises(ValidationError):
+        meetings.meeting_update(meeting=meeting, title="  ", acting_user=chair)
+    told = Notification.objects.filter(kind=NotificationKind.MEETING_AGENDA)
+    before = told.count()
+    meetings.meeting_update(meeting=meeting, notes="Bring the Q3 numbers", acting_user=chair)
+    assert told.count() == before  # notes only: nobody is told
+    meetings.meeting_update(meeting=meeting, scheduled_for=later, location="HQ 15F", acting_user=chair)
+    meeting.refresh_from_db()
+    assert (meeting.scheduled_for, meeting.location, meeting.notes) == (later, "HQ 15F", "Bring the Q3 numbers")
+    assert set(told.filter(params__when="2026-12-11 14:00 (Asia/Seoul)").values_list("user", flat=True)) == {
+        chair.pk, members["attending_executive"].pk, account_manager.pk}
+    meetings.meeting_start(meeting=meeting, acting_user=chair)
+    with pytest.raises(ValidationError):
+        meetings.meeting_update(meeting=meeting, title="Too late", acting_user=chair)
+    with pytest.raises(ValueError):
+        meetings.meeting_update(meeting=meeting, chair=members["other_executive"], acting_user=chair)
