@@ -26,6 +26,7 @@ from accounts.models import (
     OrgUnit,
     PricingTier,
     Relationship,
+    RevenueLine,
     UnmetNeed,
     User,
 )
@@ -300,6 +301,17 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "ordered_on"
     list_select_related = ("account", "offering")
     autocomplete_fields = ("account",)
+
+
+@admin.register(RevenueLine)
+class RevenueLineAdmin(admin.ModelAdmin):
+    list_display = ("reference", "account", "month", "amount", "cost", "order")
+    list_filter = (("month", admin.DateFieldListFilter), "account__pareto_class")
+    search_fields = ("reference", "account__name", "order__reference")
+    date_hierarchy = "month"
+    list_select_related = ("account", "order")
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("order",)
 
 
 @admin.register(AccountRisk)

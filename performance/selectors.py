@@ -1,7 +1,7 @@
 """Reads of KPIs: actuals computed in the database, targets, statuses, and what the dashboards show.
 
 The KPI engine works on a `SlotPlan`: for every fiscal start month among the accounts, the
-periods ("slots") to compute, oldest first. Each source of data (orders, NPS responses, time
+periods ("slots") to compute, oldest first. Each source of data (orders, revenue lines, NPS responses, time
 entries, opportunities, manual actuals, targets) is aggregated by one grouped query that puts
 every row into its account's slot with a CASE expression, so the number of queries depends on
 the KPIs asked for, never on the number of accounts or periods.
@@ -39,9 +39,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts import portfolio_cache
-from accounts.models import Account, AccountTeamMember, Opportunity, Order
+from accounts.models import Account, AccountTeamMember, Opportunity, Order, RevenueLine
 from accounts.selectors import accounts_visible_to
-from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, TIME, Facts, Inputs, KpiValue, kpi_value_of
+from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, REVENUE_LINES, TIME, Facts, Inputs, KpiValue, kpi_value_of
 from performance.panels import dashboard_panels, panel_content
 from performance.models import KpiDefinition, KpiSnapshot, KpiStatus, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, period_containing
@@ -146,10 +146,22 @@ def _order_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
         .values("account_id", "slot")
         .annotate(
             orders=Count("id"),
-            revenue=Sum("amount"),
-            cost=Sum("cost"),
+            order_amount=Sum("amount"),
             offerings=Count("offering_id", distinct=True),
         )
+        .order_by()
+    )
+
+
+def _revenue_line_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
+    """Revenue and cost of the revenue lines recognised in each slot (a line counts in its month's period)."""
+    low, high = _date_window(plan)
+    return (
+        RevenueLine.objects.filter(where, month__gte=low, month__lte=high)
+        .annotate(slot=_date_slot(plan, "month"))
+        .filter(slot__isnull=False)
+        .values("account_id", "slot")
+        .annotate(revenue=Sum("amount"), cost=Sum("cost"))
         .order_by()
     )
 
@@ -236,6 +248,7 @@ def _pipeline_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
 
 FACT_QUERIES = {
     ORDERS: _order_facts,
+    REVENUE_LINES: _revenue_line_facts,
     REPURCHASE: _repurchase_facts,
     NPS: _nps_facts,
     TIME: _time_facts,
