@@ -396,6 +396,7 @@ class ImportBatch(models.Model):
 
     class Kind(models.TextChoices):
         ORDERS = "orders", _("Orders")
+        REVENUE = "revenue", _("Revenue lines")
         NPS = "nps", _("NPS responses")
         ACTUALS = "actuals", _("Manual actuals")
         TIME = "time", _("Time entries")
