@@ -109,12 +109,14 @@ def revenue_lines_upsert(
 
 
 def revenue_line_save(*, line: RevenueLine, acting_user: User | None, today: datetime.date | None = None) -> RevenueLine:
-    """Create or change one revenue line (the API's and the admin's write), with the batch's rules."""
+    """Create or change one revenue line (the API's and the admin's write): the batch's rules, then every
+    model rule (fields, constraints) as a ValidationError."""
     row = RevenueLineRow(account_id=line.account_id, reference=line.reference, month=line.month, amount=line.amount,
                          cost=line.cost, order_id=line.order_id)
     errors = _row_problems([row], today or timezone.localdate())
     if errors:
         raise errors[0]
+    line.full_clean()
     with transaction.atomic():
         line.save()
         transaction.on_commit(lambda: revenue_changed(account_ids=[line.account_id]))

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'revenue lines',
                 'ordering': ['-month', '-id'],
                 'indexes': [models.Index(fields=['account', 'month'], name='revenue_line_account_month_idx'), models.Index(fields=['month'], name='revenue_line_month_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='revenue_line_amount_gte_0'), models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='revenue_line_cost_gte_0'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='revenue_line_month_first_day'), models.UniqueConstraint(fields=('account', 'reference'), name='revenue_line_reference_unique_in_account')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='revenue_line_amount_gte_0'), models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='revenue_line_cost_gte_0'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='revenue_line_month_first_day', violation_error_message="A revenue line's month is the first day of the month."), models.UniqueConstraint(fields=('account', 'reference'), name='revenue_line_reference_unique_in_account')],
             },
         ),
     ]

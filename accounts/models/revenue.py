@@ -1,5 +1,6 @@
 """Revenue (매출) as the ERP recognises it: one line per account, month and reference, apart from order intake (수주)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,11 @@ class RevenueLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="revenue_line_amount_gte_0"),
             models.CheckConstraint(condition=Q(cost__gte=0), name="revenue_line_cost_gte_0"),
-            models.CheckConstraint(condition=Q(month__day=1), name="revenue_line_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="revenue_line_month_first_day",
+                violation_error_message=_("A revenue line's month is the first day of the month."),
+            ),
             models.UniqueConstraint(fields=["account", "reference"], name="revenue_line_reference_unique_in_account"),
         ]
         indexes = [
@@ -52,6 +57,10 @@ class RevenueLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.account} · {self.month:%Y-%m}"
+
+    def clean(self) -> None:
+        if self.order_id and self.account_id and self.order.account_id != self.account_id:
+            raise ValidationError({"order": _("The order is not one of this account's orders.")})
 
     @property
     def profit(self):
