@@ -170,3 +170,18 @@ def test_bulk_takes_the_same_queries_for_3_or_300_rows(api_for, account, account
     client = api_for(account_manager)
     with django_assert_max_num_queries(16):
         assert client.post(BULK, batch, format="json").status_code == 200
+
+
+def test_a_changing_batch_refreshes_revenue_after_commit_and_a_repeated_one_does_not(
+    api_for, account, account_manager, django_capture_on_commit_callbacks
+):
+    client = api_for(account_manager)
+    batch = [row(account, "AR-1", amount=2_000, cost=500, month=datetime.date.today().replace(day=1).isoformat())]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(BULK, batch, format="json")
+    assert len(callbacks) == 1
+    account.refresh_from_db()
+    assert (account.revenue_ttm, account.profit_ttm) == (2_000, 1_500)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(BULK, batch, format="json")
+    assert callbacks == []
