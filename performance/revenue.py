@@ -18,12 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Order, RevenueLine, User
-from performance.services import Outcome, RowErrors
+from performance.services import NaturalKey, Outcome, _records_upsert
 from performance.values import revenue_month_problem
 
 logger = logging.getLogger(__name__)
 
 REVENUE_LINE_FIELDS = ("month", "amount", "cost", "order_id")
+REVENUE_LINES = NaturalKey(
+    RevenueLine, key=("account_id", "reference"), compared=REVENUE_LINE_FIELDS, written=REVENUE_LINE_FIELDS
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,37 +73,15 @@ def revenue_lines_upsert(
     be unique within the batch. A fixed number of statements whatever the number of rows. Once committed,
     the changed accounts' figures are refreshed in the background (unless `refresh` is off: the caller does).
     """
-    keys = [(row.account_id, row.reference) for row in rows]
-    if len(set(keys)) != len(keys):
-        raise ValueError("Each (account, reference) may appear once in a batch.")
     errors = _row_problems(rows, today or timezone.localdate())
-    if errors:
-        raise RowErrors(errors)
-    outcomes: list[tuple[RevenueLine, Outcome]] = []
-    with transaction.atomic():
-        stored = {
-            (line.account_id, line.reference): line
-            for line in RevenueLine.objects.select_for_update().filter(
-                account_id__in={row.account_id for row in rows}, reference__in={row.reference for row in rows}
-            )
-        }
-        for row in rows:
-            line = stored.get((row.account_id, row.reference))
-            if line is None:
-                line, outcome = RevenueLine(account_id=row.account_id, reference=row.reference), Outcome.CREATED
-            elif any(getattr(line, name) != getattr(row, name) for name in REVENUE_LINE_FIELDS):
-                outcome = Outcome.UPDATED
-            else:
-                outcome = Outcome.UNCHANGED
-            for name in REVENUE_LINE_FIELDS:
-                setattr(line, name, getattr(row, name))
-            outcomes.append((line, outcome))
-        RevenueLine.objects.bulk_create([line for line, outcome in outcomes if outcome == Outcome.CREATED], batch_size=500)
-        RevenueLine.objects.bulk_update(
-            [line for line, outcome in outcomes if outcome == Outcome.UPDATED],
-            fields=[name.removesuffix("_id") for name in REVENUE_LINE_FIELDS],
-            batch_size=500,
+    lines = [
+        None if index in errors else RevenueLine(
+            account_id=row.account_id, reference=row.reference, **{name: getattr(row, name) for name in REVENUE_LINE_FIELDS}
         )
+        for index, row in enumerate(rows)
+    ]
+    with transaction.atomic():
+        outcomes = _records_upsert(natural_key=REVENUE_LINES, records=lines, errors=errors)
         changed = sorted({line.account_id for line, outcome in outcomes if outcome != Outcome.UNCHANGED})
         if changed and refresh:
             transaction.on_commit(lambda: revenue_changed(account_ids=changed))

@@ -213,7 +213,8 @@ def _stale_drafts(as_of: datetime.date) -> list[NotificationDraft]:
 
 
 def executive_digest_create(*, as_of: datetime.date) -> int:
-    """This week's digest for each active executive: plans waiting for a decision, off-track accounts, overdue reviews.
+    """This week's digest for each active executive: plans waiting for a decision, off-track accounts, overdue
+    reviews, and live plans going stale (any signal of `planning.freshness` as of that day).
 
     One per executive and ISO week, however often it runs.
     """
@@ -224,9 +225,12 @@ def executive_digest_create(*, as_of: datetime.date) -> int:
         if latest else 0
     )
     overdue = QuarterlyReview.objects.filter(status=QuarterlyReview.Status.OPEN, due_on__lt=as_of).count()
+    plans = list(live_plans().select_related("account"))
+    signals = plan_signals(plans=plans, today=as_of) if plans else {}
+    stale = sum(1 for plan in plans if signals.get(plan.pk))
     year, week, _day = as_of.isocalendar()
     executives = User.objects.filter(groups__name=Role.EXECUTIVE, is_active=True).values_list("pk", flat=True).distinct()
-    params = {"waiting": waiting, "off_track": off_track, "overdue": overdue}
+    params = {"waiting": waiting, "off_track": off_track, "overdue": overdue, "stale": stale}
     return notifications_create(
         drafts=[NotificationDraft(pk, NotificationKind.WEEKLY_DIGEST, f"digest:{year}-W{week:02d}", params, "performance:dashboard")
                 for pk in executives]
