@@ -135,7 +135,7 @@ def define_floors() -> None:
         "nps": lambda u, i: NpsResponse.objects.filter(account=i["a"]).values()[:25],
         "actuals": lambda u, i: ManualActual.objects.filter(account=i["a"]).values()[:25],
         "kpis": lambda u, i: KpiDefinition.objects.values(),
-        "plans": lambda u, i: plans_visible_to(u).order_by("-fiscal_year", "account__name").values(
+        "plans": lambda u, i: plans_visible_to(user=u).order_by("-fiscal_year", "account__name").values(
             "pk", "fiscal_year", "status", "account__name", "owner__username")[:25],
         "plan": lambda u, i: AccountPlan.objects.filter(pk=i["p"]).values(
             "fiscal_year", "status", "account__name", "ambition_3y", "plan_1y", "strategy_summary"),
@@ -152,8 +152,8 @@ def define_floors() -> None:
         "account_row": lambda u, i: Account.objects.filter(pk=i["a"]).values(),
         "inbox": lambda u, i: Notification.objects.filter(user=u).order_by("-created_at").values()[:25],
         "review": lambda u, i: QuarterlyReview.objects.filter(plan=i["p"]).values(),
-        "api_plans": lambda u, i: plans_visible_to(u).order_by("pk").values()[:50],
-        "api_reviews": lambda u, i: QuarterlyReview.objects.filter(plan__in=plans_visible_to(u)).order_by("pk").values()[:50],
+        "api_plans": lambda u, i: plans_visible_to(user=u).order_by("pk").values()[:50],
+        "api_reviews": lambda u, i: QuarterlyReview.objects.filter(plan__in=plans_visible_to(user=u)).order_by("pk").values()[:50],
         **{
             f"api_{model.__name__}": (lambda model: lambda u, i: model.objects.filter(account__in=visible(u))
                                       .order_by("pk").values()[:50])(model)

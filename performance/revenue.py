@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Order, RevenueLine, User
-from performance.services import NaturalKey, Outcome, _records_upsert
+from core.bulk import Outcome
+from performance.services import NaturalKey, _records_upsert
 from performance.values import revenue_month_problem
 
 logger = logging.getLogger(__name__)

@@ -8,11 +8,19 @@ from rest_framework.decorators import action
 
 import django_filters
 
-from accounts.api_base import AccountDataFilterSet, AccountDataViewSet, VisibleRelatedField
+from accounts.api.base import (
+    AccountBatchSerializer,
+    AccountBulkOutcomeSerializer,
+    AccountBulkWriteMixin,
+    AccountDataFilterSet,
+    AccountDataViewSet,
+    VisibleRelatedField,
+)
 from accounts.models import Account, Order, RevenueLine, User
+from accounts.selectors.visibility import visible_rows
 from core.api import fields
-from core.api.serializers import ServiceModelSerializer
-from performance.api import MONEY, BatchSerializer, BulkResultSerializer, BulkOutcomeSerializer, BulkWriteMixin
+from core.api.bulk import BulkResultSerializer
+from core.api.serializers import MONEY, ServiceModelSerializer
 from performance.revenue import RevenueLineRow, revenue_line_delete, revenue_line_save, revenue_lines_upsert
 
 MONTH_HELP = gettext_lazy("The first day of the month the revenue is recognised in, from 2000-01-01 to this month.")
@@ -50,20 +58,18 @@ class RevenueLineBulkRowSerializer(serializers.Serializer):
 
 
 def _visible_orders(user: User):
-    from accounts.selectors import visible_rows
-
     return visible_rows(Order.objects.all(), user, "account")
 
 
-class RevenueLineBatchSerializer(BatchSerializer):
+class RevenueLineBatchSerializer(AccountBatchSerializer):
     child = RevenueLineBulkRowSerializer()
-    related = {**BatchSerializer.related, "order": _visible_orders}
+    related = {**AccountBatchSerializer.related, "order": _visible_orders}
     key_fields = ("account", "reference")
     key_error_field = "reference"
     key_error_message = gettext_lazy("This reference appears twice for the same account in the batch.")
 
 
-class RevenueLineBulkOutcomeSerializer(BulkOutcomeSerializer):
+class RevenueLineBulkOutcomeSerializer(AccountBulkOutcomeSerializer):
     reference = serializers.CharField()
 
 
@@ -80,7 +86,7 @@ class RevenueLineFilter(AccountDataFilterSet):
         fields = ["account", "order", "reference", "month", "month_since", "month_until"]
 
 
-class RevenueLineViewSet(BulkWriteMixin, AccountDataViewSet):
+class RevenueLineViewSet(AccountBulkWriteMixin, AccountDataViewSet):
     """Revenue recognised per account and month (매출), apart from orders (수주, order intake).
     `POST bulk/` upserts a batch by (account, reference), all or nothing."""
 

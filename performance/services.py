@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts import portfolio_cache
 from accounts.models import Account, Contact, Order, User
 from accounts.roles import Role
+from core.bulk import Outcome, RowErrors
 from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import Period, PeriodKind
 
@@ -74,14 +74,6 @@ class NpsAnswer:
     respondent_name: str = ""
     comment: str = ""
     survey: str = ""
-
-
-class RowErrors(Exception):
-    """Rows of a batch that break a rule, by position: {index: ValidationError}. Nothing was written."""
-
-    def __init__(self, errors: dict[int, ValidationError]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 def manual_actual_record(
@@ -309,14 +301,6 @@ class OrderRow:
     ordered_on: datetime.date
     amount: Decimal
     cost: Decimal = Decimal(0)
-
-
-class Outcome(StrEnum):
-    """What an upsert did with a row."""
-
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
 
 
 # Writes by natural key ------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
 from performance.periods import PeriodKind
 from planning.freshness import live_plans, plan_signals
 from planning.models import AccountPlan, ActionItem, PlanKpi, PlanStatus, PlanVersion, QuarterlyReview
-from planning.selectors import review_kpi_rows_bulk
-from planning.services import plan_label, quarterly_review_new
+from planning.selectors.kpis import review_kpi_rows_bulk
+from planning.services.decisions import plan_label
+from planning.services.reviews import quarterly_review_new
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def quarterly_reviews_create_due(*, as_of: datetime.date) -> int:
     reviews = []
     for (_month, _year, quarter), group in groups.items():
         period = group[0].period(PeriodKind.QUARTER, quarter)
-        rows = review_kpi_rows_bulk(group, period, kpis_by_plan, as_of=as_of)
+        rows = review_kpi_rows_bulk(plans=group, period=period, kpis_by_plan=kpis_by_plan, as_of=as_of)
         reviews.extend(
             quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=rows[plan.pk], taken_at=taken_at) for plan in group
         )

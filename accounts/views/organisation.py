@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import selectors_org, services_org
+from accounts.forms import save_with
 from accounts.forms_org import (
     AccountMoveForm,
     ConfirmForm,
@@ -64,19 +65,8 @@ def _saved(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _save_with(form, save) -> bool:
-    """Run a service on a valid form, moving its ValidationError onto the form."""
-    if not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field_name, field_errors in error.error_dict.items():
-                form.add_error(field_name if field_name in form.fields else None, field_errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
+    """`save_with`, the service given the form's cleaned data."""
+    return save_with(form, lambda: save(form.cleaned_data))
 
 
 # --- The matrix ----------------------------------------------------------------------------

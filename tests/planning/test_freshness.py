@@ -162,7 +162,7 @@ def test_checklists_never_tick_vacuously(plan, approved_plan):
     from planning.selectors import plan_facts
 
     ActionItem.objects.filter(plan=approved_plan).delete()
-    states = plan_step_states(approved_plan, plan_facts(approved_plan, today=approved_plan.period_start))
+    states = plan_step_states(approved_plan, plan_facts(plan=approved_plan, today=approved_plan.period_start))
     owner_rule = next(rule for rule in states[5].rules if str(rule.text) == "Every action has an owner.")
     assert not owner_rule.ok and owner_rule.detail == "No action yet."
     assert not states[6].complete and states[6].nothing_due  # no quarter of this year has ended yet
