@@ -1,5 +1,5 @@
 """Reads of revenue (매출) from revenue lines: the last 12 months, month by month, and per account for the
-Pareto refresh. Order intake (수주) is read from orders elsewhere; nothing here reads orders.
+Pareto refresh. Order intake (수주) is read from orders; here only to show it beside revenue, month by month.
 
 "The last 12 months" are calendar months: the month of `today` and the 11 before it, as revenue is
 recognised by month. The 12 before those are "the previous 12 months".
@@ -9,9 +9,9 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
-from accounts.models import Account, RevenueLine
+from accounts.models import Account, Order, RevenueLine
 
 MONEY = DecimalField(max_digits=20, decimal_places=0)
 ZERO = Decimal(0)
@@ -63,16 +63,33 @@ def revenue_windows(*, account: Account, today: datetime.date) -> dict:
 
 
 def monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
-    """Revenue per calendar month over the last 12 months, oldest first (months without revenue at 0)."""
+    """Revenue (revenue lines) and order intake (orders signed) per calendar month over the last 12 months,
+    oldest first, months without either at 0. Two queries."""
     first, last = last_12_months(today)
-    rows = (
+    revenue = dict(
         RevenueLine.objects.filter(account=account, month__gte=first, month__lte=last)
         .order_by()
         .values("month")
-        .annotate(revenue=Sum("amount"))
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
     )
-    by_month = {row["month"]: row["revenue"] for row in rows}
-    return [{"month": month, "revenue": by_month.get(month, ZERO)} for month in (add_months(first, n) for n in range(12))]
+    intake = {
+        _as_date(month): total
+        for month, total in Order.objects.filter(account=account, ordered_on__gte=first, ordered_on__lte=today)
+        .annotate(month=TruncMonth("ordered_on"))
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    }
+    return [
+        {"month": month, "revenue": revenue.get(month, ZERO), "order_intake": intake.get(month, ZERO)}
+        for month in (add_months(first, n) for n in range(12))
+    ]
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def ttm_sums(today: datetime.date) -> tuple[Subquery, Subquery]:

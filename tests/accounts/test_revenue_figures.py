@@ -56,9 +56,31 @@ def test_revenue_and_profit_of_the_last_12_months_read_revenue_lines(account):
 
 
 def test_monthly_revenue_has_twelve_months_with_zeros_where_nothing_was_recognised(account):
+    OrderFactory(account=account, ordered_on=D(2026, 11, 2), amount=Decimal(700), cost=0, with_revenue=False)
+    OrderFactory(account=account, ordered_on=D(2025, 12, 31), amount=Decimal(9), cost=0, with_revenue=False)
     months = monthly_revenue(account=account, today=TODAY)
     assert [row["month"] for row in months] == [D(2026, month, 1) for month in range(1, 13)]
     assert [row["revenue"] for row in months] == [200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100]
+    # Order intake beside it: November's two orders, 5,000 + 700, signed but not yet recognised.
+    assert [row["order_intake"] for row in months] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5700, 0]
+
+
+def test_the_account_page_charts_revenue_and_order_intake_by_month(client_for, account_manager):
+    import json
+
+    from django.urls import reverse
+
+    from tests.factories import TeamMemberFactory
+
+    mine = AccountFactory()
+    TeamMemberFactory(account=mine, user=account_manager)
+    this_month = D.today().replace(day=1)
+    line(mine, this_month, 300, 100)
+    OrderFactory(account=mine, ordered_on=D.today(), amount=Decimal(1200), cost=0, with_revenue=False)
+    response = client_for(account_manager).get(reverse("accounts:detail", args=[mine.pk]))
+    chart = json.loads(response.text.split('id="revenue-chart-data" type="application/json">')[1].split("</script>")[0])
+    assert (chart["revenue"][-1], chart["intake"][-1]) == (300, 1200)
+    assert chart["intakeLabel"] == "Order intake"
 
 
 def test_account_summary_shows_revenue_lines(account):
