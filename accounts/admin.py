@@ -531,9 +531,9 @@ class RevenueLineAdmin(admin.ModelAdmin):
     list_filter = (("month", admin.DateFieldListFilter), "account__pareto_class")
     search_fields = ("reference", "account__name", "order__reference")
     date_hierarchy = "month"
-    list_select_related = ("account", "order")
-    autocomplete_fields = ("account",)
-    raw_id_fields = ("order",)
+    # An order names its account: both come with the row.
+    list_select_related = ("account", "order__account")
+    autocomplete_fields = ("account", "order")
 
 
 @admin.register(AccountRisk)
