@@ -355,7 +355,7 @@ def test_revenue_profit_and_margin_read_revenue_lines_while_orders_and_up_sell_r
 
 
 def test_the_catalogue_says_revenue_and_profit_read_revenue_lines():
-    """performance 0007 rewords the shipped definitions (an admin's own wording would stay)."""
+    """performance 0008 rewords the shipped definitions (an admin's own wording would stay)."""
     assert "revenue lines" in kpi("revenue").formula and "매출 내역" in kpi("revenue").formula_ko
     assert kpi("profit").formula == "Revenue less the cost of the same revenue lines."
     assert "수주" in kpi("orders").formula_ko

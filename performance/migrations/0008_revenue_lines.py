@@ -47,7 +47,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("performance", "0006_repurchase_rate_counts_repeat_orders"),
+        ("performance", "0007_snapshot_week_before"),
     ]
 
     operations = [
