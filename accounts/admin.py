@@ -27,6 +27,7 @@ from accounts.models import (
     OrgUnit,
     PricingTier,
     Relationship,
+    RevenueLine,
     UnmetNeed,
     User,
     full_name_expression,
@@ -525,6 +526,17 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "ordered_on"
     list_select_related = ("account", "offering")
     autocomplete_fields = ("account", "offering")
+
+
+@admin.register(RevenueLine)
+class RevenueLineAdmin(admin.ModelAdmin):
+    list_display = ("reference", "account", "month", "amount", "cost", "order")
+    list_filter = (("month", admin.DateFieldListFilter), "account__pareto_class")
+    search_fields = ("reference", "account__name", "order__reference")
+    date_hierarchy = "month"
+    # An order names its account: both come with the row.
+    list_select_related = ("account", "order__account")
+    autocomplete_fields = ("account", "order")
 
 
 @admin.register(AccountRisk)

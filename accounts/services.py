@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,26 +191,23 @@ def opportunity_move(
 
 
 def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
-    """Recompute every account's trailing-12-month revenue and profit and its Pareto class.
+    """Recompute every account's revenue and profit of the last 12 months (revenue lines) and its Pareto class.
 
     Class A: the accounts that together make the first 80 % of revenue (largest first);
     B: the next 15 %; C: the rest. Runs a fixed handful of statements whatever the number of
     accounts, and gives the same result when run twice. Returns the number of accounts.
     """
-    from accounts.models import Order
+    from accounts.revenue import ttm_sums
 
     today = as_of or timezone.localdate()
-    since = today - datetime.timedelta(days=365)
     money = DecimalField(max_digits=18, decimal_places=0)
-    window = Order.objects.filter(account=OuterRef("pk"), ordered_on__gt=since, ordered_on__lte=today).order_by()
-    revenue = window.values("account").annotate(total=Sum("amount")).values("total")
-    cost = window.values("account").annotate(total=Sum("cost")).values("total")
+    revenue, cost = ttm_sums(today)
     now = timezone.now()
     with transaction.atomic():
         Account.objects.update(
-            revenue_ttm=Coalesce(Subquery(revenue, output_field=money), Value(Decimal(0)), output_field=money),
-            profit_ttm=Coalesce(Subquery(revenue, output_field=money), Value(Decimal(0)), output_field=money)
-            - Coalesce(Subquery(cost, output_field=money), Value(Decimal(0)), output_field=money),
+            revenue_ttm=Coalesce(revenue, Value(Decimal(0)), output_field=money),
+            profit_ttm=Coalesce(revenue, Value(Decimal(0)), output_field=money)
+            - Coalesce(cost, Value(Decimal(0)), output_field=money),
             revenue_refreshed_at=now,
         )
         # Withdrawn accounts leave the Pareto ranking and have no class.

@@ -157,7 +157,15 @@ def seed_fallback(count: int, seed: int = 11) -> None:
     )
     from accounts.roles import Role
     from accounts.services import account_revenue_refresh
-    from accounts.models import Order
+    from accounts.models import Order, RevenueLine
+
+    def write(orders: list) -> None:
+        """The orders, and each one's revenue in its own month (as accounts 0017 made for older orders)."""
+        RevenueLine.objects.bulk_create(
+            [RevenueLine(account_id=o.account_id, order=o, reference=o.reference, month=o.ordered_on.replace(day=1),
+                         amount=o.amount, cost=o.cost) for o in Order.objects.bulk_create(orders, batch_size=5000)],
+            batch_size=5000,
+        )
 
     rng = random.Random(seed)
     today = datetime.date.today()
@@ -211,9 +219,9 @@ def seed_fallback(count: int, seed: int = 11) -> None:
                         batch.append(Order(account=account, offering=offering, ordered_on=day, amount=amount,
                                            cost=(amount * Decimal("0.7")).quantize(Decimal(1)), reference=f"SO-{number:06d}"))
             if len(batch) > 20_000:
-                Order.objects.bulk_create(batch, batch_size=5000)
+                write(batch)
                 batch = []
-        Order.objects.bulk_create(batch, batch_size=5000)
+        write(batch)
     account_revenue_refresh()
 
 

@@ -35,7 +35,7 @@ def _admin(sql: str) -> None:
 
 def _seed(count: int) -> None:
     from accounts.models import Account, AccountTeamMember, BusinessUnit, Offering, User
-    from accounts.models import Order
+    from accounts.models import Order, RevenueLine
     from demo.running_plans import running_plans_create
 
     unit = BusinessUnit.objects.create(name="Bench vertical", kind=BusinessUnit.Kind.VERTICAL)
@@ -49,10 +49,16 @@ def _seed(count: int) -> None:
     AccountTeamMember.objects.bulk_create(
         [AccountTeamMember(account=a, user=kam, role=AccountTeamMember.Role.KAM) for a in accounts], batch_size=2000
     )
-    Order.objects.bulk_create(
+    orders = Order.objects.bulk_create(
         [Order(account=a, offering=offering, ordered_on=datetime.date(YEAR, month, 15), amount=Decimal(1_000_000 * month),
                cost=Decimal(600_000 * month), reference=f"B-{a.pk}-{month}")
          for a in accounts for month in (2, 5, 8, 11)],
+        batch_size=5000,
+    )
+    # Each order's revenue in its own month, as accounts 0017 made for orders before revenue lines.
+    RevenueLine.objects.bulk_create(
+        [RevenueLine(account_id=o.account_id, order=o, reference=o.reference, month=o.ordered_on.replace(day=1),
+                     amount=o.amount, cost=o.cost) for o in orders],
         batch_size=5000,
     )
     running_plans_create(fiscal_year=YEAR)

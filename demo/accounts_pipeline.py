@@ -1,5 +1,5 @@
 """The accounts demo data's commercial side: opportunities by tier and their moves, three years of
-orders, incentive programs, customer activities, grade changes and unmet needs (a mixin of
+orders and the revenue recognised from them, incentive programs, customer activities, grade changes and unmet needs (a mixin of
 `demo.accounts_seed._DemoBuilder`)."""
 
 import datetime
@@ -21,8 +21,9 @@ from accounts.models import (
     User,
 )
 from accounts.interactions import ACTIVITY_KINDS
-from accounts.models import Order
+from accounts.models import Order, RevenueLine
 
+from demo.revenue import revenue_lines_for
 from demo.accounts_content import (
     _AccountSpec,
     _bulk,
@@ -184,6 +185,7 @@ class PipelineBuilder:
                         reference=f"SO-{account.pk}-{year}{month:02d}-{number}",
                     ))
         _bulk(Order, orders)
+        _bulk(RevenueLine, revenue_lines_for(orders, today=self.today))
         return len(orders)
 
     # -- incentive programs -------------------------------------------------------------------

@@ -44,7 +44,7 @@ from accounts.models import (
 )
 from accounts.roles import Role
 from accounts.services import account_revenue_refresh
-from accounts.models import Order
+from accounts.models import Order, RevenueLine
 
 from demo.accounts_content import (
     DIVISIONS,
@@ -119,6 +119,7 @@ def demo_flush() -> None:
     Children go before parents, so that each delete finds nothing left to cascade to; trees with
     PROTECT parents are cut first. Rows the collector must still load come with their pk only.
     """
+    RevenueLine.objects.all().delete()
     Order.objects.all().delete()
     Interaction.our_attendees.through.objects.all().delete()
     Interaction.their_attendees.through.objects.all().delete()

@@ -166,6 +166,13 @@ class ManualActualForm(CleanTextFormMixin, forms.Form):
         return Period(data["period_kind"], data["fiscal_year"], data["period_index"], self.account.fiscal_year_start_month)
 
 
+class RevenueImportForm(CleanTextFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file of revenue lines"),
+        help_text=_("A .csv (UTF-8) or .xlsx file with a header row; at most 20,000 rows and 5 MB."),
+    )
+
+
 class ImportUploadForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportBatch.Kind.choices)
     file = forms.FileField(

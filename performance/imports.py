@@ -1,4 +1,4 @@
-"""Reading and checking CSV / Excel uploads of orders, NPS responses, manual actuals and time entries.
+"""Reading and checking CSV / Excel uploads of orders, revenue lines, NPS responses, manual actuals and time entries.
 
 `read_table` turns an upload into plain rows (strings, keyed by normalised column names, with
 the spreadsheet row number). `check_rows` checks every row against the database in a fixed
@@ -72,6 +72,20 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                aliases=("order_amount", "amount_krw", "금액", "수주금액", "주문금액", "계약금액", "공급가액", "합계금액",
                         "매출액")),
         Column("cost", gettext_lazy("Cost"), required=False, aliases=("원가", "매출원가", "비용")),
+    ),
+    ImportBatch.Kind.REVENUE: (
+        ACCOUNT,
+        Column("reference", gettext_lazy("Revenue line number"),
+               aliases=("revenue_number", "invoice_number", "invoice_no", "line_number", "매출번호", "매출전표번호",
+                        "전표번호", "세금계산서번호", "계산서번호", "매출no")),
+        Column("month", gettext_lazy("Recognised month"),
+               aliases=("revenue_month", "period", "매출월", "매출년월", "귀속월", "귀속년월", "인식월", "매출일", "매출일자",
+                        "전표일자", "계산서일자")),
+        Column("amount", gettext_lazy("Amount"),
+               aliases=("revenue", "revenue_amount", "amount_krw", "매출액", "매출금액", "공급가액", "금액")),
+        Column("cost", gettext_lazy("Cost"), required=False, aliases=("원가", "매출원가", "비용")),
+        Column("order", gettext_lazy("Order number"), required=False,
+               aliases=("order_number", "order_no", "order_reference", "수주번호", "주문번호", "오더번호", "계약번호")),
     ),
     ImportBatch.Kind.NPS: (
         ACCOUNT,
@@ -576,8 +590,15 @@ def _check_time(rows: list[dict], user: User, today: datetime.date) -> list[RowR
     return results
 
 
+def _check_revenue_lines(rows: list[dict], user: User, today: datetime.date) -> list[RowResult]:
+    from performance.revenue_import import check_revenue_lines
+
+    return check_revenue_lines(rows, user, today)
+
+
 CHECKERS: dict[str, Callable[[list[dict], User, datetime.date], list[RowResult]]] = {
     ImportBatch.Kind.ORDERS: _check_orders,
+    ImportBatch.Kind.REVENUE: _check_revenue_lines,
     ImportBatch.Kind.NPS: _check_nps,
     ImportBatch.Kind.ACTUALS: _check_actuals,
     ImportBatch.Kind.TIME: _check_time,

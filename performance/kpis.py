@@ -1,7 +1,8 @@
 """How each computed KPI is derived from the aggregated facts of one account and period, and status rules.
 
-`performance.selectors.kpi_engine` aggregates orders, NPS responses, time entries and opportunities in
-the database into one `Facts` per account and period; the functions here turn those few
+`performance.selectors.kpi_engine` aggregates orders (order intake), revenue lines (revenue and cost),
+NPS responses, time entries and opportunities in the database into one `Facts` per account and
+period; the functions here turn those few
 numbers into KPI values. Nothing here touches the database.
 """
 
@@ -21,10 +22,13 @@ HUNDRED = Decimal(100)
 class Facts:
     """Everything the computed KPIs need about one account in one period, aggregated in the database."""
 
+    # Order intake (수주): the orders signed in the period, their amount and distinct offerings.
     orders: int = 0
+    order_amount: Decimal = ZERO
+    offerings: int = 0
+    # Revenue (매출): the revenue lines recognised in the period's months, and their cost.
     revenue: Decimal = ZERO
     cost: Decimal = ZERO
-    offerings: int = 0
     # Repurchase: this period's purchases (orders) and amount, and the part that repeats a purchase, an
     # order of an offering the account had already ordered on an earlier day.
     purchases: int = 0
@@ -96,10 +100,12 @@ def _cross_sell(i: Inputs) -> Decimal | None:
 
 
 def _up_sell(i: Inputs) -> Decimal | None:
-    # (revenue ÷ orders) ÷ (previous revenue ÷ previous orders) − 1, in one division to stay exact.
-    if i.previous is None or not i.current.orders or not i.previous.orders or not i.previous.revenue:
+    # Average order value against the previous period's: (amount ÷ orders) ÷ (previous amount ÷ previous
+    # orders) − 1, in one division to stay exact. Order intake, not revenue: a bigger order is an up-sell
+    # whenever its revenue is recognised.
+    if i.previous is None or not i.current.orders or not i.previous.orders or not i.previous.order_amount:
         return None
-    growth = Decimal(i.current.revenue) * i.previous.orders / (Decimal(i.previous.revenue) * i.current.orders)
+    growth = Decimal(i.current.order_amount) * i.previous.orders / (Decimal(i.previous.order_amount) * i.current.orders)
     return (growth - 1) * HUNDRED
 
 
@@ -126,13 +132,13 @@ class Calculator:
     future_periods: bool = False
 
 
-ORDERS, REPURCHASE, NPS, TIME, PIPELINE = "orders", "repurchase", "nps", "time", "pipeline"
+ORDERS, REVENUE_LINES, REPURCHASE, NPS, TIME, PIPELINE = "orders", "revenue_lines", "repurchase", "nps", "time", "pipeline"
 
 CALCULATORS: dict[str, Calculator] = {
     "orders": Calculator(frozenset({ORDERS}), _orders),
-    "revenue": Calculator(frozenset({ORDERS}), _revenue),
-    "profit": Calculator(frozenset({ORDERS}), _profit),
-    "margin": Calculator(frozenset({ORDERS}), _margin),
+    "revenue": Calculator(frozenset({REVENUE_LINES}), _revenue),
+    "profit": Calculator(frozenset({REVENUE_LINES}), _profit),
+    "margin": Calculator(frozenset({REVENUE_LINES}), _margin),
     "nps": Calculator(frozenset({NPS}), _nps),
     "repurchase_count": Calculator(frozenset({REPURCHASE}), _repurchase_count),
     "repurchase_amount": Calculator(frozenset({REPURCHASE}), _repurchase_amount),

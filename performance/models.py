@@ -1,6 +1,6 @@
 """Performance management: transactions, the KPI catalogue, targets, actuals, NPS and time entries.
 
-Actuals are computed from data where possible (orders, NPS responses, opportunities, time
+Actuals are computed from data where possible (orders, revenue lines, NPS responses, opportunities, time
 entries) by `performance.selectors.kpi_engine`; manual KPIs take the values people enter. Periods are
 an account's own fiscal months, quarters, half-years and years (`performance.periods`).
 """
@@ -406,6 +406,7 @@ class ImportBatch(models.Model):
 
     class Kind(models.TextChoices):
         ORDERS = "orders", _("Orders")
+        REVENUE = "revenue", _("Revenue lines")
         NPS = "nps", _("NPS responses")
         ACTUALS = "actuals", _("Manual actuals")
         TIME = "time", _("Time entries")

@@ -261,8 +261,9 @@ def import_batch_commit(*, batch: ImportBatch, acting_user: User) -> ImportBatch
     Rows already imported are skipped (orders, NPS responses) or left as they are (manual
     actuals and time entries with the same value); changed values of manual actuals and
     time entries are updated. If any row has an error now, nothing is written and the batch's
-    report is refreshed. Afterwards the affected accounts' KPI snapshots (and, for orders,
-    revenue and Pareto classes) are refreshed in the background.
+    report is refreshed. Revenue lines already imported with other values are updated. Afterwards the
+    affected accounts' KPI snapshots (and, for revenue lines, revenue and Pareto classes) are refreshed
+    in the background.
     """
     batch = _import_batch_write(batch=batch, acting_user=acting_user)
     if batch.status != ImportBatch.Status.COMMITTED:
@@ -289,6 +290,10 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
         writable = [r.values for r in report.results if r.status in (RowStatus.NEW, RowStatus.UPDATE)]
         if batch.kind == ImportBatch.Kind.ORDERS:
             Order.objects.bulk_create([Order(**values) for values in writable], batch_size=1000)
+        elif batch.kind == ImportBatch.Kind.REVENUE:
+            from performance.revenue_import import revenue_lines_write
+
+            revenue_lines_write(values=writable, acting_user=acting_user)
         elif batch.kind == ImportBatch.Kind.NPS:
             NpsResponse.objects.bulk_create(
                 [NpsResponse(recorded_by=acting_user, **values) for values in writable], batch_size=1000
@@ -312,16 +317,16 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
         batch.save()
         account_ids = sorted({values["account_id"] for values in writable})
         if account_ids:
-            transaction.on_commit(lambda: _refresh_after_import(account_ids, orders=batch.kind == ImportBatch.Kind.ORDERS))
+            transaction.on_commit(lambda: _refresh_after_import(account_ids, revenue=batch.kind == ImportBatch.Kind.REVENUE))
     return batch
 
 
-def _refresh_after_import(account_ids: list[int], *, orders: bool) -> None:
+def _refresh_after_import(account_ids: list[int], *, revenue: bool) -> None:
     from performance.tasks import refresh_account_revenue
     from core.queue import enqueue
     from performance.tasks import refresh_kpi_snapshots
 
-    if orders:
+    if revenue:
         enqueue(refresh_account_revenue)
     enqueue(refresh_kpi_snapshots, account_ids)
 
@@ -472,18 +477,11 @@ def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list
         for row in rows
     ]
     outcomes = _records_upsert(natural_key=ORDERS, records=orders)
-    if any(outcome != Outcome.UNCHANGED for _order, outcome in outcomes):
-        # Revenue, profit and Pareto classes follow the orders; recompute once the batch is in.
-        transaction.on_commit(_refresh_account_revenue)
+    # Orders are order intake: the KPIs that read them (orders, repurchase, cross- and up-selling) follow;
+    # revenue reads revenue lines.
+    _refresh_snapshots_on_commit([order for order, outcome in outcomes if outcome != Outcome.UNCHANGED])
     logger.info("%s upserted orders: %s", acting_user, dict(Counter(outcome.value for _order, outcome in outcomes)))
     return outcomes
-
-
-def _refresh_account_revenue() -> None:
-    from performance.tasks import refresh_account_revenue
-    from core.queue import enqueue
-
-    enqueue(refresh_account_revenue)
 
 
 def manual_actuals_upsert(*, rows: Sequence[ManualActualRow], acting_user: User | None) -> list[tuple[ManualActual, str]]:
@@ -558,7 +556,7 @@ def _refresh_snapshots_on_commit(changed) -> None:
     """After the transaction commits, refresh the KPI snapshots of the changed records' accounts (if any)."""
     account_ids = sorted({record.account_id for record in changed})
     if account_ids:
-        transaction.on_commit(lambda: _refresh_after_import(account_ids, orders=False))
+        transaction.on_commit(lambda: _refresh_after_import(account_ids, revenue=False))
 
 
 # The dashboard after a refresh -----------------------------------------------------------

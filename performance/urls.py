@@ -1,6 +1,6 @@
 from django.urls import path
 
-from performance import views
+from performance import views, views_revenue
 
 app_name = "performance"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/<int:account_id>/nps/", views.account_nps, name="account-nps"),
     path("accounts/<int:account_id>/actuals/", views.account_actuals, name="account-actuals"),
     path("import/", views.import_upload, name="import"),
+    path("import/revenue/", views_revenue.revenue_import_upload, name="import-revenue"),
     path("import/<int:batch_id>/", views.import_preview, name="import-preview"),
 ]

@@ -12,6 +12,9 @@ dot followed by exactly three digits (`1.234`: a thousands separator in some cou
 decimal point in others), commas not in groups of three (`1,23`), dots as thousands separators
 (`1.234.567`).
 
+Months (a revenue line's recognised month): `2026-03`, `2026.03`, `2026. 3.`, `2026/3`, `202603`,
+`2026년 3월`, or any date above (its month is taken).
+
 Dates: year first: `2026-03-05`, `2026.03.05`, `2026. 3. 5.`, `2026/3/5`, `20260305`,
 `2026년 3월 5일` (with or without a weekday `(목)`), each optionally followed by a time
 (`14:30`, `오후 2:30:00`, `T14:30:00+09:00`), which is dropped. Refused with a reason: day or
@@ -139,4 +142,36 @@ def order_date_problem(day: datetime.date, today: datetime.date) -> str | None:
         return _("%(date)s is before %(min)s.") % {"date": day.isoformat(), "min": ORDER_DATE_MIN.isoformat()}
     if day > today:
         return _("%(date)s is in the future.") % {"date": day.isoformat()}
+    return None
+
+
+_MONTH_FORMS = (
+    re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*\.?$"),
+    re.compile(r"^(\d{4})년\s*(\d{1,2})월$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+)
+
+
+def parse_month(text: str) -> tuple[datetime.date | None, str | None]:
+    """A calendar month as its first day (from a month or from any date in it), or the reason it cannot be read."""
+    text = _SPACES.sub(" ", (text or "").strip())
+    for form in _MONTH_FORMS:
+        match = form.match(text)
+        if match:
+            year, month = (int(part) for part in match.groups())
+            if not 1 <= month <= 12:
+                return None, _("“%(value)s” is not a month of the calendar.") % {"value": text}
+            return datetime.date(year, month, 1), None
+    if text and not any(form.match(text) for form in (*_DATE_FORMS, _DAY_FIRST, _SHORT_YEAR)):
+        return None, _("“%(value)s” is not a month; use YYYY-MM.") % {"value": text}
+    day, problem = parse_date(text)
+    return (day.replace(day=1) if day else None), problem
+
+
+def revenue_month_problem(month: datetime.date, today: datetime.date) -> str | None:
+    """Why a revenue line's month is refused (before January 2000, or after this month), or None."""
+    if month < ORDER_DATE_MIN:
+        return _("%(month)s is before %(min)s.") % {"month": month.strftime("%Y-%m"), "min": ORDER_DATE_MIN.strftime("%Y-%m")}
+    if month > today.replace(day=1):
+        return _("%(month)s has not started yet.") % {"month": month.strftime("%Y-%m")}
     return None

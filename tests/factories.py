@@ -26,7 +26,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
-from accounts.models import Order
+from accounts.models import Order, RevenueLine
 
 PASSWORD = "kamdemo"
 
@@ -191,6 +191,7 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
 class OrderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     account = factory.SubFactory(AccountFactory)
     offering = factory.SubFactory(OfferingFactory)
@@ -198,6 +199,27 @@ class OrderFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10000000")
     cost = Decimal("7000000")
     reference = factory.Sequence(lambda n: f"SO-{n:06d}")
+
+    @factory.post_generation
+    def with_revenue(order, create, extracted, **kwargs):
+        """An order's revenue line in its own month, as accounts 0017 made for every order; `with_revenue=False`
+        writes the order alone (order intake without revenue)."""
+        if create and extracted is not False:
+            RevenueLine.objects.create(
+                account=order.account, order=order, reference=order.reference,
+                month=order.ordered_on.replace(day=1), amount=order.amount, cost=order.cost,
+            )
+
+
+class RevenueLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RevenueLine
+
+    account = factory.SubFactory(AccountFactory)
+    month = factory.LazyFunction(lambda: datetime.date.today().replace(day=1))
+    amount = Decimal("10000000")
+    cost = Decimal("7000000")
+    reference = factory.Sequence(lambda n: f"RV-{n:06d}")
 
 
 class IncentiveProgramFactory(factory.django.DjangoModelFactory):

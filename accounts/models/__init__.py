@@ -1,6 +1,7 @@
 """Customers and our own matrix organisation.
 Accounts, their org charts (units and contacts), the relationships our people keep
-with contacts, opportunities by tier, the offering catalogue, pricing tiers and orders (수주).
+with contacts, opportunities by tier, the offering catalogue, pricing tiers, orders (수주)
+and revenue lines (매출).
 Invariants live in database constraints so no code path can store bad data.
 """
 
@@ -24,6 +25,7 @@ from .account import (
 )
 from .customer import OrgUnit, Contact, Relationship, OrgChange, org_change_text, CustomerActivity, Interaction
 from .commerce import Offering, Order, IncentiveProgram, Opportunity, OpportunityMove, UnmetNeed
+from .revenue import RevenueLine
 
 __all__ = [
     "BusinessUnit",
@@ -53,4 +55,5 @@ __all__ = [
     "Opportunity",
     "OpportunityMove",
     "UnmetNeed",
+    "RevenueLine",
 ]

@@ -45,7 +45,10 @@ class Offering(models.Model):
 
 
 class Order(models.Model):
-    """An order (수주) booked with an account: revenue is its amount, profit its amount less cost."""
+    """An order (order intake, 수주) booked with an account: signed once, on its order date.
+
+    Its revenue (매출) is recognised as revenue lines (`RevenueLine`), in one month or over many.
+    """
 
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="orders")
     offering = models.ForeignKey(Offering, verbose_name=_("offering"), on_delete=models.PROTECT, related_name="orders")

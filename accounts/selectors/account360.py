@@ -1,11 +1,11 @@
 """Account 360 reads: each section of the account page reads through one function here, with a fixed
-number of queries; the summary, risks, retention health and customer activities."""
+number of queries; the summary (revenue from revenue lines: `accounts.revenue`), risks, retention health
+and customer activities."""
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
 
 from accounts.models import (
     Account,
@@ -17,6 +17,7 @@ from accounts.models import (
     User,
 )
 from accounts.interactions import contact_last_contact
+from accounts.revenue import monthly_revenue, revenue_windows
 from accounts.risks import registered_risks
 
 
@@ -27,62 +28,6 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 def account_team(*, account: Account) -> list[AccountTeamMember]:
     return list(account.team.select_related("user").order_by("role", "user__last_name", "user__first_name"))
-
-
-def _revenue_windows(*, account: Account, today: datetime.date) -> dict:
-    """Revenue and profit of the last 12 months and of the 12 before, from orders, in one query."""
-    from accounts.models import Order
-
-    year_ago = today - datetime.timedelta(days=365)
-    two_years_ago = today - datetime.timedelta(days=730)
-    this_year = Q(ordered_on__gt=year_ago, ordered_on__lte=today)
-    last_year = Q(ordered_on__gt=two_years_ago, ordered_on__lte=year_ago)
-    sums = Order.objects.filter(account=account).aggregate(
-        revenue_now=Coalesce(Sum("amount", filter=this_year), Value(Decimal(0)), output_field=MONEY),
-        cost_now=Coalesce(Sum("cost", filter=this_year), Value(Decimal(0)), output_field=MONEY),
-        revenue_before=Coalesce(Sum("amount", filter=last_year), Value(Decimal(0)), output_field=MONEY),
-        cost_before=Coalesce(Sum("cost", filter=last_year), Value(Decimal(0)), output_field=MONEY),
-    )
-    totals = {
-        "revenue": sums["revenue_now"],
-        "profit": sums["revenue_now"] - sums["cost_now"],
-        "previous_revenue": sums["revenue_before"],
-        "previous_profit": sums["revenue_before"] - sums["cost_before"],
-    }
-    totals["revenue_change"] = _change(totals["revenue"], totals["previous_revenue"])
-    totals["profit_change"] = _change(totals["profit"], totals["previous_profit"])
-    return totals
-
-
-def _change(current: Decimal, previous: Decimal) -> Decimal | None:
-    """Growth against the previous period as a percentage; None when there is nothing to compare with."""
-    if not previous:
-        return None
-    return (current - previous) * 100 / abs(previous)
-
-
-def _monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
-    """Revenue per calendar month over the last 12 months (months without orders included, at 0)."""
-    from accounts.models import Order
-
-    first_month = (today.replace(day=1) - datetime.timedelta(days=334)).replace(day=1)
-    rows = (
-        Order.objects.filter(account=account, ordered_on__gte=first_month, ordered_on__lte=today)
-        .annotate(month=TruncMonth("ordered_on"))
-        .order_by()
-        .values("month")
-        .annotate(revenue=Sum("amount"))
-    )
-    by_month = {_as_date(row["month"]): row["revenue"] for row in rows}
-    months, month = [], first_month
-    while month <= today:
-        months.append({"month": month, "revenue": by_month.get(month, Decimal(0))})
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def open_pipeline_by_tier(*, opportunities: QuerySet[Opportunity]) -> list[dict]:
@@ -148,8 +93,8 @@ def account_summary(*, account: Account, today: datetime.date) -> dict:
     return {
         "team": team,
         "kam_member": next((member for member in team if member.role == AccountTeamMember.Role.KAM), None),
-        "revenue": _revenue_windows(account=account, today=today),
-        "monthly_revenue": _monthly_revenue(account=account, today=today),
+        "revenue": revenue_windows(account=account, today=today),
+        "monthly_revenue": monthly_revenue(account=account, today=today),
         "pipeline": pipeline,
         "pipeline_total": {
             "count": sum(row["count"] for row in pipeline),
@@ -198,7 +143,7 @@ def retention_health(*, account: Account, today: datetime.date) -> dict:
         ),
         open_incidents=Count("id", filter=Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT, resolved_on__isnull=True)),
     )
-    revenue = _revenue_windows(account=account, today=today)
+    revenue = revenue_windows(account=account, today=today)
     if revenue["previous_revenue"]:
         ratio = revenue["revenue"] / revenue["previous_revenue"]
         revenue_part = min(Decimal(1), max(Decimal(0), (ratio - Decimal("0.8")) / Decimal("0.4")))

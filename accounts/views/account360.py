@@ -96,6 +96,8 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         "labels": [row["month"].strftime("%Y-%m") for row in summary["monthly_revenue"]],
         "revenue": [float(row["revenue"]) for row in summary["monthly_revenue"]],
         "label": _("Revenue"),
+        "intake": [float(row["order_intake"]) for row in summary["monthly_revenue"]],
+        "intakeLabel": _("Order intake"),
     }
     return _section(
         request, "accounts/account_detail.html", account=account, can_edit=can_edit, section="summary", chart=chart, **summary

@@ -1,7 +1,7 @@
 """The KPI engine: actuals computed in the database, targets and statuses, for any accounts and periods.
 
 The engine works on a `SlotPlan`: for every fiscal start month among the accounts, the periods
-("slots") to compute, oldest first. Each source of data (orders, NPS responses, time entries,
+("slots") to compute, oldest first. Each source of data (orders, revenue lines, NPS responses, time entries,
 opportunities, manual actuals, targets) is aggregated by one grouped query that puts every row into
 its account's slot with a CASE expression, so the number of queries depends on the KPIs asked for,
 never on the number of accounts or periods. `kpi_status`, `kpi_actual` and `kpi_target` ask it about
@@ -29,8 +29,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.models import Account, Opportunity, Order
-from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, TIME, Facts, Inputs, KpiValue, kpi_value_of
+from accounts.models import Account, Opportunity, Order, RevenueLine
+from performance.kpis import CALCULATORS, NPS, ORDERS, PIPELINE, REPURCHASE, REVENUE_LINES, TIME, Facts, Inputs, KpiValue, kpi_value_of
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import Period, PeriodKind, period_containing
 
@@ -143,10 +143,16 @@ def _slot_totals(rows: QuerySet, plan: SlotPlan, date_field: str, *, clip: bool 
 
 
 def _order_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
+    """Order intake: the orders signed in each slot, their amount and distinct offerings."""
     return _slot_totals(
         Order.objects.filter(where), plan, "ordered_on",
-        orders=Count("id"), revenue=Sum("amount"), cost=Sum("cost"), offerings=Count("offering_id", distinct=True),
+        orders=Count("id"), order_amount=Sum("amount"), offerings=Count("offering_id", distinct=True),
     )
+
+
+def _revenue_line_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
+    """Revenue: the revenue lines recognised in each slot (a line counts in its month's period), and their cost."""
+    return _slot_totals(RevenueLine.objects.filter(where), plan, "month", revenue=Sum("amount"), cost=Sum("cost"))
 
 
 def _repurchase_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
@@ -199,6 +205,7 @@ def _pipeline_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
 
 FACT_QUERIES = {
     ORDERS: _order_facts,
+    REVENUE_LINES: _revenue_line_facts,
     REPURCHASE: _repurchase_facts,
     NPS: _nps_facts,
     TIME: _time_facts,

@@ -99,8 +99,15 @@
     if (!data || !canvas || typeof Chart === "undefined") return;
     new Chart(canvas, {
       type: "bar",
-      data: { labels: data.labels, datasets: [{ label: data.label, data: data.revenue, backgroundColor: "#2e86ab" }] },
-      options: { plugins: { legend: { display: false }, tooltip: moneyTooltip }, scales: { y: { beginAtZero: true, ...money } } },
+      data: {
+        labels: data.labels,
+        datasets: [
+          { type: "bar", label: data.label, data: data.revenue, backgroundColor: "#2e86ab", order: 2 },
+          // Order intake (orders signed) beside revenue (recognised): a contract signed once is revenue over months.
+          { type: "line", label: data.intakeLabel, data: data.intake, borderColor: "#e0a800", backgroundColor: "#e0a800", tension: 0.2, order: 1 },
+        ],
+      },
+      options: { plugins: { legend: { display: true, position: "bottom" }, tooltip: moneyTooltip }, scales: { y: { beginAtZero: true, ...money } } },
     });
   }
 

@@ -28,10 +28,11 @@ from accounts.models import (
     User,
 )
 from accounts.interactions import relationships_with_last_contact
+from accounts.revenue import last_12_months
 from accounts.roles import Role
 from accounts.selectors import accounts_visible_to
 from performance.models import KpiSnapshot, KpiTarget, NpsResponse, TimeEntry
-from accounts.models import Order
+from accounts.models import Order, RevenueLine
 from planning.models import AccountPlan, ConsensusMeeting
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,7 @@ def snapshot() -> dict:
         )),
         "opportunities": Opportunity.objects.aggregate(total=Sum("amount"), count=Count("pk")),
         "orders": Order.objects.aggregate(total=Sum("amount"), cost=Sum("cost"), count=Count("pk")),
+        "revenue_lines": RevenueLine.objects.aggregate(total=Sum("amount"), cost=Sum("cost"), count=Count("pk")),
         "relationships": Relationship.objects.aggregate(strength=Sum("strength"), count=Count("pk")),
         "activities": list(CustomerActivity.objects.order_by("account__name", "starts_on", "title").values_list(
             "account__name", "kind", "title", "starts_on", "resolved_on")),
@@ -188,6 +190,32 @@ def test_opportunities_orders_and_relationships_look_like_a_real_book_of_busines
     assert not Interaction.objects.filter(activity__kind="incident").exists()
     uncovered_kingpins = Contact.objects.filter(is_kingpin=True, relationships__isnull=True)
     assert uncovered_kingpins.exists()
+
+
+def test_demo_revenue_spreads_orders_over_the_following_months_and_adds_up_to_them(seeded):
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    lines = RevenueLine.objects.all()
+    assert not lines.filter(month__gt=this_month).exists()
+    assert not lines.exclude(order__account=F("account")).exists()
+    # An order of a year ago is recognised in full: its lines add up to its amount and cost.
+    old = Order.objects.filter(ordered_on__lt=today - datetime.timedelta(days=365)).annotate(
+        recognised=Sum("revenue_lines__amount"), recognised_cost=Sum("revenue_lines__cost"))
+    assert old.exists()
+    assert not old.exclude(recognised=F("amount")).exists()
+    assert not old.exclude(recognised_cost=F("cost")).exists()
+    # Services and solutions are recognised over several months; recent orders are partly backlog.
+    spread = Order.objects.annotate(months=Count("revenue_lines__month", distinct=True)).filter(months__gt=1)
+    assert spread.filter(offering__kind="service").exists() and spread.filter(offering__kind="solution").exists()
+    recent = Order.objects.filter(ordered_on__gte=this_month).aggregate(total=Sum("amount"))["total"]
+    recognised = lines.filter(order__ordered_on__gte=this_month).aggregate(total=Sum("amount"))["total"] or 0
+    assert recognised < recent
+    # Revenue is not order intake: the last 12 months differ, and every account has revenue.
+    first, _last = last_12_months(today)
+    revenue = lines.filter(month__gte=first).aggregate(total=Sum("amount"))["total"]
+    intake = Order.objects.filter(ordered_on__gte=first).aggregate(total=Sum("amount"))["total"]
+    assert revenue != intake
+    assert revenue == Account.objects.aggregate(total=Sum("revenue_ttm"))["total"]
 
 
 def test_running_twice_with_flush_gives_the_same_data(seeded):

@@ -189,7 +189,7 @@ def test_a_changing_batch_refreshes_the_kpi_snapshots_after_commit_and_a_repeate
     api_for, account, account_manager, workshops, django_capture_on_commit_callbacks, monkeypatch
 ):
     refreshed = []
-    monkeypatch.setattr("performance.services._refresh_after_import", lambda ids, *, orders: refreshed.append((ids, orders)))
+    monkeypatch.setattr("performance.services._refresh_after_import", lambda ids, *, revenue: refreshed.append((ids, revenue)))
     client = api_for(account_manager)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(BULK, [row(account, workshops)], format="json")

@@ -43,6 +43,7 @@ from tests.factories import (
     OrgUnitFactory,
     PricingTierFactory,
     RelationshipFactory,
+    RevenueLineFactory,
     TeamMemberFactory,
 )
 
@@ -102,7 +103,8 @@ def tokens(db, account_manager, kam_admin, other_account):
     RelationshipFactory(pk=KNOWN_ID, contact=contact, user=account_manager)
     offering = OfferingFactory(pk=KNOWN_ID)
     OpportunityFactory(pk=KNOWN_ID, account=account, sponsor_unit=unit).offerings.add(offering)
-    OrderFactory(pk=KNOWN_ID, account=account, offering=offering)
+    order = OrderFactory(pk=KNOWN_ID, account=account, offering=offering, with_revenue=False)
+    RevenueLineFactory(pk=KNOWN_ID, account=account, order=order)
     PricingTierFactory(pk=KNOWN_ID, name="Gold", rank=1)
     manual_kpi = ManualKpiFactory(pk=KNOWN_ID)
     KpiTargetFactory(pk=KNOWN_ID, account=account, kpi=manual_kpi)

@@ -21,6 +21,7 @@ def _pages(world) -> list[str]:
         reverse("performance:kpi-catalogue"),
         *(reverse(f"performance:{name}", args=[account]) for name in ("account-kpis", "account-nps", "account-actuals")),
         reverse("performance:import"),
+        reverse("performance:import-revenue"),
         reverse("planning:plan-list"),
         reverse("planning:plan-detail", args=[plan]),
         *(reverse("planning:plan-step", args=[plan, step]) for step in range(1, 8)),

@@ -139,6 +139,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'performance/accounts/<int:account_id>/actuals/':                _row(302, 200, 200, 200, 200, 404, 200, 200),
     'performance/import/':                                           _row(302, 200, 403, 403, 200, 200, 200, 200),
     'performance/import/<int:batch_id>/':                            _row(302, 200, 403, 403, 200, 404, 404, 404),  # am's own upload
+    'performance/import/revenue/':                                   _row(302, 200, 403, 403, 200, 200, 200, 200),
     'login/':                                                        _row(200, 302, 302, 302, 302, 302, 302, 302),
     'logout/':                                                       _row(302, 405, 405, 405, 405, 405, 405, 405),
     'i18n/setlang/':                                                 _row(302, 302, 302, 302, 302, 302, 302, 302),
@@ -170,6 +171,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/orders/':                                                _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/orders/bulk/':                                           _row(401, 405, 405, 405, 405, 405, 405, 405),
     'api/v1/orders/<int:pk>/':                                       _row(401, 200, 200, 200, 200, 404, 200, 200),
+    'api/v1/revenue-lines/':                                         _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/revenue-lines/bulk/':                                    _row(401, 405, 405, 405, 405, 405, 405, 405),
+    'api/v1/revenue-lines/<int:pk>/':                                _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/':                                                       _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/organisation-mapping/':                                  _row(401, 200, 200, 200, 403, 403, 403, 403),
     'api/v1/organisation-mapping/bulk/':                             _row(401, 405, 405, 405, 405, 405, 405, 405),
@@ -288,6 +292,7 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'performance/accounts/<int:account_id>/actuals/'):                            _row(302, 400, 403, 403, 400, 404, 400, 400),
     ('POST', 'performance/import/'):                                                       _row(302, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'performance/import/<int:batch_id>/'):                                        _row(302, 302, 403, 403, 302, 404, 404, 404),
+    ('POST', 'performance/import/revenue/'):                                               _row(302, 400, 403, 403, 400, 400, 400, 400),
     # only admins change the organisation (the team member removed is the engineer)
     ('POST', 'organisation/units/new/'):                                                   _row(302, 200, 403, 403, 403, 403, 403, 403),
     ('POST', 'organisation/units/<int:unit_id>/rename/'):                                  _row(302, 200, 403, 403, 403, 403, 403, 403),
@@ -359,6 +364,11 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('PUT', 'api/v1/orders/<int:pk>/'):                                                    _row(401, 400, 403, 403, 400, 404, 400, 400),
     ('PATCH', 'api/v1/orders/<int:pk>/'):                                                  _row(401, 200, 403, 403, 200, 404, 200, 200),
     ('DELETE', 'api/v1/orders/<int:pk>/'):                                                 _row(401, 204, 403, 403, 204, 404, 204, 204),
+    ('POST', 'api/v1/revenue-lines/'):                                                     _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('POST', 'api/v1/revenue-lines/bulk/'):                                                _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('PUT', 'api/v1/revenue-lines/<int:pk>/'):                                             _row(401, 400, 403, 403, 400, 404, 400, 400),
+    ('PATCH', 'api/v1/revenue-lines/<int:pk>/'):                                           _row(401, 200, 403, 403, 200, 404, 200, 200),
+    ('DELETE', 'api/v1/revenue-lines/<int:pk>/'):                                          _row(401, 204, 403, 403, 204, 404, 204, 204),
     ('POST', 'api/v1/kpi-definitions/'):                                                   _row(401, 400, 403, 403, 403, 403, 403, 403),
     ('PUT', 'api/v1/kpi-definitions/<int:pk>/'):                                           _row(401, 400, 403, 403, 403, 403, 403, 403),
     ('PATCH', 'api/v1/kpi-definitions/<int:pk>/'):                                         _row(401, 200, 403, 403, 403, 403, 403, 403),
@@ -446,6 +456,7 @@ def ids_for(route: str, world) -> dict:
             "offerings": world["offering"].pk,
             "business-units": world["business_unit"].pk, "users": world["am"].pk,
             "orders": world["order"].pk, "pricing-tiers": world["pricing_tier"].pk,
+            "revenue-lines": world["revenue_line"].pk,
             "unmet-needs": world["unmet_need"].pk, "customer-activities": world["activity"].pk,
             "account-risks": world["account_risk"].pk,
             "interactions": world["interaction"].pk,
@@ -488,6 +499,7 @@ def world():
         world[key] = make(username=f"w-{key}")
         TeamMemberFactory(account=world["account"], user=world[key], role=role)
     world["order"] = OrderFactory(account=world["account"], offering=world["offering"])
+    world["revenue_line"] = world["order"].revenue_lines.get()
     world["pricing_tier"] = PricingTierFactory()
     world["business_unit"] = BusinessUnit.objects.create(name="World unit", kind=BusinessUnit.Kind.VERTICAL)
     world["account_risk"] = AccountRisk.objects.create(

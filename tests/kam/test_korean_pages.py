@@ -76,10 +76,10 @@ def english_left(html: str, messages: dict[str, str]) -> list[str]:
 
 def test_the_check_finds_an_english_string():
     messages = english_messages()
-    assert english_left("<p>Revenue by month</p><input placeholder='Search by name'>", messages) == [
-        "Revenue by month", "Search by name",
+    assert english_left("<p>Revenue and order intake by month</p><input placeholder='Search by name'>", messages) == [
+        "Revenue and order intake by month", "Search by name",
     ]
-    assert english_left("<p>월별 매출</p><script>const label = 'Revenue by month';</script>", messages) == []
+    assert english_left("<p>월별 매출과 수주</p><script>const label = 'Revenue and order intake by month';</script>", messages) == []
     assert english_left("<code>account</code><option lang='en'>English</option>", messages) == []
 
 

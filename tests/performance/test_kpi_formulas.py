@@ -328,3 +328,34 @@ def test_catalogue_defines_repurchase_by_repeat_orders_and_keeps_an_admins_wordi
     assert kpi("repurchase_amount").formula == "Our own wording"
     migration.forwards(apps, None)
     assert kpi("repurchase_count").formula == migration.NEW["repurchase_count"][0]
+
+
+def test_revenue_profit_and_margin_read_revenue_lines_while_orders_and_up_sell_read_order_intake(offerings):
+    """FY2025 Q1 (Apr–Jun 2025), fiscal year from April. Orders signed: Feb 2025 one of 300 (FY2024 Q4);
+    Apr 2025 two, 1,200 (A) and 600 (B). Revenue recognised: Apr, May, Jun 100 each (cost 60), Jul 500.
+    Revenue 300, profit 300 − 180 = 120, margin 40 %; orders 2; up-sell (900 ÷ 300 − 1) × 100 = 200 %;
+    cross-selling 2 offerings ordered."""
+    from tests.factories import RevenueLineFactory
+
+    account = AccountFactory(fiscal_year_start_month=4)
+    for offering, day, value in (("C", D(2025, 2, 10), 300), ("A", D(2025, 4, 2), 1200), ("B", D(2025, 4, 30), 600)):
+        OrderFactory(account=account, offering=offerings[offering], ordered_on=day, amount=value, cost=0,
+                     with_revenue=False)
+    for month, value in ((4, 100), (5, 100), (6, 100), (7, 500)):
+        RevenueLineFactory(account=account, month=D(2025, month, 1), amount=value, cost=60)
+
+    assert actual(account, "revenue") == 300
+    assert actual(account, "profit") == 120
+    assert actual(account, "margin") == 40
+    assert actual(account, "orders") == 2
+    assert actual(account, "up_sell") == 200
+    assert actual(account, "cross_sell") == 2
+    # A month's revenue is its lines' sum, whenever the orders were signed.
+    assert actual(account, "revenue", period=Period(PeriodKind.MONTH, 2025, 4, 4)) == 500  # July = month 4
+
+
+def test_the_catalogue_says_revenue_and_profit_read_revenue_lines():
+    """performance 0008 rewords the shipped definitions (an admin's own wording would stay)."""
+    assert "revenue lines" in kpi("revenue").formula and "매출 내역" in kpi("revenue").formula_ko
+    assert kpi("profit").formula == "Revenue less the cost of the same revenue lines."
+    assert "수주" in kpi("orders").formula_ko

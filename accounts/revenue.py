@@ -1,0 +1,106 @@
+"""Reads of revenue (매출) from revenue lines: the last 12 months, month by month, and per account for the
+Pareto refresh. Order intake (수주) is read from orders; here only to show it beside revenue, month by month.
+
+"The last 12 months" are calendar months: the month of `today` and the 11 before it, as revenue is
+recognised by month. The 12 before those are "the previous 12 months".
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from accounts.models import Account, Order, RevenueLine
+
+MONEY = DecimalField(max_digits=20, decimal_places=0)
+ZERO = Decimal(0)
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months after (or before, if negative) `month`'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def last_12_months(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and the last month (first days) of the 12 calendar months up to `today`'s."""
+    this_month = today.replace(day=1)
+    return add_months(this_month, -11), this_month
+
+
+def _sum(field: str, condition: Q) -> Coalesce:
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=MONEY)
+
+
+def change_percent(current: Decimal, previous: Decimal) -> Decimal | None:
+    """Growth against the previous period as a percentage; None when there is nothing to compare with."""
+    if not previous:
+        return None
+    return (current - previous) * 100 / abs(previous)
+
+
+def revenue_windows(*, account: Account, today: datetime.date) -> dict:
+    """Revenue and profit of the last 12 months and of the 12 before, with their change in %, in one query."""
+    first, last = last_12_months(today)
+    now = Q(month__gte=first, month__lte=last)
+    before = Q(month__gte=add_months(first, -12), month__lt=first)
+    sums = RevenueLine.objects.filter(account=account).aggregate(
+        revenue_now=_sum("amount", now),
+        cost_now=_sum("cost", now),
+        revenue_before=_sum("amount", before),
+        cost_before=_sum("cost", before),
+    )
+    totals = {
+        "revenue": sums["revenue_now"],
+        "profit": sums["revenue_now"] - sums["cost_now"],
+        "previous_revenue": sums["revenue_before"],
+        "previous_profit": sums["revenue_before"] - sums["cost_before"],
+    }
+    totals["revenue_change"] = change_percent(totals["revenue"], totals["previous_revenue"])
+    totals["profit_change"] = change_percent(totals["profit"], totals["previous_profit"])
+    return totals
+
+
+def monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
+    """Revenue (revenue lines) and order intake (orders signed) per calendar month over the last 12 months,
+    oldest first, months without either at 0. Two queries."""
+    first, last = last_12_months(today)
+    revenue = dict(
+        RevenueLine.objects.filter(account=account, month__gte=first, month__lte=last)
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
+    intake = {
+        _as_date(month): total
+        for month, total in Order.objects.filter(account=account, ordered_on__gte=first, ordered_on__lte=today)
+        .annotate(month=TruncMonth("ordered_on"))
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    }
+    return [
+        {"month": month, "revenue": revenue.get(month, ZERO), "order_intake": intake.get(month, ZERO)}
+        for month in (add_months(first, n) for n in range(12))
+    ]
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def ttm_sums(today: datetime.date) -> tuple[Subquery, Subquery]:
+    """Subqueries of an account's (`OuterRef("pk")`) revenue and cost over the last 12 months, for an update."""
+    first, last = last_12_months(today)
+    window = RevenueLine.objects.filter(account=OuterRef("pk"), month__gte=first, month__lte=last).order_by()
+    revenue = window.values("account").annotate(total=Sum("amount")).values("total")
+    cost = window.values("account").annotate(total=Sum("cost")).values("total")
+    return Subquery(revenue, output_field=MONEY), Subquery(cost, output_field=MONEY)
+
+
+def revenue_lines_of(account: Account) -> QuerySet[RevenueLine]:
+    """An account's revenue lines, newest month first, with their orders."""
+    return RevenueLine.objects.filter(account=account).select_related("order").order_by("-month", "-id")

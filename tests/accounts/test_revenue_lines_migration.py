@@ -1,0 +1,58 @@
+"""accounts 0017: each order becomes one revenue line in its order month (same amount and cost); back, those lines go."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("accounts", "0016_revenue_lines")]
+AFTER = [("accounts", "0017_revenue_lines_from_orders")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_order_becomes_one_revenue_line_in_its_month_and_back():
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        old = _migrate(BEFORE)
+        # Written with the models as they were then: later migrations may add columns today's factories write.
+        BusinessUnit = old.get_model("accounts", "BusinessUnit")
+        unit = BusinessUnit.objects.create(name="Manufacturing", kind="vertical")
+        acme = old.get_model("accounts", "Account").objects.create(name="Acme", vertical_unit=unit)
+        beta = old.get_model("accounts", "Account").objects.create(name="Beta", vertical_unit=unit)
+        product = BusinessUnit.objects.create(name="Products", kind="horizontal")
+        offering = old.get_model("accounts", "Offering").objects.create(name="MES", owner_unit=product)
+        Order = old.get_model("accounts", "Order")
+        signed = Order.objects.create(account_id=acme.pk, offering_id=offering.pk, ordered_on=datetime.date(2026, 3, 17),
+                                      amount=Decimal(1_200_000_000), cost=Decimal(700_000_000), reference="SO-1")
+        other = Order.objects.create(account_id=beta.pk, offering_id=offering.pk, ordered_on=datetime.date(2025, 12, 31),
+                                     amount=Decimal(50_000_000), reference="SO-1")
+        # A line imported before the migration ran keeps its place (its reference is taken).
+        OldLine = old.get_model("accounts", "RevenueLine")
+        OldLine.objects.create(account_id=beta.pk, reference="SO-1", month=datetime.date(2026, 1, 1), amount=Decimal(7))
+
+        new = _migrate(AFTER)
+        RevenueLine = new.get_model("accounts", "RevenueLine")
+        lines = {(line.account_id, line.reference): line for line in RevenueLine.objects.all()}
+        assert len(lines) == 2
+        acme_line = lines[(acme.pk, "SO-1")]
+        assert (acme_line.month, acme_line.amount, acme_line.cost, acme_line.order_id) == (
+            datetime.date(2026, 3, 1), Decimal(1_200_000_000), Decimal(700_000_000), signed.pk
+        )
+        assert lines[(beta.pk, "SO-1")].amount == Decimal(7)
+        assert other.pk not in {line.order_id for line in lines.values()}
+
+        back = _migrate(BEFORE)
+        remaining = back.get_model("accounts", "RevenueLine").objects.all()
+        assert [(line.account_id, line.amount) for line in remaining] == [(beta.pk, Decimal(7))]
+        assert back.get_model("accounts", "Order").objects.count() == 2
+    finally:
+        _migrate(leaves)
