@@ -28,6 +28,11 @@ INPUT_PATTERN = (
 )
 
 
+# One message for a date that cannot be read, from the server and (before sending) from the script.
+INVALID_DATE = _("Enter a date such as 2026-12-07 (2026.12.07 or 2026년 12월 7일 work too).")
+INVALID_DATE_TIME = _("Enter a date and time such as 2026-12-07 14:00.")
+
+
 def parse_date(text: str) -> datetime.date:
     """The calendar date `text` says; ValueError when it says none (or one the calendar lacks: 2026-02-30)."""
     cleaned = str(text).strip()
@@ -79,6 +84,7 @@ class DateInput(forms.DateInput):
                 "placeholder": _("YYYY-MM-DD"),
                 "title": _("A date such as 2026-12-07 (2026.12.07 or 2026년 12월 7일 work too)"),
                 "data-date-choose": _("Choose a date"),
+                "data-date-invalid": INVALID_DATE,
                 **(attrs or {}),
             },
             format=format,
@@ -90,7 +96,7 @@ class DateField(forms.DateField):
 
     widget = DateInput
     default_error_messages = {
-        "invalid": _("Enter a date such as 2026-12-07 (2026.12.07 or 2026년 12월 7일 work too)."),
+        "invalid": INVALID_DATE,
         "no_such_day": _("“%(value)s” is not a date of the calendar."),
     }
 
@@ -129,6 +135,7 @@ class DateTimeInput(forms.DateTimeInput):
                 "placeholder": _("YYYY-MM-DD HH:MM"),
                 "title": _("A date and time such as 2026-12-07 14:00"),
                 "data-date-choose": _("Choose a date and time"),
+                "data-date-invalid": INVALID_DATE_TIME,
                 **(attrs or {}),
             }
         )
@@ -145,7 +152,7 @@ class DateTimeField(forms.DateTimeField):
 
     widget = DateTimeInput
     default_error_messages = {
-        "invalid": _("Enter a date and time such as 2026-12-07 14:00."),
+        "invalid": INVALID_DATE_TIME,
     }
 
     def to_python(self, value):

@@ -42,9 +42,12 @@
 
   const withTime = (input) => input.dataset.date === "datetime";
 
+  // The tidied value, and the page-language message (data-date-invalid) the browser shows for one it
+  // cannot read, instead of its own "match the requested format" in the browser's language.
   function tidy(input) {
     const tidied = withTime(input) ? isoDateTime(input.value) : isoDate(input.value);
     if (tidied && tidied !== input.value) input.value = tidied;
+    input.setCustomValidity(input.value.trim() && !tidied ? input.dataset.dateInvalid || "?" : "");
   }
 
   function enhance(input) {
@@ -72,6 +75,11 @@
     if (root.matches && root.matches("input[data-date]")) enhance(root);
     if (root.querySelectorAll) root.querySelectorAll("input[data-date]").forEach(enhance);
   }
+
+  document.addEventListener("input", (event) => {
+    const target = event.target;
+    if (target instanceof HTMLInputElement && target.hasAttribute("data-date")) target.setCustomValidity("");
+  });
 
   document.addEventListener("change", (event) => {
     const target = event.target;
