@@ -56,6 +56,8 @@
     const small = input.classList.contains("form-control-sm");
     const group = document.createElement("span");
     group.className = `input-group flex-nowrap date-input${small ? " input-group-sm" : ""}`;
+    // The server's message (.invalid-feedback after the input) shows for the group it now sits in.
+    if (input.classList.contains("is-invalid")) group.classList.add("is-invalid", "has-validation");
     input.replaceWith(group);
     const button = document.createElement("button");
     button.type = "button";

@@ -80,23 +80,27 @@ def test_a_date_typed_the_korean_way_is_tidied_and_saved(browser, live_server, h
         page.context.close()
 
 
-def test_an_unreadable_date_is_refused_in_the_pages_language_before_sending(browser, live_server, hanbit):
+def test_an_unreadable_date_is_refused_in_the_pages_language(browser, live_server, hanbit):
     page = _page(browser, live_server, language="ko", browser_locale="en-US")
+    message = "2026-12-07처럼 날짜를 입력하세요(2026.12.07, 2026년 12월 7일도 됩니다)."
     try:
         page.goto(reverse("accounts:contact-add", args=[hanbit.pk]))
         page.fill("#id_name", "이서연")
         happened = page.locator("#id_happened_on")
-        happened.fill("12/07/2026")
-        happened.press("Tab")
-        assert happened.evaluate("input => input.validationMessage") == (
-            "2026-12-07처럼 날짜를 입력하세요(2026.12.07, 2026년 12월 7일도 됩니다)."
-        )
-        page.locator("form button[type=submit]").last.click()
-        assert not OrgChange.objects.filter(contact__name="이서연").exists()
         happened.fill("2026.1.5")
         happened.press("Tab")
         expect(happened).to_have_value("2026-01-05")
         assert happened.evaluate("input => input.validationMessage") == ""
+        happened.fill("12/07/2026")
+        happened.press("Tab")
+        # A form the browser validates shows the page's message, not the browser's "match the format".
+        assert happened.evaluate("input => input.validationMessage") == message
+        # The site's forms are `novalidate`: the server answers, in the page's language, beside the field.
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_text(message)).to_be_visible()
+        expect(page.locator("#id_happened_on")).to_have_value("12/07/2026")
+        assert not OrgChange.objects.filter(contact__name="이서연").exists()
     finally:
         page.context.close()
 
@@ -114,5 +118,20 @@ def test_the_calendar_button_writes_the_chosen_date_in_the_pages_format(browser,
         page.get_by_role("button", name="보기", exact=True).click()
         expect(page).to_have_url(re.compile(r"since=2026-03-05"))
         expect(page.locator("#since")).to_have_value("2026-03-05")
+    finally:
+        page.context.close()
+
+
+def test_the_servers_message_for_a_bad_date_shows_beside_the_calendar_button(browser, live_server, hanbit):
+    page = _page(browser, live_server, language="en", browser_locale="ko-KR")
+    try:
+        page.goto(reverse("accounts:contact-add", args=[hanbit.pk]))
+        page.fill("#id_name", "Seo Yeon")
+        # The day the calendar lacks passes the browser's pattern; the server names it.
+        page.fill("#id_happened_on", "2026-02-30")
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_text("“2026-02-30” is not a date of the calendar.")).to_be_visible()
+        expect(page.locator("#id_happened_on")).to_have_value("2026-02-30")
     finally:
         page.context.close()
