@@ -79,3 +79,19 @@ def test_every_planning_date_is_the_sites_text_input(form_class):
     form = form_class()
     dates = [field for field in form.fields.values() if "data-date" in field.widget.attrs]
     assert dates and all(field.widget.input_type == "text" for field in dates)
+
+
+def test_the_committed_budget_grant_reads_in_the_readers_language():
+    from django.utils import translation
+
+    from planning.models import ResourceGrant
+
+    for stored in ("Budget committed", "확정 예산"):
+        grant = ResourceGrant(kind="budget", description=stored, support_request=None)
+        with translation.override("ko"):
+            assert grant.label == "확정 예산"
+        with translation.override("en"):
+            assert grant.label == "Budget committed"
+    own = ResourceGrant(kind="budget", description="Budget committed", support_request_id=3)
+    with translation.override("ko"):
+        assert own.label == "Budget committed"  # a support request's own words stay as written
