@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo worker messages bench check-python clean
+.PHONY: run test install migrate demo worker messages bench crawl check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -49,6 +49,11 @@ test: install
 # Page speed at 2,000 and 20,000 accounts, SQLite and PostgreSQL (bench/pages.py; BENCH_ARGS="--accounts 2000 --keep").
 bench: install
 	$(PY) bench/pages.py $(BENCH_ARGS)
+
+# A crawl of 300 pages as an executive against make run's own server at 2,000 accounts (bench/crawl.py;
+# CRAWL_ARGS="--keep" reuses the seeded database, "--url http://127.0.0.1:8000" crawls a running server).
+crawl: install
+	$(PY) bench/crawl.py $(CRAWL_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages --locale ko --ignore '.venv/*' --ignore 'var/*' --no-obsolete --no-location

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, BusinessUnit, Industry, PricingTier, User
-from accounts.selectors import accounts_visible_to
+from accounts.selectors.visibility import accounts_visible_to
 
 SORTS = (
     ("name", "name"),

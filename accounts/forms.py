@@ -2,7 +2,10 @@
 
 import datetime
 
+from collections.abc import Callable
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +26,23 @@ from accounts.models import (
 )
 from core.dates import DateField
 from core.money import MoneyField
+
+
+def save_with(form: forms.Form, save: Callable[[], object]) -> bool:
+    """Run a service (`save`) on a valid form, moving its ValidationError onto the form's fields
+    (a field the form does not have: onto the form). Whether it saved."""
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field_name, field_errors in error.error_dict.items():
+                form.add_error(field_name if field_name in form.fields else None, field_errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
 
 
 def _manager_label(contact: Contact) -> str:

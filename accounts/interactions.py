@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, CustomerActivity, Interaction, Relationship, User
+from core.bulk import Outcome, RowErrors
 
 # A support incident is not a contact with the customer; every other customer activity is one.
 ACTIVITY_KINDS = {
@@ -155,34 +156,27 @@ class InteractionRow:
     next_step: str = ""
 
 
-class InteractionRowErrors(Exception):
-    """Rows of a batch that break a rule, by position: {index: {field: message}}. Nothing was written."""
-
-    def __init__(self, errors: dict[int, dict[str, str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 SCALARS = ("kind", "occurred_on", "note", "next_step")
 
 
-def interactions_upsert(*, rows: Sequence[InteractionRow], acting_user: User | None) -> list[tuple[Interaction, str]]:
-    """Create or update interactions by (account, reference), all or nothing: a bad row writes none.
+def interactions_upsert(*, rows: Sequence[InteractionRow], acting_user: User | None) -> list[tuple[Interaction, Outcome]]:
+    """Create or update interactions by (account, reference), all or nothing: a bad row writes none
+    (`RowErrors`, by the rows' positions).
 
-    Returns each row's interaction with its outcome (`created`, `updated`, `unchanged`), in the rows'
-    order; sending the same batch twice changes nothing. The caller has checked the accounts may be
-    written by `acting_user` and that each key comes once.
+    Returns each row's interaction with its outcome, in the rows' order; sending the same batch twice
+    changes nothing. The caller has checked the accounts may be written by `acting_user` and that each
+    key comes once.
     """
     today = timezone.localdate()
-    errors: dict[int, dict[str, str]] = {}
+    errors: dict[int, ValidationError] = {}
     for index, row in enumerate(rows):
         draft = Interaction(account=row.account, kind=row.kind, occurred_on=row.occurred_on)
         row_errors = _check(interaction=draft, our_attendees=row.our_attendees, their_attendees=row.their_attendees, today=today)
         if row_errors:
-            errors[index] = row_errors
+            errors[index] = ValidationError(row_errors)
     if errors:
-        raise InteractionRowErrors(errors)
-    outcomes: list[tuple[Interaction, str]] = []
+        raise RowErrors(errors)
+    outcomes: list[tuple[Interaction, Outcome]] = []
     with transaction.atomic():
         stored = {
             (interaction.account_id, interaction.reference): interaction
@@ -195,15 +189,15 @@ def interactions_upsert(*, rows: Sequence[InteractionRow], acting_user: User | N
             ours, theirs = {user.pk for user in row.our_attendees}, {contact.pk for contact in row.their_attendees}
             if interaction is None:
                 interaction = Interaction(account=row.account, reference=row.reference, recorded_by=acting_user)
-                outcome = "created"
+                outcome = Outcome.CREATED
             elif (
                 any(getattr(interaction, name) != getattr(row, name) for name in SCALARS)
                 or {user.pk for user in interaction.our_attendees.all()} != ours
                 or {contact.pk for contact in interaction.their_attendees.all()} != theirs
             ):
-                outcome = "updated"
+                outcome = Outcome.UPDATED
             else:
-                outcomes.append((interaction, "unchanged"))
+                outcomes.append((interaction, Outcome.UNCHANGED))
                 continue
             for name in SCALARS:
                 setattr(interaction, name, getattr(row, name))

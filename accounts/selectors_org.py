@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.handover import load_measures
 from accounts.models import Account, AccountTeamMember, BusinessUnit, OrganisationEvent, User
-from accounts.selectors import accounts_visible_to
+from accounts.selectors.visibility import accounts_visible_to
 
 ROLE_ORDER = {role: index for index, role in enumerate(AccountTeamMember.Role.values)}
 

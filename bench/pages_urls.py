@@ -1,5 +1,5 @@
-"""The site's URLs plus the floor view of bench/pages.py (used only by that benchmark)."""
+"""The site's URLs plus the floor view of bench/measure.py (used only by `make bench`)."""
 
-from bench.pages import urlpatterns_with_floor
+from bench.measure import urlpatterns_with_floor
 
 urlpatterns = urlpatterns_with_floor()

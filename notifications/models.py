@@ -39,7 +39,7 @@ MESSAGES = {
     NotificationKind.PLAN_DECISION: _("%(plan)s: the consensus meeting decided “%(outcome)s”."),
     NotificationKind.WEEKLY_DIGEST: _(
         "This week: %(waiting)s plans wait for a decision, %(off_track)s accounts are off track, "
-        "%(overdue)s quarterly reviews are overdue."
+        "%(overdue)s quarterly reviews are overdue, %(stale)s plans are going stale."
     ),
     NotificationKind.HANDOVER: _(
         "%(person)s's work was handed over to you: %(accounts)s account teams, %(work)s open plan drafts, actions and reviews."

@@ -1,30 +1,33 @@
 """REST resources for orders, the KPI catalogue, KPI targets, manual actuals and NPS responses, mounted by kam.api."""
 
-from collections import Counter
-from collections.abc import Callable
-
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from django.db.models import Model, QuerySet
-from rest_framework import viewsets
-from rest_framework.permissions import IsAuthenticated
-
-from accounts.api_base import READ_ONLY_MESSAGE, AccountDataFilterSet, AccountDataViewSet, AdminWritesOthersRead, VisibleRelatedField
-from accounts.models import Account, Contact, Offering, Order, User
-from accounts.permissions import accounts_not_editable_by
-from accounts.selectors import accounts_visible_to
+from accounts.api.base import (
+    READ_ONLY_MESSAGE,
+    AccountBatchSerializer,
+    AccountBulkOutcomeSerializer,
+    AccountBulkWriteMixin,
+    AccountDataFilterSet,
+    AccountDataViewSet,
+    AdminWritesOthersRead,
+    VisibleRelatedField,
+)
+from accounts.models import Account, Contact, Offering, Order
+from accounts.selectors.visibility import accounts_visible_to
 from core.api import fields
-from core.api.exceptions import call_service, field_errors
+from core.api.bulk import BULK_MAX_ROWS, BulkResultSerializer
+from core.api.exceptions import call_service
 from core.api.filters import UpdatedSinceMixin
-from core.api.serializers import TEXT_MAX_LENGTH, ServiceModelSerializer
+from core.api.serializers import MONEY, TEXT, ServiceModelSerializer
 from performance.models import KpiDefinition, KpiTarget, ManualActual, NpsResponse
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 from performance.selectors import SlotPlan, kpi_values, kpis_for_team
@@ -33,8 +36,6 @@ from performance.services import (
     ManualActualRow,
     NpsAnswer,
     OrderRow,
-    Outcome,
-    RowErrors,
     kpi_target_set,
     manual_actual_record,
     manual_actuals_upsert,
@@ -42,10 +43,6 @@ from performance.services import (
     nps_responses_record,
     orders_upsert,
 )
-
-MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
-BULK_MAX_ROWS = 1000
-TEXT = {"max_length": TEXT_MAX_LENGTH}
 
 
 def validate_order_date(value) -> None:
@@ -77,120 +74,20 @@ class OrderBulkRowSerializer(serializers.Serializer):
     cost = fields.DecimalField(**MONEY, default=0)
 
 
-class BatchSerializer(serializers.ListSerializer):
-    """A batch of rows for `POST bulk/`, checked as a whole: ids resolved in one query per kind, errors keyed by
-    the row's position, as DRF reports errors of the rows' own fields (`{"3": {"account": ["…"]}}`).
-
-    `related` names each id field and the rows it may name for the caller (accounts: those the caller
-    sees; an id outside them "does not exist"). Validated rows carry the objects in place of the ids.
-    `key_fields` is the natural key: a key that comes twice is an error on the later row, on `key_error_field`.
-    """
-
-    related: dict[str, Callable[[User], QuerySet]] = {"account": accounts_visible_to}
-    key_fields: tuple[str, ...] = ()
-    key_error_field = ""
-    key_error_message = ""
-
-    def validate(self, rows):
-        user = self.context["request"].user
-        found = {
-            name: rows_for(user).in_bulk({row[name] for row in rows if row.get(name) is not None})
-            for name, rows_for in self.related.items()
-        }
-        errors, seen = {}, set()
-        for index, row in enumerate(rows):
-            row_errors = {}
-            for name, objects in found.items():
-                pk = row.get(name)
-                if pk is None:
-                    continue
-                if pk in objects:
-                    row[name] = objects[pk]
-                else:
-                    row_errors[name] = [_('Invalid pk "%(pk)s" - object does not exist.') % {"pk": pk}]
-            if self.key_fields and not row_errors:
-                key = tuple(row[name] for name in self.key_fields)
-                if key in seen:
-                    row_errors[self.key_error_field] = [self.key_error_message]
-                seen.add(key)
-            if row_errors:
-                errors[str(index)] = row_errors
-        if errors:
-            raise serializers.ValidationError(errors)
-        return rows
-
-
-class OrderBatchSerializer(BatchSerializer):
+class OrderBatchSerializer(AccountBatchSerializer):
     child = OrderBulkRowSerializer()
-    related = {**BatchSerializer.related, "offering": lambda user: Offering.objects.all()}
+    related = {**AccountBatchSerializer.related, "offering": lambda user: Offering.objects.all()}
     key_fields = ("account", "reference")
     key_error_field = "reference"
     key_error_message = gettext_lazy("This reference appears twice for the same account in the batch.")
 
 
-class BulkOutcomeSerializer(serializers.Serializer):
-    """What `POST bulk/` did with one row: `created`, `updated` or `unchanged` (sent as stored)."""
-
-    id = serializers.IntegerField()
-    account = serializers.IntegerField()
-    outcome = serializers.ChoiceField(choices=[kind.value for kind in Outcome])
-
-
-class BulkResultSerializer(serializers.Serializer):
-    """The answer of `POST bulk/`: how many rows had each outcome, then each row's, in the batch's order."""
-
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-
-
-class OrderBulkOutcomeSerializer(BulkOutcomeSerializer):
+class OrderBulkOutcomeSerializer(AccountBulkOutcomeSerializer):
     reference = serializers.CharField()
 
 
 class OrderBulkResultSerializer(BulkResultSerializer):
     results = OrderBulkOutcomeSerializer(many=True)
-
-
-class BulkWriteMixin:
-    """`POST bulk/` of an account data viewset: a batch checked by `bulk_serializer_class` (a `BatchSerializer`),
-    written all or nothing by one service call (`bulk_write`), answered with each row's outcome.
-
-    The caller must be allowed to write every row's account (else 403, nothing written); a service's
-    `RowErrors` are a 400 by row position, like the serializer's. `bulk_key(record)` gives the
-    fields that name a row in the answer besides its id and account.
-    """
-
-    bulk_serializer_class: type[BatchSerializer]
-
-    def bulk_write(self, rows: list[dict]) -> list[tuple[Model, str]]:
-        raise NotImplementedError
-
-    def bulk_key(self, record: Model) -> dict:
-        raise NotImplementedError
-
-    def bulk_response(self, request) -> Response:
-        batch = self.bulk_serializer_class(
-            data=request.data, context=self.get_serializer_context(), allow_empty=False, max_length=BULK_MAX_ROWS
-        )
-        batch.is_valid(raise_exception=True)
-        if accounts_not_editable_by(request.user, {row["account"].pk for row in batch.validated_data}):
-            raise PermissionDenied(READ_ONLY_MESSAGE)
-        try:
-            outcomes = self.bulk_write(batch.validated_data)
-        except RowErrors as exc:
-            raise serializers.ValidationError({str(index): field_errors(error) for index, error in exc.errors.items()}) from None
-        counts = Counter(outcome for _record, outcome in outcomes)
-        return Response(
-            {
-                **{kind.value: counts[kind] for kind in Outcome},
-                "results": [
-                    {"id": record.pk, "account": record.account_id, **self.bulk_key(record), "outcome": outcome.value}
-                    for record, outcome in outcomes
-                ],
-            },
-            status=status.HTTP_200_OK,
-        )
 
 
 class OrderFilter(AccountDataFilterSet):
@@ -202,7 +99,7 @@ class OrderFilter(AccountDataFilterSet):
         fields = ["account", "offering", "reference", "ordered_since", "ordered_until"]
 
 
-class OrderViewSet(BulkWriteMixin, AccountDataViewSet):
+class OrderViewSet(AccountBulkWriteMixin, AccountDataViewSet):
     """Orders booked with accounts. `POST bulk/` upserts a batch by (account, reference), all or nothing.
 
     Orders keep no `updated_at`, so there is no `updated_since` filter: filter by order date.
@@ -426,15 +323,15 @@ class ManualActualBulkRowSerializer(PeriodValueInputSerializer):
     kpi = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
 
 
-class ManualActualBatchSerializer(BatchSerializer):
+class ManualActualBatchSerializer(AccountBatchSerializer):
     child = ManualActualBulkRowSerializer()
-    related = {**BatchSerializer.related, "kpi": lambda user: KpiDefinition.objects.all()}
+    related = {**AccountBatchSerializer.related, "kpi": lambda user: KpiDefinition.objects.all()}
     key_fields = ("account", "kpi", "fiscal_year", "period_kind", "period_index")
     key_error_field = "period_index"
     key_error_message = gettext_lazy("This period appears twice for the same account and KPI in the batch.")
 
 
-class ManualActualBulkOutcomeSerializer(BulkOutcomeSerializer):
+class ManualActualBulkOutcomeSerializer(AccountBulkOutcomeSerializer):
     kpi = serializers.IntegerField()
     fiscal_year = serializers.IntegerField()
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
@@ -445,7 +342,7 @@ class ManualActualBulkResultSerializer(BulkResultSerializer):
     results = ManualActualBulkOutcomeSerializer(many=True)
 
 
-class ManualActualViewSet(BulkWriteMixin, PeriodValueViewSet):
+class ManualActualViewSet(AccountBulkWriteMixin, PeriodValueViewSet):
     """Actuals of manual KPIs (those not computed from data) per account and fiscal period. `POST` records
     an actual, replacing the one of the same period; `POST bulk/` records a batch, all or nothing.
     The account team and admins write; executives read."""
@@ -567,16 +464,16 @@ class NpsResponseBulkRowSerializer(NpsResponseSerializer):
         read_only_fields = []
 
 
-class NpsResponseBatchSerializer(BatchSerializer):
+class NpsResponseBatchSerializer(AccountBatchSerializer):
     # No key check here: the key's name may come from the contact, so the service checks it.
     child = NpsResponseBulkRowSerializer()
     related = {
-        **BatchSerializer.related,
+        **AccountBatchSerializer.related,
         "contact": lambda user: Contact.objects.filter(account__in=accounts_visible_to(user)),
     }
 
 
-class NpsResponseBulkOutcomeSerializer(BulkOutcomeSerializer):
+class NpsResponseBulkOutcomeSerializer(AccountBulkOutcomeSerializer):
     respondent_name = serializers.CharField()
     responded_on = serializers.DateField()
 
@@ -585,7 +482,7 @@ class NpsResponseBulkResultSerializer(BulkResultSerializer):
     results = NpsResponseBulkOutcomeSerializer(many=True)
 
 
-class NpsResponseViewSet(BulkWriteMixin, AccountDataViewSet):
+class NpsResponseViewSet(AccountBulkWriteMixin, AccountDataViewSet):
     """NPS survey answers (0–10). `POST` records one; (account, respondent, date) is unique. Answers are not edited.
     `POST bulk/` records a batch, all or nothing; an answer already stored as sent is left alone."""
 

@@ -13,7 +13,7 @@ class PerformanceConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from performance.models import KpiDefinition
-        from performance.selectors import kpi_catalogue_names_clear
+        from performance.selectors.catalogue import kpi_catalogue_names_clear
 
         post_save.connect(kpi_catalogue_names_clear, sender=KpiDefinition, dispatch_uid="kpi-names-save")
         post_delete.connect(kpi_catalogue_names_clear, sender=KpiDefinition, dispatch_uid="kpi-names-delete")

@@ -12,7 +12,7 @@ from accounts.filters import owners_for_filter
 from accounts.models import Account, BusinessUnit, Contact, PricingTier, User, person_name
 from performance.models import ImportBatch, KpiDefinition
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, fiscal_year_of
-from performance.selectors import DashboardFilters, Sort
+from performance.selectors.weekly_dashboard import DashboardFilters, Sort
 
 SNAPSHOT_PERIODS = [(PeriodKind.QUARTER, _("This quarter")), (PeriodKind.YEAR, _("This fiscal year"))]
 SORTS = [(Sort.ATTENTION, _("Needs attention first")), (Sort.REVENUE, _("Largest revenue first")), (Sort.NAME, _("Name"))]

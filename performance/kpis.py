@@ -1,6 +1,6 @@
 """How each computed KPI is derived from the aggregated facts of one account and period, and status rules.
 
-`performance.selectors` aggregates orders, NPS responses, time entries and opportunities in
+`performance.selectors.kpi_engine` aggregates orders, NPS responses, time entries and opportunities in
 the database into one `Facts` per account and period; the functions here turn those few
 numbers into KPI values. Nothing here touches the database.
 """

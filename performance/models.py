@@ -1,7 +1,7 @@
 """Performance management: transactions, the KPI catalogue, targets, actuals, NPS and time entries.
 
 Actuals are computed from data where possible (orders, NPS responses, opportunities, time
-entries) by `performance.selectors`; manual KPIs take the values people enter. Periods are
+entries) by `performance.selectors.kpi_engine`; manual KPIs take the values people enter. Periods are
 an account's own fiscal months, quarters, half-years and years (`performance.periods`).
 """
 

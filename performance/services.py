@@ -3,21 +3,23 @@
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import portfolio_cache
 from accounts.models import Account, Contact, Order, User
 from accounts.roles import Role
+from core.bulk import Outcome, RowErrors
 from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import Period, PeriodKind
 
@@ -72,14 +74,6 @@ class NpsAnswer:
     respondent_name: str = ""
     comment: str = ""
     survey: str = ""
-
-
-class RowErrors(Exception):
-    """Rows of a batch that break a rule, by position: {index: ValidationError}. Nothing was written."""
-
-    def __init__(self, errors: dict[int, ValidationError]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 def manual_actual_record(
@@ -147,7 +141,7 @@ def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: lis
     and runs a fixed number of aggregate queries whatever the number of accounts. Returns the
     number of rows written.
     """
-    from performance.selectors import SlotPlan, kpi_values
+    from performance.selectors.kpi_engine import SlotPlan, kpi_values
 
     day = as_of or timezone.localdate()
     accounts = Account.objects.all() if account_ids is None else Account.objects.filter(pk__in=account_ids)
@@ -292,9 +286,6 @@ def _refresh_after_import(account_ids: list[int], *, orders: bool) -> None:
     enqueue(refresh_kpi_snapshots, account_ids)
 
 
-ORDER_FIELDS = ("offering_id", "ordered_on", "amount", "cost")
-
-
 @dataclass(frozen=True, slots=True)
 class OrderRow:
     """One order as another system knows it; (account_id, reference) is its natural key."""
@@ -307,12 +298,124 @@ class OrderRow:
     cost: Decimal = Decimal(0)
 
 
-class Outcome(StrEnum):
-    """What an upsert did with a row."""
+# Writes by natural key ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NaturalKey:
+    """How `_records_upsert` finds, compares and writes one model's records.
 
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
+    A record is found by `key` (attribute names, unique together in the table) and is the same as
+    the stored one when every `compared` attribute is equal. A changed record has its `written`
+    fields copied onto the stored one (a field with `auto_now` is stamped now); a model whose
+    records are not edited has no `written`, and a changed record is refused with `refusal`. With
+    `update_conflicts`, a key someone else inserted between the read and the insert is updated (as
+    `update_or_create` would) instead of failing the batch.
+    """
+
+    model: type[Model]
+    key: tuple[str, ...]
+    compared: tuple[str, ...]
+    written: tuple[str, ...] = ()
+    update_conflicts: bool = False
+    refusal: str | Promise = ""
+
+
+ORDER_FIELDS = ("offering_id", "ordered_on", "amount", "cost")
+ORDERS = NaturalKey(Order, key=("account_id", "reference"), compared=ORDER_FIELDS, written=ORDER_FIELDS)
+MANUAL_ACTUALS = NaturalKey(
+    ManualActual,
+    key=("account_id", "kpi_id", "fiscal_year", "period_kind", "period_index"),
+    compared=("value", "note"),
+    written=("value", "note", "recorded_by", "updated_at"),
+    update_conflicts=True,
+)
+NPS_ANSWERS = NaturalKey(
+    NpsResponse,
+    key=("account_id", "respondent_name", "responded_on"),
+    compared=("contact_id", "score", "comment", "survey"),
+    refusal=gettext_lazy(
+        "This respondent's answer of this date is recorded already with other values; answers are not edited."
+    ),
+)
+
+
+def _records_upsert(
+    *, natural_key: NaturalKey, records: Sequence[Model | None], errors: Mapping[int, ValidationError] | None = None
+) -> list[tuple[Model, Outcome]]:
+    """Create the new records, update the changed ones, leave the same ones alone: all or nothing.
+
+    `records` are unsaved instances in the batch's order; None stands for a row the caller refused
+    already, its error in `errors`. Returns each record as stored (or created) with its outcome, in
+    the batch's order. Refused rows (the caller's, and changed records of a model whose records are
+    not edited) are raised together as `RowErrors` by position, before anything is written. Keys
+    must be unique within the batch (else ValueError). A stored record takes the related objects
+    its new one holds (same ids), so reading them costs no query. Runs one read, one insert and one
+    update (per 500 records) whatever the number of records.
+    """
+    errors = dict(errors or {})
+    model, key = natural_key.model, natural_key.key
+    rows = [(index, record, _key(record, key)) for index, record in enumerate(records) if record is not None]
+    keys = [row_key for _index, _record, row_key in rows]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"Each ({', '.join(key)}) may appear once in a batch.")
+    written = [model._meta.get_field(name) for name in natural_key.written]
+    outcomes: list[tuple[Model, Outcome]] = []
+    with transaction.atomic():
+        lookup = {f"{name}__in": {row_key[i] for row_key in keys} for i, name in enumerate(key)}
+        stored = {_key(record, key): record for record in model.objects.select_for_update().filter(**lookup)}
+        now = timezone.now()
+        for index, new, row_key in rows:
+            record = stored.get(row_key)
+            if record is None:
+                outcomes.append((new, Outcome.CREATED))
+                continue
+            _share_related(new, record)
+            if all(getattr(record, name) == getattr(new, name) for name in natural_key.compared):
+                outcomes.append((record, Outcome.UNCHANGED))
+            elif not written:
+                errors[index] = ValidationError(str(natural_key.refusal))
+            else:
+                for field in written:
+                    _copy_field(field, new, record, now=now)
+                outcomes.append((record, Outcome.UPDATED))
+        if errors:
+            raise RowErrors(dict(sorted(errors.items())))
+        conflicts = {}
+        if natural_key.update_conflicts:
+            conflicts = {
+                "update_conflicts": True,
+                "unique_fields": [model._meta.get_field(name).name for name in key],
+                "update_fields": [field.name for field in written],
+            }
+        model.objects.bulk_create(
+            [record for record, outcome in outcomes if outcome == Outcome.CREATED], batch_size=500, **conflicts
+        )
+        if written:
+            model.objects.bulk_update(
+                [record for record, outcome in outcomes if outcome == Outcome.UPDATED],
+                fields=[field.name for field in written],
+                batch_size=500,
+            )
+    return outcomes
+
+
+def _key(instance, names: tuple[str, ...]) -> tuple:
+    return tuple(getattr(instance, name) for name in names)
+
+
+def _share_related(source: Model, target: Model) -> None:
+    """Give `target` the related objects `source` holds for the same ids (no query to read them)."""
+    for field in source._meta.concrete_fields:
+        if field.many_to_one and field.is_cached(source) and getattr(source, field.attname) == getattr(target, field.attname):
+            field.set_cached_value(target, field.get_cached_value(source))
+
+
+def _copy_field(field, source: Model, target: Model, *, now: datetime.datetime) -> None:
+    if getattr(field, "auto_now", False):
+        setattr(target, field.attname, now)
+    elif field.many_to_one and field.is_cached(source):
+        setattr(target, field.name, field.get_cached_value(source))
+    else:
+        setattr(target, field.attname, getattr(source, field.attname))
 
 
 def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list[tuple[Order, str]]:
@@ -324,38 +427,14 @@ def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list
     `acting_user` may edit those accounts; keys must be unique within the batch.
     Runs a fixed number of statements whatever the number of rows (in chunks of 500).
     """
-    keys = [(row.account_id, row.reference) for row in rows]
-    if len(set(keys)) != len(keys):
-        raise ValueError("Each (account, reference) may appear once in a batch.")
-    outcomes: list[tuple[Order, str]] = []
-    with transaction.atomic():
-        stored = {
-            (order.account_id, order.reference): order
-            for order in Order.objects.select_for_update().filter(
-                account_id__in={row.account_id for row in rows}, reference__in={row.reference for row in rows}
-            )
-        }
-        for row in rows:
-            order = stored.get((row.account_id, row.reference))
-            if order is None:
-                order = Order(account_id=row.account_id, reference=row.reference)
-                outcome = Outcome.CREATED
-            elif any(getattr(order, name) != getattr(row, name) for name in ORDER_FIELDS):
-                outcome = Outcome.UPDATED
-            else:
-                outcome = Outcome.UNCHANGED
-            for name in ORDER_FIELDS:
-                setattr(order, name, getattr(row, name))
-            outcomes.append((order, outcome))
-        Order.objects.bulk_create([order for order, outcome in outcomes if outcome == Outcome.CREATED], batch_size=500)
-        Order.objects.bulk_update(
-            [order for order, outcome in outcomes if outcome == Outcome.UPDATED],
-            fields=[name.removesuffix("_id") for name in ORDER_FIELDS],
-            batch_size=500,
-        )
-        if any(outcome != Outcome.UNCHANGED for _order, outcome in outcomes):
-            # Revenue, profit and Pareto classes follow the orders; recompute once the batch is in.
-            transaction.on_commit(_refresh_account_revenue)
+    orders = [
+        Order(account_id=row.account_id, reference=row.reference, **{name: getattr(row, name) for name in ORDER_FIELDS})
+        for row in rows
+    ]
+    outcomes = _records_upsert(natural_key=ORDERS, records=orders)
+    if any(outcome != Outcome.UNCHANGED for _order, outcome in outcomes):
+        # Revenue, profit and Pareto classes follow the orders; recompute once the batch is in.
+        transaction.on_commit(_refresh_account_revenue)
     logger.info("%s upserted orders: %s", acting_user, dict(Counter(outcome.value for _order, outcome in outcomes)))
     return outcomes
 
@@ -377,15 +456,10 @@ def manual_actuals_upsert(*, rows: Sequence[ManualActualRow], acting_user: User 
     Runs a fixed number of statements whatever the number of rows; once committed, the KPI snapshots
     of the accounts whose actuals changed are refreshed in the background, as after an import.
     """
-    with transaction.atomic():
-        outcomes = _manual_actuals_write(rows=rows, acting_user=acting_user)
-        _refresh_snapshots_on_commit(actual for actual, outcome in outcomes if outcome != Outcome.UNCHANGED)
+    outcomes = _manual_actuals_write(rows=rows, acting_user=acting_user)
+    _refresh_snapshots_on_commit(actual for actual, outcome in outcomes if outcome != Outcome.UNCHANGED)
     logger.info("%s upserted manual actuals: %s", acting_user, dict(Counter(outcome.value for _a, outcome in outcomes)))
     return outcomes
-
-
-ACTUAL_FIELDS = ("value", "note")
-ACTUAL_KEY = ("account_id", "kpi_id", "fiscal_year", "period_kind", "period_index")
 
 
 def _manual_actuals_write(*, rows: Sequence[ManualActualRow], acting_user: User | None) -> list[tuple[ManualActual, str]]:
@@ -397,54 +471,12 @@ def _manual_actuals_write(*, rows: Sequence[ManualActualRow], acting_user: User 
     }
     if errors:
         raise RowErrors(errors)
-    news = [
+    actuals = [
         ManualActual(account=row.account, kpi=row.kpi, value=row.value, note=row.note, recorded_by=acting_user,
                      **_period_fields(row.account, row.period))
         for row in rows
     ]
-    keys = [_key(actual, ACTUAL_KEY) for actual in news]
-    if len(set(keys)) != len(keys):
-        raise ValueError("Each (account, KPI, period) may appear once in a batch.")
-    outcomes: list[tuple[ManualActual, str]] = []
-    with transaction.atomic():
-        stored = {
-            _key(actual, ACTUAL_KEY): actual
-            for actual in ManualActual.objects.select_for_update().filter(
-                account_id__in={new.account_id for new in news},
-                kpi_id__in={new.kpi_id for new in news},
-                fiscal_year__in={new.fiscal_year for new in news},
-            )
-        }
-        now = timezone.now()
-        for new, key in zip(news, keys, strict=True):
-            actual = stored.get(key)
-            if actual is None:
-                outcomes.append((new, Outcome.CREATED))
-                continue
-            actual.account, actual.kpi = new.account, new.kpi  # already read: no query when the answer names them
-            if any(getattr(actual, name) != getattr(new, name) for name in ACTUAL_FIELDS):
-                actual.value, actual.note, actual.recorded_by, actual.updated_at = new.value, new.note, acting_user, now
-                outcomes.append((actual, Outcome.UPDATED))
-            else:
-                outcomes.append((actual, Outcome.UNCHANGED))
-        # A key someone else inserted since the read above is updated, as update_or_create would.
-        ManualActual.objects.bulk_create(
-            [actual for actual, outcome in outcomes if outcome == Outcome.CREATED],
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=[name.removesuffix("_id") for name in ACTUAL_KEY],
-            update_fields=["value", "note", "recorded_by", "updated_at"],
-        )
-        ManualActual.objects.bulk_update(
-            [actual for actual, outcome in outcomes if outcome == Outcome.UPDATED],
-            fields=["value", "note", "recorded_by", "updated_at"],
-            batch_size=500,
-        )
-    return outcomes
-
-
-NPS_FIELDS = ("contact_id", "score", "comment", "survey")
-NPS_KEY = ("account_id", "respondent_name", "responded_on")
+    return _records_upsert(natural_key=MANUAL_ACTUALS, records=actuals)
 
 
 def nps_responses_record(*, answers: Sequence[NpsAnswer], acting_user: User | None) -> list[tuple[NpsResponse, str]]:
@@ -459,7 +491,8 @@ def nps_responses_record(*, answers: Sequence[NpsAnswer], acting_user: User | No
     with new answers are refreshed in the background, as after an import.
     """
     errors: dict[int, ValidationError] = {}
-    news: list[NpsResponse | None] = []
+    responses: list[NpsResponse | None] = []
+    seen = set()
     for index, answer in enumerate(answers):
         try:
             response = _nps_response_new(answer, acting_user=acting_user)
@@ -468,45 +501,17 @@ def nps_responses_record(*, answers: Sequence[NpsAnswer], acting_user: User | No
         except ValidationError as exc:
             errors[index] = exc
             response = None
-        news.append(response)
-    outcomes: list[tuple[NpsResponse, str]] = []
-    with transaction.atomic():
-        valid = [new for new in news if new is not None]
-        stored = {
-            _key(response, NPS_KEY): response
-            for response in NpsResponse.objects.select_for_update().filter(
-                account_id__in={new.account_id for new in valid},
-                respondent_name__in={new.respondent_name for new in valid},
-                responded_on__in={new.responded_on for new in valid},
-            )
-        }
-        seen = set()
-        for index, new in enumerate(news):
-            if new is None:
-                continue
-            key = _key(new, NPS_KEY)
-            response = stored.get(key)
+        else:
+            key = _key(response, NPS_ANSWERS.key)
             if key in seen:
                 errors[index] = ValidationError(_("This respondent's answer of this date appears twice in the batch."))
-            elif response is None:
-                outcomes.append((new, Outcome.CREATED))
-            elif any(getattr(response, name) != getattr(new, name) for name in NPS_FIELDS):
-                errors[index] = ValidationError(
-                    _("This respondent's answer of this date is recorded already with other values; answers are not edited.")
-                )
-            else:
-                outcomes.append((response, Outcome.UNCHANGED))
+                response = None
             seen.add(key)
-        if errors:
-            raise RowErrors(dict(sorted(errors.items())))
-        NpsResponse.objects.bulk_create([response for response, outcome in outcomes if outcome == Outcome.CREATED], batch_size=500)
-        _refresh_snapshots_on_commit(response for response, outcome in outcomes if outcome == Outcome.CREATED)
+        responses.append(response)
+    outcomes = _records_upsert(natural_key=NPS_ANSWERS, records=responses, errors=errors)
+    _refresh_snapshots_on_commit(response for response, outcome in outcomes if outcome == Outcome.CREATED)
     logger.info("%s recorded NPS answers: %s", acting_user, dict(Counter(outcome.value for _r, outcome in outcomes)))
     return outcomes
-
-
-def _key(instance, names: tuple[str, ...]) -> tuple:
-    return tuple(getattr(instance, name) for name in names)
 
 
 def _refresh_snapshots_on_commit(changed) -> None:
@@ -524,7 +529,7 @@ def dashboard_warm() -> int:
     cache the web processes share (Redis with CACHE_URL); with a cache per process it only warms its
     own. Returns the number of pages computed (none when nobody sees every account)."""
     from performance.forms import DashboardFilterForm
-    from performance.selectors import dashboard_accounts, dashboard_portfolio, snapshot_days
+    from performance.selectors.weekly_dashboard import dashboard_accounts, dashboard_portfolio, snapshot_days
 
     viewer = (
         User.objects.filter(Q(groups__name__in=[Role.EXECUTIVE, Role.ADMIN]) | Q(is_superuser=True), is_active=True)

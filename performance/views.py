@@ -1,14 +1,19 @@
 """Performance pages: thin views that parse, call a selector or service, and render (or export)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import pgettext
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Account, User
@@ -27,14 +32,13 @@ from performance.forms import (
 from performance.imports import COLUMNS, ImportFileError
 from performance.models import ImportBatch, KpiDefinition, KpiStatus
 from performance.periods import Period, PeriodKind
-from performance.selectors import (
-    account_dashboard,
+from performance.selectors.account_dashboard import account_dashboard
+from performance.selectors.records import manual_actuals_for_account, nps_responses_for_account
+from performance.selectors.weekly_dashboard import (
     DASHBOARD_PAGE_SIZE,
     dashboard_accounts,
     dashboard_kpis,
     dashboard_portfolio,
-    manual_actuals_for_account,
-    nps_responses_for_account,
     pareto,
     snapshot_days,
     status_grid,
@@ -302,51 +306,78 @@ def _account_export(name: str, board, rows) -> exports.ExportTable:
     return exports.ExportTable(f"kpis-{board.account.pk}", _("Target vs actual"), headers, data)
 
 
-def _require_edit(request: HttpRequest, account: Account) -> None:
-    if not user_can_edit_account(user=request.user, account=account):
-        raise PermissionDenied
+# An account's records entered by hand ------------------------------------------------------------
+@dataclass(frozen=True)
+class AccountRecords:
+    """A page of an account's records entered by its team (NPS answers, manual actuals), as
+    `account_records_page` serves it: `records` reads them, `export` makes their table, `save` records
+    one from the valid form (the service's ValidationError goes back to the form) and says so."""
+
+    template: str
+    url_name: str
+    export_name: str
+    form_class: type[forms.Form]
+    records: Callable[..., QuerySet]
+    export: Callable[[Account, QuerySet], exports.ExportTable]
+    save: Callable[..., str]
+    not_saved: str | Promise
 
 
-@require_http_methods(["GET", "POST"])
-def account_nps(request: HttpRequest, account_id: int) -> HttpResponse:
-    """An account's NPS survey responses, and (for its team) a form to record one."""
+def account_records_page(request: HttpRequest, account_id: int, page: AccountRecords) -> HttpResponse:
+    """An account's records, paged or exported, and for its team (admins included) a form to record one;
+    a refused POST shows the form again with its errors (400), a saved one redirects to the list."""
     account = account_get_for_user(user=request.user, account_id=account_id)
     can_edit = user_can_edit_account(user=request.user, account=account)
     form = None
     if request.method == "POST":
-        _require_edit(request, account)
-        form = NpsResponseForm(request.POST, account=account)
+        if not can_edit:
+            raise PermissionDenied
+        form = page.form_class(request.POST, account=account)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                nps_response_record(
-                    account=account, contact=data["contact"], score=data["score"], responded_on=data["responded_on"],
-                    comment=data["comment"], survey=data["survey"], acting_user=request.user,
-                )
+                saved = page.save(form, account=account, acting_user=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("NPS response recorded."))
-                return redirect("performance:account-nps", account_id=account.pk)
-        messages.error(request, _("The response was not saved; please correct the fields marked below."))
+                messages.success(request, saved)
+                return redirect(page.url_name, account_id=account.pk)
+        messages.error(request, str(page.not_saved))
     elif can_edit:
-        form = NpsResponseForm(account=account)
-    responses = nps_responses_for_account(account=account)
+        form = page.form_class(account=account)
+    records = page.records(account=account)
     if request.GET.get("export"):
-        table = exports.ExportTable(
-            f"nps-{account.pk}",
-            _("NPS responses"),
-            [_("Date"), _("Respondent"), _("Score"), _("Category"), _("Survey"), _("Comment")],
-            [[r.responded_on, r.respondent_name, r.score, _category_label(r.category), r.survey, r.comment]
-             for r in responses],
-        )
-        return exports.export_response(table, _export_format(request))
-    page = Paginator(responses, PAGE_SIZE).get_page(params.page_number(request.GET.get("page")))
+        return exports.export_response(page.export(account, records), _export_format(request))
     return render(
         request,
-        "performance/account_nps.html",
-        {"nav": "accounts", "account": account, "page": page, "form": form, "can_edit": can_edit},
+        page.template,
+        {
+            "nav": "accounts",
+            "account": account,
+            "page": Paginator(records, PAGE_SIZE).get_page(params.page_number(request.GET.get("page"))),
+            "form": form,
+            "can_edit": can_edit,
+            "export_name": page.export_name,
+        },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _nps_save(form: NpsResponseForm, *, account: Account, acting_user: User) -> str:
+    data = form.cleaned_data
+    nps_response_record(
+        account=account, contact=data["contact"], score=data["score"], responded_on=data["responded_on"],
+        comment=data["comment"], survey=data["survey"], acting_user=acting_user,
+    )
+    return _("NPS response recorded.")
+
+
+def _nps_export(account: Account, responses) -> exports.ExportTable:
+    return exports.ExportTable(
+        f"nps-{account.pk}",
+        _("NPS responses"),
+        [_("Date"), _("Respondent"), _("Score"), _("Category"), _("Survey"), _("Comment")],
+        [[r.responded_on, r.respondent_name, r.score, _category_label(r.category), r.survey, r.comment]
+         for r in responses],
     )
 
 
@@ -354,45 +385,57 @@ def _category_label(category: str) -> str:
     return {"promoter": _("Promoter"), "passive": _("Passive"), "detractor": _("Detractor")}[category]
 
 
+NPS_RESPONSES = AccountRecords(
+    template="performance/account_nps.html",
+    url_name="performance:account-nps",
+    export_name="responses",
+    form_class=NpsResponseForm,
+    records=nps_responses_for_account,
+    export=_nps_export,
+    save=_nps_save,
+    not_saved=gettext_lazy("The response was not saved; please correct the fields marked below."),
+)
+
+
+@require_http_methods(["GET", "POST"])
+def account_nps(request: HttpRequest, account_id: int) -> HttpResponse:
+    """An account's NPS survey responses, and (for its team) a form to record one."""
+    return account_records_page(request, account_id, NPS_RESPONSES)
+
+
+def _actual_save(form: ManualActualForm, *, account: Account, acting_user: User) -> str:
+    data = form.cleaned_data
+    manual_actual_record(account=account, kpi=data["kpi"], period=form.period(), value=data["value"],
+                         note=data["note"], acting_user=acting_user)
+    return _("Actual recorded for %(period)s.") % {"period": form.period().label}
+
+
+def _actuals_export(account: Account, actuals) -> exports.ExportTable:
+    return exports.ExportTable(
+        f"manual-actuals-{account.pk}",
+        _("Manual actuals"),
+        [_("KPI"), _("Fiscal year"), _("Period"), _("Period number"), _("Actual"), _("Note"), _("Recorded by")],
+        [[a.kpi.code, a.fiscal_year, a.get_period_kind_display(), a.period_index, a.value, a.note,
+          str(a.recorded_by or "")] for a in actuals],
+    )
+
+
+MANUAL_ACTUALS = AccountRecords(
+    template="performance/account_actuals.html",
+    url_name="performance:account-actuals",
+    export_name="actuals",
+    form_class=ManualActualForm,
+    records=manual_actuals_for_account,
+    export=_actuals_export,
+    save=_actual_save,
+    not_saved=gettext_lazy("The actual was not saved; please correct the fields marked below."),
+)
+
+
 @require_http_methods(["GET", "POST"])
 def account_actuals(request: HttpRequest, account_id: int) -> HttpResponse:
     """The actuals an account's team entered by hand, and a form to record one."""
-    account = account_get_for_user(user=request.user, account_id=account_id)
-    can_edit = user_can_edit_account(user=request.user, account=account)
-    form = None
-    if request.method == "POST":
-        _require_edit(request, account)
-        form = ManualActualForm(request.POST, account=account)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                manual_actual_record(account=account, kpi=data["kpi"], period=form.period(), value=data["value"],
-                                     note=data["note"], acting_user=request.user)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Actual recorded for %(period)s.") % {"period": form.period().label})
-                return redirect("performance:account-actuals", account_id=account.pk)
-        messages.error(request, _("The actual was not saved; please correct the fields marked below."))
-    elif can_edit:
-        form = ManualActualForm(account=account)
-    actuals = manual_actuals_for_account(account=account)
-    if request.GET.get("export"):
-        table = exports.ExportTable(
-            f"manual-actuals-{account.pk}",
-            _("Manual actuals"),
-            [_("KPI"), _("Fiscal year"), _("Period"), _("Period number"), _("Actual"), _("Note"), _("Recorded by")],
-            [[a.kpi.code, a.fiscal_year, a.get_period_kind_display(), a.period_index, a.value, a.note,
-              str(a.recorded_by or "")] for a in actuals],
-        )
-        return exports.export_response(table, _export_format(request))
-    page = Paginator(actuals, PAGE_SIZE).get_page(params.page_number(request.GET.get("page")))
-    return render(
-        request,
-        "performance/account_actuals.html",
-        {"nav": "accounts", "account": account, "page": page, "form": form, "can_edit": can_edit},
-        status=400 if request.method == "POST" else 200,
-    )
+    return account_records_page(request, account_id, MANUAL_ACTUALS)
 
 
 # The KPI catalogue --------------------------------------------------------------------------

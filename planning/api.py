@@ -1,6 +1,6 @@
 """REST resources for account plans (read, and the status transitions the caller's role allows) and quarterly reviews.
 
-Mounted by kam.api. The TRANSITIONS table in planning.services decides who may do what:
+Mounted by kam.api. The TRANSITIONS table in planning.services.workflow decides who may do what:
 a transition the plan's status does not allow is a 400, one the caller's role may not take a 403.
 """
 
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from accounts.selectors import visible_rows
 from core.api import fields
 from core.api.exceptions import call_service
-from accounts.api_base import AccountDataFilterSet
+from accounts.api.base import AccountDataFilterSet
 from core.api.filters import IntegerFilter, StrictFilterSet, UpdatedSinceMixin
 from core.api.serializers import TEXT_MAX_LENGTH
 from planning.models import (
@@ -29,7 +29,8 @@ from planning.models import (
     StrategicTask,
     SupportRequest,
 )
-from planning.services import PlanAction, allowed_actions, plan_close, plan_decide, plan_revise, plan_submit, transition_for
+from planning.services.decisions import plan_decide, plan_submit
+from planning.services.workflow import PlanAction, allowed_actions, plan_close, plan_revise, transition_for
 
 # --- Plans -------------------------------------------------------------------------------------
 

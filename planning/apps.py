@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def _team_changed(sender, instance, **kwargs) -> None:
     """A KAM joined, left or changed role: the account's open plans follow (others change nothing)."""
     from planning.models import AccountPlan, PlanStatus
-    from planning.services import plan_owners_follow_kam
+    from planning.services.workflow import plan_owners_follow_kam
 
     if kwargs.get("raw"):
         return
@@ -30,7 +30,7 @@ class PlanningConfig(AppConfig):
         from notifications.models import NotificationKind, register_param_labels
         from performance.panels import DashboardPanel, register_dashboard_panel
         from planning.models import Decision
-        from planning.selectors import plan_status_counts
+        from planning.selectors.plans import plan_status_counts
 
         portfolio_cache.watch("planning.AccountPlan", portfolio_cache.PLANS)
         register_dashboard_panel(

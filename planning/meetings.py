@@ -3,11 +3,10 @@
 The meeting's state machine is `MEETING_TRANSITIONS` below and nothing else: planned → in session →
 closed, and what each role may do in each state (acts that keep the state are rows whose source is
 their target). Every write here is keyword-only, atomic and told who acts. The plan's own decision
-stays in planning.services.plan_decide, which asks `decision_check` here when it is taken at a meeting.
+stays in planning.services.decisions.plan_decide, which asks `decision_check` here when it is taken at a meeting.
 """
 
 import datetime
-from dataclasses import dataclass
 from enum import Enum
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from accounts.roles import is_executive
 from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create
 from planning.authorship import version_authors
+from planning.transitions import Transition, TransitionTable
 from planning.models import (
     AgendaItem,
     ConsensusMeeting,
@@ -52,29 +52,20 @@ class MeetingActor(Enum):
     EXECUTIVE = "executive"  # any executive
 
 
-@dataclass(frozen=True)
-class MeetingTransition:
-    action: str
-    source: str
-    target: str
-    actor: MeetingActor
-
-
 M, A, R = MeetingStatus, MeetingAction, MeetingActor
-MEETING_TRANSITIONS: tuple[MeetingTransition, ...] = (
-    MeetingTransition(A.START, M.PLANNED, M.IN_SESSION, R.CHAIR),
-    MeetingTransition(A.CLOSE, M.IN_SESSION, M.CLOSED, R.CHAIR),
-    MeetingTransition(A.EDIT_AGENDA, M.PLANNED, M.PLANNED, R.EXECUTIVE),
-    MeetingTransition(A.EDIT_AGENDA, M.IN_SESSION, M.IN_SESSION, R.EXECUTIVE),
-    MeetingTransition(A.EDIT_ATTENDEES, M.PLANNED, M.PLANNED, R.CHAIR),
-    MeetingTransition(A.EDIT_ATTENDEES, M.IN_SESSION, M.IN_SESSION, R.CHAIR),
+MEETING_TRANSITIONS = TransitionTable((
+    Transition(A.START, M.PLANNED, M.IN_SESSION, R.CHAIR),
+    Transition(A.CLOSE, M.IN_SESSION, M.CLOSED, R.CHAIR),
+    Transition(A.EDIT_AGENDA, M.PLANNED, M.PLANNED, R.EXECUTIVE),
+    Transition(A.EDIT_AGENDA, M.IN_SESSION, M.IN_SESSION, R.EXECUTIVE),
+    Transition(A.EDIT_ATTENDEES, M.PLANNED, M.PLANNED, R.CHAIR),
+    Transition(A.EDIT_ATTENDEES, M.IN_SESSION, M.IN_SESSION, R.CHAIR),
     # Opinions may be written ahead of the session, from the documents.
-    MeetingTransition(A.GIVE_OPINION, M.PLANNED, M.PLANNED, R.ATTENDING_EXECUTIVE),
-    MeetingTransition(A.GIVE_OPINION, M.IN_SESSION, M.IN_SESSION, R.ATTENDING_EXECUTIVE),
-    MeetingTransition(A.DECIDE, M.IN_SESSION, M.IN_SESSION, R.CHAIR),
-    MeetingTransition(A.WRITE_MINUTES, M.IN_SESSION, M.IN_SESSION, R.ATTENDING_EXECUTIVE),
-)
-_BY_KEY = {(t.source, t.action): t for t in MEETING_TRANSITIONS}
+    Transition(A.GIVE_OPINION, M.PLANNED, M.PLANNED, R.ATTENDING_EXECUTIVE),
+    Transition(A.GIVE_OPINION, M.IN_SESSION, M.IN_SESSION, R.ATTENDING_EXECUTIVE),
+    Transition(A.DECIDE, M.IN_SESSION, M.IN_SESSION, R.CHAIR),
+    Transition(A.WRITE_MINUTES, M.IN_SESSION, M.IN_SESSION, R.ATTENDING_EXECUTIVE),
+))
 del M, A, R
 
 
@@ -94,12 +85,12 @@ def _actor_may(actor: MeetingActor, *, user: User, meeting: ConsensusMeeting, at
     return attending or meeting.chair_id == user.pk
 
 
-def meeting_transition_for(*, meeting: ConsensusMeeting, action: str, acting_user: User) -> MeetingTransition:
+def meeting_transition_for(*, meeting: ConsensusMeeting, action: str, acting_user: User) -> Transition:
     """The row of the table for `action` in the meeting's state, if `acting_user` may take it.
 
     ValidationError when the state does not allow it, PermissionDenied when the role may not.
     """
-    transition = _BY_KEY.get((meeting.status, action))
+    transition = MEETING_TRANSITIONS.find(status=meeting.status, action=action)
     if transition is None:
         raise ValidationError(
             _("“%(action)s” is not possible while the meeting is “%(status)s”.")
@@ -115,8 +106,8 @@ def meeting_allowed_actions(*, meeting: ConsensusMeeting, user: User, attending:
     if attending is None and is_executive(user):
         attending = MeetingAttendee.objects.filter(meeting=meeting, user=user).exists()
     return {
-        t.action for t in MEETING_TRANSITIONS
-        if t.source == meeting.status and _actor_may(t.actor, user=user, meeting=meeting, attending=bool(attending))
+        t.action for t in MEETING_TRANSITIONS.from_status(meeting.status)
+        if _actor_may(t.actor, user=user, meeting=meeting, attending=bool(attending))
     }
 
 

@@ -1,7 +1,7 @@
 """When is a step of the plan complete? Rules a user can read, each true or false.
 
 The rules are computed from `PlanFacts` (a handful of aggregate queries, see
-planning.selectors.plan_facts), so the overview page costs the same for any plan size.
+planning.selectors.completeness.plan_facts), so the overview page costs the same for any plan size.
 """
 
 from dataclasses import dataclass, field

@@ -16,9 +16,10 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import AccountTeamMember, Opportunity, OrgUnit
 from accounts.selectors import is_level_matched
-from planning import selectors
 from planning.models import AccountPlan
 from planning.targets import number
+from planning.selectors import completeness, content, kpis
+from planning.selectors.kpis import PlanTargets
 
 SCHEMA = 1
 
@@ -35,8 +36,8 @@ def _name(user) -> str:
     return "" if user is None else str(user)
 
 
-def plan_snapshot(plan: AccountPlan) -> dict:
-    """Everything the meeting sees of the plan, as it stands now."""
+def plan_snapshot(plan: AccountPlan, *, targets: PlanTargets | None = None) -> dict:
+    """Everything the meeting sees of the plan, as it stands now (`targets`: the plan's, if already read)."""
     account = plan.account
     return {
         "schema": SCHEMA,
@@ -64,18 +65,18 @@ def plan_snapshot(plan: AccountPlan) -> dict:
         "org": org_section(plan),
         "mapping": mapping_section(plan),
         "business_plan": business_plan_section(plan),
-        "strategy": strategy_section(plan),
+        "strategy": strategy_section(plan, targets=targets),
         "execution": execution_section(plan),
     }
 
 
 def org_section(plan: AccountPlan) -> dict:
-    units = selectors.org_units(plan)
-    contacts = selectors.active_contacts(plan)
+    units = content.org_units(plan=plan)
+    contacts = content.active_contacts(plan=plan)
     people_by_unit: dict = {}
     for contact in contacts:
         people_by_unit.setdefault(contact.org_unit_id, []).append(contact)
-    key_people = selectors.key_people(plan)
+    key_people = content.key_people(plan=plan)
     # Covered one-to-one: by one of our people of the person's own level (the KAM counts among our executives).
     kam_user_id = (
         AccountTeamMember.objects.filter(account_id=plan.account_id, role=AccountTeamMember.Role.KAM)
@@ -86,8 +87,8 @@ def org_section(plan: AccountPlan) -> dict:
         1 for person in key_people
         if is_level_matched(contact=person, relationships=person.relationships.all(), kam_user_id=kam_user_id)
     )
-    since = selectors.org_reference_date(plan)
-    changes = selectors.org_changes_since(plan, since)
+    since = completeness.org_reference_date(plan=plan)
+    changes = content.org_changes_since(plan=plan, since=since)
     return {
         "reviewed_by": _name(plan.org_reviewed_by),
         "reviewed_at": plan.org_reviewed_at.isoformat() if plan.org_reviewed_at else None,
@@ -138,7 +139,7 @@ def org_section(plan: AccountPlan) -> dict:
 
 
 def mapping_section(plan: AccountPlan) -> dict:
-    opportunities = selectors.open_opportunities(plan)
+    opportunities = content.open_opportunities(plan=plan)
     tiers = {
         row["tier"]: row
         for row in Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)
@@ -185,12 +186,12 @@ def business_plan_section(plan: AccountPlan) -> dict:
         "confidence": plan.cbp_confidence,
         "attachments": [
             {"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size, "description": a.description}
-            for a in selectors.plan_attachments(plan)
+            for a in content.plan_attachments(plan=plan)
         ],
     }
 
 
-def strategy_section(plan: AccountPlan) -> dict:
+def strategy_section(plan: AccountPlan, *, targets: PlanTargets | None = None) -> dict:
     return {
         "ambition_3y": plan.ambition_3y,
         "plan_1y": plan.plan_1y,
@@ -203,7 +204,7 @@ def strategy_section(plan: AccountPlan) -> dict:
         "strategy": plan.strategy_summary,
         "execution": plan.execution_summary,
         "tam": _amount(plan.tam),
-        "targets": selectors.plan_target_rows(plan),
+        "targets": kpis.plan_target_rows(plan=plan, targets=targets),
         "strategic_tasks": [
             {
                 "id": task.pk,
@@ -213,7 +214,7 @@ def strategy_section(plan: AccountPlan) -> dict:
                 "target_year": task.target_year,
                 "status": task.status,
             }
-            for task in selectors.plan_strategic_tasks(plan)
+            for task in content.plan_strategic_tasks(plan=plan)
         ],
         "marketing_actions": [
             {
@@ -227,13 +228,13 @@ def strategy_section(plan: AccountPlan) -> dict:
                 "planned_on": _day(action.planned_on),
                 "status": action.status,
             }
-            for action in selectors.plan_marketing_actions(plan)
+            for action in content.plan_marketing_actions(plan=plan)
         ],
     }
 
 
 def execution_section(plan: AccountPlan) -> dict:
-    requests = selectors.plan_support_requests(plan)
+    requests = content.plan_support_requests(plan=plan)
     return {
         "support_requests": [
             {
@@ -260,7 +261,7 @@ def execution_section(plan: AccountPlan) -> dict:
                 "status": action.status,
                 "percent_done": action.percent_done,
             }
-            for action in selectors.plan_actions(plan)
+            for action in content.plan_actions(plan=plan)
         ],
     }
 

@@ -1,7 +1,7 @@
 """One class per step page: which forms it shows, how they are saved, what else the page needs.
 
-The view (planning.views.plan_step) is the same for every step: it parses, calls `save`
-(which calls planning.services), and renders. Read-only steps are shown from the same
+The view (planning.views.plans.plan_step) is the same for every step: it parses, calls `save`
+(which calls planning.services.step_saves), and renders. Read-only steps are shown from the same
 snapshot sections the meeting view and the PDF use.
 """
 
@@ -10,10 +10,12 @@ from django.utils import formats, timezone
 
 from accounts.models import Offering
 from planning import attachments as attachment_checks
-from planning import forms, selectors, services, snapshot
+from planning import forms, snapshot
 from performance.periods import PeriodKind
 from planning.models import AccountPlan, PlanStatus
 from planning.timeline import timeline
+from planning.selectors import completeness, content, kpis as kpis_reads, plans, versions
+from planning.services import step_saves, workflow
 
 
 class StepPage:
@@ -24,7 +26,7 @@ class StepPage:
         self.request = request
         self.plan = plan
         self.can_edit = can_edit
-        self.editable = can_edit and services.step_is_editable(plan=plan, step=self.number)
+        self.editable = can_edit and workflow.step_is_editable(plan=plan, step=self.number)
 
     @property
     def template(self) -> str:
@@ -42,6 +44,14 @@ class StepPage:
 
     def save(self, bound: dict, lock_version: int) -> None:
         raise NotImplementedError
+
+    def save_fields(self, bound: dict, lock_version: int, **inputs) -> None:
+        """Save the step's own plan fields from its form, with the step's other `inputs` to plan_step_save."""
+        form = bound["form"]
+        step_saves.plan_step_save(
+            plan=self.plan, step=self.number, acting_user=self.request.user, expected_lock_version=lock_version,
+            fields={name: form.cleaned_data[name] for name in step_saves.STEP_FIELDS[self.number]}, **inputs,
+        )
 
     def context(self) -> dict:
         return {}
@@ -61,23 +71,23 @@ class OrgReviewStep(StepPage):
 
     def save(self, bound, lock_version):
         form = bound["form"]
-        services.plan_step_save(
+        step_saves.plan_step_save(
             plan=self.plan, step=1, acting_user=self.request.user, expected_lock_version=lock_version,
             fields={"org_review_notes": form.cleaned_data["org_review_notes"]},
             confirm_org_review=form.cleaned_data["confirm"],
         )
 
     def context(self):
-        since = selectors.org_reference_date(self.plan)
-        contacts = selectors.active_contacts(self.plan)
-        units = selectors.org_units(self.plan)
+        since = completeness.org_reference_date(plan=self.plan)
+        contacts = content.active_contacts(plan=self.plan)
+        units = content.org_units(plan=self.plan)
         return {
             "since": since,
-            "changes": selectors.org_changes_since(self.plan, since),
-            "baseline_changes": selectors.org_baseline_changes(self.plan, contacts),
+            "changes": content.org_changes_since(plan=self.plan, since=since),
+            "baseline_changes": content.org_baseline_changes(plan=self.plan, contacts=contacts),
             "unit_tree": _unit_tree(units, contacts),
             "unassigned": [c for c in contacts if c.org_unit_id is None],
-            "key_people": selectors.key_people(self.plan),
+            "key_people": content.key_people(plan=self.plan),
             "contact_count": len(contacts),
         }
 
@@ -99,13 +109,13 @@ class MappingStep(StepPage):
     section = "mapping"
 
     def build_forms(self, data=None, files=None):
-        self.opportunities = selectors.open_opportunities(self.plan)
-        self.units = selectors.org_units(self.plan)
+        self.opportunities = content.open_opportunities(plan=self.plan)
+        self.units = content.org_units(plan=self.plan)
         return {"form": forms.Step2Form(data, instance=self.plan, opportunities=self.opportunities, units=self.units)}
 
     def save(self, bound, lock_version):
         form = bound["form"]
-        services.plan_step_save(
+        step_saves.plan_step_save(
             plan=self.plan, step=2, acting_user=self.request.user, expected_lock_version=lock_version,
             fields={"mapping_notes": form.cleaned_data["mapping_notes"]}, mappings=form.mappings(),
         )
@@ -122,15 +132,11 @@ class BusinessPlanStep(StepPage):
         return {"form": forms.Step3Form(data, instance=self.plan)}
 
     def save(self, bound, lock_version):
-        form = bound["form"]
-        services.plan_step_save(
-            plan=self.plan, step=3, acting_user=self.request.user, expected_lock_version=lock_version,
-            fields={name: form.cleaned_data[name] for name in services.STEP_FIELDS[3]},
-        )
+        self.save_fields(bound, lock_version)
 
     def context(self):
         return {
-            "attachments": selectors.plan_attachments(self.plan),
+            "attachments": content.plan_attachments(plan=self.plan),
             "attachment_form": forms.AttachmentForm() if self.editable else None,
             "max_attachment_bytes": attachment_checks.max_bytes(),
         }
@@ -141,13 +147,13 @@ class StrategyStep(StepPage):
     section = "strategy"
 
     def build_forms(self, data=None, files=None):
-        users = selectors.team_users(self.plan)
-        contacts = selectors.marketing_contacts(self.plan)
+        users = content.team_users(plan=self.plan)
+        contacts = content.marketing_contacts(plan=self.plan)
         task_fields = ("title", "description", "owner", "target_year", "status")
-        tasks = [_initial(t, task_fields) for t in selectors.plan_strategic_tasks(self.plan)]
+        tasks = [_initial(t, task_fields) for t in content.plan_strategic_tasks(plan=self.plan)]
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
-        marketing = [_initial(a, marketing_fields) for a in selectors.plan_marketing_actions(self.plan)]
-        kpis, inputs, account_targets = selectors.target_grid(self.plan)
+        marketing = [_initial(a, marketing_fields) for a in content.plan_marketing_actions(plan=self.plan)]
+        kpis, inputs, account_targets = kpis_reads.target_grid(plan=self.plan)
         month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
         return {
             "form": forms.Step4Form(data, instance=self.plan),
@@ -165,10 +171,8 @@ class StrategyStep(StepPage):
         }
 
     def save(self, bound, lock_version):
-        form = bound["form"]
-        services.plan_step_save(
-            plan=self.plan, step=4, acting_user=self.request.user, expected_lock_version=lock_version,
-            fields={name: form.cleaned_data[name] for name in services.STEP_FIELDS[4]},
+        self.save_fields(
+            bound, lock_version,
             collections={
                 "strategic_tasks": forms.rows_of(bound["tasks"]),
                 "marketing_actions": forms.rows_of(bound["marketing"]),
@@ -192,17 +196,17 @@ class ExecutionStep(StepPage):
         )
 
     def build_forms(self, data=None, files=None):
-        actions = selectors.plan_actions(self.plan)
+        actions = content.plan_actions(plan=self.plan)
         if self.tracks_progress:
             return {"progress": forms.ActionProgressForm(data, actions=actions)}
-        users = selectors.team_users(self.plan)
+        users = content.team_users(plan=self.plan)
         offerings = list(Offering.objects.filter(is_active=True).order_by("name"))
         support_fields = ("kind", "description", "offering", "amount", "status")
         action_fields = ("title", "kind", "owner", "start_on", "due_on", "status", "percent_done", "parent")
         return {
             "support": forms.SupportRequestFormSet(
                 data, prefix="support", form_kwargs={"offerings": offerings},
-                initial=[_initial(r, support_fields) for r in selectors.plan_support_requests(self.plan)],
+                initial=[_initial(r, support_fields) for r in content.plan_support_requests(plan=self.plan)],
             ),
             "actions": forms.ActionFormSet(
                 data, prefix="actions", form_kwargs={"users": users, "parents": actions},
@@ -216,12 +220,12 @@ class ExecutionStep(StepPage):
 
     def save(self, bound, lock_version):
         if self.tracks_progress:
-            services.action_progress_save(
+            step_saves.action_progress_save(
                 plan=self.plan, progress=bound["progress"].progress(), expected_lock_version=lock_version,
                 acting_user=self.request.user,
             )
             return
-        services.plan_step_save(
+        step_saves.plan_step_save(
             plan=self.plan, step=5, acting_user=self.request.user, expected_lock_version=lock_version,
             collections={
                 "support_requests": forms.rows_of(bound["support"]),
@@ -245,7 +249,7 @@ class ReviewsStep(StepPage):
 
     def context(self):
         today = timezone.localdate()
-        reviews = selectors.plan_reviews(self.plan)
+        reviews = versions.plan_reviews(plan=self.plan)
         current = self.plan.quarter_containing(today)
         quarters = []
         for quarter in (1, 2, 3, 4):
@@ -269,16 +273,12 @@ class YearEndStep(StepPage):
         return {"form": forms.Step7Form(data, instance=self.plan)}
 
     def save(self, bound, lock_version):
-        form = bound["form"]
-        services.plan_step_save(
-            plan=self.plan, step=7, acting_user=self.request.user, expected_lock_version=lock_version,
-            fields={name: form.cleaned_data[name] for name in services.STEP_FIELDS[7]},
-        )
+        self.save_fields(bound, lock_version)
 
     def context(self):
         return {
-            "year_results": selectors.year_results(self.plan),
-            "next_plan": selectors.next_year_plan(self.plan),
+            "year_results": kpis_reads.year_results(plan=self.plan),
+            "next_plan": plans.next_year_plan(plan=self.plan),
             "may_start_next": self.can_edit and self.plan.approved_version_id is not None,
         }
 

@@ -25,8 +25,9 @@ from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
 from performance.periods import PeriodKind
 from planning.freshness import live_plans, plan_signals
 from planning.models import AccountPlan, ActionItem, PlanKpi, PlanStatus, PlanVersion, QuarterlyReview
-from planning.selectors import review_kpi_rows_bulk
-from planning.services import plan_label, quarterly_review_new
+from planning.selectors.kpis import review_kpi_rows_bulk
+from planning.services.decisions import plan_label
+from planning.services.reviews import quarterly_review_new
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def quarterly_reviews_create_due(*, as_of: datetime.date) -> int:
     reviews = []
     for (_month, _year, quarter), group in groups.items():
         period = group[0].period(PeriodKind.QUARTER, quarter)
-        rows = review_kpi_rows_bulk(group, period, kpis_by_plan, as_of=as_of)
+        rows = review_kpi_rows_bulk(plans=group, period=period, kpis_by_plan=kpis_by_plan, as_of=as_of)
         reviews.extend(
             quarterly_review_new(plan=plan, quarter=quarter, kpi_snapshot=rows[plan.pk], taken_at=taken_at) for plan in group
         )
@@ -213,7 +214,8 @@ def _stale_drafts(as_of: datetime.date) -> list[NotificationDraft]:
 
 
 def executive_digest_create(*, as_of: datetime.date) -> int:
-    """This week's digest for each active executive: plans waiting for a decision, off-track accounts, overdue reviews.
+    """This week's digest for each active executive: plans waiting for a decision, off-track accounts, overdue
+    reviews, and live plans going stale (any signal of `planning.freshness` as of that day).
 
     One per executive and ISO week, however often it runs.
     """
@@ -224,9 +226,12 @@ def executive_digest_create(*, as_of: datetime.date) -> int:
         if latest else 0
     )
     overdue = QuarterlyReview.objects.filter(status=QuarterlyReview.Status.OPEN, due_on__lt=as_of).count()
+    plans = list(live_plans().select_related("account"))
+    signals = plan_signals(plans=plans, today=as_of) if plans else {}
+    stale = sum(1 for plan in plans if signals.get(plan.pk))
     year, week, _day = as_of.isocalendar()
     executives = User.objects.filter(groups__name=Role.EXECUTIVE, is_active=True).values_list("pk", flat=True).distinct()
-    params = {"waiting": waiting, "off_track": off_track, "overdue": overdue}
+    params = {"waiting": waiting, "off_track": off_track, "overdue": overdue, "stale": stale}
     return notifications_create(
         drafts=[NotificationDraft(pk, NotificationKind.WEEKLY_DIGEST, f"digest:{year}-W{week:02d}", params, "performance:dashboard")
                 for pk in executives]

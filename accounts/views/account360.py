@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from accounts import permissions, relationship_drawing, selectors, services
+from accounts import permissions, relationship_drawing, services
 from accounts.forms import (
+    save_with,
     ContactForm,
     CustomerActivityForm,
     GradeChangeForm,
@@ -30,12 +31,13 @@ from accounts.forms import (
     RelationshipForm,
     UnmetNeedForm,
 )
+from accounts.selectors import account360, commerce, org, visibility
 from accounts.models import Account, Contact, CustomerActivity, Offering, Opportunity, OrgUnit, Relationship, UnmetNeed
 from core import params
 
 
 def _readable(request: HttpRequest, account_id: int) -> tuple[Account, bool]:
-    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    account = visibility.account_get_for_user(user=request.user, account_id=account_id)
     return account, permissions.user_can_edit_account(user=request.user, account=account)
 
 
@@ -48,7 +50,7 @@ def _editable(request: HttpRequest, account_id: int) -> Account:
 
 def _recordable(request: HttpRequest, account_id: int) -> Account:
     """The account, if the user may record customer interactions on it (executive sponsors may)."""
-    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    account = visibility.account_get_for_user(user=request.user, account_id=account_id)
     if not permissions.user_can_record_interaction(user=request.user, account=account):
         raise PermissionDenied(_("Only the account team records interactions with this customer."))
     return account
@@ -79,22 +81,6 @@ def _saved(request: HttpRequest, message: str, back: str) -> HttpResponse:
     return redirect(back)
 
 
-def _save_with(form, save) -> bool:
-    """Run a service on a valid form, moving its ValidationError onto the form's fields."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field_name, field_errors in error.error_dict.items():
-                form.add_error(field_name if field_name in form.fields else None, field_errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
-
-
 # --- 1. Summary ----------------------------------------------------------------------------
 
 
@@ -102,7 +88,7 @@ def _save_with(form, save) -> bool:
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     """Summary: grade, team, revenue and profit with trend, open pipeline by tier, risks from data."""
     account, can_edit = _readable(request, account_id)
-    summary = selectors.account_summary(account=account, today=timezone.localdate())
+    summary = account360.account_summary(account=account, today=timezone.localdate())
     chart = {
         "labels": [row["month"].strftime("%Y-%m") for row in summary["monthly_revenue"]],
         "revenue": [float(row["revenue"]) for row in summary["monthly_revenue"]],
@@ -127,14 +113,14 @@ def _org_chart_page(request: HttpRequest, *, account: Account, can_edit: bool, *
     today = timezone.localdate()
     since = params.parse_date(request.GET.get("since", "")) or today - datetime.timedelta(days=90)
     show_left = request.GET.get("left") == "1"
-    chart = selectors.org_chart(account=account, unit_id=_int_param(request, "unit"), show_left=show_left)
+    chart = org.org_chart(account=account, unit_id=_int_param(request, "unit"), show_left=show_left)
     return _section(
         request,
         "accounts/org_chart.html",
         account=account,
         can_edit=can_edit,
         section="org-chart",
-        changes=selectors.org_changes_since(account=account, since=since),
+        changes=org.org_changes_since(account=account, since=since),
         since=since,
         show_left=show_left,
         filter_query=urlencode({key: value for key, value in request.GET.items() if key in ("unit", "left", "since")}),
@@ -205,7 +191,7 @@ def contact_edit(request: HttpRequest, account_id: int, contact_id: int | None =
             initial = {"org_unit": _int_param(request, "unit")}
     form = ContactForm(request.POST or None, instance=contact, account=account, initial=initial)
     back = reverse("accounts:org-chart", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form, lambda: services.contact_save(contact=form.instance, acting_user=request.user, happened_on=form.cleaned_data["happened_on"])
     ):
         return _saved_in_chart(request, _("%(name)s saved in the org chart.") % {"name": form.instance.name}, form.instance)
@@ -240,7 +226,7 @@ def org_unit_edit(request: HttpRequest, account_id: int, unit_id: int | None = N
     initial = {"parent": _int_param(request, "parent")} if unit_id is None and _int_param(request, "parent") else {}
     form = OrgUnitForm(request.POST or None, instance=unit, account=account, initial=initial)
     back = reverse("accounts:org-chart", args=[account.pk])
-    if request.method == "POST" and _save_with(form, lambda: services.org_unit_save(unit=form.instance, acting_user=request.user)):
+    if request.method == "POST" and save_with(form, lambda: services.org_unit_save(unit=form.instance, acting_user=request.user)):
         return _saved(request, _("Org unit %(name)s saved.") % {"name": form.instance.name}, back)
     title = _("Edit unit %(name)s") % {"name": unit.name} if unit_id else _("Add an org unit")
     return _form_response(request, account=account, form=form, title=title, back=back)
@@ -253,7 +239,7 @@ def org_unit_edit(request: HttpRequest, account_id: int, unit_id: int | None = N
 def relationships(request: HttpRequest, account_id: int) -> HttpResponse:
     """Customer contacts by level against our people mapped to them, gaps highlighted."""
     account, can_edit = _readable(request, account_id)
-    data = selectors.relationship_map(account=account, today=timezone.localdate())
+    data = org.relationship_map(account=account, today=timezone.localdate())
     view = "table" if request.GET.get("view") == "table" else "map"
     drawing = relationship_drawing.layout(levels=data["levels"], today=timezone.localdate()) if view == "map" else None
     return _section(
@@ -275,7 +261,7 @@ def relationship_edit(request: HttpRequest, account_id: int, relationship_id: in
         initial = {"contact": _int_param(request, "contact"), "user": request.user, "last_interaction_on": timezone.localdate()}
     form = RelationshipForm(request.POST or None, instance=relationship, account=account, initial=initial)
     back = reverse("accounts:relationships", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form, lambda: services.relationship_save(relationship=form.instance, acting_user=request.user)
     ):
         return _saved(request, _("Relationship saved."), back)
@@ -290,7 +276,7 @@ def _board_context(request: HttpRequest, account: Account) -> dict:
     offering_id = _int_param(request, "offering")
     unit_id = _int_param(request, "unit")
     return {
-        **selectors.opportunity_board(account=account, offering_id=offering_id, unit_id=unit_id),
+        **commerce.opportunity_board(account=account, offering_id=offering_id, unit_id=unit_id),
         "offering_filter": offering_id,
         "unit_filter": unit_id,
         "filter_query": request.GET.urlencode(),
@@ -309,8 +295,8 @@ def opportunities(request: HttpRequest, account_id: int) -> HttpResponse:
         account=account,
         can_edit=can_edit,
         section="opportunities",
-        offerings=selectors.offerings_for_filter(),
-        units=selectors.org_units_in_tree_order(account=account),
+        offerings=commerce.offerings_for_filter(),
+        units=org.org_units_in_tree_order(account=account),
         **_board_context(request, account),
     )
 
@@ -370,7 +356,7 @@ def opportunity_edit(request: HttpRequest, account_id: int, opportunity_id: int 
         opportunity = Opportunity(account=account, tier=_int_param(request, "tier") or 4)
     form = OpportunityForm(request.POST or None, instance=opportunity, account=account)
     back = reverse("accounts:opportunities", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.opportunity_save(
             opportunity=form.instance, acting_user=request.user, offerings=list(form.cleaned_data["offerings"])
@@ -389,7 +375,7 @@ def opportunity_edit(request: HttpRequest, account_id: int, opportunity_id: int 
 def whitespace(request: HttpRequest, account_id: int) -> HttpResponse:
     """Customer org units × offerings: bought, in the pipeline, white space; unmet needs noted on cells."""
     account, can_edit = _readable(request, account_id)
-    grid = selectors.whitespace_grid(account=account, today=timezone.localdate())
+    grid = commerce.whitespace_grid(account=account, today=timezone.localdate())
     return _section(request, "accounts/whitespace.html", account=account, can_edit=can_edit, section="whitespace", **grid)
 
 
@@ -402,7 +388,7 @@ def unmet_need_edit(request: HttpRequest, account_id: int, unit_id: int, offerin
     need = UnmetNeed.objects.filter(org_unit=unit, offering=offering).first()
     form = UnmetNeedForm(request.POST or None, initial={"note": need.note if need else ""})
     back = reverse("accounts:whitespace", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.unmet_need_save(
             account=account, org_unit=unit, offering=offering, note=form.cleaned_data["note"], acting_user=request.user
@@ -420,7 +406,7 @@ def unmet_need_edit(request: HttpRequest, account_id: int, unit_id: int, offerin
 def pricing(request: HttpRequest, account_id: int) -> HttpResponse:
     """The grade with its discount and privileges, incentive-program progress, and grade changes."""
     account, can_edit = _readable(request, account_id)
-    data = selectors.pricing_overview(account=account, today=timezone.localdate())
+    data = commerce.pricing_overview(account=account, today=timezone.localdate())
     return _section(request, "accounts/pricing.html", account=account, can_edit=can_edit, section="pricing", **data)
 
 
@@ -430,7 +416,7 @@ def grade_change(request: HttpRequest, account_id: int) -> HttpResponse:
     account = _editable(request, account_id)
     form = GradeChangeForm(request.POST or None, initial={"grade": account.grade})
     back = reverse("accounts:pricing", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.account_grade_change(
             account=account,
@@ -459,8 +445,8 @@ def experience(request: HttpRequest, account_id: int) -> HttpResponse:
         can_edit=can_edit,
         section="experience",
         can_record=permissions.user_can_record_interaction(user=request.user, account=account),
-        activities=selectors.customer_activities(account=account),
-        health=selectors.retention_health(account=account, today=today),
+        activities=account360.customer_activities(account=account),
+        health=account360.retention_health(account=account, today=today),
     )
 
 
@@ -474,7 +460,7 @@ def activity_edit(request: HttpRequest, account_id: int, activity_id: int | None
     initial = {"starts_on": timezone.localdate(), "our_people": [request.user]} if activity_id is None else {}
     form = CustomerActivityForm(request.POST or None, instance=activity, account=account, initial=initial)
     back = reverse("accounts:experience", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: services.customer_activity_save(
             activity=form.instance,

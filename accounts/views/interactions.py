@@ -14,18 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import selectors
-from accounts.forms import InteractionForm
+from accounts.selectors.visibility import account_get_for_user
+from accounts.forms import InteractionForm, save_with
 from accounts.interactions import interaction_save
 from accounts.permissions import user_can_record_interaction
 from accounts.models import Account, Interaction
 from accounts.timeline import account_timeline, timeline_kinds
-from accounts.views.account360 import _form_response, _int_param, _readable, _save_with, _saved, _section
+from accounts.views.account360 import _form_response, _int_param, _readable, _saved, _section
 from core import params
 
 
 def _recordable(request: HttpRequest, account_id: int) -> Account:
-    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    account = account_get_for_user(user=request.user, account_id=account_id)
     if not user_can_record_interaction(user=request.user, account=account):
         raise Http404("No such page.")
     return account
@@ -80,7 +80,7 @@ def interaction_edit(request: HttpRequest, account_id: int, interaction_id: int 
     if back not in {"relationships", "org-chart"}:
         back = "timeline"
     back_url = reverse(f"accounts:{back}", args=[account.pk])
-    if request.method == "POST" and _save_with(
+    if request.method == "POST" and save_with(
         form,
         lambda: interaction_save(
             interaction=form.instance,

@@ -9,12 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import portfolio_cache
 from accounts.filters import AccountFilter, owners_for_filter
-from accounts.selectors import (
-    account_get_for_user,
-    account_list_for_user,
-    open_pipeline_attach,
-    pareto_rows_for_user,
-)
+from accounts.selectors.lists import account_list_for_user, open_pipeline_attach, pareto_rows_for_user
+from accounts.selectors.visibility import account_get_for_user
 from accounts.services import account_key_account_set
 from accounts.roles import sees_all_accounts
 from core import params

@@ -1,7 +1,7 @@
 """Query filters, checked like a payload: a bad value is a 400 naming the parameter, never silently ignored.
 
 Shared here: the strict base FilterSet (also used for `filterset_fields`, through
-`FilterBackend`), `updated_since` for models that keep `updated_at` (`?account=` is `accounts.api_base.AccountDataFilterSet`).
+`FilterBackend`), `updated_since` for models that keep `updated_at` (`?account=` is `accounts.api.base.AccountDataFilterSet`).
 """
 
 import re

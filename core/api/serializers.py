@@ -1,4 +1,4 @@
-"""Base classes for the API's serializers: strict JSON types, writes through services (related ids limited to what the caller sees: `accounts.api_base.VisibleRelatedField`)."""
+"""Base classes for the API's serializers: strict JSON types, writes through services (related ids limited to what the caller sees: `accounts.api.base.VisibleRelatedField`)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -12,6 +12,9 @@ from core.api.exceptions import field_errors
 # Free text (descriptions, notes) has no limit in the database; the API sets one so a
 # huge payload is a field error rather than a huge row.
 TEXT_MAX_LENGTH = 10_000
+# `extra_kwargs` of the common kinds of field: free text, and an amount of money (whole won, not negative).
+TEXT = {"max_length": TEXT_MAX_LENGTH}
+MONEY = {"max_digits": 16, "decimal_places": 0, "min_value": 0, "coerce_to_string": False}
 
 
 class StrictModelSerializer(serializers.ModelSerializer):

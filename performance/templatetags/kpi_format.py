@@ -89,7 +89,7 @@ def export_url(context, table: str, fmt: str) -> str:
 def kpi_name(row) -> str:
     """A KPI's name in the reader's language for a row of a frozen snapshot (found by its code, `key`);
     the name frozen in the row when the KPI is no longer in the catalogue."""
-    from performance.selectors import kpi_catalogue_names
+    from performance.selectors.catalogue import kpi_catalogue_names
 
     names = kpi_catalogue_names().get(row.get("key") or "")
     if names is None:
@@ -101,7 +101,7 @@ def kpi_name(row) -> str:
 @register.filter
 def kpi_unit_label(row) -> str:
     """The unit of a snapshot's KPI row in the reader's language (the currency for money)."""
-    from performance.selectors import kpi_catalogue_names
+    from performance.selectors.catalogue import kpi_catalogue_names
 
     names = kpi_catalogue_names().get(row.get("key") or "")
     if row.get("is_money") or names is None:

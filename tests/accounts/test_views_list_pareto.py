@@ -124,7 +124,7 @@ def test_flagging_needs_a_post(client_for, account, executive):
 
 
 def test_pareto_view_shows_a_page_of_rows_with_counts_over_every_account(client_for, executive, monkeypatch):
-    monkeypatch.setattr("accounts.selectors.PARETO_PAGE_SIZE", 2)
+    monkeypatch.setattr("accounts.selectors.lists.PARETO_PAGE_SIZE", 2)
     for name, revenue in (("Big", 600), ("Mid", 250), ("Small", 100), ("Tiny", 50), ("None", 0)):
         AccountFactory(name=name, revenue_ttm=Decimal(revenue), is_key_account=name == "Big")
     client = client_for(executive)

@@ -158,7 +158,7 @@ def test_a_batch_above_the_cap_is_refused(api_for, account, account_manager, wor
 
 
 def test_a_batch_at_the_cap_is_taken(api_for, account, account_manager, workshops, monkeypatch):
-    monkeypatch.setattr("performance.api.BULK_MAX_ROWS", 3)
+    monkeypatch.setattr("performance.api.ManualActualViewSet.bulk_max_rows", 3)
     client = api_for(account_manager)
     assert client.post(BULK, [row(account, workshops, index=n) for n in range(1, 5)], format="json").status_code == 400
     assert client.post(BULK, [row(account, workshops, index=n) for n in range(1, 4)], format="json").json()["created"] == 3

@@ -164,7 +164,7 @@ def test_a_batch_above_the_cap_is_refused(api_for, account, account_manager):
 
 
 def test_a_batch_at_the_cap_is_taken(api_for, account, account_manager, monkeypatch):
-    monkeypatch.setattr("performance.api.BULK_MAX_ROWS", 3)
+    monkeypatch.setattr("performance.api.NpsResponseViewSet.bulk_max_rows", 3)
     client = api_for(account_manager)
     assert client.post(BULK, [answer(account, f"P{n}") for n in range(4)], format="json").status_code == 400
     assert client.post(BULK, [answer(account, f"P{n}") for n in range(3)], format="json").json()["created"] == 3

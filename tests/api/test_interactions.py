@@ -148,6 +148,23 @@ def test_bulk_is_all_or_nothing_with_errors_by_row(api_for, account, other_accou
     assert not Interaction.objects.exists()
 
 
+def test_bulk_names_each_bad_id_of_a_row(api_for, account, other_account, account_manager):
+    contact = ContactFactory(account=account)
+    gone = UserFactory(is_active=False)
+    rows = [
+        {**meeting(other_account, [ContactFactory(account=other_account)], [account_manager]), "reference": "unseen"},
+        {**meeting(account, [contact], [account_manager, gone]), "reference": "inactive"},
+        {**meeting(account, [contact], [account_manager], their_attendees=[contact.pk, 999_999]), "reference": "unknown"},
+    ]
+    response = api_for(account_manager).post(BULK, rows, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body["0"]) == {"account", "their_attendees"}
+    assert body["1"] == {"our_attendees": [f'Invalid pk "{gone.pk}" - object does not exist.']}
+    assert body["2"] == {"their_attendees": ["Their attendees must be contacts of this account."]}
+    assert not Interaction.objects.exists()
+
+
 def test_bulk_on_an_account_not_theirs_is_404(api_for, account, executive):
     row = {**meeting(account, [ContactFactory(account=account)], [executive]), "reference": "x"}
     assert api_for(executive).post(BULK, [row], format="json").status_code == 404

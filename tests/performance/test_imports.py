@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from performance.models import ImportBatch, ManualActual, NpsResponse, TimeEntry
 from accounts.models import Order
-from performance.selectors import kpi_actual
+from performance.selectors.kpi_engine import kpi_actual
 from performance.periods import Period
 from tests.factories import ContactFactory, ManualKpiFactory, OfferingFactory, UserFactory, kpi
 

@@ -9,7 +9,7 @@ from accounts.models import Opportunity
 from performance.kpis import CALCULATORS
 from performance.models import COMPUTED_KPI_CODES, KpiStatus, TimeEntry
 from performance.periods import Period, PeriodKind
-from performance.selectors import kpi_actual, kpi_status, kpi_target
+from performance.selectors.kpi_engine import kpi_actual, kpi_status, kpi_target
 from tests.factories import (
     AccountFactory,
     KpiTargetFactory,

@@ -153,7 +153,7 @@ def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, por
 
 
 def test_an_opportunity_saved_recomputes_the_funnel_not_the_kpi_statuses(client_for, executive, account_manager, portfolio, monkeypatch):
-    import performance.selectors
+    from performance.selectors import weekly_dashboard
 
     accounts = portfolio(2)
     calls = {"statuses": 0, "funnel": 0}
@@ -164,8 +164,8 @@ def test_an_opportunity_saved_recomputes_the_funnel_not_the_kpi_statuses(client_
             return real(*args, **kwargs)
         return wrapper
 
-    monkeypatch.setattr(performance.selectors, "dashboard_kpis", counting(performance.selectors.dashboard_kpis, "statuses"))
-    monkeypatch.setattr(performance.selectors, "tier_funnel", counting(performance.selectors.tier_funnel, "funnel"))
+    monkeypatch.setattr(weekly_dashboard, "dashboard_kpis", counting(weekly_dashboard.dashboard_kpis, "statuses"))
+    monkeypatch.setattr(weekly_dashboard, "tier_funnel", counting(weekly_dashboard.tier_funnel, "funnel"))
     client = client_for(executive)
     client.get(DASHBOARD)
     assert calls == {"statuses": 1, "funnel": 1}
@@ -249,7 +249,7 @@ def test_after_the_hourly_refreshes_the_executives_first_visit_is_already_comput
 
 
 def test_the_warm_up_needs_someone_who_sees_every_account_and_never_fails_a_refresh(db, portfolio, monkeypatch, caplog):
-    from performance import selectors
+    from performance.selectors import weekly_dashboard
     from performance.services import dashboard_warm
 
     portfolio(2)
@@ -258,6 +258,6 @@ def test_the_warm_up_needs_someone_who_sees_every_account_and_never_fails_a_refr
 
     make_executive(username="ceo")
     assert dashboard_warm() == 2  # English and Korean
-    monkeypatch.setattr(selectors, "week_movers", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(weekly_dashboard, "week_movers", lambda **kwargs: 1 / 0)
     portfolio_cache.bump()
     assert dashboard_warm() == 0 and "not computed ahead" in caplog.text

@@ -136,10 +136,10 @@ def test_the_approved_plan_has_resources_overdue_actions_and_reviews_the_sent_ba
     # Drafts are part-filled: the org chart is reviewed, yet they cannot be submitted.
     for draft in AccountPlan.objects.filter(status=PlanStatus.DRAFT):
         assert draft.org_reviewed_at is not None
-        assert incomplete_plan_steps(plan_step_states(draft, plan_facts(draft)))
+        assert incomplete_plan_steps(plan_step_states(draft, plan_facts(plan=draft)))
     # A submitted plan passed the completeness rules.
     submitted = AccountPlan.objects.filter(status=PlanStatus.SUBMITTED).first()
-    assert not incomplete_plan_steps(plan_step_states(submitted, plan_facts(submitted)))
+    assert not incomplete_plan_steps(plan_step_states(submitted, plan_facts(plan=submitted)))
 
 
 def test_flush_removes_plans_meetings_performance_and_activity_data(seeded):

@@ -11,7 +11,7 @@ from accounts.models import Contact
 from notifications.models import Notification, NotificationKind
 from planning.freshness import plan_signals
 from planning.models import ActionItem, AccountPlan, QuarterlyReview
-from planning.sweep import stale_plan_notices_create
+from planning.sweep import executive_digest_create, stale_plan_notices_create
 from tests.factories import AccountPlanFactory, ActionItemFactory, ContactFactory, interaction_log
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_checklists_never_tick_vacuously(plan, approved_plan):
     from planning.selectors import plan_facts
 
     ActionItem.objects.filter(plan=approved_plan).delete()
-    states = plan_step_states(approved_plan, plan_facts(approved_plan, today=approved_plan.period_start))
+    states = plan_step_states(approved_plan, plan_facts(plan=approved_plan, today=approved_plan.period_start))
     owner_rule = next(rule for rule in states[5].rules if str(rule.text) == "Every action has an owner.")
     assert not owner_rule.ok and owner_rule.detail == "No action yet."
     assert not states[6].complete and states[6].nothing_due  # no quarter of this year has ended yet
@@ -192,3 +192,14 @@ def test_the_executive_dashboard_counts_and_lists_stale_plans(client_for, approv
     assert panel["items"][0]["url"] == reverse("planning:plan-detail", args=[approved_plan.pk])
     assert "Action not updated" in panel["items"][0]["note"]
     assert 'data-testid="panel-stale_plans-items"' in response.content.decode()
+
+
+def test_the_monday_digest_counts_the_plans_going_stale(approved_plan, executive):
+    for contact in Contact.objects.filter(account=approved_plan.account, is_decision_maker=True):
+        interaction_log(user=executive, contact=contact, on=TODAY)
+    fresh = signals_of(approved_plan) == []
+    _idle_action(approved_plan)
+    assert executive_digest_create(as_of=TODAY) == 1
+    [digest] = Notification.objects.filter(kind=NotificationKind.WEEKLY_DIGEST, user=executive)
+    assert fresh and digest.params["stale"] == 1
+    assert "1 plans are going stale" in digest.message

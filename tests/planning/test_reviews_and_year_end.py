@@ -66,11 +66,11 @@ def test_step_6_asks_for_signed_off_reviews_of_ended_quarters(account, account_m
     version = services.plan_submit(plan=plan, acting_user=account_manager)
     services.plan_decide(version=version, outcome=Decision.Outcome.APPROVED, acting_user=executive)
     plan.refresh_from_db()
-    assert not plan_states(plan)[6].complete
+    assert not plan_states(plan=plan)[6].complete
     for quarter in (1, 2, 3, 4):
         review, _created = services.quarterly_review_create(plan=plan, quarter=quarter)
         services.quarterly_review_sign_off(review=review, acting_user=executive)
-    assert plan_states(plan)[6].complete
+    assert plan_states(plan=plan)[6].complete
 
 
 def test_next_years_plan_carries_what_the_user_confirmed(approved_plan, account_manager, account):
@@ -106,7 +106,7 @@ def test_next_years_step_1_compares_with_the_carried_org_chart(approved_plan, ac
     leaving.status = Contact.Status.LEFT
     leaving.left_on = datetime.date.today()
     leaving.save()
-    changes = org_baseline_changes(next_plan, active_contacts(next_plan))
+    changes = org_baseline_changes(plan=next_plan, contacts=active_contacts(plan=next_plan))
     assert changes["left"] == [leaving.name]
 
 
@@ -114,7 +114,7 @@ def test_history_shows_who_changed_which_field(account, account_manager):
     plan = make_complete_plan(account=account, user=account_manager)
     services.plan_step_save(plan=plan, step=4, acting_user=account_manager, expected_lock_version=plan.lock_version,
                             fields={"strategy_summary": "Partner first"})
-    entries = plan_history(plan)
+    entries = plan_history(plan=plan)
     change = next(entry for entry in entries if entry["model"] == "account plan" and entry["changes"])
     assert change["who"] == account_manager
     assert {"field": "strategy", "old": "Land and expand", "new": "Partner first"} in change["changes"]
@@ -132,7 +132,7 @@ def test_next_years_plan_starts_from_the_three_year_targets(approved_plan, accou
     for offset, value in ((1, 480), (2, 560)):
         KpiTarget.objects.create(account=account, kpi=kpi, fiscal_year=year + offset, period_kind="year", period_index=1, value=value)
     next_plan = services.plan_start_next_year(plan=approved_plan, acting_user=account_manager)
-    _kpis, inputs, _others = target_grid(next_plan)
+    _kpis, inputs, _others = target_grid(plan=next_plan)
     assert inputs[kpi.pk].chosen
     assert inputs[kpi.pk].year == 480
     assert inputs[kpi.pk].later_years == [560, None]

@@ -76,7 +76,7 @@ def test_a_draft_step_saves_while_incomplete(account, account_manager):
     plan = save(plan, account_manager, 3, fields={"cbp_summary": "Only this so far"})
     plan.refresh_from_db()
     assert plan.cbp_summary == "Only this so far"
-    assert not plan_states(plan)[3].complete
+    assert not plan_states(plan=plan)[3].complete
 
 
 def test_second_concurrent_save_is_refused_and_nothing_is_written(account, account_manager, kam_admin):
@@ -104,10 +104,10 @@ def test_confirming_the_org_review_records_who_and_when_and_a_later_change_reope
     plan = AccountPlanFactory(account=account)
     plan = save(plan, account_manager, 1, confirm_org_review=True, fields={"org_review_notes": ""})
     assert plan.org_reviewed_by == account_manager and plan.org_reviewed_at is not None
-    assert plan_states(plan)[1].complete
+    assert plan_states(plan=plan)[1].complete
     contact_save(contact=Contact(account=account, name="New CIO", is_decision_maker=True), acting_user=account_manager)
     assert OrgChange.objects.filter(account=account).exists()
-    assert not plan_states(plan)[1].complete
+    assert not plan_states(plan=plan)[1].complete
 
 
 def test_step_2_maps_opportunities_to_units_of_the_same_account_only(account, account_manager, other_account):
@@ -122,7 +122,7 @@ def test_step_2_maps_opportunities_to_units_of_the_same_account_only(account, ac
     save(plan, account_manager, 2, fields={"mapping_notes": ""}, mappings=[(opportunity, unit)])
     opportunity.refresh_from_db()
     assert opportunity.sponsor_unit == unit
-    assert plan_states(plan)[2].complete
+    assert plan_states(plan=plan)[2].complete
 
 
 def test_targets_whose_quarters_do_not_sum_to_the_year_are_refused_and_nothing_is_saved(account, account_manager):

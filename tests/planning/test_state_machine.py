@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import AccountTeamMember, User
 from accounts.roles import Role
 from planning import services
+from planning.authorship import version_authors
 from planning.models import Decision, PlanStatus
 from planning.services import TRANSITIONS, Actor, PlanAction, allowed_actions, transition_for
 from tests.factories import AccountPlanFactory, TeamMemberFactory, make_complete_plan, make_executive
@@ -103,7 +104,7 @@ def test_the_submitter_may_not_decide_on_their_version(account, account_manager,
     with pytest.raises(PermissionDenied, match="another executive"):
         _decide(version, outcome, promoted)
     assert not Decision.objects.exists()
-    assert not set(services._DECISION_ACTIONS.values()) & allowed_actions(plan=plan, user=promoted)
+    assert not set(services.DECISION_ACTIONS.values()) & allowed_actions(plan=plan, user=promoted)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
 
@@ -118,7 +119,7 @@ def test_an_editor_of_the_version_may_not_decide_on_it(account, account_manager,
         fields={"org_review_notes": "Read by the admin."},
     )
     version = services.plan_submit(plan=plan, acting_user=account_manager)
-    assert editor.pk in services.version_authors(version=version)
+    assert editor.pk in version_authors(version=version)
     with pytest.raises(PermissionDenied):
         _decide(version, outcome, editor)
     # Another executive, who neither submitted nor edited it, decides.
@@ -132,8 +133,8 @@ def test_an_editor_of_a_content_row_counts_and_a_decision_does_not(account, acco
     plan.refresh_from_db()
     # The executive's decision moved the plan's status: a status move is not an edit of the next version.
     second = services.plan_submit(plan=plan, acting_user=account_manager)
-    assert executive.pk not in services.version_authors(version=second)
-    assert account_manager.pk in services.version_authors(version=second)
+    assert executive.pk not in version_authors(version=second)
+    assert account_manager.pk in version_authors(version=second)
     assert _decide(second, Decision.Outcome.APPROVED, executive).outcome == Decision.Outcome.APPROVED
 
 

@@ -1,5 +1,6 @@
 """The account-data API base: the account-visibility rule (`accounts.selectors.visible_rows`) applied to
-every queryset, and who may write (the web's rules, asked of the same functions).
+every queryset, and who may write (the web's rules, asked of the same functions), for single records and
+for batches (`POST bulk/`: `AccountBatchSerializer`, `AccountBulkWriteMixin` over `core.api.bulk`).
 
 The rules themselves are `accounts.permissions`'. Reads are filtered by `visible_rows` in each
 viewset's queryset, so an object of an account the caller cannot see is a 404 before any object
@@ -8,19 +9,16 @@ permission runs (writes included).
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from accounts.models import Account, User
-from accounts.permissions import (  # noqa: F401 - accounts_not_editable_by is part of this module's API
-    accounts_not_editable_by,
-    role_writes_account_data,
-    user_can_edit_account,
-)
+from accounts.permissions import accounts_not_editable_by, role_writes_account_data, user_can_edit_account
 from accounts.roles import is_admin, sees_all_accounts
-from accounts.selectors import accounts_visible_to, visible_rows
+from accounts.selectors.visibility import accounts_visible_to, visible_rows
 from core.api import fields
+from core.api.bulk import BatchSerializer, BulkOutcomeSerializer, BulkWriteMixin
 from core.api.filters import IntegerFilter, StrictFilterSet
 
 READ_ONLY_MESSAGE = _("Executives read; only the account team and admins change account data.")
@@ -151,3 +149,40 @@ class AccountDataViewSet(viewsets.ModelViewSet):
         if not self.may_write(self.request.user, account):
             raise PermissionDenied(READ_ONLY_MESSAGE)
         serializer.save()
+
+
+# --- Batches of account data (`POST bulk/`) -------------------------------------------------------
+
+
+class AccountBatchSerializer(BatchSerializer):
+    """A batch of account data: each row's `account` is an id of an account the caller sees (any other
+    "does not exist"); subclasses add their own id fields to `related`."""
+
+    related = {"account": accounts_visible_to}
+
+
+class AccountBulkOutcomeSerializer(BulkOutcomeSerializer):
+    """What `POST bulk/` did with one row of account data."""
+
+    account = serializers.IntegerField()
+
+
+class AccountBulkWriteMixin(BulkWriteMixin):
+    """`POST bulk/` of an account data viewset (`core.api.bulk.BulkWriteMixin`): the caller must be allowed
+    to write every row's account, else nothing is written and the batch is refused (`bulk_refuse`: a 403 by
+    default). `accounts_not_writable` names the accounts the caller may not write (by default those they may
+    not edit). Each row of the answer names its account.
+    """
+
+    def accounts_not_writable(self, user: User, account_ids: set[int]) -> set[int]:
+        return accounts_not_editable_by(user, account_ids)
+
+    def bulk_refuse(self) -> None:
+        raise PermissionDenied(READ_ONLY_MESSAGE)
+
+    def bulk_check(self, rows: list[dict]) -> None:
+        if self.accounts_not_writable(self.request.user, {row["account"].pk for row in rows}):
+            self.bulk_refuse()
+
+    def bulk_names(self, record) -> dict:
+        return {"id": record.pk, "account": record.account_id, **self.bulk_key(record)}

@@ -1,0 +1,242 @@
+"""Account 360 reads: each section of the account page reads through one function here, with a fixed
+number of queries; the summary, risks, retention health and customer activities."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from accounts.models import (
+    Account,
+    AccountRisk,
+    AccountTeamMember,
+    Contact,
+    CustomerActivity,
+    Opportunity,
+    User,
+)
+from accounts.interactions import contact_last_contact
+from accounts.risks import registered_risks
+
+
+STALE_AFTER_DAYS = 90
+KEY_CONTACT = Q(is_decision_maker=True) | Q(is_fox=True) | Q(is_kingpin=True)
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+
+
+def account_team(*, account: Account) -> list[AccountTeamMember]:
+    return list(account.team.select_related("user").order_by("role", "user__last_name", "user__first_name"))
+
+
+def _revenue_windows(*, account: Account, today: datetime.date) -> dict:
+    """Revenue and profit of the last 12 months and of the 12 before, from orders, in one query."""
+    from accounts.models import Order
+
+    year_ago = today - datetime.timedelta(days=365)
+    two_years_ago = today - datetime.timedelta(days=730)
+    this_year = Q(ordered_on__gt=year_ago, ordered_on__lte=today)
+    last_year = Q(ordered_on__gt=two_years_ago, ordered_on__lte=year_ago)
+    sums = Order.objects.filter(account=account).aggregate(
+        revenue_now=Coalesce(Sum("amount", filter=this_year), Value(Decimal(0)), output_field=MONEY),
+        cost_now=Coalesce(Sum("cost", filter=this_year), Value(Decimal(0)), output_field=MONEY),
+        revenue_before=Coalesce(Sum("amount", filter=last_year), Value(Decimal(0)), output_field=MONEY),
+        cost_before=Coalesce(Sum("cost", filter=last_year), Value(Decimal(0)), output_field=MONEY),
+    )
+    totals = {
+        "revenue": sums["revenue_now"],
+        "profit": sums["revenue_now"] - sums["cost_now"],
+        "previous_revenue": sums["revenue_before"],
+        "previous_profit": sums["revenue_before"] - sums["cost_before"],
+    }
+    totals["revenue_change"] = _change(totals["revenue"], totals["previous_revenue"])
+    totals["profit_change"] = _change(totals["profit"], totals["previous_profit"])
+    return totals
+
+
+def _change(current: Decimal, previous: Decimal) -> Decimal | None:
+    """Growth against the previous period as a percentage; None when there is nothing to compare with."""
+    if not previous:
+        return None
+    return (current - previous) * 100 / abs(previous)
+
+
+def _monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
+    """Revenue per calendar month over the last 12 months (months without orders included, at 0)."""
+    from accounts.models import Order
+
+    first_month = (today.replace(day=1) - datetime.timedelta(days=334)).replace(day=1)
+    rows = (
+        Order.objects.filter(account=account, ordered_on__gte=first_month, ordered_on__lte=today)
+        .annotate(month=TruncMonth("ordered_on"))
+        .order_by()
+        .values("month")
+        .annotate(revenue=Sum("amount"))
+    )
+    by_month = {_as_date(row["month"]): row["revenue"] for row in rows}
+    months, month = [], first_month
+    while month <= today:
+        months.append({"month": month, "revenue": by_month.get(month, Decimal(0))})
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def open_pipeline_by_tier(*, opportunities: QuerySet[Opportunity]) -> list[dict]:
+    """Count, amount and probability-weighted amount of open opportunities per tier, Tier 1 to 4."""
+    rows = (
+        opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
+        .order_by()
+        .values("tier")
+        .annotate(
+            count=Count("id"),
+            total=Sum("amount"),
+            weighted_x100=Sum(F("amount") * F("probability"), output_field=MONEY),
+        )
+    )
+    by_tier = {row["tier"]: row for row in rows}
+    result = []
+    for tier in (1, 2, 3, 4):
+        row = by_tier.get(tier, {})
+        result.append(
+            {
+                "tier": tier,
+                "count": row.get("count", 0),
+                "amount": row.get("total") or Decimal(0),
+                "weighted": (row.get("weighted_x100") or Decimal(0)) / 100,
+            }
+        )
+    return result
+
+
+def _key_contacts_last_interaction(*, account: Account, today: datetime.date) -> QuerySet[Contact]:
+    """Active decision makers, Foxes and Kingpins with the date of their latest interaction in the log."""
+    return (
+        account.contacts.filter(KEY_CONTACT, status=Contact.Status.ACTIVE)
+        .annotate(last_interaction=contact_last_contact(today), counterparts=Count("relationships"))
+        .order_by("name")
+    )
+
+
+def account_risks(*, account: Account, pipeline: list[dict], today: datetime.date) -> list[dict]:
+    """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1,
+    and the risks other apps register (stale plans)."""
+    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    risks = []
+    left = account.contacts.filter(
+        status=Contact.Status.LEFT, is_decision_maker=True, left_on__gte=today - datetime.timedelta(days=365)
+    ).order_by("-left_on")
+    for contact in left:
+        risks.append({"kind": "decision_maker_left", "contact": contact, "date": contact.left_on})
+    for contact in _key_contacts_last_interaction(account=account, today=today).filter(Q(is_fox=True) | Q(is_kingpin=True)):
+        if contact.last_interaction is None or contact.last_interaction < stale_before:
+            risks.append({"kind": "kingpin_fox_silent", "contact": contact, "date": contact.last_interaction})
+    if not pipeline[0]["count"]:
+        risks.append({"kind": "no_tier_1"})
+    # What higher apps register (planning: its stale-plan signals), `accounts.risks`.
+    risks.extend(registered_risks(account=account, today=today))
+    return risks
+
+
+def account_summary(*, account: Account, today: datetime.date) -> dict:
+    """What the summary section shows: team, revenue and profit with trend, pipeline by tier, risks."""
+    pipeline = open_pipeline_by_tier(opportunities=account.opportunities.all())
+    team = account_team(account=account)
+    return {
+        "team": team,
+        "kam_member": next((member for member in team if member.role == AccountTeamMember.Role.KAM), None),
+        "revenue": _revenue_windows(account=account, today=today),
+        "monthly_revenue": _monthly_revenue(account=account, today=today),
+        "pipeline": pipeline,
+        "pipeline_total": {
+            "count": sum(row["count"] for row in pipeline),
+            "amount": sum((row["amount"] for row in pipeline), Decimal(0)),
+            "weighted": sum((row["weighted"] for row in pipeline), Decimal(0)),
+        },
+        "risks": account_risks(account=account, pipeline=pipeline, today=today),
+        "open_risks": open_risks(account=account),
+        "top_opportunities": list(
+            account.opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
+            .select_related("sponsor_unit")
+            .order_by("tier", "-amount")[:8]
+        ),
+        "contacts": account.contacts.aggregate(
+            active=Count("id", filter=Q(status="active")),
+            decision_makers=Count("id", filter=Q(status="active", is_decision_maker=True)),
+        ),
+    }
+
+
+# --- Customer experience -------------------------------------------------------------------
+
+HEALTH_WEIGHTS = {"coverage": 35, "engagement": 25, "revenue": 25, "support": 15}
+ENGAGEMENT_WINDOW_DAYS = 180
+ENGAGEMENT_TARGET = 4
+OPEN_INCIDENTS_LIMIT = 3
+
+
+def retention_health(*, account: Account, today: datetime.date) -> dict:
+    """A 0–100 retention health score from data; the formula is explained on the page.
+
+    coverage:   share of active decision makers, Foxes and Kingpins with an interaction in 90 days
+    engagement: workshops, seminars, training, pilots and conferences in 180 days, 4 or more = full
+    revenue:    last 12 months against the 12 before: 80 % or less = 0, 120 % or more = full, linear between
+    support:    open support incidents: none = full, 3 or more = 0
+    """
+    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    key = list(_key_contacts_last_interaction(account=account, today=today))
+    covered = sum(1 for c in key if c.last_interaction is not None and c.last_interaction >= stale_before)
+    activity = account.activities.aggregate(
+        engagement=Count(
+            "id",
+            filter=~Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT)
+            & Q(starts_on__gt=today - datetime.timedelta(days=ENGAGEMENT_WINDOW_DAYS), starts_on__lte=today),
+        ),
+        open_incidents=Count("id", filter=Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT, resolved_on__isnull=True)),
+    )
+    revenue = _revenue_windows(account=account, today=today)
+    if revenue["previous_revenue"]:
+        ratio = revenue["revenue"] / revenue["previous_revenue"]
+        revenue_part = min(Decimal(1), max(Decimal(0), (ratio - Decimal("0.8")) / Decimal("0.4")))
+    else:
+        ratio = None
+        revenue_part = Decimal(1) if revenue["revenue"] else Decimal(0)
+    parts = {
+        "coverage": Decimal(covered) / len(key) if key else Decimal(0),
+        "engagement": Decimal(min(activity["engagement"], ENGAGEMENT_TARGET)) / ENGAGEMENT_TARGET,
+        "revenue": revenue_part,
+        "support": 1 - Decimal(min(activity["open_incidents"], OPEN_INCIDENTS_LIMIT)) / OPEN_INCIDENTS_LIMIT,
+    }
+    points = {name: parts[name] * HEALTH_WEIGHTS[name] for name in parts}
+    score = int(sum(points.values()).quantize(Decimal(1)))
+    return {
+        "score": score,
+        "status": "healthy" if score >= 70 else "watch" if score >= 40 else "at_risk",
+        "points": points,
+        "weights": HEALTH_WEIGHTS,
+        "key_contacts": len(key),
+        "key_contacts_covered": covered,
+        "engagement": activity["engagement"],
+        "open_incidents": activity["open_incidents"],
+        "revenue_ratio": ratio,
+    }
+
+
+def customer_activities(*, account: Account) -> list[CustomerActivity]:
+    return list(
+        account.activities.prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("name")),
+            Prefetch("our_people", queryset=User.objects.order_by("last_name", "first_name")),
+        ).order_by("-starts_on", "-id")
+    )
+
+
+def open_risks(*, account: Account) -> list[AccountRisk]:
+    """The account's open risks (open or being mitigated), most severe first (impact × likelihood), with their owners."""
+    risks = list(
+        account.risks.filter(status__in=AccountRisk.OPEN_STATUSES).select_related("owner_user", "owner_contact")
+    )
+    return sorted(risks, key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk))

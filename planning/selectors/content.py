@@ -1,0 +1,165 @@
+"""What the plan's steps show and edit: the org chart and its changes, opportunities, the plan's rows and attachments."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from accounts.models import AccountTeamMember, Contact, OrgChange, OrgUnit, Opportunity, Relationship, User
+from accounts.selectors import accounts_visible_to
+from planning.models import (
+    AccountPlan,
+    ActionItem,
+    MarketingAction,
+    PlanAttachment,
+    StrategicTask,
+    SupportRequest,
+)
+
+
+def team_users(*, plan: AccountPlan) -> list[User]:
+    """Our people on the account's team, who may own actions and tasks."""
+    members = AccountTeamMember.objects.filter(account_id=plan.account_id).select_related("user").order_by("user__first_name")
+    users = {member.user_id: member.user for member in members}
+    if plan.owner_id and plan.owner_id not in users:
+        users[plan.owner_id] = plan.owner
+    return list(users.values())
+
+
+def org_changes_since(*, plan: AccountPlan, since: datetime.date) -> dict[str, list[OrgChange]]:
+    """The org-change log since `since`, sorted into what step 1 asks about."""
+    changes = (
+        OrgChange.objects.filter(account_id=plan.account_id, happened_on__gte=since)
+        .select_related("contact", "org_unit", "recorded_by")
+        .order_by("-happened_on", "-recorded_at")
+    )
+    groups: dict[str, list[OrgChange]] = {"left": [], "decision_makers": [], "purchasing": [], "other": []}
+    for change in changes:
+        contact, unit = change.contact, change.org_unit
+        if change.kind == OrgChange.Kind.LEFT:
+            groups["left"].append(change)
+        elif contact is not None and contact.is_decision_maker and change.kind in (OrgChange.Kind.JOINED, OrgChange.Kind.ROLE_CHANGED):
+            groups["decision_makers"].append(change)
+        elif (contact is not None and contact.is_purchasing) or (unit is not None and unit.is_purchasing):
+            groups["purchasing"].append(change)
+        else:
+            groups["other"].append(change)
+    return groups
+
+
+def org_baseline_changes(*, plan: AccountPlan, contacts: list[Contact]) -> dict[str, list[str]]:
+    """Differences between the org chart carried from last year and today's: who left, new decision makers."""
+    if not plan.org_baseline:
+        return {}
+    before = {row["id"]: row for row in plan.org_baseline}
+    now = {contact.pk: contact for contact in contacts}
+    left = [row["name"] for pk, row in before.items() if pk not in now]
+    new_dms = [c.name for pk, c in now.items() if c.is_decision_maker and not before.get(pk, {}).get("is_decision_maker")]
+    purchasing = [
+        c.name for pk, c in now.items() if c.is_purchasing != bool(before.get(pk, {}).get("is_purchasing", False))
+    ]
+    return {"left": left, "decision_makers": new_dms, "purchasing": purchasing}
+
+
+def active_contacts(*, plan: AccountPlan) -> list[Contact]:
+    return list(
+        Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
+        .select_related("org_unit")
+        .order_by("org_unit__name", "name")
+    )
+
+
+def org_units(*, plan: AccountPlan) -> list[OrgUnit]:
+    return list(OrgUnit.objects.filter(account_id=plan.account_id).order_by("name"))
+
+
+def open_opportunities(*, plan: AccountPlan) -> list[Opportunity]:
+    return list(
+        Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)
+        .select_related("sponsor_unit")
+        .order_by("tier", "-amount", "id")
+    )
+
+
+def plan_actions(*, plan: AccountPlan) -> list[ActionItem]:
+    """The action plan in WBS order: each parent followed by its children, with `depth` set."""
+    actions = list(ActionItem.objects.filter(plan=plan).select_related("owner").order_by("start_on", "id"))
+    return wbs_order(actions=actions)
+
+
+def wbs_order(*, actions: list) -> list:
+    """Depth-first order of a parent/child list (objects or dicts with id/parent_id), each given a depth."""
+
+    def key(item, name):
+        return item[name] if isinstance(item, dict) else getattr(item, name)
+
+    children: dict = defaultdict(list)
+    ids = {key(item, "id") for item in actions}
+    for item in actions:
+        parent = key(item, "parent_id")
+        children[parent if parent in ids else None].append(item)
+    ordered: list = []
+
+    def walk(parent, depth):
+        for item in children.get(parent, []):
+            if isinstance(item, dict):
+                item["depth"] = depth
+            else:
+                item.depth = depth
+            ordered.append(item)
+            walk(key(item, "id"), depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def plan_strategic_tasks(*, plan: AccountPlan) -> list[StrategicTask]:
+    return list(StrategicTask.objects.filter(plan=plan).select_related("owner"))
+
+
+def plan_marketing_actions(*, plan: AccountPlan) -> list[MarketingAction]:
+    return list(MarketingAction.objects.filter(plan=plan).select_related("contact"))
+
+
+def plan_support_requests(*, plan: AccountPlan) -> list[SupportRequest]:
+    return list(SupportRequest.objects.filter(plan=plan).select_related("offering"))
+
+
+def plan_attachments(*, plan: AccountPlan) -> list[PlanAttachment]:
+    return list(PlanAttachment.objects.filter(plan=plan).select_related("uploaded_by"))
+
+
+def attachment_get_for_user(*, user: User, plan_id: int, attachment_id: int) -> PlanAttachment:
+    """An attachment of a plan the user may see; otherwise 404."""
+    attachment = (
+        PlanAttachment.objects.filter(pk=attachment_id, plan_id=plan_id, plan__account__in=accounts_visible_to(user))
+        .select_related("plan")
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such attachment.")
+    return attachment
+
+
+def key_people(*, plan: AccountPlan) -> list[Contact]:
+    """Active decision makers, purchasing people, Foxes, Kingpins, influencers and executives, with who covers them."""
+    key = (
+        Q(is_decision_maker=True) | Q(is_purchasing=True) | Q(is_fox=True) | Q(is_kingpin=True)
+        | Q(is_influencer=True) | Q(level=Contact.Level.EXECUTIVE)
+    )
+    return list(
+        Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
+        .filter(key)
+        .select_related("org_unit")
+        .prefetch_related(Prefetch("relationships", queryset=Relationship.objects.select_related("user").order_by("-strength")))
+        .order_by("-influence", "name")
+    )
+
+
+def marketing_contacts(*, plan: AccountPlan) -> list[Contact]:
+    """The account's active contacts, Foxes and Kingpins first: the people marketing actions are with."""
+    return list(
+        Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
+        .order_by("-is_kingpin", "-is_fox", "name")
+    )

@@ -1,0 +1,84 @@
+"""Which plans a user reaches (every plan through `accounts_visible_to` or `visible_q`), lists of plans, and who may write them."""
+
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Account, User
+from accounts.permissions import accounts_editable_by, user_can_decide_plans, user_can_edit_account
+from accounts.selectors import visible_q
+from planning.models import (
+    AccountPlan,
+    PlanStatus,
+)
+
+
+PLAN_RELATED = ("account", "account__vertical_unit", "approved_version")
+
+
+# The plan's people, read in one query of their own: three more joins to the users would cost
+# PostgreSQL more time to plan the plan's query (3 ms) than the query takes.
+PLAN_PEOPLE = ("owner", "updated_by", "org_reviewed_by")
+
+
+def plans_visible_to(*, user: User) -> QuerySet[AccountPlan]:
+    """The plans of the accounts the user may see."""
+    return AccountPlan.objects.filter(visible_q(user))
+
+
+def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
+    """The plan if the user may see its account; otherwise 404, so its existence is not revealed."""
+    plan = plans_visible_to(user=user).select_related(*PLAN_RELATED).filter(pk=plan_id).order_by().first()
+    if plan is None:
+        raise Http404("No such plan.")
+    ids = {getattr(plan, f"{name}_id") for name in PLAN_PEOPLE} - {None}
+    people = User.objects.in_bulk(ids) if ids else {}
+    for name in PLAN_PEOPLE:
+        if getattr(plan, f"{name}_id") is not None:
+            setattr(plan, name, people.get(getattr(plan, f"{name}_id")))
+    return plan
+
+
+def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: str = "", query: str = "") -> QuerySet[AccountPlan]:
+    plans = plans_visible_to(user=user).select_related("account", "owner").order_by("-fiscal_year", "account__name")
+    if fiscal_year:
+        plans = plans.filter(fiscal_year=fiscal_year)
+    if status:
+        plans = plans.filter(status=status)
+    if query:
+        plans = plans.filter(Q(account__name__icontains=query) | Q(account__english_name__icontains=query))
+    return plans
+
+
+def editable_accounts(*, user: User) -> QuerySet[Account]:
+    """The accounts whose plans the user may write (`accounts.permissions.user_can_edit_account`)."""
+    return accounts_editable_by(user).order_by("name")
+
+
+def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:
+    """The account team (and admins) write the plan; executives read it and decide on it."""
+    return user_can_edit_account(user=user, account=plan.account)
+
+
+def user_can_decide(*, user: User) -> bool:
+    return user_can_decide_plans(user)
+
+
+def next_year_plan(*, plan: AccountPlan) -> AccountPlan | None:
+    return AccountPlan.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year + 1).first()
+
+
+# The weekly dashboard's "Account plans" tile (registered with performance in PlanningConfig.ready()).
+def plan_status_counts(*, accounts: QuerySet[Account]) -> dict[str, int]:
+    """How many of these accounts' running and upcoming plans (not yet ended) are in each status.
+
+    One grouped query; statuses in the state machine's order, labels translated, empty ones left out.
+    """
+    counts = dict(
+        AccountPlan.objects.filter(account__in=accounts, period_end__gte=timezone.localdate())
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    return {str(status.label): counts[status.value] for status in PlanStatus if counts.get(status.value)}
