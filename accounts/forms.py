@@ -25,6 +25,7 @@ from accounts.models import (
     User,
     level_from_title,
 )
+from core.dates import DateField
 from core.money import MoneyField
 
 
@@ -45,13 +46,6 @@ def save_with(form: forms.Form, save: Callable[[], object]) -> bool:
     return True
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 def _manager_label(contact: Contact) -> str:
     details = " · ".join(part for part in (contact.title, contact.org_unit.name if contact.org_unit else "") if part)
     return f"{contact.name} — {details}" if details else contact.name
@@ -60,9 +54,8 @@ def _manager_label(contact: Contact) -> str:
 class ContactForm(CleanTextFormMixin, forms.ModelForm):
     """A person in the customer's org chart, with the date a change to them took effect."""
 
-    happened_on = forms.DateField(
+    happened_on = DateField(
         label=_("Date of this change"),
-        widget=DateInput(),
         help_text=_("Written to the org-change log: when they joined, left, moved or changed role."),
     )
 
@@ -74,10 +67,10 @@ class ContactForm(CleanTextFormMixin, forms.ModelForm):
             "influence", "attitude", "status", "left_on", "email", "phone", "notes",
         ]
         widgets = {
-            "left_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "influence": forms.Select(choices=[(n, n) for n in range(1, 6)]),
         }
+        field_classes = {"left_on": DateField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,8 +150,8 @@ class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
             "name", "sponsor_unit", "tier", "stage", "amount", "probability",
             "expected_close_date", "owner", "offerings", "description",
         ]
-        widgets = {"expected_close_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
-        field_classes = {"amount": MoneyField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"amount": MoneyField, "expected_close_date": DateField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,7 +217,7 @@ class GradeChangeForm(CleanTextFormMixin, forms.Form):
     grade = forms.ModelChoiceField(
         label=_("New grade"), queryset=PricingTier.objects.order_by("rank"), required=False, empty_label=_("No grade")
     )
-    changed_on = forms.DateField(label=_("Effective date"), widget=DateInput())
+    changed_on = DateField(label=_("Effective date"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args, **kwargs):
@@ -299,13 +292,11 @@ class CustomerActivityForm(CleanTextFormMixin, forms.ModelForm):
         model = CustomerActivity
         fields = ["kind", "title", "starts_on", "ends_on", "resolved_on", "contacts", "our_people", "notes"]
         widgets = {
-            "starts_on": DateInput(),
-            "ends_on": DateInput(),
-            "resolved_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "contacts": forms.SelectMultiple(attrs={"size": 6}),
             "our_people": forms.SelectMultiple(attrs={"size": 4}),
         }
+        field_classes = {"starts_on": DateField, "ends_on": DateField, "resolved_on": DateField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,11 +324,11 @@ class InteractionForm(forms.ModelForm):
         model = Interaction
         fields = ["occurred_on", "kind", "their_attendees", "our_attendees", "note", "next_step"]
         widgets = {
-            "occurred_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
             "their_attendees": forms.SelectMultiple(attrs={"size": 6}),
             "our_attendees": forms.SelectMultiple(attrs={"size": 4}),
         }
+        field_classes = {"occurred_on": DateField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)

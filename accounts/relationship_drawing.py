@@ -3,7 +3,8 @@
 Pure layout over `selectors.relationship_map`'s rows (no query of its own): the template draws
 it as SVG. Lines are coloured by how long ago the last contact was and drawn thicker the
 stronger the relationship; key customer people (decision maker, Fox, Kingpin) are marked, and
-a gap (a key person with no counterpart or no recent contact) is drawn in red or amber.
+a gap (a key person with no counterpart or no recent contact) is drawn in red or amber, and a key
+person covered only by someone of another level (`level_mismatch`) carries the same badge as in the table.
 """
 
 import datetime
@@ -20,6 +21,7 @@ TOP = 36
 # The customer's people on the left: on a phone they (and their gaps) are what shows first.
 THEIRS_X = 10
 OURS_X = WIDTH - BOX_WIDTH - 10
+BADGE_WIDTH = 128  # "⇄ other level" on the top edge of a customer's box
 FRESH_DAYS = 30
 STALE_DAYS = 90
 
@@ -33,6 +35,7 @@ class Box:
     marks: str = ""
     css: str = ""
     gap: str | None = None
+    level_mismatch: bool = False
 
     @property
     def mid_y(self) -> int:
@@ -63,10 +66,13 @@ class Drawing:
     headers: list[tuple[int, str]] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     gaps: list[dict] = field(default_factory=list)
+    level_mismatches: list[str] = field(default_factory=list)
     ours_x: int = OURS_X
     theirs_x: int = THEIRS_X
     box_width: int = BOX_WIDTH
     box_height: int = BOX_HEIGHT
+    badge_x: int = BOX_WIDTH - BADGE_WIDTH - 6
+    badge_width: int = BADGE_WIDTH
 
 
 def contact_age(last: datetime.date | None, today: datetime.date) -> str:
@@ -95,13 +101,19 @@ def layout(*, levels: list[dict], today: datetime.date) -> Drawing:
             marks = " · ".join(str(label) for _, label in contact.buying_role_badges)
             detail = " · ".join(part for part in (contact.title, str(contact.org_unit) if contact.org_unit else "") if part)
             gap = row.get("gap")
+            mismatch = bool(row.get("level_mismatch"))
             box = Box(
                 x=THEIRS_X, y=y, name=_short(contact.name, 26), detail=_short(detail, 36), marks=_short(marks, 36),
-                css=" ".join(filter(None, ["key" if row.get("is_key") else "", f"gap-{gap}" if gap else ""])), gap=gap,
+                css=" ".join(filter(None, [
+                    "key" if row.get("is_key") else "", f"gap-{gap}" if gap else "", "level-mismatch" if mismatch else "",
+                ])),
+                gap=gap, level_mismatch=mismatch,
             )
             drawing.theirs.append(box)
             if gap:
                 drawing.gaps.append({"name": contact.name, "gap": gap})
+            if mismatch:
+                drawing.level_mismatches.append(contact.name)
             for link in row["links"]:
                 member = ours_order.setdefault(link.user_id, {"user": link.user, "link": link, "count": 0})
                 member["count"] += 1

@@ -12,6 +12,8 @@ import datetime
 
 from django.http import Http404
 
+from core import dates
+
 # The database's integers: ids are at least 32-bit signed everywhere, so anything above
 # this cannot name a row of a small table and is refused before it reaches the driver.
 MAX_ID = 2**31 - 1
@@ -19,6 +21,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_PAGE = 1_000_000
 MAX_VERSION = MAX_ID
 MAX_LOCK_VERSION = MAX_ID
+_MAX_DATE_LENGTH = 30  # 2026년 12월 7일 with room for spaces; anything longer is no date
 _MAX_DIGITS = 10  # len(str(2**31 - 1)): a longer string is out of range without converting it
 
 
@@ -79,13 +82,14 @@ def page_number(value) -> int:
     return min(number, MAX_PAGE)
 
 
-def parse_iso_date(value) -> datetime.date | None:
-    """A `YYYY-MM-DD` date from a query string (a date picker's value), or None for anything else,
-    including dates the calendar does not have (2026-02-30) and years outside MIN_YEAR..MAX_YEAR."""
-    if not (isinstance(value, str) and len(value) == 10 and value.isascii()):
+def parse_date(value) -> datetime.date | None:
+    """A date from a query string, as a date input sends it (2026-03-05) or as typed there
+    (2026.03.05, 2026년 3월 5일: `core.dates.parse_date`), or None for anything else, including dates
+    the calendar does not have (2026-02-30) and years outside MIN_YEAR..MAX_YEAR."""
+    if not (isinstance(value, str) and len(value) <= _MAX_DATE_LENGTH):
         return None
     try:
-        day = datetime.date.fromisoformat(value)
+        day = dates.parse_date(value)
     except ValueError:
         return None
     return day if MIN_YEAR <= day.year <= MAX_YEAR else None

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField
 from core.text import CleanTextFormMixin
 from accounts.filters import team_people_for_filter
 from accounts.models import Account, BusinessUnit, Contact, PricingTier, User, person_name
@@ -113,7 +114,7 @@ class NpsResponseForm(CleanTextFormMixin, forms.Form):
         max_value=10,
         help_text=_("How likely is the respondent to recommend us? 9–10 promoter, 7–8 passive, 0–6 detractor."),
     )
-    responded_on = forms.DateField(label=_("Response date"), widget=forms.DateInput(attrs={"type": "date"}))
+    responded_on = DateField(label=_("Response date"))
     survey = forms.CharField(label=_("Survey"), max_length=120, required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from core.text import CleanTextFormMixin
 from accounts.models import Account, Contact, OrgUnit, Opportunity
 from core import params
-from core.money import MoneyField
+from core.dates import DateField, DateTimeField
+from core.money import MoneyField, MoneyInput
 from performance.models import KpiDefinition
 from planning.models import (
     COMMENT_MAX,
@@ -181,18 +182,24 @@ class TargetsForm(CleanTextFormMixin, forms.Form):
         self.account_targets = account_targets or {}
         for kpi in kpis:
             target = inputs.get(kpi.pk, TargetInput())
+            # Amounts are typed as amounts (4,200,000,000 · 42억); other units as plain numbers.
+            cell_field = self._money if kpi.unit == KpiDefinition.Unit.MONEY else self._number
             self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
                 label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
             )
-            self.fields[f"year_{kpi.pk}"] = self._number(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
+            self.fields[f"year_{kpi.pk}"] = cell_field(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
             for offset, value in enumerate(target.later_years, start=1):
-                self.fields[f"later{offset}_{kpi.pk}"] = self._number(
+                self.fields[f"later{offset}_{kpi.pk}"] = cell_field(
                     _("%(kpi)s, FY %(year)s") % {"kpi": kpi.display_name, "year": fiscal_year + offset}, value
                 )
             for index, value in enumerate(target.quarters, start=1):
-                self.fields[f"q{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, Q{index}", value)
+                self.fields[f"q{index}_{kpi.pk}"] = cell_field(f"{kpi.display_name}, Q{index}", value)
             for index, value in enumerate(target.months, start=1):
-                self.fields[f"m{index}_{kpi.pk}"] = self._number(f"{kpi.display_name}, {month_labels[index - 1]}", value)
+                self.fields[f"m{index}_{kpi.pk}"] = cell_field(f"{kpi.display_name}, {month_labels[index - 1]}", value)
+
+    @staticmethod
+    def _money(label, initial):
+        return MoneyField(label=label, required=False, max_digits=20, decimal_places=4, initial=initial)
 
     @staticmethod
     def _number(label, initial):
@@ -302,7 +309,7 @@ class StrategicTaskRow(RowForm):
 class MarketingActionRow(RowForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices, initial=MarketingAction.Kind.WORKSHOP)
     title = forms.CharField(label=_("Marketing action"), max_length=200)
-    planned_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned_on = DateField(label=_("Date"))
     status = forms.ChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
 
     def __init__(self, *args, contacts=(), **kwargs):
@@ -330,8 +337,8 @@ class SupportRequestRow(RowForm):
 class ActionRow(RowForm):
     title = forms.CharField(label=_("Task or milestone"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices, initial=ActionItem.Kind.TASK)
-    start_on = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_on = DateField(label=_("Start"), required=False)
+    due_on = DateField(label=_("Due"))
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
     # xgettext:no-python-format
     percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
@@ -446,9 +453,9 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
                 label=_("Status"), choices=GrantStatus.choices, initial=GrantStatus.GRANTED, required=False,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
-            self.fields[f"grant_{key}_amount"] = forms.DecimalField(
+            self.fields[f"grant_{key}_amount"] = MoneyField(
                 label=_("Granted"), required=False, min_value=0, max_digits=16, decimal_places=0, initial=row["amount"],
-                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+                widget=MoneyInput(attrs={"class": "form-control form-control-sm"}),
             )
             self.fields[f"grant_{key}_reason"] = forms.CharField(
                 label=_("Reason"), required=False, max_length=1000,
@@ -479,10 +486,7 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
 
 class MeetingForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    scheduled_for = forms.DateTimeField(
-        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("In the site's time zone."),
-    )
+    scheduled_for = DateTimeField(label=_("Date and time"), help_text=_("In the site's time zone."))
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=120, required=False
     )
@@ -537,8 +541,8 @@ class MinutesForm(CleanTextFormMixin, forms.Form):
 
 
 class SpendForm(CleanTextFormMixin, forms.Form):
-    spent_on = forms.DateField(label=_("Spent on"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.DecimalField(label=_("Amount"), min_value=1, max_digits=16, decimal_places=0)
+    spent_on = DateField(label=_("Spent on"))
+    amount = MoneyField(label=_("Amount"), min_value=1, max_digits=16, decimal_places=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.selectors import user_can_edit_account
 from performance.models import TimeEntry
 from planning.models import AccountPlan, Decision, GrantStatus, PlanVersion, ResourceGrant, ResourceSpend, SupportRequest
+from planning.models.meeting import COMMITTED_BUDGET
 
 HOURS_PER_DAY = Decimal(8)
 
@@ -77,7 +78,7 @@ def grants_save(*, decision: Decision, rows: list[ResourceGrant], committed_budg
         if row.support_request_id not in live:
             row.support_request_id = None
     if committed_budget is not None:
-        rows.append(ResourceGrant(decision=decision, kind=SupportRequest.Kind.BUDGET, description=_("Budget committed"),
+        rows.append(ResourceGrant(decision=decision, kind=SupportRequest.Kind.BUDGET, description=_(COMMITTED_BUDGET),
                                   requested_amount=committed_budget, granted_amount=committed_budget, status=GrantStatus.GRANTED))
     if committed_people:
         rows.append(ResourceGrant(decision=decision, kind=SupportRequest.Kind.PEOPLE, description=committed_people[:300],

@@ -116,7 +116,7 @@ def org_chart(request: HttpRequest, account_id: int) -> HttpResponse:
 
 def _org_chart_page(request: HttpRequest, *, account: Account, can_edit: bool, **context) -> HttpResponse:
     today = timezone.localdate()
-    since = params.parse_iso_date(request.GET.get("since", "")) or today - datetime.timedelta(days=90)
+    since = params.parse_date(request.GET.get("since", "")) or today - datetime.timedelta(days=90)
     show_left = request.GET.get("left") == "1"
     chart = org.org_chart(account=account, unit_id=_int_param(request, "unit"), show_left=show_left)
     return _section(

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +21,7 @@ from accounts.permissions import user_can_record_interaction
 from accounts.models import Account, Interaction
 from accounts.timeline import account_timeline, timeline_kinds
 from accounts.views.account360 import _form_response, _int_param, _readable, _saved, _section
+from core import params
 
 
 def _recordable(request: HttpRequest, account_id: int) -> Account:
@@ -32,10 +32,7 @@ def _recordable(request: HttpRequest, account_id: int) -> Account:
 
 
 def _date_param(request: HttpRequest, name: str) -> datetime.date | None:
-    try:
-        return parse_date(request.GET.get(name, "") or "")
-    except ValueError:
-        return None
+    return params.parse_date(request.GET.get(name, ""))
 
 
 @require_GET

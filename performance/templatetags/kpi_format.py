@@ -82,7 +82,11 @@ def kpi_status_cell(cell) -> str:
     built in one call: the table has a cell per account and KPI, too many for template nodes each."""
     words = _cell_words(get_language())
     if not cell:
-        return mark_safe(f'<td class="text-end text-nowrap"><span class="text-body-tertiary" title="{words["not_applicable"]}">·</span></td>')
+        # A dash as in every other empty cell, and the reason for screen readers too (not only a tooltip).
+        return mark_safe(
+            f'<td class="text-end text-nowrap"><span class="text-body-tertiary" title="{words["not_applicable"]}" aria-hidden="true">–</span>'
+            f'<span class="visually-hidden">{words["not_applicable"]}</span></td>'
+        )
     unit = cell.kpi.unit
     actual = escape(format_kpi_value(cell.actual, unit))
     expected = escape(format_kpi_value(cell.expected, unit))

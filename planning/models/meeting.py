@@ -4,7 +4,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
 
 
 from .plan import COMMENT_MAX, LONG_TEXT_MAX, PlanStatus, PlanVersion, SupportRequest
@@ -224,6 +225,26 @@ class ResourceGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: {self.granted_amount}"
+
+    @property
+    def label(self) -> str:
+        """The description in the reader's language: the approval's lump budget (written with the decider's
+        label, or English by the 0007 migration) reads "Budget committed" / "확정 예산" to everyone."""
+        if self.support_request_id is None and self.kind == SupportRequest.Kind.BUDGET and self.description in _committed_labels():
+            return gettext(COMMITTED_BUDGET)
+        return self.description
+
+
+# The description planning.grants.grants_save gives the approval's lump budget.
+COMMITTED_BUDGET = gettext_noop("Budget committed")
+
+
+def _committed_labels() -> set[str]:
+    labels = {COMMITTED_BUDGET}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.add(gettext(COMMITTED_BUDGET))
+    return labels
 
 
 class ResourceSpend(models.Model):

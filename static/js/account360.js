@@ -124,6 +124,7 @@
         ],
       },
       options: {
+        maintainAspectRatio: false, // the box's height (kam.css): readable on a phone too
         plugins: { tooltip: { callbacks: { label: (context) => context.dataset.yAxisID === "y" ? moneyTooltip.callbacks.label(context) : context.dataset.label + ": " + context.raw + " %" } } },
         scales: {
           y: { beginAtZero: true, position: "left", ...money },

@@ -50,9 +50,10 @@ document.addEventListener("DOMContentLoaded", () => {
         output.classList.remove("text-danger", "text-success");
         return;
       }
-      const sum = values.reduce((total, value) => total + Number(value), 0);
-      output.textContent = sum.toLocaleString();
-      const matches = year.value.trim() !== "" && Math.abs(sum - Number(year.value)) < 1e-6;
+      // Amount cells may hold separators and units (4,200,000,000 · 42억): static/js/money.js reads them.
+      const sum = values.reduce((total, value) => total + window.kamMoney.parse(value), 0);
+      output.textContent = Number.isNaN(sum) ? "–" : sum.toLocaleString(document.documentElement.lang || undefined);
+      const matches = year.value.trim() !== "" && Math.abs(sum - window.kamMoney.parse(year.value)) < 1e-6;
       output.classList.toggle("text-success", matches);
       output.classList.toggle("text-danger", !matches);
     };

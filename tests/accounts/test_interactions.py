@@ -108,7 +108,7 @@ def test_an_executive_off_the_team_reads_the_timeline_without_the_button(client_
         ({"their_attendees": []}, "Who did we meet?"),
         ({"our_attendees": []}, "Who of ours took part?"),
         ({"kind": "telepathy"}, "Select a valid choice"),
-        ({"occurred_on": "2026-02-30"}, "Enter a valid date"),
+        ({"occurred_on": "2026-02-30"}, "is not a date of the calendar"),
         ({"their_attendees": ["abc"]}, "Choose their attendees"),
     ],
 )

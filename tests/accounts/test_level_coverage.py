@@ -89,6 +89,19 @@ def test_relationship_page_shows_level_coverage(client_for, account, account_man
     assert "Lonely" in text.split('id="level-coverage"')[1].split("gap-legend")[0]
 
 
+def test_drawn_map_badges_key_people_covered_only_at_another_level(client_for, account, account_manager, mapped):
+    response = client_for(account_manager).get(reverse("accounts:relationships", args=[account.pk]), {"view": "map"})
+    assert response.status_code == 200
+    drawing = response.context["drawing"]
+    flagged = {box.name for box in drawing.theirs if box.level_mismatch}
+    assert flagged == {"CIO Han", "Kingpin Yoo"} and sorted(drawing.level_mismatches) == ["CIO Han", "Kingpin Yoo"]
+    svg = response.text.split("<svg")[1].split("</svg>")[0]
+    assert svg.count('class="level-badge"') == 2 and svg.count("level-mismatch") == 2
+    assert "Covered only at another level" in svg
+    listed = response.text.split('id="drawing-level-mismatches"')[1].split("</div>")[0]
+    assert "CIO Han" in listed and "Kingpin Yoo" in listed and "CEO Kang" not in listed
+
+
 def test_relationship_page_in_korean(client_for, account, account_manager, mapped):
     client = client_for(account_manager)
     response = client.get(reverse("accounts:relationships", args=[account.pk]), headers={"Accept-Language": "ko"})

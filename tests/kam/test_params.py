@@ -29,11 +29,12 @@ def test_parse_id_reads_ascii_digits(value, expected):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("2026-03-05", "2026-03-05"), ("2026-02-30", None), ("0001-01-01", None), ("２０２６-03-05", None), ("2026-3-5", None),
-    ("", None), (None, None),
+    ("2026-03-05", "2026-03-05"), ("2026-02-30", None), ("0001-01-01", None), ("2026-3-5", "2026-03-05"),
+    ("2026.03.05", "2026-03-05"), ("2026년 3월 5일", "2026-03-05"), ("２０２６-03-05", "2026-03-05"),
+    ("03/05/2026", None), ("2026-03-05" + " " * 30, None), ("", None), (None, None),
 ])
-def test_parse_iso_date(value, expected):
-    day = params.parse_iso_date(value)
+def test_parse_date_reads_a_date_as_sent_or_typed(value, expected):
+    day = params.parse_date(value)
     assert (day.isoformat() if day else None) == expected
 
 

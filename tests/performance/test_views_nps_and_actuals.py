@@ -38,7 +38,7 @@ def test_team_member_records_an_nps_response(client_for, account, account_manage
         ("score", "11", "Ensure this value is less than or equal to 10."),
         ("score", "ten", "Enter a whole number."),
         ("responded_on", "2999-01-01", "The response date is in the future."),
-        ("responded_on", "yesterday", "Enter a valid date."),
+        ("responded_on", "yesterday", "Enter a date such as 2026-12-07"),
     ],
 )
 def test_bad_nps_input_shows_a_message_and_saves_nothing(client_for, account, account_manager, field, value, message):

@@ -49,7 +49,7 @@ def test_executive_schedules_a_meeting(client_for, executive):
 
 def test_a_meeting_without_date_is_refused_with_a_message(client_for, executive):
     response = client_for(executive).post(reverse("planning:meeting-create"), {"title": "Q4", "scheduled_for": "soon"})
-    assert response.status_code == 400 and "Enter a valid date/time." in response.text
+    assert response.status_code == 400 and "Enter a date and time such as 2026-12-07 14:00." in response.text
     assert not ConsensusMeeting.objects.exists()
 
 
