@@ -28,3 +28,27 @@ def test_cell_writes_what_as_widget_writes_for_plain_inputs_unbound_and_with_err
 def test_cell_keeps_a_ticked_box_ticked():
     assert "checked" in str(cell(Grid(data={"chosen": "on"})["chosen"]))
     assert "checked" in str(cell(Grid(initial={"chosen": True})["chosen"]))
+
+
+def test_targets_grid_opens_the_months_of_a_kpi_with_a_month_target(db):
+    from decimal import Decimal
+
+    from performance.models import KpiDefinition
+    from planning.forms import TargetsForm
+    from planning.targets import TargetInput
+    from planning.templatetags.targets_grid import target_rows
+    from tests.factories import AccountFactory
+
+    revenue = KpiDefinition.objects.get(code="revenue")
+    others = list(KpiDefinition.objects.exclude(pk=revenue.pk)[:1])
+    months = [None] * 12
+    months[1] = Decimal("7.5000")
+    form = TargetsForm(
+        kpis=[revenue, *others], inputs={revenue.pk: TargetInput(chosen=True, months=months)},
+        month_labels=[f"M{i}" for i in range(1, 13)], fiscal_year=2026,
+    )
+    html = str(target_rows(form, AccountFactory()))
+    first, *rest = html.split("</tbody>")[:-1]
+    assert "<details open>" in first and 'value="7.5"' in first and "is-chosen" in first and "checked" in first
+    assert all("<details>" in row and "is-chosen" not in row for row in rest)
+    assert "FY 2027" in first and "FY 2028" in first
