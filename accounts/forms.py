@@ -235,7 +235,7 @@ class AccountLifecycleForm(CleanTextFormMixin, forms.Form):
     """An admin puts the account on hold, withdraws it or makes it active again, saying when and why."""
 
     lifecycle = forms.ChoiceField(label=_("Status"), choices=Account.Lifecycle.choices)
-    lifecycle_since = forms.DateField(label=_("Date of this change"), widget=DateInput())
+    lifecycle_since = DateField(label=_("Date of this change"))
     lifecycle_reason = forms.CharField(
         label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the account's history and shown on its pages."),
@@ -264,7 +264,8 @@ class AccountRiskForm(CleanTextFormMixin, forms.ModelForm):
             "title", "description", "owner_side", "owner_user", "owner_contact", "impact", "likelihood", "status",
             "shared_with_customer", "raised_on",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "raised_on": DateInput()}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"raised_on": DateField}
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)

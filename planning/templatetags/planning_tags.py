@@ -2,6 +2,10 @@
 
 from django import forms, template
 from django.conf import settings
+from django.forms.widgets import Input
+from django.utils.safestring import mark_safe
+
+from core.renderers import INPUT_TEMPLATES, WidgetRenderer, render_input
 
 from accounts.models import Contact, Industry, Opportunity
 from planning.models import (
@@ -129,4 +133,17 @@ def cell(bound_field):
         css = "form-control form-control-sm"
     if bound_field.errors:
         css += " is-invalid"
-    return bound_field.as_widget(attrs={"class": css, "aria-label": str(bound_field.label)})
+    attrs = {"class": css, "aria-label": str(bound_field.label)}
+    if isinstance(widget, Input) and type(widget).get_context is Input.get_context \
+            and widget.template_name in INPUT_TEMPLATES and not bound_field.field.localize \
+            and isinstance(bound_field.form.renderer, WidgetRenderer):
+        # Step 4 draws some 250 of these: the same <input> as as_widget() and the renderer write, without
+        # the widget context and the renderer's dispatch for each.
+        attrs = bound_field.build_widget_attrs(attrs, widget)
+        if bound_field.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", bound_field.auto_id)
+        return mark_safe(render_input({
+            "type": widget.input_type, "name": bound_field.html_name,
+            "value": widget.format_value(bound_field.value()), "attrs": widget.build_attrs(widget.attrs, attrs),
+        }))
+    return bound_field.as_widget(attrs=attrs)

@@ -270,3 +270,37 @@ def test_reports_to_lists_title_and_unit_and_is_searchable(client_for, account, 
     form = client_for(account_manager).get(reverse("accounts:contact-add", args=[account.pk]), headers=HX)
     assert "Kim Daehyun — Head of purchasing · Purchasing" in form.text
     assert "data-searchable" in form.text
+
+
+@pytest.mark.parametrize("size", [3, 200])
+def test_the_chart_has_a_fixed_query_count(client_for, account, account_manager, django_assert_max_num_queries, size):
+    units = [OrgUnitFactory(account=account), OrgUnitFactory(account=account)]
+    boss = ContactFactory(account=account, org_unit=units[0])
+    managers = [ContactFactory(account=account, org_unit=units[i % 2], reports_to=boss) for i in range(max(1, size // 10))]
+    for i in range(size):
+        ContactFactory(account=account, org_unit=units[i % 2], reports_to=managers[i % len(managers)], is_fox=i % 7 == 0)
+    ContactFactory(account=account, status=Contact.Status.LEFT, left_on=datetime.date(2026, 1, 5), reports_to=boss)
+    client = client_for(account_manager)
+    for query in ({}, {"left": "1"}, {"unit": units[1].pk}):
+        with django_assert_max_num_queries(12):
+            response = client.get(chart_url(account, **query))
+        assert response.status_code == 200
+        assert response.text.count('class="org-box') == response.context["people_count"]
+
+
+def test_chart_boxes_escape_what_people_typed(client_for, account, account_manager):
+    unit = OrgUnitFactory(account=account, name="<b>R&D</b>")
+    boss = ContactFactory(account=account, name='Kim "<script>"', title="<i>CEO</i>", org_unit=unit)
+    ContactFactory(account=account, name="Lee", reports_to=boss)
+    text = client_for(account_manager).get(chart_url(account)).text
+    assert "<script>" not in text.split("<main")[-1] and "<i>CEO</i>" not in text and "<b>R&D</b>" not in text
+    assert "Kim &quot;&lt;script&gt;&quot;" in text and "&lt;i&gt;CEO&lt;/i&gt;" in text and "&lt;b&gt;R&amp;D&lt;/b&gt;" in text
+
+
+def test_chart_marks_a_person_whose_manager_is_in_another_unit(client_for, account, account_manager):
+    sales, finance = OrgUnitFactory(account=account, name="Sales"), OrgUnitFactory(account=account, name="Finance")
+    boss = ContactFactory(account=account, name="Boss Kim", org_unit=finance)
+    ContactFactory(account=account, name="Rep Park", org_unit=sales, reports_to=boss)
+    text = client_for(account_manager).get(chart_url(account, unit=sales.pk)).text
+    assert "bi-arrow-up" in text and "Boss Kim" in text
+    assert f'data-manager-id="{boss.pk}"' in text

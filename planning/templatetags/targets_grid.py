@@ -1,0 +1,86 @@
+"""Step 4's targets grid, built in Python: twelve KPIs of twenty cells each cost a third of the step's
+page through the template's nested loops. Same HTML as templates/planning/includes/targets_form.html
+drew row by row (months folded unless a month holds a value or an error)."""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from .planning_tags import cell
+
+register = template.Library()
+
+
+def _errors(field) -> str:
+    return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in field.errors)
+
+
+def _row(form, row: dict, currency: str) -> str:
+    kpi = row["kpi"]
+    chosen = row["chosen"]
+    name = escape(kpi.display_name)
+    unit = escape(currency) if kpi.unit == "money" else escape(kpi.get_unit_display())
+    theirs = gettext("Account's targets, not this plan's")
+    not_summed = gettext("not summed")
+    later_label = gettext("3-year (mid/long-term) target")
+    fiscal_year = gettext("FY %(year)s")
+    months_label = gettext("Months (optional)")
+    kind = gettext("adds up") if kpi.is_cumulative else gettext("level / rate")
+    out = [
+        f'<tbody class="target-kpi{" is-chosen" if chosen.value() else ""}" data-target-row '
+        f'data-cumulative="{1 if kpi.is_cumulative else 0}">',
+        f'<tr{" class=\"table-danger\"" if chosen.errors else ""}><td>{cell(chosen)}</td>',
+        f'<td><span class="fw-semibold">{name}</span><div class="small text-body-secondary">{unit} · {kind}</div>',
+        _errors(chosen),
+    ]
+    if row["account_targets"]:
+        values = " · ".join(
+            f'<span class="text-nowrap">{escape(label)} {escape(value)}</span>' for label, value in row["account_targets"]
+        )
+        outside = gettext(
+            "Set outside the plan (imports, the API or the performance pages). Tick %(kpi)s and leave its cells "
+            "empty to make these the plan's targets."
+        ) % {"kpi": name}
+        out.append(
+            '<div class="small text-body-secondary border-start border-2 ps-2 mt-1" data-testid="account-targets">'
+            f'<span class="badge text-bg-light border">{theirs}</span>'
+            f"{values}<div>{outside}</div></div>"
+        )
+    out.append("</td>")
+    for field in (*row["quarters"], row["year"]):
+        out.append(f'<td class="target-cell">{cell(field)}{_errors(field)}</td>')
+    summed = "–" if kpi.is_cumulative else f'<span class="text-body-secondary">{not_summed}</span>'
+    out.append(f'<td class="small text-nowrap" data-quarter-sum>{summed}</td></tr>')
+    out.append(
+        '<tr class="later-years-row"><td></td><td colspan="7"><div class="d-flex flex-wrap align-items-center gap-2 small">'
+        f'<span class="text-body-secondary">{later_label}:</span>'
+    )
+    for field, year in zip(row["later_years"], form.later_fiscal_years):
+        out.append(
+            f'<label class="d-flex align-items-center gap-1 mb-0"><span class="text-nowrap">'
+            f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{cell(field)}</span></label>'
+            f"{_errors(field)}"
+        )
+    months = [pair for group in row["month_groups"] for pair in group]
+    opened = " open" if any(field.value() or field.errors for _label, field in months) else ""
+    out.append(
+        f'</div></td></tr><tr class="months-row"><td></td><td colspan="7"><details{opened}>'
+        f'<summary class="small">{months_label}</summary><div class="row g-1 mt-1">'
+    )
+    for group in row["month_groups"]:
+        out.append('<div class="col-md-3"><div class="d-flex gap-1">')
+        for label, field in group:
+            out.append(
+                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>{cell(field)}</div>'
+            )
+        out.append("</div></div>")
+    out.append("</div></details></td></tr></tbody>")
+    return "".join(out)
+
+
+@register.simple_tag
+def target_rows(form, account) -> str:
+    """A `<tbody>` per KPI of step 4's TargetsForm: its tick, year and quarter cells, the 3-year targets
+    and the folded months."""
+    return mark_safe("".join(_row(form, row, account.currency) for row in form.rows()))

@@ -1,0 +1,54 @@
+"""The `cell` filter writes plain inputs itself: the same HTML as Django's as_widget()."""
+
+from django import forms
+
+from planning.forms import PlainNumberInput
+from planning.templatetags.planning_tags import cell
+
+
+class Grid(forms.Form):
+    amount = forms.DecimalField(label="Revenue, Q1", required=False, widget=PlainNumberInput(attrs={"step": "any"}))
+    must = forms.DecimalField(label="Must <b>", widget=PlainNumberInput(attrs={"step": "any"}))
+    chosen = forms.BooleanField(label="Use it", required=False)
+    note = forms.CharField(label="Note", required=False, disabled=True, initial='say "hi" & <bye>')
+
+
+def slow(bound, css):
+    return bound.as_widget(attrs={"class": css + (" is-invalid" if bound.errors else ""), "aria-label": str(bound.label)})
+
+
+def test_cell_writes_what_as_widget_writes_for_plain_inputs_unbound_and_with_errors():
+    for form in (Grid(initial={"amount": "40.0000"}), Grid(data={"amount": "x", "chosen": "on"}), Grid(data={"amount": "12.5"})):
+        form.is_valid()
+        for name in ("amount", "must", "note"):
+            assert str(cell(form[name])) == str(slow(form[name], "form-control form-control-sm")), name
+        assert str(cell(form["chosen"])) == str(slow(form["chosen"], "form-check-input"))
+
+
+def test_cell_keeps_a_ticked_box_ticked():
+    assert "checked" in str(cell(Grid(data={"chosen": "on"})["chosen"]))
+    assert "checked" in str(cell(Grid(initial={"chosen": True})["chosen"]))
+
+
+def test_targets_grid_opens_the_months_of_a_kpi_with_a_month_target(db):
+    from decimal import Decimal
+
+    from performance.models import KpiDefinition
+    from planning.forms import TargetsForm
+    from planning.targets import TargetInput
+    from planning.templatetags.targets_grid import target_rows
+    from tests.factories import AccountFactory
+
+    revenue = KpiDefinition.objects.get(code="revenue")
+    others = list(KpiDefinition.objects.exclude(pk=revenue.pk)[:1])
+    months = [None] * 12
+    months[1] = Decimal("7.5000")
+    form = TargetsForm(
+        kpis=[revenue, *others], inputs={revenue.pk: TargetInput(chosen=True, months=months)},
+        month_labels=[f"M{i}" for i in range(1, 13)], fiscal_year=2026,
+    )
+    html = str(target_rows(form, AccountFactory()))
+    first, *rest = html.split("</tbody>")[:-1]
+    assert "<details open>" in first and 'value="7.5"' in first and "is-chosen" in first and "checked" in first
+    assert all("<details>" in row and "is-chosen" not in row for row in rest)
+    assert "FY 2027" in first and "FY 2028" in first
