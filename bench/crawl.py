@@ -180,10 +180,12 @@ def serve(accounts: int, keep: bool) -> tuple[subprocess.Popen, str, Path]:
     database = VAR / f"crawl-{accounts}.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "kam.settings.dev", "DEBUG": "0"}
     env.pop("CELERY_BROKER_URL", None)
-    if not (keep and database.exists()):
+    fresh = not (keep and database.exists())
+    if fresh:
         database.unlink(missing_ok=True)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # a kept one too
+    if fresh:
         started = time.monotonic()
-        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([PYTHON, "manage.py", "seed_demo", "--accounts", str(accounts), "-v0"], cwd=ROOT, env=env, check=True)
         print(f"  seeded {accounts} accounts in {time.monotonic() - started:.0f} s", flush=True)
     port = free_port()

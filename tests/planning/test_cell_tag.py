@@ -49,6 +49,6 @@ def test_targets_grid_opens_the_months_of_a_kpi_with_a_month_target(db):
     )
     html = str(target_rows(form, AccountFactory()))
     first, *rest = html.split("</tbody>")[:-1]
-    assert "<details open>" in first and 'value="7.5"' in first and "is-chosen" in first and "checked" in first
+    assert "<details open>" in first and 'value="7.5' in first and "is-chosen" in first and "checked" in first
     assert all("<details>" in row and "is-chosen" not in row for row in rest)
     assert "FY 2027" in first and "FY 2028" in first
