@@ -103,8 +103,6 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     initial = {"fiscal_year": fiscal_year or today.year + 1}
     if account is not None:
         initial["account"] = account
-    if data.get("start_from") in (forms.PlanCreateForm.START_EMPTY, forms.PlanCreateForm.START_CARRY):
-        initial["start_from"] = data["start_from"]
     previous = work.approved_plan_of_year(account=account, fiscal_year=fiscal_year - 1) if account and fiscal_year else None
     query = request.GET.get("q", "").strip()
     form = forms.PlanCreateForm(

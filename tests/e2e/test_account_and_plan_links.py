@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,10 +94,11 @@ def test_am_starts_next_years_plan_from_the_account_page_carrying_last_year_over
     assert page.get_by_label(f"Carry over from the approved FY {world['year'] - 1} plan").is_checked()
     # Choosing another account tells its own dates (htmx swaps the form in place).
     page.select_option("#id_account", str(world["current"].pk))
-    page.wait_for_function("() => document.querySelector('[data-testid=plan-year-info]').innerText.includes('한빛전자')")
-    assert "There is no approved FY" in page.get_by_test_id("plan-year-info").inner_text()
+    expect(page.get_by_test_id("plan-year-info")).to_contain_text("There is no approved FY")
+    assert page.get_by_label("Start empty").is_checked()
     page.select_option("#id_account", str(world["carried"].pk))
-    page.wait_for_function("() => document.querySelector('[data-testid=plan-year-info]').innerText.includes('Nordwind')")
+    expect(page.get_by_test_id("plan-year-info")).to_contain_text("Nordwind Logistics Korea covers")
+    assert page.get_by_label(f"Carry over from the approved FY {world['year'] - 1} plan").is_checked()
     page.get_by_role("button", name="Start the plan").click()
     page.wait_for_load_state("networkidle")
     plan = AccountPlan.objects.get(account=world["carried"], fiscal_year=world["year"])
