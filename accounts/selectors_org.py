@@ -7,12 +7,14 @@ Accounts go through `accounts_visible_to`: an account manager sees their own tea
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from accounts.handover import load_measures
 from accounts.models import Account, AccountTeamMember, BusinessUnit, OrganisationEvent, User
 from accounts.selectors.visibility import accounts_visible_to
 
+PEOPLE_TEAMS_SHOWN = 4
 ROLE_ORDER = {role: index for index, role in enumerate(AccountTeamMember.Role.values)}
 
 
@@ -137,13 +139,32 @@ def organisation_people_page(*, page_number: str | int | None, query: str = "", 
         people = people.filter(Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
     page = Paginator(people, per_page).get_page(page_number)
     ids = [person.pk for person in page.object_list]
-    teams: dict[int, list[AccountTeamMember]] = {}
-    for member in AccountTeamMember.objects.filter(user_id__in=ids).select_related("account").order_by("account__name"):
-        teams.setdefault(member.user_id, []).append(member)
+    counts = {
+        row["user_id"]: row
+        for row in AccountTeamMember.objects.filter(user_id__in=ids)
+        .order_by()
+        .values("user_id")
+        .annotate(teams=Count("pk"), kam=Count("pk", filter=Q(role=AccountTeamMember.Role.KAM)))
+    }
+    # Only the first few teams are shown (the rest is a link): a window numbers each person's teams by
+    # account name, so a person on thousands of teams costs the same as one on four.
+    first_teams: dict[int, list[AccountTeamMember]] = {}
+    shown = (
+        AccountTeamMember.objects.filter(user_id__in=ids)
+        .annotate(position=Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("account__name").asc(), F("pk").asc()]))
+        .filter(position__lte=PEOPLE_TEAMS_SHOWN)
+        .select_related("account")
+        .only("role", "user_id", "account__name")
+        .order_by("user_id", "position")
+    )
+    for member in shown:
+        first_teams.setdefault(member.user_id, []).append(member)
     measures = [(measure, measure.values(ids)) for measure in load_measures()]
     for person in page.object_list:
-        person.memberships = teams.get(person.pk, [])
-        person.kam_count = sum(1 for m in person.memberships if m.role == AccountTeamMember.Role.KAM)
+        person.first_teams = first_teams.get(person.pk, [])
+        person.team_count = counts.get(person.pk, {}).get("teams", 0)
+        person.more_teams = max(person.team_count - len(person.first_teams), 0)
+        person.kam_count = counts.get(person.pk, {}).get("kam", 0)
         person.load = [{"title": measure.title(), "value": values.get(person.pk, "–")} for measure, values in measures]
     page.load_titles = [measure.title() for measure, _values in measures]
     return page

@@ -156,7 +156,8 @@ def account_move(*, account: Account, unit: BusinessUnit, acting_user: User) -> 
 
 
 def _check_active(user: User) -> None:
-    if not user.is_active:
+    # Read from the database: the caller's copy may predate a deactivation.
+    if not User.objects.filter(pk=user.pk, is_active=True).exists():
         raise ValidationError({"user": _("%(name)s is deactivated and cannot be on an account team.") % {"name": user}})
 
 
@@ -233,6 +234,53 @@ def user_level_set(*, user: User, level: str, acting_user: User) -> User:
     user.save(update_fields=["level"])
     _record(kind=Kind.LEVEL_SET, acting_user=acting_user, subject=str(user), before=before, after=level, person=user)
     return user
+
+
+def deactivation_error(*, person: User, acting_user: User) -> str:
+    """Why `person` cannot be deactivated by a plain deactivation, or "" when they can.
+
+    An account keeps one KAM: a KAM is handed over (`user_deactivate_and_handover`), which names the
+    new KAM and deactivates them in one step, rather than leaving their accounts without one."""
+    if person.pk == acting_user.pk:
+        return _("You cannot deactivate yourself.")
+    accounts = list(
+        Account.objects.filter(team__user=person, team__role=Role.KAM).order_by("name").values_list("name", flat=True)
+    )
+    if not accounts:
+        return ""
+    named = ", ".join(accounts[:5])
+    if len(accounts) > 5:
+        named = _("%(names)s and %(count)s more") % {"names": named, "count": len(accounts) - 5}
+    return _(
+        "%(name)s is the KAM of %(accounts)s. Hand over first (Organisation › People › Deactivate and hand over): "
+        "that names the new KAM and deactivates %(name)s in one step."
+    ) % {"name": person, "accounts": named}
+
+
+@transaction.atomic
+def user_deactivate(*, person: User, acting_user: User) -> list[str]:
+    """Deactivate `person` and take them off every account team, each removal recorded; answers the
+    names of the accounts whose teams they left. Refused (nothing changes) while they are an
+    account's KAM (see `deactivation_error`). Their open work stays theirs: a handover moves it."""
+    _require_admin(acting_user)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        return []
+    message = deactivation_error(person=person, acting_user=acting_user)
+    if message:
+        raise ValidationError({"is_active": message})
+    left = []
+    for member in AccountTeamMember.objects.filter(user=person).select_related("account").order_by("account__name"):
+        member.delete()
+        left.append(member.account.name)
+        _record(
+            kind=Kind.MEMBER_REMOVED, acting_user=acting_user, subject=member.account.name, before=str(person),
+            role=member.role, account=member.account, person=person,
+        )
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    _record(kind=Kind.PERSON_DEACTIVATED, acting_user=acting_user, subject=str(person), before=_("Active"), after=_("Deactivated"), person=person)
+    return left
 
 
 def welcome_link(*, user: User, site_url: str) -> str:

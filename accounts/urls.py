@@ -75,6 +75,7 @@ urlpatterns = [
     path("welcome/done/", organisation.WelcomeDoneView.as_view(), name="welcome-done"),
     path("organisation/people/<int:user_id>/level/", organisation.person_level, name="organisation-person-level"),
     path("organisation/people/<int:user_id>/handover/", organisation.person_handover, name="organisation-handover"),
+    path("organisation/people/<int:user_id>/deactivate/", organisation.person_deactivate, name="organisation-deactivate"),
     path("organisation/coverage/", organisation.coverage, name="organisation-coverage"),
     path("organisation/mapping/", organisation.mapping_import, name="organisation-mapping"),
     path("organisation/mapping/commit/", organisation.mapping_commit, name="organisation-mapping-commit"),

@@ -44,8 +44,8 @@ class KpiDefinitionAdmin(admin.ModelAdmin):
 
 class PeriodValueAdmin(admin.ModelAdmin):
     list_display = ("account", "kpi", "fiscal_year", "period_kind", "period_index", "value", "updated_at")
-    list_filter = ("kpi", "fiscal_year", "period_kind")
-    search_fields = ("account__name",)
+    list_filter = ("kpi", "fiscal_year", "period_kind", "account__is_key_account")
+    search_fields = ("account__name", "account__english_name")
     list_select_related = ("account", "kpi")
     autocomplete_fields = ("account",)
 
@@ -76,12 +76,11 @@ class ManualActualAdmin(PeriodValueAdmin):
 @admin.register(NpsResponse)
 class NpsResponseAdmin(admin.ModelAdmin):
     list_display = ("account", "respondent_name", "score", "responded_on", "survey")
-    list_filter = ("score", "survey")
+    list_filter = ("score", "survey", "account__is_key_account")
     search_fields = ("account__name", "respondent_name", "comment")
     date_hierarchy = "responded_on"
     list_select_related = ("account",)
-    autocomplete_fields = ("account",)
-    raw_id_fields = ("contact",)
+    autocomplete_fields = ("account", "contact")
     readonly_fields = ("recorded_by",)
 
 
@@ -89,7 +88,7 @@ class NpsResponseAdmin(admin.ModelAdmin):
 class TimeEntryAdmin(admin.ModelAdmin):
     list_display = ("account", "user", "worked_on", "kind", "hours")
     list_filter = ("kind",)
-    search_fields = ("account__name", "user__username", "user__last_name")
+    search_fields = ("account__name", "user__username", "user__first_name", "user__last_name")
     date_hierarchy = "worked_on"
     list_select_related = ("account", "user")
     autocomplete_fields = ("account", "user")
@@ -99,7 +98,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
 class KpiSnapshotAdmin(admin.ModelAdmin):
     list_display = ("as_of", "account", "kpi", "period_kind", "fiscal_year", "period_index", "actual", "target", "status")
     list_filter = ("as_of", "period_kind", "status", "kpi")
-    search_fields = ("account__name",)
+    search_fields = ("account__name", "account__english_name")
     list_select_related = ("account", "kpi")
 
     def has_add_permission(self, request):
@@ -113,6 +112,7 @@ class KpiSnapshotAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ("uploaded_at", "kind", "filename", "uploaded_by", "status", "row_count", "new_count", "error_count")
     list_filter = ("kind", "status")
+    search_fields = ("filename",)
     list_select_related = ("uploaded_by",)
     exclude = ("rows", "report")
 

@@ -368,6 +368,11 @@ class KpiSnapshot(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=KpiStatus.choices)
     computed_at = models.DateTimeField(_("computed at"))
+    # The same KPI's snapshot of the newest day at least a week before `as_of`, copied when this one
+    # is written (`services.kpi_snapshot_link_week_before`): the week's movers read one day, not two.
+    week_before_as_of = models.DateField(_("week-before day"), null=True, blank=True)
+    week_before_status = models.CharField(_("status a week before"), max_length=10, choices=KpiStatus.choices, blank=True)
+    week_before_actual = models.DecimalField(_("actual a week before"), max_digits=24, decimal_places=4, null=True, blank=True)
 
     class Meta:
         ordering = ["-as_of", "account", "kpi"]
@@ -380,6 +385,11 @@ class KpiSnapshot(models.Model):
                 condition=Q(status__in=["on_track", "at_risk", "off_track", "no_target", "no_data"]),
                 name="kpi_snapshot_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(week_before_status__in=["", "on_track", "at_risk", "off_track", "no_target", "no_data"]),
+                name="kpi_snapshot_week_before_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(week_before_as_of__lt=F("as_of")) | Q(week_before_as_of__isnull=True), name="kpi_snapshot_week_before_earlier"),
         ]
         indexes = [
             models.Index(fields=["as_of", "period_kind", "kpi", "status"], name="kpi_snapshot_day_idx"),

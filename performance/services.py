@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_KINDS = (PeriodKind.QUARTER, PeriodKind.YEAR)
 # Long enough to compare with "a week ago" on any day, short enough to stay small.
 SNAPSHOT_RETENTION_DAYS = 15
+# The week's movers compare each snapshot with the newest one at least this many days older.
+WEEK = 7
 
 
 def _period_fields(account: Account, period: Period) -> dict:
@@ -180,9 +183,46 @@ def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: lis
             stale = stale.filter(account_id__in=account_ids)
         stale.delete()
         KpiSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+        kpi_snapshot_link_week_before(day=day, account_ids=account_ids)
+        # A later day that compares with this one (a refresh of a past day) copies it again.
+        for later in _snapshot_days_comparing_with(day):
+            kpi_snapshot_link_week_before(day=later, account_ids=account_ids)
         KpiSnapshot.objects.filter(as_of__lt=day - datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS)).delete()
         portfolio_cache.bump(portfolio_cache.SNAPSHOTS)
     return len(snapshots)
+
+
+def week_before_day(day: datetime.date) -> datetime.date | None:
+    """The newest snapshot day at least a week before `day`: what `day`'s snapshots compare with."""
+    return (
+        KpiSnapshot.objects.filter(as_of__lte=day - datetime.timedelta(days=WEEK))
+        .order_by("-as_of").values_list("as_of", flat=True).first()
+    )
+
+
+def _snapshot_days_comparing_with(day: datetime.date) -> list[datetime.date]:
+    later = KpiSnapshot.objects.filter(as_of__gte=day + datetime.timedelta(days=WEEK)).order_by("as_of").values_list("as_of", flat=True).distinct()
+    return [other for other in later if week_before_day(other) == day]
+
+
+def kpi_snapshot_link_week_before(*, day: datetime.date, account_ids: list[int] | None = None) -> int:
+    """Copy into each snapshot of `day` the status and actual of the same account, KPI and period kind
+    on the newest snapshot day at least a week before (empty when there is none). One UPDATE with
+    two lookups per row on the unique index; returns the number of rows updated."""
+    rows = KpiSnapshot.objects.filter(as_of=day)
+    if account_ids is not None:
+        rows = rows.filter(account_id__in=account_ids)
+    before = week_before_day(day)
+    if before is None:
+        return rows.update(week_before_as_of=None, week_before_status="", week_before_actual=None)
+    same = KpiSnapshot.objects.filter(
+        account_id=OuterRef("account_id"), kpi_id=OuterRef("kpi_id"), period_kind=OuterRef("period_kind"), as_of=before
+    )
+    return rows.update(
+        week_before_as_of=before,
+        week_before_status=Coalesce(Subquery(same.values("status")[:1]), Value("")),
+        week_before_actual=Subquery(same.values("actual")[:1]),
+    )
 
 
 # Imports ---------------------------------------------------------------------------------

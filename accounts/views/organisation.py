@@ -270,6 +270,37 @@ def person_handover(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def person_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Deactivate a person who is no account's KAM: they leave their account teams (each change
+    recorded); what they own stays theirs. A KAM is handed over instead: the page says so and links there."""
+    _require_admin(request)
+    person = get_object_or_404(User, pk=user_id)
+    if not person.is_active:
+        messages.info(request, _("%(person)s is deactivated already.") % {"person": person})
+        return redirect("accounts:organisation-people")
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    left: list[str] = []
+    if request.method == "POST" and _save_with(
+        form, lambda data: left.extend(services_org.user_deactivate(person=person, acting_user=request.user))
+    ):
+        if left:
+            message = _("%(person)s is deactivated and off the teams of %(accounts)s.") % {"person": person, "accounts": ", ".join(left)}
+        else:
+            message = _("%(person)s is deactivated (on no account team).") % {"person": person}
+        messages.success(request, message)
+        return redirect("accounts:organisation-people")
+    preview = services_org.handover_preview(person=person)
+    return render(
+        request, "accounts/organisation/deactivate.html",
+        {
+            "person": person, "form": form, "preview": preview, "nav": "organisation", "tab": "people",
+            "blocked": services_org.deactivation_error(person=person, acting_user=request.user),
+            "keeps_work": any(section["items"] for section in preview["sections"]),
+        },
+    )
+
+
 # --- Coverage ---------------------------------------------------------------------------------
 
 

@@ -245,6 +245,29 @@ def week_movers(
     if days.latest is None or days.week_before is None:
         return []
     ranked = list(STATUS_RANK)
+    if days.week_before <= days.latest - datetime.timedelta(days=7):
+        # The latest day's snapshots compare with the same day the dashboard does (each keeps a copy of
+        # its week-before self, `kpi_snapshot_link_week_before`): one day's rows, no grouping.
+        rows = (
+            KpiSnapshot.objects.filter(
+                as_of=days.latest,
+                period_kind=kind,
+                account_id__in=accounts.values("pk"),
+                kpi__in=[kpi.pk for kpi in kpis],
+                week_before_as_of=days.week_before,
+                status__in=ranked,
+                week_before_status__in=ranked,
+            )
+            .exclude(status=F("week_before_status"))
+            .annotate(
+                status_now=F("status"), status_before=F("week_before_status"),
+                actual_now=F("actual"), actual_before=F("week_before_actual"),
+                change=_status_rank("status") - _status_rank("week_before_status"),
+            )
+            .order_by("change", "-account__revenue_ttm", "account__name", "kpi_id")
+            .values("account_id", "account__name", "kpi_id", "status_now", "status_before", "actual_now", "actual_before", "change")
+        )
+        return _movers(rows, kpis=kpis, limit=limit)
     now, before = Q(as_of=days.latest), Q(as_of=days.week_before)
     rows = (
         KpiSnapshot.objects.filter(
@@ -266,6 +289,10 @@ def week_movers(
         .annotate(change=_status_rank("status_now") - _status_rank("status_before"))
         .order_by("change", "-account__revenue_ttm", "account__name", "kpi_id")
     )
+    return _movers(rows, kpis=kpis, limit=limit)
+
+
+def _movers(rows, *, kpis: Sequence[KpiDefinition], limit: int | None) -> list[Mover]:
     kpi_by_id = {kpi.pk: kpi for kpi in kpis}
     return [
         Mover(

@@ -1,10 +1,13 @@
 """How KPI values and statuses look on the pages: units, signs, '–' for no value, badge colours."""
 
+import functools
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.translation import get_language
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from accounts.templatetags.kam_format import compact_money
 from performance.models import KpiDefinition, KpiStatus
@@ -58,6 +61,38 @@ def status_class(status: str) -> str:
 @register.filter
 def status_icon(status: str) -> str:
     return STATUS_ICONS.get(status, "bi-dash-circle")
+
+
+@functools.lru_cache(maxsize=16)
+def _cell_words(language: str | None) -> dict:
+    """The words of a status cell in `language` (the active one), translated once per language."""
+    words = {
+        "actual": escape(gettext("Actual")),
+        "to_date": escape(gettext("target to date")),
+        "full": escape(gettext("full target")),
+        "not_applicable": escape(gettext("Does not apply to this team type")),
+    }
+    words["labels"] = {status.value: escape(str(status.label)) for status in KpiStatus}
+    return words
+
+
+@register.simple_tag
+def kpi_status_cell(cell) -> str:
+    """One cell of the dashboard's status table (a KPI snapshot, or None where the KPI does not apply),
+    built in one call: the table has a cell per account and KPI, too many for template nodes each."""
+    words = _cell_words(get_language())
+    if not cell:
+        return mark_safe(f'<td class="text-end text-nowrap"><span class="text-body-tertiary" title="{words["not_applicable"]}">·</span></td>')
+    unit = cell.kpi.unit
+    actual = escape(format_kpi_value(cell.actual, unit))
+    expected = escape(format_kpi_value(cell.expected, unit))
+    target = escape(format_kpi_value(cell.target, unit))
+    status = cell.status
+    return mark_safe(
+        f'<td class="text-end text-nowrap"><span class="kpi-cell" title="{words["actual"]} {actual} · {words["to_date"]} {expected}'
+        f' · {words["full"]} {target}">{actual}</span> <span class="badge rounded-pill {status_class(status)}"><i class="bi '
+        f'{status_icon(status)}"></i><span class="visually-hidden"> {words["labels"].get(status, "")}</span></span></td>'
+    )
 
 
 @register.filter

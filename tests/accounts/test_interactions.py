@@ -188,6 +188,19 @@ def test_logging_an_interaction_clears_the_90_day_warning(client_for, account, a
     assert [risk["kind"] for risk in client.get(reverse("accounts:detail", args=[account.pk])).context["risks"]] == ["no_tier_1"]
 
 
+def test_a_relationship_s_last_contact_is_the_latest_meeting_of_both_among_many(account, account_manager):
+    ours, theirs = ContactFactory(account=account), ContactFactory(account=account)
+    RelationshipFactory(contact=ours, user=account_manager)
+    for days in range(10, 40):
+        interaction_log(user=account_manager, contact=theirs, on=days_ago(days))  # the KAM with someone else
+    interaction_log(user=account_manager, contact=ours, on=days_ago(20))
+    interaction_log(user=account_manager, contact=ours, on=days_ago(12))
+    interaction_log(user=UserFactory(), contact=ours, on=days_ago(1))  # a colleague, not the KAM
+    data = selectors.relationship_map(account=account, today=TODAY)
+    [row] = [row for level in data["levels"] for row in level["rows"] if row["contact"] == ours]
+    assert row["links"][0].last_contact_on == days_ago(12)
+
+
 def test_a_relationship_s_last_contact_needs_both_people(account, account_manager):
     kingpin = ContactFactory(account=account, is_kingpin=True)
     RelationshipFactory(contact=kingpin, user=account_manager, last_interaction_on=days_ago(100))

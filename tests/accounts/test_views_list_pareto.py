@@ -134,3 +134,17 @@ def test_pareto_view_shows_a_page_of_rows_with_counts_over_every_account(client_
     assert len(first.context["chart"]["labels"]) == 5
     last = client.get(reverse("accounts:pareto"), {"page": 3})
     assert [(r["account"].name, r["rank"], r["cumulative"]) for r in last.context["rows"]] == [("None", 5, Decimal(100))]
+
+
+@pytest.mark.parametrize("size", [3, 120])
+def test_pareto_query_count_does_not_grow(client_for, executive, django_assert_max_num_queries, size):
+    unit = BusinessUnitFactory(name="Bulk unit")
+    Account.objects.bulk_create(
+        [Account(name=f"Bulk {i:03d}", industry="finance", vertical_unit=unit, revenue_ttm=Decimal(1000 - i), is_key_account=i % 3 == 0) for i in range(size)]
+    )
+    client = client_for(executive)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("accounts:pareto"))
+    assert response.status_code == 200
+    assert response.text.count('name="is_key_account"') == min(size, 100)
+    assert "Unflag Bulk 000 as key account" in response.text and "Flag Bulk 001 as key account" in response.text

@@ -229,3 +229,16 @@ def test_people_page_shows_load_from_higher_apps(client, kam_admin, account, acc
     html = client.get(reverse("accounts:organisation-people")).content.decode()
     assert "Utilisation (90 days)" in html and "75 %" in html and "Open actions" in html
     assert account.name in html
+
+
+def test_people_page_shows_first_four_teams_by_name_and_counts_the_rest(client, kam_admin):
+    person = UserFactory(username="busy", first_name="Busy")
+    names = ["Delta", "Alpha", "Echo", "Charlie", "Bravo", "Foxtrot"]
+    for index, name in enumerate(names):
+        TeamMemberFactory(account=AccountFactory(name=name), user=person, role=Role.KAM if index < 2 else Role.ENGINEER)
+    client.force_login(kam_admin)
+    html = client.get(reverse("accounts:organisation-people"), {"q": "busy"}).content.decode()
+    row = html[html.index("Busy"):]
+    assert all(f"{name} ·" in row for name in ["Alpha", "Bravo", "Charlie", "Delta"])
+    assert "Echo ·" not in row and "Foxtrot ·" not in row
+    assert "6 (2)" in row and "and 2 more" in row

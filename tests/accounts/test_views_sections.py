@@ -125,6 +125,21 @@ def test_whitespace_shows_bought_pipeline_and_white_cells(client_for, account, a
     assert response.context["orders_row"][offerings.index("Cloud")] == Decimal(500)
 
 
+@pytest.mark.parametrize("size", [2, 12])
+def test_whitespace_query_count_does_not_grow(client_for, account, account_manager, django_assert_max_num_queries, size):
+    units = [OrgUnitFactory(account=account, name=f"Unit {i}") for i in range(size)]
+    offerings = [OfferingFactory(name=f"Offering {i}") for i in range(size)]
+    for unit, offering in zip(units, offerings):
+        won = OpportunityFactory(account=account, sponsor_unit=unit, stage="won", amount=Decimal(100))
+        won.offerings.set([offering])
+        OrderFactory(account=account, offering=offering, amount=Decimal(50))
+        UnmetNeed.objects.create(account=account, org_unit=unit, offering=offerings[0], note="Night support", recorded_by=account_manager)
+    client = client_for(account_manager)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("accounts:whitespace", args=[account.pk]))
+    assert response.status_code == 200 and response.text.count('class="ws-link"') >= size * size
+
+
 def test_an_unmet_need_is_noted_on_a_cell_and_removed_when_emptied(client_for, account, account_manager):
     unit = OrgUnitFactory(account=account)
     offering = OfferingFactory()

@@ -81,6 +81,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'organisation/people/invite/':                                   _row(302, 200, 403, 403, 403, 403, 403, 403),
     'organisation/people/<int:user_id>/level/':                      _row(302, 200, 403, 403, 403, 403, 403, 403),
     'organisation/people/<int:user_id>/handover/':                   _row(302, 200, 403, 403, 403, 403, 403, 403),
+    'organisation/people/<int:user_id>/deactivate/':                 _row(302, 200, 403, 403, 403, 403, 403, 403),
     'organisation/coverage/':                                        _row(302, 200, 200, 200, 403, 403, 403, 403),
     'organisation/mapping/':                                         _row(302, 200, 403, 403, 403, 403, 403, 403),
     'organisation/mapping/commit/':                                  _row(302, 405, 405, 405, 405, 405, 405, 405),
@@ -271,6 +272,7 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('POST', 'organisation/people/invite/'):                                               _row(302, 200, 403, 403, 403, 403, 403, 403),
     ('POST', 'organisation/people/<int:user_id>/level/'):                                  _row(302, 200, 403, 403, 403, 403, 403, 403),
     ('POST', 'organisation/people/<int:user_id>/handover/'):                               _row(302, 200, 403, 403, 403, 403, 403, 403),
+    ('POST', 'organisation/people/<int:user_id>/deactivate/'):                             _row(302, 200, 403, 403, 403, 403, 403, 403),  # `am` is a KAM: refused, with the reason
     ('POST', 'organisation/mapping/'):                                                     _row(302, 200, 403, 403, 403, 403, 403, 403),
     ('POST', 'organisation/mapping/commit/'):                                              _row(302, 302, 403, 403, 403, 403, 403, 403),
     ('POST', 'welcome/<uidb64>/<token>/'):                                                 _row(200, 200, 200, 200, 200, 200, 200, 200),  # the link is not valid: the page says so, nothing is set

@@ -71,3 +71,35 @@ def test_task_and_command_refresh_snapshots():
     assert refresh_kpi_snapshots.delay().get() > 0
     call_command("refresh_kpis", "--with-last-week", "--as-of", TODAY.isoformat())
     assert set(KpiSnapshot.objects.values_list("as_of", flat=True)) >= {TODAY, TODAY - datetime.timedelta(days=7)}
+
+
+def test_refresh_copies_the_week_before_status_and_actual_into_each_snapshot():
+    AccountFactory()
+    week_ago = TODAY - datetime.timedelta(days=7)
+    kpi_snapshot_refresh(as_of=week_ago)
+    assert not KpiSnapshot.objects.filter(as_of=week_ago).exclude(week_before_as_of=None).exists()
+    KpiSnapshot.objects.filter(as_of=week_ago).update(status="at_risk", actual=42)
+    kpi_snapshot_refresh(as_of=TODAY)
+    today_rows = KpiSnapshot.objects.filter(as_of=TODAY)
+    assert today_rows.exists()
+    assert set(today_rows.values_list("week_before_as_of", "week_before_status", "week_before_actual").distinct()) == {(week_ago, "at_risk", 42)}
+
+
+def test_refreshing_a_past_day_copies_it_again_into_the_day_that_compares_with_it():
+    AccountFactory()
+    week_ago = TODAY - datetime.timedelta(days=7)
+    kpi_snapshot_refresh(as_of=week_ago)
+    kpi_snapshot_refresh(as_of=TODAY)
+    KpiSnapshot.objects.filter(as_of=week_ago).update(status="off_track")  # what a re-run would change
+    kpi_snapshot_refresh(as_of=week_ago)
+    statuses = dict(KpiSnapshot.objects.filter(as_of=week_ago).values_list("pk", "status"))
+    pairs = KpiSnapshot.objects.filter(as_of=TODAY).values_list("account_id", "kpi_id", "period_kind", "week_before_status")
+    before = {(a, k, p): s for a, k, p, s in KpiSnapshot.objects.filter(as_of=week_ago).values_list("account_id", "kpi_id", "period_kind", "status")}
+    assert statuses and all(before[(a, k, p)] == status for a, k, p, status in pairs)
+
+
+def test_a_snapshot_with_nothing_a_week_older_keeps_no_week_before():
+    AccountFactory()
+    kpi_snapshot_refresh(as_of=TODAY - datetime.timedelta(days=3))
+    kpi_snapshot_refresh(as_of=TODAY)
+    assert set(KpiSnapshot.objects.filter(as_of=TODAY).values_list("week_before_as_of", "week_before_status").distinct()) == {(None, "")}

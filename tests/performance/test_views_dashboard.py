@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from performance.models import KpiSnapshot
+from performance.services import kpi_snapshot_link_week_before
 from tests.factories import AccountFactory, make_account_manager
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,7 @@ def test_movers_list_status_changes_since_a_week_ago(client_for, executive, port
     KpiSnapshot.objects.filter(pk=today_row.pk).update(status="off_track")
     KpiSnapshot.objects.filter(as_of=datetime.date.today() - datetime.timedelta(days=7), account=accounts[0],
                                period_kind="quarter", kpi__code="revenue").update(status="on_track")
+    kpi_snapshot_link_week_before(day=datetime.date.today())  # what a refresh does after writing a day
     movers = client_for(executive).get(URL).context["movers"]
     fall = next(move for move in movers if move.account_id == accounts[0].pk and move.kpi.code == "revenue")
     assert (fall.previous_status, fall.status, fall.change) == ("on_track", "off_track", -2)
@@ -251,3 +253,62 @@ def test_a_wrong_filter_value_does_not_drop_the_others(client_for, executive, po
     unit = accounts[0].vertical_unit
     response = client_for(executive).get(URL, {"vertical_unit": unit.pk, "grade": "99999"})
     assert names_in_grid(response) == {a.name for a in accounts if a.vertical_unit_id == unit.pk}
+
+
+def _two_day_movers(*, accounts, kpis, days, kind):
+    """The week's movers as the dashboard computed them before snapshots kept their week-before copy:
+    both days' snapshots grouped per account and KPI."""
+    from django.db.models import F, Max, Q
+
+    from performance.selectors.weekly_dashboard import STATUS_RANK, _status_rank
+
+    now, before = Q(as_of=days.latest), Q(as_of=days.week_before)
+    rows = (
+        KpiSnapshot.objects.filter(as_of__in=[days.latest, days.week_before], period_kind=kind, account__in=accounts, kpi__in=kpis)
+        .order_by().values("account_id", "kpi_id")
+        .annotate(status_now=Max("status", filter=now), status_before=Max("status", filter=before))
+        .filter(status_now__in=list(STATUS_RANK), status_before__in=list(STATUS_RANK))
+        .exclude(status_now=F("status_before"))
+        .annotate(change=_status_rank("status_now") - _status_rank("status_before"))
+    )
+    return sorted((row["account_id"], row["kpi_id"], row["status_before"], row["status_now"], row["change"]) for row in rows)
+
+
+@pytest.mark.parametrize("kind", ["quarter", "year"])
+def test_movers_from_the_stored_week_before_match_two_days_grouped(client_for, executive, portfolio, kind):
+    import random
+
+    from accounts.models import Account
+    from performance.selectors.weekly_dashboard import dashboard_kpis, snapshot_days, week_movers
+
+    portfolio(9)
+    rng = random.Random(19)
+    for pk in KpiSnapshot.objects.values_list("pk", flat=True):  # both days, so that many KPIs move
+        KpiSnapshot.objects.filter(pk=pk).update(status=rng.choice(["on_track", "at_risk", "off_track", "no_target"]))
+    kpi_snapshot_link_week_before(day=datetime.date.today())  # today's rows copy the changed week-before statuses
+    accounts, days = Account.objects.all(), snapshot_days()
+    kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind=kind)
+    stored = week_movers(accounts=accounts, kpis=kpis, days=days, kind=kind, limit=None)
+    expected = _two_day_movers(accounts=accounts, kpis=kpis, days=days, kind=kind)
+    assert expected, "the changed statuses make movers"
+    assert sorted((m.account_id, m.kpi.pk, m.previous_status, m.status, m.change) for m in stored) == expected
+    assert [m.change for m in stored] == sorted(m.change for m in stored)  # falls first
+    shown = client_for(executive).get(URL, {"period": kind}).context["movers"]
+    assert [(m.account_id, m.kpi.pk, m.status) for m in shown] == [(m.account_id, m.kpi.pk, m.status) for m in stored[:10]]
+
+
+def test_cold_dashboard_reads_one_snapshot_day_for_the_movers(client_for, executive, portfolio):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts import portfolio_cache
+
+    portfolio(4)
+    client = client_for(executive)
+    portfolio_cache.bump(portfolio_cache.SNAPSHOTS)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL).status_code == 200
+    snapshot_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "performance_kpisnapshot"' in q["sql"] and "GROUP BY" in q["sql"]]
+    week_ago = (datetime.date.today() - datetime.timedelta(days=7)).isoformat()
+    assert not [sql for sql in snapshot_reads if week_ago in sql], "no request groups two days of snapshots"
+    assert client.get(URL).context["movers"] is not None

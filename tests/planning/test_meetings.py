@@ -60,7 +60,7 @@ def may(actor: MeetingActor, role: str) -> bool:
 ROLES = ("chair", "attending_executive", "other_executive", "kam", "admin")
 
 
-@pytest.mark.parametrize("transition", MEETING_TRANSITIONS, ids=lambda t: f"{t.action}-from-{t.source}")
+@pytest.mark.parametrize("transition", MEETING_TRANSITIONS.rows, ids=lambda t: f"{t.action}-from-{t.source}")
 @pytest.mark.parametrize("role", ROLES)
 def test_every_meeting_transition_for_every_role(meeting, members, transition, role):
     ConsensusMeeting.objects.filter(pk=meeting.pk).update(status=transition.source, closed_at=timezone.now())
