@@ -108,7 +108,7 @@ def plan_workbook(snap: dict) -> bytes:
 
     target_rows = []
     for target in strategy["targets"]:
-        for period in [*target["months"], *target["periods"]]:
+        for period in [*target["months"], *target["periods"], *target.get("later_years", [])]:
             if period["value"] is not None:
                 target_rows.append([target["kpi"], target.get("unit", ""), period["label"], _number(period["value"])])
     _sheet(
