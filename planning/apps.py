@@ -79,3 +79,10 @@ class PlanningConfig(AppConfig):
         from planning.handover import register
 
         register()
+
+        # The account and the plan point at each other: the account page's plan card, and "My work" on home.
+        from accounts.sections import Section, register_account_section, register_home_section
+        from planning.selectors.work import account_plan_card, my_work
+
+        register_account_section(Section("plan", "planning/includes/account_plan_card.html", account_plan_card))
+        register_home_section(Section("my_work", "planning/includes/my_work.html", my_work))

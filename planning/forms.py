@@ -62,11 +62,28 @@ class PlanCreateForm(CleanTextFormMixin, forms.Form):
 
     CHOICE_LIMIT = 50
 
+    START_EMPTY, START_CARRY = "empty", "carry"
+
     account = forms.ModelChoiceField(label=_("Account"), queryset=Account.objects.none())
     fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    start_from = forms.ChoiceField(
+        label=_("Start from"), widget=forms.RadioSelect, initial=START_EMPTY, required=False,
+        choices=[(START_EMPTY, _("Start empty")), (START_CARRY, _("Carry over from the previous year's approved plan"))],
+        help_text=_("Carrying over does what step 7's “Start next year's plan” does: open actions and strategic tasks, "
+                    "the org chart as the baseline, unmet targets and the 3-year ambition come along."),
+    )
 
-    def __init__(self, *args, accounts, query: str = "", **kwargs):
+    def __init__(self, *args, accounts, query: str = "", previous=None, **kwargs):
+        """`previous`: the chosen account's approved plan of the year before the chosen one, if there is one."""
         super().__init__(*args, **kwargs)
+        start_from = self.fields["start_from"]
+        if previous is not None:
+            start_from.choices = [
+                (self.START_EMPTY, _("Start empty")),
+                (self.START_CARRY, _("Carry over from the approved FY %(year)s plan") % {"year": previous.fiscal_year}),
+            ]
+            if not self.is_bound and "start_from" not in self.initial:
+                self.initial["start_from"] = self.START_CARRY
         field = self.fields["account"]
         field.queryset = accounts
         if query:
@@ -85,6 +102,9 @@ class PlanCreateForm(CleanTextFormMixin, forms.Form):
             shown = [*accounts.filter(pk=chosen), *shown]  # the one asked for stays offered
         self.found = len(shown)
         field.widget.choices = [("", field.empty_label), *((account.pk, str(account)) for account in shown)]
+
+    def clean_start_from(self) -> str:
+        return self.cleaned_data.get("start_from") or self.START_EMPTY
 
 
 class StepForm(CleanTextFormMixin, forms.ModelForm):

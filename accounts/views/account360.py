@@ -31,6 +31,7 @@ from accounts.forms import (
     RelationshipForm,
     UnmetNeedForm,
 )
+from accounts.sections import account_sections
 from accounts.selectors import account360, commerce, org, visibility
 from accounts.models import Account, Contact, CustomerActivity, Offering, Opportunity, OrgUnit, Relationship, UnmetNeed
 from core import params
@@ -91,7 +92,8 @@ def _saved(request: HttpRequest, message: str, back: str) -> HttpResponse:
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     """Summary: grade, team, revenue and profit with trend, open pipeline by tier, risks from data."""
     account, can_edit = _readable(request, account_id)
-    summary = account360.account_summary(account=account, today=timezone.localdate())
+    today = timezone.localdate()
+    summary = account360.account_summary(account=account, today=today)
     chart = {
         "labels": [row["month"].strftime("%Y-%m") for row in summary["monthly_revenue"]],
         "revenue": [float(row["revenue"]) for row in summary["monthly_revenue"]],
@@ -100,7 +102,8 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         "intakeLabel": _("Order intake"),
     }
     return _section(
-        request, "accounts/account_detail.html", account=account, can_edit=can_edit, section="summary", chart=chart, **summary
+        request, "accounts/account_detail.html", account=account, can_edit=can_edit, section="summary", chart=chart,
+        sections=account_sections(account=account, user=request.user, today=today), **summary
     )
 
 

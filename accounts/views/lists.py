@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,6 +12,7 @@ from accounts import portfolio_cache
 from accounts.filters import AccountFilter, owners_for_filter
 from accounts.selectors.lists import account_list_for_user, open_pipeline_attach, pareto_rows_for_user
 from accounts.selectors.visibility import account_get_for_user
+from accounts.sections import home_sections
 from accounts.services import account_key_account_set
 from accounts.roles import sees_all_accounts
 from core import params
@@ -47,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "filtered": filtered,
             "sort": request.GET.get("sort", ""),
             "nav": "accounts",
+            "sections": home_sections(user=request.user, today=timezone.localdate()),
         },
     )
 

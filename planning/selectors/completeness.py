@@ -1,20 +1,24 @@
 """What the completeness rules (planning.rules) read of a plan: its facts, in a fixed number of queries."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import Contact, OrgChange, Opportunity
+from performance.models import KpiTarget
 from performance.periods import PeriodKind
 from planning.models import (
     AccountPlan,
     ActionItem,
     MarketingAction,
+    PlanKpi,
     QuarterlyReview,
     StrategicTask,
 )
 from planning.rules import PlanFacts, StepState, plan_step_states
+from planning.targets import inputs_from_rows
 
 from .kpis import PlanTargets, plan_target_facts
 
@@ -77,3 +81,90 @@ def plan_facts(*, plan: AccountPlan, today: datetime.date | None = None, targets
 
 def plan_states(*, plan: AccountPlan) -> dict[int, StepState]:
     return plan_step_states(plan, plan_facts(plan=plan))
+
+
+def plans_step_states(*, plans: list[AccountPlan], today: datetime.date | None = None) -> dict[int, dict[int, StepState]]:
+    """`plan_states` of many plans at once, by plan id: the same rules on the same facts, in nine
+    queries whatever the number of plans (the "My work" panel lists every plan of a portfolio)."""
+    today = today or timezone.localdate()
+    if not plans:
+        return {}
+    plan_ids = [plan.pk for plan in plans]
+    account_ids = {plan.account_id for plan in plans}
+    latest_change = dict(
+        OrgChange.objects.filter(account_id__in=account_ids).order_by().values("account_id")
+        .annotate(latest=Max("recorded_at")).values_list("account_id", "latest")
+    )
+    decision_makers = dict(
+        Contact.objects.filter(account_id__in=account_ids, status=Contact.Status.ACTIVE, is_decision_maker=True)
+        .order_by().values("account_id").annotate(n=Count("id")).values_list("account_id", "n")
+    )
+    opportunities = {
+        row["account_id"]: row
+        for row in Opportunity.objects.filter(account_id__in=account_ids, stage__in=Opportunity.OPEN_STAGES)
+        .order_by().values("account_id").annotate(total=Count("id"), unmapped=Count("id", filter=Q(sponsor_unit__isnull=True)))
+    }
+    actions = {
+        row["plan_id"]: row
+        for row in ActionItem.objects.filter(plan_id__in=plan_ids).order_by().values("plan_id").annotate(
+            tasks=Count("id", filter=Q(kind=ActionItem.Kind.TASK)),
+            milestones=Count("id", filter=Q(kind=ActionItem.Kind.MILESTONE)),
+            without_owner=Count("id", filter=Q(owner__isnull=True)),
+        )
+    }
+    tasks = dict(
+        StrategicTask.objects.filter(plan_id__in=plan_ids).order_by().values("plan_id")
+        .annotate(n=Count("id")).values_list("plan_id", "n")
+    )
+    fox_or_kingpin = Q(contact__is_fox=True) | Q(contact__is_kingpin=True)
+    marketing = dict(
+        MarketingAction.objects.filter(plan_id__in=plan_ids).filter(fox_or_kingpin).order_by().values("plan_id")
+        .annotate(n=Count("id")).values_list("plan_id", "n")
+    )
+    reviews = defaultdict(list)
+    for plan_id, quarter, status in QuarterlyReview.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "quarter", "status"):
+        reviews[plan_id].append((quarter, status))
+    chosen = defaultdict(list)
+    for row in PlanKpi.objects.filter(plan_id__in=plan_ids).select_related("kpi").order_by("kpi__sort_order", "kpi__code"):
+        chosen[row.plan_id].append(row.kpi)
+    kpi_ids = {kpi.pk for kpis in chosen.values() for kpi in kpis}
+    years = {plan.fiscal_year + later for plan in plans for later in (0, 1, 2)}
+    target_rows = defaultdict(list)
+    if kpi_ids:
+        for row in KpiTarget.objects.filter(account_id__in=account_ids, kpi_id__in=kpi_ids, fiscal_year__in=years):
+            target_rows[row.account_id].append(row)
+
+    states = {}
+    for plan in plans:
+        kpis = chosen.get(plan.pk, [])
+        ids = {kpi.pk for kpi in kpis}
+        year = plan.fiscal_year
+        rows = [
+            row for row in target_rows.get(plan.account_id, ())
+            if row.kpi_id in ids and (row.fiscal_year == year or (row.fiscal_year in (year + 1, year + 2) and row.period_kind == PeriodKind.YEAR))
+        ]
+        kpi_count, target_problems = plan_target_facts(
+            plan=plan, targets=PlanTargets(kpis=kpis, inputs=inputs_from_rows(rows, fiscal_year=year))
+        )
+        ended = [q for q in (1, 2, 3, 4) if plan.period(PeriodKind.QUARTER, q).end < today]
+        of_ended = [status for quarter, status in reviews.get(plan.pk, ()) if quarter in ended]
+        opportunity = opportunities.get(plan.account_id, {})
+        action = actions.get(plan.pk, {})
+        facts = PlanFacts(
+            latest_org_change_at=latest_change.get(plan.account_id),
+            decision_makers=decision_makers.get(plan.account_id, 0),
+            open_opportunities=opportunity.get("total", 0),
+            unmapped_opportunities=opportunity.get("unmapped", 0),
+            strategic_tasks=tasks.get(plan.pk, 0),
+            marketing_actions_with_fox_or_kingpin=marketing.get(plan.pk, 0),
+            tasks=action.get("tasks", 0),
+            milestones=action.get("milestones", 0),
+            actions_without_owner=action.get("without_owner", 0),
+            kpis=kpi_count,
+            target_problems=target_problems,
+            ended_quarters=len(ended),
+            reviews_of_ended_quarters=len(of_ended),
+            signed_off_reviews_of_ended_quarters=sum(1 for status in of_ended if status == QuarterlyReview.Status.SIGNED_OFF),
+        )
+        states[plan.pk] = plan_step_states(plan, facts)
+    return states

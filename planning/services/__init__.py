@@ -36,7 +36,7 @@ from .reviews import (
     review_comment_add,
     quarterly_review_sign_off,
 )
-from .year_end import plan_start_next_year
+from .year_end import plan_start_carrying_over, plan_start_next_year
 
 __all__ = [
     "PlanAction",
@@ -78,4 +78,5 @@ __all__ = [
     "review_comment_add",
     "quarterly_review_sign_off",
     "plan_start_next_year",
+    "plan_start_carrying_over",
 ]

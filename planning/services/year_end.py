@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Account, User
 from performance.models import KpiTarget
 from performance.periods import PeriodKind
 from planning.models import (
@@ -98,6 +98,23 @@ def plan_start_next_year(
             copy.save()
             copies[action.pk] = copy
     return next_plan
+
+
+def plan_start_carrying_over(*, account: Account, fiscal_year: int, acting_user: User) -> AccountPlan:
+    """The new-plan form's "carry over from FY N-1": `plan_start_next_year` from the account's approved plan
+    of the year before, carrying what step 7's form carries unless unticked (open actions and strategic
+    tasks, the org chart as baseline, unmet targets, the ambition). Nothing is saved when it refuses."""
+    previous = AccountPlan.objects.filter(account=account, fiscal_year=fiscal_year - 1).first()
+    if previous is None or previous.approved_version_id is None:
+        raise ValidationError(
+            _("%(account)s has no approved FY %(year)s plan to carry over. Start the plan empty instead.")
+            % {"account": account.name, "year": fiscal_year - 1}
+        )
+    return plan_start_next_year(
+        plan=previous, acting_user=acting_user,
+        action_ids=ActionItem.objects.filter(plan=previous, status__in=ActionItem.OPEN_STATUSES).values_list("pk", flat=True),
+        task_ids=StrategicTask.objects.filter(plan=previous, status__in=StrategicTask.OPEN_STATUSES).values_list("pk", flat=True),
+    )
 
 
 def _parents_first(actions: list[ActionItem]) -> list[ActionItem]:

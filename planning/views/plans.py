@@ -12,7 +12,7 @@ from accounts import portfolio_cache
 from core import params
 from accounts.roles import is_executive
 from planning.freshness import LIVE_STATUSES, live_plans, plan_signals
-from performance.periods import fiscal_year_of
+from performance.periods import Period, PeriodKind, fiscal_year_of
 from planning import forms, live
 from planning.models import (
     PLAN_STEPS,
@@ -21,7 +21,7 @@ from planning.models import (
     StrategicTask,
 )
 from planning.steps import step_page
-from planning.selectors import completeness, content, kpis, meetings
+from planning.selectors import completeness, content, kpis, meetings, work
 from planning.selectors import plans as plans_reads
 from planning.selectors import versions as versions_reads
 from planning.services import decisions, workflow, year_end
@@ -84,41 +84,60 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "page": page, "query": query, "year": year, "status": status, "years": years, "freshness": freshness,
             "statuses": PlanStatus.choices, "nav": "plans",
             "may_create": plans_reads.editable_accounts(user=request.user).exists(),
+            "my_work": work.my_work(user=request.user, today=today),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
-    """Start a plan for one of the user's accounts and a fiscal year."""
+    """Start a plan for one of the user's accounts and a fiscal year, empty or carried over from the
+    account's approved plan of the year before; the page says which dates that fiscal year covers."""
     accounts = plans_reads.editable_accounts(user=request.user)
-    initial = {"fiscal_year": timezone.localdate().year + 1}
-    account_id = params.parse_id(request.GET.get("account", ""))
-    if account_id is not None:
-        account = accounts.filter(pk=account_id).first()
-        if account is not None:
-            today = timezone.localdate()
-            initial = {"account": account, "fiscal_year": fiscal_year_of(today, account.fiscal_year_start_month) + 1}
+    today = timezone.localdate()
+    data = request.POST if request.method == "POST" else request.GET
+    account = accounts.filter(pk=params.parse_id(data.get("account", "")) or 0).first()
+    fiscal_year = params.parse_year(data.get("fiscal_year", ""))
+    if account is not None and fiscal_year is None:
+        fiscal_year = fiscal_year_of(today, account.fiscal_year_start_month) + 1
+    initial = {"fiscal_year": fiscal_year or today.year + 1}
+    if account is not None:
+        initial["account"] = account
+    previous = work.approved_plan_of_year(account=account, fiscal_year=fiscal_year - 1) if account and fiscal_year else None
     query = request.GET.get("q", "").strip()
-    form = forms.PlanCreateForm(request.POST or None, accounts=accounts, initial=initial, query=query)
+    form = forms.PlanCreateForm(
+        request.POST or None, accounts=accounts, initial=initial, query=query, previous=previous
+    )
     if request.method == "POST":
         if not accounts.exists():
             raise PermissionDenied
         if form.is_valid():
+            chosen, year = form.cleaned_data["account"], form.cleaned_data["fiscal_year"]
             try:
-                plan = workflow.plan_create(
-                    account=form.cleaned_data["account"], fiscal_year=form.cleaned_data["fiscal_year"],
-                    acting_user=request.user,
-                )
+                if form.cleaned_data["start_from"] == form.START_CARRY:
+                    plan = year_end.plan_start_carrying_over(account=chosen, fiscal_year=year, acting_user=request.user)
+                else:
+                    plan = workflow.plan_create(account=chosen, fiscal_year=year, acting_user=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                if plan.previous_plan_id:
+                    messages.success(request, _(
+                        "The plan was started from the approved FY %(year)s plan. Check what was carried over, step by step."
+                    ) % {"year": year - 1})
+                    return redirect("planning:plan-detail", plan_id=plan.pk)
                 messages.success(request, _("The plan was started. Walk through the seven steps; drafts save any time."))
                 return redirect("planning:plan-step", plan_id=plan.pk, step=1)
         messages.error(request, _("The plan was not started: see the message below."))
+    period = None
+    if account is not None and fiscal_year is not None:
+        period = Period(PeriodKind.YEAR, fiscal_year, 1, account.fiscal_year_start_month)
     return render(
         request, "planning/plan_create.html",
-        {"form": form, "query": query, "nav": "plans", "has_accounts": accounts.exists()},
+        {
+            "form": form, "query": query, "nav": "plans", "has_accounts": accounts.exists(),
+            "chosen_account": account, "chosen_year": fiscal_year, "period": period, "previous": previous,
+        },
     )
 
 

@@ -1,0 +1,198 @@
+"""The account and the plan point at each other: the account page's plan card, and an account manager's "My work".
+
+Both are registered with accounts (`accounts.sections`) in PlanningConfig.ready(); the plan list shows
+"My work" too. Each reads in a fixed number of queries, whatever the plan's or the portfolio's size.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, AccountTeamMember, User
+from accounts.permissions import WRITING_TEAM_ROLES, role_writes_account_data, user_can_edit_account
+from accounts.roles import is_admin
+from performance.periods import PeriodKind, fiscal_year_of
+from planning.freshness import LIVE_STATUSES
+from planning.models import PLAN_STEPS, AccountPlan, ActionItem, PlanStatus, QuarterlyReview
+
+from .completeness import plan_states, plans_step_states
+
+MY_WORK_SHOWN = 5  # items listed per kind of work; the count says how many there are
+
+
+# --- The account page's plan card -------------------------------------------------------------
+
+
+def approved_plan_of_year(*, account: Account, fiscal_year: int) -> AccountPlan | None:
+    """The account's plan of that fiscal year if it was approved: what a new plan may carry over."""
+    return AccountPlan.objects.filter(account=account, fiscal_year=fiscal_year, approved_version__isnull=False).first()
+
+
+def account_plan_card(*, account: Account, user: User, today: datetime.date) -> dict:
+    """The account's current plan (the one of this fiscal year, else next year's), its step progress and
+    next action; or, with none, the year a new plan would cover and whether last year's can be carried over."""
+    fiscal_year = fiscal_year_of(today, account.fiscal_year_start_month)
+    plans = {
+        plan.fiscal_year: plan
+        for plan in AccountPlan.objects.filter(account=account, fiscal_year__in=(fiscal_year - 1, fiscal_year, fiscal_year + 1))
+    }
+    plan = plans.get(fiscal_year) or plans.get(fiscal_year + 1)
+    card = {"account": account, "fiscal_year": fiscal_year, "plan": plan, "may_create": False}
+    if plan is None:
+        previous = plans.get(fiscal_year - 1)
+        card.update({
+            "may_create": user_can_edit_account(user=user, account=account),
+            "previous_approved": previous if previous is not None and previous.approved_version_id else None,
+            "new_plan_url": reverse("planning:plan-create") + f"?account={account.pk}&fiscal_year={fiscal_year}",
+        })
+        return card
+    plan.account = account
+    states = plan_states(plan=plan)
+    action = (
+        ActionItem.objects.filter(plan=plan, status__in=ActionItem.OPEN_STATUSES)
+        .select_related("owner").order_by("due_on", "id").first()
+    )
+    step = next((state for state in states.values() if state.due and not state.complete and not state.nothing_due), None)
+    card.update({
+        "states": states,
+        "complete": sum(1 for state in states.values() if state.complete),
+        "steps": len(states),
+        "next_action": action,
+        "overdue": action is not None and action.due_on < today,
+        "next_step": step if action is None else None,
+    })
+    return card
+
+
+# --- My work ----------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkItem:
+    title: str
+    detail: str
+    url: str
+    late: bool = False
+
+
+@dataclass
+class WorkGroup:
+    key: str
+    title: str
+    icon: str
+    count: int = 0
+    items: list[WorkItem] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+def my_plans(*, user: User) -> QuerySet[AccountPlan]:
+    """The plans that are the user's own work: they are the plan's KAM or on its account's team (writing roles)."""
+    teams = AccountTeamMember.objects.filter(user=user, role__in=WRITING_TEAM_ROLES).values("account_id")
+    return AccountPlan.objects.filter(Q(owner=user) | Q(account_id__in=teams))
+
+
+def shows_my_work(*, user: User) -> bool:
+    """Account managers (and admins on a team) have work of their own; executives decide, they write nothing."""
+    if not role_writes_account_data(user):
+        return False
+    return not is_admin(user) or AccountTeamMember.objects.filter(user=user, role__in=WRITING_TEAM_ROLES).exists()
+
+
+def my_work(*, user: User, today: datetime.date) -> dict | None:
+    """What waits for the user on their plans, by kind, each item linked to the page to act on; None for
+    users with no work of their own (executives). About fifteen queries whatever the portfolio's size."""
+    if not shows_my_work(user=user):
+        return None
+    plans = list(
+        my_plans(user=user).filter(status__in=LIVE_STATUSES).select_related("account").order_by("account__name", "fiscal_year", "pk")
+    )
+
+    # 1. Plans with open steps: drafts being written, and approved plans whose year ended without the year-end.
+    writing = [plan for plan in plans if plan.status == PlanStatus.DRAFT]
+    year_end = [plan for plan in plans if plan.status == PlanStatus.APPROVED and plan.period_end < today]
+    states = plans_step_states(plans=writing + year_end, today=today)
+    steps = WorkGroup("steps", _("Plans with open steps"), "list-check")
+    for plan in writing + year_end:
+        numbers = PLAN_STEPS if plan.status == PlanStatus.DRAFT else (7,)
+        open_steps = [states[plan.pk][n] for n in numbers if not states[plan.pk][n].complete]
+        if plan.status == PlanStatus.DRAFT and not open_steps:
+            item = WorkItem(str(plan), _("Steps 1–5 are complete: submit it for the consensus meeting"),
+                            reverse("planning:plan-detail", args=[plan.pk]))
+        elif open_steps:
+            first = open_steps[0]
+            item = WorkItem(
+                str(plan),
+                _("Step %(step)s · %(title)s (%(complete)s of %(steps)s steps complete)") % {
+                    "step": first.number, "title": first.title,
+                    "complete": sum(1 for state in states[plan.pk].values() if state.complete), "steps": len(states[plan.pk]),
+                },
+                reverse("planning:plan-step", args=[plan.pk, first.number]),
+            )
+        else:
+            continue
+        steps.count += 1
+        if len(steps.items) < MY_WORK_SHOWN:
+            steps.items.append(item)
+
+    # 2. Overdue actions of the plans being written, decided on or carried out.
+    actions = WorkGroup("actions", _("Overdue actions"), "alarm")
+    if plans:
+        overdue = ActionItem.objects.filter(
+            plan_id__in=[plan.pk for plan in plans], status__in=ActionItem.OPEN_STATUSES, due_on__lt=today
+        )
+        by_id = {plan.pk: plan for plan in plans}
+        shown = list(overdue.select_related("owner").order_by("due_on", "id")[:MY_WORK_SHOWN])
+        actions.count = len(shown) if len(shown) < MY_WORK_SHOWN else overdue.count()
+        for action in shown:
+            actions.items.append(WorkItem(
+                action.title,
+                _("%(plan)s · due %(date)s · %(owner)s") % {
+                    "plan": by_id[action.plan_id], "date": action.due_on.isoformat(), "owner": action.owner or _("no owner")},
+                reverse("planning:plan-step", args=[action.plan_id, 5]), late=True,
+            ))
+
+    # 3. Quarterly reviews due: each ended quarter of an approved plan without a signed-off review.
+    approved = [plan for plan in plans if plan.status == PlanStatus.APPROVED]
+    existing = {
+        (review.plan_id, review.quarter): review
+        for review in QuarterlyReview.objects.filter(plan_id__in=[plan.pk for plan in approved]).only(
+            "plan_id", "quarter", "status", "due_on")
+    } if approved else {}
+    reviews = WorkGroup("reviews", _("Quarterly reviews due"), "calendar-check")
+    for plan in approved:
+        for quarter in (1, 2, 3, 4):
+            ended = plan.period(PeriodKind.QUARTER, quarter).end
+            review = existing.get((plan.pk, quarter))
+            if ended >= today or (review is not None and review.status == QuarterlyReview.Status.SIGNED_OFF):
+                continue
+            reviews.count += 1
+            if len(reviews.items) < MY_WORK_SHOWN:
+                if review is None:
+                    item = WorkItem(_("%(plan)s · Q%(quarter)s") % {"plan": plan, "quarter": quarter},
+                                    _("Quarter ended %(date)s: create the review") % {"date": ended.isoformat()},
+                                    reverse("planning:plan-step", args=[plan.pk, 6]), late=True)
+                else:
+                    item = WorkItem(_("%(plan)s · Q%(quarter)s") % {"plan": plan, "quarter": quarter},
+                                    _("Due %(date)s: sign it off") % {"date": review.due_on.isoformat()},
+                                    reverse("planning:review-detail", args=[plan.pk, quarter]), late=review.due_on < today)
+                reviews.items.append(item)
+
+    # 4. Change requests waiting: a decision asked for changes and the plan was not submitted again.
+    changes = WorkGroup("changes", _("Change requests waiting"), "arrow-repeat")
+    for plan in plans:
+        if plan.status == PlanStatus.CHANGES_REQUESTED:
+            changes.count += 1
+            if len(changes.items) < MY_WORK_SHOWN:
+                changes.items.append(WorkItem(
+                    str(plan), _("The meeting asked for changes: revise and submit again"),
+                    reverse("planning:plan-detail", args=[plan.pk]),
+                ))
+
+    groups = [steps, actions, reviews, changes]
+    return {"groups": groups, "total": sum(group.count for group in groups)}
