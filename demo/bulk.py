@@ -16,6 +16,9 @@ kinds, so it can insert the way a loader does:
 Other databases fall back to `bulk_create`.
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import connections, models, router
 from django.db.models.constants import OnConflict
 
@@ -36,6 +39,27 @@ def _as_is(field) -> bool:
     if type(field) is models.DateField:
         return not (field.auto_now or field.auto_now_add)
     return isinstance(field, _AS_IS)
+
+
+def _sqlite_datetime(field, connection):
+    def to_db(value):
+        # What the SQLite backend stores for an aware moment (USE_TZ, the connection in UTC): naive UTC text.
+        if value is None or value.tzinfo is None:
+            return field.get_db_prep_save(value, connection)
+        return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+    return to_db
+
+
+def _converter(field, connection):
+    """None when the driver takes the instance's value as it is, else a function of the value."""
+    if _as_is(field):
+        return None
+    if isinstance(field, models.DateTimeField) and settings.USE_TZ and connection.vendor == "sqlite" \
+            and connection.timezone_name == "UTC":
+        return _sqlite_datetime(field, connection)
+    if isinstance(field, (models.DateTimeField, models.DecimalField)) and connection.vendor == "postgresql":
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _reserve_ids(connection, model, count: int) -> list[int]:
@@ -82,19 +106,17 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
                 related = cache[field.name]
                 if related.pk is None:
                     raise ValueError(f"{model.__name__}.{field.name} refers to an unsaved {type(related).__name__}.")
-                setattr(obj, field.attname, related.pk)
+                obj.__dict__[field.attname] = related.pk  # not setattr: that would drop the cached object
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 if getattr(obj, field.attname) is None:
                     field.pre_save(obj, add=True)
-    fast = [(field.attname, None if _as_is(field) else field) for field in fields]
+    convert = [(field.attname, _converter(field, connection)) for field in fields]
 
     def row(obj) -> tuple:
-        return tuple(
-            getattr(obj, attname) if field is None else field.get_db_prep_save(getattr(obj, attname), connection)
-            for attname, field in fast
-        )
+        values = obj.__dict__
+        return tuple(values[attname] if to_db is None else to_db(values[attname]) for attname, to_db in convert)
 
     quote = connection.ops.quote_name
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
