@@ -279,9 +279,12 @@ class ContactInline(admin.TabularInline):
 @admin.register(Account)
 class AccountAdmin(SimpleHistoryAdmin):
     list_display = (
-        "name", "english_name", "industry", "vertical_unit", "grade", "is_key_account", "team_type", "kam_display", "revenue_ttm",
+        "name", "english_name", "industry", "vertical_unit", "grade", "is_key_account", "lifecycle", "team_type", "kam_display",
+        "revenue_ttm",
     )
-    list_filter = ("is_key_account", HasKamFilter, "vertical_unit", "industry", "grade", "team_type", "kind", "pareto_class")
+    list_filter = (
+        "lifecycle", "is_key_account", HasKamFilter, "vertical_unit", "industry", "grade", "team_type", "kind", "pareto_class",
+    )
     search_fields = ("name", "english_name")
     list_select_related = ("vertical_unit", "grade")
     autocomplete_fields = ("parent", "vertical_unit")

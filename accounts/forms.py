@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import CleanTextFormMixin
 from accounts.models import (
     Account,
+    AccountRisk,
     Contact,
     CustomerActivity,
     Interaction,
@@ -235,6 +236,62 @@ class GradeChangeForm(CleanTextFormMixin, forms.Form):
         if changed_on > timezone.localdate() + datetime.timedelta(days=366):
             raise forms.ValidationError(_("The date must be within the next year."))
         return changed_on
+
+
+class AccountLifecycleForm(CleanTextFormMixin, forms.Form):
+    """An admin puts the account on hold, withdraws it or makes it active again, saying when and why."""
+
+    lifecycle = forms.ChoiceField(label=_("Status"), choices=Account.Lifecycle.choices)
+    lifecycle_since = forms.DateField(label=_("Date of this change"), widget=DateInput())
+    lifecycle_reason = forms.CharField(
+        label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the account's history and shown on its pages."),
+    )
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lifecycle"].choices = [
+            (value, label) for value, label in Account.Lifecycle.choices if value != account.lifecycle
+        ]
+        self.fields["lifecycle_since"].initial = timezone.localdate()
+
+    def clean_lifecycle_since(self) -> datetime.date:
+        since = self.cleaned_data["lifecycle_since"]
+        if since > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future: record the change when it happens."))
+        return since
+
+
+class AccountRiskForm(CleanTextFormMixin, forms.ModelForm):
+    """A risk of the account's register: ours or the customer's, its impact and likelihood; closing it dates it."""
+
+    class Meta:
+        model = AccountRisk
+        fields = [
+            "title", "description", "owner_side", "owner_user", "owner_contact", "impact", "likelihood", "status",
+            "shared_with_customer", "raised_on",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "raised_on": DateInput()}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+        self.fields["owner_contact"].queryset = account.contacts.order_by("name")
+        self.fields["owner_contact"].error_messages["invalid_choice"] = _("Choose a contact of this account.")
+        self.fields["raised_on"].initial = timezone.localdate()
+        self.fields["raised_on"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        # The owner is on the risk's side: the other side's choice is dropped rather than refused.
+        if cleaned.get("owner_side") == AccountRisk.Side.OURS:
+            cleaned["owner_contact"] = None
+        elif cleaned.get("owner_side") == AccountRisk.Side.CUSTOMER:
+            cleaned["owner_user"] = None
+        raised_on = cleaned.get("raised_on")
+        if raised_on is not None and raised_on > timezone.localdate():
+            self.add_error("raised_on", _("A risk is raised on a day that has come: the date cannot be in the future."))
+        return cleaned
 
 
 class CustomerActivityForm(CleanTextFormMixin, forms.ModelForm):

@@ -10,6 +10,8 @@ Web views, the API and the services ask these functions; nothing else decides wh
 | Account manager / sales rep / engineer on the team | that account | that account | that account | no |
 | anyone on no team of the account | nothing (404) | nothing (404) | nothing (404) | no |
 
+An account's lifecycle (on hold, withdrawn) is set by admins.
+
 The organisation (units, accounts' vertical units, teams, people, levels, handovers, the HR
 mapping) is the admins' to change; admins and executives read it whole, everybody else sees the
 teams they are on.
@@ -127,6 +129,12 @@ def user_runs_meetings(user: User | AnonymousUser) -> bool:
 def user_changes_organisation(user: User | AnonymousUser) -> bool:
     """Units, accounts' vertical units, teams and KAMs, people (invites, levels, handovers) and the
     HR mapping import: admins only."""
+    return user.is_authenticated and is_admin(user)
+
+
+def user_sets_account_lifecycle(user: User | AnonymousUser) -> bool:
+    """An account's lifecycle (active, on hold, withdrawn: 어카운트 철수): admins only, like the rest
+    of the organisation's mapping; the account team and executives read it."""
     return user.is_authenticated and is_admin(user)
 
 

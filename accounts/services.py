@@ -213,7 +213,9 @@ def account_revenue_refresh(*, as_of: datetime.date | None = None) -> int:
             - Coalesce(Subquery(cost, output_field=money), Value(Decimal(0)), output_field=money),
             revenue_refreshed_at=now,
         )
-        ranked = list(Account.objects.order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm"))
+        # Withdrawn accounts leave the Pareto ranking and have no class.
+        Account.objects.filter(lifecycle=Account.Lifecycle.WITHDRAWN).update(pareto_class="")
+        ranked = list(Account.objects.in_service().order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm"))
         total = sum((revenue for _pk, revenue in ranked), Decimal(0))
         classes: dict[str, list[int]] = {"A": [], "B": [], "C": []}
         running = Decimal(0)
@@ -335,6 +337,42 @@ def account_grade_change(
         account.grade = grade
         account.save(update_fields=["grade", "updated_at"])
     return change
+
+
+def account_lifecycle_set(
+    *, account: Account, lifecycle: str, since: datetime.date | None, reason: str, acting_user: User | None
+) -> Account:
+    """Put the account on hold, withdraw it (어카운트 철수) or make it active again, with the date and reason.
+
+    Admins decide (the views and the API check the role). The change is kept in the account's history
+    with who made it; a withdrawn account keeps all its data and leaves lists, dashboards, the Pareto
+    ranking, plan creation and the sweep. Nothing is saved when the date or the reason is missing.
+    """
+    if lifecycle not in Account.Lifecycle.values:
+        raise ValidationError({"lifecycle": _("Choose active, on hold or withdrawn.")})
+    if lifecycle == account.lifecycle:
+        raise ValidationError({"lifecycle": _("The account is already %(status)s.") % {
+            "status": Account.Lifecycle(lifecycle).label.lower()}})
+    with transaction.atomic():
+        locked = Account.objects.select_for_update().get(pk=account.pk)
+        locked.lifecycle = lifecycle
+        locked.lifecycle_since = since
+        locked.lifecycle_reason = (reason or "").strip()
+        # Every change says when and why, a return to active too (the model asks it of on hold and withdrawn).
+        errors = {}
+        if since is None:
+            errors["lifecycle_since"] = _("Give the date of the change.")
+        if not locked.lifecycle_reason:
+            errors["lifecycle_reason"] = _("Say why the account's status changes.")
+        if errors:
+            raise ValidationError(errors)
+        locked.clean()
+        locked._history_user = acting_user
+        locked.save(update_fields=["lifecycle", "lifecycle_since", "lifecycle_reason", "updated_at"])
+    account.lifecycle, account.lifecycle_since, account.lifecycle_reason = (
+        locked.lifecycle, locked.lifecycle_since, locked.lifecycle_reason
+    )
+    return account
 
 
 def account_key_account_set(*, account: Account, is_key_account: bool, acting_user: User | None) -> Account:

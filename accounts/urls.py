@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import account360, interactions, lists, organisation
+from accounts.views import account360, interactions, lists, organisation, standing
 
 app_name = "accounts"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("pareto/", lists.pareto, name="pareto"),
     path("accounts/<int:account_id>/key-account/", lists.key_account_flag, name="key-account-flag"),
     path("accounts/<int:account_id>/", account360.account_detail, name="detail"),
+    path("accounts/<int:account_id>/status/", standing.lifecycle_change, name="lifecycle"),
+    path("accounts/<int:account_id>/risks/new/", standing.risk_edit, name="risk-add"),
+    path("accounts/<int:account_id>/risks/<int:risk_id>/", standing.risk_edit, name="risk-edit"),
     path("accounts/<int:account_id>/org-chart/", account360.org_chart, name="org-chart"),
     path("accounts/<int:account_id>/org-chart/people/new/", account360.contact_edit, name="contact-add"),
     path("accounts/<int:account_id>/org-chart/people/<int:contact_id>/", account360.contact_edit, name="contact-edit"),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import CleanTextFormMixin
-from accounts.filters import owners_for_filter
+from accounts.filters import team_people_for_filter
 from accounts.models import Account, BusinessUnit, Contact, PricingTier, User, person_name
 from performance.models import ImportBatch, KpiDefinition
 from performance.periods import PERIODS_PER_YEAR, Period, PeriodKind, fiscal_year_of
@@ -28,7 +28,9 @@ class DashboardFilterForm(CleanTextFormMixin, forms.Form):
     vertical_unit = forms.TypedChoiceField(label=_("Vertical unit"), required=False, coerce=int, empty_value=None)
     grade = forms.TypedChoiceField(label=_("Grade"), required=False, coerce=int, empty_value=None)
     kam = forms.TypedChoiceField(label=_("KAM"), required=False, coerce=int, empty_value=None)
+    person = forms.TypedChoiceField(label=_("Team member"), required=False, coerce=int, empty_value=None)
     key_only = forms.BooleanField(label=_("Key accounts only"), required=False)
+    with_withdrawn = forms.BooleanField(label=_("Include withdrawn accounts"), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=SNAPSHOT_PERIODS, required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
 
@@ -39,7 +41,9 @@ class DashboardFilterForm(CleanTextFormMixin, forms.Form):
             BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).values_list("pk", "name")
         )
         self.fields["grade"].choices = everyone + list(PricingTier.objects.values_list("pk", "name"))
-        self.fields["kam"].choices = everyone + [(kam.pk, _user_label(kam)) for kam in owners_for_filter(user)]
+        people = team_people_for_filter(user)
+        self.fields["kam"].choices = everyone + [(person.pk, _user_label(person)) for person, is_kam in people if is_kam]
+        self.fields["person"].choices = everyone + [(person.pk, _user_label(person)) for person, _is_kam in people]
 
     def _valid_data(self) -> dict:
         # Keep the filters that are valid even when another one is not.
@@ -54,7 +58,9 @@ class DashboardFilterForm(CleanTextFormMixin, forms.Form):
             vertical_unit_id=data.get("vertical_unit"),
             grade_id=data.get("grade"),
             kam_id=data.get("kam"),
+            person_id=data.get("person"),
             key_only=bool(data.get("key_only")),
+            with_withdrawn=bool(data.get("with_withdrawn")),
             kind=data.get("period") or PeriodKind.QUARTER,
         )
 

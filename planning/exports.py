@@ -31,8 +31,11 @@ def unit_tree(units: list[dict]) -> list[dict]:
     return roots
 
 
-def plan_pdf(snap: dict, *, base_url: str | None = None) -> bytes:
-    """The meeting's view of the plan as PDF bytes; Korean text is set in NanumGothic."""
+def plan_pdf(snap: dict, *, base_url: str | None = None, now=None) -> bytes:
+    """The meeting's view of the plan as PDF bytes; Korean text is set in NanumGothic.
+
+    `now` is the plan's "Now" panel (`planning.live.plan_now`) as of the moment the PDF is made.
+    """
     from weasyprint import HTML
 
     plan = snap["plan"]
@@ -46,6 +49,8 @@ def plan_pdf(snap: dict, *, base_url: str | None = None) -> bytes:
             ),
             "org_tree": unit_tree(snap["org"]["units"]),
             "printed_at": timezone.localtime(),
+            "now": now,
+            "pdf": True,
         },
     )
     return HTML(string=html, base_url=base_url).write_pdf()
@@ -103,7 +108,7 @@ def plan_workbook(snap: dict) -> bytes:
 
     target_rows = []
     for target in strategy["targets"]:
-        for period in [*target["months"], *target["periods"]]:
+        for period in [*target["months"], *target["periods"], *target.get("later_years", [])]:
             if period["value"] is not None:
                 target_rows.append([target["kpi"], target.get("unit", ""), period["label"], _number(period["value"])])
     _sheet(

@@ -4,7 +4,8 @@ A frozen version's PDF is asked for at submission (one per language) and never c
 draft's PDF is asked for when someone opens it and is keyed by a digest of the snapshot it
 shows: a draft edited (or whose account data changed) after its PDF was made gets a fresh one.
 Pages show a PlanPdf's status and offer its file once it is ready; a failure is kept on the row
-with its reason, so the page can say so and offer to try again.
+with its reason, so the page can say so and offer to try again. The PDF carries the plan's "Now"
+panel (`planning.live`) as of the moment the worker renders it, marked with that time.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts.models import User
+from planning.live import plan_now
 from planning.models import AccountPlan, PlanPdf, PlanVersion, plan_pdf_path
 from planning.snapshot import plan_snapshot
 
@@ -125,7 +127,7 @@ def plan_pdf_render(*, pdf_id: int) -> PlanPdf | None:
         if snap is None:
             raise ValueError("the draft's snapshot is missing")
         with translation.override(pdf.language):
-            content = exports.plan_pdf(snap)
+            content = exports.plan_pdf(snap, now=_now_panel(pdf))
     except Exception as error:  # noqa: BLE001 - WeasyPrint may fail on anything; the user is told and may retry
         logger.exception("Plan PDF %s could not be rendered", pdf_id)
         PlanPdf.objects.filter(pk=pdf_id).exclude(status=PlanPdf.Status.READY).update(
@@ -143,6 +145,15 @@ def plan_pdf_render(*, pdf_id: int) -> PlanPdf | None:
         _forget_older_drafts(pdf)
     pdf.refresh_from_db()
     return pdf
+
+
+def _now_panel(pdf: PlanPdf):
+    """The plan's "Now" panel as of this moment, compared with the PDF's version (a draft's: the latest one)."""
+    version = pdf.version
+    if version is None:
+        version = PlanVersion.objects.filter(plan_id=pdf.plan_id).select_related("decision").order_by("-number").first()
+    plan = AccountPlan.objects.select_related("account").get(pk=pdf.plan_id)
+    return plan_now(plan=plan, version=version)
 
 
 def _forget_older_drafts(pdf: PlanPdf) -> None:

@@ -356,6 +356,7 @@ LABELS = {
     "tam_share": _("share of TAM"),
     "periods": _("targets by period"),
     "months": _("targets by month"),
+    "later_years": _("3-year targets"),
 }
 
 

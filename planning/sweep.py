@@ -17,7 +17,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 
-from accounts.models import User
+from accounts.models import Account, User
 from accounts.roles import Role
 from notifications.models import Notification, NotificationKind
 from notifications.services import NotificationDraft, notifications_create
@@ -50,8 +50,14 @@ def sweep_run(*, as_of: datetime.date) -> SweepResult:
     return SweepResult(reviews_created=created, notifications_created=notified)
 
 
+WITHDRAWN = Account.Lifecycle.WITHDRAWN
+
+
 def _running_plans():
-    return AccountPlan.objects.filter(status=PlanStatus.APPROVED, approved_version__isnull=False)
+    """Approved plans of accounts not withdrawn: a withdrawn account's plans get no reviews and no reminders."""
+    return AccountPlan.objects.filter(status=PlanStatus.APPROVED, approved_version__isnull=False).exclude(
+        account__lifecycle=WITHDRAWN
+    )
 
 
 def quarterly_reviews_create_due(*, as_of: datetime.date) -> int:
@@ -117,7 +123,7 @@ def _review_drafts(as_of: datetime.date) -> list[NotificationDraft]:
     """'Review due' for every open review of a running plan; 'review overdue' once its due date passed."""
     open_reviews = QuarterlyReview.objects.filter(
         status=QuarterlyReview.Status.OPEN, owner__isnull=False, plan__status=PlanStatus.APPROVED
-    )
+    ).exclude(plan__account__lifecycle=WITHDRAWN)
     fields = ("pk", "plan_id", "quarter", "due_on", "owner_id", "plan__account__name", "plan__fiscal_year")
     drafts = []
     for kind, prefix, rows in (
@@ -140,7 +146,7 @@ def _action_drafts(as_of: datetime.date) -> list[NotificationDraft]:
         _not_notified("action-due:", OuterRef("pk"), Value(":"), OuterRef("due_on")),
         plan__status=PlanStatus.APPROVED, status__in=ActionItem.OPEN_STATUSES, owner__isnull=False,
         due_on__lte=as_of + datetime.timedelta(days=ACTION_NOTICE_DAYS),
-    ).values_list("pk", "plan_id", "title", "due_on", "owner_id", "plan__account__name", "plan__fiscal_year")
+    ).exclude(plan__account__lifecycle=WITHDRAWN).values_list("pk", "plan_id", "title", "due_on", "owner_id", "plan__account__name", "plan__fiscal_year")
     return [
         NotificationDraft(
             owner_id, NotificationKind.ACTION_DUE, f"action-due:{pk}:{due_on.isoformat()}",
@@ -183,7 +189,9 @@ def stale_plan_notices_create(*, as_of: datetime.date) -> int:
 def _stale_drafts(as_of: datetime.date) -> list[NotificationDraft]:
     """The owner of each live plan hears of each stale signal once a week, with the fix in one line, in their
     language; a stale-plan notice whose signal has gone is marked read (the KAM fixed it)."""
-    plans = list(live_plans().filter(owner__isnull=False).select_related("account", "owner"))
+    plans = list(
+        live_plans().filter(owner__isnull=False).exclude(account__lifecycle=WITHDRAWN).select_related("account", "owner")
+    )
     year, week, _day = as_of.isocalendar()
     drafts: list[NotificationDraft] = []
     current: set[tuple[int, str]] = set()
@@ -226,7 +234,7 @@ def executive_digest_create(*, as_of: datetime.date) -> int:
         if latest else 0
     )
     overdue = QuarterlyReview.objects.filter(status=QuarterlyReview.Status.OPEN, due_on__lt=as_of).count()
-    plans = list(live_plans().select_related("account"))
+    plans = list(live_plans().exclude(account__lifecycle=WITHDRAWN).select_related("account"))
     signals = plan_signals(plans=plans, today=as_of) if plans else {}
     stale = sum(1 for plan in plans if signals.get(plan.pk))
     year, week, _day = as_of.isocalendar()

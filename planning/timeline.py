@@ -33,6 +33,8 @@ class Bar:
     text_y: float
     mid_y: float
     diamond: str
+    # Set when status and progress were read now (the "Now" panel's live Gantt), the dates staying frozen.
+    live_key: str = ""
 
 
 @dataclass
@@ -72,6 +74,7 @@ def timeline(
                 status=action["status"], colour=STATUS_COLOURS.get(action["status"], "#8d99a6"), owner=action.get("owner", ""), start=first.isoformat(), due=last.isoformat(),
                 percent=action["percent_done"], text_y=mid + 4, mid_y=mid,
                 diamond=f"{centre},{mid - 7} {centre + 7},{mid} {centre},{mid + 7} {centre - 7},{mid}",
+                live_key=f"action-{action['id']}" if action.get("live") else "",
             )
         )
     ticks = []

@@ -26,6 +26,7 @@ from accounts.services import (
     account_kam_set,
     account_risk_save,
     account_key_account_set,
+    account_lifecycle_set,
 )
 from core.api import fields
 from core.api.exceptions import call_service
@@ -39,6 +40,7 @@ from .base import (
     AccountPermission,
     AdminWritesOthersRead,
     ChoosesKeyAccounts,
+    SetsAccountLifecycle,
     VisibleRelatedField,
 )
 
@@ -139,10 +141,14 @@ class AccountSerializer(ServiceModelSerializer):
         fields = [
             "id", "name", "english_name", "kind", "parent", "industry", "vertical_unit", "is_key_account", "grade",
             "fiscal_year_start_month", "currency", "team_type", "description", "kam", "team",
-            "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at", "created_at", "updated_at",
+            "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at", "lifecycle", "lifecycle_since",
+            "lifecycle_reason", "created_at", "updated_at",
         ]
         service_fields = ["kam"]
-        read_only_fields = ["is_key_account", "grade", "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"]
+        read_only_fields = [
+            "is_key_account", "grade", "revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at",
+            "lifecycle", "lifecycle_since", "lifecycle_reason",
+        ]
         # (name, parent) is unique only under a parent (NULLs are distinct); full_clean checks it the
         # database's way, where DRF's validator would make `parent` required.
         validators = []
@@ -156,6 +162,7 @@ class AccountSerializer(ServiceModelSerializer):
     ACTION_FIELDS = {
         "grade": _("Change the grade with POST /api/v1/accounts/{id}/grade/, which records the reason."),
         "is_key_account": _("Executives and admins flag key accounts with POST /api/v1/accounts/{id}/key-account/."),
+        "lifecycle": _("Admins change the status with POST /api/v1/accounts/{id}/lifecycle/, with its date and reason."),
     }
 
     def validate(self, attrs):
@@ -163,6 +170,7 @@ class AccountSerializer(ServiceModelSerializer):
         current = {
             "grade": getattr(self.instance, "grade_id", None),
             "is_key_account": getattr(self.instance, "is_key_account", False),
+            "lifecycle": getattr(self.instance, "lifecycle", Account.Lifecycle.ACTIVE),
         }
         # Read-only fields are normally ignored; these are refused when they would change,
         # so that a caller who sends them does not believe they changed.
@@ -214,6 +222,12 @@ class GradeChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "from_grade", "to_grade", "changed_on", "reason", "changed_by", "changed_by_username", "recorded_at"]
 
 
+class LifecycleRequestSerializer(serializers.Serializer):
+    lifecycle = serializers.ChoiceField(choices=Account.Lifecycle.choices)
+    lifecycle_since = serializers.DateField(help_text=_("When the change happened (not in the future)."))
+    lifecycle_reason = fields.CharField(max_length=300, help_text=_("Why the status changes."))
+
+
 class KeyAccountRequestSerializer(serializers.Serializer):
     is_key_account = fields.BooleanField()
 
@@ -223,7 +237,7 @@ class AccountFilter(UpdatedSinceMixin):
 
     class Meta:
         model = Account
-        fields = ["industry", "is_key_account", "pareto_class", "vertical_unit", "kind"]
+        fields = ["industry", "is_key_account", "pareto_class", "vertical_unit", "kind", "lifecycle"]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(english_name__icontains=value))
@@ -275,6 +289,26 @@ class AccountViewSet(AccountDataViewSet):
         changes = self.get_object().grade_changes.select_related("changed_by")
         page = self.paginate_queryset(changes)
         return self.get_paginated_response(GradeChangeSerializer(page, many=True).data)
+
+    @extend_schema(request=LifecycleRequestSerializer, responses=AccountSerializer)
+    @action(
+        detail=True, methods=["post"], filter_backends=[], permission_classes=[IsAuthenticated, SetsAccountLifecycle],
+    )
+    def lifecycle(self, request, pk=None):
+        """Put the account on hold, withdraw it (어카운트 철수) or make it active again, with the date and reason: admins only.
+
+        The change is kept in the account's history; a withdrawn account keeps its data and leaves the
+        account list, dashboards, the Pareto ranking, plan creation and the sweep.
+        """
+        account = self.get_object()
+        payload = LifecycleRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        call_service(
+            account_lifecycle_set, account=account, acting_user=request.user, lifecycle=data["lifecycle"],
+            since=data["lifecycle_since"], reason=data["lifecycle_reason"],
+        )
+        return Response(self.get_serializer(account).data)
 
     @extend_schema(request=KeyAccountRequestSerializer, responses=AccountSerializer)
     @action(

@@ -14,7 +14,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from accounts.models import Account, User
-from accounts.permissions import accounts_not_editable_by, role_writes_account_data, user_can_edit_account
+from accounts.permissions import (
+    accounts_not_editable_by,
+    role_writes_account_data,
+    user_can_edit_account,
+    user_sets_account_lifecycle,
+)
 from accounts.roles import is_admin, sees_all_accounts
 from accounts.selectors.visibility import accounts_visible_to, visible_rows
 from core.api import fields
@@ -74,6 +79,19 @@ class ChoosesKeyAccounts(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if sees_all_accounts(request.user):
+            return True
+        view.get_object()  # 404 when the caller cannot see the account
+        return False
+
+
+class SetsAccountLifecycle(BasePermission):
+    """Admins put an account on hold or withdraw it (`accounts.permissions.user_sets_account_lifecycle`);
+    an account the caller cannot see is a 404."""
+
+    message = _("Only admins put an account on hold or withdraw it.")
+
+    def has_permission(self, request, view) -> bool:
+        if user_sets_account_lifecycle(request.user):
             return True
         view.get_object()  # 404 when the caller cannot see the account
         return False

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -68,8 +69,20 @@ class PricingTier(models.Model):
         return self.name
 
 
+class AccountQuerySet(models.QuerySet):
+    def in_service(self) -> "AccountQuerySet":
+        """The accounts not withdrawn (active or on hold): what lists, dashboards, the Pareto view, plan
+        creation and the sweep cover unless asked for withdrawn accounts too."""
+        return self.exclude(lifecycle=Account.Lifecycle.WITHDRAWN)
+
+
 class Account(models.Model):
     """A customer company, or a business area of one (a territory), served by a vertical unit."""
+
+    class Lifecycle(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("account lifecycle", "Active")
+        ON_HOLD = "on_hold", pgettext_lazy("account lifecycle", "On hold")
+        WITHDRAWN = "withdrawn", pgettext_lazy("account lifecycle", "Withdrawn")
 
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
@@ -120,9 +133,14 @@ class Account(models.Model):
     profit_ttm = models.DecimalField(_("profit, last 12 months"), max_digits=18, decimal_places=0, default=0)
     pareto_class = models.CharField(_("Pareto class"), max_length=1, choices=ParetoClass.choices, blank=True)
     revenue_refreshed_at = models.DateTimeField(_("revenue refreshed at"), null=True, blank=True)
+    # The account's lifecycle (어카운트 철수: withdrawal); each change is kept in the account's history.
+    lifecycle = models.CharField(_("lifecycle"), max_length=10, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
+    lifecycle_since = models.DateField(_("lifecycle status since"), null=True, blank=True)
+    lifecycle_reason = models.CharField(_("reason for the lifecycle status"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = AccountQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["revenue_ttm", "profit_ttm", "pareto_class", "revenue_refreshed_at"])
 
     class Meta:
@@ -136,6 +154,15 @@ class Account(models.Model):
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="account_not_own_parent"),
             models.UniqueConstraint(fields=["name", "parent"], name="account_name_unique_in_parent"),
+            models.CheckConstraint(
+                condition=Q(lifecycle__in=["active", "on_hold", "withdrawn"]), name="account_lifecycle_valid"
+            ),
+            # On hold and withdrawn say since when and why.
+            models.CheckConstraint(
+                condition=Q(lifecycle="active") | (Q(lifecycle_since__isnull=False) & ~Q(lifecycle_reason="")),
+                name="account_lifecycle_dated_reasoned",
+                violation_error_message=_("Give the date and the reason of the change."),
+            ),
         ]
         indexes = [
             models.Index(fields=["-revenue_ttm"], name="account_revenue_idx"),
@@ -150,6 +177,24 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A lifecycle change other than back to active has a date and a reason; the date is not in the future."""
+        super().clean()
+        errors = {}
+        if self.lifecycle != self.Lifecycle.ACTIVE:
+            if self.lifecycle_since is None:
+                errors["lifecycle_since"] = _("Give the date of the change.")
+            if not self.lifecycle_reason.strip():
+                errors["lifecycle_reason"] = _("Say why the account is on hold or withdrawn.")
+        if self.lifecycle_since is not None and self.lifecycle_since > timezone.localdate():
+            errors["lifecycle_since"] = _("The date cannot be in the future: record the change when it happens.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.lifecycle == self.Lifecycle.WITHDRAWN
 
     @property
     def kam(self) -> "User | None":

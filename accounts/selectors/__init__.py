@@ -26,6 +26,8 @@ from .account360 import (
     retention_health,
     customer_activities,
     open_risks,
+    recently_closed_risks,
+    lifecycle_changes,
 )
 from .org import (
     OrgNode,
@@ -66,6 +68,8 @@ __all__ = [
     "retention_health",
     "customer_activities",
     "open_risks",
+    "recently_closed_risks",
+    "lifecycle_changes",
     "OrgNode",
     "org_units_in_tree_order",
     "org_chart",

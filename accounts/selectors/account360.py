@@ -158,6 +158,7 @@ def account_summary(*, account: Account, today: datetime.date) -> dict:
         },
         "risks": account_risks(account=account, pipeline=pipeline, today=today),
         "open_risks": open_risks(account=account),
+        "closed_risks": recently_closed_risks(account=account),
         "top_opportunities": list(
             account.opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
             .select_related("sponsor_unit")
@@ -240,3 +241,30 @@ def open_risks(*, account: Account) -> list[AccountRisk]:
         account.risks.filter(status__in=AccountRisk.OPEN_STATUSES).select_related("owner_user", "owner_contact")
     )
     return sorted(risks, key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk))
+
+
+def recently_closed_risks(*, account: Account, limit: int = 5) -> list[AccountRisk]:
+    """The account's last closed risks, newest first: shown under the open ones so a risk closed by mistake can be reopened."""
+    return list(account.risks.filter(status=AccountRisk.Status.CLOSED).order_by("-closed_on", "-pk")[:limit])
+
+
+def lifecycle_changes(*, account: Account) -> list[dict]:
+    """The account's lifecycle changes (active, on hold, withdrawn), newest first, read from its history:
+    each with the status, since when, why, and who recorded it."""
+    rows = account.history.order_by("history_date", "history_id").values(
+        "lifecycle", "lifecycle_since", "lifecycle_reason", "history_user__username", "history_date"
+    )
+    changes: list[dict] = []
+    previous = None
+    for row in rows.iterator():
+        key = (row["lifecycle"], row["lifecycle_since"], row["lifecycle_reason"])
+        if key != previous and (previous is not None or row["lifecycle_since"] is not None):
+            changes.append({
+                "lifecycle": Account.Lifecycle(row["lifecycle"]).label,
+                "since": row["lifecycle_since"],
+                "reason": row["lifecycle_reason"],
+                "by": row["history_user__username"],
+                "recorded_at": row["history_date"],
+            })
+        previous = key
+    return changes[::-1]

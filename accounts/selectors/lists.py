@@ -67,7 +67,7 @@ PARETO_CHART_ROWS = 40
 
 
 def pareto_rows_for_user(*, user: User, page_number=None) -> dict:
-    """Accounts by trailing-12-month revenue with cumulative share and class, company-wide.
+    """Accounts by trailing-12-month revenue with cumulative share and class, company-wide (withdrawn accounts left out).
 
     Key accounts are chosen over the whole company's revenue, so shares, cumulative shares and
     classes are computed over every account (one light query of three columns) with the rule of
@@ -109,7 +109,9 @@ def pareto_rows_for_user(*, user: User, page_number=None) -> dict:
 
 def _pareto_ranking(user: User, page_number) -> dict:
     """The ranks of one page's accounts and the chart's, and the counts: one pass over every account."""
-    ranked = list(Account.objects.order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm", "is_key_account"))
+    ranked = list(
+        Account.objects.in_service().order_by("-revenue_ttm", "pk").values_list("pk", "revenue_ttm", "is_key_account")
+    )
     total = sum((revenue for _pk, revenue, _key in ranked), Decimal(0))
     if sees_all_accounts(user):
         visible = None

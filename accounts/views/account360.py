@@ -64,7 +64,10 @@ def _section(request: HttpRequest, template: str, *, account: Account, can_edit:
     return render(
         request,
         template,
-        {"account": account, "can_edit": can_edit, "section": section, "nav": "accounts", "today": timezone.localdate(), **context},
+        {
+            "account": account, "can_edit": can_edit, "section": section, "nav": "accounts", "today": timezone.localdate(),
+            "can_set_lifecycle": permissions.user_sets_account_lifecycle(request.user), **context,
+        },
     )
 
 

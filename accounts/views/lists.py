@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page = portfolio_cache.page_of(account_filter.qs, ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
     if not by_pipeline:
         page.object_list = open_pipeline_attach(page.object_list)
-    filtered = any(request.GET.get(name) for name in ("q", "industry", "vertical_unit", "grade", "key", "owner"))
+    filtered = any(request.GET.get(name) for name in ("q", "industry", "vertical_unit", "grade", "key", "owner", "lifecycle"))
     return render(
         request,
         "accounts/home.html",

@@ -45,14 +45,19 @@ class DashboardFilters:
     vertical_unit_id: int | None = None
     grade_id: int | None = None
     kam_id: int | None = None
+    # A person's weekly check: the accounts whose team they are on, in any role.
+    person_id: int | None = None
     key_only: bool = False
     kind: str = PeriodKind.QUARTER
+    with_withdrawn: bool = False
 
 
 def dashboard_accounts(*, user, filters: DashboardFilters) -> QuerySet[Account]:
-    """The accounts the dashboard covers: those the user may see, narrowed by the filters."""
+    """The accounts the dashboard covers: those the user may see (withdrawn ones only when asked), narrowed by the filters."""
 
     accounts = accounts_visible_to(user)
+    if not filters.with_withdrawn:
+        accounts = accounts.in_service()
     if filters.vertical_unit_id:
         accounts = accounts.filter(vertical_unit_id=filters.vertical_unit_id)
     if filters.grade_id:
@@ -60,6 +65,8 @@ def dashboard_accounts(*, user, filters: DashboardFilters) -> QuerySet[Account]:
     if filters.kam_id:
         kam_accounts = AccountTeamMember.objects.filter(user_id=filters.kam_id, role=AccountTeamMember.Role.KAM)
         accounts = accounts.filter(pk__in=kam_accounts.values("account_id"))
+    if filters.person_id:
+        accounts = accounts.filter(pk__in=AccountTeamMember.objects.filter(user_id=filters.person_id).values("account_id"))
     if filters.key_only:
         accounts = accounts.filter(is_key_account=True)
     return accounts

@@ -93,7 +93,8 @@ def _json_number(value: Decimal | None) -> str | None:
 
 
 def plan_target_rows(*, plan: AccountPlan, targets: PlanTargets | None = None) -> list[dict]:
-    """The plan's targets per chosen KPI, as the snapshot, the meeting view and the exports show them."""
+    """The plan's targets per chosen KPI, as the snapshot, the meeting view and the exports show them: the plan
+    year's by quarter, half, year and month, and the 3-year targets (`later_years`)."""
     targets = targets or plan_targets(plan=plan)
     kpis, inputs = targets.kpis, targets.inputs
     month_labels = [formats.date_format(plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
@@ -121,6 +122,11 @@ def plan_target_rows(*, plan: AccountPlan, targets: PlanTargets | None = None) -
                     for index, (label, v) in enumerate(zip(month_labels, target.months, strict=True), start=1)
                 ],
                 "tam_share": share,
+                # The 3-year targets: the year targets of the two fiscal years after the plan's.
+                "later_years": [
+                    {"label": f"FY {plan.fiscal_year + offset}", "value": _json_number(v)}
+                    for offset, v in enumerate(target.later_years, start=1)
+                ],
             }
         )
     return rows

@@ -52,8 +52,9 @@ def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: st
 
 
 def editable_accounts(*, user: User) -> QuerySet[Account]:
-    """The accounts whose plans the user may write (`accounts.permissions.user_can_edit_account`)."""
-    return accounts_editable_by(user).order_by("name")
+    """The accounts for which the user may start plans: those whose plans they may write
+    (`accounts.permissions.user_can_edit_account`), withdrawn accounts left out."""
+    return accounts_editable_by(user).in_service().order_by("name")
 
 
 def user_can_edit_plan(*, user: User, plan: AccountPlan) -> bool:

@@ -153,6 +153,10 @@ def plan_create(*, account: Account, fiscal_year: int, acting_user: User) -> Acc
     """
     if not user_can_edit_account(user=acting_user, account=account):
         raise PermissionDenied(_("Only the account's team writes its plan."))
+    if account.is_withdrawn:
+        raise ValidationError(
+            _("%(account)s is withdrawn: it gets no new plans. An admin makes it active again first.") % {"account": account.name}
+        )
     try:
         year = Period(PeriodKind.YEAR, fiscal_year, 1, account.fiscal_year_start_month)
     except ValueError:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import user_runs_meetings
 from accounts.roles import is_executive
-from planning import forms, meetings
+from planning import forms, live, meetings
 from planning.models import (
     Decision,
     MeetingAttendee,
@@ -278,6 +278,7 @@ def _meeting_item_page(request, *, meeting, item, allowed, independent, decision
             "item_minutes_form": forms.MinutesForm(initial={"text": item.minutes}) if "write_minutes" in allowed else None,
             "allowed": allowed,
             **_snapshot_extras(version.snapshot),
+            **live.meeting_context(plan=plan, version=version),
         },
         status=status,
     )

@@ -13,7 +13,7 @@ from core import params
 from accounts.roles import is_executive
 from planning.freshness import LIVE_STATUSES, live_plans, plan_signals
 from performance.periods import fiscal_year_of
-from planning import forms
+from planning import forms, live
 from planning.models import (
     PLAN_STEPS,
     ActionItem,
@@ -140,6 +140,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "next_plan": plans_reads.next_year_plan(plan=plan),
             "stale_signals": plan_signals(plans=[plan], today=timezone.localdate())[plan.pk]
             if plan.status in LIVE_STATUSES else None,
+            "now": live.plan_now(plan=plan, version=versions[0] if versions else None),
         }
     )
     return render(request, "planning/plan_detail.html", context)

@@ -52,7 +52,7 @@ def _team_post(account, rows):
     data = {
         "name": account.name, "english_name": account.english_name, "kind": account.kind, "industry": account.industry,
         "vertical_unit": account.vertical_unit_id, "fiscal_year_start_month": account.fiscal_year_start_month,
-        "currency": account.currency, "team_type": account.team_type, "description": "",
+        "currency": account.currency, "team_type": account.team_type, "description": "", "lifecycle": account.lifecycle,
         "team-TOTAL_FORMS": len(rows), "team-INITIAL_FORMS": sum(1 for row in rows if row.get("id")),
         "team-MIN_NUM_FORMS": 0, "team-MAX_NUM_FORMS": 1000,
         "org_units-TOTAL_FORMS": 0, "org_units-INITIAL_FORMS": 0, "org_units-MIN_NUM_FORMS": 0, "org_units-MAX_NUM_FORMS": 1000,

@@ -45,6 +45,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'pareto/':                                                       _row(302, 200, 200, 200, 200, 200, 200, 200),
     'accounts/<int:account_id>/key-account/':                        _row(302, 405, 405, 405, 405, 405, 405, 405),
     'accounts/<int:account_id>/':                                    _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'accounts/<int:account_id>/status/':                             _row(302, 200, 403, 403, 403, 404, 403, 403),  # admins set the lifecycle
+    'accounts/<int:account_id>/risks/new/':                          _row(302, 200, 403, 403, 200, 404, 200, 200),
+    'accounts/<int:account_id>/risks/<int:risk_id>/':                _row(302, 200, 403, 403, 200, 404, 200, 200),
     'accounts/<int:account_id>/org-chart/':                          _row(302, 200, 200, 200, 200, 404, 200, 200),
     'accounts/<int:account_id>/org-chart/people/new/':               _row(302, 200, 403, 403, 200, 404, 200, 200),
     'accounts/<int:account_id>/org-chart/people/<int:contact_id>/':  _row(302, 200, 403, 403, 200, 404, 200, 200),
@@ -142,6 +145,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/accounts/':                                              _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/accounts/<int:pk>/':                                     _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/accounts/<int:pk>/grade/':                               _row(401, 405, 405, 405, 405, 405, 405, 405),
+    'api/v1/accounts/<int:pk>/lifecycle/':                           _row(401, 405, 403, 403, 403, 404, 403, 403),
     'api/v1/accounts/<int:pk>/grade-changes/':                       _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/accounts/<int:pk>/key-account/':                         _row(401, 405, 405, 405, 403, 404, 403, 403),
     'api/v1/org-units/':                                             _row(401, 200, 200, 200, 200, 200, 200, 200),
@@ -213,6 +217,10 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     #                                                                                           anon adm  exec spon am   am2  sale eng
     # executives choose key accounts (the Pareto view)
     ('POST', 'accounts/<int:account_id>/key-account/'):                                    _row(302, 302, 302, 302, 403, 404, 403, 403),
+    # admins set an account's lifecycle; the account team and admins write its risk register
+    ('POST', 'accounts/<int:account_id>/status/'):                                         _row(302, 200, 403, 403, 403, 404, 403, 403),
+    ('POST', 'accounts/<int:account_id>/risks/new/'):                                      _row(302, 200, 403, 403, 200, 404, 200, 200),
+    ('POST', 'accounts/<int:account_id>/risks/<int:risk_id>/'):                            _row(302, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'accounts/<int:account_id>/org-chart/people/new/'):                           _row(302, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'accounts/<int:account_id>/org-chart/people/<int:contact_id>/'):              _row(302, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'accounts/<int:account_id>/org-chart/people/<int:contact_id>/reports-to/'):   _row(302, 302, 403, 403, 302, 404, 302, 302),
@@ -285,6 +293,7 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('PUT', 'api/v1/accounts/<int:pk>/'):                                                  _row(401, 400, 403, 403, 400, 404, 400, 400),
     ('PATCH', 'api/v1/accounts/<int:pk>/'):                                                _row(401, 200, 403, 403, 200, 404, 200, 200),
     ('POST', 'api/v1/accounts/<int:pk>/grade/'):                                           _row(401, 400, 403, 403, 400, 404, 400, 400),
+    ('POST', 'api/v1/accounts/<int:pk>/lifecycle/'):                                       _row(401, 400, 403, 403, 403, 404, 403, 403),
     ('POST', 'api/v1/accounts/<int:pk>/key-account/'):                                     _row(401, 400, 400, 400, 403, 404, 403, 403),
     ('POST', 'api/v1/org-units/'):                                                         _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('PUT', 'api/v1/org-units/<int:pk>/'):                                                 _row(401, 400, 403, 403, 400, 404, 400, 400),
@@ -389,7 +398,7 @@ def ids_for(route: str, world) -> dict:
         "user_id": world["am"].pk, "member_id": world["account"].team.get(user=world["eng"]).pk,
         "uidb64": "MQ", "token": "set-password",
         "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
-        "interaction_id": world["interaction"].pk,
+        "interaction_id": world["interaction"].pk, "risk_id": world["account_risk"].pk,
     }
     if route.startswith("organisation/units/"):
         ids["unit_id"] = world["business_unit"].pk

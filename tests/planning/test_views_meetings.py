@@ -172,5 +172,5 @@ def test_meeting_pages_query_count_is_fixed(client_for, executive, meeting, djan
         assert client.get(reverse("planning:meeting-create")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("planning:meeting-detail", args=[meeting.pk])).status_code == 200
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(38):  # 20 for the frozen version, the rest for the "Now" panel (planning.live)
         assert client.get(decide_url(items[-1])).status_code == 200

@@ -1,0 +1,51 @@
+"""An executive opens the meeting view in Chromium; an order is recorded; on reload the "Now" panel shows it."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from planning import services
+from planning.models import PlanVersion
+from tests.e2e.conftest import login
+from tests.factories import (
+    AccountFactory,
+    ConsensusMeetingFactory,
+    OrderFactory,
+    TeamMemberFactory,
+    ensure_kpi_catalogue,
+    make_account_manager,
+    make_complete_plan,
+    make_executive,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_meeting_view_shows_an_order_recorded_after_submission_on_reload(page):
+    ensure_kpi_catalogue()
+    am = make_account_manager(username="am")
+    chair = make_executive(username="ceo")
+    account = AccountFactory(name="한빛전자", english_name="Hanbit Electronics")
+    TeamMemberFactory(account=account, user=am)
+    plan = make_complete_plan(account=account, user=am)
+    version = services.plan_submit(plan=plan, acting_user=am)
+    PlanVersion.objects.filter(pk=version.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=7))
+    meeting = ConsensusMeetingFactory(title="FY consensus", created_by=chair, chair=chair, status="in_session")
+    item = services.agenda_item_add(meeting=meeting, version=version, acting_user=chair)
+
+    login(page, "ceo")
+    page.goto(f"/meetings/{meeting.pk}/items/{item.pk}/")
+    panel = page.get_by_test_id("now-panel")
+    expect(panel).to_be_visible()
+    revenue = panel.locator('[data-live="revenue-fytd"]')
+    expect(revenue).to_have_text("0")
+    expect(panel.get_by_test_id("now-trend").get_by_text("since submission")).to_have_count(0)
+
+    OrderFactory(account=account, ordered_on=timezone.localdate(), amount=Decimal(120_000_000), cost=Decimal(30_000_000))
+    page.reload()
+    expect(revenue).to_have_text("120.0M")
+    expect(panel.get_by_test_id("now-trend").get_by_text("+120.0M since submission")).to_be_visible()
+    expect(panel.locator('[data-live="profit-fytd"]')).to_have_text("90.0M")
