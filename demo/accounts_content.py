@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from accounts.models import Account, Contact, CustomerActivity, Industry, Interaction, Level, Opportunity, OrgUnit, User
 from accounts.roles import Role
+from demo.bulk import bulk_insert
 
 DEFAULT_SEED = 2026
 DEFAULT_ACCOUNT_COUNT = 12
@@ -416,7 +417,7 @@ class _AccountSpec:
 
 
 def _bulk(model, objs: list) -> list:
-    return model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+    return bulk_insert(model, objs)
 
 
 def _bulk_attendees(rows: list[tuple[Interaction, list[User] | User, list[Contact] | Contact]]) -> None:

@@ -28,7 +28,6 @@ from demo.accounts_content import (
     _AccountSpec,
     _bulk,
     _bulk_attendees,
-    BATCH_SIZE,
     INDUSTRIES,
     OPPORTUNITY_TEMPLATES,
     NAME_VARIANTS,
@@ -103,9 +102,9 @@ class PipelineBuilder:
         Through = Opportunity.offerings.through
         _bulk(Through, [Through(opportunity_id=opportunity.pk, offering_id=offering.pk)
                         for opportunity, offerings in links for offering in offerings])
-        _bulk(OpportunityMove, moves)
         # moved_at is auto_now_add; date the history in the past, as it happened: a closed
-        # opportunity moved on its close date, an open one some time in the last half year.
+        # opportunity moved on its close date, an open one some time in the last half year
+        # (set before the insert, which keeps a moment already given).
         for move in moves:
             if move.to_stage in (STAGES.WON, STAGES.LOST):
                 moved_on = move.opportunity.expected_close_date
@@ -113,7 +112,7 @@ class PipelineBuilder:
                 moved_on = self.days_ago(1, 180)
             working_hours = datetime.time(rng.randint(9, 18), rng.randint(0, 59))
             move.moved_at = timezone.make_aware(datetime.datetime.combine(moved_on, working_hours))
-        OpportunityMove.objects.bulk_update(moves, ["moved_at"], batch_size=BATCH_SIZE)
+        _bulk(OpportunityMove, moves)
         return len(opportunities)
 
     def move_into(self, opportunity: Opportunity, lang: int) -> OpportunityMove:

@@ -22,6 +22,8 @@ from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActu
 from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
 from performance.services import kpi_snapshot_refresh
 
+from demo.bulk import bulk_insert
+
 BATCH_SIZE = 2000
 
 # (Korean, English); empty ones: most people leave the comment box empty.
@@ -88,9 +90,9 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
             entries += _time_entries(account, engineers[account["pk"]], rng, today)
 
     with transaction.atomic():
-        KpiTarget.objects.bulk_create(targets, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        NpsResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        TimeEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        bulk_insert(KpiTarget, targets, ignore_conflicts=True)
+        bulk_insert(NpsResponse, responses, ignore_conflicts=True)
+        bulk_insert(TimeEntry, entries, ignore_conflicts=True)
         snapshots = sum(kpi_snapshot_refresh(as_of=day) for day in (today - datetime.timedelta(days=7), today))
     return PerformanceDemoSummary(
         targets=len(targets), nps_responses=len(responses), time_entries=len(entries), snapshots=snapshots

@@ -1,0 +1,136 @@
+"""Fast bulk inserts for the demo seed: `executemany` of plain tuples, primary keys reserved ahead.
+
+`bulk_create` is the right tool for the application, but at millions of rows its per-row work
+(a placeholder list per row, field-by-field preparation, `RETURNING` batches of ~100 rows on
+SQLite) is most of what `seed_demo --accounts 20000` spends. The seed writes into tables it has
+just emptied, inside its own transaction, sends no signals and needs no history rows for these
+kinds, so it can insert the way a loader does:
+
+- the primary keys are reserved before the insert (SQLite: above the table's largest id and its
+  AUTOINCREMENT counter, under the transaction's write lock; PostgreSQL: from the sequence), so
+  every object gets its `pk` as `bulk_create` would give it;
+- values are read straight from the instances; only fields whose Python value is not what the
+  driver takes (date-times, JSON, …) go through `get_db_prep_save`;
+- one prepared statement, executed for many rows at a time.
+
+Other databases fall back to `bulk_create`.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import connections, models, router
+from django.db.models.constants import OnConflict
+
+CHUNK = 5000
+
+# Fields whose instance value the SQLite and PostgreSQL drivers take as it is (Django registers
+# an adapter for dates on SQLite; choices are str / int subclasses). Decimals go through the
+# field, which rounds them to its places as `bulk_create` would.
+_AS_IS = (
+    models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField, models.BooleanField,
+    models.CharField, models.TextField, models.ForeignKey,
+)
+
+
+def _as_is(field) -> bool:
+    if isinstance(field, models.DateTimeField):
+        return False
+    if type(field) is models.DateField:
+        return not (field.auto_now or field.auto_now_add)
+    return isinstance(field, _AS_IS)
+
+
+def _sqlite_datetime(field, connection):
+    def to_db(value):
+        # What the SQLite backend stores for an aware moment (USE_TZ, the connection in UTC): naive UTC text.
+        if value is None or value.tzinfo is None:
+            return field.get_db_prep_save(value, connection)
+        return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+    return to_db
+
+
+def _converter(field, connection):
+    """None when the driver takes the instance's value as it is, else a function of the value."""
+    if _as_is(field):
+        return None
+    if isinstance(field, models.DateTimeField) and settings.USE_TZ and connection.vendor == "sqlite" \
+            and connection.timezone_name == "UTC":
+        return _sqlite_datetime(field, connection)
+    if isinstance(field, (models.DateTimeField, models.DecimalField)) and connection.vendor == "postgresql":
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _reserve_ids(connection, model, count: int) -> list[int]:
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {connection.ops.quote_name(table)}")
+            largest = cursor.fetchone()[0] or 0
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            start = max(largest, row[0] if row else 0) + 1
+            return list(range(start, start + count))
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
+    """Insert `objs` (unsaved instances of `model`) and give them their primary keys; returns `objs`.
+
+    With `ignore_conflicts`, rows that collide with a unique constraint are skipped (their
+    objects then keep no primary key, as with `bulk_create`).
+    """
+    if not objs:
+        return objs
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
+    meta = model._meta
+    pk_field = meta.pk
+    fields = [field for field in meta.concrete_fields if not (field is pk_field and ignore_conflicts)]
+    if not ignore_conflicts and isinstance(pk_field, models.AutoField):
+        missing = [obj for obj in objs if obj.pk is None]
+        for obj, pk in zip(missing, _reserve_ids(connection, model, len(missing)), strict=True):
+            obj.pk = pk
+    # Objects assigned before they were saved (a manager inserted one level up): take their keys now.
+    relations = [field for field in fields if field.is_relation]
+    for obj in objs:
+        cache = obj._state.fields_cache
+        for field in relations:
+            if getattr(obj, field.attname) is None and cache.get(field.name) is not None:
+                related = cache[field.name]
+                if related.pk is None:
+                    raise ValueError(f"{model.__name__}.{field.name} refers to an unsaved {type(related).__name__}.")
+                obj.__dict__[field.attname] = related.pk  # not setattr: that would drop the cached object
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                if getattr(obj, field.attname) is None:
+                    field.pre_save(obj, add=True)
+    convert = [(field.attname, _converter(field, connection)) for field in fields]
+
+    def row(obj) -> tuple:
+        values = obj.__dict__
+        return tuple(values[attname] if to_db is None else to_db(values[attname]) for attname, to_db in convert)
+
+    quote = connection.ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql = "{} {} ({}) VALUES ({}) {}".format(
+        connection.ops.insert_statement(on_conflict=on_conflict),
+        quote(meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+        connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if ignore_conflicts else "",
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), CHUNK):
+            cursor.executemany(sql, [row(obj) for obj in objs[start:start + CHUNK]])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+    return objs
