@@ -39,7 +39,7 @@ def test_account_manager_reads_the_org_chart_and_adds_a_person_under_a_manager(p
     ContactFactory(account=hanbit, name="<script>alert(1)</script>", reports_to=ceo)
 
     login(page, "am")
-    page.get_by_role("link", name="한빛전자").click()
+    page.get_by_role("link", name="한빛전자", exact=True).click()
     page.get_by_role("link", name="Org chart", exact=True).click()
     chart = page.locator("#org-chart")
     expect(chart.get_by_text("Kim Daehyun")).to_be_visible()

@@ -74,7 +74,7 @@ def test_admin_withdraws_an_account_and_the_kam_records_a_risk(page, live_server
     expect(page.get_by_role("link", name="Nordwind")).to_be_visible()
     expect(page.get_by_role("link", name="한빛전자")).to_have_count(0)
     page.goto(reverse("accounts:home") + "?lifecycle=all")
-    expect(page.get_by_role("link", name="한빛전자")).to_be_visible()
+    expect(page.get_by_role("link", name="한빛전자", exact=True)).to_be_visible()
     problems += fits(page, "account-list-all-en")
 
     page.context.clear_cookies()

@@ -18,9 +18,9 @@ def test_account_manager_logs_in_and_sees_their_accounts(page):
     page.wait_for_url("**/")
     heading = page.get_by_role("heading", name="Accounts")
     expect(heading).to_be_visible()
-    expect(page.get_by_role("link", name="한빛전자")).to_be_visible()
+    expect(page.get_by_role("link", name="한빛전자", exact=True)).to_be_visible()
     assert page.get_by_text("Someone Else's Customer").count() == 0
-    page.get_by_role("link", name="한빛전자").click()
+    page.get_by_role("link", name="한빛전자", exact=True).click()
     expect(page.get_by_role("heading", name="한빛전자")).to_be_visible()
 
 

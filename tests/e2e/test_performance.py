@@ -56,7 +56,7 @@ def test_executive_reads_the_weekly_dashboard_and_drills_into_an_account(page):
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("table.table-kpi tbody tr")).to_have_count(3)
 
-    page.get_by_role("link", name="한빛전자").click()
+    page.get_by_role("link", name="한빛전자", exact=True).click()
     expect(page.get_by_role("heading", name="한빛전자 · KPI dashboard")).to_be_visible()
     assert charts_drawn(page) >= 3
     page.get_by_label("Chart").select_option("profit")
