@@ -462,17 +462,20 @@ def _require_import(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-@require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV or Excel file of orders, NPS responses, manual actuals or time entries, to preview."""
+def import_upload_page(request: HttpRequest, *, form_class, template: str, context: dict,
+                       kind: str | None = None, initial: dict | None = None) -> HttpResponse:
+    """An upload to preview: the form, its refusal (400, nothing saved) and the user's recent uploads.
+
+    `kind` fixes the kind of import (the form has no choice of kind); without it the form's `kind` field says.
+    """
     _require_import(request)
     status = 200
     if request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES)
         if form.is_valid():
             try:
                 batch = import_batch_preview(
-                    kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], acting_user=request.user
+                    kind=kind or form.cleaned_data["kind"], upload=form.cleaned_data["file"], acting_user=request.user
                 )
             except ImportFileError as error:
                 form.add_error("file", str(error))
@@ -481,13 +484,21 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The file was not read; see the message below."))
         status = 400
     else:
-        form = ImportUploadForm(initial={"kind": request.GET.get("kind", ImportBatch.Kind.ORDERS)})
-    recent = ImportBatch.objects.filter(uploaded_by=request.user).order_by("-uploaded_at")[:10]
+        form = form_class(initial=initial)
+    recent = ImportBatch.objects.filter(uploaded_by=request.user, **({"kind": kind} if kind else {}))
     return render(
-        request,
-        "performance/import_upload.html",
-        {"nav": "import", "form": form, "columns": COLUMNS, "kinds": ImportBatch.Kind.choices, "recent": recent},
+        request, template, {"nav": "import", "form": form, "recent": recent.order_by("-uploaded_at")[:10], **context},
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or Excel file of orders, NPS responses, manual actuals or time entries, to preview."""
+    return import_upload_page(
+        request, form_class=ImportUploadForm, template="performance/import_upload.html",
+        context={"columns": COLUMNS, "kinds": ImportBatch.Kind.choices},
+        initial={"kind": request.GET.get("kind", ImportBatch.Kind.ORDERS)},
     )
 
 
