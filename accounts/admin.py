@@ -21,13 +21,11 @@ from accounts.models import (
     Offering,
     Opportunity,
     OpportunityMove,
-    Order,
     OrganisationEvent,
     OrgChange,
     OrgUnit,
     PricingTier,
     Relationship,
-    RevenueLine,
     UnmetNeed,
     User,
     full_name_expression,
@@ -516,27 +514,6 @@ class CustomerActivityAdmin(admin.ModelAdmin):
     list_select_related = ("account",)
     autocomplete_fields = ("account", "contacts", "our_people", "recorded_by")
     date_hierarchy = "starts_on"
-
-
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost")
-    list_filter = ("offering",)
-    search_fields = ("reference", "account__name")
-    date_hierarchy = "ordered_on"
-    list_select_related = ("account", "offering")
-    autocomplete_fields = ("account", "offering")
-
-
-@admin.register(RevenueLine)
-class RevenueLineAdmin(admin.ModelAdmin):
-    list_display = ("reference", "account", "month", "amount", "cost", "order")
-    list_filter = (("month", admin.DateFieldListFilter), "account__pareto_class")
-    search_fields = ("reference", "account__name", "order__reference")
-    date_hierarchy = "month"
-    # An order names its account: both come with the row.
-    list_select_related = ("account", "order__account")
-    autocomplete_fields = ("account", "order")
 
 
 @admin.register(AccountRisk)

@@ -1,7 +1,12 @@
+from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Order, RevenueLine
 from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
+from performance.revenue import revenue_line_delete, revenue_line_problems, revenue_line_save, revenue_lines_delete
+from performance.services import order_save, orders_delete
 
 
 @admin.register(KpiDefinition)
@@ -121,3 +126,62 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Orders and revenue lines are accounts' models; their writes are performance's services (the order's own
+# revenue line, the refresh of revenue, Pareto classes and KPI snapshots), so their admin is here.
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost")
+    list_filter = ("offering",)
+    search_fields = ("reference", "account__name")
+    date_hierarchy = "ordered_on"
+    list_select_related = ("account", "offering")
+    autocomplete_fields = ("account", "offering")
+
+    def save_model(self, request, obj, form, change):
+        order_save(order=obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        orders_delete(orders=[obj], acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        orders_delete(orders=list(queryset), acting_user=request.user)
+
+
+class RevenueLineAdminForm(forms.ModelForm):
+    class Meta:
+        model = RevenueLine
+        fields = "__all__"
+
+    def _post_clean(self):
+        # After the instance has the form's values: the write's own rules, shown on their fields.
+        super()._post_clean()
+        if not self.errors:
+            try:
+                revenue_line_problems(line=self.instance)
+            except ValidationError as exc:
+                self._update_errors(exc)
+
+
+@admin.register(RevenueLine)
+class RevenueLineAdmin(admin.ModelAdmin):
+    form = RevenueLineAdminForm
+    list_display = ("reference", "account", "month", "amount", "cost", "order", "source")
+    list_filter = (("month", admin.DateFieldListFilter), "source", "account__pareto_class")
+    search_fields = ("reference", "account__name", "order__reference")
+    date_hierarchy = "month"
+    # An order names its account: both come with the row.
+    list_select_related = ("account", "order__account")
+    autocomplete_fields = ("account", "order")
+    # Set by the write: a line saved here is recorded.
+    readonly_fields = ("source",)
+
+    def save_model(self, request, obj, form, change):
+        revenue_line_save(line=obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        revenue_line_delete(line=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        revenue_lines_delete(lines=queryset, acting_user=request.user)

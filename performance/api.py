@@ -41,6 +41,8 @@ from performance.services import (
     manual_actuals_upsert,
     nps_response_record,
     nps_responses_record,
+    order_save,
+    orders_delete,
     orders_upsert,
 )
 
@@ -52,42 +54,75 @@ def validate_order_date(value) -> None:
         raise serializers.ValidationError(problem)
 
 
-class OrderSerializer(ServiceModelSerializer):
+# --- What orders and revenue lines share: an account's record under its ERP number, with amount and cost ---
+
+
+class ErpRecordSerializer(ServiceModelSerializer):
+    """An account's record as the ERP books it (an order, a revenue line): amount, cost and their profit."""
+
     account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
     profit = fields.DecimalField(max_digits=17, decimal_places=0, read_only=True, coerce_to_string=False)
 
     class Meta:
-        model = Order
-        fields = ["id", "account", "offering", "ordered_on", "amount", "cost", "profit", "reference"]
-        extra_kwargs = {"amount": MONEY, "cost": MONEY, "ordered_on": {"validators": [validate_order_date]}}
+        extra_kwargs = {"amount": MONEY, "cost": MONEY}
         fixed_on_update = ["account"]
 
 
-class OrderBulkRowSerializer(serializers.Serializer):
-    """One order of a batch; `account` + `reference` is the natural key."""
+class ErpBulkRowSerializer(serializers.Serializer):
+    """One record of a batch; `account` + `reference` (declared by each kind, with its help) is the natural key."""
 
     account = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
-    reference = fields.CharField(max_length=64, help_text=gettext_lazy("The order number in the ERP; unique per account."))
-    offering = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
-    ordered_on = serializers.DateField(validators=[validate_order_date], help_text=gettext_lazy("From 2000-01-01 to today."))
     amount = fields.DecimalField(**MONEY)
     cost = fields.DecimalField(**MONEY, default=0)
 
 
-class OrderBatchSerializer(AccountBatchSerializer):
-    child = OrderBulkRowSerializer()
-    related = {**AccountBatchSerializer.related, "offering": lambda user: Offering.objects.all()}
+class ErpBatchSerializer(AccountBatchSerializer):
     key_fields = ("account", "reference")
     key_error_field = "reference"
     key_error_message = gettext_lazy("This reference appears twice for the same account in the batch.")
 
 
-class OrderBulkOutcomeSerializer(AccountBulkOutcomeSerializer):
+class ErpBulkOutcomeSerializer(AccountBulkOutcomeSerializer):
     reference = serializers.CharField()
 
 
-class OrderBulkResultSerializer(BulkResultSerializer):
-    results = OrderBulkOutcomeSerializer(many=True)
+class ErpBulkResultSerializer(BulkResultSerializer):
+    results = ErpBulkOutcomeSerializer(many=True)
+
+
+class ErpRecordViewSet(AccountBulkWriteMixin, AccountDataViewSet):
+    """Records of accounts under their ERP numbers, deleted too; `POST bulk/` upserts by (account, reference)."""
+
+    http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
+
+    def bulk_key(self, record):
+        return {"reference": record.reference}
+
+
+# --- Orders ----------------------------------------------------------------------------------------
+
+
+class OrderSerializer(ErpRecordSerializer):
+    class Meta(ErpRecordSerializer.Meta):
+        model = Order
+        fields = ["id", "account", "offering", "ordered_on", "amount", "cost", "profit", "reference"]
+        extra_kwargs = {**ErpRecordSerializer.Meta.extra_kwargs, "ordered_on": {"validators": [validate_order_date]}}
+
+    def save_instance(self, instance, **extra):
+        return order_save(order=instance, acting_user=self.acting_user)
+
+
+class OrderBulkRowSerializer(ErpBulkRowSerializer):
+    """One order of a batch; `account` + `reference` is the natural key."""
+
+    reference = fields.CharField(max_length=64, help_text=gettext_lazy("The order number in the ERP; unique per account."))
+    offering = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
+    ordered_on = serializers.DateField(validators=[validate_order_date], help_text=gettext_lazy("From 2000-01-01 to today."))
+
+
+class OrderBatchSerializer(ErpBatchSerializer):
+    child = OrderBulkRowSerializer()
+    related = {**AccountBatchSerializer.related, "offering": lambda user: Offering.objects.all()}
 
 
 class OrderFilter(AccountDataFilterSet):
@@ -99,8 +134,9 @@ class OrderFilter(AccountDataFilterSet):
         fields = ["account", "offering", "reference", "ordered_since", "ordered_until"]
 
 
-class OrderViewSet(AccountBulkWriteMixin, AccountDataViewSet):
+class OrderViewSet(ErpRecordViewSet):
     """Orders booked with accounts. `POST bulk/` upserts a batch by (account, reference), all or nothing.
+    While no revenue line is recorded, each order keeps a revenue line of its own (`performance.order_revenue`).
 
     Orders keep no `updated_at`, so there is no `updated_since` filter: filter by order date.
     """
@@ -108,15 +144,17 @@ class OrderViewSet(AccountBulkWriteMixin, AccountDataViewSet):
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
     ordering_fields = ["ordered_on", "amount", "id"]
-    http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
     bulk_serializer_class = OrderBatchSerializer
 
     def base_queryset(self):
         return Order.objects.all()
 
+    def perform_destroy(self, instance):
+        orders_delete(orders=[instance], acting_user=self.request.user)
+
     @extend_schema(
         request=OrderBulkRowSerializer(many=True),
-        responses={200: OrderBulkResultSerializer},
+        responses={200: ErpBulkResultSerializer},
         description="Create or update up to 1000 orders by their natural key (account, reference), all or nothing. "
         "Sending the same batch again changes nothing. Errors come keyed by the failing rows' positions "
         '(`{"3": {"amount": ["…"]}}`).',
@@ -139,9 +177,6 @@ class OrderViewSet(AccountBulkWriteMixin, AccountDataViewSet):
 
     def bulk_write(self, rows):
         return orders_upsert(rows=[_order_row(row) for row in rows], acting_user=self.request.user)
-
-    def bulk_key(self, order):
-        return {"reference": order.reference}
 
 
 def _order_row(row: dict) -> OrderRow:

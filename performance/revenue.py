@@ -1,14 +1,16 @@
 """Every write of revenue lines (매출): one, or a batch upserted by natural key (account, reference), all or nothing.
 
 Revenue lines are recognised revenue as the ERP books it, apart from orders (order intake, 수주):
-`accounts.revenue` reads them. After a write the accounts' revenue of the last 12 months, their
+`accounts.revenue` reads them. Every line written here is recorded (`RevenueLine.Source.RECORDED`): the
+first one ends the lines orders make (`performance.order_revenue`), and it takes the place of a line made
+from an order under the same key. After a write the accounts' revenue of the last 12 months, their
 Pareto classes and their KPI snapshots are refreshed in the background.
 """
 
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,8 +27,10 @@ from performance.values import revenue_month_problem
 logger = logging.getLogger(__name__)
 
 REVENUE_LINE_FIELDS = ("month", "amount", "cost", "order_id")
+# A recorded line takes the place of a line made from an order under the same key (its source changes).
 REVENUE_LINES = NaturalKey(
-    RevenueLine, key=("account_id", "reference"), compared=REVENUE_LINE_FIELDS, written=REVENUE_LINE_FIELDS
+    RevenueLine, key=("account_id", "reference"), compared=(*REVENUE_LINE_FIELDS, "source"),
+    written=(*REVENUE_LINE_FIELDS, "source"),
 )
 
 
@@ -77,7 +81,8 @@ def revenue_lines_upsert(
     errors = _row_problems(rows, today or timezone.localdate())
     lines = [
         None if index in errors else RevenueLine(
-            account_id=row.account_id, reference=row.reference, **{name: getattr(row, name) for name in REVENUE_LINE_FIELDS}
+            account_id=row.account_id, reference=row.reference, source=RevenueLine.Source.RECORDED,
+            **{name: getattr(row, name) for name in REVENUE_LINE_FIELDS},
         )
         for index, row in enumerate(rows)
     ]
@@ -90,14 +95,21 @@ def revenue_lines_upsert(
     return outcomes
 
 
-def revenue_line_save(*, line: RevenueLine, acting_user: User | None, today: datetime.date | None = None) -> RevenueLine:
-    """Create or change one revenue line (the API's and the admin's write): the batch's rules, then every
-    model rule (fields, constraints) as a ValidationError."""
+def revenue_line_problems(*, line: RevenueLine, today: datetime.date | None = None) -> None:
+    """Raise the rules of a batch's row that no model rule holds (the month has begun; the order is the
+    account's) as a ValidationError, for a form to show before `revenue_line_save`."""
     row = RevenueLineRow(account_id=line.account_id, reference=line.reference, month=line.month, amount=line.amount,
                          cost=line.cost, order_id=line.order_id)
     errors = _row_problems([row], today or timezone.localdate())
     if errors:
         raise errors[0]
+
+
+def revenue_line_save(*, line: RevenueLine, acting_user: User | None, today: datetime.date | None = None) -> RevenueLine:
+    """Create or change one revenue line (the API's and the admin's write): the batch's rules, then every
+    model rule (fields, constraints) as a ValidationError. The line is recorded from then on."""
+    revenue_line_problems(line=line, today=today)
+    line.source = RevenueLine.Source.RECORDED
     line.full_clean()
     with transaction.atomic():
         line.save()
@@ -107,11 +119,18 @@ def revenue_line_save(*, line: RevenueLine, acting_user: User | None, today: dat
 
 
 def revenue_line_delete(*, line: RevenueLine, acting_user: User | None) -> None:
-    account_id = line.account_id
+    revenue_lines_delete(lines=[line], acting_user=acting_user)
+
+
+def revenue_lines_delete(*, lines: Iterable[RevenueLine], acting_user: User | None) -> None:
+    """Delete revenue lines (the admin deletes a selection); their accounts' figures are refreshed once committed."""
+    lines = list(lines)
+    account_ids = sorted({line.account_id for line in lines})
     with transaction.atomic():
-        line.delete()
-        transaction.on_commit(lambda: revenue_changed(account_ids=[account_id]))
-    logger.info("%s deleted a revenue line of account %s", acting_user, account_id)
+        RevenueLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+        if account_ids:
+            transaction.on_commit(lambda: revenue_changed(account_ids=account_ids))
+    logger.info("%s deleted %s revenue lines of accounts %s", acting_user, len(lines), account_ids)
 
 
 def revenue_changed(*, account_ids: Sequence[int]) -> None:

@@ -8,37 +8,27 @@ from rest_framework.decorators import action
 
 import django_filters
 
-from accounts.api.base import (
-    AccountBatchSerializer,
-    AccountBulkOutcomeSerializer,
-    AccountBulkWriteMixin,
-    AccountDataFilterSet,
-    AccountDataViewSet,
-    VisibleRelatedField,
-)
-from accounts.models import Account, Order, RevenueLine, User
+from accounts.api.base import AccountBatchSerializer, AccountDataFilterSet, VisibleRelatedField
+from accounts.models import Order, RevenueLine, User
 from accounts.selectors.visibility import visible_rows
 from core.api import fields
-from core.api.bulk import BulkResultSerializer
-from core.api.serializers import MONEY, ServiceModelSerializer
+from performance.api import ErpBatchSerializer, ErpBulkResultSerializer, ErpBulkRowSerializer, ErpRecordSerializer, ErpRecordViewSet
 from performance.revenue import RevenueLineRow, revenue_line_delete, revenue_line_save, revenue_lines_upsert
 
 MONTH_HELP = gettext_lazy("The first day of the month the revenue is recognised in, from 2000-01-01 to this month.")
 
 
-class RevenueLineSerializer(ServiceModelSerializer):
-    account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
+class RevenueLineSerializer(ErpRecordSerializer):
     order = VisibleRelatedField(
         queryset=Order.objects.all(), required=False, allow_null=True,
         help_text=gettext_lazy("The order this revenue comes from, if any; an order of the same account."),
     )
-    profit = fields.DecimalField(max_digits=17, decimal_places=0, read_only=True, coerce_to_string=False)
 
-    class Meta:
+    class Meta(ErpRecordSerializer.Meta):
         model = RevenueLine
-        fields = ["id", "account", "reference", "month", "amount", "cost", "profit", "order"]
-        extra_kwargs = {"amount": MONEY, "cost": MONEY, "month": {"help_text": MONTH_HELP}}
-        fixed_on_update = ["account"]
+        fields = ["id", "account", "reference", "month", "amount", "cost", "profit", "order", "source"]
+        read_only_fields = ["source"]
+        extra_kwargs = {**ErpRecordSerializer.Meta.extra_kwargs, "month": {"help_text": MONTH_HELP}}
         # The model's unique check runs in full_clean, as a field error.
         validators = []
 
@@ -46,14 +36,11 @@ class RevenueLineSerializer(ServiceModelSerializer):
         return revenue_line_save(line=instance, acting_user=self.acting_user)
 
 
-class RevenueLineBulkRowSerializer(serializers.Serializer):
+class RevenueLineBulkRowSerializer(ErpBulkRowSerializer):
     """One revenue line of a batch; `account` + `reference` is the natural key."""
 
-    account = fields.IntegerField(min_value=1, max_value=fields.MAX_ID)
     reference = fields.CharField(max_length=64, help_text=gettext_lazy("The revenue line's number in the ERP; unique per account."))
     month = serializers.DateField(help_text=MONTH_HELP)
-    amount = fields.DecimalField(**MONEY)
-    cost = fields.DecimalField(**MONEY, default=0)
     order = fields.IntegerField(min_value=1, max_value=fields.MAX_ID, required=False, allow_null=True, default=None)
 
 
@@ -61,20 +48,9 @@ def _visible_orders(user: User):
     return visible_rows(Order.objects.all(), user, "account")
 
 
-class RevenueLineBatchSerializer(AccountBatchSerializer):
+class RevenueLineBatchSerializer(ErpBatchSerializer):
     child = RevenueLineBulkRowSerializer()
     related = {**AccountBatchSerializer.related, "order": _visible_orders}
-    key_fields = ("account", "reference")
-    key_error_field = "reference"
-    key_error_message = gettext_lazy("This reference appears twice for the same account in the batch.")
-
-
-class RevenueLineBulkOutcomeSerializer(AccountBulkOutcomeSerializer):
-    reference = serializers.CharField()
-
-
-class RevenueLineBulkResultSerializer(BulkResultSerializer):
-    results = RevenueLineBulkOutcomeSerializer(many=True)
 
 
 class RevenueLineFilter(AccountDataFilterSet):
@@ -83,17 +59,17 @@ class RevenueLineFilter(AccountDataFilterSet):
 
     class Meta:
         model = RevenueLine
-        fields = ["account", "order", "reference", "month", "month_since", "month_until"]
+        fields = ["account", "order", "reference", "month", "month_since", "month_until", "source"]
 
 
-class RevenueLineViewSet(AccountBulkWriteMixin, AccountDataViewSet):
+class RevenueLineViewSet(ErpRecordViewSet):
     """Revenue recognised per account and month (매출), apart from orders (수주, order intake).
-    `POST bulk/` upserts a batch by (account, reference), all or nothing."""
+    `POST bulk/` upserts a batch by (account, reference), all or nothing. Lines written here are recorded
+    (`source`); lines made from orders (`performance.order_revenue`) say `order`."""
 
     serializer_class = RevenueLineSerializer
     filterset_class = RevenueLineFilter
     ordering_fields = ["month", "amount", "id"]
-    http_method_names = [*AccountDataViewSet.http_method_names, "delete"]
     bulk_serializer_class = RevenueLineBatchSerializer
 
     def base_queryset(self):
@@ -104,7 +80,7 @@ class RevenueLineViewSet(AccountBulkWriteMixin, AccountDataViewSet):
 
     @extend_schema(
         request=RevenueLineBulkRowSerializer(many=True),
-        responses={200: RevenueLineBulkResultSerializer},
+        responses={200: ErpBulkResultSerializer},
         description="Create or update up to 1000 revenue lines by their natural key (account, reference), all or "
         "nothing. Sending the same batch again changes nothing. Errors come keyed by the failing rows' positions "
         '(`{"3": {"month": ["…"]}}`).',
@@ -136,9 +112,6 @@ class RevenueLineViewSet(AccountBulkWriteMixin, AccountDataViewSet):
             ],
             acting_user=self.request.user,
         )
-
-    def bulk_key(self, line):
-        return {"reference": line.reference}
 
 
 # Mounted under /api/v1/ by kam.api.urls.

@@ -4,7 +4,8 @@
 won, 만 and 억) and calls `check_revenue_lines` for each row: the account, the line number, the
 recognised month (a month or any date in it), the amount, the cost and the order it belongs to
 (optional, an order number of the same account). A line already imported with the same values is
-skipped, one with other values is updated. `revenue_lines_write` writes the checked rows.
+skipped, one with other values is updated, as is a line made from an order under the same number (it becomes
+recorded). `revenue_lines_write` writes the checked rows.
 """
 
 import datetime
@@ -40,10 +41,10 @@ def check_revenue_lines(rows: list[dict], user: User, today: datetime.date) -> l
         ).values_list("pk", "account_id", "reference")
     }
     existing = {
-        (account_id, reference): (month, amount, cost, order_id)
-        for account_id, reference, month, amount, cost, order_id in RevenueLine.objects.filter(
+        (account_id, reference): (month, amount, cost, order_id, source)
+        for account_id, reference, month, amount, cost, order_id, source in RevenueLine.objects.filter(
             account_id__in=account_ids, reference__in=references
-        ).values_list("account_id", "reference", "month", "amount", "cost", "order_id")
+        ).values_list("account_id", "reference", "month", "amount", "cost", "order_id", "source")
     }
     results, seen = [], {}
     for row in rows:
@@ -77,7 +78,8 @@ def check_revenue_lines(rows: list[dict], user: User, today: datetime.date) -> l
             )
             stored = existing.get((account.pk, reference))
             if stored is not None:
-                same = stored == (month, amount, cost, order_id)
+                # A line made from an order is taken over by the recorded one: an update even with the same values.
+                same = stored == (month, amount, cost, order_id, RevenueLine.Source.RECORDED)
                 result.status = RowStatus.DUPLICATE if same else RowStatus.UPDATE
         results.append(result)
     return results

@@ -261,8 +261,9 @@ def import_batch_commit(*, batch: ImportBatch, acting_user: User) -> ImportBatch
     Rows already imported are skipped (orders, NPS responses) or left as they are (manual
     actuals and time entries with the same value); changed values of manual actuals and
     time entries are updated. If any row has an error now, nothing is written and the batch's
-    report is refreshed. Revenue lines already imported with other values are updated. Afterwards the
-    affected accounts' KPI snapshots (and, for revenue lines, revenue and Pareto classes) are refreshed
+    report is refreshed. Revenue lines already imported with other values are updated; new orders make
+    their revenue lines while orders make revenue (`performance.order_revenue`). Afterwards the affected
+    accounts' KPI snapshots (and, when revenue lines changed, revenue and Pareto classes) are refreshed
     in the background.
     """
     batch = _import_batch_write(batch=batch, acting_user=acting_user)
@@ -288,8 +289,9 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
             batch.save(update_fields=["report", "new_count", "update_count", "duplicate_count", "error_count"])
             return batch
         writable = [r.values for r in report.results if r.status in (RowStatus.NEW, RowStatus.UPDATE)]
+        revenue = batch.kind == ImportBatch.Kind.REVENUE
         if batch.kind == ImportBatch.Kind.ORDERS:
-            Order.objects.bulk_create([Order(**values) for values in writable], batch_size=1000)
+            revenue = _orders_import_write(values=writable, acting_user=acting_user)
         elif batch.kind == ImportBatch.Kind.REVENUE:
             from performance.revenue_import import revenue_lines_write
 
@@ -317,8 +319,20 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
         batch.save()
         account_ids = sorted({values["account_id"] for values in writable})
         if account_ids:
-            transaction.on_commit(lambda: _refresh_after_import(account_ids, revenue=batch.kind == ImportBatch.Kind.REVENUE))
+            transaction.on_commit(lambda: _refresh_after_import(account_ids, revenue=revenue))
     return batch
+
+
+def _orders_import_write(*, values: list[dict], acting_user: User) -> bool:
+    """Write an import's new orders (with their revenue lines while orders make revenue); whether revenue changed."""
+    from performance.order_revenue import order_revenue_lines_sync
+
+    orders = Order.objects.bulk_create([
+        Order(**{**row, "ordered_on": datetime.date.fromisoformat(row["ordered_on"]), "amount": Decimal(row["amount"]),
+                 "cost": Decimal(row["cost"])})
+        for row in values
+    ], batch_size=1000)
+    return bool(order_revenue_lines_sync(orders=orders))
 
 
 def _refresh_after_import(account_ids: list[int], *, revenue: bool) -> None:
@@ -470,18 +484,60 @@ def orders_upsert(*, rows: Sequence[OrderRow], acting_user: User | None) -> list
     A row equal to the stored order is left alone, so sending the same batch twice changes
     nothing. The caller has checked that the rows' accounts and offerings exist and that
     `acting_user` may edit those accounts; keys must be unique within the batch.
-    Runs a fixed number of statements whatever the number of rows (in chunks of 500).
+    Runs a fixed number of statements whatever the number of rows (in chunks of 500). The changed orders
+    keep their revenue lines while orders make revenue (`performance.order_revenue`); once committed, their
+    accounts' figures are refreshed in the background.
     """
     orders = [
         Order(account_id=row.account_id, reference=row.reference, **{name: getattr(row, name) for name in ORDER_FIELDS})
         for row in rows
     ]
-    outcomes = _records_upsert(natural_key=ORDERS, records=orders)
-    # Orders are order intake: the KPIs that read them (orders, repurchase, cross- and up-selling) follow;
-    # revenue reads revenue lines.
-    _refresh_snapshots_on_commit([order for order, outcome in outcomes if outcome != Outcome.UNCHANGED])
+    with transaction.atomic():
+        outcomes = _records_upsert(natural_key=ORDERS, records=orders)
+        _orders_written([order for order, outcome in outcomes if outcome != Outcome.UNCHANGED])
     logger.info("%s upserted orders: %s", acting_user, dict(Counter(outcome.value for _order, outcome in outcomes)))
     return outcomes
+
+
+def order_save(*, order: Order, acting_user: User | None) -> Order:
+    """Create or change one order (the API's and the admin's write): every model rule (fields, constraints)
+    as a ValidationError, then the order's revenue line and the refresh, as `orders_upsert` does."""
+    order.full_clean()
+    with transaction.atomic():
+        order.save()
+        _orders_written([order])
+    logger.info("%s saved order %s", acting_user, order.pk)
+    return order
+
+
+def orders_delete(*, orders: Sequence[Order], acting_user: User | None) -> None:
+    """Delete orders (the API's and the admin's delete) with the revenue lines made from them while orders
+    make revenue (`performance.order_revenue`); the accounts' figures are refreshed once committed."""
+    from performance.order_revenue import order_revenue_lines_remove
+
+    orders = list(orders)
+    with transaction.atomic():
+        revenue_accounts = order_revenue_lines_remove(order_ids=[order.pk for order in orders])
+        Order.objects.filter(pk__in=[order.pk for order in orders]).delete()
+        _refresh_on_commit({order.account_id for order in orders}, revenue_accounts)
+    logger.info("%s deleted %s orders", acting_user, len(orders))
+
+
+def _orders_written(orders: Sequence[Order]) -> None:
+    """After orders were created or changed (inside the transaction): the revenue lines they make
+    (`performance.order_revenue`), then the refresh of their accounts' figures once committed."""
+    from performance.order_revenue import order_revenue_lines_sync
+
+    revenue_accounts = order_revenue_lines_sync(orders=orders)
+    # Orders are order intake: the KPIs that read them (orders, repurchase, cross- and up-selling) follow;
+    # revenue, Pareto classes and revenue KPIs follow too when the orders' own revenue lines changed.
+    _refresh_on_commit({order.account_id for order in orders}, revenue_accounts)
+
+
+def _refresh_on_commit(account_ids, revenue_account_ids) -> None:
+    account_ids = sorted(set(account_ids) | set(revenue_account_ids))
+    if account_ids:
+        transaction.on_commit(lambda: _refresh_after_import(account_ids, revenue=bool(revenue_account_ids)))
 
 
 def manual_actuals_upsert(*, rows: Sequence[ManualActualRow], acting_user: User | None) -> list[tuple[ManualActual, str]]:

@@ -31,6 +31,7 @@ from performance.forms import (
 )
 from performance.imports import COLUMNS, ImportFileError
 from performance.models import ImportBatch, KpiDefinition, KpiStatus
+from performance.order_revenue import order_made_line_count, orders_make_revenue
 from performance.periods import Period, PeriodKind
 from performance.selectors.account_dashboard import account_dashboard
 from performance.selectors.records import manual_actuals_for_account, nps_responses_for_account
@@ -541,6 +542,10 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
         return exports.export_response(table, _export_format(request))
     errors = [item for item in report if item["status"] == "error"]
     others = [item for item in report if item["status"] != "error"]
+    # The first revenue import ends the revenue lines orders make: say so before it is committed.
+    first_revenue = (
+        batch.kind == ImportBatch.Kind.REVENUE and batch.status != ImportBatch.Status.COMMITTED and orders_make_revenue()
+    )
     for item in errors:
         for error in item["errors"]:
             error["label"] = labels.get(error["column"], error["column"])
@@ -555,6 +560,8 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
             "others": others[:200],
             "more_others": max(len(others) - 200, 0),
             "status_labels": {key: _row_status_label(key) for key in ("new", "update", "duplicate", "error")},
+            "first_revenue": first_revenue,
+            "order_made_lines": order_made_line_count() if first_revenue else 0,
         },
     )
 

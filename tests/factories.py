@@ -208,6 +208,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
             RevenueLine.objects.create(
                 account=order.account, order=order, reference=order.reference,
                 month=order.ordered_on.replace(day=1), amount=order.amount, cost=order.cost,
+                source=RevenueLine.Source.ORDER,
             )
 
 

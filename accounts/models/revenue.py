@@ -15,7 +15,14 @@ class RevenueLine(models.Model):
     An order (order intake) is signed once; its revenue can be recognised over many months (a
     twelve-month contract makes twelve lines). Revenue, profit, margin, the Pareto class and the
     trailing-12-month revenue read these lines; order counts, pipeline wins and repurchase read orders.
+
+    Until the company records revenue lines of its own, each order makes one line of its own
+    (`Source.ORDER`: the order's month, amount, cost and reference); `performance.order_revenue` holds the rule.
     """
+
+    class Source(models.TextChoices):
+        ORDER = "order", _("made from the order")
+        RECORDED = "recorded", _("recorded")
 
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="revenue_lines"
@@ -35,6 +42,13 @@ class RevenueLine(models.Model):
     reference = models.CharField(
         _("reference"), max_length=64, help_text=_("The revenue line's number in the ERP; unique per account.")
     )
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=Source,
+        default=Source.RECORDED,
+        help_text=_("Made from an order (until revenue lines are recorded) or recorded (imported or entered)."),
+    )
 
     class Meta:
         ordering = ["-month", "-id"]
@@ -53,6 +67,8 @@ class RevenueLine(models.Model):
         indexes = [
             models.Index(fields=["account", "month"], name="revenue_line_account_month_idx"),
             models.Index(fields=["month"], name="revenue_line_month_idx"),
+            # "Has the company recorded revenue lines yet?" is asked on every order write.
+            models.Index(fields=["source"], name="revenue_line_source_idx"),
         ]
 
     def __str__(self) -> str:
