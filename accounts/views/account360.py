@@ -7,6 +7,7 @@ htmx and work as ordinary pages without JavaScript.
 """
 
 import datetime
+from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -83,6 +84,17 @@ def _saved(request: HttpRequest, message: str, back: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRefresh()
     return redirect(back)
+
+
+def _form_page(
+    request: HttpRequest, *, account: Account, form, save: Callable[[], object], saved: Callable[[], str], title: str,
+    back: str, **context,
+) -> HttpResponse:
+    """An account's form: on a POST of a valid form, `save()` (a service, its ValidationError shown on the form)
+    and back to `back` with the message `saved()` (made after the save); else the form (`_form_response`)."""
+    if request.method == "POST" and save_with(form, save):
+        return _saved(request, saved(), back)
+    return _form_response(request, account=account, form=form, title=title, back=back, **context)
 
 
 # --- 1. Summary ----------------------------------------------------------------------------
@@ -395,16 +407,15 @@ def unmet_need_edit(request: HttpRequest, account_id: int, unit_id: int, offerin
     offering = get_object_or_404(Offering, pk=offering_id)
     need = UnmetNeed.objects.filter(org_unit=unit, offering=offering).first()
     form = UnmetNeedForm(request.POST or None, initial={"note": need.note if need else ""})
-    back = reverse("accounts:whitespace", args=[account.pk])
-    if request.method == "POST" and save_with(
-        form,
-        lambda: services.unmet_need_save(
+    return _form_page(
+        request, account=account, form=form,
+        save=lambda: services.unmet_need_save(
             account=account, org_unit=unit, offering=offering, note=form.cleaned_data["note"], acting_user=request.user
         ),
-    ):
-        return _saved(request, _("Unmet need saved."), back)
-    title = _("Unmet need: %(unit)s × %(offering)s") % {"unit": unit.name, "offering": offering.name}
-    return _form_response(request, account=account, form=form, title=title, back=back)
+        saved=lambda: _("Unmet need saved."),
+        title=_("Unmet need: %(unit)s × %(offering)s") % {"unit": unit.name, "offering": offering.name},
+        back=reverse("accounts:whitespace", args=[account.pk]),
+    )
 
 
 # --- 6. Pricing ------------------------------------------------------------------------------------
@@ -423,19 +434,14 @@ def grade_change(request: HttpRequest, account_id: int) -> HttpResponse:
     """Give the account another grade; the change is recorded with its reason."""
     account = _editable(request, account_id)
     form = GradeChangeForm(request.POST or None, initial={"grade": account.grade})
-    back = reverse("accounts:pricing", args=[account.pk])
-    if request.method == "POST" and save_with(
-        form,
-        lambda: services.account_grade_change(
-            account=account,
-            grade=form.cleaned_data["grade"],
-            reason=form.cleaned_data["reason"],
-            changed_on=form.cleaned_data["changed_on"],
-            acting_user=request.user,
-        ),
-    ):
-        return _saved(request, _("Grade changed."), back)
-    return _form_response(request, account=account, form=form, title=_("Change the grade"), back=back)
+    return _form_page(
+        request, account=account, form=form,
+        # The form's fields (grade, changed_on, reason) are the service's arguments.
+        save=lambda: services.account_grade_change(account=account, acting_user=request.user, **form.cleaned_data),
+        saved=lambda: _("Grade changed."),
+        title=_("Change the grade"),
+        back=reverse("accounts:pricing", args=[account.pk]),
+    )
 
 
 # --- 7. Customer experience ------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, services
-from accounts.forms import AccountLifecycleForm, AccountRiskForm, save_with
+from accounts.forms import AccountLifecycleForm, AccountRiskForm
 from accounts.models import AccountRisk
 from accounts.selectors import account360, visibility
 
-from .account360 import _editable, _form_response, _saved
+from .account360 import _editable, _form_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,20 +24,18 @@ def lifecycle_change(request: HttpRequest, account_id: int) -> HttpResponse:
     if not permissions.user_sets_account_lifecycle(request.user):
         raise PermissionDenied(_("Only admins put an account on hold or withdraw it."))
     form = AccountLifecycleForm(request.POST or None, account=account)
-    back = reverse("accounts:detail", args=[account.pk])
-    if request.method == "POST" and save_with(
-        form,
-        lambda: services.account_lifecycle_set(
+    return _form_page(
+        request, account=account, form=form,
+        save=lambda: services.account_lifecycle_set(
             account=account,
             lifecycle=form.cleaned_data["lifecycle"],
             since=form.cleaned_data["lifecycle_since"],
             reason=form.cleaned_data["lifecycle_reason"],
             acting_user=request.user,
         ),
-    ):
-        return _saved(request, _("The account is now %(status)s.") % {"status": account.get_lifecycle_display().lower()}, back)
-    return _form_response(
-        request, account=account, form=form, title=_("Change the account's status"), back=back,
+        saved=lambda: _("The account is now %(status)s.") % {"status": account.get_lifecycle_display().lower()},
+        title=_("Change the account's status"),
+        back=reverse("accounts:detail", args=[account.pk]),
         lifecycle_changes=account360.lifecycle_changes(account=account),
     )
 
@@ -48,10 +46,10 @@ def risk_edit(request: HttpRequest, account_id: int, risk_id: int | None = None)
     account = _editable(request, account_id)
     risk = get_object_or_404(AccountRisk, pk=risk_id, account=account) if risk_id else AccountRisk(account=account)
     form = AccountRiskForm(request.POST or None, instance=risk, account=account)
-    back = reverse("accounts:detail", args=[account.pk]) + "#risk-register"
-    if request.method == "POST" and save_with(
-        form, lambda: services.account_risk_save(risk=form.instance, acting_user=request.user)
-    ):
-        return _saved(request, _("Risk closed.") if risk.status == AccountRisk.Status.CLOSED else _("Risk saved."), back)
-    title = _("Edit the risk") if risk_id else _("Add a risk")
-    return _form_response(request, account=account, form=form, title=title, back=back)
+    return _form_page(
+        request, account=account, form=form,
+        save=lambda: services.account_risk_save(risk=form.instance, acting_user=request.user),
+        saved=lambda: _("Risk closed.") if risk.status == AccountRisk.Status.CLOSED else _("Risk saved."),
+        title=_("Edit the risk") if risk_id else _("Add a risk"),
+        back=reverse("accounts:detail", args=[account.pk]) + "#risk-register",
+    )
