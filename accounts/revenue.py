@@ -8,7 +8,7 @@ recognised by month. The 12 before those are "the previous 12 months".
 import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import Account, Order, RevenueLine
@@ -104,3 +104,31 @@ def ttm_sums(today: datetime.date) -> tuple[Subquery, Subquery]:
 def revenue_lines_of(account: Account) -> QuerySet[RevenueLine]:
     """An account's revenue lines, newest month first, with their orders."""
     return RevenueLine.objects.filter(account=account).select_related("order").order_by("-month", "-id")
+
+
+def revenue_lines_between(
+    account: Account, *, since: datetime.date | None = None, until: datetime.date | None = None
+) -> QuerySet[RevenueLine]:
+    """An account's revenue lines recognised from the month `since` to the month `until` (each optional, both
+    first days of months), newest month first, with their orders."""
+    lines = revenue_lines_of(account)
+    if since:
+        lines = lines.filter(month__gte=since)
+    if until:
+        lines = lines.filter(month__lte=until)
+    return lines
+
+
+def revenue_line_totals(lines: QuerySet[RevenueLine]) -> dict:
+    """The revenue, cost and profit of `lines` and how many there are, in one query."""
+    sums = lines.order_by().aggregate(
+        revenue=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
+        cost=Coalesce(Sum("cost"), Value(ZERO), output_field=MONEY),
+        count=Count("pk"),
+    )
+    return {**sums, "profit": sums["revenue"] - sums["cost"]}
+
+
+def revenue_line_years(account: Account) -> list[int]:
+    """The calendar years the account has revenue lines in, newest first."""
+    return [day.year for day in RevenueLine.objects.filter(account=account).dates("month", "year", order="DESC")]

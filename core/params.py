@@ -93,3 +93,14 @@ def parse_date(value) -> datetime.date | None:
     except ValueError:
         return None
     return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+def parse_month(value) -> datetime.date | None:
+    """A month from a query string, as a month input sends it (2026-03), as its first day; or None for
+    anything else, including months outside 1..12 and years outside MIN_YEAR..MAX_YEAR."""
+    if not (isinstance(value, str) and len(value) <= 7):
+        return None
+    year, _dash, month = value.partition("-")
+    year, month = parse_year(year), parse_int(month, minimum=1, maximum=12)
+    if year is None or month is None:
+        return None
+    return datetime.date(year, month, 1)

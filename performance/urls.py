@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/", views.account_kpis, name="account-kpis"),
     path("accounts/<int:account_id>/nps/", views.account_nps, name="account-nps"),
     path("accounts/<int:account_id>/actuals/", views.account_actuals, name="account-actuals"),
+    path("accounts/<int:account_id>/revenue/", views_revenue.account_revenue_lines, name="account-revenue"),
     path("import/", views.import_upload, name="import"),
     path("import/revenue/", views_revenue.revenue_import_upload, name="import-revenue"),
     path("import/<int:batch_id>/", views.import_preview, name="import-preview"),

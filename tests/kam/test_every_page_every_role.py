@@ -137,6 +137,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'performance/accounts/<int:account_id>/':                        _row(302, 200, 200, 200, 200, 404, 200, 200),
     'performance/accounts/<int:account_id>/nps/':                    _row(302, 200, 200, 200, 200, 404, 200, 200),
     'performance/accounts/<int:account_id>/actuals/':                _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'performance/accounts/<int:account_id>/revenue/':                _row(302, 200, 200, 200, 200, 404, 200, 200),
     'performance/import/':                                           _row(302, 200, 403, 403, 200, 200, 200, 200),
     'performance/import/<int:batch_id>/':                            _row(302, 200, 403, 403, 200, 404, 404, 404),  # am's own upload
     'performance/import/revenue/':                                   _row(302, 200, 403, 403, 200, 200, 200, 200),

@@ -5,6 +5,8 @@ digits, signs, huge numbers, blanks, floats, hex) goes to every view that reads 
 and every URL's id converters get numbers beyond the database's range.
 """
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import get_resolver
@@ -58,6 +60,15 @@ def test_ranged_parsers(parse, good, bad):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
+    ("2026-03", datetime.date(2026, 3, 1)), ("2000-1", datetime.date(2000, 1, 1)), ("2100-12", datetime.date(2100, 12, 1)),
+    ("2026-13", None), ("2026-00", None), ("1999-12", None), ("2026-03-01", None), ("2026", None), ("", None),
+    (None, None), ("２０２６-03", None), ("2026-³", None), ("-2026-03", None), ("2026/03", None), (202603, None),
+])
+def test_parse_month_reads_a_month_input(value, expected):
+    assert params.parse_month(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
     ("2", 2), ("²", 1), ("", 1), (None, 1), ("-3", 1), ("0", 1), ("1.5", 1),
     ("99999999999999999999", params.MAX_PAGE), ("5000000", params.MAX_PAGE),
 ])
@@ -108,6 +119,8 @@ def _query_cases(world) -> list[tuple[str, str]]:
         (f"/performance/accounts/{account}/", "fiscal_year"),
         (f"/performance/accounts/{account}/nps/", "page"),
         (f"/performance/accounts/{account}/actuals/", "page"),
+        (f"/performance/accounts/{account}/revenue/", "page"), (f"/performance/accounts/{account}/revenue/", "year"),
+        (f"/performance/accounts/{account}/revenue/", "since"), (f"/performance/accounts/{account}/revenue/", "until"),
         ("/inbox/", "page"),
         ("/api/v1/orders/", "account"), ("/api/v1/orders/", "page_size"),
         ("/api/v1/quarterly-reviews/", "fiscal_year"), ("/api/v1/quarterly-reviews/", "account"),
