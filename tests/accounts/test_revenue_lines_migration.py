@@ -59,3 +59,31 @@ def test_each_order_becomes_one_revenue_line_in_its_month_and_back():
         assert back.get_model("accounts", "Order").objects.count() == 2
     finally:
         _migrate(leaves)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lines_made_from_orders_are_marked_as_such_and_the_others_recorded():
+    """accounts 0019: a line under its order's own number (as 0017 made them) is "order"; any other is "recorded"."""
+    before, after = [("accounts", "0018_lifecycle_and_revenue_lines")], [("accounts", "0019_revenue_line_source")]
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        old = _migrate(before)
+        BusinessUnit = old.get_model("accounts", "BusinessUnit")
+        unit = BusinessUnit.objects.create(name="Manufacturing", kind="vertical")
+        acme = old.get_model("accounts", "Account").objects.create(name="Acme", vertical_unit=unit)
+        offering = old.get_model("accounts", "Offering").objects.create(
+            name="MES", owner_unit=BusinessUnit.objects.create(name="Products", kind="horizontal"))
+        order = old.get_model("accounts", "Order").objects.create(
+            account_id=acme.pk, offering_id=offering.pk, ordered_on=datetime.date(2026, 3, 17), amount=Decimal(9),
+            reference="SO-1")
+        Line = old.get_model("accounts", "RevenueLine")
+        month = datetime.date(2026, 3, 1)
+        Line.objects.create(account_id=acme.pk, order_id=order.pk, reference="SO-1", month=month, amount=Decimal(9))
+        Line.objects.create(account_id=acme.pk, order_id=order.pk, reference="AR-1", month=month, amount=Decimal(3))
+        Line.objects.create(account_id=acme.pk, reference="AR-2", month=month, amount=Decimal(4))
+
+        new = _migrate(after)
+        sources = dict(new.get_model("accounts", "RevenueLine").objects.values_list("reference", "source"))
+        assert sources == {"SO-1": "order", "AR-1": "recorded", "AR-2": "recorded"}
+    finally:
+        _migrate(leaves)
