@@ -108,7 +108,7 @@ def define_floors() -> None:
     from accounts.selectors import accounts_visible_to
     from notifications.models import Notification
     from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse
-    from accounts.models import Order
+    from accounts.models import Order, RevenueLine
     from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, PlanVersion, QuarterlyReview
     from planning.selectors import plans_visible_to
 
@@ -134,6 +134,8 @@ def define_floors() -> None:
         "account_kpis": lambda u, i: KpiSnapshot.objects.filter(account=i["a"]).values("kpi__code", "actual", "target", "status"),
         "nps": lambda u, i: NpsResponse.objects.filter(account=i["a"]).values()[:25],
         "actuals": lambda u, i: ManualActual.objects.filter(account=i["a"]).values()[:25],
+        "revenue_lines": lambda u, i: RevenueLine.objects.filter(account=i["a"]).order_by("-month", "-id").values(
+            "month", "reference", "amount", "cost", "source", "order__reference")[:25],
         "kpis": lambda u, i: KpiDefinition.objects.values(),
         "plans": lambda u, i: plans_visible_to(user=u).order_by("-fiscal_year", "account__name").values(
             "pk", "fiscal_year", "status", "account__name", "owner__username")[:25],
@@ -205,6 +207,7 @@ def pages(am, executive) -> list[dict]:
     add(both, "Account KPI dashboard", reverse("performance:account-kpis", args=[account.pk]), "dashboard", "account_kpis", a)
     add(both, "NPS responses", reverse("performance:account-nps", args=[account.pk]), "page", "nps", a)
     add(both, "Manual actuals", reverse("performance:account-actuals", args=[account.pk]), "page", "actuals", a)
+    add(both, "Revenue lines", reverse("performance:account-revenue", args=[account.pk]), "page", "revenue_lines", a)
     add(both, "KPI catalogue", reverse("performance:kpi-catalogue"), "page", "kpis")
     add(both, "Plan list", reverse("planning:plan-list"), "page", "plans")
     add(both, "Plan overview", reverse("planning:plan-detail", args=[plan.pk]), "page", "plan", p)
@@ -412,6 +415,7 @@ def exports_worker(*, runs: int) -> int:
                ("performance:account-kpis", [account.pk], ("kpis", "offerings")),
                ("performance:account-actuals", [account.pk], ("actuals",)),
                ("performance:account-nps", [account.pk], ("responses",)),
+               ("performance:account-revenue", [account.pk], ("revenue-lines",)),
                ("performance:kpi-catalogue", [], ("kpis",))]
     for name, args, tables in exports:
         for table in tables:
