@@ -7,8 +7,9 @@ deleted. So revenue figures go on following orders for a company that imports on
 
 The first recorded revenue line ends it: from then on orders are order intake (수주) only, and revenue
 (매출) is what is recorded. The lines made from orders until then stay as they are (they are the revenue
-of the months before) and are no longer changed by their orders; a recorded line under the same account
-and reference replaces one of them (the natural key of revenue lines), and a user may delete them.
+of the months before) and are no longer changed by their orders; a recorded line replaces one of them
+when it has the same account and reference (the natural key of revenue lines) or names its order
+(`order_lines_replace`: an order's revenue is counted once), and a user may delete them.
 
 Every order write calls `order_revenue_lines_sync` (created or changed orders) or
 `order_revenue_lines_remove` (orders about to be deleted), inside its transaction; both return the
@@ -64,4 +65,17 @@ def order_revenue_lines_remove(*, order_ids: Iterable[int]) -> list[int]:
     made = RevenueLine.objects.filter(order_id__in=order_ids, source=ORDER)
     account_ids = sorted(set(made.values_list("account_id", flat=True)))
     made.delete()
+    return account_ids
+
+
+def order_lines_replace(*, order_ids: Iterable[int]) -> list[int]:
+    """Delete the lines made from these orders, as recorded lines naming the orders were just written (they take
+    their place: an order's revenue is counted once); the accounts changed. One query, two when there are some."""
+    order_ids = {order_id for order_id in order_ids if order_id}
+    if not order_ids:
+        return []
+    made = RevenueLine.objects.filter(order_id__in=order_ids, source=ORDER)
+    account_ids = sorted(set(made.values_list("account_id", flat=True)))
+    if account_ids:
+        made.delete()
     return account_ids

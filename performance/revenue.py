@@ -3,7 +3,7 @@
 Revenue lines are recognised revenue as the ERP books it, apart from orders (order intake, 수주):
 `accounts.revenue` reads them. Every line written here is recorded (`RevenueLine.Source.RECORDED`): the
 first one ends the lines orders make (`performance.order_revenue`), and it takes the place of a line made
-from an order under the same key. After a write the accounts' revenue of the last 12 months, their
+from an order under the same key or from the order it names. After a write the accounts' revenue of the last 12 months, their
 Pareto classes and their KPI snapshots are refreshed in the background.
 """
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Order, RevenueLine, User
 from core.bulk import Outcome
+from performance.order_revenue import order_lines_replace
 from performance.services import NaturalKey, _records_upsert
 from performance.values import revenue_month_problem
 
@@ -88,7 +89,8 @@ def revenue_lines_upsert(
     ]
     with transaction.atomic():
         outcomes = _records_upsert(natural_key=REVENUE_LINES, records=lines, errors=errors)
-        changed = sorted({line.account_id for line, outcome in outcomes if outcome != Outcome.UNCHANGED})
+        replaced = order_lines_replace(order_ids=[row.order_id for row in rows])
+        changed = sorted({line.account_id for line, outcome in outcomes if outcome != Outcome.UNCHANGED} | set(replaced))
         if changed and refresh:
             transaction.on_commit(lambda: revenue_changed(account_ids=changed))
     logger.info("%s upserted revenue lines: %s", acting_user, dict(Counter(outcome.value for _line, outcome in outcomes)))
@@ -113,6 +115,7 @@ def revenue_line_save(*, line: RevenueLine, acting_user: User | None, today: dat
     line.full_clean()
     with transaction.atomic():
         line.save()
+        order_lines_replace(order_ids=[line.order_id])
         transaction.on_commit(lambda: revenue_changed(account_ids=[line.account_id]))
     logger.info("%s saved revenue line %s", acting_user, line.pk)
     return line

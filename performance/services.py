@@ -291,7 +291,7 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
         writable = [r.values for r in report.results if r.status in (RowStatus.NEW, RowStatus.UPDATE)]
         revenue = batch.kind == ImportBatch.Kind.REVENUE
         if batch.kind == ImportBatch.Kind.ORDERS:
-            revenue = _orders_import_write(values=writable, acting_user=acting_user)
+            revenue = _orders_import_write(values=writable)
         elif batch.kind == ImportBatch.Kind.REVENUE:
             from performance.revenue_import import revenue_lines_write
 
@@ -323,7 +323,7 @@ def _import_batch_write(*, batch: ImportBatch, acting_user: User) -> ImportBatch
     return batch
 
 
-def _orders_import_write(*, values: list[dict], acting_user: User) -> bool:
+def _orders_import_write(*, values: list[dict]) -> bool:
     """Write an import's new orders (with their revenue lines while orders make revenue); whether revenue changed."""
     from performance.order_revenue import order_revenue_lines_sync
 

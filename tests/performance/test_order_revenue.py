@@ -78,6 +78,21 @@ def test_orders_make_their_revenue_lines_until_revenue_is_recorded(account, clou
     assert order_made_line_count() == 1
 
 
+def test_a_recorded_line_naming_an_order_replaces_the_line_made_from_it(account, cloud, django_capture_on_commit_callbacks):
+    """A twelve-month contract: the order made one line of 1,200; the ERP's first two monthly lines name the order."""
+    orders_upsert(rows=[row(account, "SO-1", cloud, 1_200), row(account, "SO-2", cloud, 50)], acting_user=None)
+    order = Order.objects.get(reference="SO-1")
+    month = LAST_MONTH.replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        revenue_lines_upsert(rows=[
+            RevenueLineRow(account_id=account.pk, reference=f"AR-{n}", month=month, amount=Decimal(100), order_id=order.pk)
+            for n in (1, 2)
+        ], acting_user=None)
+    assert [(line[0], line[2], line[5]) for line in lines()] == [
+        ("AR-1", 100, RECORDED), ("AR-2", 100, RECORDED), ("SO-2", 50, ORDER)]
+    assert figures(account) == (250, 250)  # 100 + 100 + SO-2's 50: SO-1's 1,200 is counted once, as recorded
+
+
 def test_an_unchanged_order_batch_changes_no_line_and_queues_no_revenue_refresh(account, cloud, django_capture_on_commit_callbacks):
     orders_upsert(rows=[row(account, "SO-1", cloud, 100)], acting_user=None)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -146,6 +161,7 @@ def test_the_revenue_import_preview_says_orders_stop_making_revenue(client_for, 
     response = client.post(reverse("performance:import-revenue"), {"file": csv_file(text, "revenue.csv")}, follow=True)
     assert "2 lines are made from orders" in response.text
     assert "orders no longer make revenue" in response.text
+    assert "names the order" in response.text
     batch = response.context["batch"]
     assert batch.update_count == 1  # SO-1's line made from the order is taken over
     page = commit(client, batch)
