@@ -520,12 +520,12 @@ class CustomerActivityAdmin(admin.ModelAdmin):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost")
+    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost", "sales_rep")
     list_filter = ("offering",)
-    search_fields = ("reference", "account__name")
+    search_fields = ("reference", "account__name", "sales_rep__username", "sales_rep__first_name", "sales_rep__last_name")
     date_hierarchy = "ordered_on"
-    list_select_related = ("account", "offering")
-    autocomplete_fields = ("account", "offering")
+    list_select_related = ("account", "offering", "sales_rep")
+    autocomplete_fields = ("account", "offering", "sales_rep")
 
 
 @admin.register(RevenueLine)

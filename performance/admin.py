@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
+from performance.models import (
+    ImportBatch,
+    KpiDefinition,
+    KpiSnapshot,
+    KpiTarget,
+    ManualActual,
+    NpsResponse,
+    PersonalGoal,
+    TimeEntry,
+)
 
 
 @admin.register(KpiDefinition)
@@ -70,6 +79,20 @@ class ManualActualAdmin(PeriodValueAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PersonalGoal)
+class PersonalGoalAdmin(admin.ModelAdmin):
+    list_display = ("user", "account", "kpi", "fiscal_year", "month", "value", "updated_at")
+    list_filter = ("kpi", "fiscal_year", "month", "account__is_key_account")
+    search_fields = ("account__name", "account__english_name", "user__username", "user__first_name", "user__last_name")
+    list_select_related = ("account", "user", "kpi")
+    autocomplete_fields = ("account", "user")
+    readonly_fields = ("set_by",)
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
         super().save_model(request, obj, form, change)
 
 

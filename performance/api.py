@@ -21,7 +21,7 @@ from accounts.api.base import (
     AdminWritesOthersRead,
     VisibleRelatedField,
 )
-from accounts.models import Account, Contact, Offering, Order
+from accounts.models import Account, Contact, Offering, Order, User
 from accounts.selectors.visibility import accounts_visible_to
 from core.api import fields
 from core.api.bulk import BULK_MAX_ROWS, BulkResultSerializer
@@ -52,13 +52,24 @@ def validate_order_date(value) -> None:
         raise serializers.ValidationError(problem)
 
 
+SALES_REP_HELP = gettext_lazy("Who made the sale (a user id, or null): the order counts towards their personal goals.")
+
+
+def _sales_reps(user=None):
+    """The people an order may be credited to: active users."""
+    return User.objects.filter(is_active=True)
+
+
 class OrderSerializer(ServiceModelSerializer):
     account = VisibleRelatedField(account_path="pk", queryset=Account.objects.all())
     profit = fields.DecimalField(max_digits=17, decimal_places=0, read_only=True, coerce_to_string=False)
+    sales_rep = fields.PrimaryKeyRelatedField(
+        queryset=_sales_reps(), allow_null=True, required=False, help_text=SALES_REP_HELP
+    )
 
     class Meta:
         model = Order
-        fields = ["id", "account", "offering", "ordered_on", "amount", "cost", "profit", "reference"]
+        fields = ["id", "account", "offering", "ordered_on", "amount", "cost", "profit", "reference", "sales_rep"]
         extra_kwargs = {"amount": MONEY, "cost": MONEY, "ordered_on": {"validators": [validate_order_date]}}
         fixed_on_update = ["account"]
 
@@ -72,11 +83,14 @@ class OrderBulkRowSerializer(serializers.Serializer):
     ordered_on = serializers.DateField(validators=[validate_order_date], help_text=gettext_lazy("From 2000-01-01 to today."))
     amount = fields.DecimalField(**MONEY)
     cost = fields.DecimalField(**MONEY, default=0)
+    sales_rep = fields.IntegerField(
+        min_value=1, max_value=fields.MAX_ID, required=False, allow_null=True, default=None, help_text=SALES_REP_HELP
+    )
 
 
 class OrderBatchSerializer(AccountBatchSerializer):
     child = OrderBulkRowSerializer()
-    related = {**AccountBatchSerializer.related, "offering": lambda user: Offering.objects.all()}
+    related = {**AccountBatchSerializer.related, "offering": lambda user: Offering.objects.all(), "sales_rep": _sales_reps}
     key_fields = ("account", "reference")
     key_error_field = "reference"
     key_error_message = gettext_lazy("This reference appears twice for the same account in the batch.")
@@ -126,7 +140,7 @@ class OrderViewSet(AccountBulkWriteMixin, AccountDataViewSet):
                 request_only=True,
                 value=[
                     {"account": 1, "reference": "SO-2026-0001", "offering": 3, "ordered_on": "2026-10-31",
-                     "amount": 125000000, "cost": 81000000},
+                     "amount": 125000000, "cost": 81000000, "sales_rep": 7},
                     {"account": 1, "reference": "SO-2026-0002", "offering": 5, "ordered_on": "2026-10-31",
                      "amount": 48000000},
                 ],
@@ -152,6 +166,7 @@ def _order_row(row: dict) -> OrderRow:
         ordered_on=row["ordered_on"],
         amount=row["amount"],
         cost=row["cost"],
+        sales_rep_id=row["sales_rep"].pk if row["sales_rep"] else None,
     )
 
 
