@@ -247,8 +247,9 @@ def personal_goal_check(
     for row in orders:
         names[row["account_id"]] = row["account__name"]
         for i in range(len(months)):
-            actuals[(i, row["account_id"], "orders")] = Decimal(row[f"orders_{i}"])
-            weeks[(i, row["account_id"], "orders")] = Decimal(row[f"week_{i}"])
+            if row[f"orders_{i}"]:
+                actuals[(i, row["account_id"], "orders")] = Decimal(row[f"orders_{i}"])
+                weeks[(i, row["account_id"], "orders")] = Decimal(row[f"week_{i}"])
     lines = (
         RevenueLine.objects.filter(order__sales_rep=person, month__in=starts, **scope)
         .values("account_id", "account__name", "month").order_by().annotate(amount=Sum("amount"), cost=Sum("cost"))
