@@ -83,11 +83,10 @@ def personal_goals(request: HttpRequest, account_id: int) -> HttpResponse:
                "fiscal_year": fiscal_year, "can_set": can_set, "problems": []}
     if kpi is None:
         return render(request, "performance/personal_goals.html", context)
-    grid = goal_grid(account=account, kpi=kpi, fiscal_year=fiscal_year)
     shown = None
     if request.method == "POST":
         if "split" in request.POST:
-            split = even_split(grid)
+            split = even_split(goal_grid(account=account, kpi=kpi, fiscal_year=fiscal_year))
             shown = {key: _plain(value) for key, value in split.items()}
             if split:
                 messages.info(request, _("An even split of the account's targets is filled in below: review it, then save."))
@@ -109,5 +108,6 @@ def personal_goals(request: HttpRequest, account_id: int) -> HttpResponse:
                 ) % {"created": saved.created, "updated": saved.updated, "removed": saved.removed})
                 url = reverse("performance:personal-goals", args=[account.pk])
                 return redirect(f"{url}?{urlencode({'kpi': kpi.code, 'fiscal_year': fiscal_year})}")
+    grid = goal_grid(account=account, kpi=kpi, fiscal_year=fiscal_year)
     context.update({"grid": grid, "table": _table(grid, shown)})
     return render(request, "performance/personal_goals.html", context)
