@@ -157,3 +157,14 @@ def test_the_weekly_check_query_count_does_not_grow(client_for, executive, djang
         response = client.get(DASHBOARD, {"person": person.pk})
     totals = {line.kpi.code: line for line in response.context["goal_check"].months[-1].totals}
     assert totals["orders"].goal == 2 * size and totals["orders"].actual == size
+
+
+def test_the_page_and_the_weekly_check_read_in_korean(client_for, account, account_manager, rep):
+    account_manager.language = "ko"
+    account_manager.save()
+    _goal_this_month(account, rep, "revenue", 1_000_000)
+    client = client_for(account_manager)
+    response = client.get(page(account), HTTP_ACCEPT_LANGUAGE="ko")
+    assert "개인 목표" in response.content.decode() and "어카운트 목표" in response.content.decode()
+    response = client.get(DASHBOARD, {"person": rep.pk}, HTTP_ACCEPT_LANGUAGE="ko")
+    assert "현재까지 기대치" in response.content.decode()
