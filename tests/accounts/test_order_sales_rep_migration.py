@@ -38,7 +38,10 @@ def test_existing_orders_have_no_sales_rep_and_goals_keep_their_rules():
         new = _migrate(AFTER)
         assert new.get_model("accounts", "Order").objects.get(pk=order.pk).sales_rep_id is None
         user = new.get_model("accounts", "User").objects.create(username="lee")
-        kpi = new.get_model("performance", "KpiDefinition").objects.get(code="revenue")
+        # An earlier test that flushed the database may have taken the seeded catalogue with it.
+        kpi, _created = new.get_model("performance", "KpiDefinition").objects.get_or_create(
+            code="revenue", defaults={"name": "Revenue", "formula": "Revenue lines", "unit": "money", "source": "computed"}
+        )
         Goal = new.get_model("performance", "PersonalGoal")
         fields = {"account_id": account.pk, "user_id": user.pk, "kpi_id": kpi.pk, "fiscal_year": 2026}
         Goal.objects.create(**fields, month=1, value=Decimal(10))
