@@ -10,7 +10,8 @@ Web views, the API and the services ask these functions; nothing else decides wh
 | Account manager / sales rep / engineer on the team | that account | that account | that account | no |
 | anyone on no team of the account | nothing (404) | nothing (404) | nothing (404) | no |
 
-An account's lifecycle (on hold, withdrawn) is set by admins.
+An account's lifecycle (on hold, withdrawn) is set by admins. Personal goals (each team member's
+share of the account's targets) are set by the account's KAM and admins, and read like account data.
 
 The organisation (units, accounts' vertical units, teams, people, levels, handovers, the HR
 mapping) is the admins' to change; admins and executives read it whole, everybody else sees the
@@ -142,3 +143,31 @@ def user_sees_organisation(user: User | AnonymousUser) -> bool:
     """The whole organisation (every team, our people, coverage, history, the mapping export):
     admins and executives; an account manager sees the teams they are on."""
     return user.is_authenticated and sees_all_accounts(user)
+
+
+def _goal_setting_memberships(user: User) -> QuerySet[AccountTeamMember]:
+    return AccountTeamMember.objects.filter(user=user, role=AccountTeamMember.Role.KAM)
+
+
+def user_sets_personal_goals(*, user: User | AnonymousUser, account: Account) -> bool:
+    """Personal goals (each team member's share of the account's targets): the account's KAM and admins
+    set them; the rest of the team reads them. An executive sets none, even as the account's KAM."""
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    if is_executive(user):
+        return False
+    return _goal_setting_memberships(user).filter(account=account).exists()
+
+
+def accounts_personal_goals_not_settable_by(user: User | AnonymousUser, account_ids: Iterable[int]) -> set[int]:
+    """Of the given accounts, those where the user may not set personal goals (the set form of
+    `user_sets_personal_goals`)."""
+    wanted = set(account_ids)
+    if not wanted or (user.is_authenticated and is_admin(user)):
+        return set()
+    if not role_writes_account_data(user):
+        return wanted
+    settable = _goal_setting_memberships(user).filter(account_id__in=wanted).values_list("account_id", flat=True)
+    return wanted - set(settable)

@@ -146,6 +146,10 @@ class PipelineBuilder:
         orders: list[Order] = []
         for spec in specs:
             account = spec.account
+            # Who made each sale (영업 담당): the account's KAM and sales rep in turn, without drawing on the
+            # random stream (the rest of the demo stays as it was).
+            sellers = [self.users[spec.team[role]] for role in (AccountTeamMember.Role.KAM, AccountTeamMember.Role.SALES_REP)
+                       if role in spec.team]
             preferred = [key for key, affinity in self.offering_affinity.items() if spec.industry in affinity]
             general = [key for key, affinity in self.offering_affinity.items() if not affinity]
             bought = preferred[: rng.randint(1, len(preferred))] + rng.sample(general, 1 + round(4 * spec.size))
@@ -182,6 +186,7 @@ class PipelineBuilder:
                         ordered_on=datetime.date(year, month, rng.randint(1, last_day)),
                         amount=amount, cost=self.money(float(amount) * rng.uniform(0.55, 0.80)),
                         reference=f"SO-{account.pk}-{year}{month:02d}-{number}",
+                        sales_rep=sellers[number % len(sellers)] if sellers else None,
                     ))
         _bulk(Order, orders)
         _bulk(RevenueLine, revenue_lines_for(orders, today=self.today))

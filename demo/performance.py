@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountTeamMember, Contact
-from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
+from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, PersonalGoal, TimeEntry
 from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
 from performance.services import kpi_snapshot_refresh
 
@@ -51,6 +51,7 @@ class PerformanceDemoSummary:
 def performance_demo_flush() -> None:
     """Delete every target, actual, NPS answer, time entry and snapshot (their accounts stay)."""
     KpiSnapshot.objects.all().delete()
+    PersonalGoal.objects.all().delete()
     TimeEntry.objects.all().delete()
     NpsResponse.objects.all().delete()
     ManualActual.objects.all().delete()
@@ -97,6 +98,40 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
     return PerformanceDemoSummary(
         targets=len(targets), nps_responses=len(responses), time_entries=len(entries), snapshots=snapshots
     )
+
+
+def personal_goals_demo_seed(*, today: datetime.date | None = None) -> int:
+    """Split each key account's quarterly revenue targets of this fiscal year among its KAM and sales rep (개인 목표),
+    month by month: a quarter's target a third a month, shared evenly, the KAM taking the rounding remainder. Run
+    after the plans have set their targets; rows that exist are left alone. Returns the number of goals written."""
+    today = today or timezone.localdate()
+    sellers: dict[int, list[int]] = {}
+    selling = AccountTeamMember.objects.filter(
+        role__in=[AccountTeamMember.Role.KAM, AccountTeamMember.Role.SALES_REP], account__is_key_account=True
+    )
+    # "kam" sorts before "sales_rep": the KAM comes first.
+    for account_id, user_id in selling.order_by("account_id", "role", "pk").values_list("account_id", "user_id"):
+        sellers.setdefault(account_id, []).append(user_id)
+    targets = KpiTarget.objects.filter(
+        kpi__code="revenue", period_kind=PeriodKind.QUARTER, account_id__in=list(sellers)
+    ).values_list("account_id", "account__fiscal_year_start_month", "kpi_id", "fiscal_year", "period_index", "value")
+    now = timezone.now()
+    goals = []
+    for account_id, start, kpi_id, fiscal_year, index, value in targets:
+        if fiscal_year != fiscal_year_of(today, start):
+            continue
+        people = sellers[account_id]
+        for month in Period(PeriodKind.QUARTER, fiscal_year, index, start).fiscal_months:
+            monthly = (value / 3).quantize(Decimal(1))
+            share = (monthly / len(people)).quantize(Decimal(1))
+            for position, user_id in enumerate(people):
+                goals.append(PersonalGoal(
+                    account_id=account_id, user_id=user_id, kpi_id=kpi_id, fiscal_year=fiscal_year, month=month,
+                    value=monthly - share * (len(people) - 1) if position == 0 else share, created_at=now, updated_at=now,
+                ))
+    with transaction.atomic():
+        bulk_insert(PersonalGoal, goals, ignore_conflicts=True)
+    return len(goals)
 
 
 def _targets(account: dict, kpis: dict, rng: random.Random, today: datetime.date) -> list[KpiTarget]:

@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Order, RevenueLine
-from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
+from performance.models import (
+    ImportBatch,
+    KpiDefinition,
+    KpiSnapshot,
+    KpiTarget,
+    ManualActual,
+    NpsResponse,
+    PersonalGoal,
+    TimeEntry,
+)
 from performance.revenue import revenue_line_delete, revenue_line_problems, revenue_line_save, revenue_lines_delete
 from performance.services import order_save, orders_delete
 
@@ -78,6 +87,20 @@ class ManualActualAdmin(PeriodValueAdmin):
         super().save_model(request, obj, form, change)
 
 
+@admin.register(PersonalGoal)
+class PersonalGoalAdmin(admin.ModelAdmin):
+    list_display = ("user", "account", "kpi", "fiscal_year", "month", "value", "updated_at")
+    list_filter = ("kpi", "fiscal_year", "month", "account__is_key_account")
+    search_fields = ("account__name", "account__english_name", "user__username", "user__first_name", "user__last_name")
+    list_select_related = ("account", "user", "kpi")
+    autocomplete_fields = ("account", "user")
+    readonly_fields = ("set_by",)
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(NpsResponse)
 class NpsResponseAdmin(admin.ModelAdmin):
     list_display = ("account", "respondent_name", "score", "responded_on", "survey")
@@ -132,12 +155,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
 # revenue line, the refresh of revenue, Pareto classes and KPI snapshots), so their admin is here.
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost")
+    list_display = ("reference", "account", "offering", "ordered_on", "amount", "cost", "sales_rep")
     list_filter = ("offering",)
-    search_fields = ("reference", "account__name")
+    search_fields = ("reference", "account__name", "sales_rep__username", "sales_rep__first_name", "sales_rep__last_name")
     date_hierarchy = "ordered_on"
-    list_select_related = ("account", "offering")
-    autocomplete_fields = ("account", "offering")
+    list_select_related = ("account", "offering", "sales_rep")
+    autocomplete_fields = ("account", "offering", "sales_rep")
 
     def save_model(self, request, obj, form, change):
         order_save(order=obj, acting_user=request.user)

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, Contact, Offering, Order, User
+from accounts.models import Account, Contact, User
 from accounts.permissions import accounts_editable_by
 from core.text import clean_name, clean_text
 from performance.models import ImportBatch, KpiDefinition, ManualActual, NpsResponse, TimeEntry
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
-from performance.values import order_date_problem, parse_amount, parse_date
+from performance.values import parse_amount, parse_date
 
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -72,6 +72,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                aliases=("order_amount", "amount_krw", "금액", "수주금액", "주문금액", "계약금액", "공급가액", "합계금액",
                         "매출액")),
         Column("cost", gettext_lazy("Cost"), required=False, aliases=("원가", "매출원가", "비용")),
+        Column("sales_rep", gettext_lazy("Sales rep (user name or e-mail)"), required=False,
+               aliases=("salesperson", "sales_person", "sales_representative", "rep", "영업담당", "영업담당자", "영업사원",
+                        "영업대표", "담당영업", "담당자")),
     ),
     ImportBatch.Kind.REVENUE: (
         ACCOUNT,
@@ -391,45 +394,6 @@ def _mark_repeats(result: RowResult, key, seen: dict, column: str) -> bool:
     return False
 
 
-def _check_orders(rows: list[dict], user: User, today: datetime.date) -> list[RowResult]:
-    accounts = _account_lookup(rows, user)
-    offering_names = {(row.get("offering") or "").strip() for row in rows}
-    offerings = {offering.name: offering for offering in Offering.objects.filter(name__in=offering_names)}
-    references = {(row.get("reference") or "").strip() for row in rows}
-    account_ids = {account.pk for matches in accounts.values() for account in matches}
-    existing = set(
-        Order.objects.filter(account_id__in=account_ids, reference__in=references).values_list("account_id", "reference")
-    )
-    results, seen = [], {}
-    for row in rows:
-        result = RowResult(row=row[ROW])
-        account = _resolve_account(row, result, accounts)
-        reference = _text(row, result, "reference", max_length=64)
-        ordered_on = _date(row, result, "ordered_on", today, order_date_problem)
-        offering_name = _text(row, result, "offering")
-        offering = offerings.get(offering_name)
-        if offering_name and offering is None:
-            result.error("offering", _("No offering named “%(name)s”.") % {"name": offering_name})
-        amount = _decimal(row, result, "amount", whole=True)
-        cost = _decimal(row, result, "cost", required=False, whole=True)
-        if account and reference:
-            _mark_repeats(result, (account.pk, reference), seen, "reference")
-        if result.status != RowStatus.ERROR:
-            result.values = {
-                "account_id": account.pk,
-                "offering_id": offering.pk,
-                "reference": reference,
-                "ordered_on": ordered_on.isoformat(),
-                "amount": str(amount),
-                "cost": str(cost or 0),
-            }
-            result.summary = f"{account.name} · {reference} · {ordered_on.isoformat()} · {offering.name} · {amount:,}"
-            if (account.pk, reference) in existing:
-                result.status = RowStatus.DUPLICATE
-        results.append(result)
-    return results
-
-
 def _check_nps(rows: list[dict], user: User, today: datetime.date) -> list[RowResult]:
     accounts = _account_lookup(rows, user)
     account_ids = {account.pk for matches in accounts.values() for account in matches}
@@ -588,6 +552,12 @@ def _check_time(rows: list[dict], user: User, today: datetime.date) -> list[RowR
                 result.status = RowStatus.DUPLICATE if existing[key] == hours else RowStatus.UPDATE
         results.append(result)
     return results
+
+
+def _check_orders(rows: list[dict], user: User, today: datetime.date) -> list[RowResult]:
+    from performance.order_import import check_orders
+
+    return check_orders(rows, user, today)
 
 
 def _check_revenue_lines(rows: list[dict], user: User, today: datetime.date) -> list[RowResult]:

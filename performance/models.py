@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Account, Contact
+from accounts.models import Account, AccountTeamMember, Contact
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YEAR, Period, PeriodKind
 
 # The KPIs the application computes from data; `performance.kpis` holds one calculator per code.
@@ -234,6 +234,93 @@ class ManualActual(PeriodValue):
 
     def __str__(self) -> str:
         return f"{self.account} · {self.kpi} · {self.fiscal_year} {self.period_kind} {self.period_index}"
+
+
+# The KPIs a team member's share can be counted for: those that add up per person from the orders they
+# sold (their `Order.sales_rep`): order intake counts their orders, revenue and profit read the revenue
+# lines of their orders.
+PERSONAL_GOAL_KPI_CODES = ("orders", "revenue", "profit")
+
+
+class PersonalGoal(models.Model):
+    """A team member's share of an account's target for one KPI in one fiscal month (개인 목표).
+
+    Set by the account's KAM (or an admin) by splitting the account's targets among the team, and
+    checked monthly and weekly against the orders the person sold (`performance.selectors.personal_goals`).
+    """
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="personal_goals"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team member"),
+        on_delete=models.CASCADE,
+        related_name="personal_goals",
+        help_text=_("A member of the account's team."),
+    )
+    kpi = models.ForeignKey(
+        KpiDefinition,
+        verbose_name=_("KPI"),
+        on_delete=models.PROTECT,
+        related_name="personal_goals",
+        limit_choices_to={"code__in": PERSONAL_GOAL_KPI_CODES},
+        help_text=_("Orders, revenue or profit: the KPIs counted per person from the orders they sold."),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+        help_text=_("Named after the calendar year in which the account's fiscal year starts."),
+    )
+    month = models.PositiveSmallIntegerField(
+        _("fiscal month"),
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Counted from the start of the account's fiscal year: 1–12."),
+    )
+    value = models.DecimalField(_("goal"), max_digits=20, decimal_places=4, validators=[MinValueValidator(0)])
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["account", "kpi", "fiscal_year", "month", "user"]
+        verbose_name = _("personal goal")
+        verbose_name_plural = _("personal goals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "user", "kpi", "fiscal_year", "month"], name="personal_goal_unique_month"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="personal_goal_value_gte_0"),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="personal_goal_month_1_12"),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR) & Q(fiscal_year__lte=MAX_FISCAL_YEAR),
+                name="personal_goal_fiscal_year_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "fiscal_year", "month"], name="personal_goal_user_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.account} · {self.kpi} · {self.fiscal_year}/{self.month}"
+
+    def clean(self) -> None:
+        """The rules a database constraint cannot hold: a KPI counted per person, a person on the team."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.kpi_id and self.kpi.code not in PERSONAL_GOAL_KPI_CODES:
+            errors["kpi"] = _("Personal goals are set for orders, revenue and profit only.")
+        if self.account_id and self.user_id and not AccountTeamMember.objects.filter(
+            account_id=self.account_id, user_id=self.user_id
+        ).exists():
+            errors["user"] = _("This person is not on the account's team.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def period(self) -> Period:
+        return Period(PeriodKind.MONTH, self.fiscal_year, self.month, self.account.fiscal_year_start_month)
 
 
 class NpsResponse(models.Model):

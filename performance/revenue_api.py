@@ -12,7 +12,7 @@ from accounts.api.base import AccountBatchSerializer, AccountDataFilterSet, Visi
 from accounts.models import Order, RevenueLine, User
 from accounts.selectors.visibility import visible_rows
 from core.api import fields
-from performance.api import ErpBatchSerializer, ErpBulkResultSerializer, ErpBulkRowSerializer, ErpRecordSerializer, ErpRecordViewSet
+from performance.orders_api import ErpBatchSerializer, ErpBulkResultSerializer, ErpBulkRowSerializer, ErpRecordSerializer, ErpRecordViewSet
 from performance.revenue import RevenueLineRow, revenue_line_delete, revenue_line_save, revenue_lines_upsert
 
 MONTH_HELP = gettext_lazy("The first day of the month the revenue is recognised in, from 2000-01-01 to this month.")

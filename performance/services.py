@@ -355,6 +355,8 @@ class OrderRow:
     ordered_on: datetime.date
     amount: Decimal
     cost: Decimal = Decimal(0)
+    # Who made the sale (영업 담당), credited with the order in their personal goals.
+    sales_rep_id: int | None = None
 
 
 # Writes by natural key ------------------------------------------------------------------------
@@ -378,7 +380,7 @@ class NaturalKey:
     refusal: str | Promise = ""
 
 
-ORDER_FIELDS = ("offering_id", "ordered_on", "amount", "cost")
+ORDER_FIELDS = ("offering_id", "ordered_on", "amount", "cost", "sales_rep_id")
 ORDERS = NaturalKey(Order, key=("account_id", "reference"), compared=ORDER_FIELDS, written=ORDER_FIELDS)
 MANUAL_ACTUALS = NaturalKey(
     ManualActual,

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -34,6 +35,7 @@ from performance.models import ImportBatch, KpiDefinition, KpiStatus
 from performance.order_revenue import order_made_line_count, orders_make_revenue
 from performance.periods import Period, PeriodKind
 from performance.selectors.account_dashboard import account_dashboard
+from performance.selectors.personal_goals import personal_goal_check
 from performance.selectors.records import manual_actuals_for_account, nps_responses_for_account
 from performance.selectors.weekly_dashboard import (
     DASHBOARD_PAGE_SIZE,
@@ -99,6 +101,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         user=request.user, accounts=accounts, filters=filters, sort=sort, page_number=page_number, days=days
     )
     kpis, rows, total, movers, pareto_data = data["kpis"], data["rows"], data["total"], data["movers"], data["pareto"]
+    # A person's weekly check of their personal goals, when the dashboard is filtered to them.
+    person = User.objects.filter(pk=filters.person_id).first() if filters.person_id else None
+    goal_check = personal_goal_check(person=person, accounts=accounts, today=timezone.localdate()) if person else None
     paginator = Paginator(range(total), DASHBOARD_PAGE_SIZE)
     page = paginator.get_page(page_number) if total else None
     totals = {
@@ -146,6 +151,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pareto": pareto_data,
             "funnel": funnel,
             "panels": panels,
+            "goal_check": goal_check,
             "totals": totals,
             "charts": charts,
             "can_import": can_import(request.user),

@@ -58,6 +58,15 @@ class Order(models.Model):
     reference = models.CharField(
         _("reference"), max_length=64, help_text=_("The order number in the ERP; unique per account.")
     )
+    sales_rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sales rep"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders_sold",
+        help_text=_("Who made the sale: the order counts towards this person's personal goals."),
+    )
 
     class Meta:
         # Born in `performance` (migration performance 0001); moved here with its table (accounts 0011).
@@ -75,6 +84,8 @@ class Order(models.Model):
             models.Index(fields=["ordered_on"], name="order_date_idx"),
             # Repurchase: "was this offering bought again by this account in the next period?"
             models.Index(fields=["account", "offering", "ordered_on"], name="order_account_offering_idx"),
+            # A person's weekly check: their orders of a month.
+            models.Index(fields=["sales_rep", "ordered_on"], name="order_sales_rep_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from rest_framework.routers import DefaultRouter
 # Each module lists its resources as `routes = [(prefix, viewset, basename), ...]`.
 # A new app's resources are one line here and an `<app>/api.py`.
 API_MODULES = (
-    "accounts.api", "performance.api", "performance.revenue_api", "planning.api", "planning.api_meetings", "planning.api_grants",
+    "accounts.api", "performance.orders_api", "performance.api", "performance.revenue_api", "performance.goals_api", "planning.api", "planning.api_meetings", "planning.api_grants",
 )
 
 app_name = "api"

@@ -291,3 +291,20 @@ def test_demo_people_have_levels_and_the_map_shows_level_gaps_somewhere_but_not_
     maps = [relationship_map(account=account, today=today) for account in Account.objects.filter(is_key_account=True)]
     assert any(data["level_mismatch_count"] for data in maps)
     assert any(data["coverage"]["matched"] for data in maps)
+
+
+def test_demo_orders_name_a_seller_of_the_team_and_key_accounts_split_revenue_targets(seeded):
+    from accounts.models import AccountTeamMember
+    from performance.models import PersonalGoal
+    from performance.selectors.personal_goals import goal_grid
+
+    orders = Order.objects.all()
+    assert not orders.filter(sales_rep__isnull=True).exists()
+    sellers = AccountTeamMember.objects.filter(role__in=["kam", "sales_rep"])
+    assert set(orders.values_list("account_id", "sales_rep_id")) <= set(sellers.values_list("account_id", "user_id"))
+    goals = PersonalGoal.objects.select_related("account", "kpi")
+    assert goals.exists() and not goals.filter(account__is_key_account=False).exists()
+    goal = goals.first()
+    grid = goal_grid(account=goal.account, kpi=goal.kpi, fiscal_year=goal.fiscal_year)
+    # Each month's goals add up to the account's revenue target of the month (a quarter's, a third a month), to the won.
+    assert all(difference is not None and abs(difference) <= 1 for difference in grid.differences), (grid.targets, grid.sums)

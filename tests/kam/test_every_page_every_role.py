@@ -138,6 +138,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'performance/accounts/<int:account_id>/nps/':                    _row(302, 200, 200, 200, 200, 404, 200, 200),
     'performance/accounts/<int:account_id>/actuals/':                _row(302, 200, 200, 200, 200, 404, 200, 200),
     'performance/accounts/<int:account_id>/revenue/':                _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'performance/accounts/<int:account_id>/goals/':                  _row(302, 200, 200, 200, 200, 404, 200, 200),  # the team reads, the KAM writes
     'performance/import/':                                           _row(302, 200, 403, 403, 200, 200, 200, 200),
     'performance/import/<int:batch_id>/':                            _row(302, 200, 403, 403, 200, 404, 404, 404),  # am's own upload
     'performance/import/revenue/':                                   _row(302, 200, 403, 403, 200, 200, 200, 200),
@@ -202,6 +203,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     'api/v1/nps-responses/':                                         _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/nps-responses/bulk/':                                    _row(401, 405, 405, 405, 405, 405, 405, 405),
     'api/v1/nps-responses/<int:pk>/':                                _row(401, 200, 200, 200, 200, 404, 200, 200),
+    'api/v1/personal-goals/':                                        _row(401, 200, 200, 200, 200, 200, 200, 200),
+    'api/v1/personal-goals/bulk/':                                   _row(401, 405, 405, 405, 405, 405, 405, 405),
+    'api/v1/personal-goals/<int:pk>/':                               _row(401, 200, 200, 200, 200, 404, 200, 200),
     'api/v1/kpi-actuals/':                                           _row(401, 400, 400, 400, 400, 400, 400, 400),  # account and period are required parameters
     'api/v1/plans/':                                                 _row(401, 200, 200, 200, 200, 200, 200, 200),
     'api/v1/plans/<int:pk>/':                                        _row(401, 200, 200, 200, 200, 404, 200, 200),
@@ -262,6 +266,8 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     # interactions: the form does not exist for whoever may not record on the account (404)
     ('POST', 'accounts/<int:account_id>/interactions/new/'):                               _row(302, 200, 404, 200, 200, 404, 200, 200),
     ('POST', 'accounts/<int:account_id>/interactions/<int:interaction_id>/'):              _row(302, 200, 404, 200, 200, 404, 200, 200),
+    # personal goals: the account's KAM (am) and admins split its targets; the rest of the team reads
+    ('POST', 'performance/accounts/<int:account_id>/goals/'):                              _row(302, 302, 403, 403, 302, 404, 403, 403),
     ('POST', 'plans/new/'):                                                                _row(302, 200, 403, 403, 200, 200, 200, 200),
     ('POST', 'plans/<int:plan_id>/step/<int:step>/'):                                      _row(302, 302, 403, 403, 302, 404, 302, 302),
     ('POST', 'plans/<int:plan_id>/submit/'):                                               _row(302, 302, 403, 403, 302, 404, 302, 302),
@@ -377,6 +383,9 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     ('DELETE', 'api/v1/kpi-targets/<int:pk>/'):                                            _row(401, 204, 403, 403, 204, 404, 204, 204),
     ('POST', 'api/v1/manual-actuals/'):                                                    _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'api/v1/manual-actuals/bulk/'):                                               _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('POST', 'api/v1/personal-goals/'):                                                    _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('POST', 'api/v1/personal-goals/bulk/'):                                               _row(401, 400, 403, 403, 400, 400, 400, 400),
+    ('DELETE', 'api/v1/personal-goals/<int:pk>/'):                                         _row(401, 204, 403, 403, 204, 404, 403, 403),
     ('POST', 'api/v1/nps-responses/'):                                                     _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'api/v1/nps-responses/bulk/'):                                                _row(401, 400, 403, 403, 400, 400, 400, 400),
     ('POST', 'api/v1/organisation-mapping/bulk/'):                                         _row(401, 400, 403, 403, 403, 403, 403, 403),
@@ -463,6 +472,7 @@ def ids_for(route: str, world) -> dict:
             "interactions": world["interaction"].pk,
             "kpi-definitions": world["kpi"].pk, "kpi-targets": world["kpi_target"].pk,
             "manual-actuals": world["manual_actual"].pk, "nps-responses": world["nps_response"].pk,
+            "personal-goals": world["personal_goal"].pk,
             "plans": world["plan"].pk, "quarterly-reviews": world["review"].pk,
             "meetings": world["meeting"].pk, "meeting-attendees": ids["attendee_id"], "agenda-items": world["agenda_item"].pk,
             "resource-grants": world["grant"].pk, "resource-spends": world["spend"].pk,
@@ -513,6 +523,11 @@ def world():
     world["kpi_target"] = KpiTargetFactory(account=world["account"], kpi=world["kpi"])
     world["manual_actual"] = ManualActualFactory(account=world["account"])
     world["nps_response"] = NpsResponseFactory(account=world["account"])
+    from performance.models import PersonalGoal
+
+    world["personal_goal"] = PersonalGoal.objects.create(
+        account=world["account"], user=world["sales"], kpi=world["kpi"], fiscal_year=2026, month=1, value=10
+    )
     world["review"] = QuarterlyReview.objects.get(plan=world["approved_plan"], quarter=1)
     # A budget granted by the approval of last year's plan, with some of it spent.
     from decimal import Decimal

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import portfolio_cache
 from demo.accounts_content import DEFAULT_ACCOUNT_COUNT, DEFAULT_SEED, DEMO_PASSWORD, USERS
 from demo.accounts_seed import demo_data_exists, demo_flush, demo_seed
-from demo.performance import performance_demo_flush, performance_demo_seed
+from demo.performance import performance_demo_flush, performance_demo_seed, personal_goals_demo_seed
 from demo.planning import planning_demo_flush, planning_demo_seed
 
 
@@ -70,6 +70,8 @@ class Command(BaseCommand):
             summary = demo_seed(account_count=accounts, seed=seed, today=today)
             performance = performance_demo_seed(seed=seed, today=today)
             planning = planning_demo_seed(seed=seed, today=today)
+            # Last: the personal goals split the revenue targets the plans have set.
+            personal_goals_demo_seed(today=today)
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(
