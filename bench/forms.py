@@ -44,16 +44,18 @@ def setup() -> None:
 
 
 def forms(am) -> list[tuple[str, str, str]]:
-    """(label, kind, url) of each form, on the largest account and the fullest draft plan `am` can edit."""
+    """(label, kind, url) of each form: on the largest account `am` sees, the fullest plan `am` can edit."""
     from django.db.models import Count
     from django.urls import reverse
 
     from accounts.models import Contact, Opportunity
     from accounts.selectors import accounts_visible_to
-    from planning.models import AccountPlan, PlanStatus
+    from planning.models import AccountPlan
+    from planning.selectors.plans import editable_accounts
+    from planning.services.workflow import EDITABLE_STATUSES
 
     plan = (
-        AccountPlan.objects.filter(account__in=accounts_visible_to(am), status=PlanStatus.DRAFT)
+        AccountPlan.objects.filter(account__in=editable_accounts(user=am), status__in=EDITABLE_STATUSES)
         .annotate(items=Count("strategic_tasks", distinct=True) + Count("marketing_actions", distinct=True)
                   + Count("actions", distinct=True) + Count("support_requests", distinct=True))
         .order_by("-items", "-fiscal_year", "pk").first()

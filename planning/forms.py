@@ -33,13 +33,24 @@ from planning.targets import TargetInput, number
 TEXTAREA = {"rows": 3}
 
 
+class ObjectChoices:
+    """Objects to choose among and their labels, built once and shared by every row of a formset."""
+
+    def __init__(self, objects=(), label_of=str):
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [("", "—")] + [(key, label_of(obj)) for key, obj in self.objects.items()]
+
+
+NOTHING = ObjectChoices()
+
+
 class ObjectChoiceField(forms.ChoiceField):
     """A choice among objects loaded once, so a formset of many rows costs no query per row."""
 
-    def __init__(self, *, objects=(), label_of=str, **kwargs):
-        self.objects = {str(obj.pk): obj for obj in objects}
+    def __init__(self, *, offered: ObjectChoices, **kwargs):
+        self.objects = offered.objects
         kwargs.setdefault("required", False)
-        super().__init__(choices=[("", "—")] + [(key, label_of(obj)) for key, obj in self.objects.items()], **kwargs)
+        super().__init__(choices=offered.choices, **kwargs)
 
     def clean(self, value):
         key = super().clean(value)
@@ -136,9 +147,10 @@ class Step2Form(StepForm):
     def __init__(self, *args, opportunities: list[Opportunity], units: list[OrgUnit], **kwargs):
         super().__init__(*args, **kwargs)
         self.opportunities = opportunities
+        offered = ObjectChoices(units)
         for opportunity in opportunities:
             self.fields[f"unit_{opportunity.pk}"] = ObjectChoiceField(
-                objects=units, label=opportunity.name, initial=opportunity.sponsor_unit_id
+                offered=offered, label=opportunity.name, initial=opportunity.sponsor_unit_id
             )
 
     def opportunity_rows(self):
@@ -319,9 +331,9 @@ class StrategicTaskRow(RowForm):
     target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
 
-    def __init__(self, *args, users=(), default_year=None, **kwargs):
+    def __init__(self, *args, users: ObjectChoices = NOTHING, default_year=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"] = ObjectChoiceField(objects=users, label=_("Owner"))
+        self.fields["owner"] = ObjectChoiceField(offered=users, label=_("Owner"))
         # A new row suggests the end of the 3-year horizon; left as suggested, the row is still empty.
         self.fields["target_year"].initial = default_year
 
@@ -332,9 +344,9 @@ class MarketingActionRow(RowForm):
     planned_on = DateField(label=_("Date"))
     status = forms.ChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
 
-    def __init__(self, *args, contacts=(), **kwargs):
+    def __init__(self, *args, contacts: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"] = ObjectChoiceField(objects=contacts, label=_("With"), label_of=contact_label)
+        self.fields["contact"] = ObjectChoiceField(offered=contacts, label=_("With"))
 
 
 def contact_label(contact: Contact) -> str:
@@ -349,9 +361,9 @@ class SupportRequestRow(RowForm):
     amount = MoneyField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
     status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
 
-    def __init__(self, *args, offerings=(), **kwargs):
+    def __init__(self, *args, offerings: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offering"] = ObjectChoiceField(objects=offerings, label=_("Offering"))
+        self.fields["offering"] = ObjectChoiceField(offered=offerings, label=_("Offering"))
 
 
 class ActionRow(RowForm):
@@ -363,10 +375,10 @@ class ActionRow(RowForm):
     # xgettext:no-python-format
     percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
 
-    def __init__(self, *args, users=(), parents=(), **kwargs):
+    def __init__(self, *args, users: ObjectChoices = NOTHING, parents: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"] = ObjectChoiceField(objects=users, label=_("Owner"))
-        self.fields["parent"] = ObjectChoiceField(objects=parents, label=_("Parent"))
+        self.fields["owner"] = ObjectChoiceField(offered=users, label=_("Owner"))
+        self.fields["parent"] = ObjectChoiceField(offered=parents, label=_("Parent"))
 
     def clean(self):
         data = super().clean()
@@ -439,8 +451,10 @@ class SubmitForm(CleanTextFormMixin, forms.Form):
         # Without a scheduled meeting there is nothing to choose: the executives put the plan on one.
         if meetings:
             self.fields["meeting"] = ObjectChoiceField(
-                objects=meetings, label=_("Consensus meeting"),
-                label_of=lambda m: f"{m.title} · {timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M}",
+                offered=ObjectChoices(
+                    meetings, label_of=lambda m: f"{m.title} · {timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M}"
+                ),
+                label=_("Consensus meeting"),
                 help_text=_("Optional: the executives can also put the plan on a meeting's agenda."),
             )
 
@@ -504,6 +518,10 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
+def _person_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
 class MeetingForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     scheduled_for = DateTimeField(label=_("Date and time"), help_text=_("In the site's time zone."))
@@ -517,7 +535,7 @@ class MeetingForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, executives=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"] = ObjectChoiceField(
-            objects=executives, label=_("Chair"), label_of=lambda u: u.get_full_name() or u.username,
+            offered=ObjectChoices(executives, label_of=_person_label), label=_("Chair"),
             help_text=_("An executive; you, if none is chosen."),
         )
         self.order_fields(["title", "scheduled_for", "duration_minutes", "chair", "location", "video_link", "notes"])
@@ -529,10 +547,7 @@ class MeetingForm(CleanTextFormMixin, forms.Form):
 class AttendeeForm(forms.Form):
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"] = ObjectChoiceField(
-            objects=users, label=_("Invite"), required=True,
-            label_of=lambda u: u.get_full_name() or u.username,
-        )
+        self.fields["user"] = ObjectChoiceField(offered=ObjectChoices(users, label_of=_person_label), label=_("Invite"), required=True)
 
 
 class OpinionForm(CleanTextFormMixin, forms.Form):

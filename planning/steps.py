@@ -147,8 +147,8 @@ class StrategyStep(StepPage):
     section = "strategy"
 
     def build_forms(self, data=None, files=None):
-        users = content.team_users(plan=self.plan)
-        contacts = content.marketing_contacts(plan=self.plan)
+        users = forms.ObjectChoices(content.team_users(plan=self.plan))
+        contacts = forms.ObjectChoices(content.marketing_contacts(plan=self.plan), label_of=forms.contact_label)
         task_fields = ("title", "description", "owner", "target_year", "status")
         tasks = [_initial(t, task_fields) for t in content.plan_strategic_tasks(plan=self.plan)]
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
@@ -199,8 +199,8 @@ class ExecutionStep(StepPage):
         actions = content.plan_actions(plan=self.plan)
         if self.tracks_progress:
             return {"progress": forms.ActionProgressForm(data, actions=actions)}
-        users = content.team_users(plan=self.plan)
-        offerings = list(Offering.objects.filter(is_active=True).order_by("name"))
+        users = forms.ObjectChoices(content.team_users(plan=self.plan))
+        offerings = forms.ObjectChoices(Offering.objects.filter(is_active=True).order_by("name"))
         support_fields = ("kind", "description", "offering", "amount", "status")
         action_fields = ("title", "kind", "owner", "start_on", "due_on", "status", "percent_done", "parent")
         return {
@@ -209,7 +209,7 @@ class ExecutionStep(StepPage):
                 initial=[_initial(r, support_fields) for r in content.plan_support_requests(plan=self.plan)],
             ),
             "actions": forms.ActionFormSet(
-                data, prefix="actions", form_kwargs={"users": users, "parents": actions},
+                data, prefix="actions", form_kwargs={"users": users, "parents": forms.ObjectChoices(actions)},
                 initial=[_initial(a, action_fields) | {"depth": a.depth} for a in actions],
             ),
         }
