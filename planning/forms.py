@@ -5,6 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.functional import cached_property
+from markupsafe import escape  # as core.renderers escapes
 from django.utils.translation import gettext_lazy as _
 
 from core.text import CleanTextFormMixin
@@ -34,11 +36,27 @@ TEXTAREA = {"rows": 3}
 
 
 class ObjectChoices:
-    """Objects to choose among and their labels, built once and shared by every row of a formset."""
+    """Objects to choose among and their labels, built once and shared by every row of a formset
+    (and their `<option>`s written once: see planning_tags.cell)."""
 
     def __init__(self, objects=(), label_of=str):
         self.objects = {str(obj.pk): obj for obj in objects}
         self.choices = [("", "—")] + [(key, label_of(obj)) for key, obj in self.objects.items()]
+
+    @cached_property
+    def _options(self) -> list[tuple[str, str, str]]:
+        return [(key, f'\n  <option value="{escape(key)}"', f">{escape(label)}</option>") for key, label in self.choices]
+
+    def options_html(self, selected: str) -> str:
+        """The options as core.renderers.render_select writes them, the first with the key `selected` selected."""
+        parts, found = [], False
+        for key, head, tail in self._options:
+            if not found and key == selected:
+                found = True
+                parts.append(f"{head} selected{tail}")
+            else:
+                parts.append(f"{head}{tail}")
+        return "".join(parts)
 
 
 NOTHING = ObjectChoices()
@@ -48,6 +66,7 @@ class ObjectChoiceField(forms.ChoiceField):
     """A choice among objects loaded once, so a formset of many rows costs no query per row."""
 
     def __init__(self, *, offered: ObjectChoices, **kwargs):
+        self.offered = offered
         self.objects = offered.objects
         kwargs.setdefault("required", False)
         super().__init__(choices=offered.choices, **kwargs)

@@ -52,3 +52,24 @@ def test_targets_grid_opens_the_months_of_a_kpi_with_a_month_target(db):
     assert "<details open>" in first and 'value="7.5' in first and "is-chosen" in first and "checked" in first
     assert all("<details>" in row and "is-chosen" not in row for row in rest)
     assert "FY 2027" in first and "FY 2028" in first
+
+
+def test_cell_writes_a_shared_choice_as_as_widget_writes_it():
+    from types import SimpleNamespace
+
+    from planning.forms import ObjectChoiceField, ObjectChoices
+
+    people = ObjectChoices(
+        [SimpleNamespace(pk=1, name="Kim & 'Lee'"), SimpleNamespace(pk=2, name='Park "P"')], label_of=lambda p: p.name
+    )
+
+    class Row(forms.Form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["owner"] = ObjectChoiceField(offered=people, label="Owner")
+            self.fields["needed"] = ObjectChoiceField(offered=people, label="Needed", required=True)
+
+    for form in (Row(), Row(initial={"owner": people.objects["2"]}), Row(data={"owner": "9"}), Row(data={"owner": "1"})):
+        form.is_valid()
+        for name in ("owner", "needed"):
+            assert str(cell(form[name])) == str(slow(form[name], "form-select form-select-sm")), name
