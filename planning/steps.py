@@ -154,11 +154,10 @@ class StrategyStep(StepPage):
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
         marketing = [_initial(a, marketing_fields) for a in content.plan_marketing_actions(plan=self.plan)]
         kpis, inputs, account_targets = kpis_reads.target_grid(plan=self.plan)
-        month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
         return {
             "form": forms.Step4Form(data, instance=self.plan),
             "targets": forms.TargetsForm(
-                data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels,
+                data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=self.month_labels(),
                 fiscal_year=self.plan.fiscal_year, account_targets=account_targets,
             ),
             "tasks": forms.StrategicTaskFormSet(
@@ -169,6 +168,18 @@ class StrategyStep(StepPage):
                 data, prefix="marketing", form_kwargs={"contacts": contacts}, initial=marketing
             ),
         }
+
+    def month_labels(self) -> list[str]:
+        return [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
+
+    def months_form(self, kpi_id: int) -> forms.TargetsForm:
+        """The targets form of one KPI, for its folded months: sent only while they are all empty, so empty."""
+        kpi = next((kpi for kpi in kpis_reads.target_candidates(plan=self.plan) if kpi.pk == kpi_id), None)
+        if kpi is None:
+            raise Http404("No such KPI in this plan's targets.")
+        return forms.TargetsForm(
+            prefix="targets", kpis=[kpi], inputs={}, month_labels=self.month_labels(), fiscal_year=self.plan.fiscal_year
+        )
 
     def save(self, bound, lock_version):
         self.save_fields(
