@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.functional import cached_property
 from markupsafe import escape  # as core.renderers escapes
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.text import CleanTextFormMixin
@@ -35,6 +36,23 @@ from planning.targets import TargetInput, number
 TEXTAREA = {"rows": 3}
 
 
+def _option_parts(choices) -> list[tuple[str, str, str]]:
+    """Each choice's `<option>` as core.renderers.render_select writes it, cut where ` selected` goes."""
+    return [(str(key), f'\n  <option value="{escape(key)}"', f">{escape(label)}</option>") for key, label in choices]
+
+
+def _options_html(parts: list[tuple[str, str, str]], selected: str | None) -> str:
+    """The options, the first whose key is `selected` selected (as a single select marks it)."""
+    out, found = [], False
+    for key, head, tail in parts:
+        if not found and key == selected:
+            found = True
+            out.append(f"{head} selected{tail}")
+        else:
+            out.append(f"{head}{tail}")
+    return "".join(out)
+
+
 class ObjectChoices:
     """Objects to choose among and their labels, built once and shared by every row of a formset
     (and their `<option>`s written once: see planning_tags.cell)."""
@@ -44,19 +62,31 @@ class ObjectChoices:
         self.choices = [("", "—")] + [(key, label_of(obj)) for key, obj in self.objects.items()]
 
     @cached_property
-    def _options(self) -> list[tuple[str, str, str]]:
-        return [(key, f'\n  <option value="{escape(key)}"', f">{escape(label)}</option>") for key, label in self.choices]
+    def _parts(self) -> list[tuple[str, str, str]]:
+        return _option_parts(self.choices)
 
-    def options_html(self, selected: str) -> str:
-        """The options as core.renderers.render_select writes them, the first with the key `selected` selected."""
-        parts, found = [], False
-        for key, head, tail in self._options:
-            if not found and key == selected:
-                found = True
-                parts.append(f"{head} selected{tail}")
-            else:
-                parts.append(f"{head}{tail}")
-        return "".join(parts)
+    def options_html(self, selected: str | None) -> str:
+        return _options_html(self._parts, selected)
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A choice among a model's TextChoices, fixed with the form class: every row's copy of the field
+    shares its `<option>`s, written once per language (see planning_tags.cell)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._written = {}
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._written = self._written
+        return result
+
+    def options_html(self, selected: str | None) -> str:
+        language = get_language()
+        if language not in self._written:
+            self._written[language] = _option_parts(self.choices)
+        return _options_html(self._written[language], selected)
 
 
 NOTHING = ObjectChoices()
@@ -70,6 +100,9 @@ class ObjectChoiceField(forms.ChoiceField):
         self.objects = offered.objects
         kwargs.setdefault("required", False)
         super().__init__(choices=offered.choices, **kwargs)
+
+    def options_html(self, selected: str | None) -> str:
+        return self.offered.options_html(selected)
 
     def clean(self, value):
         key = super().clean(value)
@@ -348,7 +381,7 @@ class StrategicTaskRow(RowForm):
         label=_("Description"), required=False, max_length=ROW_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 1})
     )
     target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
-    status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
+    status = FixedChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
 
     def __init__(self, *args, users: ObjectChoices = NOTHING, default_year=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -358,10 +391,10 @@ class StrategicTaskRow(RowForm):
 
 
 class MarketingActionRow(RowForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices, initial=MarketingAction.Kind.WORKSHOP)
+    kind = FixedChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices, initial=MarketingAction.Kind.WORKSHOP)
     title = forms.CharField(label=_("Marketing action"), max_length=200)
     planned_on = DateField(label=_("Date"))
-    status = forms.ChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
+    status = FixedChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
 
     def __init__(self, *args, contacts: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
@@ -375,10 +408,10 @@ def contact_label(contact: Contact) -> str:
 
 
 class SupportRequestRow(RowForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
+    kind = FixedChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
     description = forms.CharField(label=_("Support request"), max_length=300)
     amount = MoneyField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
-    status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
+    status = FixedChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
 
     def __init__(self, *args, offerings: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
@@ -387,10 +420,10 @@ class SupportRequestRow(RowForm):
 
 class ActionRow(RowForm):
     title = forms.CharField(label=_("Task or milestone"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices, initial=ActionItem.Kind.TASK)
+    kind = FixedChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices, initial=ActionItem.Kind.TASK)
     start_on = DateField(label=_("Start"), required=False)
     due_on = DateField(label=_("Due"))
-    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
+    status = FixedChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
     # xgettext:no-python-format
     percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
 

@@ -10,7 +10,6 @@ from markupsafe import escape as markup_escape
 from core.renderers import INPUT_TEMPLATES, WidgetRenderer, render_attrs, render_input
 
 from accounts.models import Contact, Industry, Opportunity
-from planning.forms import ObjectChoiceField
 from planning.models import (
     ActionItem,
     Confidence,
@@ -149,17 +148,17 @@ def cell(bound_field):
             "type": widget.input_type, "name": bound_field.html_name,
             "value": widget.format_value(bound_field.value()), "attrs": widget.build_attrs(widget.attrs, attrs),
         }))
-    if isinstance(bound_field.field, ObjectChoiceField) and type(widget) is forms.Select \
+    if hasattr(bound_field.field, "options_html") and type(widget) is forms.Select \
             and isinstance(bound_field.form.renderer, WidgetRenderer):
-        # A plan's lists offer the same owners, contacts or parents on every row: their options are written
-        # once per formset (ObjectChoices), the row only marks its own.
+        # A plan's lists offer the same owners, contacts, parents, kinds and statuses on every row: their
+        # options are written once (ObjectChoices, FixedChoiceField), the row only marks its own.
         attrs = bound_field.build_widget_attrs(attrs, widget)
         if bound_field.auto_id and "id" not in widget.attrs:
             attrs.setdefault("id", bound_field.auto_id)
         selected = widget.format_value(bound_field.value())
         return mark_safe(
             f'<select name="{markup_escape(bound_field.html_name)}"{render_attrs(widget.build_attrs(widget.attrs, attrs))}>'
-            f"{bound_field.field.offered.options_html(selected[0] if selected else None)}\n</select>"
+            f"{bound_field.field.options_html(selected[0] if selected else None)}\n</select>"
         )
     return bound_field.as_widget(attrs=attrs)
 

@@ -58,7 +58,10 @@ def test_targets_grid_opens_the_months_of_a_kpi_with_a_month_target(db):
 def test_cell_writes_a_shared_choice_as_as_widget_writes_it():
     from types import SimpleNamespace
 
-    from planning.forms import ObjectChoiceField, ObjectChoices
+    from django.utils import translation
+
+    from planning.forms import FixedChoiceField, ObjectChoiceField, ObjectChoices
+    from planning.models import ActionItem
 
     people = ObjectChoices(
         [SimpleNamespace(pk=1, name="Kim & 'Lee'"), SimpleNamespace(pk=2, name='Park "P"')], label_of=lambda p: p.name
@@ -70,7 +73,13 @@ def test_cell_writes_a_shared_choice_as_as_widget_writes_it():
             self.fields["owner"] = ObjectChoiceField(offered=people, label="Owner")
             self.fields["needed"] = ObjectChoiceField(offered=people, label="Needed", required=True)
 
-    for form in (Row(), Row(initial={"owner": people.objects["2"]}), Row(data={"owner": "9"}), Row(data={"owner": "1"})):
-        form.is_valid()
-        for name in ("owner", "needed"):
-            assert str(cell(form[name])) == str(slow(form[name], "form-select form-select-sm")), name
+        status = FixedChoiceField(label="Status", choices=ActionItem.Status.choices, initial=ActionItem.Status.DONE)
+
+    for language in ("en", "ko"):
+        with translation.override(language):
+            for form in (Row(), Row(initial={"owner": people.objects["2"]}), Row(data={"owner": "9", "status": "x"}),
+                         Row(data={"owner": "1", "status": "blocked"})):
+                form.is_valid()
+                for name in ("owner", "needed", "status"):
+                    assert str(cell(form[name])) == str(slow(form[name], "form-select form-select-sm")), name
+            assert ("막힘" in str(cell(Row()["status"]))) == (language == "ko")
