@@ -13,6 +13,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from performance.models import KpiDefinition
+
 from .planning_tags import cell
 
 register = template.Library()
@@ -35,17 +37,28 @@ def _months(row: dict) -> str:
     return "".join(out)
 
 
-def _row(form, row: dict, currency: str, plan_id: int) -> str:
+def _words() -> dict[str, str]:
+    """The grid's words, translated once for all its rows."""
+    return {
+        "theirs": gettext("Account's targets, not this plan's"),
+        "not_summed": gettext("not summed"),
+        "later": gettext("3-year (mid/long-term) target"),
+        "fiscal_year": gettext("FY %(year)s"),
+        "months": gettext("Months (optional)"),
+        "adds_up": gettext("adds up"),
+        "level": gettext("level / rate"),
+        **{f"unit_{code}": escape(label) for code, label in KpiDefinition.Unit.choices},
+    }
+
+
+def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) -> str:
     kpi = row["kpi"]
     chosen = row["chosen"]
     name = escape(kpi.display_name)
-    unit = escape(currency) if kpi.unit == "money" else escape(kpi.get_unit_display())
-    theirs = gettext("Account's targets, not this plan's")
-    not_summed = gettext("not summed")
-    later_label = gettext("3-year (mid/long-term) target")
-    fiscal_year = gettext("FY %(year)s")
-    months_label = gettext("Months (optional)")
-    kind = gettext("adds up") if kpi.is_cumulative else gettext("level / rate")
+    unit = escape(currency) if kpi.unit == "money" else words.get(f"unit_{kpi.unit}", escape(kpi.unit))
+    theirs, not_summed, later_label = words["theirs"], words["not_summed"], words["later"]
+    fiscal_year, months_label = words["fiscal_year"], words["months"]
+    kind = words["adds_up"] if kpi.is_cumulative else words["level"]
     out = [
         f'<tbody class="target-kpi{" is-chosen" if chosen.value() else ""}" data-target-row '
         f'data-cumulative="{1 if kpi.is_cumulative else 0}">',
@@ -100,7 +113,8 @@ def _row(form, row: dict, currency: str, plan_id: int) -> str:
 def target_rows(form, plan) -> str:
     """A `<tbody>` per KPI of step 4's TargetsForm: its tick, year and quarter cells, the 3-year targets
     and the folded months."""
-    return mark_safe("".join(_row(form, row, plan.account.currency, plan.pk) for row in form.rows()))
+    words = _words()
+    return mark_safe("".join(_row(form, row, plan.account.currency, plan.pk, words) for row in form.rows()))
 
 
 @register.simple_tag
