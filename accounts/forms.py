@@ -46,9 +46,9 @@ def save_with(form: forms.Form, save: Callable[[], object]) -> bool:
     return True
 
 
-def _manager_label(contact: Contact) -> str:
-    details = " · ".join(part for part in (contact.title, contact.org_unit.name if contact.org_unit else "") if part)
-    return f"{contact.name} — {details}" if details else contact.name
+def _manager_label(name: str, title: str, unit: str | None) -> str:
+    details = " · ".join(part for part in (title, unit or "") if part)
+    return f"{name} — {details}" if details else name
 
 
 class ContactForm(CleanTextFormMixin, forms.ModelForm):
@@ -81,10 +81,15 @@ class ContactForm(CleanTextFormMixin, forms.ModelForm):
         managers = account.contacts.order_by("name")
         if self.instance.pk:
             managers = managers.exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = managers.select_related("org_unit")
+        self.fields["reports_to"].queryset = managers
         # "Name — title · unit", so two people with one name are told apart; a filter box is
-        # added above the list by static/js/boards.js (a plain select without JavaScript).
-        self.fields["reports_to"].label_from_instance = _manager_label
+        # added above the list by static/js/boards.js (a plain select without JavaScript). Read as
+        # values, not as people: the largest accounts offer a hundred of them.
+        self.fields["reports_to"].choices = [
+            ("", self.fields["reports_to"].empty_label),
+            *((pk, _manager_label(name, title, unit)) for pk, name, title, unit in
+              managers.values_list("pk", "name", "title", "org_unit__name")),
+        ]
         self.fields["reports_to"].widget.attrs.update({
             "data-searchable": "",
             "data-search-label": _("Find a manager"),

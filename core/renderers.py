@@ -21,7 +21,7 @@ SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
-def _attrs(attrs: dict) -> str:
+def render_attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     return "".join(
         f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
@@ -32,23 +32,23 @@ def _attrs(attrs: dict) -> str:
 
 def render_input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
-    return f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    return f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{render_attrs(widget["attrs"])}>'
 
 
 def render_textarea(widget: dict) -> str:
-    return f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{escape(widget["value"] or "")}</textarea>'
+    return f'<textarea name="{escape(widget["name"])}"{render_attrs(widget["attrs"])}>\n{escape(widget["value"] or "")}</textarea>'
 
 
 def render_select(widget: dict) -> str | None:
     """django/forms/widgets/select.html with its options; None when an option has a template of its own."""
-    parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{escape(widget["name"])}"{render_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{escape(group_name)}">')
         for option in options:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
-            parts.append(f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>{escape(option["label"])}</option>')
+            parts.append(f'\n  <option value="{escape(option["value"])}"{render_attrs(option["attrs"])}>{escape(option["label"])}</option>')
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

@@ -5,6 +5,9 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.functional import cached_property
+from markupsafe import escape  # as core.renderers escapes
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.text import CleanTextFormMixin
@@ -33,13 +36,73 @@ from planning.targets import TargetInput, number
 TEXTAREA = {"rows": 3}
 
 
+def _option_parts(choices) -> list[tuple[str, str, str]]:
+    """Each choice's `<option>` as core.renderers.render_select writes it, cut where ` selected` goes."""
+    return [(str(key), f'\n  <option value="{escape(key)}"', f">{escape(label)}</option>") for key, label in choices]
+
+
+def _options_html(parts: list[tuple[str, str, str]], selected: str | None) -> str:
+    """The options, the first whose key is `selected` selected (as a single select marks it)."""
+    out, found = [], False
+    for key, head, tail in parts:
+        if not found and key == selected:
+            found = True
+            out.append(f"{head} selected{tail}")
+        else:
+            out.append(f"{head}{tail}")
+    return "".join(out)
+
+
+class ObjectChoices:
+    """Objects to choose among and their labels, built once and shared by every row of a formset
+    (and their `<option>`s written once: see planning_tags.cell)."""
+
+    def __init__(self, objects=(), label_of=str):
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [("", "—")] + [(key, label_of(obj)) for key, obj in self.objects.items()]
+
+    @cached_property
+    def _parts(self) -> list[tuple[str, str, str]]:
+        return _option_parts(self.choices)
+
+    def options_html(self, selected: str | None) -> str:
+        return _options_html(self._parts, selected)
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A choice among a model's TextChoices, fixed with the form class: every row's copy of the field
+    shares its `<option>`s, written once per language (see planning_tags.cell)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._written = {}
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._written = self._written
+        return result
+
+    def options_html(self, selected: str | None) -> str:
+        language = get_language()
+        if language not in self._written:
+            self._written[language] = _option_parts(self.choices)
+        return _options_html(self._written[language], selected)
+
+
+NOTHING = ObjectChoices()
+
+
 class ObjectChoiceField(forms.ChoiceField):
     """A choice among objects loaded once, so a formset of many rows costs no query per row."""
 
-    def __init__(self, *, objects=(), label_of=str, **kwargs):
-        self.objects = {str(obj.pk): obj for obj in objects}
+    def __init__(self, *, offered: ObjectChoices, **kwargs):
+        self.offered = offered
+        self.objects = offered.objects
         kwargs.setdefault("required", False)
-        super().__init__(choices=[("", "—")] + [(key, label_of(obj)) for key, obj in self.objects.items()], **kwargs)
+        super().__init__(choices=offered.choices, **kwargs)
+
+    def options_html(self, selected: str | None) -> str:
+        return self.offered.options_html(selected)
 
     def clean(self, value):
         key = super().clean(value)
@@ -136,9 +199,10 @@ class Step2Form(StepForm):
     def __init__(self, *args, opportunities: list[Opportunity], units: list[OrgUnit], **kwargs):
         super().__init__(*args, **kwargs)
         self.opportunities = opportunities
+        offered = ObjectChoices(units)
         for opportunity in opportunities:
             self.fields[f"unit_{opportunity.pk}"] = ObjectChoiceField(
-                objects=units, label=opportunity.name, initial=opportunity.sponsor_unit_id
+                offered=offered, label=opportunity.name, initial=opportunity.sponsor_unit_id
             )
 
     def opportunity_rows(self):
@@ -317,24 +381,24 @@ class StrategicTaskRow(RowForm):
         label=_("Description"), required=False, max_length=ROW_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 1})
     )
     target_year = forms.IntegerField(label=_("Target FY"), min_value=2000, max_value=2100)
-    status = forms.ChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
+    status = FixedChoiceField(label=_("Status"), choices=StrategicTask.Status.choices, initial=StrategicTask.Status.NOT_STARTED)
 
-    def __init__(self, *args, users=(), default_year=None, **kwargs):
+    def __init__(self, *args, users: ObjectChoices = NOTHING, default_year=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"] = ObjectChoiceField(objects=users, label=_("Owner"))
+        self.fields["owner"] = ObjectChoiceField(offered=users, label=_("Owner"))
         # A new row suggests the end of the 3-year horizon; left as suggested, the row is still empty.
         self.fields["target_year"].initial = default_year
 
 
 class MarketingActionRow(RowForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices, initial=MarketingAction.Kind.WORKSHOP)
+    kind = FixedChoiceField(label=_("Kind"), choices=MarketingAction.Kind.choices, initial=MarketingAction.Kind.WORKSHOP)
     title = forms.CharField(label=_("Marketing action"), max_length=200)
     planned_on = DateField(label=_("Date"))
-    status = forms.ChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
+    status = FixedChoiceField(label=_("Status"), choices=MarketingAction.Status.choices, initial=MarketingAction.Status.PLANNED)
 
-    def __init__(self, *args, contacts=(), **kwargs):
+    def __init__(self, *args, contacts: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"] = ObjectChoiceField(objects=contacts, label=_("With"), label_of=contact_label)
+        self.fields["contact"] = ObjectChoiceField(offered=contacts, label=_("With"))
 
 
 def contact_label(contact: Contact) -> str:
@@ -344,29 +408,29 @@ def contact_label(contact: Contact) -> str:
 
 
 class SupportRequestRow(RowForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
+    kind = FixedChoiceField(label=_("Kind"), choices=SupportRequest.Kind.choices, initial=SupportRequest.Kind.PRODUCT)
     description = forms.CharField(label=_("Support request"), max_length=300)
     amount = MoneyField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=0, initial=0)
-    status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
+    status = FixedChoiceField(label=_("Status"), choices=SupportRequest.Status.choices, initial=SupportRequest.Status.REQUESTED)
 
-    def __init__(self, *args, offerings=(), **kwargs):
+    def __init__(self, *args, offerings: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offering"] = ObjectChoiceField(objects=offerings, label=_("Offering"))
+        self.fields["offering"] = ObjectChoiceField(offered=offerings, label=_("Offering"))
 
 
 class ActionRow(RowForm):
     title = forms.CharField(label=_("Task or milestone"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices, initial=ActionItem.Kind.TASK)
+    kind = FixedChoiceField(label=_("Kind"), choices=ActionItem.Kind.choices, initial=ActionItem.Kind.TASK)
     start_on = DateField(label=_("Start"), required=False)
     due_on = DateField(label=_("Due"))
-    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
+    status = FixedChoiceField(label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.NOT_STARTED)
     # xgettext:no-python-format
     percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, initial=0)
 
-    def __init__(self, *args, users=(), parents=(), **kwargs):
+    def __init__(self, *args, users: ObjectChoices = NOTHING, parents: ObjectChoices = NOTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"] = ObjectChoiceField(objects=users, label=_("Owner"))
-        self.fields["parent"] = ObjectChoiceField(objects=parents, label=_("Parent"))
+        self.fields["owner"] = ObjectChoiceField(offered=users, label=_("Owner"))
+        self.fields["parent"] = ObjectChoiceField(offered=parents, label=_("Parent"))
 
     def clean(self):
         data = super().clean()
@@ -439,8 +503,10 @@ class SubmitForm(CleanTextFormMixin, forms.Form):
         # Without a scheduled meeting there is nothing to choose: the executives put the plan on one.
         if meetings:
             self.fields["meeting"] = ObjectChoiceField(
-                objects=meetings, label=_("Consensus meeting"),
-                label_of=lambda m: f"{m.title} · {timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M}",
+                offered=ObjectChoices(
+                    meetings, label_of=lambda m: f"{m.title} · {timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M}"
+                ),
+                label=_("Consensus meeting"),
                 help_text=_("Optional: the executives can also put the plan on a meeting's agenda."),
             )
 
@@ -504,6 +570,10 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         return [self[name] for name in self.STEP_FIELDS.values()]
 
 
+def _person_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
 class MeetingForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     scheduled_for = DateTimeField(label=_("Date and time"), help_text=_("In the site's time zone."))
@@ -517,7 +587,7 @@ class MeetingForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, executives=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"] = ObjectChoiceField(
-            objects=executives, label=_("Chair"), label_of=lambda u: u.get_full_name() or u.username,
+            offered=ObjectChoices(executives, label_of=_person_label), label=_("Chair"),
             help_text=_("An executive; you, if none is chosen."),
         )
         self.order_fields(["title", "scheduled_for", "duration_minutes", "chair", "location", "video_link", "notes"])
@@ -529,10 +599,7 @@ class MeetingForm(CleanTextFormMixin, forms.Form):
 class AttendeeForm(forms.Form):
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"] = ObjectChoiceField(
-            objects=users, label=_("Invite"), required=True,
-            label_of=lambda u: u.get_full_name() or u.username,
-        )
+        self.fields["user"] = ObjectChoiceField(offered=ObjectChoices(users, label_of=_person_label), label=_("Invite"), required=True)
 
 
 class OpinionForm(CleanTextFormMixin, forms.Form):

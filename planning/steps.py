@@ -147,18 +147,17 @@ class StrategyStep(StepPage):
     section = "strategy"
 
     def build_forms(self, data=None, files=None):
-        users = content.team_users(plan=self.plan)
-        contacts = content.marketing_contacts(plan=self.plan)
+        users = forms.ObjectChoices(content.team_users(plan=self.plan))
+        contacts = forms.ObjectChoices(content.marketing_contacts(plan=self.plan), label_of=forms.contact_label)
         task_fields = ("title", "description", "owner", "target_year", "status")
         tasks = [_initial(t, task_fields) for t in content.plan_strategic_tasks(plan=self.plan)]
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
         marketing = [_initial(a, marketing_fields) for a in content.plan_marketing_actions(plan=self.plan)]
         kpis, inputs, account_targets = kpis_reads.target_grid(plan=self.plan)
-        month_labels = [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
         return {
             "form": forms.Step4Form(data, instance=self.plan),
             "targets": forms.TargetsForm(
-                data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=month_labels,
+                data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=self.month_labels(),
                 fiscal_year=self.plan.fiscal_year, account_targets=account_targets,
             ),
             "tasks": forms.StrategicTaskFormSet(
@@ -169,6 +168,18 @@ class StrategyStep(StepPage):
                 data, prefix="marketing", form_kwargs={"contacts": contacts}, initial=marketing
             ),
         }
+
+    def month_labels(self) -> list[str]:
+        return [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
+
+    def months_form(self, kpi_id: int) -> forms.TargetsForm:
+        """The targets form of one KPI, for its folded months: sent only while they are all empty, so empty."""
+        kpi = next((kpi for kpi in kpis_reads.target_candidates(plan=self.plan) if kpi.pk == kpi_id), None)
+        if kpi is None:
+            raise Http404("No such KPI in this plan's targets.")
+        return forms.TargetsForm(
+            prefix="targets", kpis=[kpi], inputs={}, month_labels=self.month_labels(), fiscal_year=self.plan.fiscal_year
+        )
 
     def save(self, bound, lock_version):
         self.save_fields(
@@ -199,8 +210,8 @@ class ExecutionStep(StepPage):
         actions = content.plan_actions(plan=self.plan)
         if self.tracks_progress:
             return {"progress": forms.ActionProgressForm(data, actions=actions)}
-        users = content.team_users(plan=self.plan)
-        offerings = list(Offering.objects.filter(is_active=True).order_by("name"))
+        users = forms.ObjectChoices(content.team_users(plan=self.plan))
+        offerings = forms.ObjectChoices(Offering.objects.filter(is_active=True).order_by("name"))
         support_fields = ("kind", "description", "offering", "amount", "status")
         action_fields = ("title", "kind", "owner", "start_on", "due_on", "status", "percent_done", "parent")
         return {
@@ -209,7 +220,7 @@ class ExecutionStep(StepPage):
                 initial=[_initial(r, support_fields) for r in content.plan_support_requests(plan=self.plan)],
             ),
             "actions": forms.ActionFormSet(
-                data, prefix="actions", form_kwargs={"users": users, "parents": actions},
+                data, prefix="actions", form_kwargs={"users": users, "parents": forms.ObjectChoices(actions)},
                 initial=[_initial(a, action_fields) | {"depth": a.depth} for a in actions],
             ),
         }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/new/", plans.plan_create, name="plan-create"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan-detail"),
     path("plans/<int:plan_id>/step/<int:step>/", plans.plan_step, name="plan-step"),
+    path("plans/<int:plan_id>/step/4/months/<int:kpi_id>/", plans.plan_target_months, name="plan-target-months"),
     path("plans/<int:plan_id>/submit/", plans.plan_submit, name="plan-submit"),
     path("plans/<int:plan_id>/revise/", plans.plan_revise, name="plan-revise"),
     path("plans/<int:plan_id>/close/", plans.plan_close, name="plan-close"),

@@ -1,11 +1,19 @@
 """Step 4's targets grid, built in Python: twelve KPIs of twenty cells each cost a third of the step's
 page through the template's nested loops. Same HTML as templates/planning/includes/targets_form.html
-drew row by row (months folded unless a month holds a value or an error)."""
+drew row by row (months folded unless a month holds a value or an error).
+
+A KPI's months are twelve of its twenty cells. When all twelve are empty, its folded months are sent
+empty and htmx asks for their cells when the user opens them (planning:plan-target-months): a form
+posted without them saves them empty, as it would have with them. Months holding anything (a value,
+a zero, an error) are written into the page as before."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from performance.models import KpiDefinition
 
 from .planning_tags import cell
 
@@ -16,17 +24,41 @@ def _errors(field) -> str:
     return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in field.errors)
 
 
-def _row(form, row: dict, currency: str) -> str:
+def _months(row: dict) -> str:
+    """A KPI's month cells, in four groups of three (the inside of the months' `<div class="row">`)."""
+    out = []
+    for group in row["month_groups"]:
+        out.append('<div class="col-md-3"><div class="d-flex gap-1">')
+        for label, field in group:
+            out.append(
+                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>{cell(field)}</div>'
+            )
+        out.append("</div></div>")
+    return "".join(out)
+
+
+def _words() -> dict[str, str]:
+    """The grid's words, translated once for all its rows."""
+    return {
+        "theirs": gettext("Account's targets, not this plan's"),
+        "not_summed": gettext("not summed"),
+        "later": gettext("3-year (mid/long-term) target"),
+        "fiscal_year": gettext("FY %(year)s"),
+        "months": gettext("Months (optional)"),
+        "adds_up": gettext("adds up"),
+        "level": gettext("level / rate"),
+        **{f"unit_{code}": escape(label) for code, label in KpiDefinition.Unit.choices},
+    }
+
+
+def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) -> str:
     kpi = row["kpi"]
     chosen = row["chosen"]
     name = escape(kpi.display_name)
-    unit = escape(currency) if kpi.unit == "money" else escape(kpi.get_unit_display())
-    theirs = gettext("Account's targets, not this plan's")
-    not_summed = gettext("not summed")
-    later_label = gettext("3-year (mid/long-term) target")
-    fiscal_year = gettext("FY %(year)s")
-    months_label = gettext("Months (optional)")
-    kind = gettext("adds up") if kpi.is_cumulative else gettext("level / rate")
+    unit = escape(currency) if kpi.unit == "money" else words.get(f"unit_{kpi.unit}", escape(kpi.unit))
+    theirs, not_summed, later_label = words["theirs"], words["not_summed"], words["later"]
+    fiscal_year, months_label = words["fiscal_year"], words["months"]
+    kind = words["adds_up"] if kpi.is_cumulative else words["level"]
     out = [
         f'<tbody class="target-kpi{" is-chosen" if chosen.value() else ""}" data-target-row '
         f'data-cumulative="{1 if kpi.is_cumulative else 0}">',
@@ -62,25 +94,30 @@ def _row(form, row: dict, currency: str) -> str:
             f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{cell(field)}</span></label>'
             f"{_errors(field)}"
         )
-    months = [pair for group in row["month_groups"] for pair in group]
-    opened = " open" if any(field.value() or field.errors for _label, field in months) else ""
+    months = [field for group in row["month_groups"] for _label, field in group]
+    opened = " open" if any(field.value() or field.errors for field in months) else ""
+    empty = all(field.value() in (None, "") and not field.errors for field in months)
+    lazy = (
+        f' hx-get="{reverse("planning:plan-target-months", args=[plan_id, kpi.pk])}" hx-trigger="toggle once" '
+        'hx-target="find [data-months]"'
+    ) if empty else ""
     out.append(
-        f'</div></td></tr><tr class="months-row"><td></td><td colspan="7"><details{opened}>'
-        f'<summary class="small">{months_label}</summary><div class="row g-1 mt-1">'
+        f'</div></td></tr><tr class="months-row"><td></td><td colspan="7"><details{opened}{lazy}>'
+        f'<summary class="small">{months_label}</summary><div class="row g-1 mt-1"{" data-months" if empty else ""}>'
+        f'{"" if empty else _months(row)}</div></details></td></tr></tbody>'
     )
-    for group in row["month_groups"]:
-        out.append('<div class="col-md-3"><div class="d-flex gap-1">')
-        for label, field in group:
-            out.append(
-                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>{cell(field)}</div>'
-            )
-        out.append("</div></div>")
-    out.append("</div></details></td></tr></tbody>")
     return "".join(out)
 
 
 @register.simple_tag
-def target_rows(form, account) -> str:
+def target_rows(form, plan) -> str:
     """A `<tbody>` per KPI of step 4's TargetsForm: its tick, year and quarter cells, the 3-year targets
     and the folded months."""
-    return mark_safe("".join(_row(form, row, account.currency) for row in form.rows()))
+    words = _words()
+    return mark_safe("".join(_row(form, row, plan.account.currency, plan.pk, words) for row in form.rows()))
+
+
+@register.simple_tag
+def target_months(form) -> str:
+    """The month cells of the one KPI of `form`, for its folded months opened by the user."""
+    return mark_safe(_months(form.rows()[0]))

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -171,6 +171,18 @@ def _submit_form(versions) -> forms.SubmitForm:
     last = next((getattr(v, "agenda_item", None) for v in versions), None)
     initial = {"meeting": last.meeting} if last is not None and any(m.pk == last.meeting_id for m in meetings_open) else {}
     return forms.SubmitForm(meetings=meetings_open, initial=initial)
+
+
+@require_GET
+def plan_target_months(request: HttpRequest, plan_id: int, kpi_id: int) -> HttpResponse:
+    """Step 4: the empty month cells of one KPI's targets, asked for by htmx when the user opens its months."""
+    plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not plans_reads.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    page = step_page(4, request=request, plan=plan, can_edit=True)
+    if not page.editable:
+        raise Http404("Step 4 cannot be changed now.")
+    return render(request, "planning/includes/target_months.html", {"form": page.months_form(kpi_id)})
 
 
 @require_http_methods(["GET", "POST"])

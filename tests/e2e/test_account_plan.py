@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Contact, Opportunity, OrgUnit
+from performance.models import KpiTarget
 from planning.models import AccountPlan, PlanStatus
 from tests.e2e.conftest import login
 from tests.factories import (
@@ -96,11 +97,17 @@ def test_am_fills_the_plan_exec_approves_am_revises_and_exports(page, browser, l
     for quarter in (1, 2, 3, 4):
         page.get_by_label(f"Revenue, Q{quarter}", exact=True).fill("250000000")
     page.get_by_label("Revenue, year").fill("1000000000")
+    # Revenue's folded months are fetched (htmx) when opened, and saved with the step.
+    page.locator("tbody[data-target-row]").filter(has=page.get_by_label("Use Revenue")).locator("summary").click()
+    for month, amount in (("Jan", "100000000"), ("Feb", "100000000"), ("Mar", "50000000")):
+        page.get_by_label(f"Revenue, {month}", exact=True).fill(amount)
     page.get_by_label("Strategic task", exact=True).first.fill("Total solution offering")
     page.get_by_label("Marketing action", exact=True).first.fill("MES workshop")
     page.get_by_label("Date", exact=True).first.fill(f"{year}-03-15")
     page.get_by_label("With", exact=True).first.select_option(index=1)
     save_and_continue(page)
+
+    assert KpiTarget.objects.filter(kpi__code="revenue", period_kind="month").count() == 3
 
     # Step 5: an action plan with a task and a milestone; the Gantt shows them.
     page.get_by_label("Task or milestone", exact=True).nth(0).fill("MES pilot")

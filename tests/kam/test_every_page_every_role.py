@@ -96,6 +96,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     'plans/new/':                                                    _row(302, 200, 200, 200, 200, 200, 200, 200),
     'plans/<int:plan_id>/':                                          _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/step/<int:step>/':                          _row(302, 200, 200, 200, 200, 404, 200, 200),
+    # The world's plan is submitted: step 4 cannot change, so no one fetches its folded months.
+    'plans/<int:plan_id>/step/4/months/<int:kpi_id>/':               _row(302, 404, 403, 403, 404, 404, 404, 404),
     'plans/<int:plan_id>/submit/':                                   _row(302, 405, 405, 405, 405, 405, 405, 405),
     'plans/<int:plan_id>/revise/':                                   _row(302, 405, 405, 405, 405, 405, 405, 405),
     'plans/<int:plan_id>/close/':                                    _row(302, 405, 405, 405, 405, 405, 405, 405),
@@ -452,7 +454,7 @@ def ids_for(route: str, world) -> dict:
         "user_id": world["am"].pk, "member_id": world["account"].team.get(user=world["eng"]).pk,
         "uidb64": "MQ", "token": "set-password",
         "attendee_id": world["meeting"].attendees.order_by("pk").last().pk,
-        "interaction_id": world["interaction"].pk, "risk_id": world["account_risk"].pk,
+        "interaction_id": world["interaction"].pk, "risk_id": world["account_risk"].pk, "kpi_id": world["kpi"].pk,
     }
     if route.startswith("organisation/units/"):
         ids["unit_id"] = world["business_unit"].pk

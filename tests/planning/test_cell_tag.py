@@ -37,7 +37,7 @@ def test_targets_grid_opens_the_months_of_a_kpi_with_a_month_target(db):
     from planning.forms import TargetsForm
     from planning.targets import TargetInput
     from planning.templatetags.targets_grid import target_rows
-    from tests.factories import AccountFactory
+    from tests.factories import AccountPlanFactory
 
     revenue = KpiDefinition.objects.get(code="revenue")
     others = list(KpiDefinition.objects.exclude(pk=revenue.pk)[:1])
@@ -47,8 +47,39 @@ def test_targets_grid_opens_the_months_of_a_kpi_with_a_month_target(db):
         kpis=[revenue, *others], inputs={revenue.pk: TargetInput(chosen=True, months=months)},
         month_labels=[f"M{i}" for i in range(1, 13)], fiscal_year=2026,
     )
-    html = str(target_rows(form, AccountFactory()))
+    html = str(target_rows(form, AccountPlanFactory()))
     first, *rest = html.split("</tbody>")[:-1]
     assert "<details open>" in first and 'value="7.5' in first and "is-chosen" in first and "checked" in first
-    assert all("<details>" in row and "is-chosen" not in row for row in rest)
+    # Folded empty months are fetched when opened (tests/planning/test_views_target_months.py).
+    assert all("<details hx-get=" in row and "is-chosen" not in row and "targets-m1_" not in row for row in rest)
     assert "FY 2027" in first and "FY 2028" in first
+
+
+def test_cell_writes_a_shared_choice_as_as_widget_writes_it():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from planning.forms import FixedChoiceField, ObjectChoiceField, ObjectChoices
+    from planning.models import ActionItem
+
+    people = ObjectChoices(
+        [SimpleNamespace(pk=1, name="Kim & 'Lee'"), SimpleNamespace(pk=2, name='Park "P"')], label_of=lambda p: p.name
+    )
+
+    class Row(forms.Form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["owner"] = ObjectChoiceField(offered=people, label="Owner")
+            self.fields["needed"] = ObjectChoiceField(offered=people, label="Needed", required=True)
+
+        status = FixedChoiceField(label="Status", choices=ActionItem.Status.choices, initial=ActionItem.Status.DONE)
+
+    for language in ("en", "ko"):
+        with translation.override(language):
+            for form in (Row(), Row(initial={"owner": people.objects["2"]}), Row(data={"owner": "9", "status": "x"}),
+                         Row(data={"owner": "1", "status": "blocked"})):
+                form.is_valid()
+                for name in ("owner", "needed", "status"):
+                    assert str(cell(form[name])) == str(slow(form[name], "form-select form-select-sm")), name
+            assert ("막힘" in str(cell(Row()["status"]))) == (language == "ko")
