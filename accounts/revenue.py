@@ -51,6 +51,10 @@ def revenue_windows(*, account: Account, today: datetime.date) -> dict:
         revenue_before=_sum("amount", before),
         cost_before=_sum("cost", before),
     )
+    return _windows(sums)
+
+
+def _windows(sums: dict) -> dict:
     totals = {
         "revenue": sums["revenue_now"],
         "profit": sums["revenue_now"] - sums["cost_now"],
@@ -73,7 +77,32 @@ def monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
         .annotate(total=Sum("amount"))
         .values_list("month", "total")
     )
-    intake = {
+    return _months(revenue, _monthly_intake(account=account, first=first, today=today), first)
+
+
+def revenue_figures(*, account: Account, today: datetime.date) -> tuple[dict, list[dict]]:
+    """`revenue_windows` and `monthly_revenue` (the account summary shows both) in two queries instead of
+    three: the revenue lines of the 24 months summed per month (whole amounts: the sums are exact)."""
+    first, last = last_12_months(today)
+    sums = {"revenue_now": ZERO, "cost_now": ZERO, "revenue_before": ZERO, "cost_before": ZERO}
+    revenue = {}
+    for month, amount, cost in (
+        RevenueLine.objects.filter(account=account, month__gte=add_months(first, -12), month__lte=last)
+        .order_by()
+        .values("month")
+        .annotate(amount=Sum("amount"), cost=Sum("cost"))
+        .values_list("month", "amount", "cost")
+    ):
+        window = "now" if month >= first else "before"
+        sums[f"revenue_{window}"] += amount
+        sums[f"cost_{window}"] += cost
+        if window == "now":
+            revenue[month] = amount
+    return _windows(sums), _months(revenue, _monthly_intake(account=account, first=first, today=today), first)
+
+
+def _monthly_intake(*, account: Account, first: datetime.date, today: datetime.date) -> dict[datetime.date, Decimal]:
+    return {
         _as_date(month): total
         for month, total in Order.objects.filter(account=account, ordered_on__gte=first, ordered_on__lte=today)
         .annotate(month=TruncMonth("ordered_on"))
@@ -82,6 +111,9 @@ def monthly_revenue(*, account: Account, today: datetime.date) -> list[dict]:
         .annotate(total=Sum("amount"))
         .values_list("month", "total")
     }
+
+
+def _months(revenue: dict, intake: dict, first: datetime.date) -> list[dict]:
     return [
         {"month": month, "revenue": revenue.get(month, ZERO), "order_intake": intake.get(month, ZERO)}
         for month in (add_months(first, n) for n in range(12))

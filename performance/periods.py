@@ -12,6 +12,7 @@ Everything here is pure date arithmetic: no database, no settings.
 import calendar
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 
 from django.db import models
@@ -83,14 +84,14 @@ class Period:
         offset = self.start_month - 1 + fiscal_month - 1
         return self.fiscal_year + offset // 12, offset % 12 + 1
 
-    @property
+    @cached_property
     def start(self) -> datetime.date:
         year, month = self._calendar_month(self.fiscal_months[0])
         return datetime.date(year, month, 1)
 
-    @property
+    @cached_property
     def end(self) -> datetime.date:
-        """The last day of the period (inclusive)."""
+        """The last day of the period (inclusive; like `start`, computed once: pages compare many dates with it)."""
         year, month = self._calendar_month(self.fiscal_months[-1])
         return datetime.date(year, month, calendar.monthrange(year, month)[1])
 

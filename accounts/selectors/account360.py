@@ -17,7 +17,7 @@ from accounts.models import (
     User,
 )
 from accounts.interactions import contact_last_contact
-from accounts.revenue import monthly_revenue, revenue_windows
+from accounts.revenue import revenue_figures, revenue_windows
 from accounts.risks import registered_risks
 
 
@@ -70,14 +70,21 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
     """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1,
     and the risks other apps register (stale plans)."""
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    risks = []
-    left = account.contacts.filter(
-        status=Contact.Status.LEFT, is_decision_maker=True, left_on__gte=today - datetime.timedelta(days=365)
-    ).order_by("-left_on")
-    for contact in left:
-        risks.append({"kind": "decision_maker_left", "contact": contact, "date": contact.left_on})
-    for contact in _key_contacts_last_interaction(account=account, today=today).filter(Q(is_fox=True) | Q(is_kingpin=True)):
-        if contact.last_interaction is None or contact.last_interaction < stale_before:
+    # Decision makers who left in the last year and active Kingpins and Foxes, in one query.
+    contacts = list(
+        account.contacts.filter(
+            Q(status=Contact.Status.LEFT, is_decision_maker=True, left_on__gte=today - datetime.timedelta(days=365))
+            | Q(Q(is_fox=True) | Q(is_kingpin=True), status=Contact.Status.ACTIVE)
+        )
+        .annotate(last_interaction=contact_last_contact(today))
+        .order_by("name")
+    )
+    left = sorted((c for c in contacts if c.status == Contact.Status.LEFT), key=lambda c: c.left_on, reverse=True)
+    risks = [{"kind": "decision_maker_left", "contact": contact, "date": contact.left_on} for contact in left]
+    for contact in contacts:
+        if contact.status == Contact.Status.ACTIVE and (
+            contact.last_interaction is None or contact.last_interaction < stale_before
+        ):
             risks.append({"kind": "kingpin_fox_silent", "contact": contact, "date": contact.last_interaction})
     if not pipeline[0]["count"]:
         risks.append({"kind": "no_tier_1"})
@@ -90,11 +97,12 @@ def account_summary(*, account: Account, today: datetime.date) -> dict:
     """What the summary section shows: team, revenue and profit with trend, pipeline by tier, risks."""
     pipeline = open_pipeline_by_tier(opportunities=account.opportunities.all())
     team = account_team(account=account)
+    revenue, monthly = revenue_figures(account=account, today=today)
     return {
         "team": team,
         "kam_member": next((member for member in team if member.role == AccountTeamMember.Role.KAM), None),
-        "revenue": revenue_windows(account=account, today=today),
-        "monthly_revenue": monthly_revenue(account=account, today=today),
+        "revenue": revenue,
+        "monthly_revenue": monthly,
         "pipeline": pipeline,
         "pipeline_total": {
             "count": sum(row["count"] for row in pipeline),

@@ -28,7 +28,7 @@ def opportunity_board(*, account: Account, offering_id: int | None = None, unit_
     totals = open_pipeline_by_tier(opportunities=opportunities)
     cards = list(
         opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
-        .select_related("sponsor_unit", "owner")
+        .select_related("sponsor_unit")  # a card shows no owner: a board of a hundred cards reads no users
         .prefetch_related(Prefetch("offerings", queryset=Offering.objects.order_by("name")))
         .order_by("tier", "-amount", "pk")
     )

@@ -4,8 +4,9 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from accounts.models import (
     Account,
@@ -30,8 +31,9 @@ class OrgNode:
     children: list["OrgNode"] = field(default_factory=list)
     manager_hidden: bool = False
 
-    @property
+    @cached_property
     def size(self) -> int:
+        """The person and everyone below them; counted once the tree is built (the chart sorts and labels by it)."""
         return 1 + sum(child.size for child in self.children)
 
     @property
@@ -89,15 +91,28 @@ def _descendant_unit_ids(units: list[OrgUnit], root_id: int) -> set[int]:
     return found
 
 
+# What a box of the drawn chart shows (accounts/templatetags/org_chart.py): a chart of hundreds of people
+# reads these columns and the names of their unit and manager, not whole rows of three tables.
+CHART_FIELDS = (
+    "account", "org_unit", "reports_to", "name", "title", "status", "left_on", "attitude", "influence",
+    *Contact.BUYING_ROLE_FIELDS,
+)
+
+
 def org_chart(*, account: Account, unit_id: int | None = None, show_left: bool = False) -> dict:
     """The account's people as a forest along reports-to, optionally limited to one unit and its sub-units.
 
+    Each person is a Contact with the chart's fields only (`CHART_FIELDS`), `unit_name` and `manager_name`.
     Someone whose manager is not shown (another unit, left, or filtered out) starts a tree of
     their own, marked so the chart says the line continues elsewhere. A loop in reports-to,
     which the services refuse but an import could write, is broken rather than followed.
     """
     units = org_units_in_tree_order(account=account)
-    contacts = account.contacts.select_related("org_unit", "reports_to").order_by("-influence", "name")
+    contacts = (
+        account.contacts.only(*CHART_FIELDS)
+        .annotate(unit_name=F("org_unit__name"), manager_name=F("reports_to__name"))
+        .order_by("-influence", "name")
+    )
     if not show_left:
         contacts = contacts.filter(status=Contact.Status.ACTIVE)
     unit_filter = None

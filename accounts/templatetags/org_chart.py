@@ -97,7 +97,7 @@ class _Chart:
             out.append(f' <span class="badge text-bg-secondary">{w["left"]} {left_on}</span>')
         out.append(f'</div><div class="org-title">{escape(c.title) if c.title else "–"}')
         if c.org_unit_id:
-            out.append(f' · <span class="text-body-secondary">{escape(str(c.org_unit))}</span>')
+            out.append(f' · <span class="text-body-secondary">{escape(c.unit_name)}</span>')
         out.append("</div></div>")
         if node.children:
             out.append(
@@ -114,7 +114,7 @@ class _Chart:
         if node.manager_hidden:
             out.append(
                 f'<div class="small text-body-secondary"><i aria-hidden="true" class="bi bi-arrow-up"></i> '
-                f'{w["reports_to"]} {escape(str(c.reports_to))}</div>'
+                f'{w["reports_to"]} {escape(c.manager_name)}</div>'
             )
         if self.can_edit:
             edit_url = escape(str(pk).join(self.edit_url))

@@ -295,12 +295,12 @@ def relationship_edit(request: HttpRequest, account_id: int, relationship_id: in
 def _board_context(request: HttpRequest, account: Account) -> dict:
     offering_id = _int_param(request, "offering")
     unit_id = _int_param(request, "unit")
+    query = request.GET.urlencode()
     return {
         **commerce.opportunity_board(account=account, offering_id=offering_id, unit_id=unit_id),
         "offering_filter": offering_id,
         "unit_filter": unit_id,
-        "filter_query": request.GET.urlencode(),
-        "stage_choices": Opportunity.Stage.choices,
+        "move_query": f"?{query}" if query else "",
         "today": timezone.localdate(),
     }
 

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -38,9 +39,9 @@ class AccountDashboard:
     def rows(self) -> list[tuple[KpiDefinition, list[KpiValue | None]]]:
         return [(kpi, [self.value(kpi.code, i) for i in range(len(self.periods))]) for kpi in self.kpis]
 
-    @property
+    @cached_property
     def current_index(self) -> int | None:
-        """The shown period that contains `as_of`, if any."""
+        """The shown period that contains `as_of`, if any (the template asks in every cell)."""
         return next((i for i, period in enumerate(self.periods) if period.contains(self.as_of)), None)
 
 

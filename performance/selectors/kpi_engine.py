@@ -15,17 +15,16 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     Exists,
+    Expression,
+    F,
     IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -80,30 +79,99 @@ class SlotPlan:
 
 
 # Slot expressions ------------------------------------------------------------------------
-def _month_condition(plan: SlotPlan, month: int, account_path: str) -> Q:
-    # With a single fiscal calendar every account in the query shares it: no join needed.
+class SlotCase(Expression):
+    """CASE putting each row in a slot: WHEN <condition> THEN <slot> … ELSE NULL END.
+
+    Like Django's `Case(When(Q(...), then=Value(slot)), …)` and written to the same SQL, but the
+    conditions are plain tuples over a few columns, so the SQL of a shape is built once per process
+    and database (`_CASE_SQL`) and reused: resolving and compiling a 13-branch `Case` costs several
+    milliseconds per query, and a page runs up to eight of them (a CASE is compiled again for the
+    WHERE and GROUP BY clauses). A condition is ("and", conditions), ("or", conditions) or an atom
+    (column number, operator, value); operators are "=", ">=", "<=" and "in" (a tuple of values).
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, columns: Sequence[str], branches: tuple[tuple[tuple, int], ...]):
+        super().__init__()
+        self.columns = [F(name) for name in columns]
+        self.branches = branches
+
+    def get_source_expressions(self) -> list:
+        return self.columns
+
+    def set_source_expressions(self, exprs: list) -> None:
+        self.columns = exprs
+
+    def as_sql(self, compiler, connection):
+        key = (connection.vendor, self.branches)
+        template = _CASE_SQL.get(key)
+        if template is None:
+            if len(_CASE_SQL) >= _CASE_SQL_LIMIT:
+                _CASE_SQL.clear()
+            template = _CASE_SQL[key] = _case_template(self.branches, connection)
+        sql, params = template
+        columns = [compiler.compile(column)[0] for column in self.columns]
+        sql = connection.ops.unification_cast_sql(self.output_field) % sql.format(*columns)
+        return sql, list(params)
+
+
+_CASE_SQL: dict[tuple, tuple[str, tuple]] = {}  # (vendor, branches) -> (SQL with {n} for column n, params)
+_CASE_SQL_LIMIT = 1000  # shapes change with the day and the periods shown; start afresh past this many
+
+
+def _case_template(branches: tuple[tuple[tuple, int], ...], connection) -> tuple[str, tuple]:
+    if not branches:
+        return "NULL", ()
+    params = []
+
+    def adapt(value):
+        return connection.ops.adapt_datefield_value(value) if isinstance(value, datetime.date) else value
+
+    def condition(node) -> str:
+        if node[0] in ("and", "or"):
+            return "(" + f" {node[0].upper()} ".join(condition(child) for child in node[1]) + ")"
+        column, operator, value = node
+        if operator == "in":
+            params.extend(adapt(item) for item in value)
+            return f"{{{column}}} IN ({', '.join(['%s'] * len(value))})"
+        params.append(adapt(value))
+        return f"{{{column}}} {operator} %s"
+
+    whens = []
+    for node, slot in branches:
+        whens.append(f"WHEN {condition(node)} THEN %s")
+        params.append(slot)
+    return f"CASE {' '.join(whens)} ELSE NULL END", tuple(params)
+
+
+def _slot_columns(plan: SlotPlan, account_path: str, *fields: str) -> tuple[str, ...]:
+    """The columns a slot CASE reads: the fields, and with several fiscal calendars the account's start month
+    (column number len(fields)); with a single calendar every account in the query shares it: no join needed."""
     if len(plan.periods) == 1:
-        return Q()
-    return Q(**{f"{account_path}fiscal_year_start_month": month})
+        return fields
+    return (*fields, f"{account_path}fiscal_year_start_month")
+
+
+def _month_condition(plan: SlotPlan, month: int, column: int) -> tuple:
+    return () if len(plan.periods) == 1 else ((column, "=", month),)
 
 
 def _period_end(period: Period, plan: SlotPlan, clip: bool) -> datetime.date:
     return min(period.end, plan.as_of) if clip else period.end
 
 
-def _date_slot(plan: SlotPlan, date_field: str, *, account_path: str = "account__", clip: bool = True) -> Case:
+def _date_slot(plan: SlotPlan, date_field: str, *, account_path: str = "account__", clip: bool = True) -> SlotCase:
     """CASE putting each row in the slot whose period (in its account's fiscal calendar) holds its date."""
-    whens = []
+    branches = []
     for month, periods in plan.periods.items():
         for slot, period in enumerate(periods):
             end = _period_end(period, plan, clip)
             if end < period.start:
                 continue
-            condition = _month_condition(plan, month, account_path) & Q(
-                **{f"{date_field}__gte": period.start, f"{date_field}__lte": end}
-            )
-            whens.append(When(condition, then=Value(slot)))
-    return Case(*whens, default=Value(None), output_field=IntegerField())
+            condition = ("and", (*_month_condition(plan, month, 1), (0, ">=", period.start), (0, "<=", end)))
+            branches.append((condition, slot))
+    return SlotCase(_slot_columns(plan, account_path, date_field), tuple(branches))
 
 
 def _date_window(plan: SlotPlan, *, clip: bool = True) -> tuple[datetime.date, datetime.date]:
@@ -113,16 +181,17 @@ def _date_window(plan: SlotPlan, *, clip: bool = True) -> tuple[datetime.date, d
     return min(starts), max(ends)
 
 
-def _fiscal_slot(plan: SlotPlan) -> Case:
+def _fiscal_slot(plan: SlotPlan) -> SlotCase:
     """CASE putting a target or manual actual in its slot: the slot's own period, or one of its months."""
-    whens = []
+    kind, index, year = 0, 1, 2
+    branches = []
     for month, periods in plan.periods.items():
         for slot, period in enumerate(periods):
-            own = Q(period_kind=period.kind, period_index=period.index)
-            months = Q(period_kind=PeriodKind.MONTH, period_index__in=list(period.fiscal_months))
-            condition = _month_condition(plan, month, "account__") & Q(fiscal_year=period.fiscal_year) & (own | months)
-            whens.append(When(condition, then=Value(slot)))
-    return Case(*whens, default=Value(None), output_field=IntegerField())
+            own = ("and", ((kind, "=", period.kind), (index, "=", period.index)))
+            months = ("and", ((kind, "=", PeriodKind.MONTH.value), (index, "in", tuple(period.fiscal_months))))
+            condition = ("and", (*_month_condition(plan, month, 3), (year, "=", period.fiscal_year), ("or", (own, months))))
+            branches.append((condition, slot))
+    return SlotCase(_slot_columns(plan, "account__", "period_kind", "period_index", "fiscal_year"), tuple(branches))
 
 
 # Facts -----------------------------------------------------------------------------------
@@ -142,40 +211,37 @@ def _slot_totals(rows: QuerySet, plan: SlotPlan, date_field: str, *, clip: bool 
     )
 
 
-def _order_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
-    """Order intake: the orders signed in each slot, their amount and distinct offerings."""
-    return _slot_totals(
-        Order.objects.filter(where), plan, "ordered_on",
-        orders=Count("id"), order_amount=Sum("amount"), offerings=Count("offering_id", distinct=True),
-    )
+def _order_facts(where: Q, plan: SlotPlan, *, intake: bool, repurchase: bool) -> Iterable[dict]:
+    """Order intake (the orders signed in each slot, their amount and distinct offerings) and repurchase
+    (the same orders and amount, and the part that are repeat purchases), one query for either or both.
+
+    An order is a repeat purchase when the same account had ordered the same offering on an
+    earlier day (in any period, not only the previous one): each order of the window is checked
+    with EXISTS, served by the (account, offering, date) index.
+    """
+    rows, totals = Order.objects.filter(where), {}
+    if intake:
+        totals.update(orders=Count("id"), order_amount=Sum("amount"), offerings=Count("offering_id", distinct=True))
+    if repurchase:
+        rows = rows.annotate(repeat=Exists(
+            Order.objects.filter(
+                account_id=OuterRef("account_id"),
+                offering_id=OuterRef("offering_id"),
+                ordered_on__lt=OuterRef("ordered_on"),
+            )
+        ))
+        totals.update(
+            purchases=Count("id"),
+            repeat_purchases=Count("id", filter=Q(repeat=True)),
+            purchase_amount=Sum("amount"),
+            repeat_amount=Sum("amount", filter=Q(repeat=True)),
+        )
+    return _slot_totals(rows, plan, "ordered_on", **totals)
 
 
 def _revenue_line_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
     """Revenue: the revenue lines recognised in each slot (a line counts in its month's period), and their cost."""
     return _slot_totals(RevenueLine.objects.filter(where), plan, "month", revenue=Sum("amount"), cost=Sum("cost"))
-
-
-def _repurchase_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
-    """For each slot, its orders and amount, and the part that are repeat purchases.
-
-    An order is a repeat purchase when the same account had ordered the same offering on an
-    earlier day (in any period, not only the previous one). One query: each order of the
-    window is checked with EXISTS, served by the (account, offering, date) index.
-    """
-    bought_before = Exists(
-        Order.objects.filter(
-            account_id=OuterRef("account_id"),
-            offering_id=OuterRef("offering_id"),
-            ordered_on__lt=OuterRef("ordered_on"),
-        )
-    )
-    return _slot_totals(
-        Order.objects.filter(where).annotate(repeat=bought_before), plan, "ordered_on",
-        purchases=Count("id"),
-        repeat_purchases=Count("id", filter=Q(repeat=True)),
-        purchase_amount=Sum("amount"),
-        repeat_amount=Sum("amount", filter=Q(repeat=True)),
-    )
 
 
 def _nps_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
@@ -203,10 +269,8 @@ def _pipeline_facts(where: Q, plan: SlotPlan) -> Iterable[dict]:
     )
 
 
-FACT_QUERIES = {
-    ORDERS: _order_facts,
+FACT_QUERIES = {  # besides the orders (intake and repurchase)
     REVENUE_LINES: _revenue_line_facts,
-    REPURCHASE: _repurchase_facts,
     NPS: _nps_facts,
     TIME: _time_facts,
     PIPELINE: _pipeline_facts,
@@ -215,8 +279,11 @@ FACT_QUERIES = {
 
 def _collect_facts(where: Q, plan: SlotPlan, sources: set[str]) -> dict[tuple[int, int], Facts]:
     facts: dict[tuple[int, int], Facts] = {}
-    for source in sorted(sources):
-        for row in FACT_QUERIES[source](where, plan):
+    queries = [FACT_QUERIES[source](where, plan) for source in sorted(sources - {ORDERS, REPURCHASE})]
+    if sources & {ORDERS, REPURCHASE}:
+        queries.append(_order_facts(where, plan, intake=ORDERS in sources, repurchase=REPURCHASE in sources))
+    for query in queries:
+        for row in query:
             key = (row.pop("account_id"), row.pop("slot"))
             target = facts.setdefault(key, Facts())
             for name, value in row.items():
@@ -311,8 +378,8 @@ def kpi_values(
     Give either `accounts` (a queryset, used as a subquery; one extra query reads their fiscal
     start months) or `account_months` ({account id: fiscal start month}). `slots` limits which
     slots get values (all by default); earlier slots still serve as "previous period".
-    Runs one query per data source the KPIs need, plus one for targets and one for manual
-    actuals when asked for.
+    Runs one query per data source the KPIs need (order intake and repurchase share one), plus one
+    for targets and one for manual actuals when asked for.
     """
     if account_months is None:
         scoped = accounts.filter(fiscal_year_start_month__in=plan.start_months)

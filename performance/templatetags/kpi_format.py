@@ -99,6 +99,35 @@ def kpi_status_cell(cell) -> str:
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _status_labels(language: str | None) -> dict[str, str]:
+    return {status.value: escape(str(status.label)) for status in KpiStatus}
+
+
+@register.simple_tag
+def kpi_period_cell(value, unit: str, index: int, current_index: int | None) -> str:
+    """One cell of an account's KPI table (templates/performance/account_kpis.html): the actual and, with a
+    target, the status badge and the target; the current period marked. Built in one call: the table has a
+    cell per KPI and period, too many for a dozen template nodes each."""
+    current = " current-period" if index == current_index else ""
+    actual = escape(format_kpi_value(value.actual if value else None, unit))
+    if value and value.target is not None:
+        title = _status_labels(get_language()).get(value.status, "")
+        if value.achievement is not None:
+            title += f" · {escape(percent(value.achievement))}"
+        target = (
+            f'<div class="small text-body-secondary"><span class="badge rounded-pill {status_class(value.status)}" '
+            f'title="{title}"><i class="bi {status_icon(value.status)}"></i></span> / '
+            f"{escape(format_kpi_value(value.target, unit))}</div>"
+        )
+    else:
+        target = ""
+    return mark_safe(
+        f'\n            <td class="text-end text-nowrap{current}">\n              <div>{actual}</div>\n'
+        f"              {target}\n            </td>\n            "
+    )
+
+
 @register.filter
 def status_label(status: str) -> str:
     try:

@@ -197,3 +197,22 @@ def test_board_filters_by_offering_and_by_sponsoring_unit(client_for, account, a
 def test_each_card_shows_its_sponsoring_unit(client_for, account, account_manager):
     OpportunityFactory(account=account, sponsor_unit=OrgUnitFactory(account=account, name="Logistics HQ"))
     assert "Logistics HQ" in client_for(account_manager).get(board_url(account)).text
+
+
+def test_cards_escape_what_people_typed_and_post_moves_with_the_boards_filters(client_for, account, account_manager):
+    unit = OrgUnitFactory(account=account, name="<b>R&D</b>")
+    offering = OfferingFactory(name="<i>Cloud</i>")
+    opportunity = OpportunityFactory(account=account, name='Deal "<script>"', sponsor_unit=unit, tier=2)
+    opportunity.offerings.add(offering)
+    text = client_for(account_manager).get(board_url(account), {"unit": unit.pk, "offering": offering.pk}).text
+    assert "<script>" not in text and "Deal &quot;&lt;script&gt;&quot;" in text
+    assert "&lt;b&gt;R&amp;D&lt;/b&gt;" in text and "&lt;i&gt;Cloud&lt;/i&gt;" in text
+    move = reverse("accounts:opportunity-move", args=[account.pk, opportunity.pk])
+    assert f'data-move-url="{move}?unit={unit.pk}&amp;offering={offering.pk}"' in text
+    assert "Move Deal &quot;&lt;script&gt;&quot; to Tier 1" in text and "Move Deal &quot;&lt;script&gt;&quot; to Tier 3" in text
+
+
+def test_a_reader_sees_cards_without_edit_or_move_controls(client_for, account, executive):
+    OpportunityFactory(account=account, name="Read-only deal")
+    text = client_for(executive).get(board_url(account)).text
+    assert "Read-only deal" in text and "data-move-url" not in text and "move-controls" not in text

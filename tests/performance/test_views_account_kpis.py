@@ -154,7 +154,7 @@ def test_account_dashboard_query_count_does_not_grow(client_for, account, accoun
         NpsResponseFactory(account=account, score=number % 11)
     client = client_for(account_manager)
     for kind in ("month", "quarter", "year"):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(13):
             assert client.get(url(account), {"kind": kind}).status_code == 200
 
 
