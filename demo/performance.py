@@ -25,6 +25,8 @@ from performance.services import kpi_snapshot_refresh
 from demo.bulk import bulk_insert
 
 BATCH_SIZE = 2000
+# The key accounts' targets the demo splits among their sellers as personal goals.
+GOAL_KPI_CODES = ("order_intake", "revenue")
 
 # (Korean, English); empty ones: most people leave the comment box empty.
 NPS_COMMENTS = (
@@ -101,8 +103,8 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
 
 
 def personal_goals_demo_seed(*, today: datetime.date | None = None) -> int:
-    """Split each key account's quarterly revenue targets of this fiscal year among its KAM and sales rep (개인 목표),
-    month by month: a quarter's target a third a month, shared evenly, the KAM taking the rounding remainder. Run
+    """Split each key account's quarterly revenue and order intake targets of this fiscal year among its KAM and
+    sales rep (개인 목표), month by month: a quarter's target a third a month, shared evenly, the KAM taking the rounding remainder. Run
     after the plans have set their targets; rows that exist are left alone. Returns the number of goals written."""
     today = today or timezone.localdate()
     sellers: dict[int, list[int]] = {}
@@ -113,7 +115,7 @@ def personal_goals_demo_seed(*, today: datetime.date | None = None) -> int:
     for account_id, user_id in selling.order_by("account_id", "role", "pk").values_list("account_id", "user_id"):
         sellers.setdefault(account_id, []).append(user_id)
     targets = KpiTarget.objects.filter(
-        kpi__code="revenue", period_kind=PeriodKind.QUARTER, account_id__in=list(sellers)
+        kpi__code__in=GOAL_KPI_CODES, period_kind=PeriodKind.QUARTER, account_id__in=list(sellers)
     ).values_list("account_id", "account__fiscal_year_start_month", "kpi_id", "fiscal_year", "period_index", "value")
     now = timezone.now()
     goals = []
@@ -141,6 +143,8 @@ def _targets(account: dict, kpis: dict, rng: random.Random, today: datetime.date
     margin = Decimal(str(round(rng.uniform(22, 32), 1)))
     values = {
         "revenue": yearly,
+        # Orders signed run ahead of the revenue recognised from them.
+        "order_intake": yearly * Decimal("1.1"),
         "profit": yearly * margin / 100,
         "margin": margin,
         "nps": Decimal(rng.choice([20, 30, 40])),

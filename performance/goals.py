@@ -58,9 +58,10 @@ class GoalsSaved:
 
 def _kpi_problem(kpi: KpiDefinition) -> str | None:
     if kpi.code not in PERSONAL_GOAL_KPI_CODES:
-        return _("%(kpi)s cannot be split among people: personal goals are set for orders, revenue and profit.") % {
-            "kpi": kpi.display_name
-        }
+        return _(
+            "%(kpi)s cannot be split among people: personal goals are set for orders signed, order intake, revenue "
+            "and profit."
+        ) % {"kpi": kpi.display_name}
     return None
 
 

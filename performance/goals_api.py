@@ -31,7 +31,7 @@ from performance.models import KpiDefinition, PersonalGoal
 from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 SETTERS_MESSAGE = gettext_lazy("Only the account's KAM and admins set personal goals.")
-KPI_HELP = gettext_lazy("A KPI counted per person: orders, revenue or profit.")
+KPI_HELP = gettext_lazy("A KPI counted per person: orders signed, order intake, revenue or profit.")
 MONTH_HELP = gettext_lazy("The fiscal month, 1–12, counted from the start of the account's fiscal year.")
 USER_HELP = gettext_lazy("A member of the account's team.")
 GOAL = {"max_digits": 20, "decimal_places": 4, "min_value": 0, "coerce_to_string": False}
@@ -106,9 +106,9 @@ def _row(data: dict) -> PersonalGoalRow:
 
 
 class PersonalGoalViewSet(AccountBulkWriteMixin, AccountDataViewSet):
-    """Personal goals: each account team member's share of the account's targets, per KPI (orders, revenue,
-    profit) and fiscal month. `POST` sets a goal (replacing the one of the same key); `DELETE` removes it;
-    `POST bulk/` sets a batch, all or nothing. The account's KAM and admins write; the rest read."""
+    """Personal goals: each account team member's share of the account's targets, per KPI (orders signed, order
+    intake, revenue, profit) and fiscal month. `POST` sets a goal (replacing the one of the same key); `DELETE`
+    removes it; `POST bulk/` sets a batch, all or nothing. The account's KAM and admins write; the rest read."""
 
     serializer_class = PersonalGoalSerializer
     filterset_class = PersonalGoalFilter
@@ -153,8 +153,8 @@ class PersonalGoalViewSet(AccountBulkWriteMixin, AccountDataViewSet):
         request=PersonalGoalBulkRowSerializer(many=True),
         responses={200: PersonalGoalBulkResultSerializer},
         description=f"Set up to {BULK_MAX_ROWS} personal goals by their natural key (account, user, KPI, fiscal year, "
-        "fiscal month), all or nothing. Each person must be on the account's team; the KPI is orders, revenue or "
-        "profit; the value is 0 or more. Sending the same batch again changes nothing. Errors come keyed by the "
+        "fiscal month), all or nothing. Each person must be on the account's team; the KPI is orders signed, order "
+        "intake, revenue or profit; the value is 0 or more. Sending the same batch again changes nothing. Errors come keyed by the "
         'failing rows\' positions (`{"3": {"user": ["…"]}}`).',
         examples=[
             OpenApiExample(

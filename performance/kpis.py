@@ -22,7 +22,7 @@ HUNDRED = Decimal(100)
 class Facts:
     """Everything the computed KPIs need about one account in one period, aggregated in the database."""
 
-    # Order intake (수주): the orders signed in the period, their amount and distinct offerings.
+    # Order intake (수주): the orders signed in the period, their amount (수주액) and distinct offerings.
     orders: int = 0
     order_amount: Decimal = ZERO
     offerings: int = 0
@@ -67,6 +67,10 @@ def _ratio(numerator: Decimal, denominator: Decimal, scale: Decimal = HUNDRED) -
 
 def _orders(i: Inputs) -> Decimal | None:
     return Decimal(i.current.orders)
+
+
+def _order_intake(i: Inputs) -> Decimal | None:
+    return Decimal(i.current.order_amount)
 
 
 def _revenue(i: Inputs) -> Decimal | None:
@@ -136,6 +140,7 @@ ORDERS, REVENUE_LINES, REPURCHASE, NPS, TIME, PIPELINE = "orders", "revenue_line
 
 CALCULATORS: dict[str, Calculator] = {
     "orders": Calculator(frozenset({ORDERS}), _orders),
+    "order_intake": Calculator(frozenset({ORDERS}), _order_intake),
     "revenue": Calculator(frozenset({REVENUE_LINES}), _revenue),
     "profit": Calculator(frozenset({REVENUE_LINES}), _profit),
     "margin": Calculator(frozenset({REVENUE_LINES}), _margin),

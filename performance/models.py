@@ -19,6 +19,7 @@ from performance.periods import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PERIODS_PER_YE
 # The KPIs the application computes from data; `performance.kpis` holds one calculator per code.
 COMPUTED_KPI_CODES = (
     "orders",
+    "order_intake",
     "revenue",
     "profit",
     "margin",
@@ -237,9 +238,9 @@ class ManualActual(PeriodValue):
 
 
 # The KPIs a team member's share can be counted for: those that add up per person from the orders they
-# sold (their `Order.sales_rep`): order intake counts their orders, revenue and profit read the revenue
-# lines of their orders.
-PERSONAL_GOAL_KPI_CODES = ("orders", "revenue", "profit")
+# sold (their `Order.sales_rep`): orders signed counts their orders, order intake adds up their amounts,
+# revenue and profit read the revenue lines of their orders.
+PERSONAL_GOAL_KPI_CODES = ("orders", "order_intake", "revenue", "profit")
 
 
 class PersonalGoal(models.Model):
@@ -265,7 +266,9 @@ class PersonalGoal(models.Model):
         on_delete=models.PROTECT,
         related_name="personal_goals",
         limit_choices_to={"code__in": PERSONAL_GOAL_KPI_CODES},
-        help_text=_("Orders, revenue or profit: the KPIs counted per person from the orders they sold."),
+        help_text=_(
+            "Orders signed, order intake, revenue or profit: the KPIs counted per person from the orders they sold."
+        ),
     )
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"),
@@ -310,7 +313,7 @@ class PersonalGoal(models.Model):
 
         errors = {}
         if self.kpi_id and self.kpi.code not in PERSONAL_GOAL_KPI_CODES:
-            errors["kpi"] = _("Personal goals are set for orders, revenue and profit only.")
+            errors["kpi"] = _("Personal goals are set for orders signed, order intake, revenue and profit only.")
         if self.account_id and self.user_id and not AccountTeamMember.objects.filter(
             account_id=self.account_id, user_id=self.user_id
         ).exists():

@@ -347,6 +347,7 @@ def ensure_kpi_catalogue() -> None:
     if not KpiDefinition.objects.exists():
         importlib.import_module("performance.migrations.0003_seed_kpi_catalogue").seed(apps, None)
         importlib.import_module("performance.migrations.0006_repurchase_rate_counts_repeat_orders").forwards(apps, None)
+        importlib.import_module("performance.migrations.0010_order_intake_kpi").forwards(apps, None)
 
 
 def kpi(code: str) -> KpiDefinition:

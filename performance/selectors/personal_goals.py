@@ -2,8 +2,8 @@
 account's monthly targets, an even split of those targets, and a person's weekly check (goal, actual to
 date, expected to date and status for this month) on the weekly dashboard.
 
-A person's actual is what they sold: the orders whose sales rep (영업 담당) they are, for order intake,
-and the revenue lines of those orders, for revenue and profit.
+A person's actual is what they sold: the orders whose sales rep (영업 담당) they are, for orders signed (their
+number) and order intake (their amount), and the revenue lines of those orders, for revenue and profit.
 """
 
 import datetime
@@ -18,6 +18,8 @@ from performance.models import PERSONAL_GOAL_KPI_CODES, KpiDefinition, KpiStatus
 from performance.periods import MONTHS_IN, Period, PeriodKind, fiscal_month_of, fiscal_year_of, period_containing
 
 MONTHS = range(1, 13)
+# The KPIs a person's orders count for on their order date (the others read revenue lines, by month).
+ORDER_DATED = ("orders", "order_intake")
 # The roles an even split shares the account's targets among: the people who sell.
 SELLING_ROLES = (AccountTeamMember.Role.KAM, AccountTeamMember.Role.SALES_REP)
 ROLE_ORDER = {role: index for index, role in enumerate(
@@ -27,7 +29,7 @@ ROLE_ORDER = {role: index for index, role in enumerate(
 
 
 def personal_goal_kpis() -> list[KpiDefinition]:
-    """The active KPIs personal goals are set for (orders, revenue, profit), in the catalogue's order."""
+    """The active KPIs personal goals are set for (orders signed, order intake, revenue, profit), in the catalogue's order."""
     return list(KpiDefinition.objects.filter(code__in=PERSONAL_GOAL_KPI_CODES, is_active=True))
 
 
@@ -212,7 +214,7 @@ def personal_goal_check(
 ) -> GoalCheck:
     """A person's weekly check (the seed's "monthly or weekly" personal goals): for this month, and for last
     month too while this week started in it, per KPI and per account, the person's goal, their actual to
-    date (orders they sold up to today; revenue lines of those orders), the goal expected by today
+    date (orders they sold up to today, their number and amount; revenue lines of those orders), the goal expected by today
     (goal × the share of the month gone) and the status by the KPI's own thresholds. Only `accounts`
     (the dashboard's scope) count. Four queries whatever the number of accounts, goals and orders."""
     week_start = today - datetime.timedelta(days=today.weekday())
@@ -235,14 +237,17 @@ def personal_goal_check(
         goals[(starts.index(start), row["account_id"], code)] = row["value"]
 
     scope = {"account__in": accounts.values("pk")}
-    order_counts = {}
+    order_totals = {}
     for i, period in enumerate(months):
         in_month = Q(ordered_on__gte=period.start, ordered_on__lte=min(period.end, today))
-        order_counts[f"orders_{i}"] = Count("id", filter=in_month)
-        order_counts[f"week_{i}"] = Count("id", filter=in_month & Q(ordered_on__gte=week_start))
+        this_week = in_month & Q(ordered_on__gte=week_start)
+        order_totals[f"orders_{i}"] = Count("id", filter=in_month)
+        order_totals[f"week_{i}"] = Count("id", filter=this_week)
+        order_totals[f"intake_{i}"] = Sum("amount", filter=in_month)
+        order_totals[f"intake_week_{i}"] = Sum("amount", filter=this_week)
     orders = (
         Order.objects.filter(sales_rep=person, ordered_on__gte=months[0].start, ordered_on__lte=today, **scope)
-        .values("account_id", "account__name").order_by().annotate(**order_counts)
+        .values("account_id", "account__name").order_by().annotate(**order_totals)
     )
     for row in orders:
         names[row["account_id"]] = row["account__name"]
@@ -250,6 +255,8 @@ def personal_goal_check(
             if row[f"orders_{i}"]:
                 actuals[(i, row["account_id"], "orders")] = Decimal(row[f"orders_{i}"])
                 weeks[(i, row["account_id"], "orders")] = Decimal(row[f"week_{i}"])
+                actuals[(i, row["account_id"], "order_intake")] = row[f"intake_{i}"]
+                weeks[(i, row["account_id"], "order_intake")] = row[f"intake_week_{i}"] or ZERO
     lines = (
         RevenueLine.objects.filter(order__sales_rep=person, month__in=starts, **scope)
         .values("account_id", "account__name", "month").order_by().annotate(amount=Sum("amount"), cost=Sum("cost"))
@@ -269,12 +276,13 @@ def personal_goal_check(
             )
             if not account_ids:
                 continue
-            total = GoalLine(kpi=kpi, week=ZERO if code == "orders" else None)
+            by_order_date = code in ORDER_DATED
+            total = GoalLine(kpi=kpi, week=ZERO if by_order_date else None)
             for account_id in account_ids:
                 key = (i, account_id, code)
                 line = GoalLine(
                     kpi=kpi, goal=goals.get(key), actual=actuals.get(key, ZERO),
-                    week=weeks.get(key, ZERO) if code == "orders" else None,
+                    week=weeks.get(key, ZERO) if by_order_date else None,
                     account_id=account_id, account_name=names[account_id],
                 )
                 _rate(line, period, today)

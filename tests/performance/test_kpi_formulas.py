@@ -79,6 +79,20 @@ def test_orders_revenue_profit_and_margin(april_account, orders):
     assert actual(april_account, "margin").quantize(Decimal("0.01")) == amount("26.67")  # 200 ÷ 750
 
 
+def test_order_intake_is_the_amount_of_the_orders_signed_in_the_period(april_account, orders):
+    """FY2025 Q1 (Apr–Jun 2025): A 200 + C 50 + D 400 + A 100 = 750; FY2024 Q4: 100 + 300 + 600 = 1,000.
+    April (month 1) alone: 200. On 1 June 2025 the orders of 30 June are not in yet: 200 + 50 + 100 = 350."""
+    assert actual(april_account, "order_intake") == 750
+    assert actual(april_account, "order_intake", Period(PeriodKind.QUARTER, 2024, 4, 4)) == 1000
+    assert actual(april_account, "order_intake", Period(PeriodKind.MONTH, 2025, 1, 4)) == 200
+    assert actual(april_account, "order_intake", as_of=D(2025, 6, 1)) == 350
+    # A quarter's target of 1,000: 750 is 75 % → off track (at risk from 80 %).
+    KpiTargetFactory(account=april_account, kpi=kpi("order_intake"), fiscal_year=2025, period_kind="quarter",
+                     period_index=1, value=1000)
+    value = kpi_status(account=april_account, kpi=kpi("order_intake"), period=Q1, as_of=AFTER)
+    assert (value.actual, value.achievement, value.status) == (750, Decimal("75.0"), KpiStatus.OFF_TRACK)
+
+
 def test_repurchase_rate_by_count_is_the_share_of_this_periods_orders_that_repeat_a_purchase(april_account, orders):
     # This quarter's four orders: A (Apr 15, A bought Jan 10), C (May 1, C bought Mar 20), D (new), A (Jun 1)
     # → 3 of 4 orders are repeat purchases.
@@ -348,6 +362,7 @@ def test_revenue_profit_and_margin_read_revenue_lines_while_orders_and_up_sell_r
     assert actual(account, "profit") == 120
     assert actual(account, "margin") == 40
     assert actual(account, "orders") == 2
+    assert actual(account, "order_intake") == 1800  # 1,200 + 600 signed, whatever revenue they make
     assert actual(account, "up_sell") == 200
     assert actual(account, "cross_sell") == 2
     # A month's revenue is its lines' sum, whenever the orders were signed.
@@ -359,3 +374,14 @@ def test_the_catalogue_says_revenue_and_profit_read_revenue_lines():
     assert "revenue lines" in kpi("revenue").formula and "매출 내역" in kpi("revenue").formula_ko
     assert kpi("profit").formula == "Revenue less the cost of the same revenue lines."
     assert "수주" in kpi("orders").formula_ko
+
+
+def test_the_catalogue_has_order_intake_as_an_amount_beside_the_orders_count():
+    """performance 0010: 수주액 is a money KPI on the weekly dashboard; the count says what it is."""
+    intake, orders = kpi("order_intake"), kpi("orders")
+    assert (intake.name, intake.name_ko, intake.unit, intake.rollup, intake.direction, intake.source) == (
+        "Order intake", "수주액", "money", "sum", "higher", "computed"
+    )
+    assert intake.show_on_dashboard and intake.applies_to_sales and not intake.applies_to_operations
+    assert (orders.name, orders.name_ko, orders.unit) == ("Orders signed", "수주 건수", "count")
+    assert orders.sort_order < intake.sort_order < kpi("revenue").sort_order

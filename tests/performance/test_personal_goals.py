@@ -85,7 +85,7 @@ def test_a_person_off_the_team_or_a_month_outside_the_year_saves_nothing(account
 
 
 def test_only_kpis_that_add_up_per_person_take_goals(account, account_manager):
-    with pytest.raises(ValidationError, match="personal goals are set for orders, revenue and profit"):
+    with pytest.raises(ValidationError, match="personal goals are set for orders signed, order intake, revenue and profit"):
         personal_goals_save(account=account, kpi=kpi("nps"), fiscal_year=2026, values={(account_manager.pk, 1): "10"},
                             acting_user=account_manager)
 
@@ -201,7 +201,7 @@ def test_a_week_that_started_last_month_also_closes_last_month(account, rep):
     check = personal_goal_check(person=rep, accounts=Account.objects.all(), today=datetime.date(2026, 12, 2))
     november, december = check.months
     assert (november.period.label, december.period.label) == ("2026-11", "2026-12")
-    [line] = november.totals
+    line = next(line for line in november.totals if line.kpi.code == "orders")
     # The month is over: expected is the whole goal; one order of two → 50 % → off track; it came this week.
     assert (line.goal, line.actual, line.week, line.expected, line.status) == (2, 1, 1, 2, KpiStatus.OFF_TRACK)
     assert december.totals == []
@@ -212,3 +212,37 @@ def test_the_weekly_check_counts_only_the_accounts_in_scope(account, other_accou
     OrderFactory(account=other_account, sales_rep=rep, ordered_on=datetime.date(2026, 11, 3))
     check = personal_goal_check(person=rep, accounts=Account.objects.filter(pk=account.pk), today=THURSDAY)
     assert check.months[0].totals == [] and not check.has_goals
+
+
+def test_the_weekly_check_of_order_intake_by_hand(account, account_manager, rep):
+    """November 2026 (the account's fiscal year starts in January: month 11), today Thursday the 12th: 0.4 of
+    the month gone. Goal 50,000,000. The rep's orders: 3 November 12,000,000, 10 November 4,000,000 (this
+    week); 30 October 9,000,000 (last month), 13 November 7,000,000 (after today) and the KAM's 20,000,000
+    do not count. Actual 16,000,000, 4,000,000 of it this week; expected 50,000,000 × 0.4 = 20,000,000;
+    16 ÷ 20 = 80 % → at risk (at risk from 80 %, on track from 95 %)."""
+    PersonalGoal.objects.create(account=account, user=rep, kpi=kpi("order_intake"), fiscal_year=2026, month=11,
+                                value=50_000_000)
+    for day, amount, seller in ((3, 12_000_000, rep), (10, 4_000_000, rep), (13, 7_000_000, rep),
+                                (4, 20_000_000, account_manager)):
+        OrderFactory(account=account, sales_rep=seller, ordered_on=datetime.date(2026, 11, day), amount=amount,
+                     with_revenue=False)
+    OrderFactory(account=account, sales_rep=rep, ordered_on=datetime.date(2026, 10, 30), amount=9_000_000,
+                 with_revenue=False)
+
+    check = personal_goal_check(person=rep, accounts=Account.objects.all(), today=THURSDAY)
+
+    [month] = check.months
+    totals = {line.kpi.code: line for line in month.totals}
+    intake = totals["order_intake"]
+    assert (intake.goal, intake.actual, intake.week, intake.expected) == (50_000_000, 16_000_000, 4_000_000, 20_000_000)
+    assert (intake.status, intake.achievement) == (KpiStatus.AT_RISK, Decimal("80.0"))
+    # The same orders counted: 2, with no goal.
+    assert (totals["orders"].actual, totals["orders"].week, totals["orders"].status) == (2, 1, KpiStatus.NO_TARGET)
+    [line] = [line for line in month.accounts if line.kpi.code == "order_intake"]
+    assert (line.account_id, line.actual) == (account.pk, 16_000_000)
+
+
+def test_an_order_intake_goal_is_saved_like_any_other(account, account_manager, rep):
+    saved = personal_goals_save(account=account, kpi=kpi("order_intake"), fiscal_year=2026, acting_user=account_manager,
+                                values={(rep.pk, 1): "30,000,000"})
+    assert saved.created == 1 and stored() == [(rep.pk, 1, Decimal(30_000_000))]
