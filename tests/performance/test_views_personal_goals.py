@@ -51,6 +51,16 @@ def test_the_kam_sees_the_grid_with_the_targets_and_saves_it(client_for, account
     assert grid.sums[0] == 100 and grid.differences[0] == 0 and grid.differences[1] == -100
 
 
+def test_order_intake_is_among_the_kpis_and_takes_goals(client_for, account, account_manager, rep):
+    client = client_for(account_manager)
+    response = client.get(page(account), {"fiscal_year": 2026, "kpi": "order_intake"})
+    assert [option.code for option in response.context["kpis"]] == ["orders", "order_intake", "revenue", "profit"]
+    assert response.context["kpi"].code == "order_intake" and '<option value="order_intake" selected>' in response.text
+    response = client.post(page(account), {"fiscal_year": 2026, "kpi": "order_intake", f"goal-{rep.pk}-4": "25,000,000"})
+    assert response.status_code == 302
+    assert list(PersonalGoal.objects.values_list("kpi__code", "month", "value")) == [("order_intake", 4, 25_000_000)]
+
+
 def test_a_bad_cell_shows_the_message_and_saves_nothing(client_for, account, account_manager, rep):
     client = client_for(account_manager)
     response = client.post(page(account), {"fiscal_year": 2026, "kpi": "orders", f"goal-{rep.pk}-1": "3",
@@ -150,13 +160,16 @@ def test_the_weekly_check_query_count_does_not_grow(client_for, executive, djang
         TeamMemberFactory(account=account, user=person, role="sales_rep")
         _goal_this_month(account, person, "revenue", 1_000_000)
         _goal_this_month(account, person, "orders", 2)
-        OrderFactory(account=account, sales_rep=person, ordered_on=today - datetime.timedelta(days=number % today.day))
+        _goal_this_month(account, person, "order_intake", 5_000_000)
+        OrderFactory(account=account, sales_rep=person, ordered_on=today - datetime.timedelta(days=number % today.day),
+                     amount=3_000_000)
     client = client_for(executive)
     client.get(DASHBOARD, {"person": person.pk})  # fills the portfolio cache: the budget is the check's own reads
     with django_assert_max_num_queries(27):
         response = client.get(DASHBOARD, {"person": person.pk})
     totals = {line.kpi.code: line for line in response.context["goal_check"].months[-1].totals}
     assert totals["orders"].goal == 2 * size and totals["orders"].actual == size
+    assert totals["order_intake"].goal == 5_000_000 * size and totals["order_intake"].actual == 3_000_000 * size
 
 
 def test_the_page_and_the_weekly_check_read_in_korean(client_for, account, account_manager, rep):
