@@ -23,7 +23,8 @@ from accounts.models import (
 from accounts.interactions import ACTIVITY_KINDS
 from accounts.models import Order, RevenueLine
 
-from demo.revenue import revenue_lines_for
+from demo.bulk import insert_rows, reserve_ids
+from demo.revenue import ORDER_COLUMNS, REVENUE_COLUMNS, revenue_rows
 from demo.accounts_content import (
     _AccountSpec,
     _bulk,
@@ -99,9 +100,8 @@ class PipelineBuilder:
                 if rng.random() < 0.18:
                     moves.append(self.move_into(opportunity, lang))
         _bulk(Opportunity, opportunities)
-        Through = Opportunity.offerings.through
-        _bulk(Through, [Through(opportunity_id=opportunity.pk, offering_id=offering.pk)
-                        for opportunity, offerings in links for offering in offerings])
+        insert_rows(Opportunity.offerings.through, ("opportunity_id", "offering_id"),
+                    [(opportunity.pk, offering.pk) for opportunity, offerings in links for offering in offerings])
         # moved_at is auto_now_add; date the history in the past, as it happened: a closed
         # opportunity moved on its close date, an open one some time in the last half year
         # (set before the insert, which keeps a moment already given).
@@ -143,7 +143,7 @@ class PipelineBuilder:
             months.append((year, month))
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         months.reverse()
-        orders: list[Order] = []
+        orders: list[tuple] = []  # ORDER_COLUMNS without the id
         for spec in specs:
             account = spec.account
             preferred = [key for key, affinity in self.offering_affinity.items() if spec.industry in affinity]
@@ -177,14 +177,15 @@ class PipelineBuilder:
                               * trend * rng.lognormvariate(0, 0.25) * (rng.uniform(2, 4) if initial else 1))
                     amount = self.money(amount)
                     number += 1
-                    orders.append(Order(
-                        account=account, offering=self.offerings[key],
-                        ordered_on=datetime.date(year, month, rng.randint(1, last_day)),
-                        amount=amount, cost=self.money(float(amount) * rng.uniform(0.55, 0.80)),
-                        reference=f"SO-{account.pk}-{year}{month:02d}-{number}",
+                    orders.append((
+                        account.pk, self.offerings[key].pk, datetime.date(year, month, rng.randint(1, last_day)),
+                        amount, self.money(float(amount) * rng.uniform(0.55, 0.80)),
+                        f"SO-{account.pk}-{year}{month:02d}-{number}",
                     ))
-        _bulk(Order, orders)
-        _bulk(RevenueLine, revenue_lines_for(orders, today=self.today))
+        orders = [(pk, *order) for pk, order in zip(reserve_ids(Order, len(orders)), orders, strict=True)]
+        insert_rows(Order, ORDER_COLUMNS, orders)
+        kinds = {offering.pk: offering.kind for offering in self.offerings.values()}
+        insert_rows(RevenueLine, REVENUE_COLUMNS, revenue_rows(orders, kinds=kinds, today=self.today))
         return len(orders)
 
     # -- incentive programs -------------------------------------------------------------------
@@ -203,15 +204,14 @@ class PipelineBuilder:
             valid_from=datetime.date(april_start, 4, 1), valid_to=datetime.date(april_start + 1, 3, 31),
         )
         _bulk(IncentiveProgram, [calendar, april])
-        Through = IncentiveProgram.accounts.through
         rows = []
         for spec in specs:
             account = spec.account
             if account.fiscal_year_start_month == 4:
-                rows.append(Through(incentiveprogram_id=april.pk, account_id=account.pk))
+                rows.append((april.pk, account.pk))
             elif account.is_key_account or (account.grade is not None and account.grade.rank <= 2):
-                rows.append(Through(incentiveprogram_id=calendar.pk, account_id=account.pk))
-        _bulk(Through, rows)
+                rows.append((calendar.pk, account.pk))
+        insert_rows(IncentiveProgram.accounts.through, ("incentiveprogram_id", "account_id"), rows)
 
     # -- customer experience, grade history, unmet needs ----------------------------------------
 
@@ -273,15 +273,11 @@ class PipelineBuilder:
         ]
         _bulk(Interaction, [interaction for interaction, _contacts, _ours in recorded])
         _bulk_attendees([(interaction, ours, contacts) for interaction, contacts, ours in recorded])
-        ContactThrough = CustomerActivity.contacts.through
-        PeopleThrough = CustomerActivity.our_people.through
-        _bulk(ContactThrough, [
-            ContactThrough(customeractivity_id=activity.pk, contact_id=contact.pk)
-            for activity, contacts, _ours in participants for contact in contacts
+        insert_rows(CustomerActivity.contacts.through, ("customeractivity_id", "contact_id"), [
+            (activity.pk, contact.pk) for activity, contacts, _ours in participants for contact in contacts
         ])
-        _bulk(PeopleThrough, [
-            PeopleThrough(customeractivity_id=activity.pk, user_id=user.pk)
-            for activity, _contacts, ours in participants for user in ours
+        insert_rows(CustomerActivity.our_people.through, ("customeractivity_id", "user_id"), [
+            (activity.pk, user.pk) for activity, _contacts, ours in participants for user in ours
         ])
         return len(activities)
 

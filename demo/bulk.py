@@ -13,14 +13,22 @@ kinds, so it can insert the way a loader does:
   driver takes (date-times, JSON, …) go through `get_db_prep_save`;
 - one prepared statement, executed for many rows at a time.
 
+`insert_rows` goes one step further for the largest tables and the link tables: the builder hands
+over plain tuples, so no model instance is made at all (`reserve_ids` gives the keys first).
+
 Other databases fall back to `bulk_create`.
 """
 
+import contextlib
 import datetime
+import itertools
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connections, models, router
 from django.db.models.constants import OnConflict
+from django.utils import timezone
 
 CHUNK = 5000
 
@@ -59,10 +67,18 @@ def _converter(field, connection):
         return _sqlite_datetime(field, connection)
     if isinstance(field, (models.DateTimeField, models.DecimalField)) and connection.vendor == "postgresql":
         return None
+    if isinstance(field, models.DecimalField):
+        return lambda value: value if type(value) is Decimal else field.get_db_prep_save(value, connection)
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _reserve_ids(connection, model, count: int) -> list[int]:
+def reserve_ids(model, count: int) -> list[int]:
+    """`count` primary keys for rows of `model` about to be inserted, in increasing order.
+
+    On SQLite the keys follow the table's largest id, so they are only reserved while the caller's
+    transaction holds the write lock (as the seed's does) and the rows go in before another insert.
+    """
+    connection = connections[router.db_for_write(model)]
     table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -76,6 +92,18 @@ def _reserve_ids(connection, model, count: int) -> list[int]:
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _insert_sql(connection, model, fields: list, *, ignore_conflicts: bool) -> str:
+    quote = connection.ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    return "{} {} ({}) VALUES ({}) {}".format(
+        connection.ops.insert_statement(on_conflict=on_conflict),
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+        connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if ignore_conflicts else "",
+    )
 
 
 def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
@@ -95,7 +123,7 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
     fields = [field for field in meta.concrete_fields if not (field is pk_field and ignore_conflicts)]
     if not ignore_conflicts and isinstance(pk_field, models.AutoField):
         missing = [obj for obj in objs if obj.pk is None]
-        for obj, pk in zip(missing, _reserve_ids(connection, model, len(missing)), strict=True):
+        for obj, pk in zip(missing, reserve_ids(model, len(missing)), strict=True):
             obj.pk = pk
     # Objects assigned before they were saved (a manager inserted one level up): take their keys now.
     relations = [field for field in fields if field.is_relation]
@@ -118,15 +146,7 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
         values = obj.__dict__
         return tuple(values[attname] if to_db is None else to_db(values[attname]) for attname, to_db in convert)
 
-    quote = connection.ops.quote_name
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    sql = "{} {} ({}) VALUES ({}) {}".format(
-        connection.ops.insert_statement(on_conflict=on_conflict),
-        quote(meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-        connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if ignore_conflicts else "",
-    )
+    sql = _insert_sql(connection, model, fields, ignore_conflicts=ignore_conflicts)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), CHUNK):
             cursor.executemany(sql, [row(obj) for obj in objs[start:start + CHUNK]])
@@ -134,3 +154,78 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
         obj._state.adding = False
         obj._state.db = alias
     return objs
+
+
+def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple], *, ignore_conflicts: bool = False) -> int:
+    """Insert plain tuples, one value per name in `columns` (field attnames: `account_id`, not `account`).
+
+    Values are what one would assign to an instance's fields; those the driver does not take as
+    they are go through the field as in `bulk_insert`. Every other field but the key gets its
+    default, computed once for all the rows (`auto_now` fields: the moment of the call). Name
+    `id` (from `reserve_ids`) to know the keys. Returns the number of rows handed to the database.
+    """
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    named = [model._meta.get_field(name) for name in columns]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
+        return len(objs)
+    now = timezone.now()
+    others = [field for field in model._meta.concrete_fields if field not in named and not field.primary_key]
+    constants = tuple(
+        now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
+        for field in others
+    )
+    constants = tuple(
+        value if to_db is None else to_db(value)
+        for field, value in zip(others, constants, strict=True)
+        for to_db in [_converter(field, connection)]
+    )
+    converters = [(index, to_db) for index, field in enumerate(named)
+                  if (to_db := _converter(field, connection)) is not None]
+
+    def complete(row: tuple) -> tuple:
+        if converters:
+            values = list(row)
+            for index, to_db in converters:
+                values[index] = to_db(values[index])
+            row = tuple(values)
+        return row + constants
+
+    sql = _insert_sql(connection, model, named + others, ignore_conflicts=ignore_conflicts)
+    count = 0
+    with connection.cursor() as cursor:
+        for chunk in itertools.batched(rows, CHUNK):
+            cursor.executemany(sql, [complete(row) for row in chunk] if converters or constants else chunk)
+            count += len(chunk)
+    return count
+
+
+# Page cache while loading (negative: KiB): the indexes of the largest tables stay in memory
+# instead of being read back from the file for every few rows.
+LOADING_CACHE_KIB = 512 * 1024
+
+
+@contextlib.contextmanager
+def sqlite_loading(using: str = "default"):
+    """On SQLite, while the seed writes: a page cache of `LOADING_CACHE_KIB` and no fsync (a seed that
+    dies half way is run again, never recovered); the connection's settings before are restored after.
+    Enter it outside the seed's transaction. Other databases: nothing changes."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-LOADING_CACHE_KIB}")
+        cursor.execute("PRAGMA synchronous = OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
