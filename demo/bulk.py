@@ -209,23 +209,26 @@ LOADING_CACHE_KIB = 512 * 1024
 
 @contextlib.contextmanager
 def sqlite_loading(using: str = "default"):
-    """On SQLite, while the seed writes: a page cache of `LOADING_CACHE_KIB` and no fsync (a seed that
-    dies half way is run again, never recovered); the connection's settings before are restored after.
-    Enter it outside the seed's transaction. Other databases: nothing changes."""
+    """On SQLite, while the seed writes: a page cache of `LOADING_CACHE_KIB` and, unless a transaction
+    is open already (SQLite allows the change only outside one), no fsync: a seed that dies half way is
+    run again, never recovered. The connection's settings before are restored after. Other
+    databases: nothing changes."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         yield
         return
+    pragmas = {"cache_size": -LOADING_CACHE_KIB}
+    if not connection.in_atomic_block:
+        pragmas["synchronous"] = 0  # OFF
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        cache_size = cursor.fetchone()[0]
-        cursor.execute("PRAGMA synchronous")
-        synchronous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-LOADING_CACHE_KIB}")
-        cursor.execute("PRAGMA synchronous = OFF")
+        before = {}
+        for name, value in pragmas.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-            cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
