@@ -21,9 +21,9 @@ from django.utils import timezone
 from accounts.models import Account, AccountTeamMember, Contact
 from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
 from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
-from performance.services import kpi_snapshot_refresh
+from performance.services import SNAPSHOT_COLUMNS, kpi_snapshot_refresh
 
-from demo.bulk import bulk_insert, insert_rows
+from demo.bulk import insert_rows
 
 BATCH_SIZE = 2000
 
@@ -102,7 +102,7 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
         insert_rows(NpsResponse, RESPONSE_COLUMNS, responses, ignore_conflicts=True)
         insert_rows(TimeEntry, TIME_COLUMNS, entries, ignore_conflicts=True)
         snapshots = sum(
-            kpi_snapshot_refresh(as_of=day, insert=partial(bulk_insert, KpiSnapshot))
+            kpi_snapshot_refresh(as_of=day, insert=partial(insert_rows, KpiSnapshot, SNAPSHOT_COLUMNS))
             for day in (today - datetime.timedelta(days=7), today)
         )
     return PerformanceDemoSummary(

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from demo.accounts_seed import demo_seed
-from demo.bulk import bulk_insert
+from demo.bulk import insert_rows
 from demo.performance import performance_demo_seed
 from performance.models import KpiSnapshot
-from performance.services import kpi_snapshot_refresh
+from performance.services import SNAPSHOT_COLUMNS, kpi_snapshot_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -35,4 +35,4 @@ def test_seed_snapshots_are_the_rows_the_refresh_makes():
     KpiSnapshot.objects.all().delete()
     assert _refresh_both_days(today) == seeded
     KpiSnapshot.objects.all().delete()
-    assert _refresh_both_days(today, insert=partial(bulk_insert, KpiSnapshot)) == seeded
+    assert _refresh_both_days(today, insert=partial(insert_rows, KpiSnapshot, SNAPSHOT_COLUMNS)) == seeded
