@@ -23,7 +23,7 @@ from accounts.models import (
 from accounts.interactions import ACTIVITY_KINDS
 from accounts.models import Order, RevenueLine
 
-from demo.bulk import insert_rows, reserve_ids
+from demo.bulk import insert_rows, new, reserve_ids
 from demo.revenue import ORDER_COLUMNS, REVENUE_COLUMNS, revenue_rows
 from demo.accounts_content import (
     _AccountSpec,
@@ -80,7 +80,7 @@ class PipelineBuilder:
                     close = self.days_ago(10, 700)
                 share = rng.uniform(0.02, 0.25) * (1.4 if tier <= 2 else 1.0)
                 amount = min(3_000_000_000, max(50_000_000, spec.annual_revenue * share))
-                opportunity = Opportunity(
+                opportunity = new(Opportunity, 
                     account=spec.account,
                     name=(base_ko if spec.korean else base_en) + variant,
                     sponsor_unit=None if is_open and rng.random() < 0.1 else rng.choice(sponsors),
@@ -128,7 +128,7 @@ class PipelineBuilder:
         else:
             previous = STAGE_ORDER[STAGE_ORDER.index(stage) - 1]
             from_tier = min(4, tier + 1) if self.rng.random() < 0.5 else tier
-        return OpportunityMove(
+        return new(OpportunityMove, 
             opportunity=opportunity, from_tier=from_tier, to_tier=tier, from_stage=previous,
             to_stage=stage, moved_by=opportunity.owner, note=MOVE_NOTES[stage][lang],
         )
@@ -235,7 +235,7 @@ class PipelineBuilder:
                 kind, titles, days = templates[number]
                 start = (self.today + datetime.timedelta(days=rng.randint(5, 60)) if upcoming
                          else self.days_ago(3, 360))
-                activity = CustomerActivity(
+                activity = new(CustomerActivity, 
                     account=spec.account, kind=kind, title=titles[lang], starts_on=start,
                     ends_on=start + datetime.timedelta(days=days) if days else None,
                     notes="" if upcoming else rng.choice(ACTIVITY_NOTES)[lang], recorded_by=kam,
@@ -252,7 +252,7 @@ class PipelineBuilder:
             for number in range(rng.randint(1, 3)):
                 start = self.days_ago(1, 20) if number == 0 else self.days_ago(25, 330)
                 still_open = number == 0 and rng.random() < 0.35
-                activity = CustomerActivity(
+                activity = new(CustomerActivity, 
                     account=spec.account, kind=CustomerActivity.Kind.SUPPORT_INCIDENT,
                     title=rng.choice(INCIDENTS)[lang], starts_on=start,
                     resolved_on=None if still_open else min(self.today, start + datetime.timedelta(days=rng.randint(0, 6))),
@@ -265,7 +265,7 @@ class PipelineBuilder:
                 participants.append((activity, rng.sample(technical, min(len(technical), rng.randint(1, 2))), [engineer]))
         _bulk(CustomerActivity, activities)
         recorded = [
-            (Interaction(
+            (new(Interaction, 
                 account_id=activity.account_id, kind=ACTIVITY_KINDS[activity.kind], occurred_on=activity.starts_on,
                 note=activity.title, activity=activity, recorded_by=activity.recorded_by,
             ), contacts, ours)
@@ -299,12 +299,12 @@ class PipelineBuilder:
             elif roll < 0.45:
                 neighbour, reason = by_rank.get(account.grade.rank - 1), "down"  # was a higher grade
             first_grade = neighbour or account.grade
-            changes.append(GradeChange(
+            changes.append(new(GradeChange, 
                 account=account, from_grade=None, to_grade=first_grade, changed_on=self.days_ago(700, 1000),
                 reason=GRADE_REASONS["new"][lang], changed_by=self.users["admin"],
             ))
             if neighbour is not None:
-                changes.append(GradeChange(
+                changes.append(new(GradeChange, 
                     account=account, from_grade=neighbour, to_grade=account.grade, changed_on=self.days_ago(20, 400),
                     reason=GRADE_REASONS[reason][lang], changed_by=kam,  # the account team changes the grade
                 ))
@@ -322,7 +322,7 @@ class PipelineBuilder:
             cells = [(unit, offering) for unit in units for offering in offerings
                      if (id(unit), offering.name) not in self.covered_cells]
             for unit, offering in rng.sample(cells, min(len(cells), rng.randint(1, 3))):
-                needs.append(UnmetNeed(
+                needs.append(new(UnmetNeed, 
                     account=spec.account, org_unit=unit, offering=offering,
                     note=rng.choice(UNMET_NEED_NOTES)[lang], recorded_by=kam,
                 ))

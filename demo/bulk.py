@@ -27,7 +27,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connections, models, router
+from django.db.models.base import ModelState
 from django.db.models.constants import OnConflict
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 CHUNK = 5000
@@ -232,3 +234,44 @@ def sqlite_loading(using: str = "default"):
         with connection.cursor() as cursor:
             for name, value in before.items():
                 cursor.execute(f"PRAGMA {name} = {value}")
+
+
+# Per model: (default values computed once, fields whose default is a callable, relations by name, attnames).
+_BLUEPRINTS: dict = {}
+
+
+def _blueprint(model) -> tuple:
+    blueprint = _BLUEPRINTS.get(model)
+    if blueprint is None:
+        fields = model._meta.concrete_fields
+        constants = {field.attname: field.get_default() for field in fields if not callable(field.default)}
+        factories = [field for field in fields if callable(field.default)]
+        relations = {field.name: field for field in fields if field.is_relation}
+        blueprint = _BLUEPRINTS[model] = (constants, factories, relations, {field.attname for field in fields})
+    return blueprint
+
+
+def new(model, **values):
+    """`model(**values)` for the seed's builders, with the defaults worked out once per model instead
+    of field by field for every instance. A related object given by name is cached as the field's
+    descriptor would (its key copied now, or by `bulk_insert` once it is saved). Models with init
+    signal receivers are made the ordinary way, so the result is the same either way."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    constants, factories, relations, attnames = _blueprint(model)
+    obj = model.__new__(model)
+    obj._state = state = ModelState()
+    data = obj.__dict__
+    data.update(constants)
+    for field in factories:
+        data[field.attname] = field.get_default()
+    for name, value in values.items():
+        field = relations.get(name)
+        if field is not None:
+            data[field.attname] = None if value is None else getattr(value, field.target_field.attname)
+            state.fields_cache[name] = value
+        elif name in attnames:
+            data[name] = value
+        else:
+            raise TypeError(f"{model.__name__}() got an unexpected keyword argument {name!r}")
+    return obj

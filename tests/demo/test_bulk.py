@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import OpportunityMove, OrgUnit
-from demo.bulk import LOADING_CACHE_KIB, bulk_insert, insert_rows, reserve_ids, sqlite_loading
+from accounts.models import Contact, OpportunityMove, OrgUnit
+from demo.bulk import LOADING_CACHE_KIB, bulk_insert, insert_rows, new, reserve_ids, sqlite_loading
 from performance.models import NpsResponse
 from tests.factories import AccountFactory, OpportunityFactory, OrgUnitFactory
 
@@ -107,3 +107,18 @@ def test_sqlite_loading_inside_a_transaction_keeps_fsync():
     with sqlite_loading():
         assert _pragmas() == [-LOADING_CACHE_KIB, before[1]]
     assert _pragmas() == before
+
+
+def test_new_makes_the_instance_the_model_makes():
+    account = AccountFactory()
+    unsaved = OrgUnit(account=account, name="Top")
+    values = dict(account=account, org_unit=unsaved, name="Kim", title="CEO", reports_to=None, influence=5)
+    made, reference = new(Contact, **values), Contact(**values)
+    fields = [field.attname for field in Contact._meta.concrete_fields]
+    assert [getattr(made, name) for name in fields] == [getattr(reference, name) for name in fields]
+    assert made.org_unit is unsaved and made.account is account and made._state.adding
+    bulk_insert(OrgUnit, [unsaved])
+    bulk_insert(Contact, [made])
+    assert Contact.objects.get(pk=made.pk).org_unit_id == unsaved.pk
+    with pytest.raises(TypeError):
+        new(Contact, account=account, nickname="Kim")
