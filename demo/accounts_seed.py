@@ -3,8 +3,8 @@
 `demo_seed` builds our matrix organisation, the offering catalogue, pricing tiers, the demo
 users, and N customer accounts with org charts, relationships, opportunities by tier and three
 years of orders. The same seed and the same day give the same data. Everything is written
-with `bulk_create` in a fixed number of statements per kind of row (trees level by level), so
-2,000 accounts (half a million rows) load in under a minute.
+with the loader's bulk inserts of `demo.bulk` in a fixed number of statements per kind of row
+(trees level by level), without per-row saves or signals.
 
 Names, titles and descriptions below are demo *content*: data in the customer's language, not
 interface text, so they are not translated.

@@ -13,8 +13,12 @@ kinds, so it can insert the way a loader does:
   driver takes (date-times, JSON, …) go through `get_db_prep_save`;
 - one prepared statement, executed for many rows at a time.
 
-`insert_rows` goes one step further for the largest tables and the link tables: the builder hands
-over plain tuples, so no model instance is made at all (`reserve_ids` gives the keys first).
+`insert_rows` goes one step further for the largest tables (orders, revenue lines, targets, NPS,
+time entries, KPI snapshots) and the link tables: the builder hands over plain tuples, so no model
+instance is made at all (`reserve_ids` gives the keys first). Where the builders need instances
+(parents whose keys later rows take, objects they keep deciding on), `new` makes them without
+`Model.__init__`'s field-by-field work. `sqlite_loading` gives SQLite a large page cache and no
+fsync while the seed writes.
 
 Other databases fall back to `bulk_create`.
 """
