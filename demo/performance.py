@@ -12,8 +12,8 @@ Comments and survey names are demo content in the customer's language, not inter
 import datetime
 import random
 from dataclasses import dataclass
-from functools import partial
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
