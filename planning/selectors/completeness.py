@@ -3,7 +3,8 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Contact, OrgChange, Opportunity
@@ -38,44 +39,49 @@ def org_reference_date(*, plan: AccountPlan) -> datetime.date:
     return plan.period_start - datetime.timedelta(days=365)
 
 
-def plan_facts(*, plan: AccountPlan, today: datetime.date | None = None, targets: PlanTargets | None = None) -> PlanFacts:
-    """Aggregates the completeness rules need: a fixed number of queries whatever the plan's size.
+def _scalar(queryset: QuerySet, by: str, value) -> Subquery:
+    """One number of `queryset`'s rows that share the outer plan's `by` (its pk or its account), as a subquery."""
+    return Subquery(queryset.filter(**{by: OuterRef("pk" if by == "plan" else "account_id")}).order_by()
+                    .values(by).annotate(value=value).values("value")[:1])
 
-    `targets` (from `plan_targets`) saves reading the plan's targets again when the caller has them.
-    """
+
+def _counted(queryset: QuerySet, by: str, condition: Q | None = None) -> Coalesce:
+    return Coalesce(_scalar(queryset, by, Count("id", filter=condition)), 0)
+
+
+def plan_facts(
+    *, plan: AccountPlan, today: datetime.date | None = None, targets: PlanTargets | None = None
+) -> PlanFacts:
+    """Aggregates the completeness rules need, whatever the plan's size: one query for the counts (each a
+    subquery), and two for the targets (none when `targets`, from `plan_targets`, come with the call)."""
     today = today or timezone.localdate()
-    account_id = plan.account_id
-    latest_change = OrgChange.objects.filter(account_id=account_id).aggregate(latest=Max("recorded_at"))["latest"]
-    decision_makers = Contact.objects.filter(account_id=account_id, status=Contact.Status.ACTIVE, is_decision_maker=True).count()
-    opportunities = Opportunity.objects.filter(account_id=account_id, stage__in=Opportunity.OPEN_STAGES).aggregate(
-        total=Count("id"), unmapped=Count("id", filter=Q(sponsor_unit__isnull=True))
-    )
-    fox_or_kingpin = Q(contact__is_fox=True) | Q(contact__is_kingpin=True)
-    actions = ActionItem.objects.filter(plan=plan).aggregate(
-        tasks=Count("id", filter=Q(kind=ActionItem.Kind.TASK)),
-        milestones=Count("id", filter=Q(kind=ActionItem.Kind.MILESTONE)),
-        without_owner=Count("id", filter=Q(owner__isnull=True)),
-    )
     ended = [q for q in (1, 2, 3, 4) if plan.period(PeriodKind.QUARTER, q).end < today]
-    reviews = QuarterlyReview.objects.filter(plan=plan, quarter__in=ended).aggregate(
-        total=Count("id"), signed_off=Count("id", filter=Q(status=QuarterlyReview.Status.SIGNED_OFF))
-    )
+    open_opportunities = Opportunity.objects.filter(stage__in=Opportunity.OPEN_STAGES)
+    ended_reviews = QuarterlyReview.objects.filter(quarter__in=ended)
+    fox_or_kingpin = Q(contact__is_fox=True) | Q(contact__is_kingpin=True)
+    counts = {
+        "latest_org_change_at": _scalar(OrgChange.objects.all(), "account", Max("recorded_at")),
+        "decision_makers": _counted(
+            Contact.objects.filter(status=Contact.Status.ACTIVE, is_decision_maker=True), "account"
+        ),
+        "open_opportunities": _counted(open_opportunities, "account"),
+        "unmapped_opportunities": _counted(open_opportunities, "account", Q(sponsor_unit__isnull=True)),
+        "strategic_tasks": _counted(StrategicTask.objects.all(), "plan"),
+        "marketing_actions_with_fox_or_kingpin": _counted(MarketingAction.objects.filter(fox_or_kingpin), "plan"),
+        "tasks": _counted(ActionItem.objects.all(), "plan", Q(kind=ActionItem.Kind.TASK)),
+        "milestones": _counted(ActionItem.objects.all(), "plan", Q(kind=ActionItem.Kind.MILESTONE)),
+        "actions_without_owner": _counted(ActionItem.objects.all(), "plan", Q(owner__isnull=True)),
+        "reviews_of_ended_quarters": _counted(ended_reviews, "plan"),
+        "signed_off_reviews_of_ended_quarters": _counted(
+            ended_reviews, "plan", Q(status=QuarterlyReview.Status.SIGNED_OFF)
+        ),
+    }
+    # Aliased apart: some names are the plan's own fields (its reverse relations).
+    row = AccountPlan.objects.filter(pk=plan.pk).values(**{f"fact_{name}": count for name, count in counts.items()}).get()
     kpis, target_problems = plan_target_facts(plan=plan, targets=targets)
     return PlanFacts(
-        latest_org_change_at=latest_change,
-        decision_makers=decision_makers,
-        open_opportunities=opportunities["total"],
-        unmapped_opportunities=opportunities["unmapped"],
-        strategic_tasks=StrategicTask.objects.filter(plan=plan).count(),
-        marketing_actions_with_fox_or_kingpin=MarketingAction.objects.filter(plan=plan).filter(fox_or_kingpin).count(),
-        tasks=actions["tasks"],
-        milestones=actions["milestones"],
-        actions_without_owner=actions["without_owner"],
-        kpis=kpis,
-        target_problems=target_problems,
-        ended_quarters=len(ended),
-        reviews_of_ended_quarters=reviews["total"],
-        signed_off_reviews_of_ended_quarters=reviews["signed_off"],
+        **{name: row[f"fact_{name}"] for name in counts},
+        kpis=kpis, target_problems=target_problems, ended_quarters=len(ended),
     )
 
 
