@@ -3,8 +3,8 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import Contact, OrgChange, Opportunity
@@ -39,48 +39,71 @@ def org_reference_date(*, plan: AccountPlan) -> datetime.date:
     return plan.period_start - datetime.timedelta(days=365)
 
 
-def _scalar(queryset: QuerySet, by: str, value) -> Subquery:
-    """One number of `queryset`'s rows that share the outer plan's `by` (its pk or its account), as a subquery."""
-    return Subquery(queryset.filter(**{by: OuterRef("pk" if by == "plan" else "account_id")}).order_by()
-                    .values(by).annotate(value=value).values("value")[:1])
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _counted(queryset: QuerySet, by: str, condition: Q | None = None) -> Coalesce:
-    return Coalesce(_scalar(queryset, by, Count("id", filter=condition)), 0)
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _counts(*, plan: AccountPlan, ended: list[int]) -> dict[int | str, int]:
+    """The rules' counts in one query of scalar subqueries (SQL: an ORM query of eleven subqueries costs
+    more to build than the nine small queries it replaces)."""
+    counts = {
+        "decision_makers": (
+            f"SELECT COUNT(*) FROM {_table(Contact)} WHERE account_id = %s AND status = %s AND is_decision_maker = %s",
+            [plan.account_id, Contact.Status.ACTIVE, True],
+        ),
+        "open_opportunities": (
+            f"SELECT COUNT(*) FROM {_table(Opportunity)} WHERE account_id = %s AND stage IN ({_in(Opportunity.OPEN_STAGES)})",
+            [plan.account_id, *Opportunity.OPEN_STAGES],
+        ),
+        "unmapped_opportunities": (
+            f"SELECT COUNT(*) FROM {_table(Opportunity)} WHERE account_id = %s"
+            f" AND stage IN ({_in(Opportunity.OPEN_STAGES)}) AND sponsor_unit_id IS NULL",
+            [plan.account_id, *Opportunity.OPEN_STAGES],
+        ),
+        "strategic_tasks": (f"SELECT COUNT(*) FROM {_table(StrategicTask)} WHERE plan_id = %s", [plan.pk]),
+        "marketing_actions_with_fox_or_kingpin": (
+            f"SELECT COUNT(*) FROM {_table(MarketingAction)} action JOIN {_table(Contact)} contact"
+            " ON contact.id = action.contact_id WHERE action.plan_id = %s AND (contact.is_fox = %s OR contact.is_kingpin = %s)",
+            [plan.pk, True, True],
+        ),
+        "tasks": (f"SELECT COUNT(*) FROM {_table(ActionItem)} WHERE plan_id = %s AND kind = %s", [plan.pk, ActionItem.Kind.TASK]),
+        "milestones": (
+            f"SELECT COUNT(*) FROM {_table(ActionItem)} WHERE plan_id = %s AND kind = %s", [plan.pk, ActionItem.Kind.MILESTONE]
+        ),
+        "actions_without_owner": (
+            f"SELECT COUNT(*) FROM {_table(ActionItem)} WHERE plan_id = %s AND owner_id IS NULL", [plan.pk]
+        ),
+    }
+    if ended:
+        reviews = f"SELECT COUNT(*) FROM {_table(QuarterlyReview)} WHERE plan_id = %s AND quarter IN ({_in(ended)})"
+        counts["reviews_of_ended_quarters"] = (reviews, [plan.pk, *ended])
+        counts["signed_off_reviews_of_ended_quarters"] = (
+            f"{reviews} AND status = %s", [plan.pk, *ended, QuarterlyReview.Status.SIGNED_OFF]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"({sql})" for sql, _params in counts.values()),
+            [param for _sql, params in counts.values() for param in params],
+        )
+        row = cursor.fetchone()
+    return {"reviews_of_ended_quarters": 0, "signed_off_reviews_of_ended_quarters": 0, **dict(zip(counts, row))}
 
 
 def plan_facts(
     *, plan: AccountPlan, today: datetime.date | None = None, targets: PlanTargets | None = None
 ) -> PlanFacts:
-    """Aggregates the completeness rules need, whatever the plan's size: one query for the counts (each a
-    subquery), and two for the targets (none when `targets`, from `plan_targets`, come with the call)."""
+    """Aggregates the completeness rules need, whatever the plan's size: the counts in one query, the latest
+    org change in one, and two for the targets (none when `targets`, from `plan_targets`, come with the call)."""
     today = today or timezone.localdate()
     ended = [q for q in (1, 2, 3, 4) if plan.period(PeriodKind.QUARTER, q).end < today]
-    open_opportunities = Opportunity.objects.filter(stage__in=Opportunity.OPEN_STAGES)
-    ended_reviews = QuarterlyReview.objects.filter(quarter__in=ended)
-    fox_or_kingpin = Q(contact__is_fox=True) | Q(contact__is_kingpin=True)
-    counts = {
-        "latest_org_change_at": _scalar(OrgChange.objects.all(), "account", Max("recorded_at")),
-        "decision_makers": _counted(
-            Contact.objects.filter(status=Contact.Status.ACTIVE, is_decision_maker=True), "account"
-        ),
-        "open_opportunities": _counted(open_opportunities, "account"),
-        "unmapped_opportunities": _counted(open_opportunities, "account", Q(sponsor_unit__isnull=True)),
-        "strategic_tasks": _counted(StrategicTask.objects.all(), "plan"),
-        "marketing_actions_with_fox_or_kingpin": _counted(MarketingAction.objects.filter(fox_or_kingpin), "plan"),
-        "tasks": _counted(ActionItem.objects.all(), "plan", Q(kind=ActionItem.Kind.TASK)),
-        "milestones": _counted(ActionItem.objects.all(), "plan", Q(kind=ActionItem.Kind.MILESTONE)),
-        "actions_without_owner": _counted(ActionItem.objects.all(), "plan", Q(owner__isnull=True)),
-        "reviews_of_ended_quarters": _counted(ended_reviews, "plan"),
-        "signed_off_reviews_of_ended_quarters": _counted(
-            ended_reviews, "plan", Q(status=QuarterlyReview.Status.SIGNED_OFF)
-        ),
-    }
-    # Aliased apart: some names are the plan's own fields (its reverse relations).
-    row = AccountPlan.objects.filter(pk=plan.pk).values(**{f"fact_{name}": count for name, count in counts.items()}).get()
+    latest_change = OrgChange.objects.filter(account_id=plan.account_id).aggregate(latest=Max("recorded_at"))["latest"]
     kpis, target_problems = plan_target_facts(plan=plan, targets=targets)
     return PlanFacts(
-        **{name: row[f"fact_{name}"] for name in counts},
+        latest_org_change_at=latest_change, **_counts(plan=plan, ended=ended),
         kpis=kpis, target_problems=target_problems, ended_quarters=len(ended),
     )
 

@@ -48,7 +48,7 @@ class AccountPlans:
 
 def account_plans(*, account: Account, today: datetime.date) -> AccountPlans:
     """The account's live plans and those of last, this and next fiscal year in one query, the current plan's
-    completeness facts (which bring the latest org change) in three; the org change alone when only older
+    completeness facts (which bring the latest org change) in four; the org change alone when only older
     plans are live. Kept on the account object for the request: the risk card and the plan card both ask."""
     kept = getattr(account, "_planning_account_plans", None)
     if kept is not None and kept.today == today:
