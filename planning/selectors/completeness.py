@@ -108,8 +108,8 @@ def plan_facts(
     )
 
 
-def plan_states(*, plan: AccountPlan) -> dict[int, StepState]:
-    return plan_step_states(plan, plan_facts(plan=plan))
+def plan_states(*, plan: AccountPlan, targets: PlanTargets | None = None) -> dict[int, StepState]:
+    return plan_step_states(plan, plan_facts(plan=plan, targets=targets))
 
 
 def plans_step_states(*, plans: list[AccountPlan], today: datetime.date | None = None) -> dict[int, dict[int, StepState]]:
