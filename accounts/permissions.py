@@ -53,19 +53,34 @@ def _writing_memberships(user: User) -> QuerySet[AccountTeamMember]:
     return AccountTeamMember.objects.filter(user=user, role__in=WRITING_TEAM_ROLES)
 
 
-def user_can_edit_account(*, user: User | AnonymousUser, account: Account) -> bool:
-    """Account data (org chart, contacts, relationships, opportunities, orders, targets, NPS…) and plan content.
-
-    Admins write every account; account managers, sales reps and engineers the accounts whose team
-    they are on (as KAM, sales rep or engineer); executives none, on a team or not.
-    """
+def _team_right(user: User | AnonymousUser, account: Account, memberships) -> bool:
+    """A right admins hold on every account, executives on none, and others where `memberships(user)` has the account."""
     if not user.is_authenticated:
         return False
     if is_admin(user):
         return True
     if is_executive(user):
         return False
-    return _writing_memberships(user).filter(account=account).exists()
+    return memberships(user).filter(account=account).exists()
+
+
+def _accounts_without_right(user: User | AnonymousUser, account_ids: Iterable[int], memberships) -> set[int]:
+    """Of the given accounts, those where the user lacks the `_team_right` given by `memberships`."""
+    wanted = set(account_ids)
+    if not wanted or (user.is_authenticated and is_admin(user)):
+        return set()
+    if not role_writes_account_data(user):
+        return wanted
+    return wanted - set(memberships(user).filter(account_id__in=wanted).values_list("account_id", flat=True))
+
+
+def user_can_edit_account(*, user: User | AnonymousUser, account: Account) -> bool:
+    """Account data (org chart, contacts, relationships, opportunities, orders, targets, NPS…) and plan content.
+
+    Admins write every account; account managers, sales reps and engineers the accounts whose team
+    they are on (as KAM, sales rep or engineer); executives none, on a team or not.
+    """
+    return _team_right(user, account, _writing_memberships)
 
 
 def user_can_record_interaction(*, user: User | AnonymousUser, account: Account) -> bool:
@@ -102,13 +117,7 @@ def accounts_editable_by(user: User | AnonymousUser) -> QuerySet[Account]:
 
 def accounts_not_editable_by(user: User | AnonymousUser, account_ids: Iterable[int]) -> set[int]:
     """Of the given accounts, those the user may not edit (the set form of `user_can_edit_account`)."""
-    wanted = set(account_ids)
-    if not wanted or (user.is_authenticated and is_admin(user)):
-        return set()
-    if not role_writes_account_data(user):
-        return wanted
-    editable = _writing_memberships(user).filter(account_id__in=wanted).values_list("account_id", flat=True)
-    return wanted - set(editable)
+    return _accounts_without_right(user, account_ids, _writing_memberships)
 
 
 def user_can_decide_plans(user: User | AnonymousUser) -> bool:
@@ -152,22 +161,10 @@ def _goal_setting_memberships(user: User) -> QuerySet[AccountTeamMember]:
 def user_sets_personal_goals(*, user: User | AnonymousUser, account: Account) -> bool:
     """Personal goals (each team member's share of the account's targets): the account's KAM and admins
     set them; the rest of the team reads them. An executive sets none, even as the account's KAM."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    if is_executive(user):
-        return False
-    return _goal_setting_memberships(user).filter(account=account).exists()
+    return _team_right(user, account, _goal_setting_memberships)
 
 
 def accounts_personal_goals_not_settable_by(user: User | AnonymousUser, account_ids: Iterable[int]) -> set[int]:
     """Of the given accounts, those where the user may not set personal goals (the set form of
     `user_sets_personal_goals`)."""
-    wanted = set(account_ids)
-    if not wanted or (user.is_authenticated and is_admin(user)):
-        return set()
-    if not role_writes_account_data(user):
-        return wanted
-    settable = _goal_setting_memberships(user).filter(account_id__in=wanted).values_list("account_id", flat=True)
-    return wanted - set(settable)
+    return _accounts_without_right(user, account_ids, _goal_setting_memberships)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from accounts.models import Account, Contact, CustomerActivity, Industry, Interaction, Level, Opportunity, OrgUnit, User
 from accounts.roles import Role
-from demo.bulk import bulk_insert
+from demo.bulk import bulk_insert, insert_rows
 
 DEFAULT_SEED = 2026
 DEFAULT_ACCOUNT_COUNT = 12
@@ -427,10 +427,10 @@ def _bulk_attendees(rows: list[tuple[Interaction, list[User] | User, list[Contac
     def many(value) -> list:
         return value if isinstance(value, list) else [value]
 
-    _bulk(Ours, [Ours(interaction_id=row.pk, user_id=user.pk) for row, users, _c in rows for user in many(users)])
-    _bulk(Theirs, [
-        Theirs(interaction_id=row.pk, contact_id=contact.pk) for row, _u, contacts in rows for contact in many(contacts)
-    ])
+    insert_rows(Ours, ("interaction_id", "user_id"),
+                [(row.pk, user.pk) for row, users, _c in rows for user in many(users)])
+    insert_rows(Theirs, ("interaction_id", "contact_id"),
+                [(row.pk, contact.pk) for row, _u, contacts in rows for contact in many(contacts)])
 
 
 def _slug(text: str) -> str:

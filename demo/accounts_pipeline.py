@@ -23,7 +23,8 @@ from accounts.models import (
 from accounts.interactions import ACTIVITY_KINDS
 from accounts.models import Order, RevenueLine
 
-from demo.revenue import revenue_lines_for
+from demo.bulk import insert_rows, new, reserve_ids
+from demo.revenue import ORDER_COLUMNS, REVENUE_COLUMNS, revenue_rows
 from demo.accounts_content import (
     _AccountSpec,
     _bulk,
@@ -79,7 +80,7 @@ class PipelineBuilder:
                     close = self.days_ago(10, 700)
                 share = rng.uniform(0.02, 0.25) * (1.4 if tier <= 2 else 1.0)
                 amount = min(3_000_000_000, max(50_000_000, spec.annual_revenue * share))
-                opportunity = Opportunity(
+                opportunity = new(Opportunity, 
                     account=spec.account,
                     name=(base_ko if spec.korean else base_en) + variant,
                     sponsor_unit=None if is_open and rng.random() < 0.1 else rng.choice(sponsors),
@@ -99,9 +100,8 @@ class PipelineBuilder:
                 if rng.random() < 0.18:
                     moves.append(self.move_into(opportunity, lang))
         _bulk(Opportunity, opportunities)
-        Through = Opportunity.offerings.through
-        _bulk(Through, [Through(opportunity_id=opportunity.pk, offering_id=offering.pk)
-                        for opportunity, offerings in links for offering in offerings])
+        insert_rows(Opportunity.offerings.through, ("opportunity_id", "offering_id"),
+                    [(opportunity.pk, offering.pk) for opportunity, offerings in links for offering in offerings])
         # moved_at is auto_now_add; date the history in the past, as it happened: a closed
         # opportunity moved on its close date, an open one some time in the last half year
         # (set before the insert, which keeps a moment already given).
@@ -128,7 +128,7 @@ class PipelineBuilder:
         else:
             previous = STAGE_ORDER[STAGE_ORDER.index(stage) - 1]
             from_tier = min(4, tier + 1) if self.rng.random() < 0.5 else tier
-        return OpportunityMove(
+        return new(OpportunityMove, 
             opportunity=opportunity, from_tier=from_tier, to_tier=tier, from_stage=previous,
             to_stage=stage, moved_by=opportunity.owner, note=MOVE_NOTES[stage][lang],
         )
@@ -143,7 +143,7 @@ class PipelineBuilder:
             months.append((year, month))
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         months.reverse()
-        orders: list[Order] = []
+        orders: list[tuple] = []  # ORDER_COLUMNS without the id
         for spec in specs:
             account = spec.account
             # Who made each sale (영업 담당): the account's KAM and sales rep in turn, without drawing on the
@@ -181,15 +181,16 @@ class PipelineBuilder:
                               * trend * rng.lognormvariate(0, 0.25) * (rng.uniform(2, 4) if initial else 1))
                     amount = self.money(amount)
                     number += 1
-                    orders.append(Order(
-                        account=account, offering=self.offerings[key],
-                        ordered_on=datetime.date(year, month, rng.randint(1, last_day)),
-                        amount=amount, cost=self.money(float(amount) * rng.uniform(0.55, 0.80)),
-                        reference=f"SO-{account.pk}-{year}{month:02d}-{number}",
-                        sales_rep=sellers[number % len(sellers)] if sellers else None,
+                    orders.append((
+                        account.pk, self.offerings[key].pk, datetime.date(year, month, rng.randint(1, last_day)),
+                        amount, self.money(float(amount) * rng.uniform(0.55, 0.80)),
+                        f"SO-{account.pk}-{year}{month:02d}-{number}",
+                        sellers[number % len(sellers)].pk if sellers else None,
                     ))
-        _bulk(Order, orders)
-        _bulk(RevenueLine, revenue_lines_for(orders, today=self.today))
+        orders = [(pk, *order) for pk, order in zip(reserve_ids(Order, len(orders)), orders, strict=True)]
+        insert_rows(Order, ORDER_COLUMNS, orders)
+        kinds = {offering.pk: offering.kind for offering in self.offerings.values()}
+        insert_rows(RevenueLine, REVENUE_COLUMNS, revenue_rows(orders, kinds=kinds, today=self.today))
         return len(orders)
 
     # -- incentive programs -------------------------------------------------------------------
@@ -208,15 +209,14 @@ class PipelineBuilder:
             valid_from=datetime.date(april_start, 4, 1), valid_to=datetime.date(april_start + 1, 3, 31),
         )
         _bulk(IncentiveProgram, [calendar, april])
-        Through = IncentiveProgram.accounts.through
         rows = []
         for spec in specs:
             account = spec.account
             if account.fiscal_year_start_month == 4:
-                rows.append(Through(incentiveprogram_id=april.pk, account_id=account.pk))
+                rows.append((april.pk, account.pk))
             elif account.is_key_account or (account.grade is not None and account.grade.rank <= 2):
-                rows.append(Through(incentiveprogram_id=calendar.pk, account_id=account.pk))
-        _bulk(Through, rows)
+                rows.append((calendar.pk, account.pk))
+        insert_rows(IncentiveProgram.accounts.through, ("incentiveprogram_id", "account_id"), rows)
 
     # -- customer experience, grade history, unmet needs ----------------------------------------
 
@@ -240,7 +240,7 @@ class PipelineBuilder:
                 kind, titles, days = templates[number]
                 start = (self.today + datetime.timedelta(days=rng.randint(5, 60)) if upcoming
                          else self.days_ago(3, 360))
-                activity = CustomerActivity(
+                activity = new(CustomerActivity, 
                     account=spec.account, kind=kind, title=titles[lang], starts_on=start,
                     ends_on=start + datetime.timedelta(days=days) if days else None,
                     notes="" if upcoming else rng.choice(ACTIVITY_NOTES)[lang], recorded_by=kam,
@@ -257,7 +257,7 @@ class PipelineBuilder:
             for number in range(rng.randint(1, 3)):
                 start = self.days_ago(1, 20) if number == 0 else self.days_ago(25, 330)
                 still_open = number == 0 and rng.random() < 0.35
-                activity = CustomerActivity(
+                activity = new(CustomerActivity, 
                     account=spec.account, kind=CustomerActivity.Kind.SUPPORT_INCIDENT,
                     title=rng.choice(INCIDENTS)[lang], starts_on=start,
                     resolved_on=None if still_open else min(self.today, start + datetime.timedelta(days=rng.randint(0, 6))),
@@ -270,7 +270,7 @@ class PipelineBuilder:
                 participants.append((activity, rng.sample(technical, min(len(technical), rng.randint(1, 2))), [engineer]))
         _bulk(CustomerActivity, activities)
         recorded = [
-            (Interaction(
+            (new(Interaction, 
                 account_id=activity.account_id, kind=ACTIVITY_KINDS[activity.kind], occurred_on=activity.starts_on,
                 note=activity.title, activity=activity, recorded_by=activity.recorded_by,
             ), contacts, ours)
@@ -278,15 +278,11 @@ class PipelineBuilder:
         ]
         _bulk(Interaction, [interaction for interaction, _contacts, _ours in recorded])
         _bulk_attendees([(interaction, ours, contacts) for interaction, contacts, ours in recorded])
-        ContactThrough = CustomerActivity.contacts.through
-        PeopleThrough = CustomerActivity.our_people.through
-        _bulk(ContactThrough, [
-            ContactThrough(customeractivity_id=activity.pk, contact_id=contact.pk)
-            for activity, contacts, _ours in participants for contact in contacts
+        insert_rows(CustomerActivity.contacts.through, ("customeractivity_id", "contact_id"), [
+            (activity.pk, contact.pk) for activity, contacts, _ours in participants for contact in contacts
         ])
-        _bulk(PeopleThrough, [
-            PeopleThrough(customeractivity_id=activity.pk, user_id=user.pk)
-            for activity, _contacts, ours in participants for user in ours
+        insert_rows(CustomerActivity.our_people.through, ("customeractivity_id", "user_id"), [
+            (activity.pk, user.pk) for activity, _contacts, ours in participants for user in ours
         ])
         return len(activities)
 
@@ -308,12 +304,12 @@ class PipelineBuilder:
             elif roll < 0.45:
                 neighbour, reason = by_rank.get(account.grade.rank - 1), "down"  # was a higher grade
             first_grade = neighbour or account.grade
-            changes.append(GradeChange(
+            changes.append(new(GradeChange, 
                 account=account, from_grade=None, to_grade=first_grade, changed_on=self.days_ago(700, 1000),
                 reason=GRADE_REASONS["new"][lang], changed_by=self.users["admin"],
             ))
             if neighbour is not None:
-                changes.append(GradeChange(
+                changes.append(new(GradeChange, 
                     account=account, from_grade=neighbour, to_grade=account.grade, changed_on=self.days_ago(20, 400),
                     reason=GRADE_REASONS[reason][lang], changed_by=kam,  # the account team changes the grade
                 ))
@@ -331,7 +327,7 @@ class PipelineBuilder:
             cells = [(unit, offering) for unit in units for offering in offerings
                      if (id(unit), offering.name) not in self.covered_cells]
             for unit, offering in rng.sample(cells, min(len(cells), rng.randint(1, 3))):
-                needs.append(UnmetNeed(
+                needs.append(new(UnmetNeed, 
                     account=spec.account, org_unit=unit, offering=offering,
                     note=rng.choice(UNMET_NEED_NOTES)[lang], recorded_by=kam,
                 ))

@@ -3,8 +3,8 @@
 `demo_seed` builds our matrix organisation, the offering catalogue, pricing tiers, the demo
 users, and N customer accounts with org charts, relationships, opportunities by tier and three
 years of orders. The same seed and the same day give the same data. Everything is written
-with `bulk_create` in a fixed number of statements per kind of row (trees level by level), so
-2,000 accounts (half a million rows) load in under a minute.
+with the loader's bulk inserts of `demo.bulk` in a fixed number of statements per kind of row
+(trees level by level), without per-row saves or signals.
 
 Names, titles and descriptions below are demo *content*: data in the customer's language, not
 interface text, so they are not translated.
@@ -46,6 +46,7 @@ from accounts.roles import Role
 from accounts.services import account_revenue_refresh
 from accounts.models import Order, RevenueLine
 
+from demo.bulk import new
 from demo.accounts_content import (
     DIVISIONS,
     _AccountSpec,
@@ -408,12 +409,12 @@ class _DemoBuilder(PipelineBuilder):
             teams = [(chosen[0], purchasing_team), *rng.sample(other_teams, team_count - 1)]
 
             account = spec.account
-            top = OrgUnit(account=account, name=TOP_UNIT[spec.industry][lang])
+            top = new(OrgUnit, account=account, name=TOP_UNIT[spec.industry][lang])
             division_units = {
-                division[0]: OrgUnit(account=account, name=division[lang], parent=top) for division in chosen
+                division[0]: new(OrgUnit, account=account, name=division[lang], parent=top) for division in chosen
             }
             team_units = [
-                (OrgUnit(account=account, name=team[lang], parent=division_units[division[0]],
+                (new(OrgUnit, account=account, name=team[lang], parent=division_units[division[0]],
                          is_purchasing=team[2]), team)
                 for division, team in teams
             ]
@@ -429,7 +430,7 @@ class _DemoBuilder(PipelineBuilder):
 
             def add(unit: OrgUnit, title: tuple[str, str], level: str, manager: Contact | None, depth: int) -> Contact:
                 name, local = self.person(spec.korean, taken)
-                contact = Contact(
+                contact = new(Contact, 
                     account=account, org_unit=unit, name=name, title=title[lang],
                     email=f"{local}@{spec.domain}",
                     phone=f"010-{rng.randint(2000, 9999)}-{rng.randint(1000, 9999)}",
@@ -563,10 +564,10 @@ class _DemoBuilder(PipelineBuilder):
             for number, (user, contact) in enumerate(links.values()):
                 stale = rng.random() < 0.25
                 strength = rng.randint(1, 3) if contact.attitude == Contact.Attitude.OPPONENT else rng.randint(2, 5)
-                relationships.append(Relationship(user=user, contact=contact, strength=strength))
+                relationships.append(new(Relationship, user=user, contact=contact, strength=strength))
                 # The last contact of the two, in the interaction log.
                 kind, notes = INTERACTION_TEMPLATES[number % len(INTERACTION_TEMPLATES)]
-                interactions.append((Interaction(
+                interactions.append((new(Interaction, 
                     account=spec.account, kind=kind, note=notes[0 if spec.korean else 1], recorded_by=user,
                     occurred_on=self.days_ago(91, 300) if stale else self.days_ago(1, 75),
                 ), user, contact))
@@ -574,14 +575,14 @@ class _DemoBuilder(PipelineBuilder):
             recorder = team[AccountTeamMember.Role.KAM]
             for contact in spec.contacts:
                 if contact.status == Contact.Status.LEFT:
-                    changes.append(OrgChange(
+                    changes.append(new(OrgChange, 
                         account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.LEFT,
                         details={"name": contact.name, "title": contact.title},
                         happened_on=contact.left_on, recorded_by=recorder,
                     ))
             staff = [c for c in active if c.level == Contact.Level.STAFF]
             for contact in rng.sample(staff, min(len(staff), rng.randint(1, 2))):
-                changes.append(OrgChange(
+                changes.append(new(OrgChange, 
                     account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.JOINED,
                     details={"name": contact.name, "unit": contact.org_unit.name, "title": contact.title},
                     happened_on=self.days_ago(20, 330), recorded_by=recorder,
@@ -593,7 +594,7 @@ class _DemoBuilder(PipelineBuilder):
                 before = PREVIOUS_TITLE.get(contact.title)
                 if before is None:
                     continue
-                changes.append(OrgChange(
+                changes.append(new(OrgChange, 
                     account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.ROLE_CHANGED,
                     details={"name": contact.name, "old": before, "new": contact.title, "unit": contact.org_unit.name},
                     happened_on=self.days_ago(30, 360), recorded_by=recorder,

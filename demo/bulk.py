@@ -13,14 +13,28 @@ kinds, so it can insert the way a loader does:
   driver takes (date-times, JSON, …) go through `get_db_prep_save`;
 - one prepared statement, executed for many rows at a time.
 
+`insert_rows` goes one step further for the largest tables (orders, revenue lines, targets, NPS,
+time entries, KPI snapshots) and the link tables: the builder hands over plain tuples, so no model
+instance is made at all (`reserve_ids` gives the keys first). Where the builders need instances
+(parents whose keys later rows take, objects they keep deciding on), `new` makes them without
+`Model.__init__`'s field-by-field work. `sqlite_loading` gives SQLite a large page cache and no
+fsync while the seed writes.
+
 Other databases fall back to `bulk_create`.
 """
 
+import contextlib
 import datetime
+import itertools
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connections, models, router
+from django.db.models.base import ModelState
 from django.db.models.constants import OnConflict
+from django.db.models.signals import post_init, pre_init
+from django.utils import timezone
 
 CHUNK = 5000
 
@@ -59,10 +73,18 @@ def _converter(field, connection):
         return _sqlite_datetime(field, connection)
     if isinstance(field, (models.DateTimeField, models.DecimalField)) and connection.vendor == "postgresql":
         return None
+    if isinstance(field, models.DecimalField):
+        return lambda value: value if type(value) is Decimal else field.get_db_prep_save(value, connection)
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _reserve_ids(connection, model, count: int) -> list[int]:
+def reserve_ids(model, count: int) -> list[int]:
+    """`count` primary keys for rows of `model` about to be inserted, in increasing order.
+
+    On SQLite the keys follow the table's largest id, so they are only reserved while the caller's
+    transaction holds the write lock (as the seed's does) and the rows go in before another insert.
+    """
+    connection = connections[router.db_for_write(model)]
     table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -76,6 +98,18 @@ def _reserve_ids(connection, model, count: int) -> list[int]:
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _insert_sql(connection, model, fields: list, *, ignore_conflicts: bool) -> str:
+    quote = connection.ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    return "{} {} ({}) VALUES ({}) {}".format(
+        connection.ops.insert_statement(on_conflict=on_conflict),
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+        connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if ignore_conflicts else "",
+    )
 
 
 def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
@@ -95,7 +129,7 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
     fields = [field for field in meta.concrete_fields if not (field is pk_field and ignore_conflicts)]
     if not ignore_conflicts and isinstance(pk_field, models.AutoField):
         missing = [obj for obj in objs if obj.pk is None]
-        for obj, pk in zip(missing, _reserve_ids(connection, model, len(missing)), strict=True):
+        for obj, pk in zip(missing, reserve_ids(model, len(missing)), strict=True):
             obj.pk = pk
     # Objects assigned before they were saved (a manager inserted one level up): take their keys now.
     relations = [field for field in fields if field.is_relation]
@@ -118,15 +152,7 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
         values = obj.__dict__
         return tuple(values[attname] if to_db is None else to_db(values[attname]) for attname, to_db in convert)
 
-    quote = connection.ops.quote_name
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    sql = "{} {} ({}) VALUES ({}) {}".format(
-        connection.ops.insert_statement(on_conflict=on_conflict),
-        quote(meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-        connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if ignore_conflicts else "",
-    )
+    sql = _insert_sql(connection, model, fields, ignore_conflicts=ignore_conflicts)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), CHUNK):
             cursor.executemany(sql, [row(obj) for obj in objs[start:start + CHUNK]])
@@ -134,3 +160,122 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
         obj._state.adding = False
         obj._state.db = alias
     return objs
+
+
+def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple], *, ignore_conflicts: bool = False) -> int:
+    """Insert plain tuples, one value per name in `columns` (field attnames: `account_id`, not `account`).
+
+    Values are what one would assign to an instance's fields; those the driver does not take as
+    they are go through the field as in `bulk_insert`. Every other field but the key gets its
+    default, computed once for all the rows (`auto_now` fields: the moment of the call). Name
+    `id` (from `reserve_ids`) to know the keys. Returns the number of rows handed to the database.
+    """
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    named = [model._meta.get_field(name) for name in columns]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
+        return len(objs)
+    now = timezone.now()
+    others = [field for field in model._meta.concrete_fields if field not in named and not field.primary_key]
+    constants = tuple(
+        now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
+        for field in others
+    )
+    constants = tuple(
+        value if to_db is None else to_db(value)
+        for field, value in zip(others, constants, strict=True)
+        for to_db in [_converter(field, connection)]
+    )
+    converters = [(index, to_db) for index, field in enumerate(named)
+                  if (to_db := _converter(field, connection)) is not None]
+
+    def complete(row: tuple) -> tuple:
+        if converters:
+            values = list(row)
+            for index, to_db in converters:
+                values[index] = to_db(values[index])
+            row = tuple(values)
+        return row + constants
+
+    sql = _insert_sql(connection, model, named + others, ignore_conflicts=ignore_conflicts)
+    count = 0
+    with connection.cursor() as cursor:
+        for chunk in itertools.batched(rows, CHUNK):
+            cursor.executemany(sql, [complete(row) for row in chunk] if converters or constants else chunk)
+            count += len(chunk)
+    return count
+
+
+# Page cache while loading (negative: KiB): the indexes of the largest tables stay in memory
+# instead of being read back from the file for every few rows.
+LOADING_CACHE_KIB = 512 * 1024
+
+
+@contextlib.contextmanager
+def sqlite_loading(using: str = "default"):
+    """On SQLite, while the seed writes: a page cache of `LOADING_CACHE_KIB` and, unless a transaction
+    is open already (SQLite allows the change only outside one), no fsync: a seed that dies half way is
+    run again, never recovered. The connection's settings before are restored after. Other
+    databases: nothing changes."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    pragmas = {"cache_size": -LOADING_CACHE_KIB}
+    if not connection.in_atomic_block:
+        pragmas["synchronous"] = 0  # OFF
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in pragmas.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name} = {value}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
+
+
+# Per model: (default values computed once, fields whose default is a callable, relations by name, attnames).
+_BLUEPRINTS: dict = {}
+
+
+def _blueprint(model) -> tuple:
+    blueprint = _BLUEPRINTS.get(model)
+    if blueprint is None:
+        fields = model._meta.concrete_fields
+        constants = {field.attname: field.get_default() for field in fields if not callable(field.default)}
+        factories = [field for field in fields if callable(field.default)]
+        relations = {field.name: field for field in fields if field.is_relation}
+        blueprint = _BLUEPRINTS[model] = (constants, factories, relations, {field.attname for field in fields})
+    return blueprint
+
+
+def new(model, **values):
+    """`model(**values)` for the seed's builders, with the defaults worked out once per model instead
+    of field by field for every instance. A related object given by name is cached as the field's
+    descriptor would (its key copied now, or by `bulk_insert` once it is saved). Models with init
+    signal receivers are made the ordinary way, so the result is the same either way."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    constants, factories, relations, attnames = _blueprint(model)
+    obj = model.__new__(model)
+    obj._state = state = ModelState()
+    data = obj.__dict__
+    data.update(constants)
+    for field in factories:
+        data[field.attname] = field.get_default()
+    for name, value in values.items():
+        field = relations.get(name)
+        if field is not None:
+            data[field.attname] = None if value is None else getattr(value, field.target_field.attname)
+            state.fields_cache[name] = value
+        elif name in attnames:
+            data[name] = value
+        else:
+            raise TypeError(f"{model.__name__}() got an unexpected keyword argument {name!r}")
+    return obj

@@ -13,6 +13,7 @@ import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,11 +21,16 @@ from django.utils import timezone
 from accounts.models import Account, AccountTeamMember, Contact
 from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, PersonalGoal, TimeEntry
 from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
-from performance.services import kpi_snapshot_refresh
+from performance.services import SNAPSHOT_COLUMNS, kpi_snapshot_refresh
 
-from demo.bulk import bulk_insert
+from demo.bulk import bulk_insert, insert_rows
 
 BATCH_SIZE = 2000
+
+# The columns of the tuples the builders below return, for `demo.bulk.insert_rows`.
+TARGET_COLUMNS = ("account_id", "kpi_id", "fiscal_year", "period_kind", "period_index", "value")
+RESPONSE_COLUMNS = ("account_id", "contact_id", "respondent_name", "score", "responded_on", "comment", "survey")
+TIME_COLUMNS = ("account_id", "user_id", "worked_on", "kind", "hours")
 
 # (Korean, English); empty ones: most people leave the comment box empty.
 NPS_COMMENTS = (
@@ -83,7 +89,9 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
         .values_list("account_id", "user_id")
     )
 
-    targets, responses, entries = [], [], []
+    targets: list[tuple] = []  # TARGET_COLUMNS
+    responses: list[tuple] = []  # RESPONSE_COLUMNS
+    entries: list[tuple] = []  # TIME_COLUMNS
     for account in accounts:
         targets += _targets(account, kpis, rng, today)
         responses += _responses(account, contacts.get(account["pk"], []), rng, today)
@@ -91,10 +99,13 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
             entries += _time_entries(account, engineers[account["pk"]], rng, today)
 
     with transaction.atomic():
-        bulk_insert(KpiTarget, targets, ignore_conflicts=True)
-        bulk_insert(NpsResponse, responses, ignore_conflicts=True)
-        bulk_insert(TimeEntry, entries, ignore_conflicts=True)
-        snapshots = sum(kpi_snapshot_refresh(as_of=day) for day in (today - datetime.timedelta(days=7), today))
+        insert_rows(KpiTarget, TARGET_COLUMNS, targets, ignore_conflicts=True)
+        insert_rows(NpsResponse, RESPONSE_COLUMNS, responses, ignore_conflicts=True)
+        insert_rows(TimeEntry, TIME_COLUMNS, entries, ignore_conflicts=True)
+        snapshots = sum(
+            kpi_snapshot_refresh(as_of=day, insert=partial(insert_rows, KpiSnapshot, SNAPSHOT_COLUMNS))
+            for day in (today - datetime.timedelta(days=7), today)
+        )
     return PerformanceDemoSummary(
         targets=len(targets), nps_responses=len(responses), time_entries=len(entries), snapshots=snapshots
     )
@@ -134,7 +145,7 @@ def personal_goals_demo_seed(*, today: datetime.date | None = None) -> int:
     return len(goals)
 
 
-def _targets(account: dict, kpis: dict, rng: random.Random, today: datetime.date) -> list[KpiTarget]:
+def _targets(account: dict, kpis: dict, rng: random.Random, today: datetime.date) -> list[tuple]:
     month = account["fiscal_year_start_month"]
     current = fiscal_year_of(today, month)
     yearly = Decimal(account["revenue_ttm"] or 0) * Decimal(str(round(rng.uniform(0.9, 1.35), 3)))
@@ -166,14 +177,11 @@ def _targets(account: dict, kpis: dict, rng: random.Random, today: datetime.date
                 zip(periods_in_year(year, PeriodKind.QUARTER, month), quarters, strict=True)
             )
             for period, amount in rows:
-                targets.append(KpiTarget(
-                    account_id=account["pk"], kpi=kpi, fiscal_year=period.fiscal_year,
-                    period_kind=period.kind, period_index=period.index, value=amount,
-                ))
+                targets.append((account["pk"], kpi.pk, period.fiscal_year, period.kind, period.index, amount))
     return targets
 
 
-def _responses(account: dict, people: list, rng: random.Random, today: datetime.date) -> list[NpsResponse]:
+def _responses(account: dict, people: list, rng: random.Random, today: datetime.date) -> list[tuple]:
     korean = bool(account["english_name"])  # the demo gives Korean companies an English name too
     lang = 0 if korean else 1
     loyalty = rng.uniform(6.5, 9.8)
@@ -188,15 +196,14 @@ def _responses(account: dict, people: list, rng: random.Random, today: datetime.
             if (name, day) in seen:
                 continue
             seen.add((name, day))
-            responses.append(NpsResponse(
-                account_id=account["pk"], contact_id=contact_id, respondent_name=name, score=score,
-                responded_on=day, comment=comment,
-                survey=f"{day.year} 고객 관계 설문" if korean else f"Relationship survey {day.year}",
+            responses.append((
+                account["pk"], contact_id, name, score, day, comment,
+                f"{day.year} 고객 관계 설문" if korean else f"Relationship survey {day.year}",
             ))
     return responses
 
 
-def _time_entries(account: dict, user_id: int, rng: random.Random, today: datetime.date) -> list[TimeEntry]:
+def _time_entries(account: dict, user_id: int, rng: random.Random, today: datetime.date) -> list[tuple]:
     entries = []
     monday = today - datetime.timedelta(days=today.weekday())
     busy = rng.uniform(0.6, 0.95)
@@ -209,5 +216,5 @@ def _time_entries(account: dict, user_id: int, rng: random.Random, today: dateti
             (TimeEntry.Kind.AVAILABLE, Decimal(str(round(max(8 - float(billable), 0.5), 1)))),
         ):
             if hours > 0:
-                entries.append(TimeEntry(account_id=account["pk"], user_id=user_id, worked_on=day, kind=kind, hours=hours))
+                entries.append((account["pk"], user_id, day, kind, hours))
     return entries

@@ -9,7 +9,7 @@ the first half of it); a service over six months from its order month; a solutio
 import datetime
 from decimal import Decimal
 
-from accounts.models import Offering, Order, RevenueLine
+from accounts.models import Offering
 from accounts.revenue import add_months
 
 # Kind of offering -> (months after the order month, share of the amount), shares summing to 1.
@@ -19,34 +19,36 @@ SCHEDULES: dict[str, tuple[tuple[int, Decimal], ...]] = {
 }
 
 
-def _schedule(order: Order) -> tuple[tuple[int, Decimal], ...]:
-    kind = order.offering.kind
-    if kind in SCHEDULES:
-        return SCHEDULES[kind]
-    return ((0 if order.ordered_on.day <= 15 else 1, Decimal(1)),)
-
-
 def _split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
     """Whole-won parts of `total` in these shares; the last part takes the rounding so they add up exactly."""
     parts = [(total * share).quantize(Decimal(1)) for share in shares[:-1]]
     return [*parts, total - sum(parts, Decimal(0))]
 
 
-def revenue_lines_for(orders: list[Order], *, today: datetime.date) -> list[RevenueLine]:
-    """The revenue lines of saved orders (their `offering` loaded), recognised up to `today`'s month."""
+# The columns of the seed's order and revenue-line tuples, for `demo.bulk.insert_rows`.
+ORDER_COLUMNS = ("id", "account_id", "offering_id", "ordered_on", "amount", "cost", "reference", "sales_rep_id")
+REVENUE_COLUMNS = ("account_id", "order_id", "month", "amount", "cost", "reference")
+
+
+def revenue_rows(orders: list[tuple], *, kinds: dict[int, str], today: datetime.date) -> list[tuple]:
+    """The revenue lines (`REVENUE_COLUMNS` tuples) of orders (`ORDER_COLUMNS` tuples), recognised up to
+    `today`'s month; `kinds` gives each offering's kind by its id."""
     this_month = today.replace(day=1)
-    lines = []
-    for order in orders:
-        schedule = _schedule(order)
-        shares = [share for _offset, share in schedule]
-        amounts, costs = _split(order.amount, shares), _split(order.cost, shares)
-        first = order.ordered_on.replace(day=1)
-        for number, ((offset, _share), amount, cost) in enumerate(zip(schedule, amounts, costs, strict=True), start=1):
-            month = add_months(first, offset)
+    months: dict[tuple[datetime.date, int], datetime.date] = {}
+    rows = []
+    for pk, account_id, offering_id, ordered_on, amount, cost, reference, _sales_rep_id in orders:
+        schedule = SCHEDULES.get(kinds[offering_id]) or ((0 if ordered_on.day <= 15 else 1, Decimal(1)),)
+        first = ordered_on.replace(day=1)
+        if len(schedule) == 1:
+            amounts, costs = (amount,), (cost,)
+        else:
+            shares = [share for _offset, share in schedule]
+            amounts, costs = _split(amount, shares), _split(cost, shares)
+        for number, ((offset, _share), part, part_cost) in enumerate(zip(schedule, amounts, costs, strict=True), start=1):
+            month = months.get((first, offset))
+            if month is None:
+                month = months[first, offset] = add_months(first, offset)
             if month > this_month:
                 break
-            lines.append(RevenueLine(
-                account_id=order.account_id, order_id=order.pk, month=month, amount=amount, cost=cost,
-                reference=f"{order.reference}-R{number}",
-            ))
-    return lines
+            rows.append((account_id, pk, month, part, part_cost, f"{reference}-R{number}"))
+    return rows

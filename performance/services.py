@@ -3,7 +3,7 @@
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -135,7 +135,19 @@ def _nps_response_new(answer: NpsAnswer, *, acting_user: User | None) -> NpsResp
     )
 
 
-def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: list[int] | None = None) -> int:
+# The values `kpi_snapshot_refresh` computes for each snapshot row, in this order.
+SNAPSHOT_COLUMNS = (
+    "account_id", "kpi_id", "as_of", "period_kind", "fiscal_year", "period_index",
+    "actual", "target", "expected", "status", "computed_at",
+)
+
+
+def kpi_snapshot_refresh(
+    *,
+    as_of: datetime.date | None = None,
+    account_ids: list[int] | None = None,
+    insert: Callable[[list[tuple]], object] | None = None,
+) -> int:
     """Recompute the KPI snapshots of `as_of` (today by default) for every account, or the given ones.
 
     For each account, each active KPI that applies to its team type, and the account's current
@@ -143,6 +155,10 @@ def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: lis
     day's rows (so running twice gives the same result), drops rows older than the retention,
     and runs a fixed number of aggregate queries whatever the number of accounts. Returns the
     number of rows written.
+
+    `insert` writes the new rows, given as tuples of `SNAPSHOT_COLUMNS` (the other columns take
+    their defaults), by default with `bulk_create`; the demo seed passes its loader's faster insert,
+    which gives the same rows.
     """
     from performance.selectors.kpi_engine import SlotPlan, kpi_values
 
@@ -162,27 +178,21 @@ def kpi_snapshot_refresh(*, as_of: datetime.date | None = None, account_ids: lis
             if not kpi.applies_to(team_type):
                 continue
             period = plan.period(month, 1)
-            snapshots.append(
-                KpiSnapshot(
-                    account_id=account_id,
-                    kpi=kpi,
-                    as_of=day,
-                    period_kind=kind,
-                    fiscal_year=period.fiscal_year,
-                    period_index=period.index,
-                    actual=value.actual,
-                    target=value.target,
-                    expected=value.expected,
-                    status=value.status,
-                    computed_at=now,
-                )
-            )
+            snapshots.append((
+                account_id, kpi.pk, day, kind, period.fiscal_year, period.index,
+                value.actual, value.target, value.expected, value.status, now,
+            ))
     with transaction.atomic():
         stale = KpiSnapshot.objects.filter(as_of=day)
         if account_ids is not None:
             stale = stale.filter(account_id__in=account_ids)
         stale.delete()
-        KpiSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+        if insert is None:
+            KpiSnapshot.objects.bulk_create(
+                [KpiSnapshot(**dict(zip(SNAPSHOT_COLUMNS, row, strict=True))) for row in snapshots], batch_size=2000
+            )
+        else:
+            insert(snapshots)
         kpi_snapshot_link_week_before(day=day, account_ids=account_ids)
         # A later day that compares with this one (a refresh of a past day) copies it again.
         for later in _snapshot_days_comparing_with(day):

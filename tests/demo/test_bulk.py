@@ -1,12 +1,13 @@
-"""demo.bulk.bulk_insert: the seed's fast insert gives rows what bulk_create would."""
+"""demo.bulk: the seed's fast inserts give rows what bulk_create would."""
 
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from accounts.models import OpportunityMove, OrgUnit
-from demo.bulk import bulk_insert
+from accounts.models import Contact, OpportunityMove, OrgUnit
+from demo.bulk import LOADING_CACHE_KIB, bulk_insert, insert_rows, new, reserve_ids, sqlite_loading
 from performance.models import NpsResponse
 from tests.factories import AccountFactory, OpportunityFactory, OrgUnitFactory
 
@@ -54,3 +55,70 @@ def test_bulk_insert_ignoring_conflicts_skips_rows_that_exist():
     bulk_insert(NpsResponse, [NpsResponse(**row), NpsResponse(**{**row, "respondent_name": "Lee"})],
                 ignore_conflicts=True)
     assert sorted(NpsResponse.objects.values_list("respondent_name", flat=True)) == ["Kim", "Lee"]
+
+
+def test_insert_rows_fills_defaults_and_auto_now_and_takes_reserved_keys():
+    account = AccountFactory()
+    existing = OrgUnitFactory(account=account)
+    first, second = reserve_ids(OrgUnit, 2)
+    assert existing.pk < first < second
+    count = insert_rows(OrgUnit, ("id", "account_id", "name"), [(first, account.pk, "A"), (second, account.pk, "B")])
+    assert count == 2
+    made = OrgUnit.objects.get(pk=second)
+    reference = OrgUnit(account=account, name="B")
+    assert (made.name, made.parent_id, made.is_purchasing) == ("B", reference.parent_id, reference.is_purchasing)
+    answered = datetime.date(2026, 3, 2)
+    insert_rows(NpsResponse, ("account_id", "respondent_name", "score", "responded_on"), [(account.pk, "Kim", 9, answered)])
+    response = NpsResponse.objects.get()
+    assert (response.comment, response.survey, response.contact_id) == ("", "", None)
+    assert timezone.now() - response.created_at < datetime.timedelta(minutes=1)
+
+
+def test_insert_rows_ignoring_conflicts_skips_rows_that_exist():
+    account = AccountFactory()
+    columns = ("account_id", "respondent_name", "score", "responded_on")
+    day = datetime.date(2026, 3, 2)
+    insert_rows(NpsResponse, columns, [(account.pk, "Kim", 9, day)], ignore_conflicts=True)
+    insert_rows(NpsResponse, columns, [(account.pk, "Kim", 3, day), (account.pk, "Lee", 7, day)], ignore_conflicts=True)
+    assert sorted(NpsResponse.objects.values_list("respondent_name", "score")) == [("Kim", 9), ("Lee", 7)]
+
+
+def _pragmas() -> list:
+    values = []
+    with connection.cursor() as cursor:
+        for name in ("cache_size", "synchronous"):
+            cursor.execute(f"PRAGMA {name}")
+            values.append(cursor.fetchone()[0])
+    return values
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings")
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_loading_restores_the_connection_settings():
+    before = _pragmas()
+    with sqlite_loading():
+        assert _pragmas() == [-LOADING_CACHE_KIB, 0]
+    assert _pragmas() == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings")
+def test_sqlite_loading_inside_a_transaction_keeps_fsync():
+    before = _pragmas()
+    with sqlite_loading():
+        assert _pragmas() == [-LOADING_CACHE_KIB, before[1]]
+    assert _pragmas() == before
+
+
+def test_new_makes_the_instance_the_model_makes():
+    account = AccountFactory()
+    unsaved = OrgUnit(account=account, name="Top")
+    values = dict(account=account, org_unit=unsaved, name="Kim", title="CEO", reports_to=None, influence=5)
+    made, reference = new(Contact, **values), Contact(**values)
+    fields = [field.attname for field in Contact._meta.concrete_fields]
+    assert [getattr(made, name) for name in fields] == [getattr(reference, name) for name in fields]
+    assert made.org_unit is unsaved and made.account is account and made._state.adding
+    bulk_insert(OrgUnit, [unsaved])
+    bulk_insert(Contact, [made])
+    assert Contact.objects.get(pk=made.pk).org_unit_id == unsaved.pk
+    with pytest.raises(TypeError):
+        new(Contact, account=account, nickname="Kim")
