@@ -54,7 +54,8 @@ class PlanningConfig(AppConfig):
         # Stale plans show on the account summary's risk card and as a tile of the executive dashboard;
         # the tile is kept for the day, or until a write to plans or KPI snapshots (like the daily sweep's notices).
         from accounts.risks import register_risk_source
-        from planning.freshness import stale_plan_counts, stale_plan_items, stale_plan_risks
+        from planning.freshness import stale_plan_counts, stale_plan_items
+        from planning.selectors.work import stale_plan_risks
 
         register_risk_source("stale_plans", stale_plan_risks)
         register_dashboard_panel(

@@ -76,8 +76,12 @@ def _roles(contact: Contact) -> str:
     return roles[0] if roles else _("decision maker")
 
 
-def plan_signals(*, plans: list[AccountPlan], today: datetime.date) -> dict[int, list[Signal]]:
-    """Each live plan's stale signals (an empty list: fresh), by plan id."""
+def plan_signals(
+    *, plans: list[AccountPlan], today: datetime.date, org_changes: dict[int, datetime.datetime | None] | None = None
+) -> dict[int, list[Signal]]:
+    """Each live plan's stale signals (an empty list: fresh), by plan id.
+
+    `org_changes` (each account's latest org change, by account id) saves reading them when the caller has them."""
     limits = thresholds()
     live = [plan for plan in plans if plan.status in LIVE_STATUSES]
     signals: dict[int, list[Signal]] = {plan.pk: [] for plan in plans}
@@ -86,7 +90,7 @@ def plan_signals(*, plans: list[AccountPlan], today: datetime.date) -> dict[int,
     account_ids = {plan.account_id for plan in live}
 
     # 1. The org chart: reviewed lately, and not changed since.
-    changed = dict(
+    changed = org_changes if org_changes is not None else dict(
         OrgChange.objects.filter(account_id__in=account_ids).order_by().values("account_id")
         .annotate(last=Max("recorded_at")).values_list("account_id", "last")
     )
@@ -224,18 +228,6 @@ def live_plans(queryset=None):
 # --- Where the signals show besides the plan pages (registered in PlanningConfig.ready()) ----------
 
 DASHBOARD_STALE_ITEMS = 8
-
-
-def stale_plan_risks(*, account, today: datetime.date) -> list[dict]:
-    """The account summary's risk card: each live plan's stale signals (`accounts.risks`)."""
-    plans = list(live_plans(AccountPlan.objects.filter(account=account)).select_related("account"))
-    if not plans:
-        return []
-    signals = plan_signals(plans=plans, today=today)
-    return [
-        {"kind": "stale_plan", "plan": plan, "signal": signal}
-        for plan in plans for signal in signals.get(plan.pk, [])
-    ]
 
 
 def _stale_plans(accounts) -> list[tuple[AccountPlan, list[Signal]]]:

@@ -26,6 +26,7 @@ class StepPage:
         self.request = request
         self.plan = plan
         self.can_edit = can_edit
+        self.targets: kpis_reads.PlanTargets | None = None  # the plan's targets, when the forms read them
         self.editable = can_edit and workflow.step_is_editable(plan=plan, step=self.number)
 
     @property
@@ -153,7 +154,7 @@ class StrategyStep(StepPage):
         tasks = [_initial(t, task_fields) for t in content.plan_strategic_tasks(plan=self.plan)]
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
         marketing = [_initial(a, marketing_fields) for a in content.plan_marketing_actions(plan=self.plan)]
-        kpis, inputs, account_targets = kpis_reads.target_grid(plan=self.plan)
+        kpis, inputs, account_targets, self.targets = kpis_reads.target_grid(plan=self.plan)
         return {
             "form": forms.Step4Form(data, instance=self.plan),
             "targets": forms.TargetsForm(

@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -38,49 +39,77 @@ def org_reference_date(*, plan: AccountPlan) -> datetime.date:
     return plan.period_start - datetime.timedelta(days=365)
 
 
-def plan_facts(*, plan: AccountPlan, today: datetime.date | None = None, targets: PlanTargets | None = None) -> PlanFacts:
-    """Aggregates the completeness rules need: a fixed number of queries whatever the plan's size.
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
-    `targets` (from `plan_targets`) saves reading the plan's targets again when the caller has them.
-    """
+
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _counts(*, plan: AccountPlan, ended: list[int]) -> dict[int | str, int]:
+    """The rules' counts in one query of scalar subqueries (SQL: an ORM query of eleven subqueries costs
+    more to build than the nine small queries it replaces)."""
+    counts = {
+        "decision_makers": (
+            f"SELECT COUNT(*) FROM {_table(Contact)} WHERE account_id = %s AND status = %s AND is_decision_maker = %s",
+            [plan.account_id, Contact.Status.ACTIVE, True],
+        ),
+        "open_opportunities": (
+            f"SELECT COUNT(*) FROM {_table(Opportunity)} WHERE account_id = %s AND stage IN ({_in(Opportunity.OPEN_STAGES)})",
+            [plan.account_id, *Opportunity.OPEN_STAGES],
+        ),
+        "unmapped_opportunities": (
+            f"SELECT COUNT(*) FROM {_table(Opportunity)} WHERE account_id = %s"
+            f" AND stage IN ({_in(Opportunity.OPEN_STAGES)}) AND sponsor_unit_id IS NULL",
+            [plan.account_id, *Opportunity.OPEN_STAGES],
+        ),
+        "strategic_tasks": (f"SELECT COUNT(*) FROM {_table(StrategicTask)} WHERE plan_id = %s", [plan.pk]),
+        "marketing_actions_with_fox_or_kingpin": (
+            f"SELECT COUNT(*) FROM {_table(MarketingAction)} action JOIN {_table(Contact)} contact"
+            " ON contact.id = action.contact_id WHERE action.plan_id = %s AND (contact.is_fox = %s OR contact.is_kingpin = %s)",
+            [plan.pk, True, True],
+        ),
+        "tasks": (f"SELECT COUNT(*) FROM {_table(ActionItem)} WHERE plan_id = %s AND kind = %s", [plan.pk, ActionItem.Kind.TASK]),
+        "milestones": (
+            f"SELECT COUNT(*) FROM {_table(ActionItem)} WHERE plan_id = %s AND kind = %s", [plan.pk, ActionItem.Kind.MILESTONE]
+        ),
+        "actions_without_owner": (
+            f"SELECT COUNT(*) FROM {_table(ActionItem)} WHERE plan_id = %s AND owner_id IS NULL", [plan.pk]
+        ),
+    }
+    if ended:
+        reviews = f"SELECT COUNT(*) FROM {_table(QuarterlyReview)} WHERE plan_id = %s AND quarter IN ({_in(ended)})"
+        counts["reviews_of_ended_quarters"] = (reviews, [plan.pk, *ended])
+        counts["signed_off_reviews_of_ended_quarters"] = (
+            f"{reviews} AND status = %s", [plan.pk, *ended, QuarterlyReview.Status.SIGNED_OFF]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"({sql})" for sql, _params in counts.values()),
+            [param for _sql, params in counts.values() for param in params],
+        )
+        row = cursor.fetchone()
+    return {"reviews_of_ended_quarters": 0, "signed_off_reviews_of_ended_quarters": 0, **dict(zip(counts, row))}
+
+
+def plan_facts(
+    *, plan: AccountPlan, today: datetime.date | None = None, targets: PlanTargets | None = None
+) -> PlanFacts:
+    """Aggregates the completeness rules need, whatever the plan's size: the counts in one query, the latest
+    org change in one, and two for the targets (none when `targets`, from `plan_targets`, come with the call)."""
     today = today or timezone.localdate()
-    account_id = plan.account_id
-    latest_change = OrgChange.objects.filter(account_id=account_id).aggregate(latest=Max("recorded_at"))["latest"]
-    decision_makers = Contact.objects.filter(account_id=account_id, status=Contact.Status.ACTIVE, is_decision_maker=True).count()
-    opportunities = Opportunity.objects.filter(account_id=account_id, stage__in=Opportunity.OPEN_STAGES).aggregate(
-        total=Count("id"), unmapped=Count("id", filter=Q(sponsor_unit__isnull=True))
-    )
-    fox_or_kingpin = Q(contact__is_fox=True) | Q(contact__is_kingpin=True)
-    actions = ActionItem.objects.filter(plan=plan).aggregate(
-        tasks=Count("id", filter=Q(kind=ActionItem.Kind.TASK)),
-        milestones=Count("id", filter=Q(kind=ActionItem.Kind.MILESTONE)),
-        without_owner=Count("id", filter=Q(owner__isnull=True)),
-    )
     ended = [q for q in (1, 2, 3, 4) if plan.period(PeriodKind.QUARTER, q).end < today]
-    reviews = QuarterlyReview.objects.filter(plan=plan, quarter__in=ended).aggregate(
-        total=Count("id"), signed_off=Count("id", filter=Q(status=QuarterlyReview.Status.SIGNED_OFF))
-    )
+    latest_change = OrgChange.objects.filter(account_id=plan.account_id).aggregate(latest=Max("recorded_at"))["latest"]
     kpis, target_problems = plan_target_facts(plan=plan, targets=targets)
     return PlanFacts(
-        latest_org_change_at=latest_change,
-        decision_makers=decision_makers,
-        open_opportunities=opportunities["total"],
-        unmapped_opportunities=opportunities["unmapped"],
-        strategic_tasks=StrategicTask.objects.filter(plan=plan).count(),
-        marketing_actions_with_fox_or_kingpin=MarketingAction.objects.filter(plan=plan).filter(fox_or_kingpin).count(),
-        tasks=actions["tasks"],
-        milestones=actions["milestones"],
-        actions_without_owner=actions["without_owner"],
-        kpis=kpis,
-        target_problems=target_problems,
-        ended_quarters=len(ended),
-        reviews_of_ended_quarters=reviews["total"],
-        signed_off_reviews_of_ended_quarters=reviews["signed_off"],
+        latest_org_change_at=latest_change, **_counts(plan=plan, ended=ended),
+        kpis=kpis, target_problems=target_problems, ended_quarters=len(ended),
     )
 
 
-def plan_states(*, plan: AccountPlan) -> dict[int, StepState]:
-    return plan_step_states(plan, plan_facts(plan=plan))
+def plan_states(*, plan: AccountPlan, targets: PlanTargets | None = None) -> dict[int, StepState]:
+    return plan_step_states(plan, plan_facts(plan=plan, targets=targets))
 
 
 def plans_step_states(*, plans: list[AccountPlan], today: datetime.date | None = None) -> dict[int, dict[int, StepState]]:

@@ -58,23 +58,28 @@ def plan_target_facts(*, plan: AccountPlan, targets: PlanTargets | None = None) 
     return len(targets.kpis), problems
 
 
-def target_candidates(*, plan: AccountPlan) -> list[KpiDefinition]:
-    """The KPIs step 4 offers: the active ones for the account's team type, plus any already chosen."""
-    chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
+def target_candidates(*, plan: AccountPlan, chosen: set[int] | None = None) -> list[KpiDefinition]:
+    """The KPIs step 4 offers: the active ones for the account's team type, plus any already chosen (`chosen`,
+    the chosen KPIs' ids, saves reading them when the caller has them)."""
+    if chosen is None:
+        chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
     team = f"applies_to_{plan.account.team_type}"
     return list(
         KpiDefinition.objects.filter(Q(is_active=True, **{team: True}) | Q(pk__in=chosen)).order_by("sort_order", "code")
     )
 
 
-def target_grid(*, plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, TargetInput], dict[int, TargetInput]]:
-    """Step 4's targets form: the candidate KPIs, what the plan chose and entered, and the account's other targets.
+def target_grid(
+    *, plan: AccountPlan
+) -> tuple[list[KpiDefinition], dict[int, TargetInput], dict[int, TargetInput], PlanTargets]:
+    """Step 4's targets form: the candidate KPIs, what the plan chose and entered, the account's other targets,
+    and the plan's targets as `plan_targets` reads them (for the completeness checks of the same page).
 
     Targets of a KPI the plan has not chosen (set by imports, the API or the performance pages)
     are not the plan's: they come back apart, as context, and the form's cells stay empty.
     """
-    candidates = target_candidates(plan=plan)
     chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
+    candidates = target_candidates(plan=plan, chosen=chosen)
     stored = plan_target_inputs(plan=plan, kpis=candidates)
     inputs, others = {}, {}
     for kpi in candidates:
@@ -85,7 +90,9 @@ def target_grid(*, plan: AccountPlan) -> tuple[list[KpiDefinition], dict[int, Ta
             inputs[kpi.pk] = TargetInput()
             if kpi.pk in stored:
                 others[kpi.pk] = stored[kpi.pk]
-    return candidates, inputs, others
+    plan_kpis = [kpi for kpi in candidates if kpi.pk in chosen]
+    targets = PlanTargets(kpis=plan_kpis, inputs={kpi.pk: stored[kpi.pk] for kpi in plan_kpis if kpi.pk in stored})
+    return candidates, inputs, others, targets
 
 
 def _json_number(value: Decimal | None) -> str | None:

@@ -7,18 +7,20 @@ Both are registered with accounts (`accounts.sections`) in PlanningConfig.ready(
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, AccountTeamMember, User
+from accounts.models import Account, AccountTeamMember, OrgChange, User
 from accounts.permissions import WRITING_TEAM_ROLES, role_writes_account_data, user_can_edit_account
 from accounts.roles import is_admin
 from performance.periods import PeriodKind, fiscal_year_of
-from planning.freshness import LIVE_STATUSES
+from planning.freshness import LIVE_STATUSES, plan_signals
 from planning.models import PLAN_STEPS, AccountPlan, ActionItem, PlanStatus, QuarterlyReview
 
-from .completeness import plan_states, plans_step_states
+from planning.rules import PlanFacts, plan_step_states
+
+from .completeness import plan_facts, plans_step_states
 
 MY_WORK_SHOWN = 5  # items listed per kind of work; the count says how many there are
 
@@ -31,26 +33,79 @@ def approved_plan_of_year(*, account: Account, fiscal_year: int) -> AccountPlan 
     return AccountPlan.objects.filter(account=account, fiscal_year=fiscal_year, approved_version__isnull=False).first()
 
 
+@dataclass(frozen=True)
+class AccountPlans:
+    """What the account page reads of the account's plans, once for its risk card and its plan card."""
+
+    today: datetime.date
+    fiscal_year: int
+    by_year: dict[int, AccountPlan]  # last, this and next fiscal year's plans
+    live: list[AccountPlan]  # the plans that can go stale (planning.freshness)
+    current: AccountPlan | None  # this fiscal year's plan, else next year's
+    facts: PlanFacts | None  # the current plan's completeness facts
+    latest_org_change_at: datetime.datetime | None
+
+
+def account_plans(*, account: Account, today: datetime.date) -> AccountPlans:
+    """The account's live plans and those of last, this and next fiscal year in one query, the current plan's
+    completeness facts (which bring the latest org change) in four; the org change alone when only older
+    plans are live. Kept on the account object for the request: the risk card and the plan card both ask."""
+    kept = getattr(account, "_planning_account_plans", None)
+    if kept is not None and kept.today == today:
+        return kept
+    fiscal_year = fiscal_year_of(today, account.fiscal_year_start_month)
+    years = (fiscal_year - 1, fiscal_year, fiscal_year + 1)
+    plans = list(
+        AccountPlan.objects.filter(account=account).filter(Q(status__in=LIVE_STATUSES) | Q(fiscal_year__in=years))
+        .select_related("approved_version__decision")
+    )
+    for plan in plans:
+        plan.account = account
+    by_year = {plan.fiscal_year: plan for plan in plans if plan.fiscal_year in years}
+    live = [plan for plan in plans if plan.status in LIVE_STATUSES]
+    current = by_year.get(fiscal_year) or by_year.get(fiscal_year + 1)
+    facts = plan_facts(plan=current, today=today) if current is not None else None
+    if facts is not None:
+        latest_change = facts.latest_org_change_at
+    elif live:
+        latest_change = OrgChange.objects.filter(account=account).aggregate(latest=Max("recorded_at"))["latest"]
+    else:
+        latest_change = None
+    kept = AccountPlans(
+        today=today, fiscal_year=fiscal_year, by_year=by_year, live=live, current=current, facts=facts,
+        latest_org_change_at=latest_change,
+    )
+    account._planning_account_plans = kept
+    return kept
+
+
+def stale_plan_risks(*, account: Account, today: datetime.date) -> list[dict]:
+    """The account summary's risk card: each live plan's stale signals (`accounts.risks`)."""
+    plans = account_plans(account=account, today=today)
+    if not plans.live:
+        return []
+    signals = plan_signals(plans=plans.live, today=today, org_changes={account.pk: plans.latest_org_change_at})
+    return [
+        {"kind": "stale_plan", "plan": plan, "signal": signal}
+        for plan in plans.live for signal in signals.get(plan.pk, [])
+    ]
+
+
 def account_plan_card(*, account: Account, user: User, today: datetime.date) -> dict:
     """The account's current plan (the one of this fiscal year, else next year's), its step progress and
     next action; or, with none, the year a new plan would cover and whether last year's can be carried over."""
-    fiscal_year = fiscal_year_of(today, account.fiscal_year_start_month)
-    plans = {
-        plan.fiscal_year: plan
-        for plan in AccountPlan.objects.filter(account=account, fiscal_year__in=(fiscal_year - 1, fiscal_year, fiscal_year + 1))
-    }
-    plan = plans.get(fiscal_year) or plans.get(fiscal_year + 1)
+    plans = account_plans(account=account, today=today)
+    fiscal_year, plan = plans.fiscal_year, plans.current
     card = {"account": account, "fiscal_year": fiscal_year, "plan": plan, "may_create": False}
     if plan is None:
-        previous = plans.get(fiscal_year - 1)
+        previous = plans.by_year.get(fiscal_year - 1)
         card.update({
             "may_create": user_can_edit_account(user=user, account=account),
             "previous_approved": previous if previous is not None and previous.approved_version_id else None,
             "new_plan_url": reverse("planning:plan-create") + f"?account={account.pk}&fiscal_year={fiscal_year}",
         })
         return card
-    plan.account = account
-    states = plan_states(plan=plan)
+    states = plan_step_states(plan, plans.facts)
     action = (
         ActionItem.objects.filter(plan=plan, status__in=ActionItem.OPEN_STATUSES)
         .select_related("owner").order_by("due_on", "id").first()

@@ -239,7 +239,8 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
         page.plan = plan
     else:
         bound = page.build_forms() if page.has_form else {}
-    context = _plan_context(request, plan)
+    # Step 4's forms read the plan's targets: its completeness checks take them from there.
+    context = _plan_context(request, plan, states=completeness.plan_states(plan=plan, targets=page.targets))
     context.update(
         {
             "page": page,

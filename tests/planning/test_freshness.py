@@ -152,7 +152,7 @@ def test_plan_list_and_overview_budgets_with_running_plans(client_for, approved_
     with django_assert_max_num_queries(60):
         assert client.get(reverse("planning:plan-detail", args=[approved_plan.pk])).status_code == 200
     # The stale plans show on the account summary and the executive dashboard in a fixed number of queries too.
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(25):
         assert client.get(reverse("accounts:detail", args=[approved_plan.account.pk])).status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get(reverse("performance:dashboard")).status_code == 200

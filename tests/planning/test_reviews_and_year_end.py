@@ -132,7 +132,7 @@ def test_next_years_plan_starts_from_the_three_year_targets(approved_plan, accou
     for offset, value in ((1, 480), (2, 560)):
         KpiTarget.objects.create(account=account, kpi=kpi, fiscal_year=year + offset, period_kind="year", period_index=1, value=value)
     next_plan = services.plan_start_next_year(plan=approved_plan, acting_user=account_manager)
-    _kpis, inputs, _others = target_grid(plan=next_plan)
+    _kpis, inputs, _others, _targets = target_grid(plan=next_plan)
     assert inputs[kpi.pk].chosen
     assert inputs[kpi.pk].year == 480
     assert inputs[kpi.pk].later_years == [560, None]
