@@ -116,7 +116,10 @@ def test_executive_reads_every_section_without_edit_controls(page, hanbit):
 
 
 def drag(page, source, target, *, steps: int = 12) -> None:
-    """Press on the source, move in steps (SortableJS's fallback follows the mouse), release on the target."""
+    """Press on the source, move in steps (SortableJS's fallback follows the mouse), release on the target.
+
+    First wait until boards.js has made the board draggable (it loads after the page, marking the board)."""
+    page.wait_for_selector("[data-sortable-ready]", state="attached")
     source.scroll_into_view_if_needed()
     box = source.bounding_box()
     end = target.bounding_box()  # before the drag starts: the dragged branch's moving copy repeats its content

@@ -32,7 +32,10 @@ def test_the_meeting_view_shows_an_order_recorded_after_submission_on_reload(pag
     TeamMemberFactory(account=account, user=am)
     plan = make_complete_plan(account=account, user=am)
     version = services.plan_submit(plan=plan, acting_user=am)
-    PlanVersion.objects.filter(pk=version.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=7))
+    # Revenue is recognised by month: submitted on the last day of last month, so this month's order is new since.
+    last_month_end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    submitted_at = timezone.make_aware(datetime.datetime.combine(last_month_end, datetime.time(12)))
+    PlanVersion.objects.filter(pk=version.pk).update(submitted_at=submitted_at)
     meeting = ConsensusMeetingFactory(title="FY consensus", created_by=chair, chair=chair, status="in_session")
     item = services.agenda_item_add(meeting=meeting, version=version, acting_user=chair)
 
