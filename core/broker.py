@@ -18,6 +18,15 @@ from kombu.utils.json import dumps
 
 
 class Channel(filesystem.Channel):
+    def __init__(self, *args, **kwargs):
+        """Make the broker's folders on first use: `make run` seeds the demo before its worker starts."""
+        super().__init__(*args, **kwargs)
+        folders = [self.data_folder_in, self.data_folder_out, self.control_folder]
+        if self.store_processed:
+            folders.append(self.processed_folder)
+        for folder in folders:
+            os.makedirs(folder, exist_ok=True)
+
     def _put(self, queue, payload, **kwargs):
         """Put `payload` onto `queue`: written under a temporary name, then renamed into place."""
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"

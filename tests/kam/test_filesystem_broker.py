@@ -29,6 +29,17 @@ def test_the_app_uses_the_whole_message_transport():
         assert isinstance(conn.default_channel, Channel)
 
 
+def test_a_message_sent_before_any_worker_ran_makes_the_folders(tmp_path):
+    """`make run` seeds the demo (which queues PDFs) before its worker has made the broker's folders."""
+    folder = tmp_path / "var" / "celery" / "broker"
+    control = tmp_path / "var" / "celery" / "control"
+    options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "control_folder": str(control)}
+    with Connection("filesystem://", transport_options=options) as conn:
+        conn.default_channel._put("celery", {"body": "x"})
+        assert [p.suffix for p in folder.iterdir()] == [".msg"]
+    assert control.is_dir()
+
+
 def test_a_worker_polling_while_a_message_is_written_sees_nothing_then_the_whole_message(channels, monkeypatch):
     producer, consumer = channels
     seen_while_writing = []
