@@ -18,7 +18,9 @@ time entries, KPI snapshots) and the link tables: the builder hands over plain t
 instance is made at all (`reserve_ids` gives the keys first). Where the builders need instances
 (parents whose keys later rows take, objects they keep deciding on), `new` makes them without
 `Model.__init__`'s field-by-field work. `sqlite_loading` gives SQLite a large page cache and no
-fsync while the seed writes.
+fsync while the seed writes; `sqlite_indexes_deferred` drops the plain indexes of the tables being
+loaded and builds them again, from the same SQL, once their rows are in; `gc_paused` keeps the
+cyclic garbage collector from walking the seed's millions of live objects again and again.
 
 Other databases fall back to `bulk_create`.
 """
