@@ -23,8 +23,8 @@ from accounts.models import (
 from accounts.interactions import ACTIVITY_KINDS
 from accounts.models import Order, RevenueLine
 
-from demo.bulk import insert_rows, new, reserve_ids
-from demo.revenue import ORDER_COLUMNS, REVENUE_COLUMNS, revenue_rows
+from demo.bulk import insert_rows, new, reserve_ids, sqlite_checks_skipped
+from demo.revenue import ORDER_COLUMNS, REVENUE_COLUMNS, revenue_rows, revenue_rows_check
 from demo.accounts_content import (
     _AccountSpec,
     _bulk,
@@ -146,6 +146,7 @@ class PipelineBuilder:
         orders: list[tuple] = []  # ORDER_COLUMNS without the id
         for spec in specs:
             account = spec.account
+            account_pk = account.pk
             # Who made each sale (영업 담당): the account's KAM and sales rep in turn, without drawing on the
             # random stream (the rest of the demo stays as it was).
             sellers = [self.users[spec.team[role]] for role in (AccountTeamMember.Role.KAM, AccountTeamMember.Role.SALES_REP)
@@ -182,15 +183,18 @@ class PipelineBuilder:
                     amount = self.money(amount)
                     number += 1
                     orders.append((
-                        account.pk, self.offerings[key].pk, datetime.date(year, month, rng.randint(1, last_day)),
+                        account_pk, self.offerings[key].pk, datetime.date(year, month, rng.randint(1, last_day)),
                         amount, self.money(float(amount) * rng.uniform(0.55, 0.80)),
-                        f"SO-{account.pk}-{year}{month:02d}-{number}",
+                        f"SO-{account_pk}-{year}{month:02d}-{number}",
                         sellers[number % len(sellers)].pk if sellers else None,
                     ))
         orders = [(pk, *order) for pk, order in zip(reserve_ids(Order, len(orders)), orders, strict=True)]
         insert_rows(Order, ORDER_COLUMNS, orders)
         kinds = {offering.pk: offering.kind for offering in self.offerings.values()}
-        insert_rows(RevenueLine, REVENUE_COLUMNS, revenue_rows(orders, kinds=kinds, today=self.today))
+        lines = revenue_rows(orders, kinds=kinds, today=self.today)
+        revenue_rows_check(lines)
+        with sqlite_checks_skipped():
+            insert_rows(RevenueLine, REVENUE_COLUMNS, lines)
         return len(orders)
 
     # -- incentive programs -------------------------------------------------------------------

@@ -30,6 +30,7 @@ import datetime
 import gc
 import itertools
 import operator
+import sqlite3
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -60,11 +61,16 @@ def _as_is(field) -> bool:
 
 
 def _sqlite_datetime(field, connection):
+    last = [None, None]  # the last moment converted and its text: most rows share one (`auto_now`, `now`)
+
     def to_db(value):
+        if value is last[0] and value is not None:
+            return last[1]
         # What the SQLite backend stores for an aware moment (USE_TZ, the connection in UTC): naive UTC text.
         if value is None or value.tzinfo is None:
             return field.get_db_prep_save(value, connection)
-        return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+        last[:] = value, str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+        return last[1]
     return to_db
 
 
@@ -247,8 +253,9 @@ LOADING_CACHE_KIB = 512 * 1024
 def sqlite_loading(using: str = "default"):
     """On SQLite, while the seed writes: a page cache of `LOADING_CACHE_KIB` and, unless a transaction
     is open already (SQLite allows the change only outside one), no fsync: a seed that dies half way is
-    run again, never recovered. The connection's settings before are restored after. Other
-    databases: nothing changes."""
+    run again, never recovered; dates handed to the driver as `date.isoformat` text, the very text of
+    Django's adapter, without a Python call per value. The connection's settings and the driver's date
+    adapter before are restored after. Other databases: nothing changes."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         yield
@@ -262,12 +269,40 @@ def sqlite_loading(using: str = "default"):
             cursor.execute(f"PRAGMA {name}")
             before[name] = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA {name} = {value}")
+    date_key = (datetime.date, sqlite3.PrepareProtocol)
+    date_adapter = sqlite3.adapters.get(date_key)
+    sqlite3.register_adapter(datetime.date, datetime.date.isoformat)
+    try:
+        yield
+    finally:
+        if date_adapter is None:
+            del sqlite3.adapters[date_key]
+        else:
+            sqlite3.register_adapter(datetime.date, date_adapter)
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
+
+
+@contextlib.contextmanager
+def sqlite_checks_skipped(using: str = "default"):
+    """On SQLite, no CHECK constraint is evaluated for the rows the block writes (`PRAGMA
+    ignore_check_constraints`), as it was after. Only for rows the caller has checked itself, in
+    one pass over them: SQLite evaluates a check of a date part (`month__day=1`) with a Python call per
+    row. The constraints stay in the schema for every other write. Other databases: nothing changes."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA ignore_check_constraints")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA ignore_check_constraints = 1")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for name, value in before.items():
-                cursor.execute(f"PRAGMA {name} = {value}")
+            cursor.execute(f"PRAGMA ignore_check_constraints = {before}")
 
 
 @contextlib.contextmanager
@@ -306,8 +341,9 @@ def _blueprint(model) -> tuple:
     blueprint = _BLUEPRINTS.get(model)
     if blueprint is None:
         fields = model._meta.concrete_fields
-        constants = {field.attname: field.get_default() for field in fields if not callable(field.default)}
-        factories = [field for field in fields if callable(field.default)]
+        # A field without a default (`NOT_PROVIDED`, itself callable) has a constant one: None or "".
+        factories = [field for field in fields if field.has_default() and callable(field.default)]
+        constants = {field.attname: field.get_default() for field in fields if field not in factories}
         relations = {field.name: field for field in fields if field.is_relation}
         blueprint = _BLUEPRINTS[model] = (constants, factories, relations, {field.attname for field in fields})
     return blueprint
@@ -318,7 +354,7 @@ def new(model, **values):
     of field by field for every instance. A related object given by name is cached as the field's
     descriptor would (its key copied now, or by `bulk_insert` once it is saved). Models with init
     signal receivers are made the ordinary way, so the result is the same either way."""
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+    if (pre_init.receivers or post_init.receivers) and (pre_init.has_listeners(model) or post_init.has_listeners(model)):
         return model(**values)
     constants, factories, relations, attnames = _blueprint(model)
     obj = model.__new__(model)

@@ -52,3 +52,17 @@ def revenue_rows(orders: list[tuple], *, kinds: dict[int, str], today: datetime.
                 break
             rows.append((account_id, pk, month, part, part_cost, f"{reference}-R{number}"))
     return rows
+
+
+# What `revenue_rows_check` checks: every check constraint of `RevenueLine`.
+REVENUE_CHECKS = ("revenue_line_amount_gte_0", "revenue_line_cost_gte_0", "revenue_line_month_first_day")
+
+
+def revenue_rows_check(rows: list[tuple]) -> None:
+    """Raise ValueError unless every row (`REVENUE_COLUMNS` tuples) meets `REVENUE_CHECKS`: amount and
+    cost at least 0, the month a first day. One pass over the tuples, so the seed can insert them with
+    the database's per-row checks skipped (`demo.bulk.sqlite_checks_skipped`)."""
+    for row in rows:
+        _account_id, _order_id, month, amount, cost, reference = row
+        if month.day != 1 or amount < 0 or cost < 0:
+            raise ValueError(f"Revenue line {reference} breaks a check of RevenueLine: {row!r}")

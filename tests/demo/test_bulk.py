@@ -1,18 +1,22 @@
 """demo.bulk: the seed's fast inserts give rows what bulk_create would."""
 
 import datetime
+import sqlite3
+from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.models import Contact, OpportunityMove, OrgUnit
+from accounts.models import Contact, OpportunityMove, OrgUnit, RevenueLine
+from demo.accounts_seed import LOADED_MODELS
 from demo.bulk import (
     LOADING_CACHE_KIB,
     bulk_insert,
     insert_rows,
     new,
     reserve_ids,
+    sqlite_checks_skipped,
     sqlite_indexes_deferred,
     sqlite_loading,
 )
@@ -169,3 +173,35 @@ def test_indexes_deferred_puts_the_indexes_back_when_the_block_fails():
     with pytest.raises(RuntimeError), sqlite_indexes_deferred(Contact):
         raise RuntimeError("load failed")
     assert _indexes(table) == before
+
+
+def test_new_gives_every_loaded_model_the_defaults_the_model_gives():
+    for model in LOADED_MODELS:
+        made, reference = new(model), model()
+        fields = [field.attname for field in model._meta.concrete_fields
+                  if not (field.has_default() and callable(field.default))]
+        assert [getattr(made, name) for name in fields] == [getattr(reference, name) for name in fields], model
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite adapters")
+def test_sqlite_loading_hands_dates_to_the_driver_as_django_does_and_restores_its_adapter():
+    key = (datetime.date, sqlite3.PrepareProtocol)
+    django_adapter = sqlite3.adapters[key]
+    day = datetime.date(2026, 3, 1)
+    with sqlite_loading():
+        assert sqlite3.adapters[key](day) == django_adapter(day) == "2026-03-01"
+    assert sqlite3.adapters[key] is django_adapter
+
+
+def _revenue_line(account, day: datetime.date) -> None:
+    insert_rows(RevenueLine, ("account_id", "month", "amount", "reference"), [(account.pk, day, Decimal(5), f"R-{day}")])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite checks")
+def test_sqlite_checks_skipped_only_inside_the_block():
+    account = AccountFactory()
+    with sqlite_checks_skipped():
+        _revenue_line(account, datetime.date(2026, 3, 2))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _revenue_line(account, datetime.date(2026, 3, 3))
+    assert list(RevenueLine.objects.values_list("month", flat=True)) == [datetime.date(2026, 3, 2)]
