@@ -46,12 +46,11 @@ from accounts.roles import Role
 from accounts.services import account_revenue_refresh
 from accounts.models import Order, RevenueLine
 
-from demo.bulk import new, sqlite_indexes_deferred
+from demo.bulk import insert_rows, new, reserve_ids, sqlite_indexes_deferred
 from demo.accounts_content import (
     DIVISIONS,
     _AccountSpec,
     _bulk,
-    _bulk_attendees,
     _slug,
     INTERACTION_TEMPLATES,
     DEFAULT_SEED,
@@ -101,6 +100,12 @@ LOADED_MODELS = (
     Order, RevenueLine, IncentiveProgram.accounts.through, CustomerActivity, CustomerActivity.contacts.through,
     CustomerActivity.our_people.through, GradeChange, UnmetNeed,
 )
+
+
+# The columns of the tuples the builder inserts for these models (`demo.bulk.insert_rows`).
+RELATIONSHIP_COLUMNS = ("user_id", "contact_id", "strength")
+INTERACTION_COLUMNS = ("id", "account_id", "kind", "note", "recorded_by_id", "occurred_on")
+ORG_CHANGE_COLUMNS = ("account_id", "contact_id", "org_unit_id", "kind", "details", "happened_on", "recorded_by_id")
 
 
 @dataclass
@@ -380,7 +385,7 @@ class _DemoBuilder(PipelineBuilder):
             [spec.account for spec in specs], Account, batch_size=BATCH_SIZE, default_user=self.users["admin"],
         )
         _bulk(AccountTeamMember, [
-            AccountTeamMember(account=spec.account, user=self.users[username], role=role)
+            new(AccountTeamMember, account=spec.account, user=self.users[username], role=role)
             for spec in specs for role, username in spec.team.items()
         ])
         return specs
@@ -537,10 +542,13 @@ class _DemoBuilder(PipelineBuilder):
 
     def build_relationships_and_changes(self, specs: list[_AccountSpec]) -> None:
         rng = self.rng
-        relationships: list[Relationship] = []
-        interactions: list[tuple[Interaction, User, Contact]] = []
-        changes: list[OrgChange] = []
+        # Plain tuples: the rows are only inserted. Each interaction's (user id, contact id) attend it.
+        relationships: list[tuple] = []  # RELATIONSHIP_COLUMNS
+        interactions: list[tuple] = []  # INTERACTION_COLUMNS without the id
+        attendees: list[tuple[int, int]] = []
+        changes: list[tuple] = []  # ORG_CHANGE_COLUMNS
         for index, spec in enumerate(specs):
+            account_pk = spec.account.pk
             active = [c for c in spec.contacts if c.status == Contact.Status.ACTIVE]
             kingpin = next(c for c in active if c.is_kingpin)
             fox = next(c for c in active if c.is_fox)
@@ -575,28 +583,28 @@ class _DemoBuilder(PipelineBuilder):
             for number, (user, contact) in enumerate(links.values()):
                 stale = rng.random() < 0.25
                 strength = rng.randint(1, 3) if contact.attitude == Contact.Attitude.OPPONENT else rng.randint(2, 5)
-                relationships.append(new(Relationship, user=user, contact=contact, strength=strength))
+                relationships.append((user.pk, contact.pk, strength))
                 # The last contact of the two, in the interaction log.
                 kind, notes = INTERACTION_TEMPLATES[number % len(INTERACTION_TEMPLATES)]
-                interactions.append((new(Interaction, 
-                    account=spec.account, kind=kind, note=notes[0 if spec.korean else 1], recorded_by=user,
-                    occurred_on=self.days_ago(91, 300) if stale else self.days_ago(1, 75),
-                ), user, contact))
+                interactions.append((
+                    account_pk, kind, notes[0 if spec.korean else 1], user.pk,
+                    self.days_ago(91, 300) if stale else self.days_ago(1, 75),
+                ))
+                attendees.append((user.pk, contact.pk))
 
             recorder = team[AccountTeamMember.Role.KAM]
             for contact in spec.contacts:
                 if contact.status == Contact.Status.LEFT:
-                    changes.append(new(OrgChange, 
-                        account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.LEFT,
-                        details={"name": contact.name, "title": contact.title},
-                        happened_on=contact.left_on, recorded_by=recorder,
+                    changes.append((
+                        account_pk, contact.pk, contact.org_unit_id, OrgChange.Kind.LEFT,
+                        {"name": contact.name, "title": contact.title}, contact.left_on, recorder.pk,
                     ))
             staff = [c for c in active if c.level == Contact.Level.STAFF]
             for contact in rng.sample(staff, min(len(staff), rng.randint(1, 2))):
-                changes.append(new(OrgChange, 
-                    account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.JOINED,
-                    details={"name": contact.name, "unit": contact.org_unit.name, "title": contact.title},
-                    happened_on=self.days_ago(20, 330), recorded_by=recorder,
+                changes.append((
+                    account_pk, contact.pk, contact.org_unit_id, OrgChange.Kind.JOINED,
+                    {"name": contact.name, "unit": contact.org_unit.name, "title": contact.title},
+                    self.days_ago(20, 330), recorder.pk,
                 ))
             promoted = [c for c in active if c.is_purchasing and c.title in PREVIOUS_TITLE]
             if rng.random() < 0.6:
@@ -605,14 +613,18 @@ class _DemoBuilder(PipelineBuilder):
                 before = PREVIOUS_TITLE.get(contact.title)
                 if before is None:
                     continue
-                changes.append(new(OrgChange, 
-                    account=spec.account, contact=contact, org_unit=contact.org_unit, kind=OrgChange.Kind.ROLE_CHANGED,
-                    details={"name": contact.name, "old": before, "new": contact.title, "unit": contact.org_unit.name},
-                    happened_on=self.days_ago(30, 360), recorded_by=recorder,
+                changes.append((
+                    account_pk, contact.pk, contact.org_unit_id, OrgChange.Kind.ROLE_CHANGED,
+                    {"name": contact.name, "old": before, "new": contact.title, "unit": contact.org_unit.name},
+                    self.days_ago(30, 360), recorder.pk,
                 ))
-        _bulk(Relationship, relationships)
-        _bulk(Interaction, [interaction for interaction, _user, _contact in interactions])
-        _bulk_attendees(interactions)
-        _bulk(OrgChange, changes)
+        insert_rows(Relationship, RELATIONSHIP_COLUMNS, relationships)
+        ids = reserve_ids(Interaction, len(interactions))
+        insert_rows(Interaction, INTERACTION_COLUMNS, [(pk, *row) for pk, row in zip(ids, interactions, strict=True)])
+        insert_rows(Interaction.our_attendees.through, ("interaction_id", "user_id"),
+                    [(pk, user_id) for pk, (user_id, _contact_id) in zip(ids, attendees, strict=True)])
+        insert_rows(Interaction.their_attendees.through, ("interaction_id", "contact_id"),
+                    [(pk, contact_id) for pk, (_user_id, contact_id) in zip(ids, attendees, strict=True)])
+        insert_rows(OrgChange, ORG_CHANGE_COLUMNS, changes)
 
     # -- opportunities ----------------------------------------------------------------------------

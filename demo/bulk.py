@@ -210,22 +210,26 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple], *, ignore_
         for field, value in zip(others, constants, strict=True)
         for to_db in [_converter(field, connection)]
     )
-    converters = [(index, to_db) for index, field in enumerate(named)
-                  if (to_db := _converter(field, connection)) is not None]
+    # (index, converter, the one type of value the converter hands back unchanged, if any)
+    converters = [(index, to_db, Decimal if isinstance(field, models.DecimalField) else None)
+                  for index, field in enumerate(named) if (to_db := _converter(field, connection)) is not None]
 
-    def complete(row: tuple) -> tuple:
-        if converters:
-            values = list(row)
-            for index, to_db in converters:
-                values[index] = to_db(values[index])
-            row = tuple(values)
-        return row + constants
+    def complete(chunk: tuple[tuple, ...]) -> list[tuple]:
+        # Column by column, with C loops (`zip`, `map`): a column whose values all pass unchanged
+        # (decimals, found by their types alone) is not converted one value at a time.
+        columns = list(zip(*chunk, strict=True))
+        if not columns:
+            return [constants] * len(chunk)
+        for index, to_db, unchanged in converters:
+            if unchanged is None or set(map(type, columns[index])) != {unchanged}:
+                columns[index] = list(map(to_db, columns[index]))
+        return list(zip(*columns, *(itertools.repeat(value) for value in constants)))
 
     sql = _insert_sql(connection, model, named + others, ignore_conflicts=ignore_conflicts)
     count = 0
     with connection.cursor() as cursor:
         for chunk in itertools.batched(rows, CHUNK):
-            cursor.executemany(sql, [complete(row) for row in chunk] if converters or constants else chunk)
+            cursor.executemany(sql, complete(chunk) if converters or constants else chunk)
             count += len(chunk)
     return count
 

@@ -35,6 +35,8 @@ def revenue_rows(orders: list[tuple], *, kinds: dict[int, str], today: datetime.
     `today`'s month; `kinds` gives each offering's kind by its id."""
     this_month = today.replace(day=1)
     months: dict[tuple[datetime.date, int], datetime.date] = {}
+    # Amounts are round sums that repeat (whole 10,000s): each is split once per schedule.
+    splits: dict[tuple[Decimal, int], list[Decimal]] = {}
     rows = []
     for pk, account_id, offering_id, ordered_on, amount, cost, reference, _sales_rep_id in orders:
         schedule = SCHEDULES.get(kinds[offering_id]) or ((0 if ordered_on.day <= 15 else 1, Decimal(1)),)
@@ -42,8 +44,11 @@ def revenue_rows(orders: list[tuple], *, kinds: dict[int, str], today: datetime.
         if len(schedule) == 1:
             amounts, costs = (amount,), (cost,)
         else:
-            shares = [share for _offset, share in schedule]
-            amounts, costs = _split(amount, shares), _split(cost, shares)
+            amounts, costs = splits.get((amount, id(schedule))), splits.get((cost, id(schedule)))
+            if amounts is None:
+                amounts = splits[amount, id(schedule)] = _split(amount, [share for _offset, share in schedule])
+            if costs is None:
+                costs = splits[cost, id(schedule)] = _split(cost, [share for _offset, share in schedule])
         for number, ((offset, _share), part, part_cost) in enumerate(zip(schedule, amounts, costs, strict=True), start=1):
             month = months.get((first, offset))
             if month is None:
