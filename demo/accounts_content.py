@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 
-from accounts.models import Account, Contact, CustomerActivity, Industry, Interaction, Level, Opportunity, OrgUnit, User
+from accounts.models import Account, Contact, CustomerActivity, Industry, Interaction, Level, Opportunity, OrgUnit
 from accounts.roles import Role
-from demo.bulk import bulk_insert, insert_rows
+from demo.bulk import bulk_insert
 
 DEFAULT_SEED = 2026
 DEFAULT_ACCOUNT_COUNT = 12
@@ -418,19 +418,6 @@ class _AccountSpec:
 
 def _bulk(model, objs: list) -> list:
     return bulk_insert(model, objs)
-
-
-def _bulk_attendees(rows: list[tuple[Interaction, list[User] | User, list[Contact] | Contact]]) -> None:
-    """The attendees of interactions already created, on both sides, in two bulk inserts."""
-    Ours, Theirs = Interaction.our_attendees.through, Interaction.their_attendees.through
-
-    def many(value) -> list:
-        return value if isinstance(value, list) else [value]
-
-    insert_rows(Ours, ("interaction_id", "user_id"),
-                [(row.pk, user.pk) for row, users, _c in rows for user in many(users)])
-    insert_rows(Theirs, ("interaction_id", "contact_id"),
-                [(row.pk, contact.pk) for row, _u, contacts in rows for contact in many(contacts)])
 
 
 def _slug(text: str) -> str:

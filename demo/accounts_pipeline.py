@@ -28,7 +28,6 @@ from demo.revenue import ORDER_COLUMNS, REVENUE_COLUMNS, revenue_rows, revenue_r
 from demo.accounts_content import (
     _AccountSpec,
     _bulk,
-    _bulk_attendees,
     INDUSTRIES,
     OPPORTUNITY_TEMPLATES,
     NAME_VARIANTS,
@@ -43,6 +42,10 @@ from demo.accounts_content import (
     GRADE_REASONS,
     UNMET_NEED_NOTES,
 )
+
+
+# The columns of the customer activities' tuples (`demo.bulk.insert_rows`).
+ACTIVITY_COLUMNS = ("id", "account_id", "kind", "title", "starts_on", "ends_on", "resolved_on", "notes", "recorded_by_id")
 
 
 class PipelineBuilder:
@@ -144,12 +147,13 @@ class PipelineBuilder:
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         months.reverse()
         orders: list[tuple] = []  # ORDER_COLUMNS without the id
+        offering_pks = {key: offering.pk for key, offering in self.offerings.items()}
         for spec in specs:
             account = spec.account
             account_pk = account.pk
             # Who made each sale (영업 담당): the account's KAM and sales rep in turn, without drawing on the
             # random stream (the rest of the demo stays as it was).
-            sellers = [self.users[spec.team[role]] for role in (AccountTeamMember.Role.KAM, AccountTeamMember.Role.SALES_REP)
+            sellers = [self.users[spec.team[role]].pk for role in (AccountTeamMember.Role.KAM, AccountTeamMember.Role.SALES_REP)
                        if role in spec.team]
             preferred = [key for key, affinity in self.offering_affinity.items() if spec.industry in affinity]
             general = [key for key, affinity in self.offering_affinity.items() if not affinity]
@@ -183,10 +187,10 @@ class PipelineBuilder:
                     amount = self.money(amount)
                     number += 1
                     orders.append((
-                        account_pk, self.offerings[key].pk, datetime.date(year, month, rng.randint(1, last_day)),
+                        account_pk, offering_pks[key], datetime.date(year, month, rng.randint(1, last_day)),
                         amount, self.money(float(amount) * rng.uniform(0.55, 0.80)),
                         f"SO-{account_pk}-{year}{month:02d}-{number}",
-                        sellers[number % len(sellers)].pk if sellers else None,
+                        sellers[number % len(sellers)] if sellers else None,
                     ))
         orders = [(pk, *order) for pk, order in zip(reserve_ids(Order, len(orders)), orders, strict=True)]
         insert_rows(Order, ORDER_COLUMNS, orders)
@@ -227,9 +231,10 @@ class PipelineBuilder:
     def build_activities(self, specs: list[_AccountSpec]) -> int:
         """Workshops, seminars, training, pilots and support incidents of the last year, a few upcoming."""
         rng = self.rng
-        activities: list[CustomerActivity] = []
-        participants: list[tuple[CustomerActivity, list[Contact], list[User]]] = []
+        activities: list[tuple] = []  # ACTIVITY_COLUMNS without the id
+        participants: list[tuple[list[Contact], list[User]]] = []  # each activity's people on both sides
         for spec in specs:
+            account_pk = spec.account.pk
             lang = 0 if spec.korean else 1
             active = [c for c in spec.contacts if c.status == Contact.Status.ACTIVE]
             key_people = [c for c in active if c.is_fox or c.is_kingpin or c.is_decision_maker]
@@ -244,10 +249,9 @@ class PipelineBuilder:
                 kind, titles, days = templates[number]
                 start = (self.today + datetime.timedelta(days=rng.randint(5, 60)) if upcoming
                          else self.days_ago(3, 360))
-                activity = new(CustomerActivity, 
-                    account=spec.account, kind=kind, title=titles[lang], starts_on=start,
-                    ends_on=start + datetime.timedelta(days=days) if days else None,
-                    notes="" if upcoming else rng.choice(ACTIVITY_NOTES)[lang], recorded_by=kam,
+                activity = (
+                    account_pk, kind, titles[lang], start, start + datetime.timedelta(days=days) if days else None,
+                    None, "" if upcoming else rng.choice(ACTIVITY_NOTES)[lang], kam.pk,
                 )
                 people = rng.sample(active, min(len(active), rng.randint(2, 6)))
                 if key_people and rng.random() < 0.6:
@@ -256,37 +260,41 @@ class PipelineBuilder:
                         people.append(pick)
                 ours = [kam] + rng.sample([u for u in team if u is not kam], rng.randint(0, 2))
                 activities.append(activity)
-                participants.append((activity, people, ours))
+                participants.append((people, ours))
             # Support incidents: most resolved within days, one in three accounts has one open.
             for number in range(rng.randint(1, 3)):
                 start = self.days_ago(1, 20) if number == 0 else self.days_ago(25, 330)
                 still_open = number == 0 and rng.random() < 0.35
-                activity = new(CustomerActivity, 
-                    account=spec.account, kind=CustomerActivity.Kind.SUPPORT_INCIDENT,
-                    title=rng.choice(INCIDENTS)[lang], starts_on=start,
-                    resolved_on=None if still_open else min(self.today, start + datetime.timedelta(days=rng.randint(0, 6))),
-                    notes=("원인 분석 중" if spec.korean else "Root cause under analysis") if still_open
+                activity = (
+                    account_pk, CustomerActivity.Kind.SUPPORT_INCIDENT, rng.choice(INCIDENTS)[lang], start, None,
+                    None if still_open else min(self.today, start + datetime.timedelta(days=rng.randint(0, 6))),
+                    ("원인 분석 중" if spec.korean else "Root cause under analysis") if still_open
                     else ("재발 방지 대책 공유 완료" if spec.korean else "Prevention measures shared with the customer"),
-                    recorded_by=engineer,
+                    engineer.pk,
                 )
                 technical = [c for c in active if c.is_technical] or active
                 activities.append(activity)
-                participants.append((activity, rng.sample(technical, min(len(technical), rng.randint(1, 2))), [engineer]))
-        _bulk(CustomerActivity, activities)
+                participants.append((rng.sample(technical, min(len(technical), rng.randint(1, 2))), [engineer]))
+        activities = [(pk, *row) for pk, row in zip(reserve_ids(CustomerActivity, len(activities)), activities, strict=True)]
+        insert_rows(CustomerActivity, ACTIVITY_COLUMNS, activities)
+        # Events with people from both sides are in the interaction log too, attendees and all.
         recorded = [
-            (new(Interaction, 
-                account_id=activity.account_id, kind=ACTIVITY_KINDS[activity.kind], occurred_on=activity.starts_on,
-                note=activity.title, activity=activity, recorded_by=activity.recorded_by,
-            ), contacts, ours)
-            for activity, contacts, ours in participants if activity.kind in ACTIVITY_KINDS
+            ((account_id, ACTIVITY_KINDS[kind], starts_on, title, activity_id, recorded_by_id), people)
+            for (activity_id, account_id, kind, title, starts_on, *_rest, recorded_by_id), people
+            in zip(activities, participants, strict=True) if kind in ACTIVITY_KINDS
         ]
-        _bulk(Interaction, [interaction for interaction, _contacts, _ours in recorded])
-        _bulk_attendees([(interaction, ours, contacts) for interaction, contacts, ours in recorded])
+        ids = reserve_ids(Interaction, len(recorded))
+        insert_rows(Interaction, ("id", "account_id", "kind", "occurred_on", "note", "activity_id", "recorded_by_id"),
+                    [(pk, *row) for pk, (row, _people) in zip(ids, recorded, strict=True)])
+        insert_rows(Interaction.our_attendees.through, ("interaction_id", "user_id"),
+                    [(pk, user.pk) for pk, (_row, (_contacts, ours)) in zip(ids, recorded) for user in ours])
+        insert_rows(Interaction.their_attendees.through, ("interaction_id", "contact_id"),
+                    [(pk, contact.pk) for pk, (_row, (contacts, _ours)) in zip(ids, recorded) for contact in contacts])
         insert_rows(CustomerActivity.contacts.through, ("customeractivity_id", "contact_id"), [
-            (activity.pk, contact.pk) for activity, contacts, _ours in participants for contact in contacts
+            (activity[0], contact.pk) for activity, (contacts, _ours) in zip(activities, participants) for contact in contacts
         ])
         insert_rows(CustomerActivity.our_people.through, ("customeractivity_id", "user_id"), [
-            (activity.pk, user.pk) for activity, _contacts, ours in participants for user in ours
+            (activity[0], user.pk) for activity, (_contacts, ours) in zip(activities, participants) for user in ours
         ])
         return len(activities)
 

@@ -105,10 +105,13 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
             insert_rows(KpiTarget, TARGET_COLUMNS, targets, ignore_conflicts=True)
             insert_rows(NpsResponse, RESPONSE_COLUMNS, responses, ignore_conflicts=True)
             insert_rows(TimeEntry, TIME_COLUMNS, entries, ignore_conflicts=True)
-        snapshots = sum(
-            kpi_snapshot_refresh(as_of=day, insert=partial(insert_rows, KpiSnapshot, SNAPSHOT_COLUMNS))
-            for day in (today - datetime.timedelta(days=7), today)
-        )
+        # The refresh reads the snapshots it links by their unique index, which stays; the others are
+        # built once after both days are in.
+        with sqlite_indexes_deferred(KpiSnapshot):
+            snapshots = sum(
+                kpi_snapshot_refresh(as_of=day, insert=partial(insert_rows, KpiSnapshot, SNAPSHOT_COLUMNS))
+                for day in (today - datetime.timedelta(days=7), today)
+            )
     return PerformanceDemoSummary(
         targets=len(targets), nps_responses=len(responses), time_entries=len(entries), snapshots=snapshots
     )
