@@ -337,7 +337,8 @@ def sqlite_indexes_deferred(*models_, using: str = "default"):
             cursor.execute(sql)
 
 
-# Per model: (default values computed once, fields whose default is a callable, relations by name, attnames).
+# Per model: (default values computed once, fields whose default is a callable, relations by name as
+# (their attname, the attname of the key they take from the related object), attnames).
 _BLUEPRINTS: dict = {}
 
 
@@ -348,7 +349,7 @@ def _blueprint(model) -> tuple:
         # A field without a default (`NOT_PROVIDED`, itself callable) has a constant one: None or "".
         factories = [field for field in fields if field.has_default() and callable(field.default)]
         constants = {field.attname: field.get_default() for field in fields if field not in factories}
-        relations = {field.name: field for field in fields if field.is_relation}
+        relations = {field.name: (field.attname, field.target_field.attname) for field in fields if field.is_relation}
         blueprint = _BLUEPRINTS[model] = (constants, factories, relations, {field.attname for field in fields})
     return blueprint
 
@@ -368,9 +369,10 @@ def new(model, **values):
     for field in factories:
         data[field.attname] = field.get_default()
     for name, value in values.items():
-        field = relations.get(name)
-        if field is not None:
-            data[field.attname] = None if value is None else getattr(value, field.target_field.attname)
+        relation = relations.get(name)
+        if relation is not None:
+            attname, key = relation
+            data[attname] = None if value is None else getattr(value, key)
             state.fields_cache[name] = value
         elif name in attnames:
             data[name] = value

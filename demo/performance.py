@@ -23,7 +23,7 @@ from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActu
 from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
 from performance.services import SNAPSHOT_COLUMNS, kpi_snapshot_refresh
 
-from demo.bulk import bulk_insert, insert_rows, sqlite_indexes_deferred
+from demo.bulk import insert_rows, sqlite_indexes_deferred
 
 BATCH_SIZE = 2000
 # The key accounts' targets the demo splits among their sellers as personal goals.
@@ -117,6 +117,9 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
     )
 
 
+GOAL_COLUMNS = ("account_id", "user_id", "kpi_id", "fiscal_year", "month", "value", "created_at", "updated_at")
+
+
 def personal_goals_demo_seed(*, today: datetime.date | None = None) -> int:
     """Split each key account's quarterly revenue and order intake targets of this fiscal year among its KAM and
     sales rep (개인 목표), month by month: a quarter's target a third a month, shared evenly, the KAM taking the rounding remainder. Run
@@ -142,12 +145,12 @@ def personal_goals_demo_seed(*, today: datetime.date | None = None) -> int:
             monthly = (value / 3).quantize(Decimal(1))
             share = (monthly / len(people)).quantize(Decimal(1))
             for position, user_id in enumerate(people):
-                goals.append(PersonalGoal(
-                    account_id=account_id, user_id=user_id, kpi_id=kpi_id, fiscal_year=fiscal_year, month=month,
-                    value=monthly - share * (len(people) - 1) if position == 0 else share, created_at=now, updated_at=now,
+                goals.append((
+                    account_id, user_id, kpi_id, fiscal_year, month,
+                    monthly - share * (len(people) - 1) if position == 0 else share, now, now,
                 ))
     with transaction.atomic():
-        bulk_insert(PersonalGoal, goals, ignore_conflicts=True)
+        insert_rows(PersonalGoal, GOAL_COLUMNS, goals, ignore_conflicts=True)
     return len(goals)
 
 

@@ -17,6 +17,9 @@ SCHEDULES: dict[str, tuple[tuple[int, Decimal], ...]] = {
     Offering.Kind.SERVICE: tuple((month, Decimal(1) / 6) for month in range(6)),
     Offering.Kind.SOLUTION: ((1, Decimal("0.3")), (3, Decimal("0.4")), (6, Decimal("0.3"))),
 }
+# A product's: delivered the month it is ordered in (by the 15th) or the next.
+_DELIVERED_SAME_MONTH = ((0, Decimal(1)),)
+_DELIVERED_NEXT_MONTH = ((1, Decimal(1)),)
 
 
 def _split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
@@ -34,27 +37,30 @@ def revenue_rows(orders: list[tuple], *, kinds: dict[int, str], today: datetime.
     """The revenue lines (`REVENUE_COLUMNS` tuples) of orders (`ORDER_COLUMNS` tuples), recognised up to
     `today`'s month; `kinds` gives each offering's kind by its id."""
     this_month = today.replace(day=1)
-    months: dict[tuple[datetime.date, int], datetime.date] = {}
+    schedules = {offering_id: SCHEDULES.get(kind) for offering_id, kind in kinds.items()}
+    # Worked out once per order month and schedule: the months recognised by `today`, in order.
+    recognised: dict[tuple[datetime.date, int], list[datetime.date]] = {}
     # Amounts are round sums that repeat (whole 10,000s): each is split once per schedule.
     splits: dict[tuple[Decimal, int], list[Decimal]] = {}
     rows = []
     for pk, account_id, offering_id, ordered_on, amount, cost, reference, _sales_rep_id in orders:
-        schedule = SCHEDULES.get(kinds[offering_id]) or ((0 if ordered_on.day <= 15 else 1, Decimal(1)),)
+        schedule = schedules[offering_id] or (_DELIVERED_SAME_MONTH if ordered_on.day <= 15 else _DELIVERED_NEXT_MONTH)
         first = ordered_on.replace(day=1)
+        months = recognised.get((first, id(schedule)))
+        if months is None:
+            months = recognised[first, id(schedule)] = [
+                month for offset, _share in schedule if (month := add_months(first, offset)) <= this_month
+            ]
         if len(schedule) == 1:
-            amounts, costs = (amount,), (cost,)
-        else:
-            amounts, costs = splits.get((amount, id(schedule))), splits.get((cost, id(schedule)))
-            if amounts is None:
-                amounts = splits[amount, id(schedule)] = _split(amount, [share for _offset, share in schedule])
-            if costs is None:
-                costs = splits[cost, id(schedule)] = _split(cost, [share for _offset, share in schedule])
-        for number, ((offset, _share), part, part_cost) in enumerate(zip(schedule, amounts, costs, strict=True), start=1):
-            month = months.get((first, offset))
-            if month is None:
-                month = months[first, offset] = add_months(first, offset)
-            if month > this_month:
-                break
+            if months:
+                rows.append((account_id, pk, months[0], amount, cost, f"{reference}-R1"))
+            continue
+        amounts, costs = splits.get((amount, id(schedule))), splits.get((cost, id(schedule)))
+        if amounts is None:
+            amounts = splits[amount, id(schedule)] = _split(amount, [share for _offset, share in schedule])
+        if costs is None:
+            costs = splits[cost, id(schedule)] = _split(cost, [share for _offset, share in schedule])
+        for number, (month, part, part_cost) in enumerate(zip(months, amounts, costs), start=1):
             rows.append((account_id, pk, month, part, part_cost, f"{reference}-R{number}"))
     return rows
 
