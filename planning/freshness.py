@@ -116,6 +116,7 @@ def plan_signals(
         .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
         .annotate(last_contact=contact_last_contact(today))
         .order_by("name")
+        .only("pk", "account_id", "name", "is_kingpin", "is_fox")
     ):
         if contact.last_contact is None or contact.last_contact < contact_before:
             silent_by_account[contact.account_id].append(contact)
@@ -231,14 +232,25 @@ DASHBOARD_STALE_ITEMS = 8
 
 
 def _stale_plans(accounts) -> list[tuple[AccountPlan, list[Signal]]]:
-    plans = list(live_plans(AccountPlan.objects.filter(account__in=accounts)).select_related("account"))
+    # Only what the signals, the labels and the order read: not the plans' long texts.
+    plans = list(
+        live_plans(AccountPlan.objects.filter(account__in=accounts)).select_related("account").only(
+            "account__name", "fiscal_year", "status", "org_reviewed_at",
+            "approved_version__decision__decided_at",
+        )
+    )
     signals = plan_signals(plans=plans, today=timezone.localdate()) if plans else {}
     return [(plan, signals[plan.pk]) for plan in plans if signals.get(plan.pk)]
 
 
-def stale_plan_counts(*, accounts) -> dict[str, int]:
-    """The executive dashboard's "Stale plans" tile: how many live plans are stale, then how many show each signal."""
+def stale_plan_panel(*, accounts) -> dict:
+    """The executive dashboard's "Stale plans" tile, from one reading of the live plans' signals: its counts
+    (how many live plans are stale, then how many show each signal) and its list of the stalest plans."""
     stale = _stale_plans(accounts)
+    return {"counts": _stale_counts(stale), "items": _stale_items(stale)}
+
+
+def _stale_counts(stale: list[tuple[AccountPlan, list[Signal]]]) -> dict[str, int]:
     if not stale:
         return {}
     counts = {str(gettext_lazy("Stale plans")): len(stale)}
@@ -249,9 +261,9 @@ def stale_plan_counts(*, accounts) -> dict[str, int]:
     return counts
 
 
-def stale_plan_items(*, accounts) -> list[dict]:
-    """The stalest plans (most signals first), linked to their overview, for the dashboard's tile."""
-    stale = sorted(_stale_plans(accounts), key=lambda pair: (-len(pair[1]), pair[0].account.name, pair[0].pk))
+def _stale_items(stale: list[tuple[AccountPlan, list[Signal]]]) -> list[dict]:
+    """The stalest plans (most signals first), linked to their overview."""
+    stale = sorted(stale, key=lambda pair: (-len(pair[1]), pair[0].account.name, pair[0].pk))
     return [
         {
             "label": str(plan),

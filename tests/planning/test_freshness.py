@@ -195,6 +195,22 @@ def test_the_executive_dashboard_counts_and_lists_stale_plans(client_for, approv
     assert 'data-testid="panel-stale_plans-items"' in response.content.decode()
 
 
+def test_the_dashboard_tile_reads_the_stale_signals_once_after_a_write(client_for, approved_plan, executive, monkeypatch):
+    """Its counts and its list come from one reading of every live plan's signals, not one each."""
+    from accounts import portfolio_cache
+    from planning import freshness
+
+    _idle_action(approved_plan)
+    calls = []
+    real = freshness.plan_signals
+    monkeypatch.setattr(freshness, "plan_signals", lambda **kwargs: calls.append(1) or real(**kwargs))
+    portfolio_cache.bump()
+    response = client_for(executive).get(reverse("performance:dashboard"))
+    panel = next(p for p in response.context["panels"] if p["key"] == "stale_plans")
+    assert len(calls) == 1
+    assert panel["counts"]["Stale plans"] == 1 and len(panel["items"]) == 1
+
+
 def test_the_monday_digest_counts_the_plans_going_stale(approved_plan, executive):
     for contact in Contact.objects.filter(account=approved_plan.account, is_decision_maker=True):
         interaction_log(user=executive, contact=contact, on=TODAY)
