@@ -166,14 +166,15 @@ def status_grid(
 ) -> tuple[list[Account], int]:
     """Accounts with their dashboard KPIs' snapshots (as `account.cells`, in `kpis` order), and the total count.
 
-    Two queries: the accounts of the page (with KAM names, an attention score of 100 per KPI
-    off track and 1 per KPI at risk, and the total via a window count), then their snapshots.
+    Three queries: the ids of the page's accounts in order (an attention score of 100 per KPI off track and 1
+    per KPI at risk, the total via a window count), read narrow so that only ids and sort keys are held for
+    every account in scope; then the page's rows with their KAM names; then their snapshots.
     """
 
 
-    # 100 per KPI off track, 1 per KPI at risk; a correlated subquery, so that only the page's
-    # rows are grouped (the KAM names are computed after the LIMIT) and the index
-    # kpi_snapshot_account_idx answers each lookup on its own.
+    # 100 per KPI off track, 1 per KPI at risk; a correlated subquery, so that no account's snapshots are
+    # grouped with another's and the index kpi_snapshot_account_idx answers each lookup on its own. The KAM
+    # names and the wide rows are read for the page only.
     weights = (
         KpiSnapshot.objects.filter(
             account=OuterRef("pk"), as_of=as_of, period_kind=kind, kpi__in=[kpi.pk for kpi in kpis]
@@ -196,17 +197,24 @@ def status_grid(
         Sort.REVENUE: [F("revenue_ttm").desc(), "name", "pk"],
         Sort.NAME: ["name", "pk"],
     }[sort]
-    rows = (
-        accounts.select_related("vertical_unit", "grade")
-        .annotate(
-            kam_names=_kam_names(),
+    ranked = (
+        accounts.annotate(
             attention=Coalesce(Subquery(weights, output_field=IntegerField()), Value(0)),
             total=Window(Count("pk")),
         )
         .order_by(*ordering)
+        .values_list("pk", "attention", "total")
     )
-    page = list(rows[offset : offset + limit] if limit is not None else rows)
-    total = page[0].total if page else 0
+    ranked = list(ranked[offset : offset + limit] if limit is not None else ranked)
+    total = ranked[0][2] if ranked else 0
+    rows = accounts.select_related("vertical_unit", "grade").annotate(kam_names=_kam_names()).in_bulk(
+        [pk for pk, _attention, _total in ranked]
+    )
+    page = []
+    for pk, attention, _total in ranked:
+        account = rows[pk]
+        account.attention, account.total = attention, total
+        page.append(account)
     cells: dict[tuple[int, int], KpiSnapshot] = {}
     if page and as_of is not None:
         kpi_by_id = {kpi.pk: kpi for kpi in kpis}

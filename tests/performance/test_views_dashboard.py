@@ -342,3 +342,24 @@ def test_status_counts_follow_the_kpis_sort_order_and_count_only_the_accounts_in
         assert kpi.off_track == expected.get((kpi.pk, "off_track"), 0)
         assert kpi.without_target == expected.get((kpi.pk, "no_target"), 0) + expected.get((kpi.pk, "no_data"), 0)
     assert sum(kpi.on_track + kpi.at_risk + kpi.off_track + kpi.without_target for kpi in kpis) == sum(expected.values())
+
+
+@pytest.mark.parametrize("sort", ["attention", "revenue", "name"])
+def test_grid_pages_follow_the_full_ordering_with_their_kams_and_total(executive, portfolio, sort):
+    from accounts.models import AccountTeamMember
+    from performance.selectors.weekly_dashboard import DashboardFilters, dashboard_accounts, dashboard_kpis, snapshot_days, status_grid
+
+    portfolio(7)
+    accounts, days = dashboard_accounts(user=executive, filters=DashboardFilters()), snapshot_days()
+    kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind="quarter")
+    everything, total = status_grid(accounts=accounts, kpis=kpis, as_of=days.latest, kind="quarter", sort=sort, limit=None)
+    pages = [
+        status_grid(accounts=accounts, kpis=kpis, as_of=days.latest, kind="quarter", sort=sort, offset=offset, limit=3)
+        for offset in (0, 3, 6)
+    ]
+    assert total == accounts.count() == 7 and all(page_total == 7 for _rows, page_total in pages)
+    assert [a.pk for rows, _t in pages for a in rows] == [a.pk for a in everything]
+    for account in everything:
+        kams = AccountTeamMember.objects.filter(account=account, role="kam").select_related("user")
+        assert account.kam_names == ", ".join(member.user.get_full_name() or member.user.username for member in kams)
+        assert len(account.cells) == len(kpis)
