@@ -347,7 +347,9 @@ def test_status_counts_follow_the_kpis_sort_order_and_count_only_the_accounts_in
 @pytest.mark.parametrize("sort", ["attention", "revenue", "name"])
 def test_grid_pages_follow_the_full_ordering_with_their_kams_and_total(executive, portfolio, sort):
     from accounts.models import AccountTeamMember
-    from performance.selectors.weekly_dashboard import DashboardFilters, dashboard_accounts, dashboard_kpis, snapshot_days, status_grid
+    from performance.selectors.weekly_dashboard import (
+        DashboardFilters, dashboard_accounts, dashboard_kpis, snapshot_days, status_grid,
+    )
 
     portfolio(7)
     accounts, days = dashboard_accounts(user=executive, filters=DashboardFilters()), snapshot_days()
