@@ -46,7 +46,7 @@ from accounts.roles import Role
 from accounts.services import account_revenue_refresh
 from accounts.models import Order, RevenueLine
 
-from demo.bulk import new
+from demo.bulk import new, sqlite_indexes_deferred
 from demo.accounts_content import (
     DIVISIONS,
     _AccountSpec,
@@ -92,6 +92,16 @@ from demo.accounts_content import (
     PARETO_EXPONENT,
 )
 from demo.accounts_pipeline import PipelineBuilder
+
+# The tables the builder fills with many rows a company and reads nothing back from while it does:
+# their plain indexes are built once, after the rows are in.
+LOADED_MODELS = (
+    AccountTeamMember, OrgUnit, Contact, Relationship, Interaction, Interaction.our_attendees.through,
+    Interaction.their_attendees.through, OrgChange, Opportunity, Opportunity.offerings.through, OpportunityMove,
+    Order, RevenueLine, IncentiveProgram.accounts.through, CustomerActivity, CustomerActivity.contacts.through,
+    CustomerActivity.our_people.through, GradeChange, UnmetNeed,
+)
+
 
 @dataclass
 class DemoSummary:
@@ -162,7 +172,8 @@ def demo_seed(
         raise ValueError("account_count must be at least 1")
     today = today or timezone.localdate()
     with transaction.atomic():
-        summary = _DemoBuilder(rng=random.Random(seed), today=today).build(account_count)
+        with sqlite_indexes_deferred(*LOADED_MODELS):
+            summary = _DemoBuilder(rng=random.Random(seed), today=today).build(account_count)
         account_revenue_refresh(as_of=today)
     return summary
 

@@ -18,19 +18,23 @@ time entries, KPI snapshots) and the link tables: the builder hands over plain t
 instance is made at all (`reserve_ids` gives the keys first). Where the builders need instances
 (parents whose keys later rows take, objects they keep deciding on), `new` makes them without
 `Model.__init__`'s field-by-field work. `sqlite_loading` gives SQLite a large page cache and no
-fsync while the seed writes.
+fsync while the seed writes; `sqlite_indexes_deferred` drops the plain indexes of the tables being
+loaded and builds them again, from the same SQL, once their rows are in; `gc_paused` keeps the
+cyclic garbage collector from walking the seed's millions of live objects again and again.
 
 Other databases fall back to `bulk_create`.
 """
 
 import contextlib
 import datetime
+import gc
 import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models.base import ModelState
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_init, pre_init
@@ -128,29 +132,41 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
     pk_field = meta.pk
     fields = [field for field in meta.concrete_fields if not (field is pk_field and ignore_conflicts)]
     if not ignore_conflicts and isinstance(pk_field, models.AutoField):
-        missing = [obj for obj in objs if obj.pk is None]
+        missing = [obj for obj in objs if obj.__dict__.get(pk_field.attname) is None]
         for obj, pk in zip(missing, reserve_ids(model, len(missing)), strict=True):
-            obj.pk = pk
+            obj.__dict__[pk_field.attname] = pk
     # Objects assigned before they were saved (a manager inserted one level up): take their keys now.
-    relations = [field for field in fields if field.is_relation]
+    # Read and written through `__dict__`, not the descriptors: setattr would drop the cached object.
+    relations = [(field.attname, field.name) for field in fields if field.is_relation]
     for obj in objs:
-        cache = obj._state.fields_cache
-        for field in relations:
-            if getattr(obj, field.attname) is None and cache.get(field.name) is not None:
-                related = cache[field.name]
+        values, cache = obj.__dict__, obj._state.fields_cache
+        for attname, name in relations:
+            if values[attname] is None and cache.get(name) is not None:
+                related = cache[name]
                 if related.pk is None:
-                    raise ValueError(f"{model.__name__}.{field.name} refers to an unsaved {type(related).__name__}.")
-                obj.__dict__[field.attname] = related.pk  # not setattr: that would drop the cached object
+                    raise ValueError(f"{model.__name__}.{name} refers to an unsaved {type(related).__name__}.")
+                values[attname] = related.pk
+    now = timezone.now()
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            # One moment for the whole insert, as `insert_rows` gives.
+            moment = now if isinstance(field, models.DateTimeField) else datetime.date.today()
             for obj in objs:
-                if getattr(obj, field.attname) is None:
-                    field.pre_save(obj, add=True)
-    convert = [(field.attname, _converter(field, connection)) for field in fields]
+                if obj.__dict__[field.attname] is None:
+                    obj.__dict__[field.attname] = moment
+    values_of = operator.itemgetter(*(field.attname for field in fields))
+    if len(fields) == 1:
+        values_of = lambda values, _get=values_of: (_get(values),)  # noqa: E731
+    converters = [(index, to_db) for index, field in enumerate(fields)
+                  if (to_db := _converter(field, connection)) is not None]
 
     def row(obj) -> tuple:
-        values = obj.__dict__
-        return tuple(values[attname] if to_db is None else to_db(values[attname]) for attname, to_db in convert)
+        row = values_of(obj.__dict__)
+        if converters:
+            row = list(row)
+            for index, to_db in converters:
+                row[index] = to_db(row[index])
+        return row
 
     sql = _insert_sql(connection, model, fields, ignore_conflicts=ignore_conflicts)
     with connection.cursor() as cursor:
@@ -208,6 +224,20 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple], *, ignore_
     return count
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection while the block runs (as it was after). The seed keeps millions of
+    instances and tuples alive until it ends, which the collector would otherwise walk again and again
+    for cycles they do not form."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # Page cache while loading (negative: KiB): the indexes of the largest tables stay in memory
 # instead of being read back from the file for every few rows.
 LOADING_CACHE_KIB = 512 * 1024
@@ -238,6 +268,34 @@ def sqlite_loading(using: str = "default"):
         with connection.cursor() as cursor:
             for name, value in before.items():
                 cursor.execute(f"PRAGMA {name} = {value}")
+
+
+@contextlib.contextmanager
+def sqlite_indexes_deferred(*models_, using: str = "default"):
+    """On SQLite, drop the plain (not unique) indexes of these models' tables while the block inserts,
+    then create them again from the very SQL they were made with (read from `sqlite_master`), so the
+    schema after is the schema before. Building an index once over the loaded rows is much cheaper
+    than updating it row by row. Unique indexes stay: conflicts and ignored duplicates are still found.
+    Queries inside the block read these tables without those indexes. Its own savepoint: if the block
+    fails, the indexes are back as they were. Other databases: nothing changes."""
+    connection = connections[using]
+    if connection.vendor != "sqlite" or not models_:
+        yield
+        return
+    tables = sorted({model._meta.db_table for model in models_})
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            f" AND sql NOT LIKE 'CREATE UNIQUE %%' AND tbl_name IN ({', '.join(['%s'] * len(tables))})"
+            " ORDER BY tbl_name, name",
+            tables,
+        )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        for _name, sql in indexes:
+            cursor.execute(sql)
 
 
 # Per model: (default values computed once, fields whose default is a callable, relations by name, attnames).

@@ -23,7 +23,7 @@ from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActu
 from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
 from performance.services import SNAPSHOT_COLUMNS, kpi_snapshot_refresh
 
-from demo.bulk import bulk_insert, insert_rows
+from demo.bulk import bulk_insert, insert_rows, sqlite_indexes_deferred
 
 BATCH_SIZE = 2000
 # The key accounts' targets the demo splits among their sellers as personal goals.
@@ -101,9 +101,10 @@ def performance_demo_seed(*, seed: int, today: datetime.date | None = None) -> P
             entries += _time_entries(account, engineers[account["pk"]], rng, today)
 
     with transaction.atomic():
-        insert_rows(KpiTarget, TARGET_COLUMNS, targets, ignore_conflicts=True)
-        insert_rows(NpsResponse, RESPONSE_COLUMNS, responses, ignore_conflicts=True)
-        insert_rows(TimeEntry, TIME_COLUMNS, entries, ignore_conflicts=True)
+        with sqlite_indexes_deferred(KpiTarget, NpsResponse, TimeEntry):
+            insert_rows(KpiTarget, TARGET_COLUMNS, targets, ignore_conflicts=True)
+            insert_rows(NpsResponse, RESPONSE_COLUMNS, responses, ignore_conflicts=True)
+            insert_rows(TimeEntry, TIME_COLUMNS, entries, ignore_conflicts=True)
         snapshots = sum(
             kpi_snapshot_refresh(as_of=day, insert=partial(insert_rows, KpiSnapshot, SNAPSHOT_COLUMNS))
             for day in (today - datetime.timedelta(days=7), today)

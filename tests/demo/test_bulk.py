@@ -7,7 +7,15 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Contact, OpportunityMove, OrgUnit
-from demo.bulk import LOADING_CACHE_KIB, bulk_insert, insert_rows, new, reserve_ids, sqlite_loading
+from demo.bulk import (
+    LOADING_CACHE_KIB,
+    bulk_insert,
+    insert_rows,
+    new,
+    reserve_ids,
+    sqlite_indexes_deferred,
+    sqlite_loading,
+)
 from performance.models import NpsResponse
 from tests.factories import AccountFactory, OpportunityFactory, OrgUnitFactory
 
@@ -122,3 +130,42 @@ def test_new_makes_the_instance_the_model_makes():
     assert Contact.objects.get(pk=made.pk).org_unit_id == unsaved.pk
     with pytest.raises(TypeError):
         new(Contact, account=account, nickname="Kim")
+
+
+def _indexes(table: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s ORDER BY name", [table])
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite indexes")
+def test_indexes_deferred_drops_the_plain_indexes_and_makes_the_same_ones_again():
+    table = Contact._meta.db_table
+    before = _indexes(table)
+    assert any(sql and sql.startswith("CREATE INDEX") for _name, sql in before)
+    account = AccountFactory()
+    unit = OrgUnitFactory(account=account)
+    with sqlite_indexes_deferred(Contact):
+        assert all(sql is None or sql.startswith("CREATE UNIQUE") for _name, sql in _indexes(table))
+        insert_rows(Contact, ("account_id", "org_unit_id", "name"), [(account.pk, unit.pk, "Kim"), (account.pk, unit.pk, "Lee")])
+    assert _indexes(table) == before
+    assert Contact.objects.filter(account=account).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite indexes")
+def test_indexes_deferred_keeps_unique_indexes_so_duplicates_are_still_skipped():
+    account = AccountFactory()
+    columns = ("account_id", "respondent_name", "score", "responded_on")
+    day = datetime.date(2026, 3, 2)
+    with sqlite_indexes_deferred(NpsResponse):
+        insert_rows(NpsResponse, columns, [(account.pk, "Kim", 9, day), (account.pk, "Kim", 3, day)], ignore_conflicts=True)
+    assert list(NpsResponse.objects.values_list("respondent_name", "score")) == [("Kim", 9)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite indexes")
+def test_indexes_deferred_puts_the_indexes_back_when_the_block_fails():
+    table = Contact._meta.db_table
+    before = _indexes(table)
+    with pytest.raises(RuntimeError), sqlite_indexes_deferred(Contact):
+        raise RuntimeError("load failed")
+    assert _indexes(table) == before

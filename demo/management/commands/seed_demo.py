@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import portfolio_cache
 from demo.accounts_content import DEFAULT_ACCOUNT_COUNT, DEFAULT_SEED, DEMO_PASSWORD, USERS
 from demo.accounts_seed import demo_data_exists, demo_flush, demo_seed
-from demo.bulk import sqlite_loading
+from demo.bulk import gc_paused, sqlite_loading
 from demo.performance import performance_demo_flush, performance_demo_seed, personal_goals_demo_seed
 from demo.planning import planning_demo_flush, planning_demo_seed
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         # One transaction: if loading fails, the data that was there before is still there.
         # Rows are written and deleted in bulk: the cached sums are made stale once, at the end.
-        with sqlite_loading(), transaction.atomic(), portfolio_cache.bulk_writes():
+        with gc_paused(), sqlite_loading(), transaction.atomic(), portfolio_cache.bulk_writes():
             if existing:
                 self.stdout.write(_("Deleting existing data…"))
                 planning_demo_flush()
