@@ -1,5 +1,8 @@
 """Input parsing for the plan's steps, meetings, decisions and reviews. Rules live in planning.services."""
 
+import copy
+from functools import partial
+
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
@@ -251,6 +254,12 @@ class PlainNumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
+def _cell(kind: forms.Field, label, initial) -> forms.Field:
+    field = copy.copy(kind)
+    field.label, field.initial = label, initial
+    return field
+
+
 class TargetsForm(CleanTextFormMixin, forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
@@ -264,10 +273,13 @@ class TargetsForm(CleanTextFormMixin, forms.Form):
         self.month_labels = month_labels
         # The account's targets of KPIs the plan has not chosen: shown beside the row, never in its cells.
         self.account_targets = account_targets or {}
+        # Some 240 cells of two kinds: each is a copy of its kind's field (validators, messages and widget
+        # shared, none of them changed per cell) with its own label and value, not a field built anew.
+        money, plain = self._money(None, None), self._number(None, None)
         for kpi in kpis:
             target = inputs.get(kpi.pk, TargetInput())
             # Amounts are typed as amounts (4,200,000,000 · 42억); other units as plain numbers.
-            cell_field = self._money if kpi.unit == KpiDefinition.Unit.MONEY else self._number
+            cell_field = partial(_cell, money if kpi.unit == KpiDefinition.Unit.MONEY else plain)
             self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
                 label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
             )

@@ -3,7 +3,7 @@
 from django import forms, template
 from django.conf import settings
 from django.forms.widgets import Input
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from markupsafe import escape as markup_escape
 
@@ -195,6 +195,15 @@ def formset_rows(formset) -> str:
 
 
 @register.simple_tag
-def formset_new_row(formset) -> str:
+def formset_head(empty_form) -> str:
+    """The column heads of a formset table (`empty_form`: the formset's, built once for the heads and the new row)."""
+    return mark_safe("".join(
+        f'<th scope="col" class="col-{field.name}">{conditional_escape(field.label)}</th>'
+        for field in empty_form.visible_fields() if field.name != "DELETE"
+    ))
+
+
+@register.simple_tag
+def formset_new_row(empty_form) -> str:
     """The row static/js/planning.js clones for "Add": the formset's empty form."""
-    return mark_safe(f"<tr>{_row_cells(formset.empty_form, errors=False)}<td></td></tr>")
+    return mark_safe(f"<tr>{_row_cells(empty_form, errors=False)}<td></td></tr>")

@@ -34,14 +34,14 @@ def _first_error(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _plan_context(request: HttpRequest, plan, *, states=None) -> dict:
-    """What every plan page's header and step bar need."""
+def _plan_context(request: HttpRequest, plan, *, states=None, can_edit: bool | None = None) -> dict:
+    """What every plan page's header and step bar need (`can_edit`: the user's right, when the view has it)."""
     states = states if states is not None else completeness.plan_states(plan=plan)
     return {
         "plan": plan,
         "account": plan.account,
         "states": states,
-        "can_edit": plans_reads.user_can_edit_plan(user=request.user, plan=plan),
+        "can_edit": plans_reads.user_can_edit_plan(user=request.user, plan=plan) if can_edit is None else can_edit,
         "nav": "plans",
     }
 
@@ -240,7 +240,9 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
     else:
         bound = page.build_forms() if page.has_form else {}
     # Step 4's forms read the plan's targets: its completeness checks take them from there.
-    context = _plan_context(request, plan, states=completeness.plan_states(plan=plan, targets=page.targets))
+    context = _plan_context(
+        request, plan, states=completeness.plan_states(plan=plan, targets=page.targets), can_edit=can_edit
+    )
     context.update(
         {
             "page": page,
