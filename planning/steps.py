@@ -207,8 +207,10 @@ class ExecutionStep(StepPage):
             not self.editable and self.can_edit and self.plan.status == PlanStatus.APPROVED
         )
 
+    actions: list | None = None  # the plan's actions, once build_forms has read them
+
     def build_forms(self, data=None, files=None):
-        actions = content.plan_actions(plan=self.plan)
+        self.actions = actions = content.plan_actions(plan=self.plan)
         if self.tracks_progress:
             return {"progress": forms.ActionProgressForm(data, actions=actions)}
         users = forms.ObjectChoices(content.team_users(plan=self.plan))
@@ -246,7 +248,10 @@ class ExecutionStep(StepPage):
         )
 
     def context(self):
-        execution = snapshot.execution_section(self.plan)
+        actions = content.plan_actions(plan=self.plan) if self.actions is None else self.actions
+        # The form's page shows the actions' timeline only; the other pages the whole section.
+        execution = {"actions": snapshot.action_rows(actions)} if self.editable else \
+            snapshot.execution_section(self.plan, actions=actions)
         return {
             "timeline": timeline(
                 execution["actions"], period_start=self.plan.period_start, period_end=self.plan.period_end,

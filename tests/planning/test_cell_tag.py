@@ -11,6 +11,7 @@ class Grid(forms.Form):
     must = forms.DecimalField(label="Must <b>", widget=PlainNumberInput(attrs={"step": "any"}))
     chosen = forms.BooleanField(label="Use it", required=False)
     note = forms.CharField(label="Note", required=False, disabled=True, initial='say "hi" & <bye>')
+    code = forms.IntegerField(label="Code", help_text="Four digits", min_value=1000)
 
 
 def slow(bound, css):
@@ -18,9 +19,11 @@ def slow(bound, css):
 
 
 def test_cell_writes_what_as_widget_writes_for_plain_inputs_unbound_and_with_errors():
-    for form in (Grid(initial={"amount": "40.0000"}), Grid(data={"amount": "x", "chosen": "on"}), Grid(data={"amount": "12.5"})):
+    forms_ = (Grid(initial={"amount": "40.0000"}), Grid(data={"amount": "x", "chosen": "on", "code": "7"}),
+              Grid(data={"amount": "12.5", "code": "1234"}), Grid(initial={"code": 1}, auto_id=False))
+    for form in forms_:
         form.is_valid()
-        for name in ("amount", "must", "note"):
+        for name in ("amount", "must", "note", "code"):
             assert str(cell(form[name])) == str(slow(form[name], "form-control form-control-sm")), name
         assert str(cell(form["chosen"])) == str(slow(form["chosen"], "form-check-input"))
 
