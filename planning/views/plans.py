@@ -147,7 +147,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     context = _plan_context(request, plan)
     versions = versions_reads.plan_versions(plan=plan)
-    actions = workflow.allowed_actions(plan=plan, user=request.user)
+    actions = workflow.allowed_actions(plan=plan, user=request.user, can_edit=context["can_edit"])
     context.update(
         {
             "versions": versions,
