@@ -57,6 +57,14 @@ def version_get(*, plan: AccountPlan, number: int) -> PlanVersion:
     )
 
 
+def version_snapshot(*, plan: AccountPlan, number: int) -> dict:
+    """The frozen snapshot of one of the plan's versions (nothing else of it: one query); 404 if none."""
+    snapshot = PlanVersion.objects.filter(plan=plan, number=number).values_list("snapshot", flat=True).first()
+    if snapshot is None:
+        raise Http404("No such version.")
+    return snapshot
+
+
 def plan_reviews(*, plan: AccountPlan) -> dict[int, QuarterlyReview]:
     reviews = QuarterlyReview.objects.filter(plan=plan).select_related("owner", "signed_off_by").annotate(
         comment_count=Count("comments")
