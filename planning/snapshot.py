@@ -138,8 +138,11 @@ def org_section(plan: AccountPlan) -> dict:
     }
 
 
-def mapping_section(plan: AccountPlan) -> dict:
-    opportunities = content.open_opportunities(plan=plan)
+def mapping_section(plan: AccountPlan, *, opportunities: list | None = None) -> dict:
+    """Step 2 as shown and frozen; `opportunities`: the account's open ones as content.open_opportunities reads
+    them, when the caller has them."""
+    if opportunities is None:
+        opportunities = content.open_opportunities(plan=plan)
     tiers = {
         row["tier"]: row
         for row in Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)

@@ -108,6 +108,7 @@ def _unit_tree(units, contacts) -> list[dict]:
 class MappingStep(StepPage):
     number = 2
     section = "mapping"
+    opportunities: list | None = None  # the account's open opportunities, once build_forms has read them
 
     def build_forms(self, data=None, files=None):
         self.opportunities = content.open_opportunities(plan=self.plan)
@@ -122,7 +123,7 @@ class MappingStep(StepPage):
         )
 
     def context(self):
-        return {"mapping": snapshot.mapping_section(self.plan)}
+        return {"mapping": snapshot.mapping_section(self.plan, opportunities=self.opportunities)}
 
 
 class BusinessPlanStep(StepPage):
