@@ -1,6 +1,5 @@
 """Input parsing for the plan's steps, meetings, decisions and reviews. Rules live in planning.services."""
 
-import copy
 from functools import partial
 
 from django import forms
@@ -81,7 +80,9 @@ class FixedChoiceField(forms.ChoiceField):
         self._written = {}
 
     def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
+        # Each row's form copies its fields: the choices are fixed with the form class, so the copies share them
+        # (ChoiceField's own copy would copy every choice and its lazy label for every row).
+        result = forms.Field.__deepcopy__(self, memo)
         result._written = self._written
         return result
 
@@ -255,8 +256,9 @@ class PlainNumberInput(forms.NumberInput):
 
 
 def _cell(kind: forms.Field, label, initial) -> forms.Field:
-    field = copy.copy(kind)
-    field.label, field.initial = label, initial
+    """copy.copy(kind) with its own label and initial value, without copy's reduce protocol (a field has no slots)."""
+    field = object.__new__(type(kind))
+    field.__dict__ = {**kind.__dict__, "label": label, "initial": initial}
     return field
 
 

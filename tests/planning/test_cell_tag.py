@@ -86,3 +86,17 @@ def test_cell_writes_a_shared_choice_as_as_widget_writes_it():
                 for name in ("owner", "needed", "status"):
                     assert str(cell(form[name])) == str(slow(form[name], "form-select form-select-sm")), name
             assert ("막힘" in str(cell(Row()["status"]))) == (language == "ko")
+
+
+def test_rows_share_a_fixed_choice_lists_choices_and_still_each_refuse_a_bad_one():
+    from planning.forms import StrategicTaskRow
+    from planning.models import StrategicTask
+
+    first, second = StrategicTaskRow(data={"title": "A", "target_year": "2027", "status": "nonsense"}), StrategicTaskRow(
+        data={"title": "B", "target_year": "2027", "status": StrategicTask.Status.DONE})
+    assert first.fields["status"] is not second.fields["status"]
+    assert first.fields["status"].choices == list(StrategicTask.Status.choices)
+    assert not first.is_valid() and list(first.errors) == ["status"]
+    assert second.is_valid(), second.errors
+    second.fields["status"].choices = [("x", "X")]  # a form changing its copy's choices changes only its own
+    assert StrategicTaskRow().fields["status"].choices == list(StrategicTask.Status.choices)
