@@ -362,3 +362,15 @@ def test_create_and_next_year_pages_query_count_is_fixed(
         assert client.get(reverse("planning:plan-create")).status_code == 200
     with django_assert_max_num_queries(26):
         assert client.get(reverse("planning:plan-next-year", args=[approved_plan.pk])).status_code == 200
+
+
+def test_a_plan_page_reads_its_approved_versions_number_not_its_snapshot(approved_plan, account_manager, django_assert_num_queries):
+    from planning.selectors.plans import plan_get_for_user
+
+    number = approved_plan.approved_version.number
+    plan = plan_get_for_user(user=account_manager, plan_id=approved_plan.pk)
+    assert "snapshot" in plan.approved_version.get_deferred_fields()
+    with django_assert_num_queries(0):
+        assert plan.approved_version.number == number
+    with django_assert_num_queries(1):  # read when asked for, as before
+        assert plan.approved_version.snapshot["plan"]["id"] == plan.pk
