@@ -223,7 +223,9 @@ def _approved_on(plan: AccountPlan) -> datetime.date | None:
 def live_plans(queryset=None):
     """Live plans with what `plan_signals` reads, in one query."""
     queryset = AccountPlan.objects.all() if queryset is None else queryset
-    return queryset.filter(status__in=LIVE_STATUSES).select_related("approved_version__decision")
+    return queryset.filter(status__in=LIVE_STATUSES).select_related("approved_version__decision").defer(
+        "approved_version__snapshot"  # some 20 KB of JSON a plan's signals never read
+    )
 
 
 # --- Where the signals show besides the plan pages (registered in PlanningConfig.ready()) ----------

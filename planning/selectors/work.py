@@ -57,7 +57,7 @@ def account_plans(*, account: Account, today: datetime.date) -> AccountPlans:
     years = (fiscal_year - 1, fiscal_year, fiscal_year + 1)
     plans = list(
         AccountPlan.objects.filter(account=account).filter(Q(status__in=LIVE_STATUSES) | Q(fiscal_year__in=years))
-        .select_related("approved_version__decision")
+        .select_related("approved_version__decision").defer("approved_version__snapshot")
     )
     for plan in plans:
         plan.account = account
