@@ -114,7 +114,7 @@ def plan_states(*, plan: AccountPlan, targets: PlanTargets | None = None) -> dic
 
 def plans_step_states(*, plans: list[AccountPlan], today: datetime.date | None = None) -> dict[int, dict[int, StepState]]:
     """`plan_states` of many plans at once, by plan id: the same rules on the same facts, in nine
-    queries whatever the number of plans (the "My work" panel lists every plan of a portfolio)."""
+    queries whatever the number of plans."""
     today = today or timezone.localdate()
     if not plans:
         return {}
