@@ -80,12 +80,15 @@ def account_plans(*, account: Account, today: datetime.date) -> AccountPlans:
     return kept
 
 
-def stale_plan_risks(*, account: Account, today: datetime.date) -> list[dict]:
+def stale_plan_risks(*, account: Account, today: datetime.date, key_contacts: list | None = None) -> list[dict]:
     """The account summary's risk card: each live plan's stale signals (`accounts.risks`)."""
     plans = account_plans(account=account, today=today)
     if not plans.live:
         return []
-    signals = plan_signals(plans=plans.live, today=today, org_changes={account.pk: plans.latest_org_change_at})
+    signals = plan_signals(
+        plans=plans.live, today=today, org_changes={account.pk: plans.latest_org_change_at},
+        key_contacts=None if key_contacts is None else {account.pk: key_contacts},
+    )
     return [
         {"kind": "stale_plan", "plan": plan, "signal": signal}
         for plan in plans.live for signal in signals.get(plan.pk, [])
