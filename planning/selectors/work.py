@@ -189,6 +189,9 @@ def year_end_open() -> Q:
     )
 
 
+PLAN_NAME = ("account__name", "fiscal_year", "period_start")  # what str(plan) and plan.period() read
+
+
 def _in_list_order(plans: QuerySet[AccountPlan]) -> QuerySet[AccountPlan]:
     return plans.select_related("account").order_by("account__name", "fiscal_year", "pk")
 
@@ -236,7 +239,9 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     actions = WorkGroup("actions", _("Overdue actions"), "alarm")
     overdue = ActionItem.objects.filter(plan__in=live.values("pk"), status__in=ActionItem.OPEN_STATUSES, due_on__lt=today)
     shown_actions = list(
-        overdue.select_related("owner", "plan__account").order_by("due_on", "id")[:MY_WORK_SHOWN]
+        overdue.select_related("owner", "plan__account").order_by("due_on", "id")
+        .only("title", "due_on", "plan_id", "owner__first_name", "owner__last_name", "owner__username",
+              *(f"plan__{name}" for name in PLAN_NAME))[:MY_WORK_SHOWN]
     ) if counts["live"] else []
     actions.count = len(shown_actions) if len(shown_actions) < MY_WORK_SHOWN else overdue.count()
     for action in shown_actions:
@@ -248,7 +253,7 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
         ))
 
     # 3. Quarterly reviews due: each ended quarter of an approved plan without a signed-off review.
-    approved = list(_in_list_order(live.filter(status=PlanStatus.APPROVED))) if counts["live"] else []
+    approved = list(_in_list_order(live.filter(status=PlanStatus.APPROVED)).only(*PLAN_NAME)) if counts["live"] else []
     existing = {
         (review.plan_id, review.quarter): review
         for review in QuarterlyReview.objects.filter(plan_id__in=[plan.pk for plan in approved]).only(
@@ -276,7 +281,7 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     # 4. Change requests waiting: a decision asked for changes and the plan was not submitted again.
     changes = WorkGroup("changes", _("Change requests waiting"), "arrow-repeat", count=counts["changes"])
     if changes.count:
-        for plan in _in_list_order(live.filter(status=PlanStatus.CHANGES_REQUESTED))[:MY_WORK_SHOWN]:
+        for plan in _in_list_order(live.filter(status=PlanStatus.CHANGES_REQUESTED)).only(*PLAN_NAME)[:MY_WORK_SHOWN]:
             changes.items.append(WorkItem(
                 str(plan), _("The meeting asked for changes: revise and submit again"),
                 reverse("planning:plan-detail", args=[plan.pk]),

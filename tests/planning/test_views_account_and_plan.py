@@ -186,11 +186,12 @@ def test_my_work_query_budget_does_not_grow_with_the_portfolio(client_for, djang
     ])
     client = client_for(user)
     # session, user, roles, the portfolio stamp, the list's ids, accounts, KAMs, pipeline, filters (home's own),
-    # then My work: the user's live plans, nine for their steps, the overdue actions and their count, the reviews
-    with django_assert_max_num_queries(27):
+    # then My work: its counts, the plans listed and five for their steps, the overdue actions and their count,
+    # the approved plans and their reviews, the change requests
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("accounts:home"))
     work = _section(response.text, "my-work")
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("planning:plan-list"))
     assert _section(response.text, "my-work") == work
     assert f'{len(plans) + len(drafts)}</span>' in work  # year-end steps of last year's plans, and the drafts
