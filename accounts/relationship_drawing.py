@@ -8,6 +8,7 @@ person covered only by someone of another level (`level_mismatch`) carries the s
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
@@ -83,7 +84,11 @@ def contact_age(last: datetime.date | None, today: datetime.date) -> str:
 
 
 def _short(text: str, length: int = 30) -> str:
-    return Truncator(text or "").chars(length)
+    """`Truncator.chars`, without its character-by-character walk for the names that fit (nearly all)."""
+    text = text or ""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
 
 
 def layout(*, levels: list[dict], today: datetime.date) -> Drawing:

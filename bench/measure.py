@@ -107,7 +107,7 @@ def define_floors() -> None:
     from accounts.models import Account, Contact, CustomerActivity, Opportunity, PricingTier, Relationship, UnmetNeed
     from accounts.selectors import accounts_visible_to
     from notifications.models import Notification
-    from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse
+    from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, PersonalGoal
     from accounts.models import Order, RevenueLine
     from planning.models import AccountPlan, AgendaItem, ConsensusMeeting, PlanVersion, QuarterlyReview
     from planning.selectors import plans_visible_to
@@ -137,6 +137,8 @@ def define_floors() -> None:
         "revenue_lines": lambda u, i: RevenueLine.objects.filter(account=i["a"]).order_by("-month", "-id").values(
             "month", "reference", "amount", "cost", "source", "order__reference")[:25],
         "kpis": lambda u, i: KpiDefinition.objects.values(),
+        "goals": lambda u, i: PersonalGoal.objects.filter(account=i["a"]).values(
+            "user__username", "kpi__code", "fiscal_year", "month", "value"),
         "plans": lambda u, i: plans_visible_to(user=u).order_by("-fiscal_year", "account__name").values(
             "pk", "fiscal_year", "status", "account__name", "owner__username")[:25],
         "plan": lambda u, i: AccountPlan.objects.filter(pk=i["p"]).values(
@@ -208,10 +210,13 @@ def pages(am, executive) -> list[dict]:
     add(both, "Pricing", reverse("accounts:pricing", args=[account.pk]), "page", "pricing", a)
     add(both, "Customer experience", reverse("accounts:experience", args=[account.pk]), "page", "experience", a)
     add(both, "Dashboard", reverse("performance:dashboard"), "dashboard", "dashboard")
+    add(both, "Dashboard, one team member", reverse("performance:dashboard") + f"?person={am.pk}", "dashboard",
+        "dashboard")
     add(both, "Account KPI dashboard", reverse("performance:account-kpis", args=[account.pk]), "dashboard", "account_kpis", a)
     add(both, "NPS responses", reverse("performance:account-nps", args=[account.pk]), "page", "nps", a)
     add(both, "Manual actuals", reverse("performance:account-actuals", args=[account.pk]), "page", "actuals", a)
     add(both, "Revenue lines", reverse("performance:account-revenue", args=[account.pk]), "page", "revenue_lines", a)
+    add(both, "Personal goals", reverse("performance:personal-goals", args=[account.pk]), "page", "goals", a)
     add(both, "KPI catalogue", reverse("performance:kpi-catalogue"), "page", "kpis")
     add(both, "Plan list", reverse("planning:plan-list"), "page", "plans")
     add(both, "Plan overview", reverse("planning:plan-detail", args=[plan.pk]), "page", "plan", p)

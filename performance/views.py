@@ -35,7 +35,7 @@ from performance.models import ImportBatch, KpiDefinition, KpiStatus
 from performance.order_revenue import order_made_line_count, orders_make_revenue
 from performance.periods import Period, PeriodKind
 from performance.selectors.account_dashboard import account_dashboard
-from performance.selectors.personal_goals import personal_goal_check
+from performance.selectors.personal_goals import GOAL_CHECK_LINES, personal_goal_check
 from performance.selectors.records import manual_actuals_for_account, nps_responses_for_account
 from performance.selectors.weekly_dashboard import (
     DASHBOARD_PAGE_SIZE,
@@ -103,7 +103,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     kpis, rows, total, movers, pareto_data = data["kpis"], data["rows"], data["total"], data["movers"], data["pareto"]
     # A person's weekly check of their personal goals, when the dashboard is filtered to them.
     person = User.objects.filter(pk=filters.person_id).first() if filters.person_id else None
-    goal_check = personal_goal_check(person=person, accounts=accounts, today=timezone.localdate()) if person else None
+    # Its totals first; the lines per account on request (the furthest behind, or all of them).
+    goal_lines = request.GET.get("goal_lines")
+    goal_check = personal_goal_check(
+        person=person, accounts=accounts, today=timezone.localdate(), per_account=goal_lines in ("accounts", "all"),
+        account_lines=None if goal_lines == "all" else GOAL_CHECK_LINES,
+    ) if person else None
+    goal_lines_query = {}
+    for lines in ("accounts", "all"):
+        query = request.GET.copy()
+        query["goal_lines"] = lines
+        goal_lines_query[lines] = query.urlencode()
     paginator = Paginator(range(total), DASHBOARD_PAGE_SIZE)
     page = paginator.get_page(page_number) if total else None
     totals = {
@@ -152,6 +162,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "funnel": funnel,
             "panels": panels,
             "goal_check": goal_check,
+            "goal_lines_query": goal_lines_query,
             "totals": totals,
             "charts": charts,
             "can_import": can_import(request.user),

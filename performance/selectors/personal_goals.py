@@ -20,6 +20,8 @@ from performance.periods import MONTHS_IN, Period, PeriodKind, fiscal_month_of, 
 MONTHS = range(1, 13)
 # The KPIs a person's orders count for on their order date (the others read revenue lines, by month).
 ORDER_DATED = ("orders", "order_intake")
+# The per-account lines a month of the weekly check shows (the furthest behind); "Show all lines" lifts it.
+GOAL_CHECK_LINES = 25
 # The roles an even split shares the account's targets among: the people who sell.
 SELLING_ROLES = (AccountTeamMember.Role.KAM, AccountTeamMember.Role.SALES_REP)
 ROLE_ORDER = {role: index for index, role in enumerate(
@@ -175,6 +177,8 @@ class GoalMonth:
     elapsed: Decimal
     totals: list[GoalLine] = field(default_factory=list)
     accounts: list[GoalLine] = field(default_factory=list)
+    # Per-account lines left out of `accounts` (see GOAL_CHECK_LINES); the totals count them all the same.
+    hidden: int = 0
 
     @property
     def elapsed_percent(self) -> Decimal:
@@ -187,15 +191,16 @@ class GoalCheck:
     as_of: datetime.date
     week_start: datetime.date
     months: list[GoalMonth]
+    per_account: bool = True
 
     @property
     def has_goals(self) -> bool:
         return any(line.goal is not None for month in self.months for line in month.totals)
 
 
-def _goals_of_months(person_id: int, accounts: QuerySet[Account], months: list[Period]) -> QuerySet:
+def _goals_of_months(person_id: int, accounts: QuerySet[Account], months: list[Period], *, per_account: bool) -> QuerySet:
     """The person's goals for these calendar months on every account, whatever its fiscal calendar: one
-    condition per (month, fiscal year start), so a constant-size query."""
+    condition per (month, fiscal year start), so a constant-size query. Summed per account, or per month only."""
     condition = Q()
     for period in months:
         for start in MONTHS:
@@ -204,39 +209,60 @@ def _goals_of_months(person_id: int, accounts: QuerySet[Account], months: list[P
                 fiscal_year=fiscal_year_of(period.start, start),
                 month=fiscal_month_of(period.start, start),
             )
+    fields = ["kpi_id", "fiscal_year", "month", "account__fiscal_year_start_month"]
+    if per_account:
+        fields += ["account_id", "account__name"]
     return PersonalGoal.objects.filter(
         condition, user_id=person_id, account__in=accounts.values("pk"), kpi__code__in=PERSONAL_GOAL_KPI_CODES
-    ).values("account_id", "account__name", "account__fiscal_year_start_month", "kpi_id", "fiscal_year", "month", "value")
+    ).values(*fields).order_by().annotate(total=Sum("value"))
+
+
+def _furthest_behind(lines: list[GoalLine], limit: int) -> list[GoalLine]:
+    """The `limit` lines to show first: off track, then at risk, then the rest, each kind in its listed order."""
+    urgency = {KpiStatus.OFF_TRACK: 0, KpiStatus.AT_RISK: 1}
+    return sorted(lines, key=lambda line: urgency.get(line.status, 2))[:limit]
 
 
 def personal_goal_check(
-    *, person: User, accounts: QuerySet[Account], today: datetime.date
+    *, person: User, accounts: QuerySet[Account], today: datetime.date, per_account: bool = True,
+    account_lines: int | None = GOAL_CHECK_LINES,
 ) -> GoalCheck:
     """A person's weekly check (the seed's "monthly or weekly" personal goals): for this month, and for last
-    month too while this week started in it, per KPI and per account, the person's goal, their actual to
-    date (orders they sold up to today, their number and amount; revenue lines of those orders), the goal expected by today
-    (goal × the share of the month gone) and the status by the KPI's own thresholds. Only `accounts`
-    (the dashboard's scope) count. Four queries whatever the number of accounts, goals and orders."""
+    month too while this week started in it, per KPI (and per account with `per_account`), the person's goal,
+    their actual to date (orders they sold up to today, their number and amount; revenue lines of those
+    orders), the goal expected by today (goal × the share of the month gone) and the status by the KPI's own
+    thresholds. Only `accounts` (the dashboard's scope) count. Four queries whatever the number of accounts,
+    goals and orders. Without `per_account` the sums are made in SQL and the work does not grow with the
+    person's accounts; with it a month keeps at most `account_lines` per-account lines (the furthest behind;
+    None keeps them all)."""
     week_start = today - datetime.timedelta(days=today.weekday())
     this_month = period_containing(today, PeriodKind.MONTH, 1)
     months = [this_month] if this_month.contains(week_start) else [this_month.previous(), this_month]
     kpis = {kpi.code: kpi for kpi in personal_goal_kpis()}
     kpi_codes = {kpi.pk: code for code, kpi in kpis.items()}
-    names: dict[int, str] = {}
-    # (month position, account id, KPI code) -> goal / actual / week part
-    goals: dict[tuple[int, int, str], Decimal] = {}
-    actuals: dict[tuple[int, int, str], Decimal] = {}
-    weeks: dict[tuple[int, int, str], Decimal] = {}
+    names: dict[int | None, str] = {}
+    # (month position, account id or None for all, KPI code) -> goal / actual / week part
+    goals: dict[tuple[int, int | None, str], Decimal] = {}
+    actuals: dict[tuple[int, int | None, str], Decimal] = {}
+    weeks: dict[tuple[int, int | None, str], Decimal] = {}
     starts = [period.start for period in months]
-    for row in _goals_of_months(person.pk, accounts, months):
+
+    def account_of(row) -> int | None:
+        if not per_account:
+            return None
+        names[row["account_id"]] = row["account__name"]
+        return row["account_id"]
+
+    for row in _goals_of_months(person.pk, accounts, months, per_account=per_account):
         code = kpi_codes.get(row["kpi_id"])
         if code is None:
             continue
         start = Period(PeriodKind.MONTH, row["fiscal_year"], row["month"], row["account__fiscal_year_start_month"]).start
-        names[row["account_id"]] = row["account__name"]
-        goals[(starts.index(start), row["account_id"], code)] = row["value"]
+        key = (starts.index(start), account_of(row), code)
+        goals[key] = goals.get(key, ZERO) + row["total"]
 
     scope = {"account__in": accounts.values("pk")}
+    by = ("account_id", "account__name") if per_account else ()
     order_totals = {}
     for i, period in enumerate(months):
         in_month = Q(ordered_on__gte=period.start, ordered_on__lte=min(period.end, today))
@@ -245,34 +271,31 @@ def personal_goal_check(
         order_totals[f"week_{i}"] = Count("id", filter=this_week)
         order_totals[f"intake_{i}"] = Sum("amount", filter=in_month)
         order_totals[f"intake_week_{i}"] = Sum("amount", filter=this_week)
-    orders = (
-        Order.objects.filter(sales_rep=person, ordered_on__gte=months[0].start, ordered_on__lte=today, **scope)
-        .values("account_id", "account__name").order_by().annotate(**order_totals)
-    )
+    orders = Order.objects.filter(sales_rep=person, ordered_on__gte=months[0].start, ordered_on__lte=today, **scope)
+    orders = orders.values(*by).order_by().annotate(**order_totals) if by else [orders.aggregate(**order_totals)]
     for row in orders:
-        names[row["account_id"]] = row["account__name"]
+        account_id = account_of(row)
         for i in range(len(months)):
             if row[f"orders_{i}"]:
-                actuals[(i, row["account_id"], "orders")] = Decimal(row[f"orders_{i}"])
-                weeks[(i, row["account_id"], "orders")] = Decimal(row[f"week_{i}"])
-                actuals[(i, row["account_id"], "order_intake")] = row[f"intake_{i}"]
-                weeks[(i, row["account_id"], "order_intake")] = row[f"intake_week_{i}"] or ZERO
+                actuals[(i, account_id, "orders")] = Decimal(row[f"orders_{i}"])
+                weeks[(i, account_id, "orders")] = Decimal(row[f"week_{i}"])
+                actuals[(i, account_id, "order_intake")] = row[f"intake_{i}"]
+                weeks[(i, account_id, "order_intake")] = row[f"intake_week_{i}"] or ZERO
     lines = (
         RevenueLine.objects.filter(order__sales_rep=person, month__in=starts, **scope)
-        .values("account_id", "account__name", "month").order_by().annotate(amount=Sum("amount"), cost=Sum("cost"))
+        .values(*by, "month").order_by().annotate(amount=Sum("amount"), cost=Sum("cost"))
     )
     for row in lines:
-        names[row["account_id"]] = row["account__name"]
-        i = starts.index(row["month"])
-        actuals[(i, row["account_id"], "revenue")] = row["amount"]
-        actuals[(i, row["account_id"], "profit")] = row["amount"] - row["cost"]
+        key = (starts.index(row["month"]), account_of(row))
+        actuals[(*key, "revenue")] = row["amount"]
+        actuals[(*key, "profit")] = row["amount"] - row["cost"]
 
     result = []
     for i, period in enumerate(months):
         month = GoalMonth(period=period, elapsed=period.elapsed_fraction(today))
         for code, kpi in kpis.items():
             account_ids = sorted(
-                {a for (j, a, c) in [*goals, *actuals] if j == i and c == code}, key=lambda pk: (names[pk], pk)
+                {a for (j, a, c) in [*goals, *actuals] if j == i and c == code}, key=lambda pk: (names.get(pk, ""), pk or 0)
             )
             if not account_ids:
                 continue
@@ -283,10 +306,11 @@ def personal_goal_check(
                 line = GoalLine(
                     kpi=kpi, goal=goals.get(key), actual=actuals.get(key, ZERO),
                     week=weeks.get(key, ZERO) if by_order_date else None,
-                    account_id=account_id, account_name=names[account_id],
+                    account_id=account_id, account_name=names.get(account_id, ""),
                 )
-                _rate(line, period, today)
-                month.accounts.append(line)
+                if per_account:
+                    _rate(line, period, today)
+                    month.accounts.append(line)
                 if line.goal is not None:
                     total.goal = (total.goal or ZERO) + line.goal
                 total.actual += line.actual
@@ -294,8 +318,11 @@ def personal_goal_check(
                     total.week += line.week
             _rate(total, period, today)
             month.totals.append(total)
+        if account_lines is not None and len(month.accounts) > account_lines:
+            month.hidden = len(month.accounts) - account_lines
+            month.accounts = _furthest_behind(month.accounts, account_lines)
         result.append(month)
-    return GoalCheck(person=person, as_of=today, week_start=week_start, months=result)
+    return GoalCheck(person=person, as_of=today, week_start=week_start, months=result, per_account=per_account)
 
 
 def _rate(line: GoalLine, period: Period, today: datetime.date) -> None:

@@ -3,20 +3,13 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import leaf_nodes, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("accounts", "0013_org_change_details")]
 AFTER = [("accounts", "0014_interaction_log")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_activities_and_last_interaction_dates_become_interactions_and_come_back():
@@ -56,9 +49,4 @@ def test_activities_and_last_interaction_dates_become_interactions_and_come_back
         ("eng", "박서준"): datetime.date(2026, 9, 1),
         ("kam", "박서준"): None,
     }
-    migrate(executor_latest())
-
-
-def executor_latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    migrate(leaf_nodes())

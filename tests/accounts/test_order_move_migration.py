@@ -5,25 +5,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import leaf_nodes, migrate
 
 BEFORE = [("accounts", "0010_user_level_one_kam"), ("performance", "0004_snapshot_covering_index")]
 AFTER = [("accounts", "0011_order_from_performance"), ("performance", "0005_order_to_accounts")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_orders_written_before_the_move_are_accounts_orders_after_it():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = leaf_nodes()
     try:
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         OldOrder = old.get_model("performance", "Order")
         ContentType = old.get_model("contenttypes", "ContentType")
         ContentType.objects.filter(app_label="accounts", model="order").delete()
@@ -37,7 +30,7 @@ def test_orders_written_before_the_move_are_accounts_orders_after_it():
             account_id=account.pk, offering_id=offering.pk, ordered_on=datetime.date(2026, 1, 5), amount=Decimal(1000), reference="SO-1"
         )
 
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         Order = new.get_model("accounts", "Order")
         moved = Order.objects.get()
         assert (moved.pk, moved.reference, moved.amount, moved.account_id) == (before.pk, "SO-1", Decimal(1000), account.pk)
@@ -45,8 +38,8 @@ def test_orders_written_before_the_move_are_accounts_orders_after_it():
         content_types = new.get_model("contenttypes", "ContentType").objects.filter(model="order")
         assert list(content_types.values_list("app_label", flat=True)) == ["accounts"]
 
-        back = _migrate(BEFORE)
+        back = migrate(BEFORE)
         assert back.get_model("performance", "Order").objects.get().reference == "SO-1"
         assert list(back.get_model("contenttypes", "ContentType").objects.filter(model="order").values_list("app_label", flat=True)) == ["performance"]
     finally:
-        _migrate(leaves)
+        migrate(leaves)

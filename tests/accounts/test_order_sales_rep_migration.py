@@ -5,25 +5,19 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from tests.migrations import leaf_nodes, migrate
 
 BEFORE = [("accounts", "0019_revenue_line_source"), ("performance", "0008_revenue_lines")]
 AFTER = [("accounts", "0020_order_sales_rep"), ("performance", "0009_personal_goals")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_orders_have_no_sales_rep_and_goals_keep_their_rules():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = leaf_nodes()
     try:
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         BusinessUnit = old.get_model("accounts", "BusinessUnit")
         unit = BusinessUnit.objects.create(name="Manufacturing", kind="vertical")
         account = old.get_model("accounts", "Account").objects.create(name="Acme", vertical_unit=unit)
@@ -35,7 +29,7 @@ def test_existing_orders_have_no_sales_rep_and_goals_keep_their_rules():
             reference="SO-1",
         )
 
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         assert new.get_model("accounts", "Order").objects.get(pk=order.pk).sales_rep_id is None
         user = new.get_model("accounts", "User").objects.create(username="lee")
         # An earlier test that flushed the database may have taken the seeded catalogue with it.
@@ -50,7 +44,7 @@ def test_existing_orders_have_no_sales_rep_and_goals_keep_their_rules():
             with pytest.raises(IntegrityError), transaction.atomic():
                 Goal.objects.create(**fields, **bad)
 
-        back = _migrate(BEFORE)
+        back = migrate(BEFORE)
         assert back.get_model("accounts", "Order").objects.count() == 1
     finally:
-        _migrate(leaves)
+        migrate(leaves)

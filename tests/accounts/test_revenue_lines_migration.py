@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import leaf_nodes, migrate
 
 # The account lifecycle (0016_account_lifecycle) is a sibling branch, merged in 0018: it stays applied, so the
 # models of the time include its columns.
@@ -14,18 +14,11 @@ BEFORE = [("accounts", "0016_revenue_lines"), LIFECYCLE]
 AFTER = [("accounts", "0017_revenue_lines_from_orders"), LIFECYCLE]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_each_order_becomes_one_revenue_line_in_its_month_and_back():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = leaf_nodes()
     try:
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         # Written with the models as they were then: later migrations may add columns today's factories write.
         BusinessUnit = old.get_model("accounts", "BusinessUnit")
         unit = BusinessUnit.objects.create(name="Manufacturing", kind="vertical")
@@ -42,7 +35,7 @@ def test_each_order_becomes_one_revenue_line_in_its_month_and_back():
         OldLine = old.get_model("accounts", "RevenueLine")
         OldLine.objects.create(account_id=beta.pk, reference="SO-1", month=datetime.date(2026, 1, 1), amount=Decimal(7))
 
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         RevenueLine = new.get_model("accounts", "RevenueLine")
         lines = {(line.account_id, line.reference): line for line in RevenueLine.objects.all()}
         assert len(lines) == 2
@@ -53,21 +46,21 @@ def test_each_order_becomes_one_revenue_line_in_its_month_and_back():
         assert lines[(beta.pk, "SO-1")].amount == Decimal(7)
         assert other.pk not in {line.order_id for line in lines.values()}
 
-        back = _migrate(BEFORE)
+        back = migrate(BEFORE)
         remaining = back.get_model("accounts", "RevenueLine").objects.all()
         assert [(line.account_id, line.amount) for line in remaining] == [(beta.pk, Decimal(7))]
         assert back.get_model("accounts", "Order").objects.count() == 2
     finally:
-        _migrate(leaves)
+        migrate(leaves)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_lines_made_from_orders_are_marked_as_such_and_the_others_recorded():
     """accounts 0019: a line under its order's own number (as 0017 made them) is "order"; any other is "recorded"."""
     before, after = [("accounts", "0018_lifecycle_and_revenue_lines")], [("accounts", "0019_revenue_line_source")]
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = leaf_nodes()
     try:
-        old = _migrate(before)
+        old = migrate(before)
         BusinessUnit = old.get_model("accounts", "BusinessUnit")
         unit = BusinessUnit.objects.create(name="Manufacturing", kind="vertical")
         acme = old.get_model("accounts", "Account").objects.create(name="Acme", vertical_unit=unit)
@@ -82,8 +75,8 @@ def test_the_lines_made_from_orders_are_marked_as_such_and_the_others_recorded()
         Line.objects.create(account_id=acme.pk, order_id=order.pk, reference="AR-1", month=month, amount=Decimal(3))
         Line.objects.create(account_id=acme.pk, reference="AR-2", month=month, amount=Decimal(4))
 
-        new = _migrate(after)
+        new = migrate(after)
         sources = dict(new.get_model("accounts", "RevenueLine").objects.values_list("reference", "source"))
         assert sources == {"SO-1": "order", "AR-1": "recorded", "AR-2": "recorded"}
     finally:
-        _migrate(leaves)
+        migrate(leaves)

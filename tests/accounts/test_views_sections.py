@@ -316,3 +316,14 @@ def test_relationship_map_query_count_is_fixed(client_for, account, account_mana
     for view in ("", "?view=table"):
         with django_assert_max_num_queries(16):
             assert client.get(reverse("accounts:relationships", args=[account.pk]) + view).status_code == 200
+
+
+def test_the_relationship_map_shortens_long_names_as_django_does_and_keeps_short_ones():
+    from django.utils.text import Truncator
+
+    from accounts.relationship_drawing import _short
+
+    for text in ("이우진", "x" * 30, "x" * 31, "Cafe\u0301 " + "y" * 25, "Cafe\u0301 " + "y" * 26, "연구개발본부 " * 6):
+        assert _short(text) == Truncator(text).chars(30), text
+    assert _short("x" * 31) == "x" * 29 + "…"
+    assert _short(None) == ""

@@ -4,25 +4,19 @@ relabelled "Orders signed" (수주 건수) under its old code, its targets stay,
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from tests.migrations import leaf_nodes, migrate
 
 BEFORE = [("performance", "0009_personal_goals")]
 AFTER = [("performance", "0010_order_intake_kpi")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_existing_catalogue_gains_order_intake_and_the_orders_count_says_what_it_is():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = leaf_nodes()
     try:
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         Kpi = old.get_model("performance", "KpiDefinition")
         # An earlier test that flushed the database may have taken the seeded catalogue with it.
         Kpi.objects.filter(code__in=["orders", "revenue", "order_intake"]).delete()
@@ -37,7 +31,7 @@ def test_an_existing_catalogue_gains_order_intake_and_the_orders_count_says_what
             value=Decimal(12),
         )
 
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         Kpi = new.get_model("performance", "KpiDefinition")
         intake = Kpi.objects.get(code="order_intake")
         assert (intake.name, intake.name_ko, intake.unit, intake.rollup, intake.source, intake.show_on_dashboard) == (
@@ -55,12 +49,12 @@ def test_an_existing_catalogue_gains_order_intake_and_the_orders_count_says_what
         with pytest.raises(IntegrityError), transaction.atomic():
             Kpi.objects.create(code="bookings", name="Bookings", formula="?", unit="money", source="computed")
 
-        back = _migrate(BEFORE)
+        back = migrate(BEFORE)
         Kpi = back.get_model("performance", "KpiDefinition")
         assert Kpi.objects.get(code="order_intake").source == "manual"  # its goals and targets kept
         assert (Kpi.objects.get(code="orders").name, Kpi.objects.get(code="orders").name_ko) == ("Orders", "수주")
 
-        again = _migrate(AFTER)
+        again = migrate(AFTER)
         assert again.get_model("performance", "KpiDefinition").objects.get(code="order_intake").source == "computed"
     finally:
-        _migrate(leaves)
+        migrate(leaves)

@@ -193,6 +193,20 @@ def test_the_weekly_check_by_hand(account, account_manager, rep):
     assert hanbit.status == KpiStatus.AT_RISK
     daehan = by_account[("Daehan Steel", "orders")]
     assert (daehan.goal, daehan.actual, daehan.expected, daehan.status) == (4, 0, Decimal("1.6"), KpiStatus.OFF_TRACK)
+    # The dashboard's first view sums in SQL, without the lines per account: the same totals.
+    summed = personal_goal_check(person=rep, accounts=Account.objects.all(), today=THURSDAY, per_account=False)
+    assert summed.months[0].totals == month.totals and summed.months[0].accounts == []
+
+
+def test_the_lines_shown_first_are_the_furthest_behind():
+    from performance.selectors.personal_goals import GoalLine, _furthest_behind
+
+    revenue = kpi("revenue")
+    lines = [GoalLine(kpi=revenue, status=status, account_name=name) for name, status in (
+        ("A", KpiStatus.ON_TRACK), ("B", KpiStatus.AT_RISK), ("C", KpiStatus.NO_TARGET), ("D", KpiStatus.OFF_TRACK),
+        ("E", KpiStatus.AT_RISK),
+    )]
+    assert [line.account_name for line in _furthest_behind(lines, 4)] == ["D", "B", "E", "A"]
 
 
 def test_a_week_that_started_last_month_also_closes_last_month(account, rep):

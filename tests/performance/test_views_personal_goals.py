@@ -150,6 +150,46 @@ def test_the_dashboard_filtered_to_a_person_shows_their_goals(client_for, accoun
     assert b'data-testid="personal-goals"' not in client_for(account_manager).get(DASHBOARD).content
 
 
+def test_the_weekly_check_shows_totals_then_the_lines_per_account_furthest_behind_first(
+    client_for, account_manager, rep, monkeypatch
+):
+    monkeypatch.setattr("performance.views.GOAL_CHECK_LINES", 2)
+    accounts = []
+    for name, orders in (("Zulu", 4), ("Bravo", 0), ("Charlie", 0)):  # goals of 4 orders each this month
+        account = AccountFactory(name=name)
+        TeamMemberFactory(account=account, user=account_manager)
+        TeamMemberFactory(account=account, user=rep, role="sales_rep")
+        _goal_this_month(account, rep, "orders", 4)
+        for _ in range(orders):
+            OrderFactory(account=account, sales_rep=rep, ordered_on=timezone.localdate(), with_revenue=False)
+        accounts.append(account)
+    client = client_for(account_manager)
+
+    first = client.get(DASHBOARD, {"person": rep.pk})
+    [total] = [line for line in first.context["goal_check"].months[-1].totals if line.kpi.code == "orders"]
+    assert (total.goal, total.actual) == (12, 4)
+    assert first.context["goal_check"].months[-1].accounts == []
+    assert b'data-testid="goal-lines-per-account"' in first.content
+    assert f"?person={rep.pk}&amp;goal_lines=accounts".encode() in first.content
+
+    lines = client.get(DASHBOARD, {"person": rep.pk, "goal_lines": "accounts"})
+    month = lines.context["goal_check"].months[-1]
+    # Bravo and Charlie (0 of 4) are behind Zulu (4 of 4) whatever day of the month it is; Zulu's orders and
+    # its order intake (with no goal) wait for "Show all lines".
+    assert [line.account_name for line in month.accounts] == ["Bravo", "Charlie"] and month.hidden == 2
+    assert b'data-testid="goal-lines-hidden"' in lines.content
+    assert [line.goal for line in month.totals if line.kpi.code == "orders"] == [12]
+
+    everything = client.get(DASHBOARD, {"person": rep.pk, "goal_lines": "all"})
+    month = everything.context["goal_check"].months[-1]
+    assert sorted(line.account_name for line in month.accounts) == ["Bravo", "Charlie", "Zulu", "Zulu"]
+    assert month.hidden == 0
+    assert b'data-testid="goal-lines-hidden"' not in everything.content
+
+    # Anything else in the query string is the first view.
+    assert client.get(DASHBOARD, {"person": rep.pk, "goal_lines": "../x"}).context["goal_check"].per_account is False
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_weekly_check_query_count_does_not_grow(client_for, executive, django_assert_max_num_queries, size):
     person = UserFactory(username="rep-kim")
