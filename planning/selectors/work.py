@@ -12,6 +12,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, OrgChange, User
 from accounts.permissions import WRITING_TEAM_ROLES, role_writes_account_data, user_can_edit_account
 from accounts.roles import is_admin
@@ -196,6 +197,27 @@ def _in_list_order(plans: QuerySet[AccountPlan]) -> QuerySet[AccountPlan]:
     return plans.select_related("account").order_by("account__name", "fiscal_year", "pk")
 
 
+def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tuple[dict, list[int], list[int]]:
+    """My work's counts in one query, the ids of the plans with open steps it lists (drafts, then the year-ends
+    due) and of the change requests, in the list's order (account name, fiscal year)."""
+    writing = Q(status=PlanStatus.DRAFT)
+    year_end = Q(status=PlanStatus.APPROVED, period_end__lt=today) & year_end_open()
+    changes = Q(status=PlanStatus.CHANGES_REQUESTED)
+    counts = live.aggregate(
+        live=Count("pk"), writing=Count("pk", filter=writing), year_end=Count("pk", filter=year_end),
+        changes=Count("pk", filter=changes),
+    )
+    listed = list(
+        live.filter(writing | year_end)
+        .order_by(Case(When(writing, then=0), default=1), "account__name", "fiscal_year", "pk")
+        .values_list("pk", flat=True)[:MY_WORK_SHOWN]
+    ) if counts["writing"] + counts["year_end"] else []
+    changes_listed = list(
+        live.filter(changes).order_by("account__name", "fiscal_year", "pk").values_list("pk", flat=True)[:MY_WORK_SHOWN]
+    ) if counts["changes"] else []
+    return counts, listed, changes_listed
+
+
 def my_work(*, user: User, today: datetime.date) -> dict | None:
     """What waits for the user on their plans, by kind, each item linked to the page to act on; None for
     users with no work of their own (executives). The counts are counted in SQL and only the items shown
@@ -203,20 +225,17 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     if not shows_my_work(user=user):
         return None
     live = my_plans(user=user).filter(status__in=LIVE_STATUSES)
-    writing = Q(status=PlanStatus.DRAFT)
-    year_end = Q(status=PlanStatus.APPROVED, period_end__lt=today) & year_end_open()
-    counts = live.aggregate(
-        live=Count("pk"), writing=Count("pk", filter=writing), year_end=Count("pk", filter=year_end),
-        changes=Count("pk", filter=Q(status=PlanStatus.CHANGES_REQUESTED)),
+    # The counts and the ids listed read every plan of the portfolio (a count, a sort by account name): kept in
+    # the portfolio cache until the next write to plans, accounts or teams, like the plan list's order.
+    counts, listed, changes_listed = portfolio_cache.cached(
+        ("my-work", user.pk, today), lambda: _counts_and_listed(live, today), depends=(portfolio_cache.PLANS,)
     )
 
     # 1. Plans with open steps: drafts being written (each one is an item: its first open step, or "submit it"),
     # then approved plans whose year ended without the year-end.
     steps = WorkGroup("steps", _("Plans with open steps"), "list-check", count=counts["writing"] + counts["year_end"])
-    shown = list(
-        _in_list_order(live.filter(writing | year_end))
-        .order_by(Case(When(writing, then=0), default=1), "account__name", "fiscal_year", "pk")[:MY_WORK_SHOWN]
-    ) if steps.count else []
+    by_id = AccountPlan.objects.select_related("account").in_bulk(listed) if listed else {}
+    shown = [by_id[pk] for pk in listed if pk in by_id]
     states = plans_step_states(plans=shown, today=today)
     for plan in shown:
         numbers = PLAN_STEPS if plan.status == PlanStatus.DRAFT else (7,)
@@ -280,8 +299,9 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
 
     # 4. Change requests waiting: a decision asked for changes and the plan was not submitted again.
     changes = WorkGroup("changes", _("Change requests waiting"), "arrow-repeat", count=counts["changes"])
-    if changes.count:
-        for plan in _in_list_order(live.filter(status=PlanStatus.CHANGES_REQUESTED)).only(*PLAN_NAME)[:MY_WORK_SHOWN]:
+    if changes_listed:
+        by_id = AccountPlan.objects.select_related("account").only(*PLAN_NAME).in_bulk(changes_listed)
+        for plan in (by_id[pk] for pk in changes_listed if pk in by_id):
             changes.items.append(WorkItem(
                 str(plan), _("The meeting asked for changes: revise and submit again"),
                 reverse("planning:plan-detail", args=[plan.pk]),
