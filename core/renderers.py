@@ -1,14 +1,13 @@
 """The form renderer: the plan steps hold some 250 inputs and 1,500 select options, and Django renders
 each widget and each option through a template. Here the plain `<input>`, `<textarea>` and `<select>`
-widgets are written directly (the same HTML as Django's Jinja2 templates for them, escaped by the same
-MarkupSafe), the other built-in widgets go through Django's Jinja2 widget templates
+widgets are written directly (the same HTML as Django's Jinja2 templates for them, escaped as MarkupSafe
+escapes), the other built-in widgets go through Django's Jinja2 widget templates
 (a third of the Django template engine's time), and widget templates that exist only for the Django
 template engine (the admin's related-object wrapper) fall back to it. Measured in bench/pages.py."""
 
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
-from markupsafe import escape
 
 # Django's widget templates that are nothing but django/forms/widgets/input.html.
 INPUT_TEMPLATES = frozenset(
@@ -21,13 +20,25 @@ SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
+def escape(value) -> str:
+    """markupsafe.escape(value) as a plain string: the same characters replaced (`&<>'"`), an object with
+    `__html__` taken as it is, without a Markup object for each of a form's thousands of attributes."""
+    if type(value) is not str:
+        if hasattr(value, "__html__"):
+            return value.__html__()
+        value = str(value)
+    return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+
+
 def render_attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
+    out = []
+    for name, value in attrs.items():
+        if value is True:
+            out.append(f" {escape(name)}")
+        elif value is not False:
+            out.append(f' {escape(name)}="{escape(value)}"')
+    return "".join(out)
 
 
 def render_input(widget: dict) -> str:

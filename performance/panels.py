@@ -49,6 +49,9 @@ class DashboardPanel:
     items: Callable[..., list[dict]] | None = None
     # table(accounts=QuerySet[Account]) -> PanelTable: the panel as a table card (optional)
     table: Callable[..., PanelTable] | None = None
+    # content(accounts=QuerySet[Account]) -> {"counts": …, "items": …}: both from one reading of the data, for a
+    # panel whose counts and list come from the same rows (instead of `counts` and `items`, optional)
+    content: Callable[..., dict] | None = None
 
 
 _PANELS: dict[str, DashboardPanel] = {}
@@ -63,11 +66,15 @@ def dashboard_panels() -> list[DashboardPanel]:
 
 
 def panel_counts(panel: DashboardPanel, *, accounts: QuerySet) -> dict[str, int]:
+    if panel.content is not None:
+        return panel.content(accounts=accounts).get("counts", {})
     return panel.counts(accounts=accounts) if panel.counts is not None else {}
 
 
 def panel_content(panel: DashboardPanel, *, accounts: QuerySet) -> dict:
     """The panel's counts and, if it has them, its list and its table."""
+    if panel.content is not None:
+        return {"counts": {}, "items": [], "table": None, **panel.content(accounts=accounts)}
     return {
         "counts": panel_counts(panel, accounts=accounts),
         "items": panel.items(accounts=accounts) if panel.items is not None else [],

@@ -54,13 +54,13 @@ class PlanningConfig(AppConfig):
         # Stale plans show on the account summary's risk card and as a tile of the executive dashboard;
         # the tile is kept for the day, or until a write to plans or KPI snapshots (like the daily sweep's notices).
         from accounts.risks import register_risk_source
-        from planning.freshness import stale_plan_counts, stale_plan_items
+        from planning.freshness import stale_plan_panel
         from planning.selectors.work import stale_plan_risks
 
         register_risk_source("stale_plans", stale_plan_risks)
         register_dashboard_panel(
             DashboardPanel(
-                key="stale_plans", title=_("Stale plans"), counts=stale_plan_counts, items=stale_plan_items,
+                key="stale_plans", title=_("Stale plans"), content=stale_plan_panel,
                 depends=(portfolio_cache.PLANS, portfolio_cache.SNAPSHOTS),
             )
         )

@@ -1,5 +1,7 @@
 """Input parsing for the plan's steps, meetings, decisions and reviews. Rules live in planning.services."""
 
+from functools import partial
+
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
@@ -78,7 +80,9 @@ class FixedChoiceField(forms.ChoiceField):
         self._written = {}
 
     def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
+        # Each row's form copies its fields: the choices are fixed with the form class, so the copies share them
+        # (ChoiceField's own copy would copy every choice and its lazy label for every row).
+        result = forms.Field.__deepcopy__(self, memo)
         result._written = self._written
         return result
 
@@ -251,6 +255,13 @@ class PlainNumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
+def _cell(kind: forms.Field, label, initial) -> forms.Field:
+    """copy.copy(kind) with its own label and initial value, without copy's reduce protocol (a field has no slots)."""
+    field = object.__new__(type(kind))
+    field.__dict__ = {**kind.__dict__, "label": label, "initial": initial}
+    return field
+
+
 class TargetsForm(CleanTextFormMixin, forms.Form):
     """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
 
@@ -264,10 +275,13 @@ class TargetsForm(CleanTextFormMixin, forms.Form):
         self.month_labels = month_labels
         # The account's targets of KPIs the plan has not chosen: shown beside the row, never in its cells.
         self.account_targets = account_targets or {}
+        # Some 240 cells of two kinds: each is a copy of its kind's field (validators, messages and widget
+        # shared, none of them changed per cell) with its own label and value, not a field built anew.
+        money, plain = self._money(None, None), self._number(None, None)
         for kpi in kpis:
             target = inputs.get(kpi.pk, TargetInput())
             # Amounts are typed as amounts (4,200,000,000 · 42억); other units as plain numbers.
-            cell_field = self._money if kpi.unit == KpiDefinition.Unit.MONEY else self._number
+            cell_field = partial(_cell, money if kpi.unit == KpiDefinition.Unit.MONEY else plain)
             self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
                 label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
             )

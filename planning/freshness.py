@@ -77,11 +77,14 @@ def _roles(contact: Contact) -> str:
 
 
 def plan_signals(
-    *, plans: list[AccountPlan], today: datetime.date, org_changes: dict[int, datetime.datetime | None] | None = None
+    *, plans: list[AccountPlan], today: datetime.date, org_changes: dict[int, datetime.datetime | None] | None = None,
+    key_contacts: dict[int, list[Contact]] | None = None,
 ) -> dict[int, list[Signal]]:
     """Each live plan's stale signals (an empty list: fresh), by plan id.
 
-    `org_changes` (each account's latest org change, by account id) saves reading them when the caller has them."""
+    `org_changes` (each account's latest org change, by account id) and `key_contacts` (each account's active
+    decision makers, Kingpins and Foxes by name, with `last_interaction`, by account id: the account page's risk
+    card read them) save reading them when the caller has them."""
     limits = thresholds()
     live = [plan for plan in plans if plan.status in LIVE_STATUSES]
     signals: dict[int, list[Signal]] = {plan.pk: [] for plan in plans}
@@ -111,20 +114,28 @@ def plan_signals(
     # 2. Decision makers in touch: the latest logged interaction each attended.
     contact_before = today - datetime.timedelta(days=limits["decision_maker_days"])
     silent_by_account = defaultdict(list)
-    for contact in (
-        Contact.objects.filter(account_id__in=account_ids, status=Contact.Status.ACTIVE)
-        .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
-        .annotate(last_contact=contact_last_contact(today))
-        .order_by("name")
-    ):
-        if contact.last_contact is None or contact.last_contact < contact_before:
-            silent_by_account[contact.account_id].append(contact)
+    if key_contacts is None:
+        key_contacts = defaultdict(list)
+        for contact in (
+            Contact.objects.filter(account_id__in=account_ids, status=Contact.Status.ACTIVE)
+            .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
+            .annotate(last_interaction=contact_last_contact(today))
+            .order_by("name")
+            .only("pk", "account_id", "name", "is_decision_maker", "is_kingpin", "is_fox")
+        ):
+            key_contacts[contact.account_id].append(contact)
+    for account_id in account_ids:
+        for contact in key_contacts.get(account_id, ()):
+            if not (contact.is_decision_maker or contact.is_kingpin):
+                continue  # a Fox only
+            if contact.last_interaction is None or contact.last_interaction < contact_before:
+                silent_by_account[account_id].append(contact)
     for plan in live:
         for contact in silent_by_account.get(plan.account_id, ()):
             params = {"name": contact.name, "role": _roles(contact)}
-            if contact.last_contact:
+            if contact.last_interaction:
                 fix = _("Log a meeting with %(name)s (%(role)s): last contact %(date)s") % {
-                    **params, "date": contact.last_contact.isoformat()
+                    **params, "date": contact.last_interaction.isoformat()
                 }
             else:
                 fix = _("Log a meeting with %(name)s (%(role)s): no contact logged") % params
@@ -152,7 +163,7 @@ def plan_signals(
     weeks = limits["kpi_weeks"]
     dates = list(
         KpiSnapshot.objects.filter(as_of__lte=today).order_by("-as_of").values_list("as_of", flat=True).distinct()[:weeks]
-    )
+    ) if running_ids else []
     if len(dates) == weeks and running_ids:
         chosen = defaultdict(set)
         for plan_id, kpi_id in PlanKpi.objects.filter(plan_id__in=running_ids).values_list("plan_id", "kpi_id"):
@@ -222,7 +233,9 @@ def _approved_on(plan: AccountPlan) -> datetime.date | None:
 def live_plans(queryset=None):
     """Live plans with what `plan_signals` reads, in one query."""
     queryset = AccountPlan.objects.all() if queryset is None else queryset
-    return queryset.filter(status__in=LIVE_STATUSES).select_related("approved_version__decision")
+    return queryset.filter(status__in=LIVE_STATUSES).select_related("approved_version__decision").defer(
+        "approved_version__snapshot"  # some 20 KB of JSON a plan's signals never read
+    )
 
 
 # --- Where the signals show besides the plan pages (registered in PlanningConfig.ready()) ----------
@@ -231,14 +244,25 @@ DASHBOARD_STALE_ITEMS = 8
 
 
 def _stale_plans(accounts) -> list[tuple[AccountPlan, list[Signal]]]:
-    plans = list(live_plans(AccountPlan.objects.filter(account__in=accounts)).select_related("account"))
+    # Only what the signals, the labels and the order read: not the plans' long texts.
+    plans = list(
+        live_plans(AccountPlan.objects.filter(account__in=accounts)).select_related("account").only(
+            "account__name", "fiscal_year", "status", "org_reviewed_at",
+            "approved_version__decision__decided_at",
+        )
+    )
     signals = plan_signals(plans=plans, today=timezone.localdate()) if plans else {}
     return [(plan, signals[plan.pk]) for plan in plans if signals.get(plan.pk)]
 
 
-def stale_plan_counts(*, accounts) -> dict[str, int]:
-    """The executive dashboard's "Stale plans" tile: how many live plans are stale, then how many show each signal."""
+def stale_plan_panel(*, accounts) -> dict:
+    """The executive dashboard's "Stale plans" tile, from one reading of the live plans' signals: its counts
+    (how many live plans are stale, then how many show each signal) and its list of the stalest plans."""
     stale = _stale_plans(accounts)
+    return {"counts": _stale_counts(stale), "items": _stale_items(stale)}
+
+
+def _stale_counts(stale: list[tuple[AccountPlan, list[Signal]]]) -> dict[str, int]:
     if not stale:
         return {}
     counts = {str(gettext_lazy("Stale plans")): len(stale)}
@@ -249,9 +273,9 @@ def stale_plan_counts(*, accounts) -> dict[str, int]:
     return counts
 
 
-def stale_plan_items(*, accounts) -> list[dict]:
-    """The stalest plans (most signals first), linked to their overview, for the dashboard's tile."""
-    stale = sorted(_stale_plans(accounts), key=lambda pair: (-len(pair[1]), pair[0].account.name, pair[0].pk))
+def _stale_items(stale: list[tuple[AccountPlan, list[Signal]]]) -> list[dict]:
+    """The stalest plans (most signals first), linked to their overview."""
+    stale = sorted(stale, key=lambda pair: (-len(pair[1]), pair[0].account.name, pair[0].pk))
     return [
         {
             "label": str(plan),

@@ -138,8 +138,11 @@ def org_section(plan: AccountPlan) -> dict:
     }
 
 
-def mapping_section(plan: AccountPlan) -> dict:
-    opportunities = content.open_opportunities(plan=plan)
+def mapping_section(plan: AccountPlan, *, opportunities: list | None = None) -> dict:
+    """Step 2 as shown and frozen; `opportunities`: the account's open ones as content.open_opportunities reads
+    them, when the caller has them."""
+    if opportunities is None:
+        opportunities = content.open_opportunities(plan=plan)
     tiers = {
         row["tier"]: row
         for row in Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)
@@ -233,7 +236,9 @@ def strategy_section(plan: AccountPlan, *, targets: PlanTargets | None = None) -
     }
 
 
-def execution_section(plan: AccountPlan) -> dict:
+def execution_section(plan: AccountPlan, *, actions: list | None = None) -> dict:
+    """Step 5 as shown and frozen; `actions`: the plan's actions as content.plan_actions reads them, when the
+    caller has them."""
     requests = content.plan_support_requests(plan=plan)
     return {
         "support_requests": [
@@ -248,22 +253,27 @@ def execution_section(plan: AccountPlan) -> dict:
             for request in requests
         ],
         "support_total": sum(_amount(request.amount) for request in requests),
-        "actions": [
-            {
-                "id": action.pk,
-                "parent_id": action.parent_id,
-                "depth": action.depth,
-                "title": action.title,
-                "kind": action.kind,
-                "owner": _name(action.owner),
-                "start_on": _day(action.start_on),
-                "due_on": _day(action.due_on),
-                "status": action.status,
-                "percent_done": action.percent_done,
-            }
-            for action in content.plan_actions(plan=plan)
-        ],
+        "actions": action_rows(content.plan_actions(plan=plan) if actions is None else actions),
     }
+
+
+def action_rows(actions: list) -> list[dict]:
+    """The plan's actions (content.plan_actions) as the execution section holds them."""
+    return [
+        {
+            "id": action.pk,
+            "parent_id": action.parent_id,
+            "depth": action.depth,
+            "title": action.title,
+            "kind": action.kind,
+            "owner": _name(action.owner),
+            "start_on": _day(action.start_on),
+            "due_on": _day(action.due_on),
+            "status": action.status,
+            "percent_done": action.percent_done,
+        }
+        for action in actions
+    ]
 
 
 # The builders of the sections, by key: read-only step pages show one section of the live plan.

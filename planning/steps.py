@@ -12,7 +12,7 @@ from accounts.models import Offering
 from planning import attachments as attachment_checks
 from planning import forms, snapshot
 from performance.periods import PeriodKind
-from planning.models import AccountPlan, PlanStatus
+from planning.models import AccountPlan, MarketingAction, PlanStatus, StrategicTask, SupportRequest
 from planning.timeline import timeline
 from planning.selectors import completeness, content, kpis as kpis_reads, plans, versions
 from planning.services import step_saves, workflow
@@ -108,6 +108,7 @@ def _unit_tree(units, contacts) -> list[dict]:
 class MappingStep(StepPage):
     number = 2
     section = "mapping"
+    opportunities: list | None = None  # the account's open opportunities, once build_forms has read them
 
     def build_forms(self, data=None, files=None):
         self.opportunities = content.open_opportunities(plan=self.plan)
@@ -122,7 +123,7 @@ class MappingStep(StepPage):
         )
 
     def context(self):
-        return {"mapping": snapshot.mapping_section(self.plan)}
+        return {"mapping": snapshot.mapping_section(self.plan, opportunities=self.opportunities)}
 
 
 class BusinessPlanStep(StepPage):
@@ -151,9 +152,9 @@ class StrategyStep(StepPage):
         users = forms.ObjectChoices(content.team_users(plan=self.plan))
         contacts = forms.ObjectChoices(content.marketing_contacts(plan=self.plan), label_of=forms.contact_label)
         task_fields = ("title", "description", "owner", "target_year", "status")
-        tasks = [_initial(t, task_fields) for t in content.plan_strategic_tasks(plan=self.plan)]
+        tasks = content.plan_row_values(plan=self.plan, model=StrategicTask, fields=task_fields)
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
-        marketing = [_initial(a, marketing_fields) for a in content.plan_marketing_actions(plan=self.plan)]
+        marketing = content.plan_row_values(plan=self.plan, model=MarketingAction, fields=marketing_fields)
         kpis, inputs, account_targets, self.targets = kpis_reads.target_grid(plan=self.plan)
         return {
             "form": forms.Step4Form(data, instance=self.plan),
@@ -207,8 +208,10 @@ class ExecutionStep(StepPage):
             not self.editable and self.can_edit and self.plan.status == PlanStatus.APPROVED
         )
 
+    actions: list | None = None  # the plan's actions, once build_forms has read them
+
     def build_forms(self, data=None, files=None):
-        actions = content.plan_actions(plan=self.plan)
+        self.actions = actions = content.plan_actions(plan=self.plan)
         if self.tracks_progress:
             return {"progress": forms.ActionProgressForm(data, actions=actions)}
         users = forms.ObjectChoices(content.team_users(plan=self.plan))
@@ -218,7 +221,7 @@ class ExecutionStep(StepPage):
         return {
             "support": forms.SupportRequestFormSet(
                 data, prefix="support", form_kwargs={"offerings": offerings},
-                initial=[_initial(r, support_fields) for r in content.plan_support_requests(plan=self.plan)],
+                initial=content.plan_row_values(plan=self.plan, model=SupportRequest, fields=support_fields),
             ),
             "actions": forms.ActionFormSet(
                 data, prefix="actions", form_kwargs={"users": users, "parents": forms.ObjectChoices(actions)},
@@ -246,7 +249,10 @@ class ExecutionStep(StepPage):
         )
 
     def context(self):
-        execution = snapshot.execution_section(self.plan)
+        actions = content.plan_actions(plan=self.plan) if self.actions is None else self.actions
+        # The form's page shows the actions' timeline only; the other pages the whole section.
+        execution = {"actions": snapshot.action_rows(actions)} if self.editable else \
+            snapshot.execution_section(self.plan, actions=actions)
         return {
             "timeline": timeline(
                 execution["actions"], period_start=self.plan.period_start, period_end=self.plan.period_end,

@@ -13,7 +13,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -102,25 +101,31 @@ def snapshot_days(*, today: datetime.date | None = None) -> SnapshotDays:
 
 
 def dashboard_kpis(*, accounts: QuerySet[Account], as_of: datetime.date | None, kind: str) -> list[KpiDefinition]:
-    """The KPIs shown on the weekly dashboard, each with how many accounts are on track, at risk and off track.
+    """The KPIs shown on the weekly dashboard (in their `sort_order`), each with how many accounts are on track,
+    at risk and off track.
 
-    One query: the day's snapshots are joined with a filtered relation, so only that day's
-    rows are read.
+    Two queries: the KPIs, then the day's snapshots of the accounts in scope counted by KPI and status (each
+    row is checked against the scope once; the `kpi_snapshot_day_idx` index reads that day's rows only).
     """
-    day = FilteredRelation("snapshots", condition=Q(snapshots__as_of=as_of, snapshots__period_kind=kind))
-    in_scope = Q(day__account_id__in=accounts.values("pk"))
-    return list(
-        KpiDefinition.objects.filter(is_active=True, show_on_dashboard=True)
-        .annotate(day=day)
-        .annotate(
-            on_track=Count("day", filter=in_scope & Q(day__status=KpiStatus.ON_TRACK)),
-            at_risk=Count("day", filter=in_scope & Q(day__status=KpiStatus.AT_RISK)),
-            off_track=Count("day", filter=in_scope & Q(day__status=KpiStatus.OFF_TRACK)),
-            without_target=Count(
-                "day", filter=in_scope & Q(day__status__in=[KpiStatus.NO_TARGET, KpiStatus.NO_DATA])
-            ),
+    kpis = list(KpiDefinition.objects.filter(is_active=True, show_on_dashboard=True))
+    counts = dict.fromkeys(((kpi.pk, status) for kpi in kpis for status in KpiStatus.values), 0)
+    if kpis and as_of is not None:
+        counts.update(
+            ((kpi_id, status), number)
+            for kpi_id, status, number in KpiSnapshot.objects.filter(
+                as_of=as_of, period_kind=kind, kpi__in=[kpi.pk for kpi in kpis], account_id__in=accounts.values("pk")
+            )
+            .order_by()
+            .values("kpi_id", "status")
+            .annotate(number=Count("pk"))
+            .values_list("kpi_id", "status", "number")
         )
-    )
+    for kpi in kpis:
+        kpi.on_track = counts[(kpi.pk, KpiStatus.ON_TRACK)]
+        kpi.at_risk = counts[(kpi.pk, KpiStatus.AT_RISK)]
+        kpi.off_track = counts[(kpi.pk, KpiStatus.OFF_TRACK)]
+        kpi.without_target = counts[(kpi.pk, KpiStatus.NO_TARGET)] + counts[(kpi.pk, KpiStatus.NO_DATA)]
+    return kpis
 
 
 STATUS_RANK = {"on_track": 3, "at_risk": 2, "off_track": 1}
@@ -161,14 +166,15 @@ def status_grid(
 ) -> tuple[list[Account], int]:
     """Accounts with their dashboard KPIs' snapshots (as `account.cells`, in `kpis` order), and the total count.
 
-    Two queries: the accounts of the page (with KAM names, an attention score of 100 per KPI
-    off track and 1 per KPI at risk, and the total via a window count), then their snapshots.
+    Three queries: the ids of the page's accounts in order (an attention score of 100 per KPI off track and 1
+    per KPI at risk, the total via a window count), read narrow so that only ids and sort keys are held for
+    every account in scope; then the page's rows with their KAM names; then their snapshots.
     """
 
 
-    # 100 per KPI off track, 1 per KPI at risk; a correlated subquery, so that only the page's
-    # rows are grouped (the KAM names are computed after the LIMIT) and the index
-    # kpi_snapshot_account_idx answers each lookup on its own.
+    # 100 per KPI off track, 1 per KPI at risk; a correlated subquery, so that no account's snapshots are
+    # grouped with another's and the index kpi_snapshot_account_idx answers each lookup on its own. The KAM
+    # names and the wide rows are read for the page only.
     weights = (
         KpiSnapshot.objects.filter(
             account=OuterRef("pk"), as_of=as_of, period_kind=kind, kpi__in=[kpi.pk for kpi in kpis]
@@ -191,17 +197,24 @@ def status_grid(
         Sort.REVENUE: [F("revenue_ttm").desc(), "name", "pk"],
         Sort.NAME: ["name", "pk"],
     }[sort]
-    rows = (
-        accounts.select_related("vertical_unit", "grade")
-        .annotate(
-            kam_names=_kam_names(),
+    ranked = (
+        accounts.annotate(
             attention=Coalesce(Subquery(weights, output_field=IntegerField()), Value(0)),
             total=Window(Count("pk")),
         )
         .order_by(*ordering)
+        .values_list("pk", "attention", "total")
     )
-    page = list(rows[offset : offset + limit] if limit is not None else rows)
-    total = page[0].total if page else 0
+    ranked = list(ranked[offset : offset + limit] if limit is not None else ranked)
+    total = ranked[0][2] if ranked else 0
+    rows = accounts.select_related("vertical_unit", "grade").annotate(kam_names=_kam_names()).in_bulk(
+        [pk for pk, _attention, _total in ranked]
+    )
+    page = []
+    for pk, attention, _total in ranked:
+        account = rows[pk]
+        account.attention, account.total = attention, total
+        page.append(account)
     cells: dict[tuple[int, int], KpiSnapshot] = {}
     if page and as_of is not None:
         kpi_by_id = {kpi.pk: kpi for kpi in kpis}

@@ -46,12 +46,13 @@ from .content import (
     plan_strategic_tasks,
     plan_marketing_actions,
     plan_support_requests,
+    plan_row_values,
     plan_attachments,
     attachment_get_for_user,
     key_people,
     marketing_contacts,
 )
-from .versions import plan_versions, version_get, plan_reviews, review_get, latest_step_comments, plan_history
+from .versions import plan_versions, version_get, version_snapshot, plan_reviews, review_get, latest_step_comments, plan_history
 from .meetings import (
     meetings_list,
     meeting_get,
@@ -106,12 +107,14 @@ __all__ = [
     "plan_strategic_tasks",
     "plan_marketing_actions",
     "plan_support_requests",
+    "plan_row_values",
     "plan_attachments",
     "attachment_get_for_user",
     "key_people",
     "marketing_contacts",
     "plan_versions",
     "version_get",
+    "version_snapshot",
     "plan_reviews",
     "review_get",
     "latest_step_comments",

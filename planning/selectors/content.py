@@ -122,6 +122,12 @@ def plan_marketing_actions(*, plan: AccountPlan) -> list[MarketingAction]:
     return list(MarketingAction.objects.filter(plan=plan).select_related("contact"))
 
 
+def plan_row_values(*, plan: AccountPlan, model, fields: tuple[str, ...]) -> list[dict]:
+    """The plan's rows of one list (StrategicTask, MarketingAction, SupportRequest) as a step's form starts from
+    them: `id` and each field's value, a relation's as its id; in the list's own order, no instances."""
+    return list(model.objects.filter(plan=plan).values("id", *fields))
+
+
 def plan_support_requests(*, plan: AccountPlan) -> list[SupportRequest]:
     return list(SupportRequest.objects.filter(plan=plan).select_related("offering"))
 
@@ -158,8 +164,10 @@ def key_people(*, plan: AccountPlan) -> list[Contact]:
 
 
 def marketing_contacts(*, plan: AccountPlan) -> list[Contact]:
-    """The account's active contacts, Foxes and Kingpins first: the people marketing actions are with."""
+    """The account's active contacts, Foxes and Kingpins first: the people marketing actions are with.
+    Only what their labels (planning.forms.contact_label) and the save's account check read."""
     return list(
         Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
+        .only("account_id", "name", "title", "is_fox", "is_kingpin")
         .order_by("-is_kingpin", "-is_fox", "name")
     )

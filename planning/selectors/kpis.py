@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 
 from performance.models import KpiDefinition, KpiStatus, KpiTarget
@@ -28,8 +28,12 @@ def plan_target_inputs(*, plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[
     year = plan.fiscal_year
     rows = KpiTarget.objects.filter(account_id=plan.account_id, kpi__in=kpis).filter(
         Q(fiscal_year=year) | Q(fiscal_year__in=[year + 1, year + 2], period_kind=PeriodKind.YEAR)
-    )
+    ).only(*TARGET_INPUT_FIELDS)
     return inputs_from_rows(rows, fiscal_year=year)
+
+
+# What inputs_from_rows reads of a target row (step 4 reads some 200 rows: not their notes and timestamps).
+TARGET_INPUT_FIELDS = ("kpi_id", "fiscal_year", "period_kind", "period_index", "value")
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,13 @@ def target_grid(
     Targets of a KPI the plan has not chosen (set by imports, the API or the performance pages)
     are not the plan's: they come back apart, as context, and the form's cells stay empty.
     """
-    chosen = set(PlanKpi.objects.filter(plan=plan).values_list("kpi_id", flat=True))
-    candidates = target_candidates(plan=plan, chosen=chosen)
+    # The candidates and which of them the plan chose, in one query.
+    team = f"applies_to_{plan.account.team_type}"
+    candidates = list(
+        KpiDefinition.objects.annotate(chosen=Exists(PlanKpi.objects.filter(plan=plan, kpi_id=OuterRef("pk"))))
+        .filter(Q(is_active=True, **{team: True}) | Q(chosen=True)).order_by("sort_order", "code")
+    )
+    chosen = {kpi.pk for kpi in candidates if kpi.chosen}
     stored = plan_target_inputs(plan=plan, kpis=candidates)
     inputs, others = {}, {}
     for kpi in candidates:

@@ -15,6 +15,8 @@ from planning.models import (
 
 
 PLAN_RELATED = ("account", "account__vertical_unit", "approved_version")
+# The approved version's frozen snapshot (some 20 KB of JSON): no plan page reads it from there.
+PLAN_DEFERRED = ("approved_version__snapshot",)
 
 
 # The plan's people, read in one query of their own: three more joins to the users would cost
@@ -29,7 +31,9 @@ def plans_visible_to(*, user: User) -> QuerySet[AccountPlan]:
 
 def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
     """The plan if the user may see its account; otherwise 404, so its existence is not revealed."""
-    plan = plans_visible_to(user=user).select_related(*PLAN_RELATED).filter(pk=plan_id).order_by().first()
+    plan = (
+        plans_visible_to(user=user).select_related(*PLAN_RELATED).defer(*PLAN_DEFERRED).filter(pk=plan_id).order_by().first()
+    )
     if plan is None:
         raise Http404("No such plan.")
     ids = {getattr(plan, f"{name}_id") for name in PLAN_PEOPLE} - {None}

@@ -15,6 +15,7 @@ from planning.models import (
     MarketingAction,
     PlanAttachment,
     PlanKpi,
+    PlanStatus,
     PlanVersion,
     QuarterlyReview,
     ReviewComment,
@@ -56,6 +57,14 @@ def version_get(*, plan: AccountPlan, number: int) -> PlanVersion:
     )
 
 
+def version_snapshot(*, plan: AccountPlan, number: int) -> dict:
+    """The frozen snapshot of one of the plan's versions (nothing else of it: one query); 404 if none."""
+    snapshot = PlanVersion.objects.filter(plan=plan, number=number).values_list("snapshot", flat=True).first()
+    if snapshot is None:
+        raise Http404("No such version.")
+    return snapshot
+
+
 def plan_reviews(*, plan: AccountPlan) -> dict[int, QuarterlyReview]:
     reviews = QuarterlyReview.objects.filter(plan=plan).select_related("owner", "signed_off_by").annotate(
         comment_count=Count("comments")
@@ -78,7 +87,10 @@ def review_get(*, plan: AccountPlan, quarter: int) -> QuarterlyReview:
 
 def latest_step_comments(*, plan: AccountPlan, step: int) -> dict | None:
     """The last decision's comment on this step and the whole plan, if the plan was sent back or rejected
-    and has not been submitted again: what the KAM must answer on the step's page. One query."""
+    and has not been submitted again: what the KAM must answer on the step's page. One query, none for a
+    plan submitted again (its last version awaits a decision), approved or closed (its last version was approved)."""
+    if plan.status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.CLOSED):
+        return None
     latest = (
         PlanVersion.objects.filter(plan=plan).order_by("-number")
         .select_related("decision__decided_by").defer("snapshot").prefetch_related("decision__step_comments").first()

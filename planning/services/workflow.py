@@ -112,11 +112,15 @@ def transition_for(*, plan: AccountPlan, action: str, acting_user: User) -> Tran
     return transition
 
 
-def allowed_actions(*, plan: AccountPlan, user: User) -> set[str]:
-    """The actions the user may take on the plan now (before any step-specific precondition)."""
+def allowed_actions(*, plan: AccountPlan, user: User, can_edit: bool | None = None) -> set[str]:
+    """The actions the user may take on the plan now (before any step-specific precondition); `can_edit`:
+    whether the user writes the plan's account (user_can_edit_account), when the caller knows it already."""
     allowed = set()
     for transition in TRANSITIONS.from_status(plan.status):
-        if _actor_may(transition.actor, user=user, plan=plan):
+        if transition.actor is Actor.TEAM and can_edit is not None:
+            if can_edit:
+                allowed.add(transition.action)
+        elif _actor_may(transition.actor, user=user, plan=plan):
             allowed.add(transition.action)
     if allowed & set(DECISION_ACTIONS.values()):
         latest = _latest_version(plan)

@@ -3,7 +3,7 @@
 from django import forms, template
 from django.conf import settings
 from django.forms.widgets import Input
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from markupsafe import escape as markup_escape
 
@@ -133,7 +133,8 @@ def cell(bound_field):
         css = "form-select form-select-sm"
     else:
         css = "form-control form-control-sm"
-    if bound_field.errors:
+    errors = bool(bound_field.errors)
+    if errors:
         css += " is-invalid"
     attrs = {"class": css, "aria-label": str(bound_field.label)}
     if isinstance(widget, Input) and type(widget).get_context is Input.get_context \
@@ -141,26 +142,44 @@ def cell(bound_field):
             and isinstance(bound_field.form.renderer, WidgetRenderer):
         # Step 4 draws some 250 of these: the same <input> as as_widget() and the renderer write, without
         # the widget context and the renderer's dispatch for each.
-        attrs = bound_field.build_widget_attrs(attrs, widget)
-        if bound_field.auto_id and "id" not in widget.attrs:
-            attrs.setdefault("id", bound_field.auto_id)
         return mark_safe(render_input({
             "type": widget.input_type, "name": bound_field.html_name,
-            "value": widget.format_value(bound_field.value()), "attrs": widget.build_attrs(widget.attrs, attrs),
+            "value": widget.format_value(bound_field.value()),
+            "attrs": widget.build_attrs(widget.attrs, _widget_attrs(bound_field, widget, attrs, errors)),
         }))
     if hasattr(bound_field.field, "options_html") and type(widget) is forms.Select \
             and isinstance(bound_field.form.renderer, WidgetRenderer):
         # A plan's lists offer the same owners, contacts, parents, kinds and statuses on every row: their
         # options are written once (ObjectChoices, FixedChoiceField), the row only marks its own.
-        attrs = bound_field.build_widget_attrs(attrs, widget)
-        if bound_field.auto_id and "id" not in widget.attrs:
-            attrs.setdefault("id", bound_field.auto_id)
+        attrs = _widget_attrs(bound_field, widget, attrs, errors)
         selected = widget.format_value(bound_field.value())
         return mark_safe(
             f'<select name="{markup_escape(bound_field.html_name)}"{render_attrs(widget.build_attrs(widget.attrs, attrs))}>'
             f"{bound_field.field.options_html(selected[0] if selected else None)}\n</select>"
         )
     return bound_field.as_widget(attrs=attrs)
+
+
+def _widget_attrs(bound_field, widget, attrs: dict, errors: bool) -> dict:
+    """BoundField.build_widget_attrs(attrs, widget) and the id as_widget() adds, with the field's errors and id
+    looked up once (`errors`: whether it has any) rather than three and two times."""
+    field = bound_field.field
+    if field.required and bound_field.form.use_required_attribute and widget.use_required_attribute(bound_field.initial):
+        attrs["required"] = True
+    if field.disabled:
+        attrs["disabled"] = True
+    if errors and not widget.is_hidden:
+        attrs["aria-invalid"] = "true"
+    auto_id = bound_field.auto_id
+    if not widget.use_fieldset and not widget.attrs.get("aria-describedby") and auto_id and not widget.is_hidden:
+        described = [f"{auto_id}_helptext"] if bound_field.help_text else []
+        if errors:
+            described.append(f"{auto_id}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", auto_id)
+    return attrs
 
 
 def _row_cells(form, *, depth=None, errors: bool = True) -> str:
@@ -195,6 +214,15 @@ def formset_rows(formset) -> str:
 
 
 @register.simple_tag
-def formset_new_row(formset) -> str:
+def formset_head(empty_form) -> str:
+    """The column heads of a formset table (`empty_form`: the formset's, built once for the heads and the new row)."""
+    return mark_safe("".join(
+        f'<th scope="col" class="col-{field.name}">{conditional_escape(field.label)}</th>'
+        for field in empty_form.visible_fields() if field.name != "DELETE"
+    ))
+
+
+@register.simple_tag
+def formset_new_row(empty_form) -> str:
     """The row static/js/planning.js clones for "Add": the formset's empty form."""
-    return mark_safe(f"<tr>{_row_cells(formset.empty_form, errors=False)}<td></td></tr>")
+    return mark_safe(f"<tr>{_row_cells(empty_form, errors=False)}<td></td></tr>")

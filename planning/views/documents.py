@@ -20,7 +20,7 @@ from planning.models import (
 )
 from planning.snapshot import plan_snapshot, snapshot_diff
 from planning.timeline import timeline
-from planning.selectors import content, plans, versions as versions_reads
+from planning.selectors import completeness, content, kpis, plans, versions as versions_reads
 from planning.services import attachments
 
 from .plans import _first_error, _plan_context
@@ -57,12 +57,17 @@ def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
     base = _version_number(request.GET.get("base"), numbers, default_base)
     other = request.GET.get("other", "current")
     other_number = None if other == "current" else _version_number(other, numbers, None)
-    diff, base_snapshot = None, None
+    diff, targets = None, None
     if base is not None:
-        base_snapshot = versions_reads.version_get(plan=plan, number=base).snapshot
-        other_snapshot = plan_snapshot(plan) if other_number is None else versions_reads.version_get(plan=plan, number=other_number).snapshot
+        base_snapshot = versions_reads.version_snapshot(plan=plan, number=base)
+        if other_number is None:
+            # The plan as it stands: its targets read once for the snapshot and the step bar's checks.
+            targets = kpis.plan_targets(plan=plan)
+            other_snapshot = plan_snapshot(plan, targets=targets)
+        else:
+            other_snapshot = versions_reads.version_snapshot(plan=plan, number=other_number)
         diff = snapshot_diff(base_snapshot, other_snapshot)
-    context = _plan_context(request, plan)
+    context = _plan_context(request, plan, states=completeness.plan_states(plan=plan, targets=targets))
     context.update({"versions": versions, "base": base, "other": other_number or "current", "diff": diff})
     return render(request, "planning/plan_compare.html", context)
 

@@ -34,14 +34,14 @@ def _first_error(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _plan_context(request: HttpRequest, plan, *, states=None) -> dict:
-    """What every plan page's header and step bar need."""
+def _plan_context(request: HttpRequest, plan, *, states=None, can_edit: bool | None = None) -> dict:
+    """What every plan page's header and step bar need (`can_edit`: the user's right, when the view has it)."""
     states = states if states is not None else completeness.plan_states(plan=plan)
     return {
         "plan": plan,
         "account": plan.account,
         "states": states,
-        "can_edit": plans_reads.user_can_edit_plan(user=request.user, plan=plan),
+        "can_edit": plans_reads.user_can_edit_plan(user=request.user, plan=plan) if can_edit is None else can_edit,
         "nav": "plans",
     }
 
@@ -73,7 +73,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         # Every matching live plan's signals: a fixed number of queries, the plans read once.
         stale = {pk for pk, found in plan_signals(plans=list(live_plans(plans.order_by())), today=today).items() if found}
         ids = [pk for pk in ids if (pk in stale) == (freshness == "stale")]
-    page = portfolio_cache.page_of(plans.select_related("approved_version__decision"), ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
+    page = portfolio_cache.page_of(plans.select_related("approved_version__decision").defer("approved_version__snapshot"), ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
     signals = plan_signals(plans=page.object_list, today=today)
     for plan in page.object_list:
         plan.stale_signals = signals[plan.pk]
@@ -147,7 +147,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     context = _plan_context(request, plan)
     versions = versions_reads.plan_versions(plan=plan)
-    actions = workflow.allowed_actions(plan=plan, user=request.user)
+    actions = workflow.allowed_actions(plan=plan, user=request.user, can_edit=context["can_edit"])
     context.update(
         {
             "versions": versions,
@@ -240,7 +240,9 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
     else:
         bound = page.build_forms() if page.has_form else {}
     # Step 4's forms read the plan's targets: its completeness checks take them from there.
-    context = _plan_context(request, plan, states=completeness.plan_states(plan=plan, targets=page.targets))
+    context = _plan_context(
+        request, plan, states=completeness.plan_states(plan=plan, targets=page.targets), can_edit=can_edit
+    )
     context.update(
         {
             "page": page,

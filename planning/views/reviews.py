@@ -59,7 +59,7 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
         "form": form,
         "may_sign_off": reviews.review_sign_off_allowed(review=review, user=request.user),
         "grant_use": grants.grant_use(plan, until=review.period_end),
-        "spend_form": forms.SpendForm() if plans.user_can_edit_plan(user=request.user, plan=plan) else None,
+        "spend_form": forms.SpendForm() if context["can_edit"] else None,
     })
     return render(request, "planning/review_detail.html", context, status=400 if form.errors else 200)
 

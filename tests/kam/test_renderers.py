@@ -78,3 +78,17 @@ def test_widgets_known_only_to_django_templates_still_render(db):
 
     html = WidgetRenderer().render("admin/widgets/related_widget_wrapper.html", {"widget": {}, "rendered_widget": "x"})
     assert "related-widget-wrapper" in html
+
+
+@pytest.mark.parametrize("value", [TRICKY, "", "plain", 5, 1.5, None, datetime.date(2026, 1, 2), "\u00e9 \ud55c &amp;",
+                                   "<>&'\"" * 3])
+def test_the_renderers_escape_is_markupsafes_as_a_string(value):
+    from django.utils.safestring import mark_safe
+    from markupsafe import Markup
+    from markupsafe import escape as markupsafe_escape
+
+    from core.renderers import escape
+
+    assert escape(value) == str(markupsafe_escape(value)) and type(escape(value)) is not Markup
+    for safe in (mark_safe(f"<b>{value}</b>"), Markup(f"<i>{value}</i>")):
+        assert escape(safe) == str(markupsafe_escape(safe))

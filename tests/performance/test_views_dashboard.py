@@ -312,3 +312,56 @@ def test_cold_dashboard_reads_one_snapshot_day_for_the_movers(client_for, execut
     week_ago = (datetime.date.today() - datetime.timedelta(days=7)).isoformat()
     assert not [sql for sql in snapshot_reads if week_ago in sql], "no request groups two days of snapshots"
     assert client.get(URL).context["movers"] is not None
+
+
+def test_status_counts_follow_the_kpis_sort_order_and_count_only_the_accounts_in_scope(
+    client_for, account_manager, portfolio
+):
+    from django.db.models import Count
+
+    from performance.models import KpiDefinition
+    from performance.selectors.weekly_dashboard import DashboardFilters, dashboard_accounts, snapshot_days
+
+    portfolio(6)
+    first = KpiDefinition.objects.filter(show_on_dashboard=True, is_active=True).order_by("-pk").first()
+    KpiDefinition.objects.filter(pk=first.pk).update(sort_order=0)
+    mine = dashboard_accounts(user=account_manager, filters=DashboardFilters())
+    expected = {
+        (row["kpi_id"], row["status"]): row["n"]
+        for row in KpiSnapshot.objects.filter(as_of=snapshot_days().latest, period_kind="quarter", account__in=mine,
+                                          kpi__show_on_dashboard=True, kpi__is_active=True)
+        .values("kpi_id", "status").annotate(n=Count("pk"))
+    }
+    kpis = client_for(account_manager).get(URL).context["kpis"]
+    assert kpis[0].pk == first.pk
+    assert [kpi.pk for kpi in kpis] == list(
+        KpiDefinition.objects.filter(show_on_dashboard=True, is_active=True).values_list("pk", flat=True)
+    )
+    for kpi in kpis:
+        assert kpi.on_track == expected.get((kpi.pk, "on_track"), 0)
+        assert kpi.off_track == expected.get((kpi.pk, "off_track"), 0)
+        assert kpi.without_target == expected.get((kpi.pk, "no_target"), 0) + expected.get((kpi.pk, "no_data"), 0)
+    assert sum(kpi.on_track + kpi.at_risk + kpi.off_track + kpi.without_target for kpi in kpis) == sum(expected.values())
+
+
+@pytest.mark.parametrize("sort", ["attention", "revenue", "name"])
+def test_grid_pages_follow_the_full_ordering_with_their_kams_and_total(executive, portfolio, sort):
+    from accounts.models import AccountTeamMember
+    from performance.selectors.weekly_dashboard import (
+        DashboardFilters, dashboard_accounts, dashboard_kpis, snapshot_days, status_grid,
+    )
+
+    portfolio(7)
+    accounts, days = dashboard_accounts(user=executive, filters=DashboardFilters()), snapshot_days()
+    kpis = dashboard_kpis(accounts=accounts, as_of=days.latest, kind="quarter")
+    everything, total = status_grid(accounts=accounts, kpis=kpis, as_of=days.latest, kind="quarter", sort=sort, limit=None)
+    pages = [
+        status_grid(accounts=accounts, kpis=kpis, as_of=days.latest, kind="quarter", sort=sort, offset=offset, limit=3)
+        for offset in (0, 3, 6)
+    ]
+    assert total == accounts.count() == 7 and all(page_total == 7 for _rows, page_total in pages)
+    assert [a.pk for rows, _t in pages for a in rows] == [a.pk for a in everything]
+    for account in everything:
+        kams = AccountTeamMember.objects.filter(account=account, role="kam").select_related("user")
+        assert account.kam_names == ", ".join(member.user.get_full_name() or member.user.username for member in kams)
+        assert len(account.cells) == len(kpis)

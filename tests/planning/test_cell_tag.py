@@ -11,6 +11,7 @@ class Grid(forms.Form):
     must = forms.DecimalField(label="Must <b>", widget=PlainNumberInput(attrs={"step": "any"}))
     chosen = forms.BooleanField(label="Use it", required=False)
     note = forms.CharField(label="Note", required=False, disabled=True, initial='say "hi" & <bye>')
+    code = forms.IntegerField(label="Code", help_text="Four digits", min_value=1000)
 
 
 def slow(bound, css):
@@ -18,9 +19,11 @@ def slow(bound, css):
 
 
 def test_cell_writes_what_as_widget_writes_for_plain_inputs_unbound_and_with_errors():
-    for form in (Grid(initial={"amount": "40.0000"}), Grid(data={"amount": "x", "chosen": "on"}), Grid(data={"amount": "12.5"})):
+    forms_ = (Grid(initial={"amount": "40.0000"}), Grid(data={"amount": "x", "chosen": "on", "code": "7"}),
+              Grid(data={"amount": "12.5", "code": "1234"}), Grid(initial={"code": 1}, auto_id=False))
+    for form in forms_:
         form.is_valid()
-        for name in ("amount", "must", "note"):
+        for name in ("amount", "must", "note", "code"):
             assert str(cell(form[name])) == str(slow(form[name], "form-control form-control-sm")), name
         assert str(cell(form["chosen"])) == str(slow(form["chosen"], "form-check-input"))
 
@@ -83,3 +86,17 @@ def test_cell_writes_a_shared_choice_as_as_widget_writes_it():
                 for name in ("owner", "needed", "status"):
                     assert str(cell(form[name])) == str(slow(form[name], "form-select form-select-sm")), name
             assert ("막힘" in str(cell(Row()["status"]))) == (language == "ko")
+
+
+def test_rows_share_a_fixed_choice_lists_choices_and_still_each_refuse_a_bad_one():
+    from planning.forms import StrategicTaskRow
+    from planning.models import StrategicTask
+
+    first, second = StrategicTaskRow(data={"title": "A", "target_year": "2027", "status": "nonsense"}), StrategicTaskRow(
+        data={"title": "B", "target_year": "2027", "status": StrategicTask.Status.DONE})
+    assert first.fields["status"] is not second.fields["status"]
+    assert first.fields["status"].choices == list(StrategicTask.Status.choices)
+    assert not first.is_valid() and list(first.errors) == ["status"]
+    assert second.is_valid(), second.errors
+    second.fields["status"].choices = [("x", "X")]  # a form changing its copy's choices changes only its own
+    assert StrategicTaskRow().fields["status"].choices == list(StrategicTask.Status.choices)

@@ -74,6 +74,27 @@ def test_money_kpi_targets_are_amounts_and_other_kpis_plain_numbers():
     assert 'value="4,200,000,000"' in unbound[f"year_{revenue.pk}"].as_widget()
 
 
+def test_target_cells_copied_from_one_field_keep_their_own_label_value_and_error():
+    revenue = KpiDefinition.objects.get(code="revenue")
+    other = KpiDefinition.objects.exclude(unit=KpiDefinition.Unit.MONEY).first()
+    inputs = {revenue.pk: TargetInput(chosen=True, year=Decimal(5), quarters=[Decimal(1), None, None, None])}
+    form = TargetsForm(
+        {f"chosen_{revenue.pk}": "on", f"q1_{revenue.pk}": "lots", f"q2_{revenue.pk}": "3억",
+         f"chosen_{other.pk}": "on", f"q1_{other.pk}": "1e", f"q2_{other.pk}": "7"},
+        kpis=[revenue, other], inputs=inputs, month_labels=[str(m) for m in range(1, 13)], fiscal_year=2026,
+    )
+    assert not form.is_valid()
+    assert sorted(form.errors) == sorted([f"q1_{revenue.pk}", f"q1_{other.pk}"])
+    assert "Enter an amount" in form.errors[f"q1_{revenue.pk}"][0]
+    assert "Enter an amount" not in form.errors[f"q1_{other.pk}"][0]
+    assert form.cleaned_data[f"q2_{revenue.pk}"] == Decimal(300_000_000) and form.cleaned_data[f"q2_{other.pk}"] == 7
+    labels = [form.fields[f"q{i}_{kpi.pk}"].label for kpi in (revenue, other) for i in (1, 2)]
+    assert len(set(labels)) == 4 and labels[0] == f"{revenue.display_name}, Q1"
+    unbound = TargetsForm(kpis=[revenue], inputs=inputs, month_labels=[str(m) for m in range(1, 13)], fiscal_year=2026)
+    assert unbound[f"q1_{revenue.pk}"].value() == Decimal(1) and unbound[f"q2_{revenue.pk}"].value() is None
+    assert unbound[f"year_{revenue.pk}"].value() == Decimal(5)
+
+
 @pytest.mark.parametrize("form_class", [ActionRow, MarketingActionRow, SpendForm, MeetingForm])
 def test_every_planning_date_is_the_sites_text_input(form_class):
     form = form_class()

@@ -195,6 +195,22 @@ def test_the_executive_dashboard_counts_and_lists_stale_plans(client_for, approv
     assert 'data-testid="panel-stale_plans-items"' in response.content.decode()
 
 
+def test_the_dashboard_tile_reads_the_stale_signals_once_after_a_write(client_for, approved_plan, executive, monkeypatch):
+    """Its counts and its list come from one reading of every live plan's signals, not one each."""
+    from accounts import portfolio_cache
+    from planning import freshness
+
+    _idle_action(approved_plan)
+    calls = []
+    real = freshness.plan_signals
+    monkeypatch.setattr(freshness, "plan_signals", lambda **kwargs: calls.append(1) or real(**kwargs))
+    portfolio_cache.bump()
+    response = client_for(executive).get(reverse("performance:dashboard"))
+    panel = next(p for p in response.context["panels"] if p["key"] == "stale_plans")
+    assert len(calls) == 1
+    assert panel["counts"]["Stale plans"] == 1 and len(panel["items"]) == 1
+
+
 def test_the_monday_digest_counts_the_plans_going_stale(approved_plan, executive):
     for contact in Contact.objects.filter(account=approved_plan.account, is_decision_maker=True):
         interaction_log(user=executive, contact=contact, on=TODAY)
@@ -204,3 +220,17 @@ def test_the_monday_digest_counts_the_plans_going_stale(approved_plan, executive
     [digest] = Notification.objects.filter(kind=NotificationKind.WEEKLY_DIGEST, user=executive)
     assert fresh and digest.params["stale"] == 1
     assert "1 plans are going stale" in digest.message
+
+
+def test_the_risk_card_shows_the_plans_signals_from_the_contacts_it_read_itself(approved_plan, account_manager):
+    from accounts.selectors.account360 import account_risks, open_pipeline_by_tier
+
+    kingpin = ContactFactory(account=approved_plan.account, name="이우진", is_kingpin=True)
+    ContactFactory(account=approved_plan.account, name="Silent Fox", is_fox=True)  # the card's risk, not the plan's
+    interaction_log(user=account_manager, contact=kingpin, on=days_ago(120))
+    account = approved_plan.account
+    risks = account_risks(account=account, pipeline=open_pipeline_by_tier(opportunities=account.opportunities.all()), today=TODAY)
+    on_card = [risk["signal"] for risk in risks if risk["kind"] == "stale_plan"]
+    assert [(s.code, s.subject, s.fix) for s in on_card] == [(s.code, s.subject, s.fix) for s in signals_of(approved_plan)]
+    assert any("이우진" in signal.fix for signal in on_card) and not any("Silent Fox" in signal.fix for signal in on_card)
+    assert any(risk["kind"] == "kingpin_fox_silent" and risk["contact"].name == "Silent Fox" for risk in risks)

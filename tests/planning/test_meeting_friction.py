@@ -32,6 +32,26 @@ def test_the_step_shows_the_meetings_comment_on_it_and_in_its_checklist(client_f
     assert "Raise the Q3 target" not in other.text and "Close but not yet" in other.text
 
 
+def test_the_comments_stay_until_the_plan_is_submitted_again_and_approved_plans_read_none(
+    submitted, executive, account_manager, django_assert_num_queries,
+):
+    from planning.selectors import latest_step_comments
+
+    plan, version = submitted
+    with django_assert_num_queries(0):  # its last version awaits a decision
+        assert latest_step_comments(plan=plan, step=4) is None
+    services.plan_decide(version=version, outcome=Decision.Outcome.REJECTED, acting_user=executive,
+                         comment="Not this year", step_comments={4: "Start over"})
+    plan.refresh_from_db()
+    plan = services.plan_revise(plan=plan, acting_user=account_manager)
+    assert plan.status == "draft"
+    comments = latest_step_comments(plan=plan, step=4)
+    assert comments["step_texts"] == ["Start over"] and comments["decision"].comment == "Not this year"
+    plan.status = "approved"
+    with django_assert_num_queries(0):
+        assert latest_step_comments(plan=plan, step=4) is None
+
+
 def test_the_decision_notification_quotes_the_comments_in_the_readers_language(sent_back, account_manager):
     from django.utils import translation
 

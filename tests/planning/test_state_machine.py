@@ -157,3 +157,14 @@ def test_an_author_of_the_reviewed_version_may_not_sign_the_review_off(account, 
     with pytest.raises(PermissionDenied):
         services.quarterly_review_sign_off(review=review, acting_user=promoted)
     assert services.quarterly_review_sign_off(review=review, acting_user=executive).signed_off_by == executive
+
+
+@pytest.mark.parametrize("status", PlanStatus.values)
+@pytest.mark.parametrize("role", ROLES)
+def test_allowed_actions_told_the_users_right_are_those_it_finds_itself(users, account, status, role):
+    from planning.selectors.plans import user_can_edit_plan
+
+    plan = AccountPlanFactory(account=account, status=status)
+    user = users[role]
+    can_edit = user_can_edit_plan(user=user, plan=plan)
+    assert allowed_actions(plan=plan, user=user, can_edit=can_edit) == allowed_actions(plan=plan, user=user)

@@ -259,7 +259,7 @@ def test_compare_and_version_pages_query_count_is_fixed(client_for, plan, accoun
     grow(plan, size)
     freeze_version(plan, account_manager)
     client = client_for(account_manager)
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(41):  # the versions' snapshots alone, the plan's targets once
         assert client.get(reverse("planning:plan-compare", args=[plan.pk])).status_code == 200
     with django_assert_max_num_queries(22):
         assert client.get(reverse("planning:version-detail", args=[plan.pk, 1])).status_code == 200
@@ -267,6 +267,21 @@ def test_compare_and_version_pages_query_count_is_fixed(client_for, plan, accoun
 
 def test_unknown_version_is_404(client_for, plan, account_manager):
     assert client_for(account_manager).get(reverse("planning:version-detail", args=[plan.pk, 9])).status_code == 404
+
+
+def test_compare_with_an_unknown_version_compares_the_last_one(client_for, plan, account_manager):
+    from django.http import Http404
+
+    from planning.selectors import version_snapshot
+
+    freeze_version(plan, account_manager)
+    client = client_for(account_manager)
+    default = client.get(reverse("planning:plan-compare", args=[plan.pk]))
+    unknown = client.get(reverse("planning:plan-compare", args=[plan.pk]), {"base": 9, "other": "x"})
+    assert unknown.status_code == 200 and unknown.context["base"] == default.context["base"] == 1
+    assert unknown.context["diff"] == default.context["diff"] and unknown.context["other"] == "current"
+    with pytest.raises(Http404):
+        version_snapshot(plan=plan, number=9)
 
 
 def test_names_from_users_are_escaped(client_for, account, account_manager):
@@ -347,3 +362,15 @@ def test_create_and_next_year_pages_query_count_is_fixed(
         assert client.get(reverse("planning:plan-create")).status_code == 200
     with django_assert_max_num_queries(26):
         assert client.get(reverse("planning:plan-next-year", args=[approved_plan.pk])).status_code == 200
+
+
+def test_a_plan_page_reads_its_approved_versions_number_not_its_snapshot(approved_plan, account_manager, django_assert_num_queries):
+    from planning.selectors.plans import plan_get_for_user
+
+    number = approved_plan.approved_version.number
+    plan = plan_get_for_user(user=account_manager, plan_id=approved_plan.pk)
+    assert "snapshot" in plan.approved_version.get_deferred_fields()
+    with django_assert_num_queries(0):
+        assert plan.approved_version.number == number
+    with django_assert_num_queries(1):  # read when asked for, as before
+        assert plan.approved_version.snapshot["plan"]["id"] == plan.pk

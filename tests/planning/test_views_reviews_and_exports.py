@@ -71,7 +71,7 @@ def test_review_page_query_count_is_fixed(client_for, approved_plan, account_man
     for number in range(size):
         services.review_comment_add(review=review, text=f"Comment {number}", acting_user=account_manager)
     client = client_for(account_manager)
-    with django_assert_max_num_queries(22):  # 3 for the grants against their use, 1 for who may sign off (authorship)
+    with django_assert_max_num_queries(20):  # 3 for the grants against their use, 1 for who may sign off (authorship)
         assert client.get(reverse("planning:review-detail", args=[approved_plan.pk, 1])).status_code == 200
 
 
