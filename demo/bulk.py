@@ -13,14 +13,16 @@ kinds, so it can insert the way a loader does:
   driver takes (date-times, JSON, …) go through `get_db_prep_save`;
 - one prepared statement, executed for many rows at a time.
 
-`insert_rows` goes one step further for the largest tables (orders, revenue lines, targets, NPS,
+`insert_rows` goes one step further for the largest tables (orders, revenue lines, interactions, targets, NPS,
 time entries, KPI snapshots) and the link tables: the builder hands over plain tuples, so no model
 instance is made at all (`reserve_ids` gives the keys first). Where the builders need instances
 (parents whose keys later rows take, objects they keep deciding on), `new` makes them without
 `Model.__init__`'s field-by-field work. `sqlite_loading` gives SQLite a large page cache and no
 fsync while the seed writes; `sqlite_indexes_deferred` drops the plain indexes of the tables being
-loaded and builds them again, from the same SQL, once their rows are in; `gc_paused` keeps the
-cyclic garbage collector from walking the seed's millions of live objects again and again.
+loaded and builds them again, from the same SQL, once their rows are in; `sqlite_checks_skipped`
+skips SQLite's per-row CHECK constraints for rows the caller has checked itself in one pass;
+`gc_paused` keeps the cyclic garbage collector from walking the seed's millions of live objects
+again and again.
 
 Other databases fall back to `bulk_create`.
 """
