@@ -143,7 +143,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan's overview: progress, rules of every step, versions, decisions and what can be done now."""
+    """The plan's overview: progress, rules of every step, versions, decisions and what can be done now.
+    The "Now" panel comes after, from `plan_now_panel`."""
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     context = _plan_context(request, plan)
     versions = versions_reads.plan_versions(plan=plan)
@@ -159,10 +160,18 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "next_plan": plans_reads.next_year_plan(plan=plan),
             "stale_signals": plan_signals(plans=[plan], today=timezone.localdate())[plan.pk]
             if plan.status in LIVE_STATUSES else None,
-            "now": live.plan_now(plan=plan, version=versions[0] if versions else None),
         }
     )
     return render(request, "planning/plan_detail.html", context)
+
+
+@require_GET
+def plan_now_panel(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The overview's "Now" panel alone, which the overview loads after it is shown (it is most of the
+    overview's cost); whoever may open the plan may read it, others get the overview's 404."""
+    plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
+    now = live.plan_now(plan=plan, version=versions_reads.latest_version(plan=plan))
+    return render(request, "planning/_now_panel.html", {"now": now})
 
 
 def _submit_form(versions) -> forms.SubmitForm:
