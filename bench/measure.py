@@ -183,7 +183,11 @@ def pages(am, executive) -> list[dict]:
     )
     account = plan.account
     meeting = ConsensusMeeting.objects.annotate(agenda=Count("items")).order_by("-agenda", "pk").first()
-    submitted = AccountPlan.objects.filter(status=PlanStatus.SUBMITTED).first()
+    # The plan seed_planning submitted: am's, on the bench meeting's agenda (the demo's submitted plans are on
+    # accounts am does not see, and "Compare versions" as am would answer 404).
+    submitted = AccountPlan.objects.filter(
+        status=PlanStatus.SUBMITTED, owner=am, versions__agenda_item__meeting__title=BENCH_MEETING
+    ).order_by("pk").first()
     a, p = {"a": account.pk}, {"p": plan.pk}
     listed = []
 

@@ -77,11 +77,14 @@ def _roles(contact: Contact) -> str:
 
 
 def plan_signals(
-    *, plans: list[AccountPlan], today: datetime.date, org_changes: dict[int, datetime.datetime | None] | None = None
+    *, plans: list[AccountPlan], today: datetime.date, org_changes: dict[int, datetime.datetime | None] | None = None,
+    key_contacts: dict[int, list[Contact]] | None = None,
 ) -> dict[int, list[Signal]]:
     """Each live plan's stale signals (an empty list: fresh), by plan id.
 
-    `org_changes` (each account's latest org change, by account id) saves reading them when the caller has them."""
+    `org_changes` (each account's latest org change, by account id) and `key_contacts` (each account's active
+    decision makers, Kingpins and Foxes by name, with `last_interaction`, by account id: the account page's risk
+    card read them) save reading them when the caller has them."""
     limits = thresholds()
     live = [plan for plan in plans if plan.status in LIVE_STATUSES]
     signals: dict[int, list[Signal]] = {plan.pk: [] for plan in plans}
@@ -111,21 +114,28 @@ def plan_signals(
     # 2. Decision makers in touch: the latest logged interaction each attended.
     contact_before = today - datetime.timedelta(days=limits["decision_maker_days"])
     silent_by_account = defaultdict(list)
-    for contact in (
-        Contact.objects.filter(account_id__in=account_ids, status=Contact.Status.ACTIVE)
-        .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
-        .annotate(last_contact=contact_last_contact(today))
-        .order_by("name")
-        .only("pk", "account_id", "name", "is_kingpin", "is_fox")
-    ):
-        if contact.last_contact is None or contact.last_contact < contact_before:
-            silent_by_account[contact.account_id].append(contact)
+    if key_contacts is None:
+        key_contacts = defaultdict(list)
+        for contact in (
+            Contact.objects.filter(account_id__in=account_ids, status=Contact.Status.ACTIVE)
+            .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
+            .annotate(last_interaction=contact_last_contact(today))
+            .order_by("name")
+            .only("pk", "account_id", "name", "is_decision_maker", "is_kingpin", "is_fox")
+        ):
+            key_contacts[contact.account_id].append(contact)
+    for account_id in account_ids:
+        for contact in key_contacts.get(account_id, ()):
+            if not (contact.is_decision_maker or contact.is_kingpin):
+                continue  # a Fox only
+            if contact.last_interaction is None or contact.last_interaction < contact_before:
+                silent_by_account[account_id].append(contact)
     for plan in live:
         for contact in silent_by_account.get(plan.account_id, ()):
             params = {"name": contact.name, "role": _roles(contact)}
-            if contact.last_contact:
+            if contact.last_interaction:
                 fix = _("Log a meeting with %(name)s (%(role)s): last contact %(date)s") % {
-                    **params, "date": contact.last_contact.isoformat()
+                    **params, "date": contact.last_interaction.isoformat()
                 }
             else:
                 fix = _("Log a meeting with %(name)s (%(role)s): no contact logged") % params
@@ -153,7 +163,7 @@ def plan_signals(
     weeks = limits["kpi_weeks"]
     dates = list(
         KpiSnapshot.objects.filter(as_of__lte=today).order_by("-as_of").values_list("as_of", flat=True).distinct()[:weeks]
-    )
+    ) if running_ids else []
     if len(dates) == weeks and running_ids:
         chosen = defaultdict(set)
         for plan_id, kpi_id in PlanKpi.objects.filter(plan_id__in=running_ids).values_list("plan_id", "kpi_id"):

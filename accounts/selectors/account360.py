@@ -70,11 +70,12 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
     """Risks derived from the data: a decision maker left, Kingpins and Foxes out of touch, no Tier 1,
     and the risks other apps register (stale plans)."""
     stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    # Decision makers who left in the last year and active Kingpins and Foxes, in one query.
+    # Decision makers who left in the last year and the active key contacts, in one query: the sources
+    # registered below (planning's stale plans: decision makers and Kingpins out of touch) read them too.
     contacts = list(
         account.contacts.filter(
             Q(status=Contact.Status.LEFT, is_decision_maker=True, left_on__gte=today - datetime.timedelta(days=365))
-            | Q(Q(is_fox=True) | Q(is_kingpin=True), status=Contact.Status.ACTIVE)
+            | Q(KEY_CONTACT, status=Contact.Status.ACTIVE)
         )
         .annotate(last_interaction=contact_last_contact(today))
         .order_by("name")
@@ -82,14 +83,15 @@ def account_risks(*, account: Account, pipeline: list[dict], today: datetime.dat
     left = sorted((c for c in contacts if c.status == Contact.Status.LEFT), key=lambda c: c.left_on, reverse=True)
     risks = [{"kind": "decision_maker_left", "contact": contact, "date": contact.left_on} for contact in left]
     for contact in contacts:
-        if contact.status == Contact.Status.ACTIVE and (
+        if contact.status == Contact.Status.ACTIVE and (contact.is_fox or contact.is_kingpin) and (
             contact.last_interaction is None or contact.last_interaction < stale_before
         ):
             risks.append({"kind": "kingpin_fox_silent", "contact": contact, "date": contact.last_interaction})
     if not pipeline[0]["count"]:
         risks.append({"kind": "no_tier_1"})
     # What higher apps register (planning: its stale-plan signals), `accounts.risks`.
-    risks.extend(registered_risks(account=account, today=today))
+    active = [contact for contact in contacts if contact.status == Contact.Status.ACTIVE]
+    risks.extend(registered_risks(account=account, today=today, key_contacts=active))
     return risks
 
 

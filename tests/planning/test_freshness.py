@@ -220,3 +220,17 @@ def test_the_monday_digest_counts_the_plans_going_stale(approved_plan, executive
     [digest] = Notification.objects.filter(kind=NotificationKind.WEEKLY_DIGEST, user=executive)
     assert fresh and digest.params["stale"] == 1
     assert "1 plans are going stale" in digest.message
+
+
+def test_the_risk_card_shows_the_plans_signals_from_the_contacts_it_read_itself(approved_plan, account_manager):
+    from accounts.selectors.account360 import account_risks, open_pipeline_by_tier
+
+    kingpin = ContactFactory(account=approved_plan.account, name="이우진", is_kingpin=True)
+    ContactFactory(account=approved_plan.account, name="Silent Fox", is_fox=True)  # the card's risk, not the plan's
+    interaction_log(user=account_manager, contact=kingpin, on=days_ago(120))
+    account = approved_plan.account
+    risks = account_risks(account=account, pipeline=open_pipeline_by_tier(opportunities=account.opportunities.all()), today=TODAY)
+    on_card = [risk["signal"] for risk in risks if risk["kind"] == "stale_plan"]
+    assert [(s.code, s.subject, s.fix) for s in on_card] == [(s.code, s.subject, s.fix) for s in signals_of(approved_plan)]
+    assert any("이우진" in signal.fix for signal in on_card) and not any("Silent Fox" in signal.fix for signal in on_card)
+    assert any(risk["kind"] == "kingpin_fox_silent" and risk["contact"].name == "Silent Fox" for risk in risks)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import portfolio_cache
 from accounts.models import AccountTeamMember
 from performance.periods import fiscal_year_of
 from planning.models import AccountPlan, ActionItem, PlanStatus, QuarterlyReview, StrategicTask
@@ -102,8 +103,9 @@ def test_account_page_query_budget_does_not_grow_with_the_plan(client_for, accou
         for n in range(size)
     ])
     client = client_for(account_manager)
-    # the summary as before, then one read of the account's plans (live, and last, this and next year's) and the current plan's facts shared by the risk card and the plan card, the next action; the risk register's recently closed risks
-    with django_assert_max_num_queries(22):
+    # the summary as before, then one read of the account's plans (live, and last, this and next year's) and the current plan's facts shared by the risk card and the plan card, the next action; the risk register's recently closed risks;
+    # the stale-plan signals reuse the risk card's key contacts and read no snapshot dates without a running plan
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("accounts:detail", args=[plan.account_id]))
     assert response.status_code == 200 and 'data-testid="account-plan-card"' in response.text
 
@@ -185,15 +187,104 @@ def test_my_work_query_budget_does_not_grow_with_the_portfolio(client_for, djang
     ])
     client = client_for(user)
     # session, user, roles, the portfolio stamp, the list's ids, accounts, KAMs, pipeline, filters (home's own),
-    # then My work: the user's live plans, nine for their steps, the overdue actions and their count, the reviews
-    with django_assert_max_num_queries(27):
+    # then My work: the plans stamp, its counts and the ids it lists (cold: kept in the portfolio cache after), the
+    # plans listed and five for their steps, the overdue actions and their count, the approved plans and their
+    # reviews, the change requests
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("accounts:home"))
     work = _section(response.text, "my-work")
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("planning:plan-list"))
     assert _section(response.text, "my-work") == work
     assert f'{len(plans) + len(drafts)}</span>' in work  # year-end steps of last year's plans, and the drafts
     assert f"and {count * 4 - 5} more" in work  # four reviews due per plan, five shown
+
+
+def _drafts_of_a_portfolio(user, count: int) -> list[AccountPlan]:
+    year = timezone.localdate().year
+    accounts = AccountFactory.create_batch(count)
+    AccountTeamMember.objects.bulk_create([AccountTeamMember(account=a, user=user, role=AccountTeamMember.Role.KAM) for a in accounts])
+    drafts = AccountPlan.objects.bulk_create([
+        AccountPlan(account=a, fiscal_year=year, period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
+                    owner=user)
+        for a in accounts
+    ])
+    portfolio_cache.bump(portfolio_cache.PLANS)  # a bulk write: the signals do not see it
+    return drafts
+
+
+@pytest.mark.parametrize("page", ["accounts:home", "planning:plan-list"])
+def test_my_work_reads_the_same_and_checks_only_the_shown_drafts_whatever_their_number(client_for, monkeypatch, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from planning.selectors import work
+
+    checked = []
+    real = work.plans_step_states
+
+    def counting(*, plans, today=None):
+        checked.append(len(plans))
+        return real(plans=plans, today=today)
+
+    monkeypatch.setattr(work, "plans_step_states", counting)
+    user = make_account_manager(username="drafting-am")
+    client = client_for(user)
+    _drafts_of_a_portfolio(user, 6)
+    client.get(reverse(page))  # the portfolio cache is filled once, as after any write
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(reverse(page)).text
+    assert '6</span>' in _section(html, "my-work") and "and 1 more" in _section(html, "my-work")
+    _drafts_of_a_portfolio(user, 60)
+    client.get(reverse(page))
+    checked.clear()
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(reverse(page)).text
+    assert '66</span>' in _section(html, "my-work") and "and 61 more" in _section(html, "my-work")
+    assert len(many) == len(few)
+    assert checked == [work.MY_WORK_SHOWN]  # the step states of the five drafts listed, not of the other 61
+
+
+def test_my_work_follows_a_plan_written_after_it_was_shown(client_for, account_manager, busy):
+    client = client_for(account_manager)
+
+    def steps():
+        work = _section(client.get(reverse("accounts:home")).text, "my-work-steps")
+        return work[:work.index('data-testid="my-work-actions"')]
+
+    before = steps()
+    AccountPlanFactory(account=busy["sent_back"].account, fiscal_year=busy["sent_back"].fiscal_year + 1, owner=account_manager)
+    AccountPlan.objects.get(pk=busy["draft"].pk).delete()
+    after = steps()
+    assert "Draft Co" in before and "Draft Co" not in after and "Sent Back Co" in after
+
+
+def test_my_work_lists_drafts_by_account_then_the_year_ends_due(client_for, account_manager):
+    year_ends = make_running_plans(owner=account_manager, count=3, fiscal_year=timezone.localdate().year - 2)
+    AccountPlan.objects.filter(pk=year_ends[0].pk).update(year_end_evaluation="Met", wrap_up="Done")  # step 7 complete
+    drafts = _drafts_of_a_portfolio(account_manager, 2)
+    work = _section(client_for(account_manager).get(reverse("accounts:home")).text, "my-work-steps")
+    work = work[:work.index('data-testid="my-work-actions"')]
+    order = [*sorted(drafts, key=lambda p: p.account.name), *year_ends[1:]]
+    assert re.findall(r'<a href="/plans/(\d+)/step/', work) == [str(plan.pk) for plan in order]
+    assert "Step 7 · Year-end" in work and '4</span>' in work
+
+
+@pytest.mark.parametrize("text, filled", [
+    ("", False), ("   ", False), ("\n\t \u3000\xa0\u2028", False), ("done", True), (" \u3000done\n", True),
+])
+def test_year_end_open_in_sql_agrees_with_step_7s_rule(account_manager, text, filled):
+    import sys
+
+    from planning.rules import plan_step_states, PlanFacts
+    from planning.selectors.work import WHITESPACE, year_end_open
+
+    assert set(WHITESPACE) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
+    plan = make_running_plans(owner=account_manager, count=1)[0]
+    AccountPlan.objects.filter(pk=plan.pk).update(year_end_evaluation=text, wrap_up="Lessons")
+    plan.refresh_from_db()
+    assert plan_step_states(plan, PlanFacts())[7].complete is filled
+    assert AccountPlan.objects.filter(year_end_open(), pk=plan.pk).exists() is not filled
 
 
 def test_bulk_step_states_match_the_plans_own_checklist(plan, approved_plan):
