@@ -84,9 +84,17 @@ def test_the_overview_loads_the_panel_after_the_page(browser, live_server):
                 panel = page.get_by_test_id("now-panel")
                 expect(panel.locator('[data-live="revenue-fytd"]')).to_have_text("120.0M")
                 expect(loading).to_have_count(0)
+                # A panel that cannot be loaded says so instead of loading for ever.
+                page.unroute(f"**{panel_url}")
+                page.route(f"**{panel_url}", lambda route: route.fulfill(status=500, body="error"))
+                page.reload()
+                expect(page.get_by_test_id("now-loading")).to_contain_text("The latest figures could not be loaded.")
+                expect(page.get_by_test_id("now-loading")).to_have_attribute("aria-busy", "false")
             else:
                 page.goto(f"/plans/{plan.pk}/")
                 page.get_by_role("link", name="Open the latest figures").click()
+                # The overview again, with the panel in place.
                 expect(page.locator('[data-live="revenue-fytd"]')).to_have_text("120.0M")
+                expect(page.get_by_text("The seven steps")).to_be_visible()
         finally:
             context.close()

@@ -187,8 +187,19 @@ def test_the_overview_says_it_is_loading_in_korean(client_for, plan, account_man
     assert "최신 수치를 불러오는 중…" in text and "최신 수치 열기" in text
 
 
+def test_without_javascript_the_link_opens_the_overview_with_the_panel_in_place(client_for, plan, account_manager):
+    text = client_for(account_manager).get(now_url(plan)).text  # no HX-Request header: a plain link
+    assert 'data-testid="now-loading"' not in text and "The seven steps" in text
+    assert 'class="now-panel' in text and "Loading the latest figures…" not in text
+
+
+def test_a_panel_that_cannot_be_loaded_says_so(client_for, plan, account_manager):
+    text = client_for(account_manager).get(reverse("planning:plan-detail", args=[plan.pk])).text
+    assert 'data-load-failed="The latest figures could not be loaded. Reload the page to try again."' in text
+
+
 def test_the_panel_shows_also_for_a_draft(client_for, plan, account_manager):
-    response = client_for(account_manager).get(now_url(plan))
+    response = client_for(account_manager).get(now_url(plan), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response.text.lstrip().startswith('<section class="now-panel" data-testid="now-panel"')
     assert "compared with" not in response.text and "<html" not in response.text
 
@@ -204,7 +215,7 @@ def test_the_loaded_panel_is_the_panel_the_overview_showed_in_place(client_for, 
     moment = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: moment)
     OrderFactory(account=approved_plan.account, ordered_on=timezone.localdate(), amount=Decimal(120_000_000))
-    response = client_for(account_manager).get(now_url(approved_plan), HTTP_ACCEPT_LANGUAGE=language)
+    response = client_for(account_manager).get(now_url(approved_plan), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE=language)
     with translation.override(language):
         in_place = render_to_string("planning/_now_panel.html", {
             "now": live.plan_now(plan=approved_plan, version=plan_versions(plan=approved_plan)[0])})
@@ -282,11 +293,11 @@ def test_the_panels_query_count_does_not_grow_with_the_plan_or_the_portfolio(
     with django_assert_max_num_queries(16):  # the overview without its panel
         assert client.get(reverse("planning:plan-detail", args=[plan.pk])).status_code == 200
     with django_assert_max_num_queries(33):  # the panel: the plan, its newest version, then `plan_now`
-        assert client.get(now_url(plan)).status_code == 200
+        assert client.get(now_url(plan), HTTP_HX_REQUEST="true").status_code == 200
 
 
 def test_the_panel_of_an_approved_plan_compares_with_the_decision(client_for, approved_plan, account_manager):
-    text = client_for(account_manager).get(now_url(approved_plan)).text
+    text = client_for(account_manager).get(now_url(approved_plan), HTTP_HX_REQUEST="true").text
     assert 'data-testid="now-panel"' in text and "compared with the decision of" in text
 
 
@@ -311,5 +322,5 @@ def test_the_panel_is_read_only(client_for, plan, account_manager):
 
 
 def test_the_panel_asks_a_visitor_to_sign_in(client, plan):
-    response = client.get(now_url(plan))
+    response = client.get(now_url(plan), HTTP_HX_REQUEST="true")
     assert response.status_code == 302 and response.url.startswith("/login/")
