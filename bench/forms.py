@@ -77,15 +77,17 @@ def forms(am) -> list[tuple[str, str, str]]:
 
 
 def plan_pages(am) -> list[tuple[str, str, str]]:
-    """(label, "page", url) of the plan's other pages, as bench/measure.py picks them: the same plan's overview,
-    steps without a list and history; a plan with versions' version and comparison; a quarterly review."""
+    """(label, "page", url) of the plan's other pages, as bench/measure.py picks them: the same plan's overview
+    and the "Now" panel it loads after the page, steps without a list and history; a plan with versions'
+    version and comparison; a quarterly review."""
     from django.urls import reverse
 
     from accounts.selectors import accounts_visible_to
     from planning.models import AccountPlan, PlanVersion, QuarterlyReview
 
     plan_id = int(forms(am)[0][2].rstrip("/").split("/")[-3])
-    pages = [("Plan overview", "page", reverse("planning:plan-detail", args=[plan_id]))]
+    pages = [("Plan overview", "page", reverse("planning:plan-detail", args=[plan_id])),
+             ("Plan overview's Now panel", "page", reverse("planning:plan-now", args=[plan_id]))]
     pages += [(f"Plan step {step}", "page", reverse("planning:plan-step", args=[plan_id, step])) for step in (1, 2, 3, 6, 7)]
     pages.append(("Plan history", "page", reverse("planning:plan-history", args=[plan_id])))
     visible = AccountPlan.objects.filter(account__in=accounts_visible_to(am))

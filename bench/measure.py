@@ -220,6 +220,7 @@ def pages(am, executive) -> list[dict]:
     add(both, "KPI catalogue", reverse("performance:kpi-catalogue"), "page", "kpis")
     add(both, "Plan list", reverse("planning:plan-list"), "page", "plans")
     add(both, "Plan overview", reverse("planning:plan-detail", args=[plan.pk]), "page", "plan", p)
+    add(both, "Plan overview's Now panel", reverse("planning:plan-now", args=[plan.pk]), "page", "plan", p)
     for step in range(1, 8):
         floor = "plan_contacts" if step in (1, 2) else "plan"
         add(both, f"Plan step {step}", reverse("planning:plan-step", args=[plan.pk, step]), "page", floor, p)

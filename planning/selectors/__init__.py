@@ -52,7 +52,7 @@ from .content import (
     key_people,
     marketing_contacts,
 )
-from .versions import plan_versions, version_get, version_snapshot, plan_reviews, review_get, latest_step_comments, plan_history
+from .versions import plan_versions, latest_version, version_get, version_snapshot, plan_reviews, review_get, latest_step_comments, plan_history
 from .meetings import (
     meetings_list,
     meeting_get,
@@ -113,6 +113,7 @@ __all__ = [
     "key_people",
     "marketing_contacts",
     "plan_versions",
+    "latest_version",
     "version_get",
     "version_snapshot",
     "plan_reviews",

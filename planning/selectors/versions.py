@@ -50,6 +50,11 @@ def plan_versions(*, plan: AccountPlan) -> list[PlanVersion]:
     )
 
 
+def latest_version(*, plan: AccountPlan) -> PlanVersion | None:
+    """The plan's newest version with its decision and snapshot (what the "Now" panel compares with), or None."""
+    return PlanVersion.objects.filter(plan=plan).select_related("decision").order_by("-number").first()
+
+
 def version_get(*, plan: AccountPlan, number: int) -> PlanVersion:
     return first_or_404(
         with_decision(PlanVersion.objects.filter(plan=plan, number=number)).select_related("agenda_item__meeting"),

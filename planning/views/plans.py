@@ -142,8 +142,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan's overview: progress, rules of every step, versions, decisions and what can be done now."""
+def plan_detail(request: HttpRequest, plan_id: int, *, now_in_place: bool = False) -> HttpResponse:
+    """The plan's overview: progress, rules of every step, versions, decisions and what can be done now.
+    The "Now" panel comes after, from `plan_now_panel` (in place with `now_in_place`: a browser without
+    JavaScript following the placeholder's link)."""
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     context = _plan_context(request, plan)
     versions = versions_reads.plan_versions(plan=plan)
@@ -159,10 +161,22 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "next_plan": plans_reads.next_year_plan(plan=plan),
             "stale_signals": plan_signals(plans=[plan], today=timezone.localdate())[plan.pk]
             if plan.status in LIVE_STATUSES else None,
-            "now": live.plan_now(plan=plan, version=versions[0] if versions else None),
+            "now": live.plan_now(plan=plan, version=versions_reads.latest_version(plan=plan)) if now_in_place else None,
         }
     )
     return render(request, "planning/plan_detail.html", context)
+
+
+@require_GET
+def plan_now_panel(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The overview's "Now" panel alone, which the overview loads after it is shown (it is most of the
+    overview's cost); whoever may open the plan may read it, others get the overview's 404. Asked for
+    without htmx (the placeholder's link, for a browser without JavaScript): the overview with the panel in place."""
+    if not request.htmx:
+        return plan_detail(request, plan_id, now_in_place=True)
+    plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
+    now = live.plan_now(plan=plan, version=versions_reads.latest_version(plan=plan))
+    return render(request, "planning/_now_panel.html", {"now": now})
 
 
 def _submit_form(versions) -> forms.SubmitForm:

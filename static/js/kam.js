@@ -32,6 +32,17 @@ document.addEventListener("DOMContentLoaded", () => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) event.detail.headers["X-CSRFToken"] = token.value;
   });
+  // A part of the page loaded after it (data-load-failed holds what to say) that could not be loaded.
+  const loadFailed = (event) => {
+    const el = event.detail.elt;
+    if (!el || !el.dataset || !el.dataset.loadFailed) return;
+    el.setAttribute("aria-busy", "false");
+    const status = el.querySelector("[role=status]") || el;
+    status.textContent = el.dataset.loadFailed;
+    status.classList.add("text-danger");
+  };
+  document.body.addEventListener("htmx:responseError", loadFailed);
+  document.body.addEventListener("htmx:sendError", loadFailed);
   document.body.addEventListener("htmx:load", (event) => {
     kamApplyDataStyles(event.target.parentNode || event.target);
     kamFocusableScrollers(document);

@@ -131,6 +131,7 @@ def test_the_meeting_view_shows_three_year_targets_and_open_risks_and_fits(brows
         expect(page.get_by_text("Withdrawn Co")).to_have_count(0)
         problems += fits(page, f"dashboard-{language}")
         page.goto(reverse("planning:plan-detail", args=[plan.pk]))
+        expect(page.get_by_test_id("now-panel").get_by_test_id("now-risks")).to_contain_text("Supply delay")  # loaded after the page
         problems += fits(page, f"plan-detail-{language}")
     finally:
         context.close()

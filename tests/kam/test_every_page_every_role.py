@@ -95,6 +95,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     'plans/':                                                        _row(302, 200, 200, 200, 200, 200, 200, 200),
     'plans/new/':                                                    _row(302, 200, 200, 200, 200, 200, 200, 200),
     'plans/<int:plan_id>/':                                          _row(302, 200, 200, 200, 200, 404, 200, 200),
+    'plans/<int:plan_id>/now/':                                      _row(302, 200, 200, 200, 200, 404, 200, 200),  # the overview's "Now" panel: as the overview
     'plans/<int:plan_id>/step/<int:step>/':                          _row(302, 200, 200, 200, 200, 404, 200, 200),
     # The world's plan is submitted: step 4 cannot change, so no one fetches its folded months.
     'plans/<int:plan_id>/step/4/months/<int:kpi_id>/':               _row(302, 404, 403, 403, 404, 404, 404, 404),

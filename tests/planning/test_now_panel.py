@@ -1,4 +1,5 @@
-"""The "Now" panel of the meeting view, the plan overview, the printable view and the PDF (planning.live)."""
+"""The "Now" panel of the meeting view, the plan overview (loaded after the page, `planning:plan-now`), the printable
+view and the PDF (planning.live)."""
 
 import datetime
 from decimal import Decimal
@@ -170,9 +171,55 @@ def test_a_decided_plan_shows_the_decisions_snapshot_and_what_happened_since(cli
     assert panel.reference.kind == "decision" and panel.headline["nps"].actual.moved
 
 
-def test_the_overview_shows_the_panel_also_for_a_draft(client_for, plan, account_manager):
+def now_url(plan):
+    return reverse("planning:plan-now", args=[plan.pk])
+
+
+def test_the_overview_loads_the_panel_after_the_page(client_for, plan, account_manager):
     text = client_for(account_manager).get(reverse("planning:plan-detail", args=[plan.pk])).text
-    assert 'data-testid="now-panel"' in text and "compared with" not in text
+    assert 'data-testid="now-panel"' not in text and 'data-testid="now-loading"' in text
+    assert f'hx-get="{now_url(plan)}" hx-trigger="load" hx-swap="outerHTML"' in text
+    assert "Loading the latest figures…" in text and f'<noscript><a href="{now_url(plan)}">' in text
+
+
+def test_the_overview_says_it_is_loading_in_korean(client_for, plan, account_manager):
+    text = client_for(account_manager).get(reverse("planning:plan-detail", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="ko").text
+    assert "최신 수치를 불러오는 중…" in text and "최신 수치 열기" in text
+
+
+def test_without_javascript_the_link_opens_the_overview_with_the_panel_in_place(client_for, plan, account_manager):
+    text = client_for(account_manager).get(now_url(plan)).text  # no HX-Request header: a plain link
+    assert 'data-testid="now-loading"' not in text and "The seven steps" in text
+    assert 'class="now-panel' in text and "Loading the latest figures…" not in text
+
+
+def test_a_panel_that_cannot_be_loaded_says_so(client_for, plan, account_manager):
+    text = client_for(account_manager).get(reverse("planning:plan-detail", args=[plan.pk])).text
+    assert 'data-load-failed="The latest figures could not be loaded. Reload the page to try again."' in text
+
+
+def test_the_panel_shows_also_for_a_draft(client_for, plan, account_manager):
+    response = client_for(account_manager).get(now_url(plan), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response.text.lstrip().startswith('<section class="now-panel" data-testid="now-panel"')
+    assert "compared with" not in response.text and "<html" not in response.text
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_loaded_panel_is_the_panel_the_overview_showed_in_place(client_for, approved_plan, account_manager, monkeypatch, language):
+    """The fragment is byte for byte what the overview included before it loaded the panel after the page:
+    `plan_now` of the plan compared with its newest version (read with `plan_versions`), in the user's language."""
+    from django.utils import translation
+
+    from planning.selectors.versions import plan_versions
+
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    OrderFactory(account=approved_plan.account, ordered_on=timezone.localdate(), amount=Decimal(120_000_000))
+    response = client_for(account_manager).get(now_url(approved_plan), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE=language)
+    with translation.override(language):
+        in_place = render_to_string("planning/_now_panel.html", {
+            "now": live.plan_now(plan=approved_plan, version=plan_versions(plan=approved_plan)[0])})
+    assert response.text == in_place and 'data-live="revenue-fytd">0<' not in in_place
 
 
 def test_before_the_plan_year_starts_the_panel_reads_the_running_year(account, account_manager):
@@ -243,15 +290,37 @@ def test_the_panels_query_count_does_not_grow_with_the_plan_or_the_portfolio(
     with django_assert_max_num_queries(40):
         assert client.get(meeting_url(agenda_item)).status_code == 200
     client = client_for(am)
-    with django_assert_max_num_queries(50):
+    with django_assert_max_num_queries(16):  # the overview without its panel
         assert client.get(reverse("planning:plan-detail", args=[plan.pk])).status_code == 200
+    with django_assert_max_num_queries(33):  # the panel: the plan, its newest version, then `plan_now`
+        assert client.get(now_url(plan), HTTP_HX_REQUEST="true").status_code == 200
 
 
-def test_the_overview_of_an_approved_plan_compares_with_the_decision(client_for, approved_plan, account_manager):
-    text = client_for(account_manager).get(reverse("planning:plan-detail", args=[approved_plan.pk])).text
+def test_the_panel_of_an_approved_plan_compares_with_the_decision(client_for, approved_plan, account_manager):
+    text = client_for(account_manager).get(now_url(approved_plan), HTTP_HX_REQUEST="true").text
     assert 'data-testid="now-panel"' in text and "compared with the decision of" in text
 
 
 def test_an_account_manager_off_the_team_sees_no_panel(client_for, plan, other_account_manager):
-    response = client_for(other_account_manager).get(reverse("planning:plan-detail", args=[plan.pk]))
-    assert response.status_code == 404 and "now-panel" not in response.text
+    client = client_for(other_account_manager)
+    for url in (reverse("planning:plan-detail", args=[plan.pk]), now_url(plan)):
+        response = client.get(url)
+        assert response.status_code == 404 and "now-panel" not in response.text, url
+
+
+def test_the_panel_of_no_plan_is_not_found(client_for, plan, executive, kam_admin):
+    for user in (executive, kam_admin):
+        client = client_for(user)
+        assert client.get(reverse("planning:plan-now", args=[plan.pk + 1000])).status_code == 404
+        assert client.get(f"/plans/{plan.pk}x/now/").status_code == 404
+        assert client.get("/plans/-1/now/").status_code == 404
+        assert client.get(f"/plans/{2**70}/now/").status_code == 404
+
+
+def test_the_panel_is_read_only(client_for, plan, account_manager):
+    assert client_for(account_manager).post(now_url(plan)).status_code == 405
+
+
+def test_the_panel_asks_a_visitor_to_sign_in(client, plan):
+    response = client.get(now_url(plan), HTTP_HX_REQUEST="true")
+    assert response.status_code == 302 and response.url.startswith("/login/")
