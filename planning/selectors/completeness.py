@@ -60,9 +60,12 @@ def _fact_counts(*, account: str, plan: str, account_params: list, plan_params: 
             f"SELECT COUNT(*) FROM {_table(Opportunity)} WHERE {by_account} AND stage IN ({_in(Opportunity.OPEN_STAGES)})",
             [*account_params, *Opportunity.OPEN_STAGES],
         ),
+        # Counted as all minus those with a sponsor: `sponsor_unit_id IS NULL` in the WHERE clause led
+        # SQLite to the sponsor index, reading every unmapped opportunity of the company (26 ms at 20,000
+        # accounts); this form reads the account's open opportunities only, on every database.
         "unmapped_opportunities": (
-            f"SELECT COUNT(*) FROM {_table(Opportunity)} WHERE {by_account}"
-            f" AND stage IN ({_in(Opportunity.OPEN_STAGES)}) AND sponsor_unit_id IS NULL",
+            f"SELECT COUNT(*) - COUNT(sponsor_unit_id) FROM {_table(Opportunity)} WHERE {by_account}"
+            f" AND stage IN ({_in(Opportunity.OPEN_STAGES)})",
             [*account_params, *Opportunity.OPEN_STAGES],
         ),
         "strategic_tasks": (f"SELECT COUNT(*) FROM {_table(StrategicTask)} WHERE plan_id = {plan}", [*plan_params]),
