@@ -33,6 +33,7 @@ class PlanningConfig(AppConfig):
         from planning.selectors.plans import plan_status_counts
 
         portfolio_cache.watch("planning.AccountPlan", portfolio_cache.PLANS)
+        portfolio_cache.watch("planning.ActionItem", portfolio_cache.PLANS)  # My work's overdue actions
         register_dashboard_panel(
             DashboardPanel(
                 key="plans", title=_("Account plans"), counts=plan_status_counts, depends=(portfolio_cache.PLANS,)

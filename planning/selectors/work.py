@@ -197,9 +197,10 @@ def _in_list_order(plans: QuerySet[AccountPlan]) -> QuerySet[AccountPlan]:
     return plans.select_related("account").order_by("account__name", "fiscal_year", "pk")
 
 
-def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tuple[dict, list[int], list[int]]:
+def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tuple[dict, list[int], list[int], list[int]]:
     """My work's counts in one query, the ids of the plans with open steps it lists (drafts, then the year-ends
-    due) and of the change requests, in the list's order (account name, fiscal year)."""
+    due) and of the change requests, in the list's order (account name, fiscal year); then the overdue actions'
+    count and the ids of those listed (the oldest due first)."""
     writing = Q(status=PlanStatus.DRAFT)
     year_end = Q(status=PlanStatus.APPROVED, period_end__lt=today) & year_end_open()
     changes = Q(status=PlanStatus.CHANGES_REQUESTED)
@@ -215,7 +216,10 @@ def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tup
     changes_listed = list(
         live.filter(changes).order_by("account__name", "fiscal_year", "pk").values_list("pk", flat=True)[:MY_WORK_SHOWN]
     ) if counts["changes"] else []
-    return counts, listed, changes_listed
+    overdue = ActionItem.objects.filter(plan__in=live.values("pk"), status__in=ActionItem.OPEN_STATUSES, due_on__lt=today)
+    actions_listed = list(overdue.order_by("due_on", "id").values_list("pk", flat=True)[:MY_WORK_SHOWN]) if counts["live"] else []
+    counts["overdue"] = len(actions_listed) if len(actions_listed) < MY_WORK_SHOWN else overdue.count()
+    return counts, listed, changes_listed, actions_listed
 
 
 def my_work(*, user: User, today: datetime.date) -> dict | None:
@@ -225,9 +229,10 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     if not shows_my_work(user=user):
         return None
     live = my_plans(user=user).filter(status__in=LIVE_STATUSES)
-    # The counts and the ids listed read every plan of the portfolio (a count, a sort by account name): kept in
-    # the portfolio cache until the next write to plans, accounts or teams, like the plan list's order.
-    counts, listed, changes_listed = portfolio_cache.cached(
+    # The counts and the ids listed read every plan of the portfolio (a count, a sort by account name) and every
+    # open action of those plans: kept in the portfolio cache until the next write to plans, their actions,
+    # accounts or teams, like the plan list's order (the key holds the day: "overdue" moves with it).
+    counts, listed, changes_listed, actions_listed = portfolio_cache.cached(
         ("my-work", user.pk, today), lambda: _counts_and_listed(live, today), depends=(portfolio_cache.PLANS,)
     )
 
@@ -255,15 +260,12 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
         ))
 
     # 2. Overdue actions of the plans being written, decided on or carried out.
-    actions = WorkGroup("actions", _("Overdue actions"), "alarm")
-    overdue = ActionItem.objects.filter(plan__in=live.values("pk"), status__in=ActionItem.OPEN_STATUSES, due_on__lt=today)
-    shown_actions = list(
-        overdue.select_related("owner", "plan__account").order_by("due_on", "id")
-        .only("title", "due_on", "plan_id", "owner__first_name", "owner__last_name", "owner__username",
-              *(f"plan__{name}" for name in PLAN_NAME))[:MY_WORK_SHOWN]
-    ) if counts["live"] else []
-    actions.count = len(shown_actions) if len(shown_actions) < MY_WORK_SHOWN else overdue.count()
-    for action in shown_actions:
+    actions = WorkGroup("actions", _("Overdue actions"), "alarm", count=counts["overdue"])
+    by_id = ActionItem.objects.select_related("owner", "plan__account").only(
+        "title", "due_on", "plan_id", "owner__first_name", "owner__last_name", "owner__username",
+        *(f"plan__{name}" for name in PLAN_NAME),
+    ).in_bulk(actions_listed) if actions_listed else {}
+    for action in (by_id[pk] for pk in actions_listed if pk in by_id):
         actions.items.append(WorkItem(
             action.title,
             _("%(plan)s · due %(date)s · %(owner)s") % {
