@@ -4,6 +4,7 @@ Shared here: the strict base FilterSet (also used for `filterset_fields`, throug
 `FilterBackend`), `updated_since` for models that keep `updated_at` (`?account=` is `accounts.api.base.AccountDataFilterSet`).
 """
 
+import datetime
 import re
 
 import django_filters
@@ -66,10 +67,28 @@ class FilterBackend(drf_filters.DjangoFilterBackend):
     filterset_base = StrictFilterSet
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC: Python takes offsets up to ±23:59, PostgreSQL only
+    up to ±15:59 (`+21:40` was a server error); a moment that is not within the years 1 to 9999 in UTC is a 400."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(datetime.timezone.utc)
+        except OverflowError:
+            raise forms.ValidationError(_("Give a date-time between the years 1 and 9999."), code="invalid")
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class UpdatedSinceMixin(StrictFilterSet):
     """`?updated_since=<ISO 8601 date or date-time>`: records changed at or after that moment."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=_("ISO 8601 date or date-time; records changed at or after it."),

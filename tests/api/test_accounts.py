@@ -179,6 +179,15 @@ def test_bad_updated_since_is_a_400_naming_the_filter(api_for, executive):
     assert "updated_since" in response.json()
 
 
+def test_updated_since_takes_any_offset_python_does_and_refuses_a_moment_outside_the_calendar(api_for, account, executive):
+    client = api_for(executive)
+    # +21:40 is beyond PostgreSQL's ±15:59: the moment is handed over in UTC.
+    assert ids(client.get(LIST, {"updated_since": "0499-04-26T23:43:11+21:40"})) == {account.pk}
+    assert ids(client.get(LIST, {"updated_since": "2999-01-01T00:00:00-23:00"})) == set()
+    response = client.get(LIST, {"updated_since": "0001-01-01T00:00:00+21:00"})  # the year 0 in UTC
+    assert response.status_code == 400 and "updated_since" in response.json()
+
+
 def test_search_filter_and_ordering(api_for, account, other_account, executive):
     Account.objects.filter(pk=other_account.pk).update(revenue_ttm=500)
     client = api_for(executive)
