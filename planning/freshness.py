@@ -230,12 +230,16 @@ def _approved_on(plan: AccountPlan) -> datetime.date | None:
     return _day(decision.decided_at) if decision is not None else None
 
 
+def with_approved_decision(plans):
+    """Plans with their approved version and its decision in the same query, the version's frozen snapshot
+    (some 20 KB of JSON that lists, cards and signals never read) left unread."""
+    return plans.select_related("approved_version__decision").defer("approved_version__snapshot")
+
+
 def live_plans(queryset=None):
     """Live plans with what `plan_signals` reads, in one query."""
     queryset = AccountPlan.objects.all() if queryset is None else queryset
-    return queryset.filter(status__in=LIVE_STATUSES).select_related("approved_version__decision").defer(
-        "approved_version__snapshot"  # some 20 KB of JSON a plan's signals never read
-    )
+    return with_approved_decision(queryset.filter(status__in=LIVE_STATUSES))
 
 
 # --- Where the signals show besides the plan pages (registered in PlanningConfig.ready()) ----------

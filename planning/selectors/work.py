@@ -17,7 +17,7 @@ from accounts.models import Account, AccountTeamMember, OrgChange, User
 from accounts.permissions import WRITING_TEAM_ROLES, role_writes_account_data, user_can_edit_account
 from accounts.roles import is_admin
 from performance.periods import PeriodKind, fiscal_year_of
-from planning.freshness import LIVE_STATUSES, plan_signals
+from planning.freshness import LIVE_STATUSES, plan_signals, with_approved_decision
 from planning.models import PLAN_STEPS, AccountPlan, ActionItem, PlanStatus, QuarterlyReview
 
 from planning.rules import PlanFacts, plan_step_states
@@ -57,10 +57,9 @@ def account_plans(*, account: Account, today: datetime.date) -> AccountPlans:
         return kept
     fiscal_year = fiscal_year_of(today, account.fiscal_year_start_month)
     years = (fiscal_year - 1, fiscal_year, fiscal_year + 1)
-    plans = list(
+    plans = list(with_approved_decision(
         AccountPlan.objects.filter(account=account).filter(Q(status__in=LIVE_STATUSES) | Q(fiscal_year__in=years))
-        .select_related("approved_version__decision").defer("approved_version__snapshot")
-    )
+    ))
     for plan in plans:
         plan.account = account
     by_year = {plan.fiscal_year: plan for plan in plans if plan.fiscal_year in years}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import portfolio_cache
 from core import params
 from accounts.roles import is_executive
-from planning.freshness import LIVE_STATUSES, live_plans, plan_signals
+from planning.freshness import LIVE_STATUSES, live_plans, plan_signals, with_approved_decision
 from performance.periods import Period, PeriodKind, fiscal_year_of
 from planning import forms, live
 from planning.models import (
@@ -73,7 +73,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         # Every matching live plan's signals: a fixed number of queries, the plans read once.
         stale = {pk for pk, found in plan_signals(plans=list(live_plans(plans.order_by())), today=today).items() if found}
         ids = [pk for pk in ids if (pk in stale) == (freshness == "stale")]
-    page = portfolio_cache.page_of(plans.select_related("approved_version__decision").defer("approved_version__snapshot"), ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
+    page = portfolio_cache.page_of(with_approved_decision(plans), ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
     signals = plan_signals(plans=page.object_list, today=today)
     for plan in page.object_list:
         plan.stale_signals = signals[plan.pk]
