@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import F, Prefetch
+from django.db.models import F
 
 from accounts.models import (
     Account,
@@ -184,22 +184,21 @@ def relationship_map(*, account: Account, today: datetime.date) -> dict:
         account.contacts.filter(status=Contact.Status.ACTIVE)
         .annotate(last_interaction=contact_last_contact(today))
         .select_related("org_unit")
-        .prefetch_related(
-            Prefetch(
-                "relationships",
-                queryset=relationships_with_last_contact(
-                    Relationship.objects.select_related("user"), today=today
-                ).order_by("-strength", "user__last_name"),
-            )
-        )
         .order_by("name")
     )
+    # The active contacts' relationships in one query, grouped here: a prefetch builds a queryset per contact.
+    links_by_contact: dict[int, list[Relationship]] = defaultdict(list)
+    for link in relationships_with_last_contact(
+        Relationship.objects.filter(contact__account=account, contact__status=Contact.Status.ACTIVE).select_related("user"),
+        today=today,
+    ).order_by("-strength", "user__last_name"):
+        links_by_contact[link.contact_id].append(link)
     levels = {level: [] for level in Contact.Level.values}
     gaps = 0
     key_count = matched_count = 0
     executive_counterparts: set[int] = set()
     for contact in contacts:
-        links = list(contact.relationships.all())
+        links = links_by_contact.get(contact.pk, [])
         for link in links:
             link.team_member = team_roles.get(link.user_id)
             link.is_stale = link.last_contact_on is None or link.last_contact_on < stale_before

@@ -396,6 +396,13 @@ def whitespace(request: HttpRequest, account_id: int) -> HttpResponse:
     """Customer org units × offerings: bought, in the pipeline, white space; unmet needs noted on cells."""
     account, can_edit = _readable(request, account_id)
     grid = commerce.whitespace_grid(account=account, today=timezone.localdate())
+    if can_edit:
+        # Each cell links to its unmet-need form: the whitespace address and the cell's two ids (`accounts.urls`),
+        # put together here rather than reversed once per cell.
+        base = reverse("accounts:whitespace", args=[account.pk])
+        for row in grid["rows"]:
+            for cell in row["cells"]:
+                cell["need_url"] = f"{base}{row['unit'].pk}/{cell['offering'].pk}/"
     return _section(request, "accounts/whitespace.html", account=account, can_edit=can_edit, section="whitespace", **grid)
 
 
@@ -458,7 +465,8 @@ def experience(request: HttpRequest, account_id: int) -> HttpResponse:
         account=account,
         can_edit=can_edit,
         section="experience",
-        can_record=permissions.user_can_record_interaction(user=request.user, account=account),
+        # Whoever edits the account records interactions on it (`permissions`): no second look at the team.
+        can_record=can_edit or permissions.user_can_record_interaction(user=request.user, account=account),
         activities=account360.customer_activities(account=account),
         health=account360.retention_health(account=account, today=today),
     )
