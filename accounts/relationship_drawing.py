@@ -42,6 +42,11 @@ class Box:
     def mid_y(self) -> int:
         return self.y + BOX_HEIGHT // 2
 
+    @property
+    def transform(self) -> str:
+        """The box's SVG position, as text: the template then has no number to localize."""
+        return f"translate({self.x},{self.y})"
+
 
 @dataclass
 class Line:
