@@ -27,6 +27,7 @@ from .account360 import (
     customer_activities,
     open_risks,
     recently_closed_risks,
+    risk_register,
     lifecycle_changes,
 )
 from .org import (
@@ -69,6 +70,7 @@ __all__ = [
     "customer_activities",
     "open_risks",
     "recently_closed_risks",
+    "risk_register",
     "lifecycle_changes",
     "OrgNode",
     "org_units_in_tree_order",

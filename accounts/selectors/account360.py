@@ -104,8 +104,7 @@ def account_summary(*, account: Account, today: datetime.date) -> dict:
             "weighted": sum((row["weighted"] for row in pipeline), Decimal(0)),
         },
         "risks": account_risks(account=account, pipeline=pipeline, today=today),
-        "open_risks": open_risks(account=account),
-        "closed_risks": recently_closed_risks(account=account),
+        **risk_register(account=account),
         "top_opportunities": list(
             account.opportunities.filter(stage__in=Opportunity.OPEN_STAGES)
             .select_related("sponsor_unit")
@@ -206,6 +205,26 @@ def open_risks(*, account: Account) -> list[AccountRisk]:
         account.risks.filter(status__in=AccountRisk.OPEN_STATUSES).select_related("owner_user", "owner_contact")
     )
     return sorted(risks, key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk))
+
+
+def risk_register(*, account: Account, closed_limit: int = 5) -> dict[str, list[AccountRisk]]:
+    """`open_risks` and `recently_closed_risks` in one query: the open ones and the last closed ones read together."""
+    last_closed = (
+        account.risks.filter(status=AccountRisk.Status.CLOSED).order_by("-closed_on", "-pk").values("pk")[:closed_limit]
+    )
+    risks = list(
+        account.risks.filter(Q(status__in=AccountRisk.OPEN_STATUSES) | Q(pk__in=last_closed))
+        .select_related("owner_user", "owner_contact")
+    )
+    closed = [risk for risk in risks if risk.status == AccountRisk.Status.CLOSED]
+    return {
+        "open_risks": sorted(
+            (risk for risk in risks if risk.status != AccountRisk.Status.CLOSED),
+            key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk),
+        ),
+        # A closed risk always has its closing day (a constraint): newest first, as `recently_closed_risks`.
+        "closed_risks": sorted(closed, key=lambda risk: (risk.closed_on, risk.pk), reverse=True),
+    }
 
 
 def recently_closed_risks(*, account: Account, limit: int = 5) -> list[AccountRisk]:

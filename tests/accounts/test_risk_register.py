@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountRisk
-from accounts.selectors import open_risks
+from accounts.selectors import open_risks, recently_closed_risks, risk_register
 from accounts.services import account_risk_save
 from tests.factories import AccountFactory, ContactFactory
 
@@ -29,6 +29,21 @@ def test_open_risks_come_most_severe_first_and_leave_closed_ones_out(account):
     risk(account, title="Closed", impact=3, likelihood=3, status="closed")
     risk(account, title="Mitigating", impact=2, likelihood=3, status="mitigating")
     assert [r.title for r in open_risks(account=account)] == ["Severe", "Mitigating", "Low"]
+
+
+def test_risk_register_reads_the_open_and_the_last_closed_risks_as_the_two_selectors_do(account, django_assert_num_queries):
+    risk(account, title="Low", impact=1, likelihood=1)
+    risk(account, title="Severe", impact=3, likelihood=3, status="mitigating")
+    for day in (3, 9, 1, 7, 5, 9, 2):
+        AccountRisk.objects.create(
+            account=account, title=f"Closed {day}", raised_on=D(2026, 1, 1), status="closed", closed_on=D(2026, 2, day),
+            owner_side="ours",
+        )
+    with django_assert_num_queries(1):
+        register = risk_register(account=account)
+    assert register["open_risks"] == open_risks(account=account)
+    assert register["closed_risks"] == recently_closed_risks(account=account)
+    assert [r.title for r in register["closed_risks"]] == ["Closed 9", "Closed 9", "Closed 7", "Closed 5", "Closed 3"]
 
 
 def test_closing_a_risk_dates_it_and_reopening_clears_the_date(account, account_manager):
