@@ -67,5 +67,5 @@ def test_account_page_query_count_is_fixed(client_for, account, account_manager,
         OpportunityFactory(account=account, sponsor_unit=unit, tier=number % 4 + 1)
         TeamMemberFactory(account=account, user=UserFactory(), role="sales_rep")
     client = client_for(account_manager)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         assert client.get(url(account)).status_code == 200

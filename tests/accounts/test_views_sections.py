@@ -18,6 +18,7 @@ from tests.factories import (
     OrgUnitFactory,
     PricingTierFactory,
     RelationshipFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,14 @@ def test_whitespace_query_count_does_not_grow(client_for, account, account_manag
     assert response.status_code == 200 and response.text.count('class="ws-link"') >= size * size
 
 
+def test_whitespace_cells_link_to_their_unmet_need_forms(client_for, account, account_manager):
+    unit = OrgUnitFactory(account=account)
+    offering = OfferingFactory()
+    response = client_for(account_manager).get(reverse("accounts:whitespace", args=[account.pk]))
+    need_url = reverse("accounts:unmet-need", args=[account.pk, unit.pk, offering.pk])
+    assert f'<a class="ws-link" href="{need_url}" hx-get="{need_url}"' in response.text
+
+
 def test_an_unmet_need_is_noted_on_a_cell_and_removed_when_emptied(client_for, account, account_manager):
     unit = OrgUnitFactory(account=account)
     offering = OfferingFactory()
@@ -245,6 +254,19 @@ def test_bad_activity_input_shows_a_message_and_saves_nothing(client_for, accoun
     response = client_for(account_manager).post(reverse("accounts:activity-add", args=[account.pk]), data)
     assert message in response.text
     assert not CustomerActivity.objects.exists()
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_customer_experience_query_count_does_not_grow(client_for, account, account_manager, django_assert_max_num_queries, size):
+    for number in range(size):
+        activity = CustomerActivityFactory(account=account, title=f"Workshop {number}")
+        activity.contacts.set([ContactFactory(account=account, name=f"Contact {number}"), ContactFactory(account=account)])
+        activity.our_people.set([account_manager, UserFactory()])
+    client = client_for(account_manager)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("accounts:experience", args=[account.pk]))
+    assert response.status_code == 200
+    assert f"Contact {size - 1}" in response.text and response.text.count('aria-label="Edit Workshop') == size
 
 
 def test_retention_health_follows_the_documented_formula(client_for, account, account_manager):
