@@ -59,15 +59,12 @@ def visible_rows(queryset: QuerySet, user: User, path: str = "account") -> Query
 
 def account_get_for_user(*, user: User, account_id: int) -> Account:
     """The account if the user may see it; otherwise 404, so its existence is not revealed."""
-    account = (
-        accounts_visible_to(user)
-        .select_related("vertical_unit", "grade", "parent")
-        .filter(pk=account_id)
-        .first()
-    )
-    if account is None:
-        raise Http404("No such account.")
-    return account
+    # get(), not first(): no ORDER BY to build for one row by key. A user is on an account's team once (a
+    # unique constraint), so the visibility join never repeats the account.
+    try:
+        return accounts_visible_to(user).select_related("vertical_unit", "grade", "parent").get(pk=account_id)
+    except Account.DoesNotExist:
+        raise Http404("No such account.") from None
 
 
 def account_kam_id(*, account: Account) -> int | None:
