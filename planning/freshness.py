@@ -99,17 +99,18 @@ def plan_signals(
     )
     review_before = today - datetime.timedelta(days=limits["org_review_days"])
     for plan in live:
-        url = reverse("planning:plan-step", args=[plan.pk, 1])
         reviewed = _day(plan.org_reviewed_at)
         if reviewed is None or reviewed < review_before:
             fix = (_("Review the org chart (step 1): last reviewed %(date)s") % {"date": reviewed.isoformat()}
                    if reviewed else _("Review the org chart (step 1): never reviewed"))
-            signals[plan.pk].append(Signal("org_review", plan.pk, "age", fix, url))
+            signals[plan.pk].append(Signal("org_review", plan.pk, "age", fix, reverse("planning:plan-step", args=[plan.pk, 1])))
         elif changed.get(plan.account_id) and changed[plan.account_id] > plan.org_reviewed_at:
             fix = _("Review the org chart (step 1): it changed on %(date)s, after the review") % {
                 "date": _day(changed[plan.account_id]).isoformat()
             }
-            signals[plan.pk].append(Signal("org_review", plan.pk, "changed", fix, url))
+            signals[plan.pk].append(
+                Signal("org_review", plan.pk, "changed", fix, reverse("planning:plan-step", args=[plan.pk, 1]))
+            )
 
     # 2. Decision makers in touch: the latest logged interaction each attended.
     contact_before = today - datetime.timedelta(days=limits["decision_maker_days"])
