@@ -163,4 +163,7 @@ def revenue_line_totals(lines: QuerySet[RevenueLine]) -> dict:
 
 def revenue_line_years(account: Account) -> list[int]:
     """The calendar years the account has revenue lines in, newest first."""
-    return [day.year for day in RevenueLine.objects.filter(account=account).dates("month", "year", order="DESC")]
+    # The distinct months (read off the account's index) and their years in Python: `dates(…, "year")` truncates
+    # every line's month in SQL, on SQLite with a Python function called once per line.
+    months = RevenueLine.objects.filter(account=account).order_by("-month").values_list("month", flat=True).distinct()
+    return list(dict.fromkeys(month.year for month in months))

@@ -48,15 +48,18 @@ def _posted_values(post) -> dict[tuple[int, int], str]:
 
 
 def _table(grid: GoalGrid, shown: dict[tuple[int, int], str] | None) -> list[dict]:
-    """Each row of the grid with its cells as the inputs show them: what was typed, else what is stored."""
+    """Each row of the grid with its cells as the inputs show them: what was typed, else what is stored; and
+    each input's label (the person and the month), the months' names formatted once for every row."""
+    months = [period.long_label for period in grid.months]
     table = []
     for row in grid.rows:
+        name = row.user.get_full_name() or row.user.username
         cells = []
         for month, stored in enumerate(row.cells, start=1):
             key = (row.user.pk, month)
             value = shown[key] if shown is not None and key in shown else _plain(stored)
-            cells.append({"name": f"goal-{row.user.pk}-{month}", "value": value, "month": grid.months[month - 1]})
-        table.append({"row": row, "cells": cells})
+            cells.append({"name": f"goal-{row.user.pk}-{month}", "value": value, "label": f"{name} · {months[month - 1]}"})
+        table.append({"row": row, "name": name, "cells": cells})
     return table
 
 

@@ -42,11 +42,14 @@ def account_revenue_lines(request: HttpRequest, account_id: int) -> HttpResponse
     lines = revenue_lines_between(account, since=since, until=until)
     if request.GET.get("export"):
         return exports.export_response(_revenue_lines_export(account, lines), _export_format(request))
+    totals = revenue_line_totals(lines)
+    paginator = Paginator(lines, PAGE_SIZE)
+    paginator.count = totals["count"]  # counted with the totals: not counted again
     return render(request, "performance/account_revenue.html", {
         "nav": "accounts",
         "account": account,
-        "page": Paginator(lines, PAGE_SIZE).get_page(params.page_number(request.GET.get("page"))),
-        "totals": revenue_line_totals(lines),
+        "page": paginator.get_page(params.page_number(request.GET.get("page"))),
+        "totals": totals,
         "years": revenue_line_years(account),
         "year": year,
         "since": since,

@@ -71,6 +71,23 @@ def _day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment is not None else None
 
 
+_ID = 2147483646  # a placeholder id: each signal's URL is reversed once per call and the id put in its place
+
+
+class _Urls:
+    """`reverse(name, args=[id, *rest])` for many ids: reversed once per name and `rest`, the id then joined
+    in (the tier board's cards do the same, `accounts.templatetags.opportunity_card`)."""
+
+    def __init__(self):
+        self._parts: dict[tuple, list[str]] = {}
+
+    def __call__(self, name: str, first: int, *rest) -> str:
+        parts = self._parts.get((name, rest))
+        if parts is None:
+            parts = self._parts[(name, rest)] = reverse(name, args=[_ID, *rest]).split(str(_ID))
+        return str(first).join(parts)
+
+
 def _roles(contact: Contact) -> str:
     roles = [str(label) for field, label in (("is_kingpin", "Kingpin"), ("is_fox", "Fox")) if getattr(contact, field)]
     return roles[0] if roles else _("decision maker")
@@ -86,6 +103,7 @@ def plan_signals(
     decision makers, Kingpins and Foxes by name, with `last_interaction`, by account id: the account page's risk
     card read them) save reading them when the caller has them."""
     limits = thresholds()
+    url_of = _Urls()
     live = [plan for plan in plans if plan.status in LIVE_STATUSES]
     signals: dict[int, list[Signal]] = {plan.pk: [] for plan in plans}
     if not live:
@@ -99,17 +117,18 @@ def plan_signals(
     )
     review_before = today - datetime.timedelta(days=limits["org_review_days"])
     for plan in live:
-        url = reverse("planning:plan-step", args=[plan.pk, 1])
         reviewed = _day(plan.org_reviewed_at)
         if reviewed is None or reviewed < review_before:
             fix = (_("Review the org chart (step 1): last reviewed %(date)s") % {"date": reviewed.isoformat()}
                    if reviewed else _("Review the org chart (step 1): never reviewed"))
-            signals[plan.pk].append(Signal("org_review", plan.pk, "age", fix, url))
+            signals[plan.pk].append(Signal("org_review", plan.pk, "age", fix, url_of("planning:plan-step", plan.pk, 1)))
         elif changed.get(plan.account_id) and changed[plan.account_id] > plan.org_reviewed_at:
             fix = _("Review the org chart (step 1): it changed on %(date)s, after the review") % {
                 "date": _day(changed[plan.account_id]).isoformat()
             }
-            signals[plan.pk].append(Signal("org_review", plan.pk, "changed", fix, url))
+            signals[plan.pk].append(
+                Signal("org_review", plan.pk, "changed", fix, url_of("planning:plan-step", plan.pk, 1))
+            )
 
     # 2. Decision makers in touch: the latest logged interaction each attended.
     contact_before = today - datetime.timedelta(days=limits["decision_maker_days"])
@@ -139,7 +158,7 @@ def plan_signals(
                 }
             else:
                 fix = _("Log a meeting with %(name)s (%(role)s): no contact logged") % params
-            url = reverse("accounts:interaction-add", args=[plan.account_id]) + f"?contact={contact.pk}"
+            url = url_of("accounts:interaction-add", plan.account_id) + f"?contact={contact.pk}"
             signals[plan.pk].append(Signal("decision_maker", plan.pk, str(contact.pk), fix, url))
 
     running = [plan for plan in live if plan.status == PlanStatus.APPROVED]
@@ -156,7 +175,7 @@ def plan_signals(
             "title": action.title, "date": _day(action.updated_at).isoformat()
         }
         signals[action.plan_id].append(
-            Signal("action_idle", action.plan_id, str(action.pk), fix, reverse("planning:plan-step", args=[action.plan_id, 5]))
+            Signal("action_idle", action.plan_id, str(action.pk), fix, url_of("planning:plan-step", action.plan_id, 5))
         )
 
     # 4. A chosen KPI off track in each of the last N weekly snapshots.
@@ -180,7 +199,7 @@ def plan_signals(
                 if off.get((plan.account_id, kpi_id), 0) >= weeks:
                     fix = _("Act on %(kpi)s: off track for %(weeks)s weeks") % {"kpi": names[kpi_id], "weeks": weeks}
                     signals[plan.pk].append(Signal(
-                        "kpi_off_track", plan.pk, str(kpi_id), fix, reverse("performance:account-kpis", args=[plan.account_id])
+                        "kpi_off_track", plan.pk, str(kpi_id), fix, url_of("performance:account-kpis", plan.account_id)
                     ))
 
     # 5. Quarterly reviews past due.
@@ -190,7 +209,7 @@ def plan_signals(
         fix = _("Sign off the Q%(quarter)s review: due %(date)s") % {"quarter": review.quarter, "date": review.due_on.isoformat()}
         signals[review.plan_id].append(Signal(
             "review_overdue", review.plan_id, str(review.quarter), fix,
-            reverse("planning:review-detail", args=[review.plan_id, review.quarter]),
+            url_of("planning:review-detail", review.plan_id, review.quarter),
         ))
 
     # 6. Approved, then nothing: no interaction, action update or review sign-off since the decision.
@@ -218,7 +237,7 @@ def plan_signals(
             if not any(day is not None and day >= since for day in activity):
                 fix = _("Log what happened since the approval on %(date)s") % {"date": since.isoformat()}
                 signals[plan.pk].append(Signal(
-                    "approved_idle", plan.pk, "idle", fix, reverse("accounts:timeline", args=[plan.account_id])
+                    "approved_idle", plan.pk, "idle", fix, url_of("accounts:timeline", plan.account_id)
                 ))
     return signals
 

@@ -147,7 +147,9 @@ def plans_step_states(*, plans: list[AccountPlan], today: datetime.date | None =
         )
         counts = {row[0]: dict(zip(subqueries, row[1:])) for row in cursor.fetchall()}
     reviews = defaultdict(list)
-    for plan_id, quarter, status in QuarterlyReview.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "quarter", "status"):
+    for plan_id, quarter, status in (
+        QuarterlyReview.objects.filter(plan_id__in=plan_ids).order_by().values_list("plan_id", "quarter", "status")
+    ):
         reviews[plan_id].append((quarter, status))
     chosen = defaultdict(list)
     for row in PlanKpi.objects.filter(plan_id__in=plan_ids).select_related("kpi").order_by("kpi__sort_order", "kpi__code"):

@@ -36,13 +36,25 @@ def meeting_get(*, meeting_id: int) -> ConsensusMeeting:
     return meeting
 
 
+_NAME = ("username", "first_name", "last_name")  # what str(user) reads
+# What an agenda row shows (the meeting page): not the version's frozen snapshot, nor the plan's and account's texts.
+AGENDA_FIELDS = (
+    "meeting_id", "position", "minutes", "version__revision", "version__submission", "version__submitted_at",
+    "version__plan__fiscal_year", "version__plan__status", "version__plan__account__name",
+    *(f"version__plan__owner__{name}" for name in _NAME), *(f"version__submitted_by__{name}" for name in _NAME),
+    "version__decision__outcome", "version__decision__comment", "version__decision__decided_at",
+    *(f"version__decision__decided_by__{name}" for name in _NAME),
+)
+
+
 def meeting_agenda(*, meeting: ConsensusMeeting) -> list[AgendaItem]:
+    """The meeting's agenda in order, each item with what its row shows, in one query."""
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related(
             "version__plan__account", "version__plan__owner", "version__submitted_by", "version__decision__decided_by"
         )
-        .defer("version__snapshot")
+        .only(*AGENDA_FIELDS)
         .order_by("position", "id")
     )
 

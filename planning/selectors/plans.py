@@ -44,6 +44,14 @@ def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
     return plan
 
 
+# What a row of the plan list shows and its stale signals read (`planning.freshness`): not the plan's texts.
+PLAN_LIST_FIELDS = (
+    "account__name", "account__is_key_account", "fiscal_year", "status", "revision", "approved_version_id",
+    "org_reviewed_at", "updated_at", "owner__username", "owner__first_name", "owner__last_name",
+    "approved_version__decision__decided_at",
+)
+
+
 def plan_list_for_user(*, user: User, fiscal_year: int | None = None, status: str = "", query: str = "") -> QuerySet[AccountPlan]:
     plans = plans_visible_to(user=user).select_related("account", "owner").order_by("-fiscal_year", "account__name")
     if fiscal_year:

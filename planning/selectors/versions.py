@@ -87,6 +87,7 @@ def review_get(*, plan: AccountPlan, quarter: int) -> QuarterlyReview:
     )
     if review is None:
         raise Http404("No such review.")
+    review.plan = plan  # the caller's plan, with its approved version: not read again
     return review
 
 

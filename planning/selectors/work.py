@@ -190,10 +190,11 @@ def year_end_open() -> Q:
 
 
 PLAN_NAME = ("account__name", "fiscal_year", "period_start")  # what str(plan) and plan.period() read
+LIST_ORDER = ("account__name", "fiscal_year", "pk")  # My work lists plans by account name, then fiscal year
 
 
 def _in_list_order(plans: QuerySet[AccountPlan]) -> QuerySet[AccountPlan]:
-    return plans.select_related("account").order_by("account__name", "fiscal_year", "pk")
+    return plans.select_related("account").order_by(*LIST_ORDER)
 
 
 def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tuple[dict, list[int], list[int], list[int]]:
@@ -209,11 +210,11 @@ def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tup
     )
     listed = list(
         live.filter(writing | year_end)
-        .order_by(Case(When(writing, then=0), default=1), "account__name", "fiscal_year", "pk")
+        .order_by(Case(When(writing, then=0), default=1), *LIST_ORDER)
         .values_list("pk", flat=True)[:MY_WORK_SHOWN]
     ) if counts["writing"] + counts["year_end"] else []
     changes_listed = list(
-        live.filter(changes).order_by("account__name", "fiscal_year", "pk").values_list("pk", flat=True)[:MY_WORK_SHOWN]
+        live.filter(changes).order_by(*LIST_ORDER).values_list("pk", flat=True)[:MY_WORK_SHOWN]
     ) if counts["changes"] else []
     overdue = ActionItem.objects.filter(plan__in=live.values("pk"), status__in=ActionItem.OPEN_STATUSES, due_on__lt=today)
     actions_listed = list(overdue.order_by("due_on", "id").values_list("pk", flat=True)[:MY_WORK_SHOWN]) if counts["live"] else []
@@ -238,8 +239,12 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     # 1. Plans with open steps: drafts being written (each one is an item: its first open step, or "submit it"),
     # then approved plans whose year ended without the year-end.
     steps = WorkGroup("steps", _("Plans with open steps"), "list-check", count=counts["writing"] + counts["year_end"])
-    by_id = AccountPlan.objects.select_related("account").in_bulk(listed) if listed else {}
-    shown = [by_id[pk] for pk in listed if pk in by_id]
+    # The plans listed here and those listed with change requests (4.) in one query.
+    plans_by_id = (
+        AccountPlan.objects.select_related("account").order_by().in_bulk([*listed, *changes_listed])
+        if listed or changes_listed else {}
+    )
+    shown = [plans_by_id[pk] for pk in listed if pk in plans_by_id]
     states = plans_step_states(plans=shown, today=today)
     for plan in shown:
         numbers = PLAN_STEPS if plan.status == PlanStatus.DRAFT else (7,)
@@ -276,7 +281,7 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     approved = list(_in_list_order(live.filter(status=PlanStatus.APPROVED)).only(*PLAN_NAME)) if counts["live"] else []
     existing = {
         (review.plan_id, review.quarter): review
-        for review in QuarterlyReview.objects.filter(plan_id__in=[plan.pk for plan in approved]).only(
+        for review in QuarterlyReview.objects.filter(plan_id__in=[plan.pk for plan in approved]).order_by().only(
             "plan_id", "quarter", "status", "due_on")
     } if approved else {}
     reviews = WorkGroup("reviews", _("Quarterly reviews due"), "calendar-check")
@@ -301,8 +306,7 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     # 4. Change requests waiting: a decision asked for changes and the plan was not submitted again.
     changes = WorkGroup("changes", _("Change requests waiting"), "arrow-repeat", count=counts["changes"])
     if changes_listed:
-        by_id = AccountPlan.objects.select_related("account").only(*PLAN_NAME).in_bulk(changes_listed)
-        for plan in (by_id[pk] for pk in changes_listed if pk in by_id):
+        for plan in (plans_by_id[pk] for pk in changes_listed if pk in plans_by_id):
             changes.items.append(WorkItem(
                 str(plan), _("The meeting asked for changes: revise and submit again"),
                 reverse("planning:plan-detail", args=[plan.pk]),

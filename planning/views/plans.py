@@ -73,7 +73,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         # Every matching live plan's signals: a fixed number of queries, the plans read once.
         stale = {pk for pk, found in plan_signals(plans=list(live_plans(plans.order_by())), today=today).items() if found}
         ids = [pk for pk in ids if (pk in stale) == (freshness == "stale")]
-    page = portfolio_cache.page_of(with_approved_decision(plans), ids, params.page_number(request.GET.get("page")), PAGE_SIZE)
+    page = portfolio_cache.page_of(
+        with_approved_decision(plans).only(*plans_reads.PLAN_LIST_FIELDS), ids, params.page_number(request.GET.get("page")),
+        PAGE_SIZE,
+    )
     signals = plan_signals(plans=page.object_list, today=today)
     for plan in page.object_list:
         plan.stale_signals = signals[plan.pk]

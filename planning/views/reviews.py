@@ -57,7 +57,9 @@ def review_detail(request: HttpRequest, plan_id: int, quarter: int) -> HttpRespo
         "review": review,
         "year_to_date": kpis.review_year_to_date_rows(snapshot=review.kpi_snapshot),
         "form": form,
-        "may_sign_off": reviews.review_sign_off_allowed(review=review, user=request.user),
+        # Only an open review is signed off: a signed-off one does not read the version's authors.
+        "may_sign_off": review.status == review.Status.OPEN and reviews.review_sign_off_allowed(
+            review=review, user=request.user),
         "grant_use": grants.grant_use(plan, until=review.period_end),
         "spend_form": forms.SpendForm() if context["can_edit"] else None,
     })
