@@ -17,13 +17,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.interactions import contact_last_contact
 from accounts.models import AccountRisk, Contact, GradeChange, Opportunity, OpportunityMove, Relationship
-from accounts.selectors import open_pipeline_by_tier, open_risks, retention_health
+from accounts.selectors import (
+    key_contacts_on,
+    open_pipeline_by_tier,
+    open_risks,
+    open_risks_and_closed_since,
+    retention_health_on,
+)
 from performance.kpis import KpiValue
 from performance.models import KpiDefinition, KpiStatus
 from performance.periods import Period, PeriodKind, month_periods
@@ -259,20 +265,21 @@ def plan_now(
     panel.headline = {code: line(by_code[code]) for code in ALWAYS if code in by_code}
     panel.months = _months(plan=plan, by_code=by_code, year=year, today=today)
 
-    # Retention health, now and as of the reference day.
-    panel.retention = retention_health(account=account, today=today)
-    then_health = retention_health(account=account, today=then_day) if then_day else None
-    panel.retention_score = Figure(panel.retention["score"], then_health["score"] if then_health else None)
+    # Retention health now and as of the reference day, from one reading of the key contacts (the
+    # decision makers and Kingpins below are among them), the activities and the revenue.
+    days = [today, then_day] if then_day else [today]
+    key_contacts = key_contacts_on(account=account, days=days)
+    health = retention_health_on(account=account, days=days, key_contacts=key_contacts)
+    panel.retention = health[0]
+    panel.retention_score = Figure(health[0]["score"], health[1]["score"] if then_day else None)
 
     # Open risks: the register now, and how many were open on the reference day.
-    panel.risks = open_risks(account=account)
     if then_day:
+        panel.risks, closed_since = open_risks_and_closed_since(account=account, day=then_day)
         panel.new_risks = sum(1 for risk in panel.risks if risk.raised_on > then_day)
-        closed_since = AccountRisk.objects.filter(
-            account=account, raised_on__lte=then_day, status=AccountRisk.Status.CLOSED, closed_on__gt=then_day
-        ).count()
         panel.risk_count = Figure(len(panel.risks), len(panel.risks) - panel.new_risks + closed_since)
     else:
+        panel.risks = open_risks(account=account)
         panel.risk_count = Figure(len(panel.risks))
 
     # Pipeline by tier, against the frozen snapshot's.
@@ -294,34 +301,37 @@ def plan_now(
         sum(row["count"].then for row in panel.pipeline) if frozen_tiers else None,
     )
 
-    # Tier moves of opportunities and changes of the customer grade since the reference (or the year's start).
+    # Tier moves of opportunities and changes of the customer grade since the reference (or the year's start):
+    # the newest moves with how many went up and down in all (window counts, one query).
     since = reference.moment if reference else timezone.make_aware(datetime.datetime.combine(year.start, datetime.time.min))
-    moves = OpportunityMove.objects.filter(
-        opportunity__account_id=account.pk, moved_at__gt=since, from_tier__isnull=False
-    ).exclude(from_tier=F("to_tier"))
-    counts = moves.aggregate(up=Count("id", filter=Q(to_tier__lt=F("from_tier"))), down=Count("id", filter=Q(to_tier__gt=F("from_tier"))))
-    panel.moves_up, panel.moves_down = counts["up"], counts["down"]
-    panel.moves = list(moves.select_related("opportunity").order_by("-moved_at", "-id")[:LIST_LIMIT])
+    moves = list(
+        OpportunityMove.objects.filter(opportunity__account_id=account.pk, moved_at__gt=since, from_tier__isnull=False)
+        .exclude(from_tier=F("to_tier"))
+        .annotate(
+            moves_up=Window(Count("id", filter=Q(to_tier__lt=F("from_tier")))),
+            moves_down=Window(Count("id", filter=Q(to_tier__gt=F("from_tier")))),
+        )
+        .select_related("opportunity").order_by("-moved_at", "-id")[:LIST_LIMIT]
+    )
+    panel.moves_up, panel.moves_down = (moves[0].moves_up, moves[0].moves_down) if moves else (0, 0)
+    panel.moves = moves
     panel.grade_changes = list(
         GradeChange.objects.filter(account=account, changed_on__gt=reference.day if reference else year.start - datetime.timedelta(days=1))
         .select_related("from_grade", "to_grade").order_by("-changed_on", "-recorded_at")[:LIST_LIMIT]
     )
 
-    # Decision makers and Kingpins: in touch (an interaction within the freshness threshold), now and then.
+    # Decision makers and Kingpins (of the key contacts read above): in touch (an interaction within the
+    # freshness threshold), now and then.
     panel.touch_days = thresholds()["decision_maker_days"]
-    people = Contact.objects.filter(account=account, status=Contact.Status.ACTIVE).filter(
-        Q(is_decision_maker=True) | Q(is_kingpin=True)
-    ).annotate(last_contact=contact_last_contact(today))
-    if then_day:
-        people = people.annotate(last_contact_then=contact_last_contact(then_day))
-    people = list(people.order_by("name"))
+    people = [contact for contact in key_contacts if contact.is_decision_maker or contact.is_kingpin]
     window = datetime.timedelta(days=panel.touch_days)
     for person in people:
+        person.last_contact = person.last_interactions[0]
         person.days_since = (today - person.last_contact).days if person.last_contact else None
         person.in_touch = person.last_contact is not None and person.last_contact >= today - window
     in_touch_then = None
     if then_day:
-        in_touch_then = sum(1 for p in people if p.last_contact_then and p.last_contact_then >= then_day - window)
+        in_touch_then = sum(1 for p in people if p.last_interactions[1] and p.last_interactions[1] >= then_day - window)
     panel.people_total = len(people)
     panel.people_in_touch = Figure(sum(1 for p in people if p.in_touch), in_touch_then)
     panel.people = sorted(people, key=lambda p: (p.days_since is not None, -(p.days_since or 0), p.name))[:PEOPLE_LIMIT]
