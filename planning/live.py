@@ -14,11 +14,14 @@ of data), never on the size of the plan, the account or the portfolio.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.interactions import contact_last_contact
@@ -105,7 +108,6 @@ class MonthPoint:
     period: Period
     revenue: Decimal | None
     profit: Decimal | None
-    revenue_target: Decimal | None
 
 
 @dataclass
@@ -155,10 +157,16 @@ class NowPanel:
     def year_elapsed_percent(self) -> int:
         return int(self.year.elapsed_fraction(self.today) * 100)
 
-    @property
+    @cached_property
+    def shown_months(self) -> list[MonthPoint]:
+        """The months that have figures (the elapsed ones), for the sparkline and the month table."""
+        return [month for month in self.months if month.revenue is not None]
+
+    @cached_property
     def sparkline(self) -> dict:
-        """Revenue (bars) and profit (line) of the elapsed months, scaled to a 120 × 32 box (SVG, no script)."""
-        points = [m for m in self.months if m.revenue is not None]
+        """Revenue (bars) and profit (line) of the elapsed months, scaled to a 120 × 32 box (SVG, no script);
+        `rects` is the bars' markup, built here rather than by a loop in the template."""
+        points = self.shown_months
         top = max([abs(m.revenue or 0) for m in points] + [abs(m.profit or 0) for m in points] + [Decimal(1)])
         width, height, step = 120, 32, Decimal(120) / 12
         bars, line = [], []
@@ -168,7 +176,11 @@ class NowPanel:
                          "w": round(float(step) - 2, 1), "label": month.period.label})
             profit = float((month.profit or 0) / top * (height - 2))
             line.append(f"{round(float(step * index + step / 2), 1)},{round(height - max(profit, 0), 1)}")
-        return {"width": width, "height": height, "bars": bars, "line": " ".join(line)}
+        rects = format_html_join(
+            "", '<rect x="{}" y="{}" width="{}" height="{}" fill="#9fc3e7"><title>{}</title></rect>',
+            ((localize(bar["x"]), localize(bar["y"]), localize(bar["w"]), localize(bar["h"]), bar["label"]) for bar in bars),
+        )
+        return {"width": width, "height": height, "bars": bars, "rects": rects, "line": " ".join(line)}
 
 
 def plan_reference(*, version: PlanVersion | None) -> Reference | None:
@@ -208,12 +220,13 @@ def _year_table(*, plan: AccountPlan, kpis: list[KpiDefinition], year: Period, a
 
 
 def _months(*, plan: AccountPlan, by_code: dict[str, KpiDefinition], year: Period, today: datetime.date) -> list[MonthPoint]:
+    """Revenue and profit of each month of the year (the panel shows no monthly target: none is read)."""
     kpis = [by_code[code] for code in (REVENUE, PROFIT) if code in by_code]
     if not kpis:
         return []
     months = month_periods(year)
     slots = SlotPlan.for_periods(start_month=year.start_month, periods=months, as_of=min(today, year.end))
-    table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: year.start_month})
+    table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: year.start_month}, with_targets=False)
     points = []
     for slot, month in enumerate(months):
         revenue = table.get(plan.account_id, REVENUE, slot)
@@ -222,7 +235,6 @@ def _months(*, plan: AccountPlan, by_code: dict[str, KpiDefinition], year: Perio
             period=month,
             revenue=revenue.actual if revenue else None,
             profit=profit.actual if profit else None,
-            revenue_target=revenue.target if revenue else None,
         ))
     return points
 
