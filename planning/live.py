@@ -29,7 +29,6 @@ from accounts.models import AccountRisk, Contact, GradeChange, Opportunity, Oppo
 from accounts.selectors import (
     key_contacts_on,
     open_pipeline_by_tier,
-    open_risks,
     open_risks_and_closed_since,
     retention_health_on,
 )
@@ -285,13 +284,12 @@ def plan_now(
     panel.retention = health[0]
     panel.retention_score = Figure(health[0]["score"], health[1]["score"] if then_day else None)
 
-    # Open risks: the register now, and how many were open on the reference day.
+    # Open risks: the register now (the panel names no owner), and how many were open on the reference day.
+    panel.risks, closed_since = open_risks_and_closed_since(account=account, day=then_day)
     if then_day:
-        panel.risks, closed_since = open_risks_and_closed_since(account=account, day=then_day)
         panel.new_risks = sum(1 for risk in panel.risks if risk.raised_on > then_day)
         panel.risk_count = Figure(len(panel.risks), len(panel.risks) - panel.new_risks + closed_since)
     else:
-        panel.risks = open_risks(account=account)
         panel.risk_count = Figure(len(panel.risks))
 
     # Pipeline by tier, against the frozen snapshot's.
