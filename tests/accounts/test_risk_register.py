@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountRisk
-from accounts.selectors import open_risks
+from accounts.selectors import open_risks, open_risks_and_closed_since
 from accounts.services import account_risk_save
 from tests.factories import AccountFactory, ContactFactory
 
@@ -29,6 +29,20 @@ def test_open_risks_come_most_severe_first_and_leave_closed_ones_out(account):
     risk(account, title="Closed", impact=3, likelihood=3, status="closed")
     risk(account, title="Mitigating", impact=2, likelihood=3, status="mitigating")
     assert [r.title for r in open_risks(account=account)] == ["Severe", "Mitigating", "Low"]
+
+
+def test_open_risks_and_those_closed_since_a_day_come_in_one_query(account, django_assert_num_queries):
+    risk(account, title="Low", impact=1, likelihood=1)
+    risk(account, title="Severe", impact=3, likelihood=3)
+    risk(account, title="Mitigating", impact=2, likelihood=3, status="mitigating")
+    risk(account, title="Closed since", raised_on=D(2026, 1, 5), status="closed", closed_on=D(2026, 3, 1))
+    risk(account, title="Closed before", raised_on=D(2026, 1, 5), status="closed", closed_on=D(2026, 1, 20))
+    risk(account, title="Raised and closed since", raised_on=D(2026, 2, 10), status="closed", closed_on=D(2026, 3, 1))
+    with django_assert_num_queries(1):
+        risks, closed_since = open_risks_and_closed_since(account=account, day=D(2026, 2, 1))
+    assert risks == open_risks(account=account) and [r.title for r in risks] == ["Severe", "Mitigating", "Low"]
+    assert closed_since == 1
+    assert open_risks_and_closed_since(account=account, day=None) == (risks, 0)
 
 
 def test_closing_a_risk_dates_it_and_reopening_clears_the_date(account, account_manager):
