@@ -6,6 +6,7 @@ recognised by month. The 12 before those are "the previous 12 months".
 """
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -42,16 +43,25 @@ def change_percent(current: Decimal, previous: Decimal) -> Decimal | None:
 
 def revenue_windows(*, account: Account, today: datetime.date) -> dict:
     """Revenue and profit of the last 12 months and of the 12 before, with their change in %, in one query."""
-    first, last = last_12_months(today)
-    now = Q(month__gte=first, month__lte=last)
-    before = Q(month__gte=add_months(first, -12), month__lt=first)
-    sums = RevenueLine.objects.filter(account=account).aggregate(
-        revenue_now=_sum("amount", now),
-        cost_now=_sum("cost", now),
-        revenue_before=_sum("amount", before),
-        cost_before=_sum("cost", before),
-    )
-    return _windows(sums)
+    return revenue_windows_on(account=account, days=[today])[0]
+
+
+def revenue_windows_on(*, account: Account, days: Sequence[datetime.date]) -> list[dict]:
+    """`revenue_windows` as of each of `days`, in one query for all of them."""
+    sums = {}
+    for index, day in enumerate(days):
+        first, last = last_12_months(day)
+        now = Q(month__gte=first, month__lte=last)
+        before = Q(month__gte=add_months(first, -12), month__lt=first)
+        sums |= {
+            f"revenue_now_{index}": _sum("amount", now),
+            f"cost_now_{index}": _sum("cost", now),
+            f"revenue_before_{index}": _sum("amount", before),
+            f"cost_before_{index}": _sum("cost", before),
+        }
+    row = RevenueLine.objects.filter(account=account).aggregate(**sums)
+    names = ("revenue_now", "cost_now", "revenue_before", "cost_before")
+    return [_windows({name: row[f"{name}_{index}"] for name in names}) for index in range(len(days))]
 
 
 def _windows(sums: dict) -> dict:

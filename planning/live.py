@@ -14,16 +14,24 @@ of data), never on the size of the plan, the account or the portfolio.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.interactions import contact_last_contact
 from accounts.models import AccountRisk, Contact, GradeChange, Opportunity, OpportunityMove, Relationship
-from accounts.selectors import open_pipeline_by_tier, open_risks, retention_health
+from accounts.selectors import (
+    key_contacts_on,
+    open_pipeline_by_tier,
+    open_risks_and_closed_since,
+    retention_health_on,
+)
 from performance.kpis import KpiValue
 from performance.models import KpiDefinition, KpiStatus
 from performance.periods import Period, PeriodKind, month_periods
@@ -99,7 +107,6 @@ class MonthPoint:
     period: Period
     revenue: Decimal | None
     profit: Decimal | None
-    revenue_target: Decimal | None
 
 
 @dataclass
@@ -149,10 +156,16 @@ class NowPanel:
     def year_elapsed_percent(self) -> int:
         return int(self.year.elapsed_fraction(self.today) * 100)
 
-    @property
+    @cached_property
+    def shown_months(self) -> list[MonthPoint]:
+        """The months that have figures (the elapsed ones), for the sparkline and the month table."""
+        return [month for month in self.months if month.revenue is not None]
+
+    @cached_property
     def sparkline(self) -> dict:
-        """Revenue (bars) and profit (line) of the elapsed months, scaled to a 120 × 32 box (SVG, no script)."""
-        points = [m for m in self.months if m.revenue is not None]
+        """Revenue (bars) and profit (line) of the elapsed months, scaled to a 120 × 32 box (SVG, no script);
+        `rects` is the bars' markup, built here rather than by a loop in the template."""
+        points = self.shown_months
         top = max([abs(m.revenue or 0) for m in points] + [abs(m.profit or 0) for m in points] + [Decimal(1)])
         width, height, step = 120, 32, Decimal(120) / 12
         bars, line = [], []
@@ -162,7 +175,11 @@ class NowPanel:
                          "w": round(float(step) - 2, 1), "label": month.period.label})
             profit = float((month.profit or 0) / top * (height - 2))
             line.append(f"{round(float(step * index + step / 2), 1)},{round(height - max(profit, 0), 1)}")
-        return {"width": width, "height": height, "bars": bars, "line": " ".join(line)}
+        rects = format_html_join(
+            "", '<rect x="{}" y="{}" width="{}" height="{}" fill="#9fc3e7"><title>{}</title></rect>',
+            ((localize(bar["x"]), localize(bar["y"]), localize(bar["w"]), localize(bar["h"]), bar["label"]) for bar in bars),
+        )
+        return {"width": width, "height": height, "bars": bars, "rects": rects, "line": " ".join(line)}
 
 
 def plan_reference(*, version: PlanVersion | None) -> Reference | None:
@@ -202,12 +219,13 @@ def _year_table(*, plan: AccountPlan, kpis: list[KpiDefinition], year: Period, a
 
 
 def _months(*, plan: AccountPlan, by_code: dict[str, KpiDefinition], year: Period, today: datetime.date) -> list[MonthPoint]:
+    """Revenue and profit of each month of the year (the panel shows no monthly target: none is read)."""
     kpis = [by_code[code] for code in (REVENUE, PROFIT) if code in by_code]
     if not kpis:
         return []
     months = month_periods(year)
     slots = SlotPlan.for_periods(start_month=year.start_month, periods=months, as_of=min(today, year.end))
-    table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: year.start_month})
+    table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: year.start_month}, with_targets=False)
     points = []
     for slot, month in enumerate(months):
         revenue = table.get(plan.account_id, REVENUE, slot)
@@ -216,7 +234,6 @@ def _months(*, plan: AccountPlan, by_code: dict[str, KpiDefinition], year: Perio
             period=month,
             revenue=revenue.actual if revenue else None,
             profit=profit.actual if profit else None,
-            revenue_target=revenue.target if revenue else None,
         ))
     return points
 
@@ -259,18 +276,18 @@ def plan_now(
     panel.headline = {code: line(by_code[code]) for code in ALWAYS if code in by_code}
     panel.months = _months(plan=plan, by_code=by_code, year=year, today=today)
 
-    # Retention health, now and as of the reference day.
-    panel.retention = retention_health(account=account, today=today)
-    then_health = retention_health(account=account, today=then_day) if then_day else None
-    panel.retention_score = Figure(panel.retention["score"], then_health["score"] if then_health else None)
+    # Retention health now and as of the reference day, from one reading of the key contacts (the
+    # decision makers and Kingpins below are among them), the activities and the revenue.
+    days = [today, then_day] if then_day else [today]
+    key_contacts = key_contacts_on(account=account, days=days)
+    health = retention_health_on(account=account, days=days, key_contacts=key_contacts)
+    panel.retention = health[0]
+    panel.retention_score = Figure(health[0]["score"], health[1]["score"] if then_day else None)
 
-    # Open risks: the register now, and how many were open on the reference day.
-    panel.risks = open_risks(account=account)
+    # Open risks: the register now (the panel names no owner), and how many were open on the reference day.
+    panel.risks, closed_since = open_risks_and_closed_since(account=account, day=then_day)
     if then_day:
         panel.new_risks = sum(1 for risk in panel.risks if risk.raised_on > then_day)
-        closed_since = AccountRisk.objects.filter(
-            account=account, raised_on__lte=then_day, status=AccountRisk.Status.CLOSED, closed_on__gt=then_day
-        ).count()
         panel.risk_count = Figure(len(panel.risks), len(panel.risks) - panel.new_risks + closed_since)
     else:
         panel.risk_count = Figure(len(panel.risks))
@@ -294,34 +311,37 @@ def plan_now(
         sum(row["count"].then for row in panel.pipeline) if frozen_tiers else None,
     )
 
-    # Tier moves of opportunities and changes of the customer grade since the reference (or the year's start).
+    # Tier moves of opportunities and changes of the customer grade since the reference (or the year's start):
+    # the newest moves with how many went up and down in all (window counts, one query).
     since = reference.moment if reference else timezone.make_aware(datetime.datetime.combine(year.start, datetime.time.min))
-    moves = OpportunityMove.objects.filter(
-        opportunity__account_id=account.pk, moved_at__gt=since, from_tier__isnull=False
-    ).exclude(from_tier=F("to_tier"))
-    counts = moves.aggregate(up=Count("id", filter=Q(to_tier__lt=F("from_tier"))), down=Count("id", filter=Q(to_tier__gt=F("from_tier"))))
-    panel.moves_up, panel.moves_down = counts["up"], counts["down"]
-    panel.moves = list(moves.select_related("opportunity").order_by("-moved_at", "-id")[:LIST_LIMIT])
+    moves = list(
+        OpportunityMove.objects.filter(opportunity__account_id=account.pk, moved_at__gt=since, from_tier__isnull=False)
+        .exclude(from_tier=F("to_tier"))
+        .annotate(
+            moves_up=Window(Count("id", filter=Q(to_tier__lt=F("from_tier")))),
+            moves_down=Window(Count("id", filter=Q(to_tier__gt=F("from_tier")))),
+        )
+        .select_related("opportunity").order_by("-moved_at", "-id")[:LIST_LIMIT]
+    )
+    panel.moves_up, panel.moves_down = (moves[0].moves_up, moves[0].moves_down) if moves else (0, 0)
+    panel.moves = moves
     panel.grade_changes = list(
         GradeChange.objects.filter(account=account, changed_on__gt=reference.day if reference else year.start - datetime.timedelta(days=1))
         .select_related("from_grade", "to_grade").order_by("-changed_on", "-recorded_at")[:LIST_LIMIT]
     )
 
-    # Decision makers and Kingpins: in touch (an interaction within the freshness threshold), now and then.
+    # Decision makers and Kingpins (of the key contacts read above): in touch (an interaction within the
+    # freshness threshold), now and then.
     panel.touch_days = thresholds()["decision_maker_days"]
-    people = Contact.objects.filter(account=account, status=Contact.Status.ACTIVE).filter(
-        Q(is_decision_maker=True) | Q(is_kingpin=True)
-    ).annotate(last_contact=contact_last_contact(today))
-    if then_day:
-        people = people.annotate(last_contact_then=contact_last_contact(then_day))
-    people = list(people.order_by("name"))
+    people = [contact for contact in key_contacts if contact.is_decision_maker or contact.is_kingpin]
     window = datetime.timedelta(days=panel.touch_days)
     for person in people:
+        person.last_contact = person.last_interactions[0]
         person.days_since = (today - person.last_contact).days if person.last_contact else None
         person.in_touch = person.last_contact is not None and person.last_contact >= today - window
     in_touch_then = None
     if then_day:
-        in_touch_then = sum(1 for p in people if p.last_contact_then and p.last_contact_then >= then_day - window)
+        in_touch_then = sum(1 for p in people if p.last_interactions[1] and p.last_interactions[1] >= then_day - window)
     panel.people_total = len(people)
     panel.people_in_touch = Figure(sum(1 for p in people if p.in_touch), in_touch_then)
     panel.people = sorted(people, key=lambda p: (p.days_since is not None, -(p.days_since or 0), p.name))[:PEOPLE_LIMIT]

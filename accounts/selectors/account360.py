@@ -4,6 +4,7 @@ and customer activities."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
@@ -18,7 +19,7 @@ from accounts.models import (
     User,
 )
 from accounts.interactions import contact_last_contact
-from accounts.revenue import revenue_figures, revenue_windows
+from accounts.revenue import revenue_figures, revenue_windows_on
 from accounts.risks import registered_risks
 
 
@@ -56,6 +57,19 @@ def open_pipeline_by_tier(*, opportunities: QuerySet[Opportunity]) -> list[dict]
             }
         )
     return result
+
+
+def key_contacts_on(*, account: Account, days: Sequence[datetime.date]) -> list[Contact]:
+    """Active decision makers, Foxes and Kingpins by name, in one query, each with `last_interactions`: the
+    date of their latest interaction in the log up to each of `days` (None when there is none)."""
+    contacts = list(
+        account.contacts.filter(KEY_CONTACT, status=Contact.Status.ACTIVE)
+        .annotate(**{f"last_interaction_{index}": contact_last_contact(day) for index, day in enumerate(days)})
+        .order_by("name")
+    )
+    for contact in contacts:
+        contact.last_interactions = tuple(getattr(contact, f"last_interaction_{index}") for index in range(len(days)))
+    return contacts
 
 
 def account_risks(*, account: Account, pipeline: list[dict], today: datetime.date) -> list[dict]:
@@ -133,22 +147,38 @@ def retention_health(*, account: Account, today: datetime.date) -> dict:
     revenue:    last 12 months against the 12 before: 80 % or less = 0, 120 % or more = full, linear between
     support:    open support incidents: none = full, 3 or more = 0
     """
-    stale_before = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    # The date of each active decision maker's, Fox's and Kingpin's latest interaction in the log.
-    key = list(
-        account.contacts.filter(KEY_CONTACT, status=Contact.Status.ACTIVE).order_by()
-        .annotate(last_interaction=contact_last_contact(today)).values_list("last_interaction", flat=True)
-    )
-    covered = sum(1 for last in key if last is not None and last >= stale_before)
+    return retention_health_on(account=account, days=[today])[0]
+
+
+def retention_health_on(
+    *, account: Account, days: Sequence[datetime.date], key_contacts: list[Contact] | None = None
+) -> list[dict]:
+    """`retention_health` as of each of `days` (today's contacts and open incidents, the log and the revenue
+    up to each day), in three queries for all of them; two when the caller already read `key_contacts`
+    (`key_contacts_on` with the same days)."""
+    key = key_contacts_on(account=account, days=days) if key_contacts is None else key_contacts
     activity = account.activities.aggregate(
-        engagement=Count(
-            "id",
-            filter=~Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT)
-            & Q(starts_on__gt=today - datetime.timedelta(days=ENGAGEMENT_WINDOW_DAYS), starts_on__lte=today),
-        ),
+        **{
+            f"engagement_{index}": Count(
+                "id",
+                filter=~Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT)
+                & Q(starts_on__gt=day - datetime.timedelta(days=ENGAGEMENT_WINDOW_DAYS), starts_on__lte=day),
+            )
+            for index, day in enumerate(days)
+        },
         open_incidents=Count("id", filter=Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT, resolved_on__isnull=True)),
     )
-    revenue = revenue_windows(account=account, today=today)
+    windows = revenue_windows_on(account=account, days=days)
+    return [
+        _health(key=key, index=index, day=day, engagement=activity[f"engagement_{index}"],
+                open_incidents=activity["open_incidents"], revenue=windows[index])
+        for index, day in enumerate(days)
+    ]
+
+
+def _health(*, key: list[Contact], index: int, day: datetime.date, engagement: int, open_incidents: int, revenue: dict) -> dict:
+    stale_before = day - datetime.timedelta(days=STALE_AFTER_DAYS)
+    covered = sum(1 for c in key if c.last_interactions[index] is not None and c.last_interactions[index] >= stale_before)
     if revenue["previous_revenue"]:
         ratio = revenue["revenue"] / revenue["previous_revenue"]
         revenue_part = min(Decimal(1), max(Decimal(0), (ratio - Decimal("0.8")) / Decimal("0.4")))
@@ -157,9 +187,9 @@ def retention_health(*, account: Account, today: datetime.date) -> dict:
         revenue_part = Decimal(1) if revenue["revenue"] else Decimal(0)
     parts = {
         "coverage": Decimal(covered) / len(key) if key else Decimal(0),
-        "engagement": Decimal(min(activity["engagement"], ENGAGEMENT_TARGET)) / ENGAGEMENT_TARGET,
+        "engagement": Decimal(min(engagement, ENGAGEMENT_TARGET)) / ENGAGEMENT_TARGET,
         "revenue": revenue_part,
-        "support": 1 - Decimal(min(activity["open_incidents"], OPEN_INCIDENTS_LIMIT)) / OPEN_INCIDENTS_LIMIT,
+        "support": 1 - Decimal(min(open_incidents, OPEN_INCIDENTS_LIMIT)) / OPEN_INCIDENTS_LIMIT,
     }
     points = {name: parts[name] * HEALTH_WEIGHTS[name] for name in parts}
     score = int(sum(points.values()).quantize(Decimal(1)))
@@ -170,8 +200,8 @@ def retention_health(*, account: Account, today: datetime.date) -> dict:
         "weights": HEALTH_WEIGHTS,
         "key_contacts": len(key),
         "key_contacts_covered": covered,
-        "engagement": activity["engagement"],
-        "open_incidents": activity["open_incidents"],
+        "engagement": engagement,
+        "open_incidents": open_incidents,
         "revenue_ratio": ratio,
     }
 
@@ -204,7 +234,22 @@ def open_risks(*, account: Account) -> list[AccountRisk]:
     risks = list(
         account.risks.filter(status__in=AccountRisk.OPEN_STATUSES).select_related("owner_user", "owner_contact")
     )
-    return sorted(risks, key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk))
+    return sorted(risks, key=_severest_first)
+
+
+def open_risks_and_closed_since(*, account: Account, day: datetime.date | None) -> tuple[list[AccountRisk], int]:
+    """`open_risks` without their owners, and how many risks open on `day` (raised by then) were closed after
+    it (0 without a day), in one query."""
+    wanted = Q(status__in=AccountRisk.OPEN_STATUSES)
+    if day is not None:
+        wanted |= Q(status=AccountRisk.Status.CLOSED, raised_on__lte=day, closed_on__gt=day)
+    rows = list(account.risks.filter(wanted))
+    risks = sorted((risk for risk in rows if risk.status in AccountRisk.OPEN_STATUSES), key=_severest_first)
+    return risks, len(rows) - len(risks)
+
+
+def _severest_first(risk: AccountRisk) -> tuple:
+    return (-risk.severity, -risk.impact, risk.raised_on, risk.pk)
 
 
 def risk_register(*, account: Account, closed_limit: int = 5) -> dict[str, list[AccountRisk]]:
@@ -220,7 +265,7 @@ def risk_register(*, account: Account, closed_limit: int = 5) -> dict[str, list[
     return {
         "open_risks": sorted(
             (risk for risk in risks if risk.status != AccountRisk.Status.CLOSED),
-            key=lambda risk: (-risk.severity, -risk.impact, risk.raised_on, risk.pk),
+            key=_severest_first,
         ),
         # A closed risk always has its closing day (a constraint): newest first, as `recently_closed_risks`.
         "closed_risks": sorted(closed, key=lambda risk: (risk.closed_on, risk.pk), reverse=True),

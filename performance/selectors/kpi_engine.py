@@ -372,6 +372,7 @@ def kpi_values(
     accounts: QuerySet[Account] | None = None,
     account_months: Mapping[int, int] | None = None,
     slots: Iterable[int] | None = None,
+    with_targets: bool = True,
 ) -> KpiTable:
     """Actual, target and status of each KPI for each account and slot of the plan.
 
@@ -379,7 +380,8 @@ def kpi_values(
     start months) or `account_months` ({account id: fiscal start month}). `slots` limits which
     slots get values (all by default); earlier slots still serve as "previous period".
     Runs one query per data source the KPIs need (order intake and repurchase share one), plus one
-    for targets and one for manual actuals when asked for.
+    for targets and one for manual actuals when asked for. Without `with_targets` no target is read:
+    the values have none, nor a status (for a caller that shows actuals only).
     """
     if account_months is None:
         scoped = accounts.filter(fiscal_year_start_month__in=plan.start_months)
@@ -398,7 +400,7 @@ def kpi_values(
     if any(kpi.code == "pipeline_coverage" for kpi in computed):
         target_codes.add(REVENUE)
     facts = _collect_facts(where, plan, sources)
-    targets = _period_values(KpiTarget, where, plan, target_codes)
+    targets = _period_values(KpiTarget, where, plan, target_codes) if with_targets else {}
     manual_values = _period_values(ManualActual, where, plan, {kpi.code for kpi in manual})
     revenue_kpi = next((kpi for kpi in kpis if kpi.code == REVENUE), None) or KpiDefinition(
         code=REVENUE, rollup=KpiDefinition.Rollup.SUM

@@ -29,13 +29,16 @@ def plans_visible_to(*, user: User) -> QuerySet[AccountPlan]:
     return AccountPlan.objects.filter(visible_q(user))
 
 
-def plan_get_for_user(*, user: User, plan_id: int) -> AccountPlan:
-    """The plan if the user may see its account; otherwise 404, so its existence is not revealed."""
+def plan_get_for_user(*, user: User, plan_id: int, with_people: bool = True) -> AccountPlan:
+    """The plan if the user may see its account; otherwise 404, so its existence is not revealed. Its people
+    (owner, last editor, org reviewer) come with it, read in a second query, unless `with_people` is off."""
     plan = (
         plans_visible_to(user=user).select_related(*PLAN_RELATED).defer(*PLAN_DEFERRED).filter(pk=plan_id).order_by().first()
     )
     if plan is None:
         raise Http404("No such plan.")
+    if not with_people:
+        return plan
     ids = {getattr(plan, f"{name}_id") for name in PLAN_PEOPLE} - {None}
     people = User.objects.in_bulk(ids) if ids else {}
     for name in PLAN_PEOPLE:

@@ -177,7 +177,7 @@ def plan_now_panel(request: HttpRequest, plan_id: int) -> HttpResponse:
     without htmx (the placeholder's link, for a browser without JavaScript): the overview with the panel in place."""
     if not request.htmx:
         return plan_detail(request, plan_id, now_in_place=True)
-    plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
+    plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id, with_people=False)  # the panel names none
     now = live.plan_now(plan=plan, version=versions_reads.latest_version(plan=plan))
     return render(request, "planning/_now_panel.html", {"now": now})
 

@@ -220,6 +220,35 @@ def test_retention_health_coverage_reads_the_log(account, account_manager):
     assert selectors.retention_health(account=account, today=TODAY)["key_contacts_covered"] == 1
 
 
+def test_retention_health_on_several_days_is_each_days_retention_health_in_three_queries(
+    account, account_manager, django_assert_num_queries
+):
+    """The Now panel reads today's health and the reference day's at once: the same figures as one day at a time."""
+    from tests.factories import RevenueLineFactory
+
+    decision_maker = ContactFactory(account=account, is_decision_maker=True)
+    ContactFactory(account=account, is_fox=True)
+    ContactFactory(account=account, is_kingpin=True, status="left")
+    interaction_log(user=account_manager, contact=decision_maker, on=days_ago(100))
+    interaction_log(user=account_manager, contact=decision_maker, on=days_ago(5))
+    CustomerActivityFactory(account=account, starts_on=days_ago(30))
+    CustomerActivityFactory(account=account, starts_on=days_ago(150))
+    CustomerActivityFactory(account=account, kind=CustomerActivity.Kind.SUPPORT_INCIDENT, starts_on=days_ago(3))
+    this_month = TODAY.replace(day=1)
+    for months_back, amount in ((0, 30), (3, 20), (13, 10), (15, 10), (26, 5)):
+        month = (this_month - datetime.timedelta(days=months_back * 30 + 1)).replace(day=1) if months_back else this_month
+        RevenueLineFactory(account=account, month=month, amount=Decimal(amount * 1_000_000))
+    days = [TODAY, days_ago(60), days_ago(400)]
+    with django_assert_num_queries(3):
+        together = selectors.retention_health_on(account=account, days=days)
+    assert together == [selectors.retention_health(account=account, today=day) for day in days]
+    assert [health["key_contacts_covered"] for health in together] == [1, 1, 0]  # 100 days ago: in touch 60 days ago
+    assert len({health["score"] for health in together}) > 1  # the days differ, so the test compares something
+    key = selectors.key_contacts_on(account=account, days=days)
+    with django_assert_num_queries(2):
+        assert selectors.retention_health_on(account=account, days=days, key_contacts=key) == together
+
+
 def test_a_customer_activity_records_its_interaction(account, account_manager):
     contact = ContactFactory(account=account)
     activity = customer_activity_save(

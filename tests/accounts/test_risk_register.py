@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountRisk
-from accounts.selectors import open_risks, recently_closed_risks, risk_register
+from accounts.selectors import open_risks, open_risks_and_closed_since, recently_closed_risks, risk_register
 from accounts.services import account_risk_save
 from tests.factories import AccountFactory, ContactFactory
 
@@ -44,6 +44,20 @@ def test_risk_register_reads_the_open_and_the_last_closed_risks_as_the_two_selec
     assert register["open_risks"] == open_risks(account=account)
     assert register["closed_risks"] == recently_closed_risks(account=account)
     assert [r.title for r in register["closed_risks"]] == ["Closed 9", "Closed 9", "Closed 7", "Closed 5", "Closed 3"]
+
+
+def test_open_risks_and_those_closed_since_a_day_come_in_one_query(account, django_assert_num_queries):
+    risk(account, title="Low", impact=1, likelihood=1)
+    risk(account, title="Severe", impact=3, likelihood=3)
+    risk(account, title="Mitigating", impact=2, likelihood=3, status="mitigating")
+    risk(account, title="Closed since", raised_on=D(2026, 1, 5), status="closed", closed_on=D(2026, 3, 1))
+    risk(account, title="Closed before", raised_on=D(2026, 1, 5), status="closed", closed_on=D(2026, 1, 20))
+    risk(account, title="Raised and closed since", raised_on=D(2026, 2, 10), status="closed", closed_on=D(2026, 3, 1))
+    with django_assert_num_queries(1):
+        risks, closed_since = open_risks_and_closed_since(account=account, day=D(2026, 2, 1))
+    assert risks == open_risks(account=account) and [r.title for r in risks] == ["Severe", "Mitigating", "Low"]
+    assert closed_since == 1
+    assert open_risks_and_closed_since(account=account, day=None) == (risks, 0)
 
 
 def test_closing_a_risk_dates_it_and_reopening_clears_the_date(account, account_manager):

@@ -198,6 +198,26 @@ def test_a_panel_that_cannot_be_loaded_says_so(client_for, plan, account_manager
     assert 'data-load-failed="The latest figures could not be loaded. Reload the page to try again."' in text
 
 
+def test_the_tier_moves_count_every_move_since_the_reference_and_list_the_newest(client_for, plan, account_manager):
+    """Counted over every move, not only the five listed (one query: the list with window counts)."""
+    opportunity = OpportunityFactory(account=plan.account, tier=3)
+    other = OpportunityFactory(account=plan.account, tier=2)
+    moves = [OpportunityMove.objects.create(opportunity=opportunity, from_tier=3, to_tier=2, to_stage="identified")
+             for _n in range(6)]
+    moves += [OpportunityMove.objects.create(opportunity=other, from_tier=2, to_tier=4, to_stage="identified")
+              for _n in range(2)]
+    OpportunityMove.objects.create(opportunity=other, from_tier=2, to_tier=2, to_stage="qualified")  # no tier move
+    OpportunityMove.objects.create(opportunity=other, from_tier=None, to_tier=2, to_stage="identified")  # created
+    panel = live.plan_now(plan=plan)
+    assert (panel.moves_up, panel.moves_down) == (6, 2)
+    assert [move.pk for move in panel.moves] == [move.pk for move in sorted(moves, key=lambda m: (m.moved_at, m.pk), reverse=True)][:5]
+    page = Figures(client_for(account_manager).get(now_url(plan), HTTP_HX_REQUEST="true").text)
+    assert page.live["tier-moves"] == "▲ 6 ▼ 2"
+    OpportunityMove.objects.all().delete()
+    panel = live.plan_now(plan=plan)
+    assert (panel.moves_up, panel.moves_down, panel.moves) == (0, 0, [])
+
+
 def test_the_panel_shows_also_for_a_draft(client_for, plan, account_manager):
     response = client_for(account_manager).get(now_url(plan), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response.text.lstrip().startswith('<section class="now-panel" data-testid="now-panel"')
@@ -284,15 +304,15 @@ def test_the_panels_query_count_does_not_grow_with_the_plan_or_the_portfolio(
     client_for, executive, meeting, django_assert_max_num_queries, size
 ):
     am, plan, agenda_item = _portfolio(executive, meeting, size)
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(22):
         live.plan_now(plan=plan, version=agenda_item.version)
     client = client_for(executive)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(31):
         assert client.get(meeting_url(agenda_item)).status_code == 200
     client = client_for(am)
     with django_assert_max_num_queries(16):  # the overview without its panel
         assert client.get(reverse("planning:plan-detail", args=[plan.pk])).status_code == 200
-    with django_assert_max_num_queries(33):  # the panel: the plan, its newest version, then `plan_now`
+    with django_assert_max_num_queries(25):  # the panel: the plan, its newest version, then `plan_now`
         assert client.get(now_url(plan), HTTP_HX_REQUEST="true").status_code == 200
 
 
