@@ -10,8 +10,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -30,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts import portfolio_cache
-from accounts.models import Account, AccountTeamMember, Opportunity
+from accounts.models import Account, AccountTeamMember, OpportunityTierTotal
 from accounts.selectors import accounts_visible_to
 from performance.panels import dashboard_panels, panel_content
 from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
@@ -390,15 +388,17 @@ def pareto(*, accounts: QuerySet[Account], limit: int | None = 20) -> Pareto:
 
 
 def tier_funnel(*, accounts: QuerySet[Account]) -> list[dict]:
-    """Open opportunities by tier (1 nearest to business … 4): count, amount and probability-weighted amount."""
+    """Open opportunities by tier (1 nearest to business … 4): count, amount and probability-weighted amount.
 
-    weighted = ExpressionWrapper(F("amount") * F("probability") / 100, output_field=DecimalField(max_digits=20, decimal_places=2))
+    One query over the sums each account keeps by tier (`accounts.tier_totals`, at most four rows per account),
+    not over every opportunity.
+    """
     rows = {
         row["tier"]: row
-        for row in Opportunity.objects.filter(account_id__in=accounts.values("pk"), stage__in=Opportunity.OPEN_STAGES)
+        for row in OpportunityTierTotal.objects.filter(account_id__in=accounts.values("pk"))
         .order_by()
         .values("tier")
-        .annotate(weighted=Sum(weighted), count=Count("id"), amount=Sum("amount"))
+        .annotate(weighted=Sum("weighted"), count=Sum("count"), amount=Sum("amount"))
     }
     return [
         rows.get(tier, {"tier": tier, "count": 0, "amount": Decimal(0), "weighted": Decimal(0)}) for tier in (4, 3, 2, 1)
