@@ -265,22 +265,21 @@ def week_movers(
     ranked = list(STATUS_RANK)
     if days.week_before <= days.latest - datetime.timedelta(days=7):
         # The latest day's snapshots compare with the same day the dashboard does (each keeps a copy of
-        # its week-before self, `kpi_snapshot_link_week_before`): one day's rows, no grouping.
+        # its week-before self, `kpi_snapshot_link_week_before`, and the move, `week_change`): the day's
+        # moved rows only, read off `kpi_snapshot_change_idx`, no grouping.
         rows = (
             KpiSnapshot.objects.filter(
+                Q(week_change__lt=0) | Q(week_change__gt=0),
                 as_of=days.latest,
                 period_kind=kind,
                 account_id__in=accounts.values("pk"),
                 kpi__in=[kpi.pk for kpi in kpis],
                 week_before_as_of=days.week_before,
-                status__in=ranked,
-                week_before_status__in=ranked,
             )
-            .exclude(status=F("week_before_status"))
             .annotate(
                 status_now=F("status"), status_before=F("week_before_status"),
                 actual_now=F("actual"), actual_before=F("week_before_actual"),
-                change=_status_rank("status") - _status_rank("week_before_status"),
+                change=F("week_change"),
             )
             .order_by("change", "-account__revenue_ttm", "account__name", "kpi_id")
             .values("account_id", "account__name", "kpi_id", "status_now", "status_before", "actual_now", "actual_before", "change")
