@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from accounts import tier_totals
         from accounts.portfolio_cache import connect_signals
 
         connect_signals()
+        tier_totals.connect_signals()

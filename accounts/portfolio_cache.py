@@ -114,17 +114,26 @@ _bulk = threading.local()
 @contextmanager
 def bulk_writes() -> Iterator[None]:
     """For writes of many rows at once (loading or deleting the demo): the signals do not bump row by
-    row (a delete of 500,000 opportunities would be 500,000 updates), every stamp is bumped at the end."""
+    row (a delete of 500,000 opportunities would be 500,000 updates), every stamp is bumped at the end, and
+    the sums kept at write time (`accounts.tier_totals`) are recomputed for every account once."""
+    from accounts.tier_totals import tier_totals_refresh
+
     _bulk.active = True
     try:
         yield
+        _bulk.active = False
+        tier_totals_refresh()
     finally:
         _bulk.active = False
         bump()
 
 
+def in_bulk_writes() -> bool:
+    return getattr(_bulk, "active", False)
+
+
 def _bump_unless_bulk(name: str) -> None:
-    if not getattr(_bulk, "active", False):
+    if not in_bulk_writes():
         bump(name)
 
 

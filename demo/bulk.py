@@ -138,7 +138,8 @@ def bulk_insert(model, objs: list, *, ignore_conflicts: bool = False) -> list:
         return model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
     meta = model._meta
     pk_field = meta.pk
-    fields = [field for field in meta.concrete_fields if not (field is pk_field and ignore_conflicts)]
+    # A generated column (`GeneratedField`) is the database's to fill.
+    fields = [field for field in meta.concrete_fields if not (field is pk_field and ignore_conflicts) and not field.generated]
     if not ignore_conflicts and isinstance(pk_field, models.AutoField):
         missing = [obj for obj in objs if obj.__dict__.get(pk_field.attname) is None]
         for obj, pk in zip(missing, reserve_ids(model, len(missing)), strict=True):
@@ -202,7 +203,9 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[tuple], *, ignore_
         model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
         return len(objs)
     now = timezone.now()
-    others = [field for field in model._meta.concrete_fields if field not in named and not field.primary_key]
+    others = [
+        field for field in model._meta.concrete_fields if field not in named and not field.primary_key and not field.generated
+    ]
     constants = tuple(
         now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
         for field in others

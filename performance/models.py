@@ -432,6 +432,14 @@ class KpiStatus(models.TextChoices):
     NO_DATA = "no_data", _("No data")
 
 
+# How good each status is, for comparing two: a move between on track, at risk and off track is a change.
+STATUS_RANK = {KpiStatus.ON_TRACK: 3, KpiStatus.AT_RISK: 2, KpiStatus.OFF_TRACK: 1}
+
+
+def _rank(field: str) -> models.Case:
+    return models.Case(*(models.When(**{field: status}, then=models.Value(rank)) for status, rank in STATUS_RANK.items()))
+
+
 class KpiSnapshot(models.Model):
     """A KPI's actual, target and status for an account's current quarter or year, as of one day.
 
@@ -463,6 +471,20 @@ class KpiSnapshot(models.Model):
     week_before_as_of = models.DateField(_("week-before day"), null=True, blank=True)
     week_before_status = models.CharField(_("status a week before"), max_length=10, choices=KpiStatus.choices, blank=True)
     week_before_actual = models.DecimalField(_("actual a week before"), max_digits=24, decimal_places=4, null=True, blank=True)
+    # The move since a week before, kept by the database whatever wrote the row: + better, − worse, 0 when the
+    # status is the same or either is not one of on track, at risk and off track (the week's movers read
+    # the day's non-zero rows off `kpi_snapshot_change_idx`, not every account's).
+    week_change = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                Q(status__in=list(STATUS_RANK), week_before_status__in=list(STATUS_RANK)),
+                then=_rank("status") - _rank("week_before_status"),
+            ),
+            default=models.Value(0),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-as_of", "account", "kpi"]
@@ -485,6 +507,7 @@ class KpiSnapshot(models.Model):
             models.Index(fields=["as_of", "period_kind", "kpi", "status"], name="kpi_snapshot_day_idx"),
             # Holds what the dashboard's per-account lookups read, so they need not visit the table.
             models.Index(fields=["account", "period_kind", "as_of", "kpi", "status"], name="kpi_snapshot_account_idx"),
+            models.Index(fields=["as_of", "period_kind", "week_change"], name="kpi_snapshot_change_idx"),
         ]
 
     def __str__(self) -> str:

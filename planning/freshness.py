@@ -95,9 +95,12 @@ def _roles(contact: Contact) -> str:
 
 def plan_signals(
     *, plans: list[AccountPlan], today: datetime.date, org_changes: dict[int, datetime.datetime | None] | None = None,
-    key_contacts: dict[int, list[Contact]] | None = None,
+    key_contacts: dict[int, list[Contact]] | None = None, describe: bool = True,
 ) -> dict[int, list[Signal]]:
     """Each live plan's stale signals (an empty list: fresh), by plan id.
+
+    With `describe` off the signals carry no fix and no link (both empty): the same signals, for a caller
+    that only counts them, without a translated sentence and a URL for each of hundreds of plans.
 
     `org_changes` (each account's latest org change, by account id) and `key_contacts` (each account's active
     decision makers, Kingpins and Foxes by name, with `last_interaction`, by account id: the account page's risk
@@ -108,6 +111,11 @@ def plan_signals(
     signals: dict[int, list[Signal]] = {plan.pk: [] for plan in plans}
     if not live:
         return signals
+
+    def add(code: str, plan_id: int, subject: str, fix, url) -> None:
+        # `fix` and `url` are callables, called only when the signals are described.
+        signals[plan_id].append(Signal(code, plan_id, subject, fix() if describe else "", url() if describe else ""))
+
     account_ids = {plan.account_id for plan in live}
 
     # 1. The org chart: reviewed lately, and not changed since.
@@ -117,18 +125,21 @@ def plan_signals(
     )
     review_before = today - datetime.timedelta(days=limits["org_review_days"])
     for plan in live:
+        def url(plan=plan):
+            return url_of("planning:plan-step", plan.pk, 1)
+
         reviewed = _day(plan.org_reviewed_at)
         if reviewed is None or reviewed < review_before:
-            fix = (_("Review the org chart (step 1): last reviewed %(date)s") % {"date": reviewed.isoformat()}
-                   if reviewed else _("Review the org chart (step 1): never reviewed"))
-            signals[plan.pk].append(Signal("org_review", plan.pk, "age", fix, url_of("planning:plan-step", plan.pk, 1)))
+            add("org_review", plan.pk, "age", lambda reviewed=reviewed: (
+                _("Review the org chart (step 1): last reviewed %(date)s") % {"date": reviewed.isoformat()}
+                if reviewed else _("Review the org chart (step 1): never reviewed")
+            ), url)
         elif changed.get(plan.account_id) and changed[plan.account_id] > plan.org_reviewed_at:
-            fix = _("Review the org chart (step 1): it changed on %(date)s, after the review") % {
-                "date": _day(changed[plan.account_id]).isoformat()
-            }
-            signals[plan.pk].append(
-                Signal("org_review", plan.pk, "changed", fix, url_of("planning:plan-step", plan.pk, 1))
-            )
+            add("org_review", plan.pk, "changed", lambda plan=plan: (
+                _("Review the org chart (step 1): it changed on %(date)s, after the review") % {
+                    "date": _day(changed[plan.account_id]).isoformat()
+                }
+            ), url)
 
     # 2. Decision makers in touch: the latest logged interaction each attended.
     contact_before = today - datetime.timedelta(days=limits["decision_maker_days"])
@@ -151,15 +162,10 @@ def plan_signals(
                 silent_by_account[account_id].append(contact)
     for plan in live:
         for contact in silent_by_account.get(plan.account_id, ()):
-            params = {"name": contact.name, "role": _roles(contact)}
-            if contact.last_interaction:
-                fix = _("Log a meeting with %(name)s (%(role)s): last contact %(date)s") % {
-                    **params, "date": contact.last_interaction.isoformat()
-                }
-            else:
-                fix = _("Log a meeting with %(name)s (%(role)s): no contact logged") % params
-            url = url_of("accounts:interaction-add", plan.account_id) + f"?contact={contact.pk}"
-            signals[plan.pk].append(Signal("decision_maker", plan.pk, str(contact.pk), fix, url))
+            add("decision_maker", plan.pk, str(contact.pk), lambda contact=contact: _contact_fix(contact),
+                lambda plan=plan, contact=contact: (
+                    url_of("accounts:interaction-add", plan.account_id) + f"?contact={contact.pk}"
+                ))
 
     running = [plan for plan in live if plan.status == PlanStatus.APPROVED]
     running_ids = [plan.pk for plan in running]
@@ -171,12 +177,11 @@ def plan_signals(
     for action in ActionItem.objects.filter(
         plan_id__in=running_ids, status__in=ActionItem.OPEN_STATUSES, updated_at__lt=action_before
     ).order_by("plan_id", "updated_at").only("pk", "plan_id", "title", "updated_at"):
-        fix = _("Update the action “%(title)s”: last updated %(date)s") % {
-            "title": action.title, "date": _day(action.updated_at).isoformat()
-        }
-        signals[action.plan_id].append(
-            Signal("action_idle", action.plan_id, str(action.pk), fix, url_of("planning:plan-step", action.plan_id, 5))
-        )
+        add("action_idle", action.plan_id, str(action.pk), lambda action=action: (
+            _("Update the action “%(title)s”: last updated %(date)s") % {
+                "title": action.title, "date": _day(action.updated_at).isoformat()
+            }
+        ), lambda action=action: url_of("planning:plan-step", action.plan_id, 5))
 
     # 4. A chosen KPI off track in each of the last N weekly snapshots.
     weeks = limits["kpi_weeks"]
@@ -197,20 +202,17 @@ def plan_signals(
         for plan in running:
             for kpi_id in sorted(chosen[plan.pk]):
                 if off.get((plan.account_id, kpi_id), 0) >= weeks:
-                    fix = _("Act on %(kpi)s: off track for %(weeks)s weeks") % {"kpi": names[kpi_id], "weeks": weeks}
-                    signals[plan.pk].append(Signal(
-                        "kpi_off_track", plan.pk, str(kpi_id), fix, url_of("performance:account-kpis", plan.account_id)
-                    ))
+                    add("kpi_off_track", plan.pk, str(kpi_id), lambda kpi_id=kpi_id: (
+                        _("Act on %(kpi)s: off track for %(weeks)s weeks") % {"kpi": names[kpi_id], "weeks": weeks}
+                    ), lambda plan=plan: url_of("performance:account-kpis", plan.account_id))
 
     # 5. Quarterly reviews past due.
     for review in QuarterlyReview.objects.filter(
         plan_id__in=running_ids, status=QuarterlyReview.Status.OPEN, due_on__lt=today
     ).order_by("plan_id", "quarter").only("plan_id", "quarter", "due_on"):
-        fix = _("Sign off the Q%(quarter)s review: due %(date)s") % {"quarter": review.quarter, "date": review.due_on.isoformat()}
-        signals[review.plan_id].append(Signal(
-            "review_overdue", review.plan_id, str(review.quarter), fix,
-            url_of("planning:review-detail", review.plan_id, review.quarter),
-        ))
+        add("review_overdue", review.plan_id, str(review.quarter), lambda review=review: (
+            _("Sign off the Q%(quarter)s review: due %(date)s") % {"quarter": review.quarter, "date": review.due_on.isoformat()}
+        ), lambda review=review: url_of("planning:review-detail", review.plan_id, review.quarter))
 
     # 6. Approved, then nothing: no interaction, action update or review sign-off since the decision.
     decided = {plan.pk: _approved_on(plan) for plan in running}
@@ -235,11 +237,19 @@ def plan_signals(
                 last_interaction.get(plan.account_id), _day(last_action.get(plan.pk)), _day(last_review.get(plan.pk))
             ]
             if not any(day is not None and day >= since for day in activity):
-                fix = _("Log what happened since the approval on %(date)s") % {"date": since.isoformat()}
-                signals[plan.pk].append(Signal(
-                    "approved_idle", plan.pk, "idle", fix, url_of("accounts:timeline", plan.account_id)
-                ))
+                add("approved_idle", plan.pk, "idle", lambda since=since: (
+                    _("Log what happened since the approval on %(date)s") % {"date": since.isoformat()}
+                ), lambda plan=plan: url_of("accounts:timeline", plan.account_id))
     return signals
+
+
+def _contact_fix(contact: Contact) -> str:
+    params = {"name": contact.name, "role": _roles(contact)}
+    if contact.last_interaction:
+        return _("Log a meeting with %(name)s (%(role)s): last contact %(date)s") % {
+            **params, "date": contact.last_interaction.isoformat()
+        }
+    return _("Log a meeting with %(name)s (%(role)s): no contact logged") % params
 
 
 def _approved_on(plan: AccountPlan) -> datetime.date | None:
@@ -274,7 +284,8 @@ def _stale_plans(accounts) -> list[tuple[AccountPlan, list[Signal]]]:
             "approved_version__decision__decided_at",
         )
     )
-    signals = plan_signals(plans=plans, today=timezone.localdate()) if plans else {}
+    # The tile shows counts and labels only: the signals undescribed (no sentence and link for each plan).
+    signals = plan_signals(plans=plans, today=timezone.localdate(), describe=False) if plans else {}
     return [(plan, signals[plan.pk]) for plan in plans if signals.get(plan.pk)]
 
 

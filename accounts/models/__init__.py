@@ -24,7 +24,7 @@ from .account import (
     AccountRisk,
 )
 from .customer import OrgUnit, Contact, Relationship, OrgChange, org_change_text, CustomerActivity, Interaction
-from .commerce import Offering, Order, IncentiveProgram, Opportunity, OpportunityMove, UnmetNeed
+from .commerce import Offering, Order, IncentiveProgram, Opportunity, OpportunityMove, OpportunityTierTotal, UnmetNeed
 from .revenue import RevenueLine
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "IncentiveProgram",
     "Opportunity",
     "OpportunityMove",
+    "OpportunityTierTotal",
     "UnmetNeed",
     "RevenueLine",
 ]

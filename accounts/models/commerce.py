@@ -198,6 +198,24 @@ class Opportunity(models.Model):
         return self.amount * self.probability / 100
 
 
+class OpportunityTierTotal(models.Model):
+    """An account's open opportunities of one tier, summed: how many, their amount and their probability-weighted
+    amount. Kept by every write of the account's opportunities (`accounts.tier_totals`), so that the weekly
+    dashboard's tier funnel adds up a few rows per account instead of every opportunity."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    tier = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=20, decimal_places=0)
+    weighted = models.DecimalField(max_digits=22, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "tier"], name="opportunity_tier_total_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} tier {self.tier}"
+
+
 class OpportunityMove(models.Model):
     """A change of an opportunity's tier or stage, with who and when."""
 

@@ -10,8 +10,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -30,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts import portfolio_cache
-from accounts.models import Account, AccountTeamMember, Opportunity
+from accounts.models import Account, AccountTeamMember, OpportunityTierTotal
 from accounts.selectors import accounts_visible_to
 from performance.panels import dashboard_panels, panel_content
 from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
@@ -267,22 +265,21 @@ def week_movers(
     ranked = list(STATUS_RANK)
     if days.week_before <= days.latest - datetime.timedelta(days=7):
         # The latest day's snapshots compare with the same day the dashboard does (each keeps a copy of
-        # its week-before self, `kpi_snapshot_link_week_before`): one day's rows, no grouping.
+        # its week-before self, `kpi_snapshot_link_week_before`, and the move, `week_change`): the day's
+        # moved rows only, read off `kpi_snapshot_change_idx`, no grouping.
         rows = (
             KpiSnapshot.objects.filter(
+                Q(week_change__lt=0) | Q(week_change__gt=0),
                 as_of=days.latest,
                 period_kind=kind,
                 account_id__in=accounts.values("pk"),
                 kpi__in=[kpi.pk for kpi in kpis],
                 week_before_as_of=days.week_before,
-                status__in=ranked,
-                week_before_status__in=ranked,
             )
-            .exclude(status=F("week_before_status"))
             .annotate(
                 status_now=F("status"), status_before=F("week_before_status"),
                 actual_now=F("actual"), actual_before=F("week_before_actual"),
-                change=_status_rank("status") - _status_rank("week_before_status"),
+                change=F("week_change"),
             )
             .order_by("change", "-account__revenue_ttm", "account__name", "kpi_id")
             .values("account_id", "account__name", "kpi_id", "status_now", "status_before", "actual_now", "actual_before", "change")
@@ -390,15 +387,17 @@ def pareto(*, accounts: QuerySet[Account], limit: int | None = 20) -> Pareto:
 
 
 def tier_funnel(*, accounts: QuerySet[Account]) -> list[dict]:
-    """Open opportunities by tier (1 nearest to business … 4): count, amount and probability-weighted amount."""
+    """Open opportunities by tier (1 nearest to business … 4): count, amount and probability-weighted amount.
 
-    weighted = ExpressionWrapper(F("amount") * F("probability") / 100, output_field=DecimalField(max_digits=20, decimal_places=2))
+    One query over the sums each account keeps by tier (`accounts.tier_totals`, at most four rows per account),
+    not over every opportunity.
+    """
     rows = {
         row["tier"]: row
-        for row in Opportunity.objects.filter(account_id__in=accounts.values("pk"), stage__in=Opportunity.OPEN_STAGES)
+        for row in OpportunityTierTotal.objects.filter(account_id__in=accounts.values("pk"))
         .order_by()
         .values("tier")
-        .annotate(weighted=Sum(weighted), count=Count("id"), amount=Sum("amount"))
+        .annotate(weighted=Sum("weighted"), count=Sum("count"), amount=Sum("amount"))
     }
     return [
         rows.get(tier, {"tier": tier, "count": 0, "amount": Decimal(0), "weighted": Decimal(0)}) for tier in (4, 3, 2, 1)

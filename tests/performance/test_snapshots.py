@@ -104,3 +104,62 @@ def test_a_snapshot_with_nothing_a_week_older_keeps_no_week_before():
     kpi_snapshot_refresh(as_of=TODAY - datetime.timedelta(days=3))
     kpi_snapshot_refresh(as_of=TODAY)
     assert set(KpiSnapshot.objects.filter(as_of=TODAY).values_list("week_before_as_of", "week_before_status").distinct()) == {(None, "")}
+
+
+def test_each_snapshot_keeps_its_move_since_a_week_before_whatever_wrote_it():
+    """`week_change` (what the week's movers read) equals the rank difference of the two statuses, after the
+    refresh, a refresh of the day compared with, and writes that bypass the refresh."""
+    from performance.models import STATUS_RANK
+
+    for _ in range(3):
+        AccountFactory()
+    week_ago = TODAY - datetime.timedelta(days=7)
+    kpi_snapshot_refresh(as_of=week_ago)
+    kpi_snapshot_refresh(as_of=TODAY)
+    rows = list(KpiSnapshot.objects.filter(as_of=week_ago).order_by("pk"))
+    for row, status in zip(rows, ["at_risk", "off_track", "on_track", "no_target", "no_data"] * len(rows)):
+        KpiSnapshot.objects.filter(pk=row.pk).update(status=status)
+    kpi_snapshot_refresh(as_of=week_ago)  # copies the day again into today's rows: back to the refresh's statuses
+    KpiSnapshot.objects.filter(as_of=TODAY, kpi__code="revenue").update(week_before_status="off_track")
+    KpiSnapshot.objects.filter(as_of=TODAY, kpi__code="nps").update(status="on_track", week_before_status="at_risk")
+    found = list(KpiSnapshot.objects.values_list("status", "week_before_status", "week_change"))
+    assert found and all(
+        change == (STATUS_RANK[now] - STATUS_RANK[before] if now in STATUS_RANK and before in STATUS_RANK else 0)
+        for now, before, change in found
+    )
+    assert any(change for _now, _before, change in found)
+
+
+def test_the_week_movers_read_off_the_stored_move_equal_the_two_days_compared():
+    from accounts.models import Account
+    from performance.selectors.weekly_dashboard import SnapshotDays, dashboard_kpis, week_movers
+
+    for _ in range(4):
+        AccountFactory()
+    week_ago = TODAY - datetime.timedelta(days=7)
+    kpi_snapshot_refresh(as_of=week_ago)
+    for n, row in enumerate(KpiSnapshot.objects.filter(as_of=week_ago).order_by("pk")):
+        KpiSnapshot.objects.filter(pk=row.pk).update(status=["at_risk", "off_track", "on_track", "no_data"][n % 4])
+    kpi_snapshot_refresh(as_of=TODAY)
+    for n, row in enumerate(KpiSnapshot.objects.filter(as_of=TODAY).order_by("pk")):
+        KpiSnapshot.objects.filter(pk=row.pk).update(status=["on_track", "off_track", "at_risk"][n % 3])
+    accounts = Account.objects.all()
+    kpis = dashboard_kpis(accounts=accounts, as_of=TODAY, kind="quarter")
+    stored = week_movers(accounts=accounts, kpis=kpis, days=SnapshotDays(TODAY, week_ago), kind="quarter", limit=None)
+    # From scratch: each of today's snapshots paired with its week-old self.
+    from performance.models import STATUS_RANK
+
+    old = {(r.account_id, r.kpi_id): r.status for r in KpiSnapshot.objects.filter(as_of=week_ago, period_kind="quarter")}
+    compared = sorted(
+        (
+            (STATUS_RANK[r.status] - STATUS_RANK[old[(r.account_id, r.kpi_id)]], -r.account.revenue_ttm, r.account.name,
+             r.kpi_id, r.account_id, old[(r.account_id, r.kpi_id)], r.status)
+            for r in KpiSnapshot.objects.filter(as_of=TODAY, period_kind="quarter", kpi__in=[k.pk for k in kpis])
+            if r.status in STATUS_RANK and old.get((r.account_id, r.kpi_id)) in STATUS_RANK
+            and r.status != old[(r.account_id, r.kpi_id)]
+        )
+    )
+    assert stored
+    assert [(m.account_id, m.kpi.pk, m.previous_status, m.status, m.change) for m in stored] == [
+        (account_id, kpi_id, before, now, change) for change, _revenue, _name, kpi_id, account_id, before, now in compared
+    ]
