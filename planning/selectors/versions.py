@@ -3,11 +3,13 @@
 import datetime
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 
-from performance.models import KpiTarget
+from accounts.models import User
+from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period
 from planning.models import (
     AccountPlan,
@@ -112,67 +114,119 @@ def latest_step_comments(*, plan: AccountPlan, step: int) -> dict | None:
 def plan_history(*, plan: AccountPlan, limit: int = 200) -> list[dict]:
     """Every recorded change of the plan and its parts, newest first, with who, when and which fields.
 
-    One query per audited model and one per model a changed foreign key points to; the
-    differences between consecutive records are computed here rather than with `diff_against`,
-    which would query once per record.
+    The audit tables' rows in one query (`_history_rows`), then one query per model a record points to
+    (who made it, a changed foreign key, a KPI named in a label); the differences between consecutive
+    records are computed here rather than with `diff_against`, which would query once per record.
     """
-    def attribute(name):
-        return lambda row: str(getattr(row, name))
-
-    def target_label(row):
-        period = Period(row.period_kind, row.fiscal_year, row.period_index, plan.start_month)
-        return f"{row.kpi} · {period.label}: {number(row.value)}"
-
     sources = [
-        (AccountPlan.history.filter(id=plan.pk), None),
-        (PlanKpi.history.filter(plan_id=plan.pk).select_related("kpi"), attribute("kpi")),
-        (KpiTarget.history.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year).select_related("kpi"), target_label),
-        (StrategicTask.history.filter(plan_id=plan.pk), attribute("title")),
-        (MarketingAction.history.filter(plan_id=plan.pk), attribute("title")),
-        (SupportRequest.history.filter(plan_id=plan.pk), attribute("description")),
-        (ActionItem.history.filter(plan_id=plan.pk), attribute("title")),
-        (PlanAttachment.history.filter(plan_id=plan.pk), attribute("original_name")),
-        (QuarterlyReview.history.filter(plan_id=plan.pk), lambda row: f"Q{row.quarter}"),
+        (AccountPlan, "id", plan.pk, (), None),
+        (PlanKpi, "plan_id", plan.pk, (), "kpi"),
+        (KpiTarget, "account_id", plan.account_id, (("fiscal_year", plan.fiscal_year),), "target"),
+        (StrategicTask, "plan_id", plan.pk, (), "title"),
+        (MarketingAction, "plan_id", plan.pk, (), "title"),
+        (SupportRequest, "plan_id", plan.pk, (), "description"),
+        (ActionItem, "plan_id", plan.pk, (), "title"),
+        (PlanAttachment, "plan_id", plan.pk, (), "original_name"),
+        (QuarterlyReview, "plan_id", plan.pk, (), "quarter"),
+    ]
+    fields_of = [
+        [f for f in model.history.model.tracked_fields if f.name not in ("id", "plan", "created_at", "updated_at")]
+        for model, *_ in sources
     ]
     entries = []
     references: dict = defaultdict(set)
-    for queryset, label_of in sources:
-        model = queryset.model.instance_type
-        fields = [f for f in queryset.model.tracked_fields if f.name not in ("id", "plan", "created_at", "updated_at")]
-        rows = list(queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
-        previous_by_id: dict = {}
-        for row in rows:
-            previous = previous_by_id.get(row.id)
-            changed = []
-            if previous is not None and row.history_type == "~":
-                for model_field in fields:
-                    old, new = getattr(previous, model_field.attname), getattr(row, model_field.attname)
-                    if old != new:
-                        changed.append([model_field, old, new])
-                        if model_field.is_relation:
-                            references[model_field.related_model].update(v for v in (old, new) if v is not None)
-            previous_by_id[row.id] = row
-            if row.history_type == "~" and previous is not None and not changed:
-                continue
-            entries.append(
-                {
-                    "when": row.history_date,
-                    "who": row.history_user,
-                    "type": row.history_type,
-                    "model": str(model._meta.verbose_name),
-                    "label": "" if label_of is None else label_of(row),
-                    "changes": changed,
-                }
-            )
+    previous_by_key: dict = {}
+    for index, row_id, history_id, when, history_type, user_id, values in _history_rows(sources, fields_of):
+        model, label_of = sources[index][0], sources[index][4]
+        previous = previous_by_key.get((index, row_id))
+        changed = []
+        if previous is not None and history_type == "~":
+            for model_field in fields_of[index]:
+                old, new = previous[model_field.attname], values[model_field.attname]
+                if old != new:
+                    changed.append([model_field, old, new])
+                    if model_field.is_relation:
+                        references[model_field.related_model].update(v for v in (old, new) if v is not None)
+        previous_by_key[(index, row_id)] = values
+        if history_type == "~" and previous is not None and not changed:
+            continue
+        entries.append(
+            {"when": when, "who": user_id, "type": history_type, "model": str(model._meta.verbose_name),
+             "label": label_of, "values": values, "changes": changed}
+        )
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     entries = entries[:limit]
-    names = {model: model._default_manager.in_bulk(ids) for model, ids in references.items()}
+    references[User].update(entry["who"] for entry in entries if entry["who"] is not None)
+    references[KpiDefinition].update(entry["values"]["kpi_id"] for entry in entries if entry["label"] in ("kpi", "target"))
+    names = {model: model._default_manager.in_bulk(ids) for model, ids in references.items() if ids}
     for entry in entries:
+        entry["who"] = names.get(User, {}).get(entry["who"])
+        entry["label"] = _history_label(entry.pop("label"), entry.pop("values"), plan=plan, kpis=names.get(KpiDefinition, {}))
         entry["changes"] = [
             {"field": str(f.verbose_name), "old": _describe(f, old, names), "new": _describe(f, new, names)}
             for f, old, new in entry["changes"]
         ]
     return entries
+
+
+def _history_rows(sources: list, fields_of: list):
+    """The audit tables' rows of `sources` in one UNION ALL query, ordered by source, record, date and history id:
+    (source index, record id, history id, date, type, user id, {attname: value of each tracked field}).
+
+    Each source's fields have columns of their own (NULL in the other sources' rows), and each value goes through
+    its field's converters as the ORM would convert it, so the values equal what the history models read."""
+    history_models = [model.history.model for model, *_ in sources]
+    quote = connection.ops.quote_name
+    common = [history_models[0]._meta.get_field(name) for name in ("id", "history_id", "history_date", "history_type", "history_user")]
+    columns = []  # (source index, tracked field, history model's field)
+    for index, history_model in enumerate(history_models):
+        columns.extend((index, field, history_model._meta.get_field(field.name)) for field in fields_of[index])
+    selects, params = [], []
+    for index, (history_model, (_model, key, value, extra, _label)) in enumerate(zip(history_models, sources)):
+        table = history_model._meta.db_table
+        own = [
+            quote(hfield.column) if source == index else "NULL" for source, _field, hfield in columns
+        ]
+        where = " AND ".join(quote(history_model._meta.get_field(name).column) + " = %s" for name, _ in ((key, value), *extra))
+        common_columns = [quote(history_model._meta.get_field(f.name).column) for f in common]
+        selects.append(f"SELECT {index}, {', '.join(common_columns + own)} FROM {quote(table)} WHERE {where}")
+        params.extend([value, *(v for _, v in extra)])
+    sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 3"
+    converters = [_converters(field, history_models[0]) for field in common] + [
+        _converters(hfield, history_model) for (_s, _f, hfield), history_model in
+        ((column, history_models[column[0]]) for column in columns)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for row in rows:
+        index, values = row[0], []
+        for value, (convert, col) in zip(row[1:], converters):
+            for converter in convert:
+                value = converter(value, col, connection)
+            values.append(value)
+        row_id, history_id, when, history_type, user_id = values[:5]
+        tracked = {field.attname: value for (source, field, _h), value in zip(columns, values[5:]) if source == index}
+        yield index, row_id, history_id, when, history_type, user_id, tracked
+
+
+def _converters(field, model) -> tuple[list, object]:
+    col = field.get_col(model._meta.db_table)
+    return connection.ops.get_db_converters(col) + col.get_db_converters(connection), col
+
+
+def _history_label(kind, values: dict, *, plan: AccountPlan, kpis: dict) -> str:
+    """What a history record is about: the plan's part by its title, a KPI target by KPI and period."""
+    if kind is None:
+        return ""
+    if kind == "kpi":
+        return str(kpis.get(values["kpi_id"], values["kpi_id"]))
+    if kind == "target":
+        period = Period(values["period_kind"], values["fiscal_year"], values["period_index"], plan.start_month)
+        return f"{kpis.get(values['kpi_id'], values['kpi_id'])} · {period.label}: {number(values['value'])}"
+    if kind == "quarter":
+        return f"Q{values['quarter']}"
+    return str(values[kind])
 
 
 def _describe(model_field, value, names: dict) -> str:
