@@ -1,6 +1,7 @@
 """The plan's frozen versions with their decisions, its quarterly reviews, and its audit history."""
 
 import datetime
+import inspect
 from collections import defaultdict
 
 from django.db import connection
@@ -52,6 +53,11 @@ def plan_versions(*, plan: AccountPlan) -> list[PlanVersion]:
     )
 
 
+def version_choices(*, plan: AccountPlan) -> list[PlanVersion]:
+    """The plan's versions, newest first, with what names them and nothing else (what to compare picks from)."""
+    return list(PlanVersion.objects.filter(plan=plan).only("id", "plan_id", "number", "revision", "submission").order_by("-number"))
+
+
 def latest_version(*, plan: AccountPlan) -> PlanVersion | None:
     """The plan's newest version with its decision and snapshot (what the "Now" panel compares with), or None."""
     return PlanVersion.objects.filter(plan=plan).select_related("decision").order_by("-number").first()
@@ -59,8 +65,7 @@ def latest_version(*, plan: AccountPlan) -> PlanVersion | None:
 
 def version_get(*, plan: AccountPlan, number: int) -> PlanVersion:
     return first_or_404(
-        with_decision(PlanVersion.objects.filter(plan=plan, number=number)).select_related("agenda_item__meeting"),
-        "No such version.",
+        with_decision(PlanVersion.objects.filter(plan=plan, number=number)), "No such version.",
     )
 
 
@@ -130,7 +135,7 @@ def plan_history(*, plan: AccountPlan, limit: int = 200) -> list[dict]:
         (QuarterlyReview, "plan_id", plan.pk, (), "quarter"),
     ]
     fields_of = [
-        [f for f in model.history.model.tracked_fields if f.name not in ("id", "plan", "created_at", "updated_at")]
+        [f for f in _history_model(model).tracked_fields if f.name not in ("id", "plan", "created_at", "updated_at")]
         for model, *_ in sources
     ]
     entries = []
@@ -175,7 +180,7 @@ def _history_rows(sources: list, fields_of: list):
 
     Each source's fields have columns of their own (NULL in the other sources' rows), and each value goes through
     its field's converters as the ORM would convert it, so the values equal what the history models read."""
-    history_models = [model.history.model for model, *_ in sources]
+    history_models = [_history_model(model) for model, *_ in sources]
     quote = connection.ops.quote_name
     common = [history_models[0]._meta.get_field(name) for name in ("id", "history_id", "history_date", "history_type", "history_user")]
     columns = []  # (source index, tracked field, history model's field)
@@ -208,6 +213,11 @@ def _history_rows(sources: list, fields_of: list):
         row_id, history_id, when, history_type, user_id = values[:5]
         tracked = {field.attname: value for (source, field, _h), value in zip(columns, values[5:]) if source == index}
         yield index, row_id, history_id, when, history_type, user_id, tracked
+
+
+def _history_model(model):
+    # The descriptor itself: reading `model.history` builds a manager class on every access.
+    return inspect.getattr_static(model, "history").model
 
 
 def _converters(field, model) -> tuple[list, object]:

@@ -43,7 +43,11 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
     plan = plans.plan_get_for_user(user=request.user, plan_id=plan_id)
     version = versions_reads.version_get(plan=plan, number=number)
     context = _plan_context(request, plan)
-    context.update({"version": version, "snap": version.snapshot, **_snapshot_extras(version.snapshot)})
+    snap = version.snapshot
+    # The sections render a frozen snapshot: the same snapshot, language, time zone and day (the timeline marks
+    # today) render the same HTML, kept in the cache under their digest.
+    sections_key = f"{pdfs.snapshot_digest(snap)}:{get_language()}:{timezone.get_current_timezone_name()}"
+    context.update({"version": version, "snap": snap, "sections_key": sections_key, **_snapshot_extras(snap)})
     return render(request, "planning/version_detail.html", context)
 
 
@@ -51,9 +55,10 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
 def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
     """What changed between two versions, or between a version and the plan as it stands now."""
     plan = plans.plan_get_for_user(user=request.user, plan_id=plan_id)
-    versions = versions_reads.plan_versions(plan=plan)
+    versions = versions_reads.version_choices(plan=plan)
     numbers = [v.number for v in versions]
-    default_base = plan.approved_version.number if plan.approved_version else (numbers[-1] if numbers else None)
+    approved = [v.number for v in versions if v.pk == plan.approved_version_id]
+    default_base = approved[0] if approved else (numbers[-1] if numbers else None)
     base = _version_number(request.GET.get("base"), numbers, default_base)
     other = request.GET.get("other", "current")
     other_number = None if other == "current" else _version_number(other, numbers, None)
@@ -63,7 +68,7 @@ def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
         if other_number is None:
             # The plan as it stands: its targets read once for the snapshot and the step bar's checks.
             targets = kpis.plan_targets(plan=plan)
-            other_snapshot = plan_snapshot(plan, targets=targets)
+            other_snapshot = plan_snapshot(plan, targets=targets, for_diff=True)
         else:
             other_snapshot = versions_reads.version_snapshot(plan=plan, number=other_number)
         diff = snapshot_diff(base_snapshot, other_snapshot)
