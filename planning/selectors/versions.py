@@ -189,8 +189,10 @@ def _history_rows(sources: list, fields_of: list):
     selects, params = [], []
     for index, (history_model, (_model, key, value, extra, _label)) in enumerate(zip(history_models, sources)):
         table = history_model._meta.db_table
+        # Typed NULLs: PostgreSQL settles each column's type from the first rows of the union.
         own = [
-            quote(hfield.column) if source == index else "NULL" for source, _field, hfield in columns
+            quote(hfield.column) if source == index else f"CAST(NULL AS {hfield.db_type(connection)})"
+            for source, _field, hfield in columns
         ]
         where = " AND ".join(quote(history_model._meta.get_field(name).column) + " = %s" for name, _ in ((key, value), *extra))
         common_columns = [quote(history_model._meta.get_field(f.name).column) for f in common]
