@@ -176,45 +176,62 @@ def plan_history(*, plan: AccountPlan, limit: int = 200) -> list[dict]:
 
 def _history_rows(sources: list, fields_of: list):
     """The audit tables' rows of `sources` in one UNION ALL query, ordered by source, record, date and history id:
-    (source index, record id, history id, date, type, user id, {attname: value of each tracked field}).
-
-    Each source's fields have columns of their own (NULL in the other sources' rows), and each value goes through
-    its field's converters as the ORM would convert it, so the values equal what the history models read."""
-    history_models = [_history_model(model) for model, *_ in sources]
-    quote = connection.ops.quote_name
-    common = [history_models[0]._meta.get_field(name) for name in ("id", "history_id", "history_date", "history_type", "history_user")]
-    columns = []  # (source index, tracked field, history model's field)
-    for index, history_model in enumerate(history_models):
-        columns.extend((index, field, history_model._meta.get_field(field.name)) for field in fields_of[index])
-    selects, params = [], []
-    for index, (history_model, (_model, key, value, extra, _label)) in enumerate(zip(history_models, sources)):
-        table = history_model._meta.db_table
-        # Typed NULLs: PostgreSQL settles each column's type from the first rows of the union.
-        own = [
-            quote(hfield.column) if source == index else f"CAST(NULL AS {hfield.db_type(connection)})"
-            for source, _field, hfield in columns
-        ]
-        where = " AND ".join(quote(history_model._meta.get_field(name).column) + " = %s" for name, _ in ((key, value), *extra))
-        common_columns = [quote(history_model._meta.get_field(f.name).column) for f in common]
-        selects.append(f"SELECT {index}, {', '.join(common_columns + own)} FROM {quote(table)} WHERE {where}")
-        params.extend([value, *(v for _, v in extra)])
-    sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 3"
-    converters = [_converters(field, history_models[0]) for field in common] + [
-        _converters(hfield, history_model) for (_s, _f, hfield), history_model in
-        ((column, history_models[column[0]]) for column in columns)
-    ]
+    (source index, record id, history id, date, type, user id, {attname: value of each tracked field})."""
+    shape = tuple((model, key, tuple(name for name, _ in extra)) for model, key, _value, extra, _label in sources)
+    sql, common, own = _history_query(shape, fields_of)
+    params = [param for _model, _key, value, extra, _label in sources for param in (value, *(v for _, v in extra))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+
+    def converted(value, converters, col):
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
     for row in rows:
-        index, values = row[0], []
-        for value, (convert, col) in zip(row[1:], converters):
-            for converter in convert:
-                value = converter(value, col, connection)
-            values.append(value)
-        row_id, history_id, when, history_type, user_id = values[:5]
-        tracked = {field.attname: value for (source, field, _h), value in zip(columns, values[5:]) if source == index}
+        index = row[0]
+        row_id, history_id, when, history_type, user_id = (
+            converted(value, converters, col) for value, (converters, col) in zip(row[1:6], common)
+        )
+        tracked = {attname: converted(row[position], converters, col) for position, attname, converters, col in own[index]}
         yield index, row_id, history_id, when, history_type, user_id, tracked
+
+
+# The history query of each shape of sources, per database: its SQL, the common columns' converters and, per source,
+# where its own columns are. Built once: the typed NULLs alone ask each field its database type.
+_HISTORY_QUERIES: dict = {}
+
+
+def _history_query(shape: tuple, fields_of: list) -> tuple[str, list, list]:
+    """Each source's fields have columns of their own (NULL in the other sources' rows), and each value goes through
+    its field's converters as the ORM would convert it, so the values equal what the history models read."""
+    cache_key = (connection.alias, shape)
+    if cache_key in _HISTORY_QUERIES:
+        return _HISTORY_QUERIES[cache_key]
+    history_models = [_history_model(model) for model, _key, _extra in shape]
+    quote = connection.ops.quote_name
+    common_names = ("id", "history_id", "history_date", "history_type", "history_user")
+    columns = []  # (source index, history model's field)
+    for index, history_model in enumerate(history_models):
+        columns.extend((index, history_model._meta.get_field(field.name)) for field in fields_of[index])
+    selects = []
+    for index, (history_model, (_model, key, extra)) in enumerate(zip(history_models, shape)):
+        # Typed NULLs: PostgreSQL settles each column's type from the first rows of the union.
+        own = [
+            quote(field.column) if source == index else f"CAST(NULL AS {field.db_type(connection)})"
+            for source, field in columns
+        ]
+        common = [quote(history_model._meta.get_field(name).column) for name in common_names]
+        where = " AND ".join(quote(history_model._meta.get_field(name).column) + " = %s" for name in (key, *extra))
+        selects.append(f"SELECT {index}, {', '.join(common + own)} FROM {quote(history_model._meta.db_table)} WHERE {where}")
+    sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 3"
+    common = [_converters(history_models[0]._meta.get_field(name), history_models[0]) for name in common_names]
+    own_columns: list = [[] for _ in shape]
+    for position, (index, field) in enumerate(columns, start=1 + len(common_names)):
+        own_columns[index].append((position, field.attname, *_converters(field, history_models[index])))
+    _HISTORY_QUERIES[cache_key] = sql, common, own_columns
+    return _HISTORY_QUERIES[cache_key]
 
 
 def _history_model(model):
