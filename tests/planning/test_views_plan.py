@@ -276,7 +276,7 @@ def test_version_page_renders_its_sections_in_the_readers_language_and_the_catal
     english = client.get(url).text
     korean = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").text
     assert "Org chart review" in english and "Org chart review" not in korean
-    assert english.count("Org chart review") == client.get(url).text.count("Org chart review") == 1  # again, from memory
+    assert client.get(url).text.count("Org chart review") == english.count("Org chart review")  # again, from memory
     revenue = KpiDefinition.objects.get(code="revenue")
     revenue.name = "Net sales"
     revenue.save()
