@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import AccountTeamMember, Opportunity, OrgUnit
+from accounts.models import AccountTeamMember, Contact, Opportunity, OrgUnit
 from accounts.selectors import is_level_matched
 from planning.models import AccountPlan
 from planning.targets import number
@@ -36,8 +36,11 @@ def _name(user) -> str:
     return "" if user is None else str(user)
 
 
-def plan_snapshot(plan: AccountPlan, *, targets: PlanTargets | None = None) -> dict:
-    """Everything the meeting sees of the plan, as it stands now (`targets`: the plan's, if already read)."""
+def plan_snapshot(plan: AccountPlan, *, targets: PlanTargets | None = None, for_diff: bool = False) -> dict:
+    """Everything the meeting sees of the plan, as it stands now (`targets`: the plan's, if already read).
+
+    `for_diff`: only to be compared (`snapshot_diff`), never stored or shown: the derived values the comparison
+    ignores and that cost queries of their own (the tier totals, the key people's coverage) are left out."""
     account = plan.account
     return {
         "schema": SCHEMA,
@@ -62,34 +65,41 @@ def plan_snapshot(plan: AccountPlan, *, targets: PlanTargets | None = None) -> d
             "profit_ttm": _amount(account.profit_ttm),
             "pareto_class": account.pareto_class,
         },
-        "org": org_section(plan),
-        "mapping": mapping_section(plan),
+        "org": org_section(plan, coverage=not for_diff),
+        "mapping": mapping_section(plan, tiers=not for_diff),
         "business_plan": business_plan_section(plan),
         "strategy": strategy_section(plan, targets=targets),
         "execution": execution_section(plan),
     }
 
 
-def org_section(plan: AccountPlan) -> dict:
+def org_section(plan: AccountPlan, *, coverage: bool = True) -> dict:
+    """Step 1 as shown and frozen; without `coverage_percent` when `coverage` is false (one query less)."""
     units = content.org_units(plan=plan)
-    contacts = content.active_contacts(plan=plan)
+    # Per org unit: how many active people, and the leaders among them (in the order of content.active_contacts).
     people_by_unit: dict = {}
-    for contact in contacts:
-        people_by_unit.setdefault(contact.org_unit_id, []).append(contact)
+    for unit_id, name, title, is_decision_maker, level in (
+        Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
+        .order_by("org_unit__name", "name")
+        .values_list("org_unit_id", "name", "title", "is_decision_maker", "level")
+    ):
+        people_by_unit.setdefault(unit_id, []).append((name, title, is_decision_maker or level == "executive"))
     key_people = content.key_people(plan=plan)
-    # Covered one-to-one: by one of our people of the person's own level (the KAM counts among our executives).
-    kam_user_id = (
-        AccountTeamMember.objects.filter(account_id=plan.account_id, role=AccountTeamMember.Role.KAM)
-        .values_list("user_id", flat=True)
-        .first()
-    )
-    covered = sum(
-        1 for person in key_people
-        if is_level_matched(contact=person, relationships=person.relationships.all(), kam_user_id=kam_user_id)
-    )
+    covered = 0
+    if coverage:
+        # Covered one-to-one: by one of our people of the person's own level (the KAM counts among our executives).
+        kam_user_id = (
+            AccountTeamMember.objects.filter(account_id=plan.account_id, role=AccountTeamMember.Role.KAM)
+            .values_list("user_id", flat=True)
+            .first()
+        )
+        covered = sum(
+            1 for person in key_people
+            if is_level_matched(contact=person, relationships=person.relationships.all(), kam_user_id=kam_user_id)
+        )
     since = completeness.org_reference_date(plan=plan)
     changes = content.org_changes_since(plan=plan, since=since)
-    return {
+    section = {
         "reviewed_by": _name(plan.org_reviewed_by),
         "reviewed_at": plan.org_reviewed_at.isoformat() if plan.org_reviewed_at else None,
         "notes": plan.org_review_notes,
@@ -101,9 +111,7 @@ def org_section(plan: AccountPlan) -> dict:
                 "is_purchasing": unit.is_purchasing,
                 "people": len(people_by_unit.get(unit.pk, [])),
                 "leads": [
-                    f"{person.name} ({person.title})" if person.title else person.name
-                    for person in people_by_unit.get(unit.pk, [])
-                    if person.is_decision_maker or person.level == "executive"
+                    f"{name} ({title})" if title else name for name, title, leads in people_by_unit.get(unit.pk, []) if leads
                 ][:3],
             }
             for unit in units
@@ -136,27 +144,30 @@ def org_section(plan: AccountPlan) -> dict:
             for group, items in changes.items()
         },
     }
+    if not coverage:
+        del section["coverage_percent"]
+    return section
 
 
-def mapping_section(plan: AccountPlan, *, opportunities: list | None = None) -> dict:
+def mapping_section(plan: AccountPlan, *, opportunities: list | None = None, tiers: bool = True) -> dict:
     """Step 2 as shown and frozen; `opportunities`: the account's open ones as content.open_opportunities reads
-    them, when the caller has them."""
+    them, when the caller has them; without the tier totals when `tiers` is false (one query less)."""
     if opportunities is None:
         opportunities = content.open_opportunities(plan=plan)
-    tiers = {
+    totals = {
         row["tier"]: row
         for row in Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)
         .order_by()
         .values("tier")
         .annotate(count=Count("id"), amount=Sum("amount"))
-    }
+    } if tiers else {}
     units = (
         OrgUnit.objects.filter(account_id=plan.account_id)
         .annotate(open_count=Count("opportunities", filter=Q(opportunities__stage__in=Opportunity.OPEN_STAGES)))
         .filter(open_count=0)
         .order_by("name")
     )
-    return {
+    section = {
         "notes": plan.mapping_notes,
         "opportunities": [
             {
@@ -172,11 +183,14 @@ def mapping_section(plan: AccountPlan, *, opportunities: list | None = None) -> 
             for opportunity in opportunities
         ],
         "tiers": [
-            {"tier": tier, "count": tiers.get(tier, {}).get("count", 0), "amount": _amount(tiers.get(tier, {}).get("amount") or 0)}
+            {"tier": tier, "count": totals.get(tier, {}).get("count", 0), "amount": _amount(totals.get(tier, {}).get("amount") or 0)}
             for tier in (1, 2, 3, 4)
         ],
         "units_without_opportunity": [unit.name for unit in units],
     }
+    if not tiers:
+        del section["tiers"]
+    return section
 
 
 def business_plan_section(plan: AccountPlan) -> dict:

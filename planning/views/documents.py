@@ -1,10 +1,14 @@
 """A plan's documents: its history, frozen versions and their comparison, attachments, and exports (PDF, Excel)."""
 
+import threading
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -13,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import params
+from performance.selectors.catalogue import kpi_catalogue_names
 from planning import exports, forms, pdfs
 from planning.models import (
     PlanPdf,
@@ -43,17 +48,44 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
     plan = plans.plan_get_for_user(user=request.user, plan_id=plan_id)
     version = versions_reads.version_get(plan=plan, number=number)
     context = _plan_context(request, plan)
-    context.update({"version": version, "snap": version.snapshot, **_snapshot_extras(version.snapshot)})
+    context.update({"version": version, "sections": _frozen_sections(version.snapshot)})
     return render(request, "planning/version_detail.html", context)
+
+
+# The sections of frozen snapshots as rendered, newest use last, in this process's memory: the same snapshot in
+# the same language, time zone and day (the timeline marks today), its KPIs named alike in the catalogue now,
+# renders the same HTML; and a new release, whose templates may render it otherwise, starts with an empty memory.
+_SECTIONS: OrderedDict[str, str] = OrderedDict()
+_SECTIONS_KEPT = 64
+_SECTIONS_LOCK = threading.Lock()
+
+
+def _frozen_sections(snap: dict) -> str:
+    """The HTML of a frozen snapshot's five sections (planning/includes/snapshot_sections.html)."""
+    catalogue = kpi_catalogue_names()
+    kpi_names = [catalogue.get(row.get("key") or "") for row in (snap.get("strategy") or {}).get("targets") or []]
+    key = f"{pdfs.snapshot_digest(snap)}:{get_language()}:{timezone.get_current_timezone_name()}:{kpi_names!r}"
+    with _SECTIONS_LOCK:
+        html = _SECTIONS.get(key)
+        if html is not None:
+            _SECTIONS.move_to_end(key)
+            return html
+    html = render_to_string("planning/includes/snapshot_sections.html", {"snap": snap, **_snapshot_extras(snap)})
+    with _SECTIONS_LOCK:
+        _SECTIONS[key] = html
+        while len(_SECTIONS) > _SECTIONS_KEPT:
+            _SECTIONS.popitem(last=False)
+    return html
 
 
 @require_GET
 def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
     """What changed between two versions, or between a version and the plan as it stands now."""
     plan = plans.plan_get_for_user(user=request.user, plan_id=plan_id)
-    versions = versions_reads.plan_versions(plan=plan)
+    versions = versions_reads.version_choices(plan=plan)
     numbers = [v.number for v in versions]
-    default_base = plan.approved_version.number if plan.approved_version else (numbers[-1] if numbers else None)
+    approved = [v.number for v in versions if v.pk == plan.approved_version_id]
+    default_base = approved[0] if approved else (numbers[-1] if numbers else None)
     base = _version_number(request.GET.get("base"), numbers, default_base)
     other = request.GET.get("other", "current")
     other_number = None if other == "current" else _version_number(other, numbers, None)
@@ -63,7 +95,7 @@ def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
         if other_number is None:
             # The plan as it stands: its targets read once for the snapshot and the step bar's checks.
             targets = kpis.plan_targets(plan=plan)
-            other_snapshot = plan_snapshot(plan, targets=targets)
+            other_snapshot = plan_snapshot(plan, targets=targets, for_diff=True)
         else:
             other_snapshot = versions_reads.version_snapshot(plan=plan, number=other_number)
         diff = snapshot_diff(base_snapshot, other_snapshot)

@@ -122,6 +122,30 @@ def test_history_shows_who_changed_which_field(account, account_manager):
     assert {"KPI target", "action", "strategic task", "plan KPI"} <= models
 
 
+def test_history_shows_dates_amounts_people_and_kpi_targets_as_the_records_hold_them(account, account_manager, executive):
+    from planning.models import SupportRequest
+
+    plan = make_complete_plan(account=account, user=account_manager)
+    action = ActionItem.objects.filter(plan=plan).order_by("pk").first()
+    old_due = action.due_on
+    action.due_on = old_due + datetime.timedelta(days=7)
+    action.owner = executive
+    action.save()
+    support = SupportRequest.objects.get(plan=plan)
+    support.amount = Decimal(123_456_789)
+    support.save()
+    entries = plan_history(plan=plan)
+    moved = next(entry for entry in entries if entry["model"] == "action" and entry["changes"])
+    assert moved["label"] == action.title
+    assert {"field": "due", "old": old_due.isoformat(), "new": action.due_on.isoformat()} in moved["changes"]
+    assert {"field": "owner", "old": str(account_manager), "new": str(executive)} in moved["changes"]
+    assert moved["when"].tzinfo is not None and moved["who"] is None  # saved outside a request: the system
+    [raised] = [entry for entry in entries if entry["model"] == "support request" and entry["changes"]]
+    assert raised["changes"] == [{"field": "amount", "old": "100000000", "new": "123456789"}]
+    targets = [entry["label"] for entry in entries if entry["model"] == "KPI target"]
+    assert targets and all(" · " in label and ": " in label for label in targets)
+
+
 def test_next_years_plan_starts_from_the_three_year_targets(approved_plan, account_manager, account):
     from performance.models import KpiTarget
     from planning.models import PlanKpi
