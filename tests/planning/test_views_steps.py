@@ -296,7 +296,7 @@ def test_year_end_cannot_be_written_before_approval(client_for, draft, account_m
 
 # --- Query budgets ----------------------------------------------------------------------
 
-BUDGETS = {1: 30, 2: 26, 3: 24, 4: 32, 5: 27, 6: 24, 7: 30}
+BUDGETS = {1: 14, 2: 11, 3: 10, 4: 13, 5: 10, 6: 9, 7: 13}
 
 
 @pytest.mark.parametrize("size", [3, 60])
