@@ -15,7 +15,9 @@ def plan_stepper_items(plan, states, step=None) -> str:
     """The items of the plan's step bar (`includes/stepper.html`): one per step, complete, open or later,
     the current step marked; the same HTML the loop of the template gave."""
     current = getattr(step, "number", None) if step else None
-    complete, later, incomplete = (conditional_escape(gettext(text)) for text in ("complete", "not due yet", "incomplete"))
+    complete = conditional_escape(gettext("complete"))
+    later = conditional_escape(gettext("not due yet"))
+    incomplete = conditional_escape(gettext("incomplete"))
     parts = []
     for number, state in states.items():
         is_complete = state.complete

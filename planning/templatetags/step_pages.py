@@ -14,13 +14,17 @@ register = template.Library()
 def unit_tree(nodes) -> str:
     """Step 1's org tree: each unit, its head count and its decision makers, purchasing people, Foxes and
     Kingpins, its sub-units nested (`planning.steps._unit_tree`'s nodes)."""
-    badges = {
-        "is_decision_maker": f'<span class="badge text-bg-primary">{conditional_escape(gettext("DM"))}</span>',
-        "is_purchasing": f'<span class="badge text-bg-info">{conditional_escape(gettext("Purchasing"))}</span>',
-        "is_fox": f'<span class="badge text-bg-warning">{conditional_escape(gettext("Fox"))}</span>',
-        "is_kingpin": f'<span class="badge text-bg-danger">{conditional_escape(gettext("Kingpin"))}</span>',
+    words = {
+        "dm": conditional_escape(gettext("DM")), "purchasing": conditional_escape(gettext("Purchasing")),
+        "fox": conditional_escape(gettext("Fox")), "kingpin": conditional_escape(gettext("Kingpin")),
     }
-    purchasing = f'<span class="badge text-bg-info ms-1">{conditional_escape(gettext("Purchasing"))}</span>'
+    badges = {
+        "is_decision_maker": f'<span class="badge text-bg-primary">{words["dm"]}</span>',
+        "is_purchasing": f'<span class="badge text-bg-info">{words["purchasing"]}</span>',
+        "is_fox": f'<span class="badge text-bg-warning">{words["fox"]}</span>',
+        "is_kingpin": f'<span class="badge text-bg-danger">{words["kingpin"]}</span>',
+    }
+    purchasing = f'<span class="badge text-bg-info ms-1">{words["purchasing"]}</span>'
     return mark_safe(_tree(nodes, badges, purchasing))
 
 
