@@ -64,8 +64,7 @@ class StepPage:
 
 
 class OrgReviewStep(StepPage):
-    number = 1
-    section = "org"
+    number = 1  # read-only, the page shows its own context (`context`), not the snapshot's section
 
     def build_forms(self, data=None, files=None):
         return {"form": forms.Step1Form(data, instance=self.plan)}
@@ -106,8 +105,7 @@ def _unit_tree(units, contacts) -> list[dict]:
 
 
 class MappingStep(StepPage):
-    number = 2
-    section = "mapping"
+    number = 2  # read-only, the page shows `context`'s mapping section
     opportunities: list | None = None  # the account's open opportunities, once build_forms has read them
 
     def build_forms(self, data=None, files=None):
@@ -198,8 +196,7 @@ class StrategyStep(StepPage):
 
 
 class ExecutionStep(StepPage):
-    number = 5
-    section = "execution"
+    number = 5  # read-only, the page shows `context`'s execution section
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -1,14 +1,14 @@
-"""What the completeness rules (planning.rules) read of a plan: its facts, in a fixed number of queries."""
+"""What the completeness rules (planning.rules) read of a plan: its facts, in one query (many plans': five)."""
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Contact, OrgChange, Opportunity
-from performance.models import KpiTarget
+from performance.models import KpiDefinition, KpiTarget
 from performance.periods import PeriodKind
 from planning.models import (
     AccountPlan,
@@ -87,38 +87,90 @@ def _fact_counts(*, account: str, plan: str, account_params: list, plan_params: 
     }
 
 
-def _counts(*, plan: AccountPlan, ended: list[int]) -> dict[int | str, int]:
-    """The rules' counts in one query of scalar subqueries (SQL: an ORM query of eleven subqueries costs
-    more to build than the nine small queries it replaces)."""
+def _converter(field):
+    """What the ORM does to a column of `field` read from the database (dates, decimals on SQLite): for raw SQL."""
+    column = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return convert
+
+
+# What the completeness rules read of a chosen KPI (its name, whether it is a count, whether it adds up).
+KPI_FACT_FIELDS = ("id", "code", "name", "name_ko", "unit", "rollup")
+
+
+def _facts_row(*, plan: AccountPlan, ended: list[int], with_targets: bool) -> tuple[dict, PlanTargets | None]:
+    """The rules' counts and the latest org change in one query of scalar subqueries (SQL: an ORM query of
+    eleven subqueries costs more to build than the small queries it replaces); `with_targets`, the same
+    query also reads the plan's chosen KPIs (catalogue order) and their targets, one row per target
+    (a chosen KPI without targets gives one row; a plan without KPIs, one row of the counts alone)."""
     counts = _fact_counts(account="%s", plan="%s", account_params=[plan.account_id], plan_params=[plan.pk])
+    counts["latest_org_change_at"] = (
+        f"SELECT MAX(recorded_at) FROM {_table(OrgChange)} WHERE account_id = %s", [plan.account_id]
+    )
     if ended:
         reviews = f"SELECT COUNT(*) FROM {_table(QuarterlyReview)} WHERE plan_id = %s AND quarter IN ({_in(ended)})"
         counts["reviews_of_ended_quarters"] = (reviews, [plan.pk, *ended])
         counts["signed_off_reviews_of_ended_quarters"] = (
             f"{reviews} AND status = %s", [plan.pk, *ended, QuarterlyReview.Status.SIGNED_OFF]
         )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join(f"({sql})" for sql, _params in counts.values()),
-            [param for _sql, params in counts.values() for param in params],
+    sql = "SELECT " + ", ".join(f"({text})" for text, _params in counts.values())
+    params = [param for _sql, params in counts.values() for param in params]
+    year = plan.fiscal_year
+    if with_targets:
+        sql += (
+            ", " + ", ".join(f"kpi.{connection.ops.quote_name(name)}" for name in KPI_FACT_FIELDS)
+            + ", " + ", ".join(f"target.{connection.ops.quote_name(name)}" for name in TARGET_COLUMNS)
+            + f" FROM (SELECT 1 AS one) one LEFT JOIN {_table(PlanKpi)} chosen ON chosen.plan_id = %s"
+            f" LEFT JOIN {_table(KpiDefinition)} kpi ON kpi.id = chosen.kpi_id"
+            f" LEFT JOIN {_table(KpiTarget)} target ON target.kpi_id = chosen.kpi_id AND target.account_id = %s"
+            " AND (target.fiscal_year = %s OR (target.fiscal_year IN (%s, %s) AND target.period_kind = %s))"
+            " ORDER BY kpi.sort_order, kpi.code"
         )
-        row = cursor.fetchone()
-    return {"reviews_of_ended_quarters": 0, "signed_off_reviews_of_ended_quarters": 0, **dict(zip(counts, row))}
+        params += [plan.pk, plan.account_id, year, year + 1, year + 2, PeriodKind.YEAR]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    first = rows[0]
+    facts = {"reviews_of_ended_quarters": 0, "signed_off_reviews_of_ended_quarters": 0, **dict(zip(counts, first))}
+    facts["latest_org_change_at"] = _converter(OrgChange._meta.get_field("recorded_at"))(facts["latest_org_change_at"])
+    if not with_targets:
+        return facts, None
+    kpis: dict[int, KpiDefinition] = {}
+    targets = []
+    value = _converter(KpiTarget._meta.get_field("value"))
+    for row in rows:
+        kpi_values, target_values = row[len(counts):len(counts) + len(KPI_FACT_FIELDS)], row[len(counts) + len(KPI_FACT_FIELDS):]
+        if kpi_values[0] is None:
+            continue
+        if kpi_values[0] not in kpis:
+            kpis[kpi_values[0]] = KpiDefinition(**dict(zip(KPI_FACT_FIELDS, kpi_values)))
+        if target_values[0] is not None:
+            fiscal_year, period_kind, period_index, amount = target_values
+            targets.append(_TargetRow(kpi_values[0], fiscal_year, period_kind, period_index, value(amount)))
+    return facts, PlanTargets(kpis=list(kpis.values()), inputs=inputs_from_rows(targets, fiscal_year=year))
+
+
+# A target row as inputs_from_rows reads it.
+_TargetRow = namedtuple("_TargetRow", ("kpi_id", "fiscal_year", "period_kind", "period_index", "value"))
+TARGET_COLUMNS = ("fiscal_year", "period_kind", "period_index", "value")
 
 
 def plan_facts(
     *, plan: AccountPlan, today: datetime.date | None = None, targets: PlanTargets | None = None
 ) -> PlanFacts:
-    """Aggregates the completeness rules need, whatever the plan's size: the counts in one query, the latest
-    org change in one, and two for the targets (none when `targets`, from `plan_targets`, come with the call)."""
+    """Aggregates the completeness rules need, whatever the plan's size, in one query: the counts, the latest
+    org change and the chosen KPIs' targets (the counts alone when `targets`, from `plan_targets`, come with the call)."""
     today = today or timezone.localdate()
     ended = [q for q in (1, 2, 3, 4) if plan.period(PeriodKind.QUARTER, q).end < today]
-    latest_change = OrgChange.objects.filter(account_id=plan.account_id).aggregate(latest=Max("recorded_at"))["latest"]
-    kpis, target_problems = plan_target_facts(plan=plan, targets=targets)
-    return PlanFacts(
-        latest_org_change_at=latest_change, **_counts(plan=plan, ended=ended),
-        kpis=kpis, target_problems=target_problems, ended_quarters=len(ended),
-    )
+    facts, read = _facts_row(plan=plan, ended=ended, with_targets=targets is None)
+    kpis, target_problems = plan_target_facts(plan=plan, targets=targets or read)
+    return PlanFacts(**facts, kpis=kpis, target_problems=target_problems, ended_quarters=len(ended))
 
 
 def plan_states(*, plan: AccountPlan, targets: PlanTargets | None = None) -> dict[int, StepState]:

@@ -82,7 +82,11 @@ def user_can_decide(*, user: User) -> bool:
 
 
 def next_year_plan(*, plan: AccountPlan) -> AccountPlan | None:
-    return AccountPlan.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year + 1).first()
+    """The account's plan of the next fiscal year, if any: its id and year (what the pages link to), not its texts."""
+    return (
+        AccountPlan.objects.filter(account_id=plan.account_id, fiscal_year=plan.fiscal_year + 1)
+        .only("pk", "account_id", "fiscal_year").first()
+    )
 
 
 # The weekly dashboard's "Account plans" tile (registered with performance in PlanningConfig.ready()).

@@ -168,7 +168,7 @@ def test_account_manager_of_other_accounts_gets_404_on_every_plan_page(client_fo
 def test_overview_query_count_is_fixed(client_for, plan, account_manager, django_assert_max_num_queries, size):
     grow(plan, size)
     client = client_for(account_manager)
-    with django_assert_max_num_queries(16):  # the "Now" panel comes after, from planning:plan-now (tests/planning/test_now_panel.py)
+    with django_assert_max_num_queries(13):  # the "Now" panel comes after, from planning:plan-now (tests/planning/test_now_panel.py)
         assert client.get(reverse("planning:plan-detail", args=[plan.pk])).status_code == 200
 
 

@@ -296,7 +296,7 @@ def test_year_end_cannot_be_written_before_approval(client_for, draft, account_m
 
 # --- Query budgets ----------------------------------------------------------------------
 
-BUDGETS = {1: 30, 2: 26, 3: 24, 4: 32, 5: 27, 6: 24, 7: 30}
+BUDGETS = {1: 16, 2: 13, 3: 12, 4: 15, 5: 12, 6: 11, 7: 15}
 
 
 @pytest.mark.parametrize("size", [3, 60])
