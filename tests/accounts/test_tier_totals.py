@@ -76,6 +76,17 @@ def test_bulk_writes_recompute_every_account_at_the_end():
     assert sum(count for count, _amount, _weighted in _stored().values()) == 8
 
 
+def test_nested_bulk_writes_end_with_the_outermost_as_the_demo_flush_inside_the_seed():
+    account = AccountFactory()
+    with portfolio_cache.bulk_writes():
+        with portfolio_cache.bulk_writes():  # demo_flush() inside seed_demo
+            Opportunity.objects.only("pk").delete()
+        assert portfolio_cache.in_bulk_writes()
+        Opportunity.objects.bulk_create([Opportunity(account=account, name="o", tier=1, amount=Decimal(5), probability=50)])
+    assert not portfolio_cache.in_bulk_writes()
+    assert _stored() == _from_scratch() != {}
+
+
 def test_a_write_that_bypasses_the_signals_is_followed_by_a_refresh():
     opportunity = OpportunityFactory(tier=3)
     Opportunity.objects.filter(pk=opportunity.pk).update(tier=1)
