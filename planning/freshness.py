@@ -88,7 +88,7 @@ class _Urls:
         return str(first).join(parts)
 
 
-def _roles(contact: Contact) -> str:
+def _roles(contact) -> str:
     roles = [str(label) for field, label in (("is_kingpin", "Kingpin"), ("is_fox", "Fox")) if getattr(contact, field)]
     return roles[0] if roles else _("decision maker")
 
@@ -146,12 +146,14 @@ def plan_signals(
     silent_by_account = defaultdict(list)
     if key_contacts is None:
         key_contacts = defaultdict(list)
+        # Rows, not model instances: on an executive's dashboard these are every live plan's decision makers.
         for contact in (
             Contact.objects.filter(account_id__in=account_ids, status=Contact.Status.ACTIVE)
             .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
             .annotate(last_interaction=contact_last_contact(today))
             .order_by("name")
-            .only("pk", "account_id", "name", "is_decision_maker", "is_kingpin", "is_fox")
+            .values_list("pk", "account_id", "name", "is_decision_maker", "is_kingpin", "is_fox", "last_interaction",
+                         named=True)
         ):
             key_contacts[contact.account_id].append(contact)
     for account_id in account_ids:
@@ -243,7 +245,8 @@ def plan_signals(
     return signals
 
 
-def _contact_fix(contact: Contact) -> str:
+def _contact_fix(contact) -> str:
+    """The fix of a silent decision maker: `contact` is a Contact or a row with its name, roles and `last_interaction`."""
     params = {"name": contact.name, "role": _roles(contact)}
     if contact.last_interaction:
         return _("Log a meeting with %(name)s (%(role)s): last contact %(date)s") % {
