@@ -115,7 +115,7 @@ def test_executive_reads_every_section_without_edit_controls(page, hanbit):
         assert page.locator(".move-controls").count() == 0
 
 
-def drag(page, source, target, *, steps: int = 12) -> None:
+def drag(page, source, target, *, steps: int = 12, follow: bool = False) -> None:
     """Press on the source, move in steps (SortableJS's fallback follows the mouse), release on the target.
 
     First wait until boards.js has made the board draggable (it loads after the page, marking the board)."""
@@ -127,6 +127,10 @@ def drag(page, source, target, *, steps: int = 12) -> None:
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 8, box["y"] + 20, steps=3)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 30), steps=steps)
+    if follow:
+        # Lifting the card can reflow the board (its column gets shorter): aim at where the target is now.
+        end = target.bounding_box()
+        page.mouse.move(end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 30), steps=3)
     page.mouse.up()
 
 
@@ -134,7 +138,8 @@ def test_an_opportunity_dragged_to_another_column_moves_tier(page, hanbit):
     opportunity = OpportunityFactory(account=hanbit, name="Dragged deal", tier=4, amount=Decimal(50_000_000))
     login(page, "am")
     page.goto(f"/accounts/{hanbit.pk}/opportunities/")
-    drag(page, page.locator(".opportunity-card", has_text="Dragged deal"), page.locator(".tier-column[data-tier='1'] .tier-cards"))
+    drag(page, page.locator(".opportunity-card", has_text="Dragged deal"), page.locator(".tier-column[data-tier='1'] .tier-cards"),
+         follow=True)
     expect(page.get_by_test_id("tier-1-totals").locator(".tier-count")).to_have_text("1")
     expect(page.get_by_test_id("tier-4-totals").locator(".tier-count")).to_have_text("0")
     expect(page.get_by_role("status")).to_have_text("Moved Dragged deal to Tier 1.")
