@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Contact, OrgChange, Opportunity
+from core.sql import column_converter
 from performance.models import KpiDefinition, KpiTarget
 from performance.periods import PeriodKind
 from planning.models import (
@@ -87,19 +88,6 @@ def _fact_counts(*, account: str, plan: str, account_params: list, plan_params: 
     }
 
 
-def _converter(field):
-    """What the ORM does to a column of `field` read from the database (dates, decimals on SQLite): for raw SQL."""
-    column = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
-
-    return convert
-
-
 # What the completeness rules read of a chosen KPI (its name, whether it is a count, whether it adds up).
 KPI_FACT_FIELDS = ("id", "code", "name", "name_ko", "unit", "rollup")
 
@@ -138,12 +126,12 @@ def _facts_row(*, plan: AccountPlan, ended: list[int], with_targets: bool) -> tu
         rows = cursor.fetchall()
     first = rows[0]
     facts = {"reviews_of_ended_quarters": 0, "signed_off_reviews_of_ended_quarters": 0, **dict(zip(counts, first))}
-    facts["latest_org_change_at"] = _converter(OrgChange._meta.get_field("recorded_at"))(facts["latest_org_change_at"])
+    facts["latest_org_change_at"] = column_converter(OrgChange._meta.get_field("recorded_at"))(facts["latest_org_change_at"])
     if not with_targets:
         return facts, None
     kpis: dict[int, KpiDefinition] = {}
     targets = []
-    value = _converter(KpiTarget._meta.get_field("value"))
+    value = column_converter(KpiTarget._meta.get_field("value"))
     for row in rows:
         kpi_values, target_values = row[len(counts):len(counts) + len(KPI_FACT_FIELDS)], row[len(counts) + len(KPI_FACT_FIELDS):]
         if kpi_values[0] is None:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 
 from accounts.models import User
+from core.sql import column_converter
 from performance.models import KpiDefinition, KpiTarget
 from performance.periods import Period
 from planning.models import (
@@ -185,17 +186,10 @@ def _history_rows(sources: list, fields_of: list):
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 
-    def converted(value, converters, col):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
     for row in rows:
         index = row[0]
-        row_id, history_id, when, history_type, user_id = (
-            converted(value, converters, col) for value, (converters, col) in zip(row[1:6], common)
-        )
-        tracked = {attname: converted(row[position], converters, col) for position, attname, converters, col in own[index]}
+        row_id, history_id, when, history_type, user_id = (convert(value) for value, convert in zip(row[1:6], common))
+        tracked = {attname: convert(row[position]) for position, attname, convert in own[index]}
         yield index, row_id, history_id, when, history_type, user_id, tracked
 
 
@@ -227,10 +221,10 @@ def _history_query(shape: tuple, fields_of: list) -> tuple[str, list, list]:
         where = " AND ".join(quote(history_model._meta.get_field(name).column) + " = %s" for name in (key, *extra))
         selects.append(f"SELECT {index}, {', '.join(common + own)} FROM {quote(history_model._meta.db_table)} WHERE {where}")
     sql = " UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 3"
-    common = [_converters(history_models[0]._meta.get_field(name), history_models[0]) for name in common_names]
+    common = [column_converter(history_models[0]._meta.get_field(name)) for name in common_names]
     own_columns: list = [[] for _ in shape]
     for position, (index, field) in enumerate(columns, start=1 + len(common_names)):
-        own_columns[index].append((position, field.attname, *_converters(field, history_models[index])))
+        own_columns[index].append((position, field.attname, column_converter(field)))
     _HISTORY_QUERIES[cache_key] = sql, common, own_columns
     return _HISTORY_QUERIES[cache_key]
 
@@ -238,11 +232,6 @@ def _history_query(shape: tuple, fields_of: list) -> tuple[str, list, list]:
 def _history_model(model):
     # The descriptor itself: reading `model.history` builds a manager class on every access.
     return inspect.getattr_static(model, "history").model
-
-
-def _converters(field, model) -> tuple[list, object]:
-    col = field.get_col(model._meta.db_table)
-    return connection.ops.get_db_converters(col) + col.get_db_converters(connection), col
 
 
 def _history_label(kind, values: dict, *, plan: AccountPlan, kpis: dict) -> str:
