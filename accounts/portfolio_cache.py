@@ -1,17 +1,18 @@
 """Portfolio-wide sums (the weekly dashboard, the Pareto view, the owner filters, the ordered plan
-list) cached until the next write they read from.
+list, a person's weekly check) cached until the next write they read from.
 
 These pages add up every account a user may see, so they cost more as the company grows; the data
 they read changes far less often than they are opened. `cached()` stores a computed value under the
 current tokens of the `PortfolioStamp`s it depends on, and every write changes the token of its
 stamp (`bump()`): the next request computes afresh. There is a stamp per kind of data (accounts and
-teams, opportunities, plans, KPI snapshots), so saving an opportunity recomputes the tier funnel,
-not the KPI statuses. Single saves and deletes bump through the signals wired by `watch()`: accounts
-watches its own models in `connect_signals()`, a higher app registers its models from its
-`AppConfig.ready()` (performance: KPI definitions and snapshots; planning: plans), so this module
-names no model of a higher app. Bulk writes (snapshot refresh, revenue refresh, running plans, the demo) call
-`bump()` themselves. The tokens live in the database, so the cache may be each process's own memory
-or a shared Redis: no process can serve a value computed before a write it can see.
+teams, opportunities, plans, KPI snapshots, sales: orders, revenue lines and personal goals), so
+saving an opportunity recomputes the tier funnel, not the KPI statuses. Single saves and deletes bump
+through the signals wired by `watch()`: accounts watches its own models in `connect_signals()`, a
+higher app registers its models from its `AppConfig.ready()` (performance: KPI definitions, snapshots
+and personal goals; planning: plans), so this module names no model of a higher app. Bulk writes
+(snapshot refresh, revenue refresh, running plans, the demo, performance's order and revenue services)
+call `bump()` themselves. The tokens live in the database, so the cache may be each process's own
+memory or a shared Redis: no process can serve a value computed before a write it can see.
 """
 
 import hashlib
@@ -34,7 +35,10 @@ PORTFOLIO = "portfolio"
 OPPORTUNITIES = "opportunities"
 PLANS = "plans"
 SNAPSHOTS = "snapshots"
-ALL = (PORTFOLIO, OPPORTUNITIES, PLANS, SNAPSHOTS)
+# Orders, revenue lines and personal goals (a person's weekly check): written by performance's services only
+# (the admin's and the API's writes included), which bump it in the write's transaction.
+SALES = "sales"
+ALL = (PORTFOLIO, OPPORTUNITIES, PLANS, SNAPSHOTS, SALES)
 TIMEOUT = 6 * 60 * 60  # a stale token's entries simply age out
 
 # Models whose single saves (and deletes) change what the portfolio pages show, and the stamp they

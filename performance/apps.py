@@ -19,6 +19,9 @@ class PerformanceConfig(AppConfig):
         post_delete.connect(kpi_catalogue_names_clear, sender=KpiDefinition, dispatch_uid="kpi-names-delete")
         # Snapshots are written in bulk by `kpi_snapshot_refresh` (which bumps); a single save is rare.
         portfolio_cache.watch("performance.KpiSnapshot", portfolio_cache.SNAPSHOTS, deletes=False)
+        # A person's weekly check sums personal goals: the admin's single saves and every delete bump here, the
+        # grid's and the API's bulk writes in `performance.goals`.
+        portfolio_cache.watch("performance.PersonalGoal", portfolio_cache.SALES)
 
         from accounts.timeline import register_source
         from performance.timeline import large_orders

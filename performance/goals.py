@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, User, person_name
 from core.bulk import Outcome, RowErrors
 from performance.models import PERSONAL_GOAL_KPI_CODES, KpiDefinition, PersonalGoal
@@ -145,6 +146,7 @@ def personal_goals_save(
             doomed = [goal.pk for goal in stored if (goal.user_id, goal.month) in set(removed_keys)]
             removed, _kinds = PersonalGoal.objects.filter(pk__in=doomed).delete()
         outcomes = _records_upsert(natural_key=PERSONAL_GOALS, records=goals) if goals else []
+        _goals_written(outcomes)
     counts = Counter(outcome for _goal, outcome in outcomes)
     logger.info("%s saved personal goals of account %s: %s, %s removed", acting_user, account.pk, dict(counts), removed)
     return GoalsSaved(
@@ -194,9 +196,17 @@ def personal_goals_upsert(*, rows: Sequence[PersonalGoalRow], acting_user: User 
                      value=row.value.quantize(GOAL_PLACES), set_by=acting_user)
         for row in rows
     ]
-    outcomes = _records_upsert(natural_key=PERSONAL_GOALS, records=goals)
+    with transaction.atomic():
+        outcomes = _records_upsert(natural_key=PERSONAL_GOALS, records=goals)
+        _goals_written(outcomes)
     logger.info("%s upserted personal goals: %s", acting_user, dict(Counter(outcome.value for _g, outcome in outcomes)))
     return outcomes
+
+
+def _goals_written(outcomes: list[tuple[PersonalGoal, Outcome]]) -> None:
+    """A person's weekly check sums the goals (deletes bump through the signal performance's AppConfig wires)."""
+    if any(outcome != Outcome.UNCHANGED for _goal, outcome in outcomes):
+        portfolio_cache.bump(portfolio_cache.SALES)
 
 
 def personal_goal_delete(*, goal: PersonalGoal, acting_user: User | None) -> None:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import portfolio_cache
 from accounts.models import Order, RevenueLine, User
 from core.bulk import Outcome
 from performance.order_revenue import order_lines_replace
@@ -91,6 +92,8 @@ def revenue_lines_upsert(
         outcomes = _records_upsert(natural_key=REVENUE_LINES, records=lines, errors=errors)
         replaced = order_lines_replace(order_ids=[row.order_id for row in rows])
         changed = sorted({line.account_id for line, outcome in outcomes if outcome != Outcome.UNCHANGED} | set(replaced))
+        if changed:
+            portfolio_cache.bump(portfolio_cache.SALES)  # a person's weekly check sums revenue lines
         if changed and refresh:
             transaction.on_commit(lambda: revenue_changed(account_ids=changed))
     logger.info("%s upserted revenue lines: %s", acting_user, dict(Counter(outcome.value for _line, outcome in outcomes)))
@@ -116,6 +119,7 @@ def revenue_line_save(*, line: RevenueLine, acting_user: User | None, today: dat
     with transaction.atomic():
         line.save()
         order_lines_replace(order_ids=[line.order_id])
+        portfolio_cache.bump(portfolio_cache.SALES)
         transaction.on_commit(lambda: revenue_changed(account_ids=[line.account_id]))
     logger.info("%s saved revenue line %s", acting_user, line.pk)
     return line
@@ -132,6 +136,7 @@ def revenue_lines_delete(*, lines: Iterable[RevenueLine], acting_user: User | No
     with transaction.atomic():
         RevenueLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
         if account_ids:
+            portfolio_cache.bump(portfolio_cache.SALES)
             transaction.on_commit(lambda: revenue_changed(account_ids=account_ids))
     logger.info("%s deleted %s revenue lines of accounts %s", acting_user, len(lines), account_ids)
 

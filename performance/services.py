@@ -342,6 +342,8 @@ def _orders_import_write(*, values: list[dict]) -> bool:
                  "cost": Decimal(row["cost"])})
         for row in values
     ], batch_size=1000)
+    if orders:
+        portfolio_cache.bump(portfolio_cache.SALES)
     return bool(order_revenue_lines_sync(orders=orders))
 
 
@@ -531,6 +533,8 @@ def orders_delete(*, orders: Sequence[Order], acting_user: User | None) -> None:
     with transaction.atomic():
         revenue_accounts = order_revenue_lines_remove(order_ids=[order.pk for order in orders])
         Order.objects.filter(pk__in=[order.pk for order in orders]).delete()
+        if orders:
+            portfolio_cache.bump(portfolio_cache.SALES)
         _refresh_on_commit({order.account_id for order in orders}, revenue_accounts)
     logger.info("%s deleted %s orders", acting_user, len(orders))
 
@@ -541,6 +545,8 @@ def _orders_written(orders: Sequence[Order]) -> None:
     from performance.order_revenue import order_revenue_lines_sync
 
     revenue_accounts = order_revenue_lines_sync(orders=orders)
+    if orders:
+        portfolio_cache.bump(portfolio_cache.SALES)  # a person's weekly check sums orders and revenue lines
     # Orders are order intake: the KPIs that read them (orders, repurchase, cross- and up-selling) follow;
     # revenue, Pareto classes and revenue KPIs follow too when the orders' own revenue lines changed.
     _refresh_on_commit({order.account_id for order in orders}, revenue_accounts)

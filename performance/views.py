@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import portfolio_cache
 from accounts.models import Account, User
 from accounts.permissions import role_writes_account_data, user_can_edit_account
 from accounts.roles import is_admin
@@ -103,11 +105,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     kpis, rows, total, movers, pareto_data = data["kpis"], data["rows"], data["total"], data["movers"], data["pareto"]
     # A person's weekly check of their personal goals, when the dashboard is filtered to them.
     person = User.objects.filter(pk=filters.person_id).first() if filters.person_id else None
-    # Its totals first; the lines per account on request (the furthest behind, or all of them).
+    # Its totals first; the lines per account on request (the furthest behind, or all of them). It sums the
+    # person's orders, revenue lines and goals over the dashboard's accounts: kept until the next write to them.
     goal_lines = request.GET.get("goal_lines")
-    goal_check = personal_goal_check(
-        person=person, accounts=accounts, today=timezone.localdate(), per_account=goal_lines in ("accounts", "all"),
-        account_lines=None if goal_lines == "all" else GOAL_CHECK_LINES,
+    per_account, today = goal_lines in ("accounts", "all"), timezone.localdate()
+    account_lines = None if goal_lines == "all" else GOAL_CHECK_LINES
+    goal_check = portfolio_cache.cached(
+        ("goal_check", portfolio_cache.scope(request.user), filters, per_account, account_lines, today, get_language()),
+        lambda: personal_goal_check(
+            person=person, accounts=accounts, today=today, per_account=per_account, account_lines=account_lines
+        ),
+        depends=(portfolio_cache.SALES,),
     ) if person else None
     goal_lines_query = {}
     for lines in ("accounts", "all"):

@@ -71,8 +71,8 @@ def test_orders_upsert_creates_updates_and_leaves_alone_in_a_fixed_number_of_sta
     account, rows = order_rows(size)
     with django_capture_on_commit_callbacks() as callbacks:
         outcomes, count = statements(lambda: orders_upsert(rows=rows, acting_user=account_manager))
-    # Orders: read, insert, update; their revenue lines: is revenue recorded?, read, insert, update.
-    assert count == 7
+    # Orders: read, insert, update; their revenue lines: is revenue recorded?, read, insert, update; the sales stamp.
+    assert count == 8
     assert [outcome for _order, outcome in outcomes] == (
         [Outcome.UNCHANGED] * size + [Outcome.UPDATED] * size + [Outcome.CREATED] * size)
     assert [order.reference for order, _outcome in outcomes] == [row.reference for row in rows]

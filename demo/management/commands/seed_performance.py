@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from demo.accounts_content import DEFAULT_SEED
+from accounts import portfolio_cache
 from accounts.services import account_revenue_refresh
 from demo.performance import performance_demo_seed
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             account_revenue_refresh()
             summary = performance_demo_seed(seed=seed)
+            portfolio_cache.bump(portfolio_cache.SALES)  # the personal goals, written in bulk
         self.stdout.write(
             _("%(targets)d targets, %(responses)d NPS responses, %(entries)d time entries offered; "
               "%(snapshots)d KPI snapshot rows.") % {
