@@ -1,7 +1,7 @@
 """The account list's search, filters and sorting (django-filter)."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import portfolio_cache
@@ -58,13 +58,18 @@ class AccountFilter(django_filters.FilterSet):
             queryset = queryset.in_service()
         return super().filter_queryset(queryset)
 
-    def __init__(self, *args, owners: QuerySet[User], **kwargs):
+    def __init__(self, *args, choices: dict[str, list[tuple[int, str]]], **kwargs):
+        """`choices`: `filter_choices(user)`. The selects list them without a query; a chosen one is still
+        read from its table (the owner from the KAMs among them) when the filter is applied."""
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = owners
+        self.filters["owner"].queryset = User.objects.filter(pk__in=[pk for pk, _name in choices["owner"]])
         for name, form_field in self.form.fields.items():
             css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
             form_field.widget.attrs.setdefault("class", css)
         self.form.fields["q"].widget.attrs["placeholder"] = _("Search by name")
+        for name, listed in choices.items():
+            form_field = self.form.fields[name]
+            form_field.widget.choices = [("", form_field.empty_label), *listed]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(english_name__icontains=value))
@@ -79,24 +84,28 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.filter(team__user=value, team__role=AccountTeamMember.Role.KAM)
 
 
-def owners_for_filter(user: User) -> QuerySet[User]:
-    """The KAMs of the accounts `user` may see, for the owner filters (the account list, the dashboard).
+def filter_choices(user: User) -> dict[str, list[tuple[int, str]]]:
+    """The account list's choices as (id, name) pairs: the owners (the KAMs of the accounts `user` may see), the
+    vertical units and the grades, in the order the selects list them.
 
-    Finding them reads every team of those accounts, so the list of ids is kept in the portfolio
-    cache until the next change of teams or users (`accounts.portfolio_cache`).
+    Finding the owners reads every team of those accounts, so the choices are kept in the portfolio cache until
+    the next change of accounts, teams, units, grades or users (`accounts.portfolio_cache`).
     """
 
-    def compute() -> list[int]:
-        return list(
-            AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM, account__in=accounts_visible_to(user))
-            .order_by()
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
+    def compute() -> dict[str, list[tuple[int, str]]]:
+        kams = AccountTeamMember.objects.filter(
+            role=AccountTeamMember.Role.KAM, account__in=accounts_visible_to(user)
+        ).values("user_id")
+        owners = User.objects.filter(pk__in=kams).order_by("last_name", "first_name", "username")
+        units = BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).order_by("name")
+        # The names as the selects write them (str() of each, as a ModelChoiceField labels its choices).
+        return {
+            "owner": [(owner.pk, str(owner)) for owner in owners.only("first_name", "last_name", "username")],
+            "vertical_unit": [(unit.pk, str(unit)) for unit in units.only("name")],
+            "grade": [(grade.pk, str(grade)) for grade in PricingTier.objects.order_by("rank").only("name")],
+        }
 
-    ids = portfolio_cache.cached(("kams", portfolio_cache.scope(user)), compute)
-    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
-
+    return portfolio_cache.cached(("account-filter-choices", portfolio_cache.scope(user)), compute)
 
 
 def team_people_for_filter(user: User) -> list[tuple[User, bool]]:
