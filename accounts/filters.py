@@ -22,14 +22,9 @@ class AccountFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"), empty_label=_("All industries"))
-    vertical_unit = django_filters.ModelChoiceFilter(
-        queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).order_by("name"),
-        label=_("Vertical unit"),
-        empty_label=_("All vertical units"),
-    )
-    grade = django_filters.ModelChoiceFilter(
-        queryset=PricingTier.objects.order_by("rank"), label=_("Grade"), empty_label=_("All grades")
-    )
+    # The vertical units, grades and owners to choose from come with each request (`filter_choices`).
+    vertical_unit = django_filters.ChoiceFilter(choices=(), label=_("Vertical unit"), empty_label=_("All vertical units"))
+    grade = django_filters.ChoiceFilter(choices=(), label=_("Grade"), empty_label=_("All grades"))
     key = django_filters.ChoiceFilter(
         field_name="is_key_account",
         choices=(("yes", _("Key accounts")), ("no", _("Other accounts"))),
@@ -37,9 +32,7 @@ class AccountFilter(django_filters.FilterSet):
         label=_("Key account"),
         empty_label=_("Key and other"),
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), method="filter_owner", label=_("Owner (KAM)"), empty_label=_("All owners")
-    )
+    owner = django_filters.ChoiceFilter(choices=(), method="filter_owner", label=_("Owner (KAM)"), empty_label=_("All owners"))
     lifecycle = django_filters.ChoiceFilter(
         choices=(*Account.Lifecycle.choices, ("all", _("All, withdrawn included"))),
         method="filter_lifecycle",
@@ -59,17 +52,15 @@ class AccountFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def __init__(self, *args, choices: dict[str, list[tuple[int, str]]], **kwargs):
-        """`choices`: `filter_choices(user)`. The selects list them without a query; a chosen one is still
-        read from its table (the owner from the KAMs among them) when the filter is applied."""
+        """`choices`: `filter_choices(user)`, the vertical units, grades and owners (the KAMs of the accounts the
+        user may see) to choose from: a chosen id is checked against them, with no query for the choices."""
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = User.objects.filter(pk__in=[pk for pk, _name in choices["owner"]])
+        for name, listed in choices.items():
+            self.filters[name].extra["choices"] = listed
         for name, form_field in self.form.fields.items():
             css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
             form_field.widget.attrs.setdefault("class", css)
         self.form.fields["q"].widget.attrs["placeholder"] = _("Search by name")
-        for name, listed in choices.items():
-            form_field = self.form.fields[name]
-            form_field.widget.choices = [("", form_field.empty_label), *listed]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(english_name__icontains=value))
