@@ -1,7 +1,7 @@
 """The account list's search, filters and sorting (django-filter)."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import portfolio_cache
@@ -22,14 +22,9 @@ class AccountFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"), empty_label=_("All industries"))
-    vertical_unit = django_filters.ModelChoiceFilter(
-        queryset=BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).order_by("name"),
-        label=_("Vertical unit"),
-        empty_label=_("All vertical units"),
-    )
-    grade = django_filters.ModelChoiceFilter(
-        queryset=PricingTier.objects.order_by("rank"), label=_("Grade"), empty_label=_("All grades")
-    )
+    # The vertical units, grades and owners to choose from come with each request (`filter_choices`).
+    vertical_unit = django_filters.ChoiceFilter(choices=(), label=_("Vertical unit"), empty_label=_("All vertical units"))
+    grade = django_filters.ChoiceFilter(choices=(), label=_("Grade"), empty_label=_("All grades"))
     key = django_filters.ChoiceFilter(
         field_name="is_key_account",
         choices=(("yes", _("Key accounts")), ("no", _("Other accounts"))),
@@ -37,9 +32,7 @@ class AccountFilter(django_filters.FilterSet):
         label=_("Key account"),
         empty_label=_("Key and other"),
     )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), method="filter_owner", label=_("Owner (KAM)"), empty_label=_("All owners")
-    )
+    owner = django_filters.ChoiceFilter(choices=(), method="filter_owner", label=_("Owner (KAM)"), empty_label=_("All owners"))
     lifecycle = django_filters.ChoiceFilter(
         choices=(*Account.Lifecycle.choices, ("all", _("All, withdrawn included"))),
         method="filter_lifecycle",
@@ -58,9 +51,12 @@ class AccountFilter(django_filters.FilterSet):
             queryset = queryset.in_service()
         return super().filter_queryset(queryset)
 
-    def __init__(self, *args, owners: QuerySet[User], **kwargs):
+    def __init__(self, *args, choices: dict[str, list[tuple[int, str]]], **kwargs):
+        """`choices`: `filter_choices(user)`, the vertical units, grades and owners (the KAMs of the accounts the
+        user may see) to choose from: a chosen id is checked against them, with no query for the choices."""
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = owners
+        for name, listed in choices.items():
+            self.filters[name].extra["choices"] = listed
         for name, form_field in self.form.fields.items():
             css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
             form_field.widget.attrs.setdefault("class", css)
@@ -79,24 +75,28 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.filter(team__user=value, team__role=AccountTeamMember.Role.KAM)
 
 
-def owners_for_filter(user: User) -> QuerySet[User]:
-    """The KAMs of the accounts `user` may see, for the owner filters (the account list, the dashboard).
+def filter_choices(user: User) -> dict[str, list[tuple[int, str]]]:
+    """The account list's choices as (id, name) pairs: the owners (the KAMs of the accounts `user` may see), the
+    vertical units and the grades, in the order the selects list them.
 
-    Finding them reads every team of those accounts, so the list of ids is kept in the portfolio
-    cache until the next change of teams or users (`accounts.portfolio_cache`).
+    Finding the owners reads every team of those accounts, so the choices are kept in the portfolio cache until
+    the next change of accounts, teams, units, grades or users (`accounts.portfolio_cache`).
     """
 
-    def compute() -> list[int]:
-        return list(
-            AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM, account__in=accounts_visible_to(user))
-            .order_by()
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
+    def compute() -> dict[str, list[tuple[int, str]]]:
+        kams = AccountTeamMember.objects.filter(
+            role=AccountTeamMember.Role.KAM, account__in=accounts_visible_to(user)
+        ).values("user_id")
+        owners = User.objects.filter(pk__in=kams).order_by("last_name", "first_name", "username")
+        units = BusinessUnit.objects.filter(kind=BusinessUnit.Kind.VERTICAL).order_by("name")
+        # The names as the selects write them (str() of each, as a ModelChoiceField labels its choices).
+        return {
+            "owner": [(owner.pk, str(owner)) for owner in owners.only("first_name", "last_name", "username")],
+            "vertical_unit": [(unit.pk, str(unit)) for unit in units.only("name")],
+            "grade": [(grade.pk, str(grade)) for grade in PricingTier.objects.order_by("rank").only("name")],
+        }
 
-    ids = portfolio_cache.cached(("kams", portfolio_cache.scope(user)), compute)
-    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
-
+    return portfolio_cache.cached(("account-filter-choices", portfolio_cache.scope(user)), compute)
 
 
 def team_people_for_filter(user: User) -> list[tuple[User, bool]]:

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,9 @@ class Industry(models.TextChoices):
     RETAIL = "retail", _("Retail and distribution")
     HEALTHCARE = "healthcare", _("Healthcare")
     ENERGY = "energy", _("Energy")
+
+
+INDUSTRY_LABELS = dict(Industry.choices)
 
 
 class PricingTier(models.Model):
@@ -177,6 +181,11 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_industry_display(self) -> str:
+        """As Django's, without building a dict of every choice (and translating each label) on every call:
+        the account list shows it on each row."""
+        return force_str(INDUSTRY_LABELS.get(self.industry, self.industry), strings_only=True)
 
     def clean(self) -> None:
         """A lifecycle change other than back to active has a date and a reason; the date is not in the future."""

@@ -34,15 +34,27 @@ def _open_pipeline_subquery() -> Subquery:
     )
 
 
+# What the account list shows of an account (templates/accounts/home.html).
+LIST_COLUMNS = (
+    "name", "english_name", "industry", "vertical_unit__name", "is_key_account", "grade__name", "revenue_ttm",
+    "pareto_class", "lifecycle",
+)
+
+
 def account_list_for_user(*, user: User, with_open_pipeline: bool = True) -> QuerySet[Account]:
-    """The accounts a user sees, with what the lists show: unit, grade, KAMs and open pipeline.
+    """The accounts a user sees, with what the lists show (only those columns): unit, grade, KAMs and open pipeline.
 
     The open pipeline is a correlated subquery that the database computes for every account
     before it sorts; a list not sorted by it passes `with_open_pipeline=False` and calls
     `open_pipeline_attach` on the page's accounts (one grouped query for 25 accounts).
     """
-    kams = AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM).select_related("user")
-    accounts = accounts_visible_to(user).select_related("vertical_unit", "grade")
+    # Only the columns the list shows (an account has some twenty, a user as many): a row is built from what it reads.
+    kams = (
+        AccountTeamMember.objects.filter(role=AccountTeamMember.Role.KAM)
+        .select_related("user")
+        .only("account_id", "user__first_name", "user__last_name", "user__username")
+    )
+    accounts = accounts_visible_to(user).select_related("vertical_unit", "grade").only(*LIST_COLUMNS)
     if with_open_pipeline:
         accounts = accounts.annotate(open_pipeline=_open_pipeline_subquery())
     return accounts.prefetch_related(Prefetch("team", queryset=kams, to_attr="kam_members")).order_by(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import portfolio_cache
-from accounts.filters import AccountFilter, owners_for_filter
+from accounts.filters import AccountFilter, filter_choices
 from accounts.selectors.lists import account_list_for_user, open_pipeline_attach, pareto_rows_for_user
 from accounts.selectors.visibility import account_get_for_user
 from accounts.sections import home_sections
@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The accounts the signed-in user may see: search, filters, sorting; key accounts and the largest first."""
     by_pipeline = "pipeline" in request.GET.get("sort", "")
     accounts = account_list_for_user(user=request.user, with_open_pipeline=by_pipeline)
-    account_filter = AccountFilter(request.GET, queryset=accounts, owners=owners_for_filter(request.user))
+    account_filter = AccountFilter(request.GET, queryset=accounts, choices=filter_choices(request.user))
     # The list's ordered ids are kept in the portfolio cache until the next write to accounts or teams
     # (and opportunities, sorted by open pipeline): counting a search, sorting by pipeline, or sorting
     # an account manager's thousands of accounts then happens once, and each page reads 25 rows by key.

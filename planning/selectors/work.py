@@ -193,14 +193,11 @@ PLAN_NAME = ("account__name", "fiscal_year", "period_start")  # what str(plan) a
 LIST_ORDER = ("account__name", "fiscal_year", "pk")  # My work lists plans by account name, then fiscal year
 
 
-def _in_list_order(plans: QuerySet[AccountPlan]) -> QuerySet[AccountPlan]:
-    return plans.select_related("account").order_by(*LIST_ORDER)
-
-
-def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tuple[dict, list[int], list[int], list[int]]:
+def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> dict:
     """My work's counts in one query, the ids of the plans with open steps it lists (drafts, then the year-ends
     due) and of the change requests, in the list's order (account name, fiscal year); then the overdue actions'
-    count and the ids of those listed (the oldest due first)."""
+    count and those listed (the oldest due first), and the approved plans (their quarterly reviews may be due),
+    each as the few values the page writes of it."""
     writing = Q(status=PlanStatus.DRAFT)
     year_end = Q(status=PlanStatus.APPROVED, period_end__lt=today) & year_end_open()
     changes = Q(status=PlanStatus.CHANGES_REQUESTED)
@@ -217,9 +214,23 @@ def _counts_and_listed(live: QuerySet[AccountPlan], today: datetime.date) -> tup
         live.filter(changes).order_by(*LIST_ORDER).values_list("pk", flat=True)[:MY_WORK_SHOWN]
     ) if counts["changes"] else []
     overdue = ActionItem.objects.filter(plan__in=live.values("pk"), status__in=ActionItem.OPEN_STATUSES, due_on__lt=today)
-    actions_listed = list(overdue.order_by("due_on", "id").values_list("pk", flat=True)[:MY_WORK_SHOWN]) if counts["live"] else []
+    actions_listed = list(
+        overdue.order_by("due_on", "id").values_list(
+            "title", "due_on", "plan_id", "owner__first_name", "owner__last_name", "owner__username",
+            *(f"plan__{name}" for name in PLAN_NAME),
+        )[:MY_WORK_SHOWN]
+    ) if counts["live"] else []
     counts["overdue"] = len(actions_listed) if len(actions_listed) < MY_WORK_SHOWN else overdue.count()
-    return counts, listed, changes_listed, actions_listed
+    approved = list(
+        live.filter(status=PlanStatus.APPROVED).order_by(*LIST_ORDER).values_list("pk", *PLAN_NAME)
+    ) if counts["live"] else []
+    return {"counts": counts, "listed": listed, "changes_listed": changes_listed, "actions": actions_listed,
+            "approved": approved}
+
+
+def _plan_named(pk: int | None, account_name: str, fiscal_year: int, period_start: datetime.date) -> AccountPlan:
+    """A plan with only what `str(plan)` and `plan.period()` read (PLAN_NAME), from My work's cached values."""
+    return AccountPlan(pk=pk, fiscal_year=fiscal_year, period_start=period_start, account=Account(name=account_name))
 
 
 def my_work(*, user: User, today: datetime.date) -> dict | None:
@@ -228,13 +239,17 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
     are read (their step states too), so it costs the same for 10 plans or 10,000: about twenty queries."""
     if not shows_my_work(user=user):
         return None
-    live = my_plans(user=user).filter(status__in=LIVE_STATUSES)
-    # The counts and the ids listed read every plan of the portfolio (a count, a sort by account name) and every
+    # The counts and what is listed read every plan of the portfolio (a count, a sort by account name) and every
     # open action of those plans: kept in the portfolio cache until the next write to plans, their actions,
-    # accounts or teams, like the plan list's order (the key holds the day: "overdue" moves with it).
-    counts, listed, changes_listed, actions_listed = portfolio_cache.cached(
-        ("my-work", user.pk, today), lambda: _counts_and_listed(live, today), depends=(portfolio_cache.PLANS,)
+    # accounts, teams or users (names), like the plan list's order (the key holds the day: "overdue" moves with it).
+    # Only the listed plans' steps (they read the plans' contents, contacts, opportunities…) and the approved
+    # plans' quarterly reviews are read on each request.
+    work = portfolio_cache.cached(
+        ("my-work-values", user.pk, today),
+        lambda: _counts_and_listed(my_plans(user=user).filter(status__in=LIVE_STATUSES), today),
+        depends=(portfolio_cache.PLANS,),
     )
+    counts, listed, changes_listed = work["counts"], work["listed"], work["changes_listed"]
 
     # 1. Plans with open steps: drafts being written (each one is an item: its first open step, or "submit it"),
     # then approved plans whose year ended without the year-end.
@@ -265,20 +280,17 @@ def my_work(*, user: User, today: datetime.date) -> dict | None:
 
     # 2. Overdue actions of the plans being written, decided on or carried out.
     actions = WorkGroup("actions", _("Overdue actions"), "alarm", count=counts["overdue"])
-    by_id = ActionItem.objects.select_related("owner", "plan__account").only(
-        "title", "due_on", "plan_id", "owner__first_name", "owner__last_name", "owner__username",
-        *(f"plan__{name}" for name in PLAN_NAME),
-    ).in_bulk(actions_listed) if actions_listed else {}
-    for action in (by_id[pk] for pk in actions_listed if pk in by_id):
+    for title, due_on, plan_id, first_name, last_name, username, *plan_name in work["actions"]:
+        owner = User(first_name=first_name, last_name=last_name, username=username) if username is not None else None
         actions.items.append(WorkItem(
-            action.title,
+            title,
             _("%(plan)s · due %(date)s · %(owner)s") % {
-                "plan": action.plan, "date": action.due_on.isoformat(), "owner": action.owner or _("no owner")},
-            reverse("planning:plan-step", args=[action.plan_id, 5]), late=True,
+                "plan": _plan_named(plan_id, *plan_name), "date": due_on.isoformat(), "owner": owner or _("no owner")},
+            reverse("planning:plan-step", args=[plan_id, 5]), late=True,
         ))
 
     # 3. Quarterly reviews due: each ended quarter of an approved plan without a signed-off review.
-    approved = list(_in_list_order(live.filter(status=PlanStatus.APPROVED)).only(*PLAN_NAME)) if counts["live"] else []
+    approved = [_plan_named(*values) for values in work["approved"]]
     existing = {
         (review.plan_id, review.quarter): review
         for review in QuarterlyReview.objects.filter(plan_id__in=[plan.pk for plan in approved]).order_by().only(

@@ -75,14 +75,13 @@ def test_account_list_query_count_does_not_grow_with_accounts(
         OpportunityFactory(account=account)
     client = client_for(account_manager)
     # session, user, roles, the portfolio stamp and (until the next write) the list's ordered ids, the page's
-    # accounts by key, their KAMs, their open pipeline, the filters' vertical units, grades, owners, and for the
-    # owners the stamp again and (until the next write) the ids of the KAMs of the visible accounts, and "My work"
-    # (planning's home section: the plans stamp and, until the next write to plans, its counts: none here; one
-    # more than before on this first request, the portfolio's plans no longer read on every one)
-    with django_assert_max_num_queries(15):
+    # accounts by key, their KAMs, their open pipeline, for the filters' choices the stamp again and (until the
+    # next write) the owners (the KAMs of the visible accounts), vertical units and grades, and "My work"
+    # (planning's home section: the plans stamp and, until the next write to plans, its counts: none here)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("accounts:home"))
     assert response.status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("accounts:home")).status_code == 200
 
 
