@@ -172,3 +172,5 @@ def connect_signals() -> None:
     for model, stamp_name in ACCOUNTS_WATCHED.items():
         watch(model, stamp_name)
     post_save.connect(_user_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="portfolio-save-user")
+    # A deleted user leaves the names kept with the values (owners in filters, My work's action owners).
+    post_delete.connect(_user_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="portfolio-delete-user")

@@ -152,6 +152,15 @@ def test_a_new_kam_shows_in_the_owner_filters_at_once(client_for, executive, por
     assert "Newcomer" in client.get(home).text and "Newcomer" in client.get(DASHBOARD).text
 
 
+def test_a_deleted_user_makes_the_kept_names_stale(db):
+    from tests.factories import UserFactory
+
+    person = UserFactory(username="leaver")
+    before = portfolio_cache.stamp()
+    person.delete()
+    assert portfolio_cache.stamp() != before  # owners in filters, My work's action owners are read again
+
+
 def test_an_opportunity_saved_recomputes_the_funnel_not_the_kpi_statuses(client_for, executive, account_manager, portfolio, monkeypatch):
     from performance.selectors import weekly_dashboard
 
