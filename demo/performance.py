@@ -19,7 +19,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountTeamMember, Contact
-from performance.models import KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, PersonalGoal, TimeEntry
+from performance.models import (
+    AccountAttention,
+    KpiDefinition,
+    KpiSnapshot,
+    KpiTarget,
+    ManualActual,
+    NpsResponse,
+    PersonalGoal,
+    TimeEntry,
+)
 from performance.periods import Period, PeriodKind, fiscal_year_of, periods_in_year
 from performance.services import SNAPSHOT_COLUMNS, kpi_snapshot_refresh
 
@@ -59,6 +68,7 @@ class PerformanceDemoSummary:
 def performance_demo_flush() -> None:
     """Delete every target, actual, NPS answer, time entry and snapshot (their accounts stay)."""
     KpiSnapshot.objects.all().delete()
+    AccountAttention.objects.all().delete()
     PersonalGoal.objects.all().delete()
     TimeEntry.objects.all().delete()
     NpsResponse.objects.all().delete()

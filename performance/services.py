@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, OuterRef, Q, Subquery, Value
+from django.db.models import Case, IntegerField, Model, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -21,7 +21,18 @@ from accounts import portfolio_cache
 from accounts.models import Account, Contact, Order, User
 from accounts.roles import Role
 from core.bulk import Outcome, RowErrors
-from performance.models import ImportBatch, KpiDefinition, KpiSnapshot, KpiTarget, ManualActual, NpsResponse, TimeEntry
+from performance.models import (
+    ATTENTION_WEIGHTS,
+    ON_DASHBOARD,
+    AccountAttention,
+    ImportBatch,
+    KpiDefinition,
+    KpiSnapshot,
+    KpiTarget,
+    ManualActual,
+    NpsResponse,
+    TimeEntry,
+)
 from performance.periods import Period, PeriodKind
 
 logger = logging.getLogger(__name__)
@@ -197,9 +208,41 @@ def kpi_snapshot_refresh(
         # A later day that compares with this one (a refresh of a past day) copies it again.
         for later in _snapshot_days_comparing_with(day):
             kpi_snapshot_link_week_before(day=later, account_ids=account_ids)
-        KpiSnapshot.objects.filter(as_of__lt=day - datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS)).delete()
+        account_attention_refresh(days=[day], account_ids=account_ids)
+        expired = Q(as_of__lt=day - datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS))
+        KpiSnapshot.objects.filter(expired).delete()
+        AccountAttention.objects.filter(expired).delete()
         portfolio_cache.bump(portfolio_cache.SNAPSHOTS)
     return len(snapshots)
+
+
+def account_attention_refresh(*, days: Sequence[datetime.date] | None = None, account_ids: Sequence[int] | None = None) -> int:
+    """Recompute the stored attention scores (`AccountAttention`) of these snapshot days (every day by default)
+    for these accounts (every account by default) from their snapshots of the KPIs on the dashboard: one
+    grouped read of the off-track and at-risk rows, then the rows replaced. Returns the number of rows kept."""
+    stale = AccountAttention.objects.all()
+    snapshots = KpiSnapshot.objects.filter(
+        kpi__in=KpiDefinition.objects.filter(ON_DASHBOARD).values("pk"), status__in=list(ATTENTION_WEIGHTS)
+    )
+    if days is not None:
+        stale, snapshots = stale.filter(as_of__in=days), snapshots.filter(as_of__in=days)
+    if account_ids is not None:
+        stale, snapshots = stale.filter(account_id__in=account_ids), snapshots.filter(account_id__in=account_ids)
+    weight = Case(
+        *(When(status=status, then=Value(points)) for status, points in ATTENTION_WEIGHTS.items()),
+        output_field=IntegerField(),
+    )
+    rows = [
+        AccountAttention(account_id=account_id, as_of=as_of, period_kind=kind, score=score)
+        for account_id, as_of, kind, score in snapshots.order_by()
+        .values("account_id", "as_of", "period_kind").annotate(score=Sum(weight)).values_list(
+            "account_id", "as_of", "period_kind", "score"
+        )
+    ]
+    with transaction.atomic():
+        stale.delete()
+        AccountAttention.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def week_before_day(day: datetime.date) -> datetime.date | None:

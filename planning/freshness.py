@@ -18,14 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import DateField, Exists, Max, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.interactions import contact_last_contact
-from accounts.models import Contact, Interaction, OrgChange
+from accounts.models import Account, Contact, Interaction, OrgChange
 from performance.models import KpiSnapshot, KpiStatus
 from planning.models import AccountPlan, ActionItem, PlanKpi, PlanStatus, QuarterlyReview
 
@@ -255,8 +255,11 @@ def _contact_fix(contact) -> str:
     return _("Log a meeting with %(name)s (%(role)s): no contact logged") % params
 
 
-def _approved_on(plan: AccountPlan) -> datetime.date | None:
-    """The day the approved version was decided (plans come with `approved_version__decision` selected)."""
+def _approved_on(plan) -> datetime.date | None:
+    """The day the approved version was decided: `plan` is an AccountPlan with `approved_version__decision`
+    selected, or a `_PlanRow` (read with its decision's day)."""
+    if not isinstance(plan, AccountPlan):
+        return plan.approved_on
     version = plan.approved_version
     decision = getattr(version, "decision", None) if version is not None else None
     return _day(decision.decided_at) if decision is not None else None
@@ -279,17 +282,56 @@ def live_plans(queryset=None):
 DASHBOARD_STALE_ITEMS = 8
 
 
-def _stale_plans(accounts) -> list[tuple[AccountPlan, list[Signal]]]:
-    # Only what the signals, the labels and the order read: not the plans' long texts.
-    plans = list(
-        live_plans(AccountPlan.objects.filter(account__in=accounts)).select_related("account").only(
-            "account__name", "fiscal_year", "status", "org_reviewed_at",
+class _PlanRow:
+    """A live plan as the dashboard's tile reads it: what `plan_signals` and the tile's list need, from a row
+    (an executive's tile reads every live plan: thousands of model instances at 20,000 accounts)."""
+
+    __slots__ = ("pk", "account_id", "account_name", "fiscal_year", "status", "org_reviewed_at", "approved_on")
+
+    def __init__(self, pk, account_id, account_name, fiscal_year, status, org_reviewed_at, decided_at):
+        self.pk, self.account_id, self.account_name, self.fiscal_year = pk, account_id, account_name, fiscal_year
+        self.status, self.org_reviewed_at, self.approved_on = status, org_reviewed_at, _day(decided_at)
+
+    def __str__(self) -> str:
+        return str(AccountPlan(account=Account(pk=self.account_id, name=self.account_name), fiscal_year=self.fiscal_year))
+
+
+def _stale_plans(accounts) -> list[tuple[_PlanRow, list[Signal]]]:
+    plans_in_scope = AccountPlan.objects.filter(account__in=accounts, status__in=LIVE_STATUSES)
+    plans = [
+        _PlanRow(*row) for row in plans_in_scope.order_by().values_list(
+            "pk", "account_id", "account__name", "fiscal_year", "status", "org_reviewed_at",
             "approved_version__decision__decided_at",
         )
+    ]
+    if not plans:
+        return []
+    # What the signals read per account, for the accounts with live plans in scope as a subquery (not an IN
+    # list of thousands of ids): the latest org change, and only the silent decision makers (the tile counts them),
+    # found by the absence of a recent interaction. Their last contact is left unread (None, which the signals
+    # count as silent): the tile does not describe the signals.
+    today = timezone.localdate()
+    with_plans = {"account_id__in": plans_in_scope.values("account_id")}
+    org_changes = dict(
+        OrgChange.objects.filter(**with_plans).order_by().values("account_id")
+        .annotate(last=Max("recorded_at")).values_list("account_id", "last")
     )
+    contact_before = today - datetime.timedelta(days=thresholds()["decision_maker_days"])
+    silent = defaultdict(list)
+    for contact in (
+        Contact.objects.filter(**with_plans, status=Contact.Status.ACTIVE)
+        .filter(Q(is_decision_maker=True) | Q(is_kingpin=True))
+        .exclude(Exists(Interaction.objects.filter(
+            their_attendees=OuterRef("pk"), occurred_on__gte=contact_before, occurred_on__lte=today
+        )))
+        .annotate(last_interaction=Value(None, output_field=DateField()))
+        .order_by()
+        .values_list("pk", "account_id", "is_decision_maker", "is_kingpin", "last_interaction", named=True)
+    ):
+        silent[contact.account_id].append(contact)
     # The tile shows counts and labels only: the signals undescribed (no sentence and link for each plan).
-    signals = plan_signals(plans=plans, today=timezone.localdate(), describe=False) if plans else {}
-    return [(plan, signals[plan.pk]) for plan in plans if signals.get(plan.pk)]
+    signals = plan_signals(plans=plans, today=today, org_changes=org_changes, key_contacts=silent, describe=False)
+    return [(plan, signals[plan.pk]) for plan in plans if signals[plan.pk]]
 
 
 def stale_plan_panel(*, accounts) -> dict:
@@ -299,7 +341,7 @@ def stale_plan_panel(*, accounts) -> dict:
     return {"counts": _stale_counts(stale), "items": _stale_items(stale)}
 
 
-def _stale_counts(stale: list[tuple[AccountPlan, list[Signal]]]) -> dict[str, int]:
+def _stale_counts(stale: list[tuple[_PlanRow, list[Signal]]]) -> dict[str, int]:
     if not stale:
         return {}
     counts = {str(gettext_lazy("Stale plans")): len(stale)}
@@ -310,9 +352,9 @@ def _stale_counts(stale: list[tuple[AccountPlan, list[Signal]]]) -> dict[str, in
     return counts
 
 
-def _stale_items(stale: list[tuple[AccountPlan, list[Signal]]]) -> list[dict]:
+def _stale_items(stale: list[tuple[_PlanRow, list[Signal]]]) -> list[dict]:
     """The stalest plans (most signals first), linked to their overview."""
-    stale = sorted(stale, key=lambda pair: (-len(pair[1]), pair[0].account.name, pair[0].pk))
+    stale = sorted(stale, key=lambda pair: (-len(pair[1]), pair[0].account_name, pair[0].pk))
     return [
         {
             "label": str(plan),

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -31,7 +32,7 @@ from accounts import portfolio_cache
 from accounts.models import Account, AccountTeamMember, OpportunityTierTotal
 from accounts.selectors import accounts_visible_to
 from performance.panels import dashboard_panels, panel_content
-from performance.models import KpiDefinition, KpiSnapshot, KpiStatus
+from performance.models import ON_DASHBOARD, AccountAttention, KpiDefinition, KpiSnapshot, KpiStatus
 from performance.periods import PeriodKind
 
 
@@ -105,7 +106,7 @@ def dashboard_kpis(*, accounts: QuerySet[Account], as_of: datetime.date | None, 
     Two queries: the KPIs, then the day's snapshots of the accounts in scope counted by KPI and status (each
     row is checked against the scope once; the `kpi_snapshot_day_idx` index reads that day's rows only).
     """
-    kpis = list(KpiDefinition.objects.filter(is_active=True, show_on_dashboard=True))
+    kpis = list(KpiDefinition.objects.filter(ON_DASHBOARD))
     counts = dict.fromkeys(((kpi.pk, status) for kpi in kpis for status in KpiStatus.values), 0)
     if kpis and as_of is not None:
         counts.update(
@@ -164,32 +165,14 @@ def status_grid(
 ) -> tuple[list[Account], int]:
     """Accounts with their dashboard KPIs' snapshots (as `account.cells`, in `kpis` order), and the total count.
 
-    Three queries: the ids of the page's accounts in order (an attention score of 100 per KPI off track and 1
-    per KPI at risk, the total via a window count), read narrow so that only ids and sort keys are held for
-    every account in scope; then the page's rows with their KAM names; then their snapshots.
+    `kpis` are the dashboard's (`dashboard_kpis`): the attention order reads the score stored for them.
+    Three queries: the ids of the page's accounts in order (the attention score of 100 per KPI off track and 1
+    per KPI at risk, `AccountAttention`, the total via a window count), read narrow so that only ids and sort keys
+    are held for every account in scope; then the page's rows with their KAM names; then their snapshots.
     """
-
-
-    # 100 per KPI off track, 1 per KPI at risk; a correlated subquery, so that no account's snapshots are
-    # grouped with another's and the index kpi_snapshot_account_idx answers each lookup on its own. The KAM
+    # One lookup per account on `account_attention_lookup_idx` (no row: 0), not a sum over its snapshots. The KAM
     # names and the wide rows are read for the page only.
-    weights = (
-        KpiSnapshot.objects.filter(
-            account=OuterRef("pk"), as_of=as_of, period_kind=kind, kpi__in=[kpi.pk for kpi in kpis]
-        )
-        .order_by()
-        .values("account")
-        .annotate(
-            score=Sum(
-                Case(
-                    When(status=KpiStatus.OFF_TRACK, then=Value(100)),
-                    When(status=KpiStatus.AT_RISK, then=Value(1)),
-                    default=Value(0),
-                )
-            )
-        )
-        .values("score")
-    )
+    weights = AccountAttention.objects.filter(account=OuterRef("pk"), as_of=as_of, period_kind=kind).values("score")[:1]
     ordering = {
         Sort.ATTENTION: [F("attention").desc(), F("revenue_ttm").desc(), "name", "pk"],
         Sort.REVENUE: [F("revenue_ttm").desc(), "name", "pk"],
@@ -266,13 +249,14 @@ def week_movers(
     if days.week_before <= days.latest - datetime.timedelta(days=7):
         # The latest day's snapshots compare with the same day the dashboard does (each keeps a copy of
         # its week-before self, `kpi_snapshot_link_week_before`, and the move, `week_change`): the day's
-        # moved rows only, read off `kpi_snapshot_change_idx`, no grouping.
+        # moved rows only, read off the partial index `kpi_snapshot_change_idx`, no grouping. The scope is an
+        # EXISTS, not an IN list: with a list SQLite's planner looks each account in scope up instead.
         rows = (
             KpiSnapshot.objects.filter(
-                Q(week_change__lt=0) | Q(week_change__gt=0),
+                ~Q(week_change=0),
+                Exists(accounts.filter(pk=OuterRef("account_id"))),
                 as_of=days.latest,
                 period_kind=kind,
-                account_id__in=accounts.values("pk"),
                 kpi__in=[kpi.pk for kpi in kpis],
                 week_before_as_of=days.week_before,
             )

@@ -62,8 +62,9 @@ def test_old_snapshots_are_dropped():
 def test_refresh_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     for _ in range(20):
         OrderFactory(account=AccountFactory())
-    # 27: revenue lines are a source of their own (one grouped query per snapshot kind, quarter and year).
-    with django_assert_max_num_queries(27):
+    # 27: revenue lines are a source of their own (one grouped query per snapshot kind, quarter and year);
+    # +4 for the accounts' attention scores (read, replace, drop the expired days').
+    with django_assert_max_num_queries(31):
         kpi_snapshot_refresh(as_of=TODAY)
 
 
@@ -163,3 +164,61 @@ def test_the_week_movers_read_off_the_stored_move_equal_the_two_days_compared():
     assert [(m.account_id, m.kpi.pk, m.previous_status, m.status, m.change) for m in stored] == [
         (account_id, kpi_id, before, now, change) for change, _revenue, _name, kpi_id, account_id, before, now in compared
     ]
+
+
+def _attention_from_scratch() -> dict:
+    from performance.models import KpiDefinition
+
+    scores = {}
+    for row in KpiSnapshot.objects.filter(kpi__in=KpiDefinition.objects.filter(is_active=True, show_on_dashboard=True)):
+        points = {"off_track": 100, "at_risk": 1}.get(row.status, 0)
+        if points:
+            key = (row.account_id, row.as_of, row.period_kind)
+            scores[key] = scores.get(key, 0) + points
+    return scores
+
+
+def _attention_stored() -> dict:
+    from performance.models import AccountAttention
+
+    return {(a.account_id, a.as_of, a.period_kind): a.score for a in AccountAttention.objects.all()}
+
+
+def test_attention_scores_follow_the_refresh_single_saves_and_the_dashboard_kpis():
+    """The stored score of each account, day and period kind is the sum over its dashboard KPIs' snapshots after
+    every write that changes them: a refresh (of some accounts too), a snapshot's save, a KPI joining or leaving
+    the dashboard, a KPI deleted, expired days."""
+    from performance.models import KpiDefinition
+
+    accounts = [AccountFactory(team_type=("sales", "operations", "mixed")[n % 3]) for n in range(4)]
+    for account in accounts:
+        OrderFactory(account=account, ordered_on=TODAY - datetime.timedelta(days=3))
+    kpi_snapshot_refresh(as_of=TODAY - datetime.timedelta(days=7))
+    kpi_snapshot_refresh(as_of=TODAY)
+    rows = list(KpiSnapshot.objects.filter(as_of=TODAY, kpi__show_on_dashboard=True, kpi__is_active=True).order_by("pk"))
+    for number, row in enumerate(rows):  # statuses of every kind, written one by one
+        row.status = ["off_track", "at_risk", "on_track", "no_target"][number % 4]
+        row.save()
+    assert any(score >= 100 for score in _attention_stored().values())
+    assert _attention_stored() == _attention_from_scratch()
+
+    KpiSnapshot.objects.filter(account=accounts[0], as_of=TODAY).update(status="off_track")
+    kpi_snapshot_refresh(as_of=TODAY, account_ids=[accounts[0].pk])  # a bulk write recomputes its own rows
+    assert _attention_stored() == _attention_from_scratch()
+
+    shown = KpiDefinition.objects.filter(show_on_dashboard=True, is_active=True).first()
+    shown.show_on_dashboard = False
+    shown.save()
+    assert _attention_stored() == _attention_from_scratch()
+    hidden = KpiDefinition.objects.filter(show_on_dashboard=False).exclude(pk=shown.pk).first()
+    hidden.show_on_dashboard = True
+    hidden.save()
+    assert _attention_stored() == _attention_from_scratch()
+    KpiDefinition.objects.filter(show_on_dashboard=True, is_active=True).first().delete()
+    assert _attention_stored() == _attention_from_scratch()
+
+    kpi_snapshot_refresh(as_of=TODAY + datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS + 8))  # the old days expire
+    assert _attention_stored() == _attention_from_scratch()
+    assert {day for _account, day, _kind in _attention_stored()} <= {TODAY + datetime.timedelta(days=SNAPSHOT_RETENTION_DAYS + 8)}
+    accounts[1].delete()
+    assert _attention_stored() == _attention_from_scratch()

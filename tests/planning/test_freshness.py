@@ -211,6 +211,33 @@ def test_the_dashboard_tile_reads_the_stale_signals_once_after_a_write(client_fo
     assert panel["counts"]["Stale plans"] == 1 and len(panel["items"]) == 1
 
 
+def test_the_dashboard_tile_counts_as_the_plans_own_signals(approved_plan, account_manager, executive):
+    """The tile reads plans as rows and only the silent decision makers: the same counts and list as every live
+    plan's signals read from model instances."""
+    from accounts.models import Account
+    from planning.freshness import _stale_counts, _stale_items, live_plans, stale_plan_panel
+    from tests.factories import make_running_plans
+
+    _idle_action(approved_plan)
+    plans = make_running_plans(owner=account_manager, count=4)
+    for number, plan in enumerate(plans):
+        recent, silent = (ContactFactory(account=plan.account, is_decision_maker=True) for _ in range(2))
+        interaction_log(user=account_manager, contact=recent, on=days_ago(number))
+        interaction_log(user=account_manager, contact=silent, on=days_ago(100 + number))
+    kingpin = ContactFactory(account=plans[0].account, is_kingpin=True, is_decision_maker=False)
+    interaction_log(user=account_manager, contact=kingpin, on=days_ago(59))
+    AccountPlan.objects.filter(pk=plans[1].pk).update(org_reviewed_at=timezone.now())
+
+    loaded = list(live_plans().select_related("account"))
+    signals = plan_signals(plans=loaded, today=TODAY, describe=False)
+    for plan in loaded:
+        plan.account_name = plan.account.name
+    stale = [(plan, signals[plan.pk]) for plan in loaded if signals[plan.pk]]
+    tile = stale_plan_panel(accounts=Account.objects.all())
+    assert tile == {"counts": _stale_counts(stale), "items": _stale_items(stale)}
+    assert tile["counts"]["Decision maker out of touch"] >= 4 and tile["counts"]["Action not updated"] == 1
+
+
 def test_the_monday_digest_counts_the_plans_going_stale(approved_plan, executive):
     for contact in Contact.objects.filter(account=approved_plan.account, is_decision_maker=True):
         interaction_log(user=executive, contact=contact, on=TODAY)
