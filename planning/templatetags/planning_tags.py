@@ -137,16 +137,10 @@ def cell(bound_field):
     if errors:
         css += " is-invalid"
     attrs = {"class": css, "aria-label": str(bound_field.label)}
-    if isinstance(widget, Input) and type(widget).get_context is Input.get_context \
-            and widget.template_name in INPUT_TEMPLATES and not bound_field.field.localize \
-            and isinstance(bound_field.form.renderer, WidgetRenderer):
+    if _plain_input(bound_field, widget):
         # Step 4 draws some 250 of these: the same <input> as as_widget() and the renderer write, without
         # the widget context and the renderer's dispatch for each.
-        return mark_safe(render_input({
-            "type": widget.input_type, "name": bound_field.html_name,
-            "value": widget.format_value(bound_field.value()),
-            "attrs": widget.build_attrs(widget.attrs, _widget_attrs(bound_field, widget, attrs, errors)),
-        }))
+        return mark_safe(_input_html(bound_field, widget, attrs, errors))
     if hasattr(bound_field.field, "options_html") and type(widget) is forms.Select \
             and isinstance(bound_field.form.renderer, WidgetRenderer):
         # A plan's lists offer the same owners, contacts, parents, kinds and statuses on every row: their
@@ -158,6 +152,30 @@ def cell(bound_field):
             f"{bound_field.field.options_html(selected[0] if selected else None)}\n</select>"
         )
     return bound_field.as_widget(attrs=attrs)
+
+
+def _plain_input(bound_field, widget) -> bool:
+    """Whether the field's widget is an <input> the renderer writes as core.renderers.render_input does."""
+    return isinstance(widget, Input) and type(widget).get_context is Input.get_context \
+        and widget.template_name in INPUT_TEMPLATES and not bound_field.field.localize \
+        and isinstance(bound_field.form.renderer, WidgetRenderer)
+
+
+def _input_html(bound_field, widget, attrs: dict, errors: bool) -> str:
+    """as_widget(attrs=attrs) of a `_plain_input` field."""
+    return render_input({
+        "type": widget.input_type, "name": bound_field.html_name,
+        "value": widget.format_value(bound_field.value()),
+        "attrs": widget.build_attrs(widget.attrs, _widget_attrs(bound_field, widget, attrs, errors)),
+    })
+
+
+def _hidden_html(bound_field) -> str:
+    """str(bound_field) of a hidden field (a formset row's id, the management form's counts)."""
+    widget = bound_field.field.widget
+    if _plain_input(bound_field, widget):
+        return _input_html(bound_field, widget, {}, not widget.is_hidden and bool(bound_field.errors))
+    return str(bound_field)
 
 
 def _widget_attrs(bound_field, widget, attrs: dict, errors: bool) -> dict:
@@ -190,7 +208,7 @@ def _row_cells(form, *, depth=None, errors: bool = True) -> str:
             continue
         head = ""
         if number == 0:
-            head = "".join(str(hidden) for hidden in form.hidden_fields())
+            head = "".join(_hidden_html(hidden) for hidden in form.hidden_fields())
             if depth:
                 head += f'<span class="wbs-indent" data-depth="{escape(depth)}"></span>'
         feedback = "".join(f'<div class="invalid-feedback d-block">{escape(e)}</div>' for e in field.errors) if errors else ""
@@ -211,6 +229,16 @@ def formset_rows(formset) -> str:
             problems = " ".join(escape(error) for error in form.non_field_errors())
             out.append(f'<tr class="table-danger"><td colspan="20" class="small text-danger">{problems}</td></tr>')
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def management_form(formset) -> str:
+    """`{{ formset.management_form }}`: its four hidden inputs written directly, not through the form's
+    template (which renders an empty error list too); a management form with errors as Django renders it."""
+    form = formset.management_form
+    if form.errors:
+        return str(form)
+    return mark_safe("".join(_hidden_html(field) for field in form.hidden_fields()))
 
 
 @register.simple_tag

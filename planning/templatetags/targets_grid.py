@@ -19,6 +19,8 @@ from .planning_tags import cell
 
 register = template.Library()
 
+_ANY_KPI = 987654321
+
 
 def _errors(field) -> str:
     return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in field.errors)
@@ -51,7 +53,7 @@ def _words() -> dict[str, str]:
     }
 
 
-def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) -> str:
+def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dict[str, str]) -> str:
     kpi = row["kpi"]
     chosen = row["chosen"]
     name = escape(kpi.display_name)
@@ -98,7 +100,7 @@ def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) ->
     opened = " open" if any(field.value() or field.errors for field in months) else ""
     empty = all(field.value() in (None, "") and not field.errors for field in months)
     lazy = (
-        f' hx-get="{reverse("planning:plan-target-months", args=[plan_id, kpi.pk])}" hx-trigger="toggle once" '
+        f' hx-get="{months_url[0]}{kpi.pk}{months_url[1]}" hx-trigger="toggle once" '
         'hx-target="find [data-months]"'
     ) if empty else ""
     out.append(
@@ -114,7 +116,9 @@ def target_rows(form, plan) -> str:
     """A `<tbody>` per KPI of step 4's TargetsForm: its tick, year and quarter cells, the 3-year targets
     and the folded months."""
     words = _words()
-    return mark_safe("".join(_row(form, row, plan.account.currency, plan.pk, words) for row in form.rows()))
+    # Each KPI's months URL: the URL of a stand-in KPI id, reversed once, around the KPI's id.
+    months_url = tuple(reverse("planning:plan-target-months", args=[plan.pk, _ANY_KPI]).rsplit(str(_ANY_KPI), 1))
+    return mark_safe("".join(_row(form, row, plan.account.currency, months_url, words) for row in form.rows()))
 
 
 @register.simple_tag
