@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from performance.models import KpiDefinition
 
-from .planning_tags import cell
+from .planning_tags import cell_html
 
 register = template.Library()
 
@@ -26,14 +26,14 @@ def _errors(field) -> str:
     return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in field.errors)
 
 
-def _months(row: dict) -> str:
+def _months(row: dict, written: dict) -> str:
     """A KPI's month cells, in four groups of three (the inside of the months' `<div class="row">`)."""
     out = []
     for group in row["month_groups"]:
         out.append('<div class="col-md-3"><div class="d-flex gap-1">')
         for label, field in group:
             out.append(
-                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>{cell(field)}</div>'
+                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>{cell_html(field, written=written)}</div>'
             )
         out.append("</div></div>")
     return "".join(out)
@@ -53,7 +53,8 @@ def _words() -> dict[str, str]:
     }
 
 
-def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dict[str, str]) -> str:
+def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dict[str, str], written: dict) -> str:
+    """One KPI's `<tbody>`; `written`: the grid's widget attributes, written once for all its cells (see cell_html)."""
     kpi = row["kpi"]
     chosen = row["chosen"]
     name = escape(kpi.display_name)
@@ -64,7 +65,7 @@ def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dic
     out = [
         f'<tbody class="target-kpi{" is-chosen" if chosen.value() else ""}" data-target-row '
         f'data-cumulative="{1 if kpi.is_cumulative else 0}">',
-        f'<tr{" class=\"table-danger\"" if chosen.errors else ""}><td>{cell(chosen)}</td>',
+        f'<tr{" class=\"table-danger\"" if chosen.errors else ""}><td>{cell_html(chosen, written=written)}</td>',
         f'<td><span class="fw-semibold">{name}</span><div class="small text-body-secondary">{unit} · {kind}</div>',
         _errors(chosen),
     ]
@@ -83,7 +84,7 @@ def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dic
         )
     out.append("</td>")
     for field in (*row["quarters"], row["year"]):
-        out.append(f'<td class="target-cell">{cell(field)}{_errors(field)}</td>')
+        out.append(f'<td class="target-cell">{cell_html(field, written=written)}{_errors(field)}</td>')
     summed = "–" if kpi.is_cumulative else f'<span class="text-body-secondary">{not_summed}</span>'
     out.append(f'<td class="small text-nowrap" data-quarter-sum>{summed}</td></tr>')
     out.append(
@@ -93,7 +94,7 @@ def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dic
     for field, year in zip(row["later_years"], form.later_fiscal_years):
         out.append(
             f'<label class="d-flex align-items-center gap-1 mb-0"><span class="text-nowrap">'
-            f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{cell(field)}</span></label>'
+            f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{cell_html(field, written=written)}</span></label>'
             f"{_errors(field)}"
         )
     months = [field for group in row["month_groups"] for _label, field in group]
@@ -106,7 +107,7 @@ def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dic
     out.append(
         f'</div></td></tr><tr class="months-row"><td></td><td colspan="7"><details{opened}{lazy}>'
         f'<summary class="small">{months_label}</summary><div class="row g-1 mt-1"{" data-months" if empty else ""}>'
-        f'{"" if empty else _months(row)}</div></details></td></tr></tbody>'
+        f'{"" if empty else _months(row, written)}</div></details></td></tr></tbody>'
     )
     return "".join(out)
 
@@ -118,10 +119,11 @@ def target_rows(form, plan) -> str:
     words = _words()
     # Each KPI's months URL: the URL of a stand-in KPI id, reversed once, around the KPI's id.
     months_url = tuple(reverse("planning:plan-target-months", args=[plan.pk, _ANY_KPI]).rsplit(str(_ANY_KPI), 1))
-    return mark_safe("".join(_row(form, row, plan.account.currency, months_url, words) for row in form.rows()))
+    written: dict = {}
+    return mark_safe("".join(_row(form, row, plan.account.currency, months_url, words, written) for row in form.rows()))
 
 
 @register.simple_tag
 def target_months(form) -> str:
     """The month cells of the one KPI of `form`, for its folded months opened by the user."""
-    return mark_safe(_months(form.rows()[0]))
+    return mark_safe(_months(form.rows()[0], {}))
