@@ -22,8 +22,14 @@ register = template.Library()
 _ANY_KPI = 987654321
 
 
-def _errors(field) -> str:
-    return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in field.errors)
+def _errors(errors) -> str:
+    return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in errors)
+
+
+def _cell(field, written: dict) -> tuple[str, str]:
+    """A cell's control and its errors' feedback, the field's errors looked up once."""
+    errors = field.errors
+    return cell_html(field, written=written, field_errors=errors), _errors(errors)
 
 
 def _months(row: dict, written: dict) -> str:
@@ -33,7 +39,8 @@ def _months(row: dict, written: dict) -> str:
         out.append('<div class="col-md-3"><div class="d-flex gap-1">')
         for label, field in group:
             out.append(
-                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>{cell_html(field, written=written)}</div>'
+                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>'
+                f"{cell_html(field, written=written)}</div>"
             )
         out.append("</div></div>")
     return "".join(out)
@@ -62,12 +69,14 @@ def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dic
     theirs, not_summed, later_label = words["theirs"], words["not_summed"], words["later"]
     fiscal_year, months_label = words["fiscal_year"], words["months"]
     kind = words["adds_up"] if kpi.is_cumulative else words["level"]
+    chosen_errors = chosen.errors
     out = [
         f'<tbody class="target-kpi{" is-chosen" if chosen.value() else ""}" data-target-row '
         f'data-cumulative="{1 if kpi.is_cumulative else 0}">',
-        f'<tr{" class=\"table-danger\"" if chosen.errors else ""}><td>{cell_html(chosen, written=written)}</td>',
+        f'<tr{" class=\"table-danger\"" if chosen_errors else ""}>'
+        f"<td>{cell_html(chosen, written=written, field_errors=chosen_errors)}</td>",
         f'<td><span class="fw-semibold">{name}</span><div class="small text-body-secondary">{unit} · {kind}</div>',
-        _errors(chosen),
+        _errors(chosen_errors),
     ]
     if row["account_targets"]:
         values = " · ".join(
@@ -84,7 +93,8 @@ def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dic
         )
     out.append("</td>")
     for field in (*row["quarters"], row["year"]):
-        out.append(f'<td class="target-cell">{cell_html(field, written=written)}{_errors(field)}</td>')
+        control, feedback = _cell(field, written)
+        out.append(f'<td class="target-cell">{control}{feedback}</td>')
     summed = "–" if kpi.is_cumulative else f'<span class="text-body-secondary">{not_summed}</span>'
     out.append(f'<td class="small text-nowrap" data-quarter-sum>{summed}</td></tr>')
     out.append(
@@ -92,14 +102,14 @@ def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dic
         f'<span class="text-body-secondary">{later_label}:</span>'
     )
     for field, year in zip(row["later_years"], form.later_fiscal_years):
+        control, feedback = _cell(field, written)
         out.append(
             f'<label class="d-flex align-items-center gap-1 mb-0"><span class="text-nowrap">'
-            f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{cell_html(field, written=written)}</span></label>'
-            f"{_errors(field)}"
+            f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{control}</span></label>{feedback}'
         )
-    months = [field for group in row["month_groups"] for _label, field in group]
-    opened = " open" if any(field.value() or field.errors for field in months) else ""
-    empty = all(field.value() in (None, "") and not field.errors for field in months)
+    months = [(field.value(), bool(field.errors)) for group in row["month_groups"] for _label, field in group]
+    opened = " open" if any(value or errors for value, errors in months) else ""
+    empty = all(value in (None, "") and not errors for value, errors in months)
     lazy = (
         f' hx-get="{months_url[0]}{kpi.pk}{months_url[1]}" hx-trigger="toggle once" '
         'hx-target="find [data-months]"'
