@@ -257,11 +257,16 @@ class PlainNumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
+def _field_copy(field: forms.Field, **changed) -> forms.Field:
+    """copy.copy(field) with `changed` attributes, without copy's reduce protocol (a field has no slots)."""
+    copied = object.__new__(type(field))
+    copied.__dict__ = {**field.__dict__, **changed}
+    return copied
+
+
 def _cell(kind: forms.Field, label, initial) -> forms.Field:
-    """copy.copy(kind) with its own label and initial value, without copy's reduce protocol (a field has no slots)."""
-    field = object.__new__(type(kind))
-    field.__dict__ = {**kind.__dict__, "label": label, "initial": initial}
-    return field
+    """A copy of `kind` with its own label and initial value."""
+    return _field_copy(kind, label=label, initial=initial)
 
 
 class TargetsForm(CleanTextFormMixin, forms.Form):
@@ -381,13 +386,6 @@ class Step7Form(StepForm):
     class Meta(StepForm.Meta):
         fields = ("year_end_evaluation", "wrap_up")
         widgets = {"year_end_evaluation": forms.Textarea(attrs={"rows": 5}), "wrap_up": forms.Textarea(attrs={"rows": 5})}
-
-
-def _field_copy(field: forms.Field) -> forms.Field:
-    """copy.copy(field), without copy's reduce protocol (a field has no slots)."""
-    copied = object.__new__(type(field))
-    copied.__dict__ = dict(field.__dict__)
-    return copied
 
 
 class _RowFields(dict):
