@@ -103,7 +103,9 @@ class ObjectChoiceField(forms.ChoiceField):
         self.offered = offered
         self.objects = offered.objects
         kwargs.setdefault("required", False)
-        super().__init__(choices=offered.choices, **kwargs)
+        # ChoiceField.__init__ without normalizing the choices again for every row: they are 2-tuples already.
+        forms.Field.__init__(self, **kwargs)
+        self._choices = self.widget.choices = offered.choices
 
     def options_html(self, selected: str | None) -> str:
         return self.offered.options_html(selected)
@@ -255,11 +257,16 @@ class PlainNumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
+def _field_copy(field: forms.Field, **changed) -> forms.Field:
+    """copy.copy(field) with `changed` attributes, without copy's reduce protocol (a field has no slots)."""
+    copied = object.__new__(type(field))
+    copied.__dict__ = {**field.__dict__, **changed}
+    return copied
+
+
 def _cell(kind: forms.Field, label, initial) -> forms.Field:
-    """copy.copy(kind) with its own label and initial value, without copy's reduce protocol (a field has no slots)."""
-    field = object.__new__(type(kind))
-    field.__dict__ = {**kind.__dict__, "label": label, "initial": initial}
-    return field
+    """A copy of `kind` with its own label and initial value."""
+    return _field_copy(kind, label=label, initial=initial)
 
 
 class TargetsForm(CleanTextFormMixin, forms.Form):
@@ -278,22 +285,25 @@ class TargetsForm(CleanTextFormMixin, forms.Form):
         # Some 240 cells of two kinds: each is a copy of its kind's field (validators, messages and widget
         # shared, none of them changed per cell) with its own label and value, not a field built anew.
         money, plain = self._money(None, None), self._number(None, None)
+        # The labels' words, translated once for all the KPIs (each KPI's name, once for its twenty cells).
+        use, year_of, fiscal_year_of = str(_("Use %(kpi)s")), str(_("%(kpi)s, year")), str(_("%(kpi)s, FY %(year)s"))
         for kpi in kpis:
             target = inputs.get(kpi.pk, TargetInput())
+            name = kpi.display_name
             # Amounts are typed as amounts (4,200,000,000 · 42억); other units as plain numbers.
             cell_field = partial(_cell, money if kpi.unit == KpiDefinition.Unit.MONEY else plain)
             self.fields[f"chosen_{kpi.pk}"] = forms.BooleanField(
-                label=_("Use %(kpi)s") % {"kpi": kpi.display_name}, required=False, initial=target.chosen
+                label=use % {"kpi": name}, required=False, initial=target.chosen
             )
-            self.fields[f"year_{kpi.pk}"] = cell_field(_("%(kpi)s, year") % {"kpi": kpi.display_name}, target.year)
+            self.fields[f"year_{kpi.pk}"] = cell_field(year_of % {"kpi": name}, target.year)
             for offset, value in enumerate(target.later_years, start=1):
                 self.fields[f"later{offset}_{kpi.pk}"] = cell_field(
-                    _("%(kpi)s, FY %(year)s") % {"kpi": kpi.display_name, "year": fiscal_year + offset}, value
+                    fiscal_year_of % {"kpi": name, "year": fiscal_year + offset}, value
                 )
             for index, value in enumerate(target.quarters, start=1):
-                self.fields[f"q{index}_{kpi.pk}"] = cell_field(f"{kpi.display_name}, Q{index}", value)
+                self.fields[f"q{index}_{kpi.pk}"] = cell_field(f"{name}, Q{index}", value)
             for index, value in enumerate(target.months, start=1):
-                self.fields[f"m{index}_{kpi.pk}"] = cell_field(f"{kpi.display_name}, {month_labels[index - 1]}", value)
+                self.fields[f"m{index}_{kpi.pk}"] = cell_field(f"{name}, {month_labels[index - 1]}", value)
 
     @staticmethod
     def _money(label, initial):
@@ -378,7 +388,23 @@ class Step7Form(StepForm):
         widgets = {"year_end_evaluation": forms.Textarea(attrs={"rows": 5}), "wrap_up": forms.Textarea(attrs={"rows": 5})}
 
 
-class RowForm(CleanTextFormMixin, forms.Form):
+class _RowFields(dict):
+    """A row form's declared fields. Every row's form copies them (BaseForm.__init__ deep-copies
+    `base_fields`): here each copy shares its field's widget, validators and messages, which no row
+    changes, instead of copying them for each of a list's rows."""
+
+    def __deepcopy__(self, memo):
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+class _RowFormMetaclass(type(forms.Form)):
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_fields = _RowFields(new_class.base_fields)
+        return new_class
+
+
+class RowForm(CleanTextFormMixin, forms.Form, metaclass=_RowFormMetaclass):
     """One row of a list in a step; `id` is empty for a new row."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -28,11 +28,11 @@ def plan_target_inputs(*, plan: AccountPlan, kpis: list[KpiDefinition]) -> dict[
     year = plan.fiscal_year
     rows = KpiTarget.objects.filter(account_id=plan.account_id, kpi__in=kpis).filter(
         Q(fiscal_year=year) | Q(fiscal_year__in=[year + 1, year + 2], period_kind=PeriodKind.YEAR)
-    ).only(*TARGET_INPUT_FIELDS)
+    ).values_list(*TARGET_INPUT_FIELDS, named=True)
     return inputs_from_rows(rows, fiscal_year=year)
 
 
-# What inputs_from_rows reads of a target row (step 4 reads some 200 rows: not their notes and timestamps).
+# What inputs_from_rows reads of a target row (step 4 reads some 200 rows: these values, not model instances).
 TARGET_INPUT_FIELDS = ("kpi_id", "fiscal_year", "period_kind", "period_index", "value")
 
 

@@ -5,7 +5,7 @@ import inspect
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import formats, timezone
 
@@ -23,6 +23,7 @@ from planning.models import (
     PlanVersion,
     QuarterlyReview,
     ReviewComment,
+    StepComment,
     StrategicTask,
     SupportRequest,
 )
@@ -105,14 +106,16 @@ def latest_step_comments(*, plan: AccountPlan, step: int) -> dict | None:
     plan submitted again (its last version awaits a decision), approved or closed (its last version was approved)."""
     if plan.status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.CLOSED):
         return None
+    # A decision has at most one comment per step (step_comment_one_per_step): read with the version.
+    step_text = StepComment.objects.filter(decision__version_id=OuterRef("pk"), step=step).values("text")[:1]
     latest = (
         PlanVersion.objects.filter(plan=plan).order_by("-number")
-        .select_related("decision__decided_by").defer("snapshot").prefetch_related("decision__step_comments").first()
+        .select_related("decision__decided_by").defer("snapshot").annotate(step_text=Subquery(step_text)).first()
     )
     decision = getattr(latest, "decision", None) if latest else None
     if decision is None or decision.outcome == "approved":
         return None
-    texts = [c.text for c in decision.step_comments.all() if c.step == step]
+    texts = [] if latest.step_text is None else [latest.step_text]
     if not texts and not decision.comment:
         return None
     return {"decision": decision, "step_texts": texts, "version": latest}

@@ -15,23 +15,32 @@ from django.utils.translation import gettext
 
 from performance.models import KpiDefinition
 
-from .planning_tags import cell
+from .planning_tags import cell_html
 
 register = template.Library()
 
-
-def _errors(field) -> str:
-    return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in field.errors)
+_ANY_KPI = 987654321
 
 
-def _months(row: dict) -> str:
+def _errors(errors) -> str:
+    return "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in errors)
+
+
+def _cell(field, written: dict) -> tuple[str, str]:
+    """A cell's control and its errors' feedback, the field's errors looked up once."""
+    errors = field.errors
+    return cell_html(field, written=written, field_errors=errors), _errors(errors)
+
+
+def _months(row: dict, written: dict) -> str:
     """A KPI's month cells, in four groups of three (the inside of the months' `<div class="row">`)."""
     out = []
     for group in row["month_groups"]:
         out.append('<div class="col-md-3"><div class="d-flex gap-1">')
         for label, field in group:
             out.append(
-                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>{cell(field)}</div>'
+                f'<div class="flex-fill"><div class="small text-body-secondary text-center">{escape(label)}</div>'
+                f"{cell_html(field, written=written)}</div>"
             )
         out.append("</div></div>")
     return "".join(out)
@@ -51,7 +60,8 @@ def _words() -> dict[str, str]:
     }
 
 
-def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) -> str:
+def _row(form, row: dict, currency: str, months_url: tuple[str, str], words: dict[str, str], written: dict) -> str:
+    """One KPI's `<tbody>`; `written`: the grid's widget attributes, written once for all its cells (see cell_html)."""
     kpi = row["kpi"]
     chosen = row["chosen"]
     name = escape(kpi.display_name)
@@ -59,12 +69,14 @@ def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) ->
     theirs, not_summed, later_label = words["theirs"], words["not_summed"], words["later"]
     fiscal_year, months_label = words["fiscal_year"], words["months"]
     kind = words["adds_up"] if kpi.is_cumulative else words["level"]
+    chosen_errors = chosen.errors
     out = [
         f'<tbody class="target-kpi{" is-chosen" if chosen.value() else ""}" data-target-row '
         f'data-cumulative="{1 if kpi.is_cumulative else 0}">',
-        f'<tr{" class=\"table-danger\"" if chosen.errors else ""}><td>{cell(chosen)}</td>',
+        f'<tr{" class=\"table-danger\"" if chosen_errors else ""}>'
+        f"<td>{cell_html(chosen, written=written, field_errors=chosen_errors)}</td>",
         f'<td><span class="fw-semibold">{name}</span><div class="small text-body-secondary">{unit} · {kind}</div>',
-        _errors(chosen),
+        _errors(chosen_errors),
     ]
     if row["account_targets"]:
         values = " · ".join(
@@ -81,7 +93,8 @@ def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) ->
         )
     out.append("</td>")
     for field in (*row["quarters"], row["year"]):
-        out.append(f'<td class="target-cell">{cell(field)}{_errors(field)}</td>')
+        control, feedback = _cell(field, written)
+        out.append(f'<td class="target-cell">{control}{feedback}</td>')
     summed = "–" if kpi.is_cumulative else f'<span class="text-body-secondary">{not_summed}</span>'
     out.append(f'<td class="small text-nowrap" data-quarter-sum>{summed}</td></tr>')
     out.append(
@@ -89,22 +102,22 @@ def _row(form, row: dict, currency: str, plan_id: int, words: dict[str, str]) ->
         f'<span class="text-body-secondary">{later_label}:</span>'
     )
     for field, year in zip(row["later_years"], form.later_fiscal_years):
+        control, feedback = _cell(field, written)
         out.append(
             f'<label class="d-flex align-items-center gap-1 mb-0"><span class="text-nowrap">'
-            f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{cell(field)}</span></label>'
-            f"{_errors(field)}"
+            f'{fiscal_year % {"year": year}}</span><span class="target-later-cell">{control}</span></label>{feedback}'
         )
-    months = [field for group in row["month_groups"] for _label, field in group]
-    opened = " open" if any(field.value() or field.errors for field in months) else ""
-    empty = all(field.value() in (None, "") and not field.errors for field in months)
+    months = [(field.value(), bool(field.errors)) for group in row["month_groups"] for _label, field in group]
+    opened = " open" if any(value or errors for value, errors in months) else ""
+    empty = all(value in (None, "") and not errors for value, errors in months)
     lazy = (
-        f' hx-get="{reverse("planning:plan-target-months", args=[plan_id, kpi.pk])}" hx-trigger="toggle once" '
+        f' hx-get="{months_url[0]}{kpi.pk}{months_url[1]}" hx-trigger="toggle once" '
         'hx-target="find [data-months]"'
     ) if empty else ""
     out.append(
         f'</div></td></tr><tr class="months-row"><td></td><td colspan="7"><details{opened}{lazy}>'
         f'<summary class="small">{months_label}</summary><div class="row g-1 mt-1"{" data-months" if empty else ""}>'
-        f'{"" if empty else _months(row)}</div></details></td></tr></tbody>'
+        f'{"" if empty else _months(row, written)}</div></details></td></tr></tbody>'
     )
     return "".join(out)
 
@@ -114,10 +127,13 @@ def target_rows(form, plan) -> str:
     """A `<tbody>` per KPI of step 4's TargetsForm: its tick, year and quarter cells, the 3-year targets
     and the folded months."""
     words = _words()
-    return mark_safe("".join(_row(form, row, plan.account.currency, plan.pk, words) for row in form.rows()))
+    # Each KPI's months URL: the URL of a stand-in KPI id, reversed once, around the KPI's id.
+    months_url = tuple(reverse("planning:plan-target-months", args=[plan.pk, _ANY_KPI]).rsplit(str(_ANY_KPI), 1))
+    written: dict = {}
+    return mark_safe("".join(_row(form, row, plan.account.currency, months_url, words, written) for row in form.rows()))
 
 
 @register.simple_tag
 def target_months(form) -> str:
     """The month cells of the one KPI of `form`, for its folded months opened by the user."""
-    return mark_safe(_months(form.rows()[0]))
+    return mark_safe(_months(form.rows()[0], {}))

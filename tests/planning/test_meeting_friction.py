@@ -45,8 +45,11 @@ def test_the_comments_stay_until_the_plan_is_submitted_again_and_approved_plans_
     plan.refresh_from_db()
     plan = services.plan_revise(plan=plan, acting_user=account_manager)
     assert plan.status == "draft"
-    comments = latest_step_comments(plan=plan, step=4)
+    with django_assert_num_queries(1):  # the last version, its decision, who decided and the step's comment
+        comments = latest_step_comments(plan=plan, step=4)
+        assert comments["decision"].decided_by == executive
     assert comments["step_texts"] == ["Start over"] and comments["decision"].comment == "Not this year"
+    assert latest_step_comments(plan=plan, step=3)["step_texts"] == []  # the plan's comment alone
     plan.status = "approved"
     with django_assert_num_queries(0):
         assert latest_step_comments(plan=plan, step=4) is None
