@@ -84,7 +84,7 @@ def org_section(plan: AccountPlan, *, coverage: bool = True) -> dict:
         .values_list("org_unit_id", "name", "title", "is_decision_maker", "level")
     ):
         people_by_unit.setdefault(unit_id, []).append((name, title, is_decision_maker or level == "executive"))
-    key_people = content.key_people(plan=plan)
+    key_people = content.key_people_frozen(plan=plan)
     covered = 0
     if coverage:
         # Covered one-to-one: by one of our people of the person's own level (the KAM counts among our executives).

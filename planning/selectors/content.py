@@ -163,6 +163,26 @@ def key_people(*, plan: AccountPlan) -> list[Contact]:
     )
 
 
+def key_people_frozen(*, plan: AccountPlan) -> list[Contact]:
+    """`key_people` with only the fields the plan snapshot keeps of them (planning.snapshot.org_section): the
+    person, their unit's name, and each relationship's strength and our person's name and level."""
+    key = (
+        Q(is_decision_maker=True) | Q(is_purchasing=True) | Q(is_fox=True) | Q(is_kingpin=True)
+        | Q(is_influencer=True) | Q(level=Contact.Level.EXECUTIVE)
+    )
+    relationships = Relationship.objects.select_related("user").only(
+        "contact_id", "strength", "user__username", "user__first_name", "user__last_name", "user__level"
+    ).order_by("-strength")
+    return list(
+        Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
+        .filter(key)
+        .select_related("org_unit")
+        .only("name", "title", "level", "attitude", "influence", *Contact.BUYING_ROLE_FIELDS, "org_unit__name")
+        .prefetch_related(Prefetch("relationships", queryset=relationships))
+        .order_by("-influence", "name")
+    )
+
+
 def marketing_contacts(*, plan: AccountPlan) -> list[Contact]:
     """The account's active contacts, Foxes and Kingpins first: the people marketing actions are with.
     Only what their labels (planning.forms.contact_label) and the save's account check read."""
