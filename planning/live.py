@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.interactions import contact_last_contact
 from accounts.models import AccountRisk, Contact, GradeChange, Opportunity, OpportunityMove, Relationship
+from accounts.revenue import add_months, last_12_months, revenue_by_month
 from accounts.selectors import (
     key_contacts_on,
     open_pipeline_by_tier,
@@ -218,24 +219,39 @@ def _year_table(*, plan: AccountPlan, kpis: list[KpiDefinition], year: Period, a
                       slots=[0, 1] if previous else [1])
 
 
-def _months(*, plan: AccountPlan, by_code: dict[str, KpiDefinition], year: Period, today: datetime.date) -> list[MonthPoint]:
-    """Revenue and profit of each month of the year (the panel shows no monthly target: none is read)."""
+def _months(
+    *, plan: AccountPlan, by_code: dict[str, KpiDefinition], year: Period, today: datetime.date, by_month: dict
+) -> list[MonthPoint]:
+    """Revenue and profit of each month of the year (the panel shows no monthly target: none is read).
+
+    Summed from the revenue lines (`by_month`: `revenue_by_month` over the year to `today`), as the KPI engine
+    computes revenue and profit; a revenue or profit KPI set to manual actuals is read through the engine."""
     kpis = [by_code[code] for code in (REVENUE, PROFIT) if code in by_code]
     if not kpis:
         return []
     months = month_periods(year)
-    slots = SlotPlan.for_periods(start_month=year.start_month, periods=months, as_of=min(today, year.end))
-    table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: year.start_month}, with_targets=False)
-    points = []
-    for slot, month in enumerate(months):
-        revenue = table.get(plan.account_id, REVENUE, slot)
-        profit = table.get(plan.account_id, PROFIT, slot)
-        points.append(MonthPoint(
-            period=month,
-            revenue=revenue.actual if revenue else None,
-            profit=profit.actual if profit else None,
-        ))
-    return points
+    as_of = min(today, year.end)
+    if all(kpi.is_computed for kpi in kpis):
+        sums: dict[tuple[int, int], list[Decimal]] = {}
+        for day, (amount, cost) in by_month.items():
+            if year.start <= day <= as_of:
+                total = sums.setdefault((day.year, day.month), [Decimal(0), Decimal(0)])
+                total[0] += amount or 0
+                total[1] += cost or 0
+        actuals = []
+        for month in months:
+            revenue, cost = sums.get((month.start.year, month.start.month), (Decimal(0), Decimal(0)))
+            values = {REVENUE: revenue, PROFIT: revenue - cost}
+            actuals.append({kpi.code: values[kpi.code] if month.start <= as_of else None for kpi in kpis})
+    else:
+        slots = SlotPlan.for_periods(start_month=year.start_month, periods=months, as_of=as_of)
+        table = kpi_values(kpis=kpis, plan=slots, account_months={plan.account_id: year.start_month}, with_targets=False)
+        actuals = [{kpi.code: getattr(table.get(plan.account_id, kpi.code, slot), "actual", None) for kpi in kpis}
+                   for slot in range(len(months))]
+    return [
+        MonthPoint(period=month, revenue=actual.get(REVENUE), profit=actual.get(PROFIT))
+        for month, actual in zip(months, actuals)
+    ]
 
 
 def _snapshot(reference: Reference | None) -> dict:
@@ -274,13 +290,17 @@ def plan_now(
 
     panel.kpis = [line(kpi) for kpi in chosen]
     panel.headline = {code: line(by_code[code]) for code in ALWAYS if code in by_code}
-    panel.months = _months(plan=plan, by_code=by_code, year=year, today=today)
+    # The revenue lines by month, read once for the year's months and the retention health's revenue trend
+    # (the 12 months to each day against the 12 before).
+    days = [today, then_day] if then_day else [today]
+    by_month = revenue_by_month(account_id=account.pk, first=min(year.start, add_months(last_12_months(min(days))[0], -12)),
+                                last=max(today, *days))
+    panel.months = _months(plan=plan, by_code=by_code, year=year, today=today, by_month=by_month)
 
     # Retention health now and as of the reference day, from one reading of the key contacts (the
     # decision makers and Kingpins below are among them), the activities and the revenue.
-    days = [today, then_day] if then_day else [today]
     key_contacts = key_contacts_on(account=account, days=days)
-    health = retention_health_on(account=account, days=days, key_contacts=key_contacts)
+    health = retention_health_on(account=account, days=days, key_contacts=key_contacts, revenue_months=by_month)
     panel.retention = health[0]
     panel.retention_score = Figure(health[0]["score"], health[1]["score"] if then_day else None)
 

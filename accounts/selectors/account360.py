@@ -19,7 +19,7 @@ from accounts.models import (
     User,
 )
 from accounts.interactions import contact_last_contact
-from accounts.revenue import revenue_figures, revenue_windows_on
+from accounts.revenue import revenue_figures, revenue_windows_on, windows_from_months
 from accounts.risks import registered_risks
 
 
@@ -151,11 +151,13 @@ def retention_health(*, account: Account, today: datetime.date) -> dict:
 
 
 def retention_health_on(
-    *, account: Account, days: Sequence[datetime.date], key_contacts: list[Contact] | None = None
+    *, account: Account, days: Sequence[datetime.date], key_contacts: list[Contact] | None = None,
+    revenue_months: dict | None = None,
 ) -> list[dict]:
     """`retention_health` as of each of `days` (today's contacts and open incidents, the log and the revenue
     up to each day), in three queries for all of them; two when the caller already read `key_contacts`
-    (`key_contacts_on` with the same days)."""
+    (`key_contacts_on` with the same days), one when it also read `revenue_months` (`revenue_by_month` from 24
+    months before the earliest day's month to the latest day)."""
     key = key_contacts_on(account=account, days=days) if key_contacts is None else key_contacts
     activity = account.activities.aggregate(
         **{
@@ -168,7 +170,8 @@ def retention_health_on(
         },
         open_incidents=Count("id", filter=Q(kind=CustomerActivity.Kind.SUPPORT_INCIDENT, resolved_on__isnull=True)),
     )
-    windows = revenue_windows_on(account=account, days=days)
+    windows = (revenue_windows_on(account=account, days=days) if revenue_months is None
+               else windows_from_months(by_month=revenue_months, days=days))
     return [
         _health(key=key, index=index, day=day, engagement=activity[f"engagement_{index}"],
                 open_incidents=activity["open_incidents"], revenue=windows[index])
