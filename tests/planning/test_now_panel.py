@@ -304,15 +304,15 @@ def test_the_panels_query_count_does_not_grow_with_the_plan_or_the_portfolio(
     client_for, executive, meeting, django_assert_max_num_queries, size
 ):
     am, plan, agenda_item = _portfolio(executive, meeting, size)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(21):
         live.plan_now(plan=plan, version=agenda_item.version)
     client = client_for(executive)
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(30):
         assert client.get(meeting_url(agenda_item)).status_code == 200
     client = client_for(am)
     with django_assert_max_num_queries(16):  # the overview without its panel
         assert client.get(reverse("planning:plan-detail", args=[plan.pk])).status_code == 200
-    with django_assert_max_num_queries(25):  # the panel: the plan, its newest version, then `plan_now`
+    with django_assert_max_num_queries(24):  # the panel: the plan, its newest version, then `plan_now`
         assert client.get(now_url(plan), HTTP_HX_REQUEST="true").status_code == 200
 
 
