@@ -95,10 +95,10 @@ def org_section(plan: AccountPlan, *, coverage: bool = True) -> dict:
         )
         covered = sum(
             1 for person in key_people
-            if is_level_matched(contact=person, relationships=person.relationships.all(), kam_user_id=kam_user_id)
+            if is_level_matched(contact=person, relationships=person.links, kam_user_id=kam_user_id)
         )
     since = completeness.org_reference_date(plan=plan)
-    changes = content.org_changes_since(plan=plan, since=since)
+    changes = content.org_changes_since(plan=plan, since=since, frozen=True)
     section = {
         "reviewed_by": _name(plan.org_reviewed_by),
         "reviewed_at": plan.org_reviewed_at.isoformat() if plan.org_reviewed_at else None,
@@ -126,7 +126,7 @@ def org_section(plan: AccountPlan, *, coverage: bool = True) -> dict:
                 "attitude": person.attitude,
                 "influence": person.influence,
                 "coverage": [
-                    {"user": _name(rel.user), "strength": rel.strength} for rel in person.relationships.all()
+                    {"user": _name(rel.user), "strength": rel.strength} for rel in person.links
                 ],
             }
             for person in key_people

@@ -27,13 +27,20 @@ def team_users(*, plan: AccountPlan) -> list[User]:
     return list(users.values())
 
 
-def org_changes_since(*, plan: AccountPlan, since: datetime.date) -> dict[str, list[OrgChange]]:
-    """The org-change log since `since`, sorted into what step 1 asks about."""
+def org_changes_since(*, plan: AccountPlan, since: datetime.date, frozen: bool = False) -> dict[str, list[OrgChange]]:
+    """The org-change log since `since`, sorted into what step 1 asks about; `frozen`: with only the fields the
+    plan snapshot keeps of each change (planning.snapshot.org_section) and those the sorting reads."""
     changes = (
         OrgChange.objects.filter(account_id=plan.account_id, happened_on__gte=since)
-        .select_related("contact", "org_unit", "recorded_by")
         .order_by("-happened_on", "-recorded_at")
     )
+    if frozen:
+        changes = changes.select_related("contact", "org_unit").only(
+            "kind", "description", "details", "happened_on",
+            "contact__is_decision_maker", "contact__is_purchasing", "org_unit__is_purchasing",
+        )
+    else:
+        changes = changes.select_related("contact", "org_unit", "recorded_by")
     groups: dict[str, list[OrgChange]] = {"left": [], "decision_makers": [], "purchasing": [], "other": []}
     for change in changes:
         contact, unit = change.contact, change.org_unit
@@ -165,22 +172,31 @@ def key_people(*, plan: AccountPlan) -> list[Contact]:
 
 def key_people_frozen(*, plan: AccountPlan) -> list[Contact]:
     """`key_people` with only the fields the plan snapshot keeps of them (planning.snapshot.org_section): the
-    person, their unit's name, and each relationship's strength and our person's name and level."""
+    person, their unit's name and, as `links`, their relationships (strength, our person's name and level).
+    Two queries, the relationships grouped here (a prefetch builds a queryset per contact)."""
     key = (
         Q(is_decision_maker=True) | Q(is_purchasing=True) | Q(is_fox=True) | Q(is_kingpin=True)
         | Q(is_influencer=True) | Q(level=Contact.Level.EXECUTIVE)
     )
-    relationships = Relationship.objects.select_related("user").only(
-        "contact_id", "strength", "user__username", "user__first_name", "user__last_name", "user__level"
-    ).order_by("-strength")
-    return list(
+    people = list(
         Contact.objects.filter(account_id=plan.account_id, status=Contact.Status.ACTIVE)
         .filter(key)
         .select_related("org_unit")
         .only("name", "title", "level", "attitude", "influence", *Contact.BUYING_ROLE_FIELDS, "org_unit__name")
-        .prefetch_related(Prefetch("relationships", queryset=relationships))
         .order_by("-influence", "name")
     )
+    links: dict[int, list[Relationship]] = defaultdict(list)
+    if people:
+        for link in (
+            Relationship.objects.filter(contact_id__in=[person.pk for person in people])
+            .select_related("user")
+            .only("contact_id", "strength", "user__username", "user__first_name", "user__last_name", "user__level")
+            .order_by("-strength")
+        ):
+            links[link.contact_id].append(link)
+    for person in people:
+        person.links = links.get(person.pk, [])
+    return people
 
 
 def marketing_contacts(*, plan: AccountPlan) -> list[Contact]:
