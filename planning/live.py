@@ -341,7 +341,8 @@ def plan_now(
             moves_up=Window(Count("id", filter=Q(to_tier__lt=F("from_tier")))),
             moves_down=Window(Count("id", filter=Q(to_tier__gt=F("from_tier")))),
         )
-        .select_related("opportunity").order_by("-moved_at", "-id")[:LIST_LIMIT]
+        .select_related("opportunity").only("from_tier", "to_tier", "moved_at", "opportunity__name")
+        .order_by("-moved_at", "-id")[:LIST_LIMIT]
     )
     panel.moves_up, panel.moves_down = (moves[0].moves_up, moves[0].moves_down) if moves else (0, 0)
     panel.moves = moves
@@ -371,7 +372,11 @@ def plan_now(
 
     # Actions, read once: overdue now against those overdue in the frozen plan on the reference day,
     # and the frozen action plan's bars with each action's status and progress as they are now.
-    actions = list(ActionItem.objects.filter(plan=plan).select_related("owner").order_by("due_on", "id"))
+    actions = list(
+        ActionItem.objects.filter(plan=plan).select_related("owner")
+        .only("title", "status", "due_on", "percent_done", "owner__username", "owner__first_name", "owner__last_name")
+        .order_by("due_on", "id")
+    )
     overdue = [action for action in actions if action.status in OPEN_ACTION and action.due_on < today]
     panel.open_actions = sum(1 for action in actions if action.status in OPEN_ACTION)
     panel.overdue_actions = overdue[:LIST_LIMIT]
