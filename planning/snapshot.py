@@ -153,7 +153,7 @@ def mapping_section(plan: AccountPlan, *, opportunities: list | None = None, tie
     """Step 2 as shown and frozen; `opportunities`: the account's open ones as content.open_opportunities reads
     them, when the caller has them; without the tier totals when `tiers` is false (one query less)."""
     if opportunities is None:
-        opportunities = content.open_opportunities(plan=plan)
+        opportunities = content.open_opportunities(plan=plan, frozen=True)
     totals = {
         row["tier"]: row
         for row in Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)

@@ -81,12 +81,19 @@ def org_units(*, plan: AccountPlan) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(account_id=plan.account_id).order_by("name"))
 
 
-def open_opportunities(*, plan: AccountPlan) -> list[Opportunity]:
-    return list(
+def open_opportunities(*, plan: AccountPlan, frozen: bool = False) -> list[Opportunity]:
+    """The account's open opportunities by tier, biggest first; `frozen`: with only the fields the plan snapshot
+    keeps of them (planning.snapshot.mapping_section)."""
+    opportunities = (
         Opportunity.objects.filter(account_id=plan.account_id, stage__in=Opportunity.OPEN_STAGES)
         .select_related("sponsor_unit")
         .order_by("tier", "-amount", "id")
     )
+    if frozen:
+        opportunities = opportunities.only(
+            "name", "tier", "stage", "amount", "probability", "expected_close_date", "sponsor_unit__name"
+        )
+    return list(opportunities)
 
 
 def plan_actions(*, plan: AccountPlan) -> list[ActionItem]:
