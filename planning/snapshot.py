@@ -203,7 +203,7 @@ def business_plan_section(plan: AccountPlan) -> dict:
         "confidence": plan.cbp_confidence,
         "attachments": [
             {"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size, "description": a.description}
-            for a in content.plan_attachments(plan=plan)
+            for a in content.plan_attachments(plan=plan, frozen=True)
         ],
     }
 
@@ -231,7 +231,7 @@ def strategy_section(plan: AccountPlan, *, targets: PlanTargets | None = None) -
                 "target_year": task.target_year,
                 "status": task.status,
             }
-            for task in content.plan_strategic_tasks(plan=plan)
+            for task in content.plan_strategic_tasks(plan=plan, frozen=True)
         ],
         "marketing_actions": [
             {
@@ -245,7 +245,7 @@ def strategy_section(plan: AccountPlan, *, targets: PlanTargets | None = None) -
                 "planned_on": _day(action.planned_on),
                 "status": action.status,
             }
-            for action in content.plan_marketing_actions(plan=plan)
+            for action in content.plan_marketing_actions(plan=plan, frozen=True)
         ],
     }
 
@@ -253,7 +253,7 @@ def strategy_section(plan: AccountPlan, *, targets: PlanTargets | None = None) -
 def execution_section(plan: AccountPlan, *, actions: list | None = None) -> dict:
     """Step 5 as shown and frozen; `actions`: the plan's actions as content.plan_actions reads them, when the
     caller has them."""
-    requests = content.plan_support_requests(plan=plan)
+    requests = content.plan_support_requests(plan=plan, frozen=True)
     return {
         "support_requests": [
             {
@@ -267,7 +267,7 @@ def execution_section(plan: AccountPlan, *, actions: list | None = None) -> dict
             for request in requests
         ],
         "support_total": sum(_amount(request.amount) for request in requests),
-        "actions": action_rows(content.plan_actions(plan=plan) if actions is None else actions),
+        "actions": action_rows(content.plan_actions(plan=plan, frozen=True) if actions is None else actions),
     }
 
 

@@ -96,10 +96,22 @@ def open_opportunities(*, plan: AccountPlan, frozen: bool = False) -> list[Oppor
     return list(opportunities)
 
 
-def plan_actions(*, plan: AccountPlan) -> list[ActionItem]:
-    """The action plan in WBS order: each parent followed by its children, with `depth` set."""
-    actions = list(ActionItem.objects.filter(plan=plan).select_related("owner").order_by("start_on", "id"))
-    return wbs_order(actions=actions)
+# Our person's name as `str(user)` writes it: what the plan snapshot keeps of an owner.
+NAME_FIELDS = ("username", "first_name", "last_name")
+
+
+def _frozen(rows, fields: tuple[str, ...], owner: str | None = None):
+    """`rows` with only `fields` (and the name of the `owner` relation), for the plan snapshot (planning.snapshot)."""
+    return rows.only(*fields, *(f"{owner}__{name}" for name in NAME_FIELDS if owner))
+
+
+def plan_actions(*, plan: AccountPlan, frozen: bool = False) -> list[ActionItem]:
+    """The action plan in WBS order: each parent followed by its children, with `depth` set; `frozen`: with only
+    the fields the plan snapshot keeps (planning.snapshot.action_rows)."""
+    actions = ActionItem.objects.filter(plan=plan).select_related("owner").order_by("start_on", "id")
+    if frozen:
+        actions = _frozen(actions, ("parent_id", "title", "kind", "start_on", "due_on", "status", "percent_done"), "owner")
+    return wbs_order(actions=list(actions))
 
 
 def wbs_order(*, actions: list) -> list:
@@ -128,12 +140,19 @@ def wbs_order(*, actions: list) -> list:
     return ordered
 
 
-def plan_strategic_tasks(*, plan: AccountPlan) -> list[StrategicTask]:
-    return list(StrategicTask.objects.filter(plan=plan).select_related("owner"))
+def plan_strategic_tasks(*, plan: AccountPlan, frozen: bool = False) -> list[StrategicTask]:
+    tasks = StrategicTask.objects.filter(plan=plan).select_related("owner")
+    if frozen:
+        tasks = _frozen(tasks, ("title", "description", "target_year", "status"), "owner")
+    return list(tasks)
 
 
-def plan_marketing_actions(*, plan: AccountPlan) -> list[MarketingAction]:
-    return list(MarketingAction.objects.filter(plan=plan).select_related("contact"))
+def plan_marketing_actions(*, plan: AccountPlan, frozen: bool = False) -> list[MarketingAction]:
+    actions = MarketingAction.objects.filter(plan=plan).select_related("contact")
+    if frozen:
+        actions = _frozen(actions, ("kind", "title", "planned_on", "status", "contact__name", "contact__is_fox",
+                                    "contact__is_kingpin"))
+    return list(actions)
 
 
 def plan_row_values(*, plan: AccountPlan, model, fields: tuple[str, ...]) -> list[dict]:
@@ -142,11 +161,17 @@ def plan_row_values(*, plan: AccountPlan, model, fields: tuple[str, ...]) -> lis
     return list(model.objects.filter(plan=plan).values("id", *fields))
 
 
-def plan_support_requests(*, plan: AccountPlan) -> list[SupportRequest]:
-    return list(SupportRequest.objects.filter(plan=plan).select_related("offering"))
+def plan_support_requests(*, plan: AccountPlan, frozen: bool = False) -> list[SupportRequest]:
+    requests = SupportRequest.objects.filter(plan=plan).select_related("offering")
+    if frozen:
+        requests = _frozen(requests, ("kind", "description", "amount", "status", "offering__name"))
+    return list(requests)
 
 
-def plan_attachments(*, plan: AccountPlan) -> list[PlanAttachment]:
+def plan_attachments(*, plan: AccountPlan, frozen: bool = False) -> list[PlanAttachment]:
+    """The plan's attachments with who uploaded them; `frozen`: only what the plan snapshot keeps (no uploader)."""
+    if frozen:
+        return list(_frozen(PlanAttachment.objects.filter(plan=plan), ("original_name", "kind", "size", "description")))
     return list(PlanAttachment.objects.filter(plan=plan).select_related("uploaded_by"))
 
 
