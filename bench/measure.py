@@ -227,6 +227,9 @@ def pages(am, executive) -> list[dict]:
     for step in range(1, 8):
         floor = "plan_contacts" if step in (1, 2) else "plan"
         add(both, f"Plan step {step}", reverse("planning:plan-step", args=[plan.pk, step]), "page", floor, p)
+    # Step 4's targets grid as browsers load it: htmx asks for it once the step is shown (its editors only).
+    add((am,), "Plan step 4's targets grid (htmx)", reverse("planning:plan-step-targets", args=[plan.pk]), "page", "plan", p,
+        headers={"HX-Request": "true"})
     add(both, "Plan history", reverse("planning:plan-history", args=[plan.pk]), "page", "versions", p)
     add((executive,), "Meeting list", reverse("planning:meeting-list"), "page", "meetings")
     add((executive,), "Meeting view", reverse("planning:meeting-detail", args=[meeting.pk]), "page", "meeting", {"m": meeting.pk})

@@ -270,7 +270,10 @@ def _cell(kind: forms.Field, label, initial) -> forms.Field:
 
 
 class TargetsForm(CleanTextFormMixin, forms.Form):
-    """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months."""
+    """Step 4's KPIs and targets: for each candidate KPI, whether it is chosen, the year, quarters and months.
+    `loaded` is the grid's hidden marker: a step posted without it never had the grid (planning.steps.TARGETS_LOADED)."""
+
+    loaded = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)
 
     def __init__(
         self, *args, kpis: list[KpiDefinition], inputs: dict[int, TargetInput], month_labels: list[str],

@@ -18,9 +18,16 @@ from planning.selectors import completeness, content, kpis as kpis_reads, plans,
 from planning.services import step_saves, workflow
 
 
+# The name under which step 4's targets grid posts its hidden marker (TargetsForm's `loaded`, prefixed).
+TARGETS_LOADED = "targets-loaded"
+
+
 class StepPage:
     number: int = 0
     section: str = ""  # the snapshot section shown when the step is read-only
+    # The parts the page loads after it is shown, drawn into the page itself instead (a browser without
+    # JavaScript following a placeholder's link).
+    parts_in_place: bool = False
 
     def __init__(self, *, request: HttpRequest, plan: AccountPlan, can_edit: bool):
         self.request = request
@@ -153,21 +160,28 @@ class StrategyStep(StepPage):
         tasks = content.plan_row_values(plan=self.plan, model=StrategicTask, fields=task_fields)
         marketing_fields = ("kind", "title", "contact", "planned_on", "status")
         marketing = content.plan_row_values(plan=self.plan, model=MarketingAction, fields=marketing_fields)
+        bound = {"form": forms.Step4Form(data, instance=self.plan)}
+        # The targets grid is a third of the page's cost: the page loads it after it is shown
+        # (planning:plan-step-targets). A form posted without its marker was saved before the grid
+        # came: its targets stay as they are.
+        loaded = TARGETS_LOADED in data if data is not None else self.parts_in_place
+        if loaded:
+            bound["targets"] = self.targets_form(data)
+        bound["tasks"] = forms.StrategicTaskFormSet(
+            data, prefix="tasks", form_kwargs={"users": users, "default_year": self.plan.fiscal_year + 2}, initial=tasks,
+        )
+        bound["marketing"] = forms.MarketingActionFormSet(
+            data, prefix="marketing", form_kwargs={"contacts": contacts}, initial=marketing
+        )
+        return bound
+
+    def targets_form(self, data=None) -> forms.TargetsForm:
+        """The KPIs and targets grid, its hidden marker (TARGETS_LOADED) included; reads the plan's targets into `targets`."""
         kpis, inputs, account_targets, self.targets = kpis_reads.target_grid(plan=self.plan)
-        return {
-            "form": forms.Step4Form(data, instance=self.plan),
-            "targets": forms.TargetsForm(
-                data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=self.month_labels(),
-                fiscal_year=self.plan.fiscal_year, account_targets=account_targets,
-            ),
-            "tasks": forms.StrategicTaskFormSet(
-                data, prefix="tasks", form_kwargs={"users": users, "default_year": self.plan.fiscal_year + 2},
-                initial=tasks,
-            ),
-            "marketing": forms.MarketingActionFormSet(
-                data, prefix="marketing", form_kwargs={"contacts": contacts}, initial=marketing
-            ),
-        }
+        return forms.TargetsForm(
+            data, prefix="targets", kpis=kpis, inputs=inputs, month_labels=self.month_labels(),
+            fiscal_year=self.plan.fiscal_year, account_targets=account_targets,
+        )
 
     def month_labels(self) -> list[str]:
         return [formats.date_format(self.plan.period(PeriodKind.MONTH, i).start, "M") for i in range(1, 13)]
@@ -188,7 +202,7 @@ class StrategyStep(StepPage):
                 "strategic_tasks": forms.rows_of(bound["tasks"]),
                 "marketing_actions": forms.rows_of(bound["marketing"]),
             },
-            targets=bound["targets"].targets(),
+            targets=bound["targets"].targets() if "targets" in bound else None,
         )
 
     def context(self):

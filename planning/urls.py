@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan-detail"),
     path("plans/<int:plan_id>/now/", plans.plan_now_panel, name="plan-now"),
     path("plans/<int:plan_id>/step/<int:step>/", plans.plan_step, name="plan-step"),
+    path("plans/<int:plan_id>/step/4/targets/", plans.plan_step_targets, name="plan-step-targets"),
     path("plans/<int:plan_id>/step/4/months/<int:kpi_id>/", plans.plan_target_months, name="plan-target-months"),
     path("plans/<int:plan_id>/submit/", plans.plan_submit, name="plan-submit"),
     path("plans/<int:plan_id>/revise/", plans.plan_revise, name="plan-revise"),

@@ -202,12 +202,30 @@ def plan_target_months(request: HttpRequest, plan_id: int, kpi_id: int) -> HttpR
     return render(request, "planning/includes/target_months.html", {"form": page.months_form(kpi_id)})
 
 
+@require_GET
+def plan_step_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Step 4's KPIs and targets grid alone, which the step's page loads after it is shown (a third of its
+    cost); only the plan's editors, while step 4 can change, ask for it. Asked for without htmx (the
+    placeholder's link, for a browser without JavaScript): step 4's page with the grid in place."""
+    if not request.htmx:
+        return plan_step(request, plan_id, 4, parts_in_place=True)
+    plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if not plans_reads.user_can_edit_plan(user=request.user, plan=plan):
+        raise PermissionDenied
+    page = step_page(4, request=request, plan=plan, can_edit=True)
+    if not page.editable:
+        raise Http404("Step 4 cannot be changed now.")
+    return render(request, "planning/includes/targets_card_body.html", {"plan": plan, "forms": {"targets": page.targets_form()}})
+
+
 @require_http_methods(["GET", "POST"])
-def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
-    """One step of the plan: its form while the plan is editable, its content read-only otherwise."""
+def plan_step(request: HttpRequest, plan_id: int, step: int, *, parts_in_place: bool = False) -> HttpResponse:
+    """One step of the plan: its form while the plan is editable, its content read-only otherwise.
+    `parts_in_place`: the parts the page loads after it is shown drawn into it (see plan_step_targets)."""
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     can_edit = plans_reads.user_can_edit_plan(user=request.user, plan=plan)
     page = step_page(step, request=request, plan=plan, can_edit=can_edit)
+    page.parts_in_place = parts_in_place
     status = 200
     lock_version = plan.lock_version
     errors: list[str] = []
@@ -256,7 +274,7 @@ def plan_step(request: HttpRequest, plan_id: int, step: int) -> HttpResponse:
         page.plan = plan
     else:
         bound = page.build_forms() if page.has_form else {}
-    # Step 4's forms read the plan's targets: its completeness checks take them from there.
+    # Step 4's targets grid, when in the page, read the plan's targets: its completeness checks take them from there.
     context = _plan_context(
         request, plan, states=completeness.plan_states(plan=plan, targets=page.targets), can_edit=can_edit
     )

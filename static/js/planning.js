@@ -35,9 +35,11 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// Step 4: show what the quarters add up to next to the year, as the user types.
-document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("[data-target-row][data-cumulative='1']").forEach((row) => {
+// Step 4: show what the quarters add up to next to the year, as the user types. The grid comes after
+// the page (htmx): each row is set up once, when it arrives.
+function kamQuarterSums(root) {
+  root.querySelectorAll("[data-target-row][data-cumulative='1']:not([data-sums-ready])").forEach((row) => {
+    row.setAttribute("data-sums-ready", "");
     const cells = row.querySelectorAll("tr:first-child td.target-cell input");
     const output = row.querySelector("[data-quarter-sum]");
     if (cells.length !== 5 || !output) return;
@@ -60,4 +62,8 @@ document.addEventListener("DOMContentLoaded", () => {
     [...quarters, year].forEach((input) => input.addEventListener("input", update));
     update();
   });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  kamQuarterSums(document);
+  document.body.addEventListener("htmx:load", (event) => kamQuarterSums(event.target.parentNode || event.target));
 });

@@ -93,12 +93,17 @@ def test_am_fills_the_plan_exec_approves_am_revises_and_exports(page, browser, l
     ]:
         page.get_by_label(label, exact=True).fill(text)
     page.get_by_label("TAM").fill("20000000000")
+    # The KPIs and targets grid comes right after the page (htmx).
+    expect(page.get_by_test_id("targets-grid")).to_be_visible()
     page.get_by_label("Use Revenue").check()
     for quarter in (1, 2, 3, 4):
         page.get_by_label(f"Revenue, Q{quarter}", exact=True).fill("250000000")
     page.get_by_label("Revenue, year").fill("1000000000")
+    # The grid's script runs on the rows htmx brought: the quarters' sum is shown beside the year.
+    revenue_row = page.locator("tbody[data-target-row]").filter(has=page.get_by_label("Use Revenue"))
+    expect(revenue_row.locator("[data-quarter-sum]")).to_have_text("1,000,000,000")
     # Revenue's folded months are fetched (htmx) when opened, and saved with the step.
-    page.locator("tbody[data-target-row]").filter(has=page.get_by_label("Use Revenue")).locator("summary").click()
+    revenue_row.locator("summary").click()
     for month, amount in (("Jan", "100000000"), ("Feb", "100000000"), ("Mar", "50000000")):
         page.get_by_label(f"Revenue, {month}", exact=True).fill(amount)
     page.get_by_label("Strategic task", exact=True).first.fill("Total solution offering")

@@ -25,6 +25,7 @@ def _pages(world) -> list[str]:
         reverse("planning:plan-list"),
         reverse("planning:plan-detail", args=[plan]),
         *(reverse("planning:plan-step", args=[plan, step]) for step in range(1, 8)),
+        reverse("planning:plan-step-targets", args=[plan]),
         reverse("planning:plan-history", args=[plan]),
         reverse("planning:review-detail", args=[world["approved_plan"].pk, 1]),
         reverse("planning:plan-detail", args=[world["approved_plan"].pk]),

@@ -97,6 +97,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     'plans/<int:plan_id>/':                                          _row(302, 200, 200, 200, 200, 404, 200, 200),
     'plans/<int:plan_id>/now/':                                      _row(302, 200, 200, 200, 200, 404, 200, 200),  # the overview's "Now" panel: as the overview
     'plans/<int:plan_id>/step/<int:step>/':                          _row(302, 200, 200, 200, 200, 404, 200, 200),
+    # Without htmx (a browser without JavaScript): step 4 with its targets grid in place, as the step.
+    'plans/<int:plan_id>/step/4/targets/':                           _row(302, 200, 200, 200, 200, 404, 200, 200),
     # The world's plan is submitted: step 4 cannot change, so no one fetches its folded months.
     'plans/<int:plan_id>/step/4/months/<int:kpi_id>/':               _row(302, 404, 403, 403, 404, 404, 404, 404),
     'plans/<int:plan_id>/submit/':                                   _row(302, 405, 405, 405, 405, 405, 405, 405),

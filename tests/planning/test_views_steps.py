@@ -18,6 +18,12 @@ def step_url(plan, step):
     return reverse("planning:plan-step", args=[plan.pk, step])
 
 
+def step_4_with_targets(client, plan):
+    """Step 4 with its KPIs and targets grid in the page, as a browser holds it once the grid has come
+    (the page a browser without JavaScript opens from the grid's placeholder)."""
+    return client.get(reverse("planning:plan-step-targets", args=[plan.pk]))
+
+
 def _field_data(bound_field) -> list[tuple[str, str]]:
     value = bound_field.value()
     if isinstance(bound_field.field.widget, django_forms.CheckboxInput):
@@ -119,7 +125,7 @@ def test_step_3_refuses_a_negative_budget_and_keeps_the_input(client_for, draft,
 
 def test_step_4_refuses_targets_that_do_not_sum_and_keeps_every_input(client_for, draft, account_manager):
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
     data = form_data(response) | {
         "strategy_summary": "Land and expand",
@@ -139,7 +145,7 @@ def test_step_4_refuses_targets_that_do_not_sum_and_keeps_every_input(client_for
 
 def test_step_4_asks_to_tick_a_kpi_before_its_targets_count(client_for, draft, account_manager):
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
     response = client.post(step_url(draft, 4), form_data(response) | {f"targets-year_{revenue.pk}": "1000"})
     assert response.status_code == 400 and "Tick Revenue to use it, or clear its targets." in response.text
@@ -158,7 +164,7 @@ def _foreign_revenue_targets(account, year=2026):
 def test_step_4_saves_a_swot_box_while_the_account_has_targets_the_plan_did_not_tick(client_for, draft, account_manager):
     _foreign_revenue_targets(draft.account)
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
     # The account's targets are shown apart, labelled, and the plan's cells stay empty.
     assert "Account's targets, not this plan's" in response.text and 'data-testid="account-targets"' in response.text
@@ -176,7 +182,7 @@ def test_step_4_saves_a_swot_box_while_the_account_has_targets_the_plan_did_not_
 def test_step_4_still_refuses_targets_the_user_typed_into_an_unticked_kpi(client_for, draft, account_manager):
     _foreign_revenue_targets(draft.account)
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
     data = form_data(response) | {"swot_strengths": "Installed base", f"targets-year_{revenue.pk}": "2000"}
     response = client.post(step_url(draft, 4), data)
@@ -189,18 +195,18 @@ def test_step_4_still_refuses_targets_the_user_typed_into_an_unticked_kpi(client
 def test_step_4_ticking_a_kpi_with_empty_cells_takes_the_accounts_targets(client_for, draft, account_manager):
     _foreign_revenue_targets(draft.account)
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
     assert client.post(step_url(draft, 4), form_data(response) | {f"targets-chosen_{revenue.pk}": "on"}).status_code == 302
     assert list(draft.plan_kpis.values_list("kpi__code", flat=True)) == ["revenue"]
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     assert response.context["forms"]["targets"][f"year_{revenue.pk}"].value() == 1000
     assert 'data-testid="account-targets"' not in response.text
 
 
 def test_step_4_saves_targets_and_a_strategic_task(client_for, draft, account_manager):
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
     data = form_data(response) | {
         f"targets-chosen_{revenue.pk}": "on", f"targets-year_{revenue.pk}": "400",
@@ -325,7 +331,7 @@ def test_dates_in_the_form_are_inside_the_plans_year(client_for, draft, account_
 
 def test_step_4_saves_three_year_targets_beside_the_years_and_shows_them_again(client_for, draft, account_manager):
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     assert f"FY {draft.fiscal_year + 1}" in response.text and f"FY {draft.fiscal_year + 2}" in response.text
     revenue = next(kpi for kpi in response.context["forms"]["targets"].kpis if kpi.code == "revenue")
     data = form_data(response) | {
@@ -338,10 +344,10 @@ def test_step_4_saves_three_year_targets_beside_the_years_and_shows_them_again(c
         KpiTarget.objects.filter(account=draft.account, kpi=revenue, period_kind="year").values_list("fiscal_year", "value")
     )
     assert years == {draft.fiscal_year: 400, draft.fiscal_year + 1: 480, draft.fiscal_year + 2: 560}
-    form = client.get(step_url(draft, 4)).context["forms"]["targets"]
+    form = step_4_with_targets(client, draft).context["forms"]["targets"]
     assert [form[f"later{i}_{revenue.pk}"].value() for i in (1, 2)] == [480, 560]
     # Dropping the KPI drops its 3-year targets with it.
-    data = form_data(client.get(step_url(draft, 4)))
+    data = form_data(step_4_with_targets(client, draft))
     data.pop(f"targets-chosen_{revenue.pk}")
     for name in [name for name in data if name.startswith("targets-") and name.endswith(f"_{revenue.pk}")]:
         data[name] = ""
@@ -351,12 +357,12 @@ def test_step_4_saves_three_year_targets_beside_the_years_and_shows_them_again(c
 
 def test_step_4_three_year_targets_need_the_kpi_ticked_and_counts_cannot_be_negative(client_for, draft, account_manager):
     client = client_for(account_manager)
-    response = client.get(step_url(draft, 4))
+    response = step_4_with_targets(client, draft)
     kpis = {kpi.code: kpi for kpi in response.context["forms"]["targets"].kpis}
     response = client.post(step_url(draft, 4), form_data(response) | {f"targets-later2_{kpis['revenue'].pk}": "900"})
     assert response.status_code == 400 and "Tick Revenue to use it, or clear its targets." in response.text
     orders = kpis["orders"]
-    data = form_data(client.get(step_url(draft, 4))) | {
+    data = form_data(step_4_with_targets(client, draft)) | {
         f"targets-chosen_{orders.pk}": "on", f"targets-year_{orders.pk}": "4",
         **{f"targets-q{q}_{orders.pk}": "1" for q in range(1, 5)}, f"targets-later1_{orders.pk}": "-2",
     }

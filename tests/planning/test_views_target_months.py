@@ -10,7 +10,7 @@ from performance.models import KpiDefinition
 from planning.models import PlanKpi
 from tests.factories import AccountPlanFactory, make_account_manager
 from tests.planning.conftest import grow
-from tests.planning.test_views_steps import form_data, step_url
+from tests.planning.test_views_steps import form_data, step_4_with_targets, step_url
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def draft(account):
 
 def test_folded_empty_months_are_fetched_when_opened_with_the_same_cells(client_for, draft, account_manager):
     client = client_for(account_manager)
-    page = client.get(step_url(draft, 4))
+    page = step_4_with_targets(client, draft)
     revenue = KpiDefinition.objects.get(code="revenue")
     assert f'hx-get="{months_url(draft, revenue)}" hx-trigger="toggle once"' in page.text
     assert f'name="targets-m1_{revenue.pk}"' not in page.text
@@ -42,13 +42,13 @@ def test_folded_empty_months_are_fetched_when_opened_with_the_same_cells(client_
 def test_months_holding_a_value_or_a_zero_stay_in_the_page(client_for, draft, account_manager):
     client = client_for(account_manager)
     revenue, orders = KpiDefinition.objects.get(code="revenue"), KpiDefinition.objects.get(code="orders")
-    data = form_data(client.get(step_url(draft, 4)))
+    data = form_data(step_4_with_targets(client, draft))
     for kpi, quarters, months in ((revenue, ("7", "0", "0", "0"), ("1", "6", "0")), (orders, ("0", "0", "0", "0"), ("0", "0", "0"))):
         data |= {f"targets-chosen_{kpi.pk}": "on", f"targets-year_{kpi.pk}": str(sum(map(int, quarters)))}
         data |= {f"targets-q{q}_{kpi.pk}": value for q, value in enumerate(quarters, start=1)}
         data |= {f"targets-m{m}_{kpi.pk}": value for m, value in enumerate(months, start=1)}
     assert client.post(step_url(draft, 4), data).status_code == 302
-    page = client.get(step_url(draft, 4)).text
+    page = step_4_with_targets(client, draft).text
     for kpi in (revenue, orders):
         assert months_url(draft, kpi) not in page
         assert f'name="targets-m1_{kpi.pk}"' in page
@@ -58,13 +58,13 @@ def test_months_holding_a_value_or_a_zero_stay_in_the_page(client_for, draft, ac
 def test_a_step_posted_without_the_unopened_months_saves_them_empty(client_for, draft, account_manager):
     client = client_for(account_manager)
     revenue = KpiDefinition.objects.get(code="revenue")
-    data = form_data(client.get(step_url(draft, 4)))
+    data = form_data(step_4_with_targets(client, draft))
     data = {name: value for name, value in data.items() if not re.match(r"targets-m\d+_", name)}
     data |= {f"targets-chosen_{revenue.pk}": "on", f"targets-year_{revenue.pk}": "1200"}
     data |= {f"targets-q{q}_{revenue.pk}": "300" for q in range(1, 5)}
     assert client.post(step_url(draft, 4), data).status_code == 302
     assert PlanKpi.objects.filter(plan=draft, kpi=revenue).exists()
-    page = client.get(step_url(draft, 4))
+    page = step_4_with_targets(client, draft)
     assert page.context["forms"]["targets"][f"year_{revenue.pk}"].value() == Decimal(1200)
     assert all(page.context["forms"]["targets"][f"m{m}_{revenue.pk}"].value() is None for m in range(1, 13))
 
