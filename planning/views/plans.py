@@ -190,15 +190,21 @@ def _submit_form(versions) -> forms.SubmitForm:
     return forms.SubmitForm(meetings=meetings_open, initial=initial)
 
 
-@require_GET
-def plan_target_months(request: HttpRequest, plan_id: int, kpi_id: int) -> HttpResponse:
-    """Step 4: the empty month cells of one KPI's targets, asked for by htmx when the user opens its months."""
+def _step_4_to_edit(request: HttpRequest, plan_id: int):
+    """The plan and its step 4 for a part htmx asks for: only the plan's editors, while step 4 can change."""
     plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
     if not plans_reads.user_can_edit_plan(user=request.user, plan=plan):
         raise PermissionDenied
     page = step_page(4, request=request, plan=plan, can_edit=True)
     if not page.editable:
         raise Http404("Step 4 cannot be changed now.")
+    return plan, page
+
+
+@require_GET
+def plan_target_months(request: HttpRequest, plan_id: int, kpi_id: int) -> HttpResponse:
+    """Step 4: the empty month cells of one KPI's targets, asked for by htmx when the user opens its months."""
+    _plan, page = _step_4_to_edit(request, plan_id)
     return render(request, "planning/includes/target_months.html", {"form": page.months_form(kpi_id)})
 
 
@@ -209,12 +215,7 @@ def plan_step_targets(request: HttpRequest, plan_id: int) -> HttpResponse:
     placeholder's link, for a browser without JavaScript): step 4's page with the grid in place."""
     if not request.htmx:
         return plan_step(request, plan_id, 4, parts_in_place=True)
-    plan = plans_reads.plan_get_for_user(user=request.user, plan_id=plan_id)
-    if not plans_reads.user_can_edit_plan(user=request.user, plan=plan):
-        raise PermissionDenied
-    page = step_page(4, request=request, plan=plan, can_edit=True)
-    if not page.editable:
-        raise Http404("Step 4 cannot be changed now.")
+    plan, page = _step_4_to_edit(request, plan_id)
     return render(request, "planning/includes/targets_card_body.html", {"plan": plan, "forms": {"targets": page.targets_form()}})
 
 
